@@ -1,0 +1,3 @@
+"""ConvQuest: a terminal game that teaches convolution and CNN arithmetic."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from convquest.cli import main
+
+raise SystemExit(main())
