@@ -1,0 +1,49 @@
+"""The engine: pure NumPy convolution arithmetic, ops, step traces, kernels and images.
+
+No Textual, no I/O, no global state. The names below are the engine's public face (see
+docs/ARCHITECTURE.md); everything else in the package is free to change.
+"""
+
+from convquest.engine.arithmetic import (
+    PADDING_MODES,
+    Layer,
+    RFInfo,
+    conv_output_shape,
+    conv_output_size,
+    conv_padding,
+    conv_params,
+    dense_params,
+    effective_kernel,
+    padding_for,
+    pool_output_shape,
+    pool_output_size,
+    receptive_cells,
+    receptive_field,
+    shapes_through,
+    solve_padding,
+    solve_stride,
+    transposed_output_shape,
+    transposed_output_size,
+)
+
+__all__ = [
+    "PADDING_MODES",
+    "Layer",
+    "RFInfo",
+    "conv_output_shape",
+    "conv_output_size",
+    "conv_padding",
+    "conv_params",
+    "dense_params",
+    "effective_kernel",
+    "padding_for",
+    "pool_output_shape",
+    "pool_output_size",
+    "receptive_cells",
+    "receptive_field",
+    "shapes_through",
+    "solve_padding",
+    "solve_stride",
+    "transposed_output_shape",
+    "transposed_output_size",
+]
