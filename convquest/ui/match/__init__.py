@@ -1,0 +1,1 @@
+"""The match-kernel feature: shaded images, the kernel palette, the weight editor and the panel."""

@@ -1,0 +1,242 @@
+"""ShadedImage: one widget that draws a small 2-D array as shaded cells (Line API, no child per cell).
+
+It shows an image, a feature map or a kernel so a person can see it: colour shades (grey for
+unsigned values, blue/orange for signed ones) or, when the app runs with NO_COLOR, a character
+ramp. `n` shows the numbers. With `pickable=True` it has a cursor that arrows move; Enter posts
+`Chosen`, space posts `Toggled`, a click moves the cursor there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from convquest.ui.match.shading import Look, Scale, grid_strips, legend_lines, scale_for
+
+Cell = tuple[int, int]
+
+
+class ShadedImage(Widget):
+    DEFAULT_CSS = """
+    ShadedImage {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("n", "toggle_numbers", "Numbers"),
+        Binding("up", "move(-1, 0)", "Up", show=False),
+        Binding("down", "move(1, 0)", "Down", show=False),
+        Binding("left", "move(0, -1)", "Left", show=False),
+        Binding("right", "move(0, 1)", "Right", show=False),
+        Binding("enter", "choose", "Choose", show=False),
+        Binding("space", "toggle_cell", "Mark", show=False),
+    ]
+
+    show_numbers: reactive[bool] = reactive(False, layout=True)
+    cursor: reactive[Cell | None] = reactive(None)
+
+    class Chosen(Message):
+        def __init__(self, image: ShadedImage, cell: Cell) -> None:
+            super().__init__()
+            self.image = image
+            self.cell = cell
+
+        @property
+        def control(self) -> ShadedImage:
+            return self.image
+
+    class Toggled(Message):
+        def __init__(self, image: ShadedImage, cell: Cell) -> None:
+            super().__init__()
+            self.image = image
+            self.cell = cell
+
+        @property
+        def control(self) -> ShadedImage:
+            return self.image
+
+    def __init__(
+        self,
+        values: np.ndarray | None = None,
+        *,
+        label: str = "",
+        scale: Scale | None = None,
+        legend: bool = False,
+        pickable: bool = False,
+        no_color: bool | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._values = None if values is None else np.asarray(values, dtype=float)
+        self._label = label
+        self._scale = scale
+        self._legend = legend
+        self._marks: frozenset[Cell] = frozenset()
+        self._selected: frozenset[Cell] = frozenset()
+        self._no_color = no_color
+        self.pickable = pickable
+        self.can_focus = pickable
+        if pickable and self._values is not None:
+            self.set_reactive(ShadedImage.cursor, (0, 0))
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def values(self) -> np.ndarray | None:
+        return self._values
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @property
+    def scale(self) -> Scale:
+        return self._scale if self._scale is not None else scale_for(self._values)
+
+    @property
+    def marks(self) -> frozenset[Cell]:
+        return self._marks
+
+    @property
+    def selected(self) -> frozenset[Cell]:
+        return self._selected
+
+    @property
+    def colour(self) -> bool:
+        if self._no_color is not None:
+            return not self._no_color
+        return not self.app.no_color
+
+    def show(
+        self,
+        values: np.ndarray | None,
+        *,
+        label: str | None = None,
+        scale: Scale | None = None,
+        marks: Collection[Cell] = (),
+    ) -> None:
+        """Replace what is drawn; `scale=None` returns to auto-scaling on the new values."""
+        self._values = None if values is None else np.asarray(values, dtype=float)
+        if label is not None:
+            self._label = label
+        self._scale = scale
+        self._marks = frozenset(marks)
+        if self._values is None:
+            self.cursor = None
+        elif self.pickable:
+            self.cursor = self._clamp(self.cursor or (0, 0))
+        self.refresh(layout=True)
+
+    def set_label(self, label: str) -> None:
+        self._label = label
+        self.refresh(layout=True)
+
+    def set_marks(self, marks: Collection[Cell]) -> None:
+        self._marks = frozenset(marks)
+        self.refresh()
+
+    def set_selected(self, selected: Collection[Cell]) -> None:
+        self._selected = frozenset(selected)
+        self.refresh()
+
+    def _clamp(self, cell: Cell) -> Cell:
+        assert self._values is not None
+        h, w = self._values.shape
+        return (min(max(cell[0], 0), h - 1), min(max(cell[1], 0), w - 1))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_toggle_numbers(self) -> None:
+        self.show_numbers = not self.show_numbers
+
+    def action_move(self, dr: int, dc: int) -> None:
+        if self.pickable and self._values is not None and self.cursor is not None:
+            self.cursor = self._clamp((self.cursor[0] + dr, self.cursor[1] + dc))
+
+    def action_choose(self) -> None:
+        if self.pickable and self.cursor is not None:
+            self.post_message(self.Chosen(self, self.cursor))
+
+    def action_toggle_cell(self) -> None:
+        if self.pickable and self.cursor is not None:
+            self.post_message(self.Toggled(self, self.cursor))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Arrows, Enter and space belong to the surrounding panel unless this grid takes picks.
+        if action in ("move", "choose", "toggle_cell"):
+            return self.pickable
+        return True
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        cell = self.cell_at(event.x, event.y)
+        if self.pickable and cell is not None:
+            self.cursor = cell
+            self.focus()
+
+    def cell_at(self, x: int, y: int) -> Cell | None:
+        if self._values is None:
+            return None
+        row = y - self._label_rows
+        col = x // self._look().cell_width(self._values)
+        h, w = self._values.shape
+        return (row, col) if 0 <= row < h and 0 <= col < w else None
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    @property
+    def _label_rows(self) -> int:
+        return 1 if self._label else 0
+
+    def _look(self) -> Look:
+        return Look(
+            colour=self.colour,
+            numbers=self.show_numbers,
+            marks=self._marks,
+            selected=self._selected,
+            cursor=self.cursor if self.pickable else None,
+        )
+
+    def _lines(self) -> list[list[Segment] | Strip]:
+        base = self.rich_style
+        lines: list[list[Segment] | Strip] = []
+        if self._label:
+            lines.append([Segment(self._label, base + Style(bold=True))])
+        if self._values is None or self._values.size == 0:
+            lines.append([Segment("(nothing yet)", base + Style(dim=True))])
+            return lines
+        scale = self.scale
+        lines.extend(grid_strips(self._values, scale, self._look(), base))
+        if self._legend:
+            lines.extend([[Segment(s.text, base + s.style if s.style else base) for s in line] for line in legend_lines(scale, self.colour)])
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines()
+        width = self.size.width
+        if y >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        line = lines[y]
+        strip = line if isinstance(line, Strip) else Strip(line)
+        return strip.adjust_cell_length(width, self.rich_style)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((Strip(l).cell_length if not isinstance(l, Strip) else l.cell_length) for l in self._lines())
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines())
