@@ -1,0 +1,263 @@
+"""`SweepPlayer`: the board plus the controls that move the window (step, play, speed, jump).
+
+The player owns a step number and nothing else; what the board shows at that step comes from the
+`Sweep` (built from engine traces in `scenes.py`). Playing runs one interval timer; pausing,
+reaching the end or leaving the screen stops it, so a paused board costs no CPU. With
+`TEXTUAL_ANIMATIONS=none` (or the "off" speed setting) nothing is timer-driven: space jumps
+straight to the finished picture and the arrows still step.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+
+from convquest.ui.board.render import Scene
+from convquest.ui.board.widget import Board
+
+#: Steps per second the player can run at; the settings' speed picks the starting one.
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+SETTING_SPEED = {"slow": 1.0, "normal": 2.0, "fast": 4.0}
+
+
+class Sweep(Protocol):
+    """A finished computation seen one step at a time."""
+
+    @property
+    def steps(self) -> int: ...  # number of steps; step `steps - 1` is the finished picture
+
+    @property
+    def views(self) -> tuple[str, ...]: ...  # e.g. ("scatter", "equivalent"); one for most ops
+
+    def scene(self, step: int, view: str) -> Scene: ...
+
+    def step_for(self, grid: str, row: int, col: int) -> int | None: ...  # a clicked cell → step
+
+    def describe(self, step: int, view: str) -> str: ...  # one line: what happens at this step
+
+
+class SweepPlayer(Vertical, can_focus=True):
+    """The board, a status line, and the keys that drive the sweep."""
+
+    BINDINGS = [
+        Binding("right,n", "step(1)", "Step", key_display="→"),
+        Binding("left,b", "step(-1)", "Back", key_display="←"),
+        Binding("space", "play", "Play/pause"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="−"),
+        Binding("home", "jump(0)", "Start", show=False),
+        Binding("end", "jump(-1)", "End", show=False),
+        Binding("v", "view", "View", show=False),
+        Binding("g", "goto", "Go to cell", show=False),
+    ]
+
+    class Stepped(Message):
+        """The step (or the view) changed; panels listening can follow the window."""
+
+        def __init__(self, player: SweepPlayer, step: int, view: str) -> None:
+            super().__init__()
+            self.player = player
+            self.step = step
+            self.view = view
+
+        @property
+        def control(self) -> SweepPlayer:
+            return self.player
+
+    def __init__(self, sweep: Sweep | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._sweep = sweep
+        self.step = 0
+        self.view = sweep.views[0] if sweep is not None else ""
+        self.speed = 2.0
+        self._timer: Timer | None = None
+        self._goto: str | None = None  # digits typed after `g`, or None when not asking
+
+    def compose(self) -> ComposeResult:
+        yield Board(id="board", classes="board")
+        yield Static("", id="board-status", classes="board-status", markup=False)
+
+    @property
+    def board(self) -> Board:
+        return self.query_one(Board)
+
+    @property
+    def sweep(self) -> Sweep | None:
+        return self._sweep
+
+    @property
+    def playing(self) -> bool:
+        return self._timer is not None
+
+    @property
+    def animations_off(self) -> bool:
+        return self.app.animation_level == "none"
+
+    def on_mount(self) -> None:
+        setting = getattr(self.app, "animation_speed", "normal")
+        self.speed = SETTING_SPEED.get(setting, 2.0)
+        self._draw()
+
+    def on_unmount(self) -> None:
+        self._stop()
+
+    # -- what to show -----------------------------------------------------------------------
+
+    def load(self, sweep: Sweep | None, *, keep_step: bool = True) -> None:
+        """Show another sweep (the playground calls this on every parameter change); the step
+        is kept where it still exists so the window stays put while a parameter is tuned."""
+        self._sweep = sweep
+        if sweep is None:
+            self._stop()
+            self.step = 0
+        else:
+            if self.view not in sweep.views:
+                self.view = sweep.views[0]
+            self.step = min(self.step, sweep.steps - 1) if keep_step else 0
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.is_mounted:
+            return
+        sweep = self._sweep
+        if sweep is None:
+            self.board.show(Scene(()))
+            self._status("")
+            return
+        self.board.show(sweep.scene(self.step, self.view))
+        self._status(self._status_text())
+        self.post_message(self.Stepped(self, self.step, self.view))
+
+    def _status_text(self) -> str:
+        sweep = self._sweep
+        assert sweep is not None
+        if self._goto is not None:
+            return f"go to output cell (row,col): {self._goto}_   enter to jump, escape to cancel"
+        if self.animations_off:
+            mode = "animations off: → steps, space shows the end"
+        elif self.playing:
+            mode = f"▶ playing {self.speed:g} steps/s"
+        else:
+            mode = f"paused · {self.speed:g} steps/s"
+        views = f" · v: {self.view} view" if len(sweep.views) > 1 else ""
+        return f"step {self.step + 1}/{sweep.steps} · {mode}{views} · {sweep.describe(self.step, self.view)}"
+
+    def _status(self, text: str) -> None:
+        self.query_one("#board-status", Static).update(text)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def go(self, step: int) -> None:
+        if self._sweep is None:
+            return
+        self.step = max(0, min(step, self._sweep.steps - 1))
+        self._draw()
+
+    def action_step(self, delta: int) -> None:
+        self._stop()
+        self.go(self.step + delta)
+
+    def action_jump(self, where: int) -> None:
+        self._stop()
+        if self._sweep is not None:
+            self.go(where if where >= 0 else self._sweep.steps + where)
+
+    def action_play(self) -> None:
+        sweep = self._sweep
+        if sweep is None:
+            return
+        if self.playing:
+            self._stop()
+            self._draw()
+            return
+        if self.animations_off:
+            self.go(sweep.steps - 1)
+            return
+        if self.step >= sweep.steps - 1:
+            self.step = 0  # play from the start again rather than doing nothing
+        self._start()
+        self._draw()
+
+    def action_speed(self, delta: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.speed = SPEEDS[max(0, min(index + delta, len(SPEEDS) - 1))]
+        if self.playing:
+            self._stop()
+            self._start()
+        self._draw()
+
+    def action_view(self) -> None:
+        sweep = self._sweep
+        if sweep is None or len(sweep.views) < 2:
+            return
+        self.view = sweep.views[(sweep.views.index(self.view) + 1) % len(sweep.views)]
+        self.step = min(self.step, sweep.steps - 1)
+        self._draw()
+
+    def action_goto(self) -> None:
+        self._stop()
+        self._goto = ""
+        self._draw()
+
+    def on_key(self, event: Key) -> None:
+        if self._goto is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if event.key == "escape":
+            self._goto = None
+        elif event.key == "enter":
+            self._finish_goto(self._goto)
+            self._goto = None
+        elif event.key == "backspace":
+            self._goto = self._goto[:-1]
+        elif event.character and (event.character.isdigit() or event.character in ", "):
+            self._goto += event.character
+        self._draw()
+
+    def _finish_goto(self, typed: str) -> None:
+        parts = [p for p in typed.replace(",", " ").split() if p]
+        if len(parts) != 2 or self._sweep is None:
+            self.app.bell()
+            return
+        target = self._sweep.step_for("output", int(parts[0]), int(parts[1]))
+        if target is None:
+            self.app.bell()
+        else:
+            self.step = target
+
+    def on_board_cell_clicked(self, event: Board.CellClicked) -> None:
+        if self._sweep is None:
+            return
+        target = self._sweep.step_for(event.grid, event.row, event.col)
+        if target is not None:
+            self._stop()
+            self.go(target)
+
+    # -- the timer --------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self._timer = self.set_interval(1 / self.speed, self._tick, name="board-play")
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _tick(self) -> None:
+        sweep = self._sweep
+        if sweep is None or self.step >= sweep.steps - 1:
+            self._stop()
+            self._draw()
+            return
+        self.step += 1
+        if self.step >= sweep.steps - 1:
+            self._stop()  # the last frame is drawn, then nothing runs until a key
+        self._draw()

@@ -1,0 +1,126 @@
+"""`Board`: one Line-API widget that draws a `Scene` (every grid, the window, the sums).
+
+One widget for the whole picture, not a widget per cell: a step of the animation rebuilds about
+twenty strips and refreshes one region, which keeps a key press well inside one frame.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.events import Click, Resize
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from convquest.ui.board.render import FALLBACK, Picture, Scene, render_scene
+
+#: One component class per role or mark; the stylesheet (board.tcss.part) gives them colour.
+COMPONENT_CLASSES = frozenset(f"board--{name}" for name in FALLBACK)
+
+
+class Board(ScrollView, can_focus=False):
+    """Shows one `Scene`; call `show(scene)` to change it. Scrolls when the picture is larger
+    than the widget, keeping the scene's focus cell (the window) in view."""
+
+    COMPONENT_CLASSES = COMPONENT_CLASSES
+
+    class CellClicked(Message):
+        """A grid cell was clicked: `grid` is the grid id ("input", "output", …)."""
+
+        def __init__(self, board: Board, grid: str, row: int, col: int) -> None:
+            super().__init__()
+            self.board = board
+            self.grid = grid
+            self.row = row
+            self.col = col
+
+        @property
+        def control(self) -> Board:
+            return self.board
+
+    def __init__(self, scene: Scene | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._scene = scene if scene is not None else Scene(())
+        self._picture: Picture | None = None
+        self._styles_cache: dict[str, Style] = {}
+
+    @property
+    def scene(self) -> Scene:
+        return self._scene
+
+    @property
+    def picture(self) -> Picture | None:
+        """The last layout (tests read the drawn text and where each grid landed)."""
+        return self._picture
+
+    def show(self, scene: Scene) -> None:
+        self._scene = scene
+        if self.is_mounted:
+            self._rebuild()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        style = self._styles_cache.get(name)
+        if style is None:
+            style = FALLBACK.get(name, Style())
+            key = f"board--{name}"
+            if key in self.COMPONENT_CLASSES:
+                style = style + self.get_component_rich_style(key, partial=True)
+            self._styles_cache[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        # A theme switch or a stylesheet reload changes the component styles.
+        super().notify_style_update()
+        self._styles_cache.clear()
+        if self.is_mounted and self._picture is not None:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        width = max(self.scrollable_content_region.width, 20)
+        height = max(self.scrollable_content_region.height, 1)
+        base = self.rich_style
+        picture = render_scene(self._scene, width, height, self._style)
+        picture.lines = [strip.apply_style(base) for strip in picture.lines]
+        self._picture = picture
+        self.virtual_size = Size(picture.width, len(picture.lines))
+        self.refresh()
+        self._keep_focus_visible()
+
+    def _keep_focus_visible(self) -> None:
+        focus = self._scene.focus
+        picture = self._picture
+        if focus is None or picture is None:
+            return
+        place = picture.places.get(focus[0])
+        if place is None or not (0 <= focus[1] < place.rows and 0 <= focus[2] < place.cols):
+            return
+        x, y, w, h = place.region(focus[1], focus[2])
+        self.scroll_to_region(Region(x, y, w, h), animate=False, immediate=True, spacing=None)
+
+    def on_mount(self) -> None:
+        self._rebuild()
+
+    def on_resize(self, event: Resize) -> None:
+        self._rebuild()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        picture = self._picture
+        line = y + scroll_y
+        if picture is None or line >= len(picture.lines):
+            return Strip.blank(width, self.rich_style)
+        return picture.lines[line].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_click(self, event: Click) -> None:
+        if self._picture is None:
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        hit = self._picture.cell_at(event.x + scroll_x, event.y + scroll_y)
+        if hit is not None:
+            self.post_message(self.CellClicked(self, *hit))
