@@ -1,0 +1,287 @@
+"""Progress in SQLite: attempts, best stars per level, settings.
+
+Durability rule: every write is its own committed transaction (autocommit, WAL, synchronous=FULL),
+so an answer the UI reports as saved survives the process being killed a moment later.
+
+Schema changes are migrations: append one SQL script to MIGRATIONS and it runs once on every
+existing database, tracked by PRAGMA user_version. Never edit a migration that has shipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+DB_NAME = "progress.db"
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        level_id TEXT NOT NULL,
+        part INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        hints INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        topic TEXT,
+        mistake TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX attempts_by_level ON attempts (level_id, id);
+    CREATE TABLE stars (
+        level_id TEXT PRIMARY KEY,
+        stars INTEGER NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+MAX_STARS = 3
+UNSAVED = "Progress could not be saved just now"
+
+
+class UnusableDatabase(Exception):
+    """The file is not a progress database we can use; it is moved aside, never overwritten."""
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get("CONVQUEST_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # deferred: only needed when no directory was given
+
+    return Path(platformdirs.user_data_dir("convquest", appauthor=False))
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    level_id: str
+    part: int
+    answer: str
+    correct: bool
+    hints: int
+    mode: str
+    topic: str | None
+    mistake: str | None
+    at: str
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()  # the UI may write from worker threads
+        self._pending: list[tuple[str, tuple]] = []  # writes refused by a lock, retried on the next write
+        self.path = path
+        self.notice = notice
+
+    @classmethod
+    def open(cls, data_dir: Path, *, timeout: float = 5.0) -> Store:
+        data_dir = Path(data_dir)
+        path = data_dir / DB_NAME
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return cls._in_memory(path, f"Progress cannot be saved: the folder {data_dir} cannot be created "
+                                        f"({exc.strerror or exc}). This session is kept in memory only.")
+        try:
+            return cls(_connect(path, timeout), path)
+        except UnusableDatabase as exc:
+            reason = str(exc)
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                return cls._in_memory(path, f"The progress database {path} is in use by another program "
+                                            "(is ConvQuest already running?). This session is kept in memory "
+                                            "only; close the other one to save progress.")
+            reason = str(exc)
+        except sqlite3.DatabaseError as exc:
+            reason = str(exc)
+        try:
+            aside = _move_aside(path)
+            return cls(_connect(path, timeout), path,
+                       f"Your progress database could not be read ({reason}), so it was moved to "
+                       f"{aside.name} and a fresh one was started.")
+        except (OSError, sqlite3.Error, UnusableDatabase) as exc:
+            return cls._in_memory(path, f"The progress database {path} could not be read ({reason}) nor replaced "
+                                        f"({exc}). This session is kept in memory only.")
+
+    @classmethod
+    def _in_memory(cls, path: Path, notice: str) -> Store:
+        return cls(_connect(":memory:", 0), path, notice)
+
+    def _write(self, sql: str, args: tuple = ()) -> None:
+        with self._lock:
+            self._pending.append((sql, args))
+            self._flush()
+
+    def _flush(self) -> None:
+        try:
+            while self._pending:
+                self._conn.execute(*self._pending[0])
+                self._pending.pop(0)
+        except sqlite3.OperationalError as exc:
+            # Locked by another process, disk full, ...: keep the change and say so, never crash mid-game.
+            self.notice = (f"{UNSAVED} ({exc}); {len(self._pending)} change(s) are waiting and will be "
+                           "saved with the next answer.")
+        else:
+            if self.notice and self.notice.startswith(UNSAVED):
+                self.notice = None
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def record_attempt(self, level_id: str, answer: str, correct: bool, *, part: int = 0, hints: int = 0,
+                       mode: str = "level", topic: str | None = None, mistake: str | None = None) -> None:
+        self._write("INSERT INTO attempts (level_id, part, answer, correct, hints, mode, topic, mistake, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (level_id, part, str(answer), int(bool(correct)), hints, mode, topic, mistake, now()))
+
+    def complete_level(self, level_id: str, stars: int) -> None:
+        if not 0 <= stars <= MAX_STARS:
+            raise ValueError(f"stars must be between 0 and {MAX_STARS}, not {stars}")
+        self._write("INSERT INTO stars (level_id, stars, at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (level_id) DO UPDATE SET stars = excluded.stars, at = excluded.at "
+                    "WHERE excluded.stars > stars.stars", (level_id, stars, now()))
+
+    def stars(self, level_id: str) -> int:
+        rows = self._read("SELECT stars FROM stars WHERE level_id = ?", (level_id,))
+        return rows[0][0] if rows else 0
+
+    def all_stars(self) -> dict[str, int]:
+        return dict(self._read("SELECT level_id, stars FROM stars ORDER BY level_id"))
+
+    def attempts(self, level_id: str | None = None) -> list[Attempt]:
+        columns = "level_id, part, answer, correct, hints, mode, topic, mistake, at"
+        if level_id is None:
+            rows = self._read(f"SELECT {columns} FROM attempts ORDER BY id")
+        else:
+            rows = self._read(f"SELECT {columns} FROM attempts WHERE level_id = ? ORDER BY id", (level_id,))
+        return [Attempt(r[0], r[1], r[2], bool(r[3]), *r[4:]) for r in rows]
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write("INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, str(value)))
+
+    def reset_progress(self) -> None:
+        """Clear attempts and stars in one transaction, so progress is never left half-cleared."""
+        with self._lock:
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    self._conn.execute("DELETE FROM attempts")
+                    self._conn.execute("DELETE FROM stars")
+            except sqlite3.OperationalError as exc:
+                self.notice = f"Progress was not reset: the database is busy ({exc}). Try again."
+                return
+            self._pending = [w for w in self._pending if w[0].startswith("INSERT INTO settings")]
+
+    def close(self) -> None:
+        with self._lock:
+            self._flush()  # a last try for changes a lock held back
+            self._conn.close()
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _connect(path: Path | str, timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+    try:
+        _prepare(conn, in_memory=path == ":memory:")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, *, in_memory: bool) -> None:
+    # Every check that can reject the file runs before anything writes to it, so the copy moved
+    # aside is exactly what the player had.
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise UnusableDatabase(f"integrity check failed: {check}")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise UnusableDatabase(f"it was written by a newer ConvQuest (schema {version}, this one knows "
+                               f"{len(MIGRATIONS)})")
+    if version == len(MIGRATIONS):
+        _check_schema(conn)
+    if not in_memory:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise UnusableDatabase(f"cannot switch to WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous=FULL")
+    _migrate(conn)
+    _check_schema(conn)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number in range(version, len(MIGRATIONS)):
+        try:
+            # One transaction per migration: a database is never left half-upgraded.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
+                               f"PRAGMA user_version = {number + 1};\nCOMMIT;")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if _is_locked(exc):
+                raise
+            raise UnusableDatabase(f"schema upgrade {number + 1} failed: {exc}") from exc
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: [(c[1], c[2]) for c in conn.execute(f"PRAGMA table_info('{t}')")] for t in tables}
+
+
+@functools.cache
+def _expected_columns() -> dict[str, list[tuple[str, str]]]:
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    _migrate(reference)
+    columns = _columns(reference)
+    reference.close()
+    return columns
+
+
+def _check_schema(conn: sqlite3.Connection) -> None:
+    """A database can claim our version yet hold other tables; compare with a freshly migrated one."""
+    actual = _columns(conn)
+    for table, columns in _expected_columns().items():
+        if actual.get(table) != columns:
+            raise UnusableDatabase(f"table '{table}' is missing or has other columns than expected")
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    path.replace(aside)
+    # A leftover write-ahead log belongs to the old file; replayed into the fresh one it would corrupt it.
+    for suffix in ("-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists():
+            sidecar.replace(aside.with_name(aside.name + suffix))
+    return aside

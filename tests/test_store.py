@@ -1,0 +1,171 @@
+"""Progress survives, corrupt databases are set aside with a notice, locks never crash the game."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convquest.store import DB_NAME, Store, default_data_dir
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path)
+    yield s
+    s.close()
+
+
+def test_attempts_are_read_back_in_order(store):
+    store.record_attempt("conv-1", "3", False, hints=1, topic="predict-size/conv", mistake="forgot_plus_one")
+    store.record_attempt("conv-1", "4", True, part=1, mode="practice")
+    store.record_attempt("conv-2", "7", True)
+    first, second = store.attempts("conv-1")
+    assert (first.answer, first.correct, first.hints, first.topic, first.mistake, first.mode) == (
+        "3", False, 1, "predict-size/conv", "forgot_plus_one", "level")
+    assert (second.answer, second.correct, second.part, second.mode) == ("4", True, 1, "practice")
+    assert [a.level_id for a in store.attempts()] == ["conv-1", "conv-1", "conv-2"]
+    assert first.at <= second.at and "T" in first.at
+
+
+def test_best_stars_are_kept(store):
+    assert store.stars("conv-1") == 0
+    store.complete_level("conv-1", 2)
+    store.complete_level("conv-1", 1)
+    assert store.stars("conv-1") == 2
+    store.complete_level("conv-1", 3)
+    store.complete_level("conv-2", 1)
+    assert store.all_stars() == {"conv-1": 3, "conv-2": 1}
+    with pytest.raises(ValueError):
+        store.complete_level("conv-1", 4)
+
+
+def test_progress_survives_reopening(tmp_path):
+    first = Store.open(tmp_path)
+    first.record_attempt("conv-1", "3", True)
+    first.complete_level("conv-1", 3)
+    first.set_setting("theme", "dark")
+    first.close()
+    again = Store.open(tmp_path)
+    assert (again.stars("conv-1"), len(again.attempts()), again.get_setting("theme")) == (3, 1, "dark")
+    assert again.notice is None
+    again.close()
+
+
+def test_answer_survives_sigkill(tmp_path):
+    # The durability rule: once record_attempt returns, the answer is on disk even if the process dies.
+    code = ("import os, signal, sys; from convquest.store import Store; s = Store.open(sys.argv[1]); "
+            "s.record_attempt('conv-1', '42', True); s.complete_level('conv-1', 2); "
+            "os.kill(os.getpid(), signal.SIGKILL)")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=Path(__file__).parents[1])
+    assert result.returncode == -9
+    store = Store.open(tmp_path)
+    assert [a.answer for a in store.attempts()] == ["42"] and store.stars("conv-1") == 2
+    store.close()
+
+
+def test_wal_mode_is_on(store):
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+    conn.close()
+
+
+def test_settings_and_reset_keeps_them(store):
+    assert store.get_setting("theme") is None and store.get_setting("theme", "light") == "light"
+    store.set_setting("theme", "dark")
+    store.set_setting("theme", "monokai")
+    store.record_attempt("conv-1", "3", True)
+    store.complete_level("conv-1", 3)
+    store.reset_progress()
+    assert store.attempts() == [] and store.all_stars() == {}
+    assert store.get_setting("theme") == "monokai"
+
+
+def write_random_bytes(path: Path) -> None:
+    path.write_bytes(os.urandom(8192))
+
+
+def write_truncated(path: Path) -> None:
+    s = Store.open(path.parent)
+    for n in range(300):
+        s.record_attempt(f"level-{n}", "x" * 200, True)
+    s.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def write_wrong_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE attempts (who TEXT, what TEXT)")
+    conn.execute("CREATE TABLE stars (x INTEGER)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+def write_newer_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [write_random_bytes, write_truncated, write_wrong_schema, write_newer_schema])
+def test_unusable_database_is_moved_aside_and_a_fresh_one_works(tmp_path, damage):
+    path = tmp_path / DB_NAME
+    damage(path)
+    damaged = path.read_bytes()
+    store = Store.open(tmp_path)
+    aside = sorted(tmp_path.glob(f"{DB_NAME}.corrupt-*[0-9TZ]"))
+    assert len(aside) == 1 and aside[0].read_bytes() == damaged  # nothing of the old file is lost
+    assert store.notice and aside[0].name in store.notice and "fresh" in store.notice
+    store.record_attempt("conv-1", "3", True)
+    store.close()
+    again = Store.open(tmp_path)
+    assert again.notice is None and len(again.attempts()) == 1
+    again.close()
+
+
+def test_locked_database_gives_a_notice_instead_of_crashing(tmp_path):
+    path = tmp_path / DB_NAME
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    store = Store.open(tmp_path, timeout=0.1)
+    assert store.notice and "in use by another program" in store.notice
+    store.record_attempt("conv-1", "3", True)  # kept in memory: the game goes on
+    assert len(store.attempts()) == 1
+    assert not list(tmp_path.glob("*.corrupt-*"))  # a busy database is not a corrupt one
+    holder.execute("ROLLBACK")
+    holder.close()
+    store.close()
+
+
+def test_write_held_back_by_a_lock_is_saved_once_the_lock_goes(tmp_path):
+    store = Store.open(tmp_path, timeout=0.1)
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store.record_attempt("conv-1", "3", True)
+    assert store.notice and "waiting" in store.notice
+    holder.execute("ROLLBACK")
+    holder.close()
+    store.record_attempt("conv-1", "4", True)
+    assert store.notice is None
+    assert [a.answer for a in store.attempts("conv-1")] == ["3", "4"]
+    store.close()
+
+
+def test_data_dir_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONVQUEST_DATA_DIR", str(tmp_path / "here"))
+    assert default_data_dir() == tmp_path / "here"
+    monkeypatch.delenv("CONVQUEST_DATA_DIR")
+    assert default_data_dir().name == "convquest"
+
+
+def test_open_creates_the_folder(tmp_path):
+    store = Store.open(tmp_path / "a" / "b")
+    assert store.path == tmp_path / "a" / "b" / DB_NAME and store.path.exists()
+    store.close()
