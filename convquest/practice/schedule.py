@@ -1,0 +1,133 @@
+"""Which topic to drill next, and how hard: a Leitner schedule per topic plus a streak.
+
+The clock of the schedule is the *turn* (problems answered so far, counted across runs), not wall
+time: a student who drills twenty problems tonight and twenty next week should see a missed topic
+again a couple of problems later either way, and a test can replay a run without sleeping.
+
+- Each topic sits in a box. A miss sends it to box 0, due again after ``INTERVALS[0]`` turns; a
+  correct answer moves it up one box, due after that box's (longer) interval. So a missed topic
+  comes back sooner and a mastered one later.
+- Topics never seen are introduced one at a time, only when nothing already seen is due, so a miss
+  is not buried under the whole curriculum's first appearances.
+- Difficulty rises by one after ``STREAK_TO_RISE`` correct answers in a row and falls by one
+  after a miss. A correct answer that needed a hint keeps the streak but does not lengthen it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# Turns until a topic in box b is due again. Box 0 waits two turns, not one, so a missed topic is
+# separated from its retry by one other problem instead of being asked twice in a row.
+INTERVALS: tuple[int, ...] = (2, 4, 8, 16, 32)
+STREAK_TO_RISE = 3
+MIN_DIFFICULTY = 1
+DEFAULT_MAX_DIFFICULTY = 3
+
+
+@dataclass
+class TopicState:
+    topic: str
+    box: int = 0
+    due: int = 0
+    seen: int = 0
+    correct: int = 0
+    wrong: int = 0
+    last_turn: int = -1
+
+    @property
+    def interval(self) -> int:
+        return INTERVALS[min(self.box, len(INTERVALS) - 1)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one answer changed, so the screen can say it ("difficulty 2 → 3", "back in 2")."""
+
+    topic: str
+    correct: bool
+    box_before: int
+    box_after: int
+    due_in: int
+    streak: int
+    difficulty_before: int
+    difficulty_after: int
+
+
+@dataclass
+class Schedule:
+    states: dict[str, TopicState] = field(default_factory=dict)
+    turn: int = 0
+    streak: int = 0
+    difficulty: int = MIN_DIFFICULTY
+    max_difficulty: int = DEFAULT_MAX_DIFFICULTY
+
+    def state(self, topic: str) -> TopicState:
+        if topic not in self.states:
+            self.states[topic] = TopicState(topic)
+        return self.states[topic]
+
+    def next_topic(self, topics: Sequence[str], last: str | None = None) -> str:
+        """The topic to ask now, out of ``topics`` (in curriculum order, easiest first).
+
+        Deterministic: the same schedule and topic list always give the same answer, which is what
+        makes ``--seed`` runs replayable.
+        """
+        if not topics:
+            raise ValueError("no topics to practise")
+        order = {t: i for i, t in enumerate(topics)}
+        seen = [self.states[t] for t in topics if t in self.states and self.states[t].seen]
+        due = [s for s in seen if s.due <= self.turn]
+        if due:
+            # Most overdue first; among equals the weaker box, then curriculum order.
+            pick = min(due, key=lambda s: (s.due, s.box, order[s.topic]))
+            # Asking the same topic twice running is only right when nothing else is due.
+            if pick.topic == last and len(due) > 1:
+                pick = min(
+                    (s for s in due if s.topic != last),
+                    key=lambda s: (s.due, s.box, order[s.topic]),
+                )
+            return pick.topic
+        unseen = [t for t in topics if t not in self.states or not self.states[t].seen]
+        if unseen:
+            return unseen[0]
+        return min(seen, key=lambda s: (s.due, s.box, order[s.topic])).topic
+
+    def record(self, topic: str, correct: bool, *, hints: int = 0) -> Outcome:
+        """Apply one answered problem: move the topic's box, the streak and the difficulty."""
+        st = self.state(topic)
+        box_before, diff_before = st.box, self.difficulty
+        st.seen += 1
+        st.last_turn = self.turn
+        if correct:
+            st.correct += 1
+            st.box = min(st.box + 1, len(INTERVALS) - 1)
+            if hints == 0:
+                self.streak += 1
+                if self.streak % STREAK_TO_RISE == 0:
+                    self.difficulty = min(self.difficulty + 1, self.max_difficulty)
+        else:
+            st.wrong += 1
+            st.box = 0
+            self.streak = 0
+            self.difficulty = max(self.difficulty - 1, MIN_DIFFICULTY)
+        self.turn += 1
+        # Due counts from the turn just finished, so "due in 2" means one other problem between.
+        st.due = self.turn - 1 + st.interval
+        return Outcome(
+            topic=topic,
+            correct=correct,
+            box_before=box_before,
+            box_after=st.box,
+            due_in=st.due - (self.turn - 1),
+            streak=self.streak,
+            difficulty_before=diff_before,
+            difficulty_after=self.difficulty,
+        )
+
+    def mastered(self, topics: Iterable[str] | None = None) -> list[str]:
+        """Topics in the top box: answered right often enough in a row to be asked rarely."""
+        names = self.states if topics is None else topics
+        top = len(INTERVALS) - 1
+        return [t for t in names if t in self.states and self.states[t].box == top]
