@@ -27,6 +27,8 @@ Cell = tuple[int, int]
 
 
 class ShadedImage(Widget):
+    # Only the intrinsic size lives here: a picture is as big as its pixels, never stretched to
+    # fill (colours and spacing are in match.tcss.part, merged into the app's stylesheet).
     DEFAULT_CSS = """
     ShadedImage {
         width: auto;
@@ -210,7 +212,12 @@ class ShadedImage(Widget):
             marks=self._marks,
             selected=self._selected,
             cursor=self.cursor if self.pickable else None,
+            texts=self._cell_texts(),
         )
+
+    def _cell_texts(self) -> dict[Cell, str]:
+        """Cells whose shown text is not their value; the weight editor shows what is being typed."""
+        return {}
 
     def _lines(self) -> list[list[Segment] | Strip]:
         base = self.rich_style

@@ -9,8 +9,8 @@ this keeps pixels square and leaves room for a one-character flag (a mark or the
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from rich.color import Color
@@ -26,6 +26,7 @@ NEGATIVE_FLAG = "-"
 
 DIFF_MARK = "✗"
 SELECT_MARK = "●"
+CURSOR_FLAG = ">"
 
 # Zero is dark so that only what a kernel responds to lights up: an edge map is a bright outline on
 # black, with the sign told apart by hue (blue below zero, orange above), not by brightness.
@@ -121,10 +122,15 @@ class Look:
     marks: Collection[tuple[int, int]] = ()
     selected: Collection[tuple[int, int]] = ()
     cursor: tuple[int, int] | None = None
+    texts: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """Text shown instead of a cell's number (a weight being typed: "-" before its digits)."""
 
     def cell_width(self, values: np.ndarray) -> int:
-        # One column for the flag (mark, selection or sign) plus the body.
-        return 1 + (number_width(values) if self.numbers else 1)
+        # One column for the flag (mark, selection, sign or cursor) plus the body.
+        if not self.numbers:
+            return 2
+        typed = max((len(t) for t in self.texts.values()), default=1)
+        return 1 + max(number_width(values), typed)
 
 
 def _rgb(t: tuple[int, int, int]) -> Color:
@@ -156,21 +162,24 @@ def _cell(
     base: Style,
 ) -> Segment:
     flag = DIFF_MARK if rc in marks else SELECT_MARK if rc in selected else None
+    at_cursor = rc == look.cursor
     if look.numbers:
-        text = (flag or " ") + format_value(v).rjust(width - 1)
+        body = look.texts.get(rc, format_value(v)).rjust(width - 1)
+        # The cursor takes the flag column so the number stays whole; ">" survives NO_COLOR.
+        text = (CURSOR_FLAG if at_cursor else flag or " ") + body
+    elif at_cursor:
+        # Brackets survive NO_COLOR and monochrome terminals, where a reversed cell may not show.
+        text = "[]"
     elif look.colour:
-        text = (flag or " ") + " " * (width - 1)
+        text = (flag or " ") + " "
     else:
         ramp = ramp_cell(v, scale)
         text = (flag + ramp[1]) if flag else ramp
-    if rc == look.cursor:
-        # Brackets survive NO_COLOR and monochrome terminals, where a reversed cell may not show.
-        text = "[" + text[1:-1] + "]" if width > 2 else "[]"
     if look.colour:
         rgb = shade_rgb(v, scale)
-        style = base + Style(bgcolor=_rgb(rgb), color=_rgb(ink_for(rgb)), bold=flag is not None or rc == look.cursor)
+        style = base + Style(bgcolor=_rgb(rgb), color=_rgb(ink_for(rgb)), bold=flag is not None or at_cursor)
     else:
-        style = base + Style(bold=flag is not None, reverse=rc == look.cursor)
+        style = base + Style(bold=flag is not None, reverse=at_cursor)
     return Segment(text, style)
 
 
