@@ -1,0 +1,198 @@
+"""One child process on its own pseudo-terminal, driven from asyncio.
+
+What a full-screen program needs from the terminal it runs in, and how each is met here:
+- raw keys from the first byte: the slave is put in raw mode before the child starts, otherwise
+  keys typed while it boots are echoed back by the line discipline as garbage;
+- resizes: the child leads a new session with the slave as its controlling terminal, so the
+  kernel sends it SIGWINCH when `resize` changes the window size;
+- hang-up: when the client goes away the child's process group gets SIGHUP, then SIGKILL after a
+  grace period, and is always reaped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import signal
+import struct
+import sys
+import termios
+import tty
+from collections.abc import Callable, Mapping, Sequence
+
+# Run between fork and the real program: take the slave (fd 0) as controlling terminal, then
+# exec. Doing this in a preexec_fn would run Python code in a forked copy of a threaded server.
+_TRAMPOLINE = (
+    "import fcntl, os, sys, termios\n"
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "try:\n"
+    "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+    "except OSError as e:\n"
+    "    sys.stderr.write(f'cannot start {sys.argv[1]}: {e.strerror}\\r\\n')\n"
+    "    os._exit(127)\n"
+)
+
+# Input the child has not read yet; beyond this, further input is dropped rather than held.
+_MAX_PENDING_INPUT = 1 << 20
+
+
+def set_window_size(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int = 0) -> None:
+    # A client may report 0x0 (unknown); a 0-sized terminal makes many programs divide by zero.
+    cols, rows = cols or 80, rows or 24
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
+
+
+class PtyChild:
+    """A running child on a PTY. Create with `await PtyChild.spawn(...)`."""
+
+    def __init__(self, process: asyncio.subprocess.Process, master_fd: int) -> None:
+        self._process = process
+        self._master = master_fd
+        self._loop = asyncio.get_running_loop()
+        self._pending = bytearray()
+        self._on_output: Callable[[bytes], None] | None = None
+        self._output_ended = asyncio.Event()
+        self._reading = False
+        self._closed = False
+        self._kill_timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    async def spawn(
+        cls,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        size: tuple[int, int, int, int] = (80, 24, 0, 0),
+        cwd: str | None = None,
+    ) -> PtyChild:
+        master, slave = os.openpty()
+        try:
+            tty.setraw(slave)
+            set_window_size(slave, *size)
+            os.set_blocking(master, False)
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-I", "-S", "-c", _TRAMPOLINE, *argv,
+                stdin=slave, stdout=slave, stderr=slave,
+                env=dict(env), cwd=cwd, start_new_session=True,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            # The child holds its own copies; keeping ours would stop EOF reaching the master.
+            os.close(slave)
+        return cls(process, master)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def start_output(self, on_output: Callable[[bytes], None]) -> None:
+        """Deliver everything the child writes to `on_output`, until the terminal closes."""
+        self._on_output = on_output
+        self.resume_output()
+
+    def pause_output(self) -> None:
+        """Stop reading the child's output (the client is slow); the child then blocks writing."""
+        if self._reading:
+            self._loop.remove_reader(self._master)
+            self._reading = False
+
+    def resume_output(self) -> None:
+        if not self._reading and not self._closed and not self._output_ended.is_set():
+            self._loop.add_reader(self._master, self._read)
+            self._reading = True
+
+    async def output_ended(self, timeout: float) -> bool:
+        """Wait until the child's side of the terminal is closed and its output all delivered."""
+        try:
+            await asyncio.wait_for(self._output_ended.wait(), timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self._master, 65536)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: every slave fd is closed, so the child side is gone
+            data = b""
+        if not data:
+            self.pause_output()
+            self._output_ended.set()
+            return
+        if self._on_output is not None:
+            self._on_output(data)
+
+    def write(self, data: bytes) -> None:
+        """Send keys to the child without ever blocking the server."""
+        if self._closed:
+            return
+        if not self._pending:
+            try:
+                written = os.write(self._master, data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                return  # the child has gone; its input no longer matters
+            data = data[written:]
+            if not data:
+                return
+            self._loop.add_writer(self._master, self._flush)
+        room = _MAX_PENDING_INPUT - len(self._pending)
+        self._pending += data[: max(room, 0)]
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self._master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self._master)
+
+    def resize(self, cols: int, rows: int, px_width: int = 0, px_height: int = 0) -> None:
+        if not self._closed:
+            # On the master, TIOCSWINSZ also signals SIGWINCH to the foreground process group.
+            set_window_size(self._master, cols, rows, px_width, px_height)
+
+    def signal_group(self, sig: int) -> None:
+        if self._process.returncode is not None:
+            return  # reaped: its pid (and so its group id) may already belong to someone else
+        try:
+            os.killpg(self._process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def hang_up(self, grace: float) -> None:
+        """SIGHUP the child's process group now, SIGKILL it if still alive after `grace` s."""
+        self.signal_group(signal.SIGHUP)
+        if self._kill_timer is None:
+            self._kill_timer = self._loop.call_later(grace, self.signal_group, signal.SIGKILL)
+
+    async def wait(self) -> int:
+        """Wait for the child to exit and reap it; returns its exit status (-N for signal N)."""
+        status = await self._process.wait()
+        if self._kill_timer is not None:
+            self._kill_timer.cancel()
+        return status
+
+    def close(self) -> None:
+        """Release the master side; call once the child has been reaped."""
+        if self._closed:
+            return
+        self._closed = True
+        self.pause_output()
+        if self._pending:
+            self._loop.remove_writer(self._master)
+            self._pending.clear()
+        if self._kill_timer is not None:
+            self._kill_timer.cancel()
+        os.close(self._master)

@@ -1,0 +1,251 @@
+"""One SSH session: the student's terminal bridged to one game process on its own PTY."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from convquest.classroom.pty_child import PtyChild
+
+if TYPE_CHECKING:
+    from convquest.classroom.server import ClassroomServer
+
+log = logging.getLogger("convquest.classroom")
+
+IDLE_EXIT_STATUS = 124  # what `timeout(1)` uses; lets a script tell an idle close from a refusal
+REFUSED_EXIT_STATUS = 1
+
+# Put the student's terminal back if the game could not: main screen, cursor shown, mouse
+# reporting and bracketed paste off, colours reset. Sent only after an unclean end.
+_RESTORE_TERMINAL = b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[0m"
+
+# How long to keep relaying output after the child exits, for a grandchild still holding the PTY.
+_DRAIN_SECONDS = 0.5
+
+_TRUECOLOR_TERMS = ("xterm-kitty", "alacritty", "wezterm", "foot", "xterm-ghostty", "contour")
+
+
+def wants_truecolor(term: str, client_env: dict[str, str]) -> bool:
+    """Whether the client's terminal plausibly shows 24-bit colour.
+
+    OpenSSH does not forward COLORTERM unless asked to (SendEnv), so also trust terminal types
+    that are known to be truecolor.
+    """
+    if client_env.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
+        return True
+    return term.endswith("-direct") or "truecolor" in term or term.startswith(_TRUECOLOR_TERMS)
+
+
+class GameSession(asyncssh.SSHServerSession):
+    """The server side of one session channel. asyncssh calls these methods in protocol order."""
+
+    def __init__(self, server: ClassroomServer, username: str, address: str) -> None:
+        self._server = server
+        self._username = username
+        self._address = address
+        self._chan: asyncssh.SSHServerChannel | None = None
+        self._term: str | None = None
+        self._size = (80, 24, 0, 0)
+        self._refusal: str | None = None
+        self._child: PtyChild | None = None
+        self._slot = False
+        self._gone = False  # the client's side of the channel is closed
+        self._ended = False
+        self._end_reason = "client left"
+        self._started = 0.0
+        self._last_input = time.monotonic()
+        self._idle_timer: asyncio.TimerHandle | None = None
+
+    # --- what the client asks for -------------------------------------------------------------
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self._chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes) -> bool:
+        self._term = term_type or "xterm-256color"
+        self._size = term_size
+        return True
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self._size = (width, height, pixwidth, pixheight)
+        if self._child is not None:
+            self._child.resize(width, height, pixwidth, pixheight)
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        # Accepted only so the student reads why nothing ran; session_started refuses it.
+        self._refusal = (
+            "ConvQuest runs only the game, not commands: connect with "
+            f"ssh -t -p {self._server.port} {self._username}@HOST"
+        )
+        self._log_refusal(f"exec of {command[:60]!r}")
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        self._log_refusal(f"subsystem {subsystem[:30]!r}")
+        return False
+
+    def session_started(self) -> None:
+        if self._refusal is not None:
+            self._refuse(self._refusal)
+        elif self._term is None:
+            self._log_refusal("no terminal")
+            self._refuse(
+                "ConvQuest needs a terminal: connect with "
+                f"ssh -t -p {self._server.port} {self._username}@HOST"
+            )
+        elif not self._server.claim_session():
+            self._log_refusal(f"full ({self._server.config.max_sessions} sessions)")
+            self._refuse(
+                f"The class server is full ({self._server.config.max_sessions} students are "
+                "connected). Try again in a few minutes."
+            )
+        else:
+            self._slot = True
+            self._server.track(asyncio.ensure_future(self._run()))
+
+    def data_received(self, data: bytes, datatype) -> None:
+        self._last_input = time.monotonic()
+        if self._child is not None:
+            self._child.write(data)
+
+    def eof_received(self) -> bool:
+        # Keep the channel open: the game decides when it is done, and still draws meanwhile.
+        return True
+
+    def signal_received(self, signal_name: str) -> None:
+        pass  # the game reads Ctrl-C as a key; signals from the client are not forwarded
+
+    def pause_writing(self) -> None:
+        if self._child is not None:
+            self._child.pause_output()
+
+    def resume_writing(self) -> None:
+        if self._child is not None:
+            self._child.resume_output()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._gone = True
+        self._cancel_idle_timer()
+        if self._child is not None and self._child.returncode is None:
+            self._child.hang_up(self._server.config.hangup_grace)
+
+    # --- running the game -----------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            self._child = await self._server.spawn_child(self._username, self._term or "", self._chan, self._size)
+        except Exception as exc:  # noqa: BLE001 - any failure to start is reported to the student
+            log.exception("could not start the game for %s", self._username)
+            self._release()
+            self._refuse(f"ConvQuest could not start on the server ({exc}). Tell your teacher.")
+            return
+        self._started = time.monotonic()
+        log.info(
+            "connect user=%s from=%s term=%s size=%dx%d pid=%d",
+            self._username, self._address, self._term, self._size[0], self._size[1], self._child.pid,
+        )
+        if self._gone:  # the client left while the game was starting
+            self._child.hang_up(self._server.config.hangup_grace)
+        else:
+            # The size may have changed while the child was starting.
+            self._child.resize(*self._size)
+            self._child.start_output(self._send)
+            self._schedule_idle_check()
+        try:
+            status = await self._child.wait()
+            await self._child.output_ended(_DRAIN_SECONDS)
+        finally:
+            self._child.close()
+            self._release()
+        self._finish(status)
+
+    def _finish(self, status: int) -> None:
+        self._cancel_idle_timer()
+        if not self._gone and self._end_reason == "client left":
+            self._end_reason = f"game exited ({_describe(status)})"
+        log.info(
+            "disconnect user=%s from=%s size=%dx%d duration=%.1fs reason=%s",
+            self._username, self._address, self._size[0], self._size[1],
+            time.monotonic() - self._started, self._end_reason,
+        )
+        if self._gone or self._chan is None:
+            return
+        if self._end_reason.startswith("idle"):
+            idle = _duration_words(self._server.config.idle_timeout)
+            self._send(
+                _RESTORE_TERMINAL
+                + f"\r\nNo keys pressed for {idle}, so ConvQuest closed this session. "
+                "Your progress is saved: connect again to carry on.\r\n".encode()
+            )
+            self._chan.exit(IDLE_EXIT_STATUS)
+        elif status < 0:
+            self._send(_RESTORE_TERMINAL)
+            name = signal.Signals(-status).name.removeprefix("SIG")
+            self._chan.exit_with_signal(name, False, f"the game was stopped by {name}")
+        else:
+            self._chan.exit(status)
+
+    def _send(self, data: bytes) -> None:
+        if not self._gone and self._chan is not None:
+            self._chan.write(data)
+
+    def _release(self) -> None:
+        if self._slot:
+            self._slot = False
+            self._server.release_session()
+
+    # --- idle timeout --------------------------------------------------------------------------
+
+    def _schedule_idle_check(self) -> None:
+        timeout = self._server.config.idle_timeout
+        if timeout:
+            delay = self._last_input + timeout - time.monotonic()
+            self._idle_timer = asyncio.get_running_loop().call_later(max(delay, 0), self._idle_check)
+
+    def _idle_check(self) -> None:
+        self._idle_timer = None
+        if self._child is None or self._gone:
+            return
+        if time.monotonic() - self._last_input >= self._server.config.idle_timeout:
+            self._end_reason = f"idle for {self._server.config.idle_timeout:g}s"
+            self._child.hang_up(self._server.config.hangup_grace)
+        else:
+            self._schedule_idle_check()
+
+    def _cancel_idle_timer(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+
+    # --- refusals ------------------------------------------------------------------------------
+
+    def _refuse(self, message: str) -> None:
+        if self._gone or self._chan is None:
+            return
+        newline = "\r\n" if self._term is not None else "\n"
+        self._chan.write_stderr((message + newline).encode())
+        self._chan.exit(REFUSED_EXIT_STATUS)
+
+    def _log_refusal(self, reason: str) -> None:
+        log.info("refused user=%s from=%s reason=%s", self._username, self._address, reason)
+
+
+def _describe(status: int) -> str:
+    if status < 0:
+        return f"signal {signal.Signals(-status).name}"
+    return f"status {status}"
+
+
+
+def _duration_words(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:g} seconds"
+    return f"{seconds / 60:g} minutes"

@@ -1,0 +1,67 @@
+"""Helpers shared by the SSH tests (a client that ignores ~/.ssh, reading until a marker, ...)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import asyncssh
+
+ECHO = Path(__file__).with_name("tty_echo.py")
+CODE = "sesame-42"
+
+
+def echo_argv(*extra: str):
+    return lambda username: [sys.executable, str(ECHO), *extra]
+
+
+async def connect(server: ClassroomServer, username: str = "alice", password: str | None = CODE, **kwargs):
+    """An asyncssh client that ignores this machine's ~/.ssh (no keys, no agent, no config)."""
+    return await asyncssh.connect(
+        "127.0.0.1", server.port, username=username, password=password,
+        known_hosts=None, client_keys=kwargs.pop("client_keys", None), agent_path=None, config=None,
+        **kwargs,
+    )
+
+
+async def read_until(stream, marker: bytes, timeout: float = 10.0) -> bytes:
+    """Everything read from `stream` up to and including the first `marker`."""
+    buffer = b""
+    async def fill() -> bytes:
+        nonlocal buffer
+        while marker not in buffer:
+            chunk = await stream.read(4096)
+            if not chunk:
+                raise AssertionError(f"stream ended before {marker!r}; got {buffer!r}")
+            buffer += chunk
+        return buffer
+    try:
+        return await asyncio.wait_for(fill(), timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"no {marker!r} within {timeout} s; got {buffer!r}") from None
+
+
+async def start_game(conn, size=(100, 30), term="xterm-256color"):
+    process = await conn.create_process(term_type=term, term_size=size, encoding=None)
+    return process
+
+
+def pid_from(output: bytes) -> int:
+    for line in output.split(b"\r\n"):
+        if line.startswith(b"pid "):
+            return int(line.split()[1])
+    raise AssertionError(f"no pid line in {output!r}")
+
+
+async def wait_reaped(pid: int, timeout: float = 5.0) -> bool:
+    """True once `pid` no longer exists. A zombie still answers kill(pid, 0), so this means reaped."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        await asyncio.sleep(0.05)
+    return False

@@ -1,0 +1,188 @@
+"""A real SSH client (asyncssh, in-process) against the classroom server, with the echo program
+standing in for the game."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import os
+
+import asyncssh
+import pytest
+
+from ssh_helpers import connect, echo_argv, pid_from, read_until, start_game, wait_reaped
+
+
+def key_bytes(output: bytes) -> bytes:
+    """Every byte the echo program reported reading, in order."""
+    keys = [ast.literal_eval(line[4:].decode()) for line in output.split(b"\r\n") if line.startswith(b"key ")]
+    return b"".join(keys)
+
+
+async def test_login_gives_the_child_its_own_raw_pty_of_the_requested_size(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn, size=(100, 30))
+        out = await read_until(game.stdout, b"ready")
+    assert b"size 100x30" in out
+    assert b"ctty yes" in out  # controlling terminal, so SIGWINCH and SIGHUP reach it
+    assert b"mode echo=off canon=off" in out  # raw before the child ran a single line
+    assert b"env user=alice served=1 term=xterm-256color lang=C.UTF-8" in out
+
+
+async def test_a_resize_reaches_the_child_as_sigwinch(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn, size=(80, 24))
+        await read_until(game.stdout, b"ready")
+        game.change_terminal_size(132, 43)
+        out = await read_until(game.stdout, b"winch 132x43\r\n")
+    assert out.count(b"winch") == 1
+
+
+async def test_keys_typed_before_the_child_is_ready_arrive_raw_and_are_not_echoed(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn)
+        game.stdin.write(b"ab\x03")  # at once, while the child is still starting; ^C must be a key
+        out = await read_until(game.stdout, b"ready")
+        while key_bytes(out) != b"ab\x03":
+            out += await read_until(game.stdout, b"\r\n")
+    reported = b"\r\n".join(line for line in out.split(b"\r\n") if not line.startswith(b"key "))
+    assert b"ab" not in reported and b"^C" not in reported
+
+
+async def test_the_childs_exit_status_ends_the_session(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn)
+        await read_until(game.stdout, b"ready")
+        game.stdin.write(b"q")
+        await asyncio.wait_for(game.wait_closed(), 5)
+    assert game.exit_status == 3
+    assert server.active_sessions == 0
+
+
+async def test_a_wrong_class_code_is_refused(serve):
+    server = await serve()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, password="guess")
+
+
+async def test_the_class_code_also_works_by_keyboard_interactive(serve):
+    server = await serve()
+    async with await connect(server, preferred_auth="keyboard-interactive") as conn:
+        game = await start_game(conn)
+        assert b"size 100x30" in await read_until(game.stdout, b"ready")
+
+
+async def test_a_username_that_is_not_a_safe_student_id_is_refused_with_the_reason(serve):
+    server = await serve()
+    with pytest.raises(asyncssh.PermissionDenied, match="cannot be a student id"):
+        await connect(server, username="../etc")
+    with pytest.raises(asyncssh.PermissionDenied, match="cannot be a student id"):
+        await connect(server, username="a" * 33)
+
+
+async def test_a_session_without_a_terminal_is_told_how_to_connect(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        result = await conn.run(encoding=None)  # a shell request without a PTY
+    assert result.exit_status == 1
+    assert b"ConvQuest needs a terminal: connect with ssh -t" in result.stderr
+    assert result.stdout == b""
+
+
+async def test_a_command_is_not_run(serve, tmp_path):
+    server = await serve()
+    marker = tmp_path / "ran"
+    async with await connect(server) as conn:
+        result = await conn.run(f"touch {marker}", encoding=None)
+        with_pty = await conn.run(f"touch {marker}", term_type="xterm", encoding=None)
+    assert result.exit_status == 1 and with_pty.exit_status == 1
+    assert b"runs only the game" in result.stderr
+    assert not marker.exists()
+    assert server.children == frozenset()
+
+
+async def test_sftp_is_refused(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        with pytest.raises(asyncssh.Error):
+            await conn.start_sftp_client()
+
+
+async def test_port_forwarding_is_refused_both_ways(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_connection("127.0.0.1", server.port)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port)
+
+
+async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
+    server = await serve(max_sessions=1)
+    async with await connect(server, username="alice") as first, await connect(server, username="bob") as second:
+        game = await start_game(first)
+        await read_until(game.stdout, b"ready")
+        refused = await second.create_process(term_type="xterm", encoding=None)
+        await asyncio.wait_for(refused.wait_closed(), 5)
+        assert refused.exit_status == 1
+        assert b"The class server is full (1 students are connected)" in await refused.stderr.read()
+        game.stdin.write(b"q")
+        await game.wait_closed()
+        again = await start_game(second)
+        assert b"ready" in await read_until(again.stdout, b"ready")
+
+
+async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
+    server = await serve(idle_timeout=0.6)
+    async with await connect(server) as conn:
+        game = await start_game(conn)
+        out = await read_until(game.stdout, b"ready")
+        await asyncio.sleep(0.4)
+        game.stdin.write(b"x")  # a key restarts the clock
+        await asyncio.sleep(0.4)
+        assert game.exit_status is None
+        await asyncio.wait_for(game.wait_closed(), 5)
+        out += await game.stdout.read()
+    assert game.exit_status == 124
+    assert b"No keys pressed for 0.6 seconds, so ConvQuest closed this session" in out
+    assert await wait_reaped(pid_from(out))
+
+
+@pytest.mark.parametrize("extra", [(), ("--ignore-hup",)], ids=["sighup", "sigkill-after-grace"])
+async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extra):
+    server = await serve(child_argv=echo_argv(*extra), hangup_grace=0.5)
+    conn = await connect(server)
+    game = await start_game(conn)
+    pid = pid_from(await read_until(game.stdout, b"ready"))
+    conn.abort()
+    assert await wait_reaped(pid), f"child {pid} still exists (running or zombie)"
+    await asyncio.sleep(0.1)
+    assert server.active_sessions == 0 and server.children == frozenset()
+
+
+async def test_closing_the_server_hangs_up_every_game(serve):
+    server = await serve()
+    conns = [await connect(server, username=name) for name in ("alice", "bob")]
+    pids = []
+    for conn in conns:
+        game = await start_game(conn)
+        pids.append(pid_from(await read_until(game.stdout, b"ready")))
+    await server.close()
+    for pid in pids:
+        assert await wait_reaped(pid, timeout=0.1)
+    for conn in conns:
+        conn.abort()
+
+
+async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
+    server = await serve()
+    async with await connect(server, username="carol.d") as conn:
+        game = await start_game(conn)
+        await read_until(game.stdout, b"ready")
+    student = tmp_path / "data" / "students" / "carol.d"
+    assert student.is_dir()
+    assert oct(student.stat().st_mode & 0o777) == oct(0o700)
