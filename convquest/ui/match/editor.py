@@ -18,6 +18,7 @@ MAX_DIGITS = 2  # the engine takes whole-number weights from -99 to 99
 
 
 class WeightEditor(ShadedImage):
+    numbers_fixed = True  # weights are edited as numbers; hiding them would hide what is typed
     BINDINGS = [
         Binding("enter", "submit", "Try kernel"),
         Binding("backspace", "erase", "Erase", show=False),
@@ -78,10 +79,6 @@ class WeightEditor(ShadedImage):
         if action in ("choose", "toggle_cell"):
             return False
         return super().check_action(action, parameters)
-
-    def action_toggle_numbers(self) -> None:
-        # Weights are edited as numbers; hiding them would hide what is typed.
-        self.show_numbers = True
 
     def on_key(self, event: Key) -> None:
         if self.cursor is None:

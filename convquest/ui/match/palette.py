@@ -54,7 +54,9 @@ class KernelPalette(Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(*(Option(k.title, id=k.name) for k in self.kernels.values()), id="palette-list")
-        yield ShadedImage(label="weights", id="palette-weights")
+        weights = ShadedImage(label="weights", id="palette-weights")
+        weights.numbers_fixed = True  # a kernel is read by its numbers; n must not hide them
+        yield weights
         yield Static("", id="palette-detects", markup=False)
 
     def on_mount(self) -> None:

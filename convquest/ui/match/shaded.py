@@ -176,10 +176,18 @@ class ShadedImage(Widget):
         if self.pickable and self.cursor is not None:
             self.post_message(self.Toggled(self, self.cursor))
 
+    numbers_fixed = False
+    """True where the numbers are the point (kernel weights) and `n` must not hide them."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Arrows, Enter and space belong to the surrounding panel unless this grid takes picks.
         if action in ("move", "choose", "toggle_cell"):
             return self.pickable
+        if action == "toggle_numbers":
+            # A panel showing several pictures toggles them all together: let `n` reach it.
+            return not self.numbers_fixed and not any(
+                hasattr(node, "action_toggle_numbers") for node in self.ancestors if not isinstance(node, ShadedImage)
+            )
         return True
 
     def watch_cursor(self) -> None:
