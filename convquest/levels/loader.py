@@ -1,0 +1,313 @@
+"""Read chapter files, validate them completely, and build the Curriculum.
+
+A file is accepted whole or refused whole: every problem in it becomes a LevelFileError, so a
+teacher sees the full list in one `convquest levels check` run rather than fixing one at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import textwrap
+import tomllib
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from convquest.levels.model import Chapter, Curriculum, Level, LevelFileError, is_pair, ranges, resolve_params
+
+SHIPPED_DIR = Path(__file__).resolve().parent
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+CHAPTER_KEYS = {"id": "a string", "title": "a string", "order": "an integer",
+                "lesson": "a list of strings (one per page)"}
+LEVEL_REQUIRED = {"id": "a string", "title": "a string", "kind": "a string",
+                  "params": "a table", "explanation": "a string"}
+LEVEL_OPTIONAL = {"hints": "a list of strings", "lesson": "a string"}
+
+# Ranges are checked at every corner of their box (where size limits bite) plus seeded draws
+# (what a player actually gets); corners are capped because they grow as 2**ranges.
+RANGE_SEEDS = 24
+MAX_CORNER_RANGES = 5
+
+
+def shipped_files() -> list[Path]:
+    return sorted(SHIPPED_DIR.glob("*.toml"))
+
+
+def load_curriculum(extra_dirs: Sequence[Path] = ()) -> Curriculum:
+    """Shipped chapters plus extra packs; a broken file is left out and listed in .errors."""
+    files = shipped_files()
+    errors: list[LevelFileError] = []
+    for folder in map(Path, extra_dirs):
+        if folder.is_dir():
+            files += sorted(folder.glob("*.toml"))
+        elif folder.is_file():
+            files.append(folder)
+        else:
+            errors.append(LevelFileError(folder, "no such folder of level files"))
+    chapters, file_errors = _load_files(files)
+    return Curriculum(chapters=tuple(sorted(chapters, key=lambda c: c.order)),
+                      errors=tuple(errors + file_errors))
+
+
+def check_files(paths: Sequence[Path]) -> list[LevelFileError]:
+    """Every error in the given files, judged as they would load next to the shipped chapters."""
+    return inspect_files(paths)[1]
+
+
+def inspect_files(paths: Sequence[Path]) -> tuple[list[Chapter], list[LevelFileError]]:
+    """check_files, also returning the chapters that passed (for a summary)."""
+    files: list[Path] = []
+    errors: list[LevelFileError] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(path.glob("*.toml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(LevelFileError(path, "no such file"))
+    given = {f.resolve() for f in files}
+    # A pack must not reuse a shipped id or order, so the shipped files are context for the check;
+    # checking the shipped files themselves must not count them twice.
+    context = [f for f in shipped_files() if f.resolve() not in given]
+    context_chapters, _ = _load_files(context)
+    chapters, file_errors = _load_files(files, taken=context_chapters)
+    return chapters, errors + file_errors
+
+
+def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = ()) -> tuple[list[Chapter], list[LevelFileError]]:
+    accepted: list[Chapter] = list(taken)
+    errors: list[LevelFileError] = []
+    for path in files:
+        chapter, problems = _read_chapter(path)
+        if chapter is not None:
+            problems += _clashes(chapter, accepted)
+        if problems:
+            errors += problems
+        else:
+            accepted.append(chapter)
+    return accepted[len(taken):], errors
+
+
+def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileError]:
+    file = chapter.source
+    problems = []
+    for other in accepted:
+        if other.id == chapter.id:
+            problems.append(LevelFileError(file, f"chapter id '{chapter.id}' is already used by {other.source.name}",
+                                           field="chapter.id"))
+        if other.order == chapter.order:
+            problems.append(LevelFileError(file, f"chapter order {chapter.order} is already used by {other.source.name}"
+                                           f" (chapter '{other.id}')", field="chapter.order"))
+        other_ids = {level.id for level in other.levels}
+        for level in chapter.levels:
+            if level.id in other_ids:
+                problems.append(LevelFileError(file, f"level id '{level.id}' is already used by {other.source.name}",
+                                               level=level.id, field="id"))
+    return problems
+
+
+def _read_chapter(path: Path) -> tuple[Chapter | None, list[LevelFileError]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [LevelFileError(path, f"cannot be read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return None, [LevelFileError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                                           "save it as UTF-8")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [LevelFileError(path, f"is not valid TOML: {exc}")]
+    return _build_chapter(path, data)
+
+
+def _build_chapter(path: Path, data: Mapping[str, object]) -> tuple[Chapter | None, list[LevelFileError]]:
+    errors: list[LevelFileError] = []
+    for key in data.keys() - {"chapter", "level"}:
+        errors.append(LevelFileError(path, f"unknown top-level key '{key}' (expected [chapter] and [[level]])",
+                                     field=key))
+    head = data.get("chapter")
+    if not isinstance(head, dict):
+        errors.append(LevelFileError(path, "missing [chapter] table (id, title, order, lesson)", field="chapter"))
+        head = {}
+    else:
+        errors += _check_table(path, head, CHAPTER_KEYS, {}, prefix="chapter.")
+    chapter_id = head.get("id") if isinstance(head.get("id"), str) else "?"
+
+    raw_levels = data.get("level")
+    if raw_levels is None or raw_levels == []:
+        errors.append(LevelFileError(path, "the chapter has no levels; add at least one [[level]]", field="level"))
+        raw_levels = []
+    elif not isinstance(raw_levels, list) or not all(isinstance(t, dict) for t in raw_levels):
+        errors.append(LevelFileError(path, "levels must be written as [[level]] tables", field="level"))
+        raw_levels = []
+
+    levels: list[Level] = []
+    seen: set[str] = set()
+    for number, table in enumerate(raw_levels, start=1):
+        level, problems = _build_level(path, table, number, chapter_id)
+        if level is not None and level.id in seen:
+            problems.append(LevelFileError(path, "this level id appears twice in the file", level=level.id, field="id"))
+        errors += problems
+        if level is not None:
+            seen.add(level.id)
+            levels.append(level)
+    if errors:
+        return None, errors
+    chapter = Chapter(id=head["id"], title=head["title"].strip(), order=head["order"],
+                      lesson=tuple(_text(page) for page in head["lesson"]), levels=tuple(levels), source=path)
+    return chapter, []
+
+
+def _check_table(path: Path, table: Mapping[str, object], required: Mapping[str, str],
+                 optional: Mapping[str, str], *, prefix: str = "", level: str | None = None) -> list[LevelFileError]:
+    def error(message: str, key: str) -> LevelFileError:
+        return LevelFileError(path, message, level=level, field=prefix + key)
+
+    expected = {**required, **optional}
+    errors = [error(f"unknown key (expected one of: {', '.join(expected)})", key)
+              for key in table if key not in expected]
+    errors += [error(f"missing (must be {required[key]})", key) for key in required if key not in table]
+    for key, want in expected.items():
+        if key in table and (problem := _type_problem(key, table[key], want)):
+            errors.append(error(problem, key))
+    return errors
+
+
+def _type_problem(key: str, value: object, want: str) -> str | None:
+    def got() -> str:
+        return f"must be {want}, not {_describe(value)}"
+
+    if want == "a string":
+        if not isinstance(value, str):
+            return got()
+        if key in ("id", "title", "kind", "explanation") and not value.strip():
+            return "must not be empty"
+        if key == "id" and not ID_PATTERN.match(value):
+            return f"'{value}' must use only lowercase letters, digits and hyphens"
+    elif want == "an integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return got()
+    elif want == "a table":
+        if not isinstance(value, dict):
+            return got()
+    elif want.startswith("a list of strings"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return got()
+        if key == "lesson" and not value:
+            return "needs at least one page"
+    return None
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    kinds = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _text(value: str) -> str:
+    return textwrap.dedent(value).strip()
+
+
+def _build_level(path: Path, table: Mapping[str, object], number: int,
+                 chapter_id: str) -> tuple[Level | None, list[LevelFileError]]:
+    level_id = table.get("id")
+    name = level_id if isinstance(level_id, str) and level_id else f"#{number}"
+    errors = _check_table(path, table, LEVEL_REQUIRED, LEVEL_OPTIONAL, level=name)
+    if errors:
+        return None, errors
+    from convquest.engine.problems import KINDS
+
+    if table["kind"] not in KINDS:
+        return None, [LevelFileError(path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})",
+                                     level=name, field="kind")]
+    params = table["params"]
+    errors = _range_problems(path, name, params)
+    if not errors:
+        errors = _engine_problems(path, name, table["kind"], params)
+    if errors:
+        return None, errors
+    return Level(id=level_id, title=table["title"].strip(), kind=table["kind"], params=params,
+                 lesson=_text(table.get("lesson", "")), hints=tuple(_text(h) for h in table.get("hints", ())),
+                 explanation=_text(table["explanation"]), chapter=chapter_id), []
+
+
+def _range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
+    errors = []
+    for key, value in params.items():
+        if isinstance(value, dict) and not is_pair(value) and value.keys() & {"h", "w", "row", "col"}:
+            errors.append(LevelFileError(path, "a pair is written { h = .., w = .. } or { row = .., col = .. }, "
+                                               "with both keys and nothing else", level=level, field=f"params.{key}"))
+    for name, (lo, hi) in ranges(params).items():
+        if not (isinstance(lo, int) and isinstance(hi, int)):
+            errors.append(LevelFileError(path, f"a range [lo, hi] must be two integers, not [{lo}, {hi}]",
+                                         level=level, field=f"params.{name}"))
+        elif lo > hi:
+            errors.append(LevelFileError(path, f"range [{lo}, {hi}] is empty: lo must not exceed hi",
+                                         level=level, field=f"params.{name}"))
+    return errors
+
+
+def _draws(params: Mapping[str, object]) -> list[tuple[dict[str, object], dict[str, int]]]:
+    """(params, what the ranges drew) for every draw we check; a level without ranges has one."""
+    bounds = ranges(params)
+    if not bounds:
+        return [(resolve_params(params, 0), {})]
+    names = list(bounds)
+    corners = [dict(zip(names[:MAX_CORNER_RANGES], corner))
+               for corner in itertools.product(*(bounds[n] for n in names[:MAX_CORNER_RANGES]))]
+    draws = []
+    for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]:
+        draw = resolve_params(params, seed, fixed)
+        draws.append((draw, {name: _picked(draw, name) for name in names}))
+    return draws
+
+
+def _picked(draw: Mapping[str, object], name: str) -> object:
+    key, _, side = name.partition(".")
+    return draw[key][0 if side in ("h", "row") else 1] if side else draw[key]
+
+
+def _engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
+    from convquest.engine.problems import from_params
+
+    for number, (draw, picked) in enumerate(_draws(params)):
+        try:
+            problem = from_params(kind, draw)
+            # The engine falls back to defaults for fields it does not know, so a misspelt field
+            # ("stride" for "s") would silently change the question; the problem's own params
+            # name every field it used.
+            unused = [key for key in params if key not in problem.params()] if number == 0 else []
+            if unused:
+                takes = ", ".join(problem.params())
+                return [LevelFileError(path, f"unknown parameter for {problem.topic} (it takes: {takes})",
+                                       level=level, field=f"params.{unused[0]}")]
+        except Exception as exc:  # the engine's refusal, or its bug: either way, a message and not a traceback
+            field, reason = _engine_field(exc, params)
+            drawn = f" (when the ranges draw {_format(picked)})" if picked else ""
+            return [LevelFileError(path, f"impossible parameters: {reason}{drawn}", level=level,
+                                   field=f"params.{field}" if field else "params")]
+    return []
+
+
+def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | None, str]:
+    """The params field the engine blames, and its message without the "field: " prefix it uses."""
+    message = str(exc)
+    if not isinstance(exc, ValueError):
+        return None, f"the engine failed ({type(exc).__name__}: {message})"
+    named = getattr(exc, "field", None)
+    if isinstance(named, str) and named:
+        return named, message
+    prefix = re.match(r"([A-Za-z_][\w.\[\]]*): (.*)", message, re.DOTALL)
+    if prefix:
+        return prefix.group(1), prefix.group(2)
+    return next((key for key in params if re.search(rf"\b{re.escape(key)}\b", message)), None), message
+
+
+def _format(values: Mapping[str, object]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items())

@@ -1,0 +1,162 @@
+"""The curriculum as plain frozen dataclasses, built only by the loader after validation."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from convquest.engine.problems import Problem
+
+
+class LevelFileError(ValueError):
+    """One thing wrong with a level file, phrased so a teacher can fix it without reading Python."""
+
+    def __init__(self, file: Path, message: str, *, level: str | None = None,
+                 field: str | None = None) -> None:
+        self.file = Path(file)
+        self.level = level
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [str(self.file)]
+        if self.level is not None:
+            where.append(f"level '{self.level}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return ": ".join(where + [self.message])
+
+
+def is_range(value: object) -> bool:
+    """A param written as two numbers is a range; other lists (kernels, layer stacks) pass through."""
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value))
+
+
+PAIR_KEYS = (("h", "w"), ("row", "col"))
+
+
+def pair_keys(value: object) -> tuple[str, str] | None:
+    """{h = .., w = ..} (a size) or {row = .., col = ..} (a cell): how a file writes a pair, since
+    [a, b] already means a range. The engine gets it as the list [h, w] or [row, col]."""
+    if isinstance(value, dict):
+        return next((keys for keys in PAIR_KEYS if value.keys() == set(keys)), None)
+    return None
+
+
+def is_pair(value: object) -> bool:
+    return pair_keys(value) is not None
+
+
+def ranges(params: Mapping[str, object]) -> dict[str, list]:
+    """Every range in the params by its field name ("i", or "i.h" inside a pair), in draw order."""
+    found = {}
+    for key in sorted(params):
+        value = params[key]
+        if is_range(value):
+            found[key] = value
+        elif keys := pair_keys(value):
+            found.update({f"{key}.{side}": value[side] for side in keys if is_range(value[side])})
+    return found
+
+
+def resolve_params(params: Mapping[str, object], seed: int,
+                   fixed: Mapping[str, int] | None = None) -> dict[str, object]:
+    """Draw every range from one seeded generator, in a fixed order so a seed always means one problem.
+
+    `fixed` pins some ranges to given values (the validator uses it to try the corners).
+    """
+    rng = random.Random(seed)
+    drawn = {name: rng.randint(*bounds) for name, bounds in ranges(params).items()}
+    drawn.update(fixed or {})
+
+    def value(name: str, raw: object) -> object:
+        return drawn.get(name, raw)
+
+    def resolve(key: str, raw: object) -> object:
+        keys = pair_keys(raw)
+        return [value(f"{key}.{side}", raw[side]) for side in keys] if keys else value(key, raw)
+
+    return {key: resolve(key, raw) for key, raw in params.items()}
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    title: str
+    kind: str
+    params: Mapping[str, object]
+    lesson: str
+    hints: tuple[str, ...]
+    explanation: str
+    chapter: str
+
+    def __post_init__(self) -> None:
+        # Frozen is shallow; a read-only view keeps one screen from editing a level another reads.
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @property
+    def has_ranges(self) -> bool:
+        return bool(ranges(self.params))
+
+    def resolved_params(self, seed: int = 0) -> dict[str, object]:
+        return resolve_params(self.params, seed)
+
+    def problem(self, seed: int = 0) -> Problem:
+        from convquest.engine.problems import from_params
+
+        return from_params(self.kind, self.resolved_params(seed))
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    order: int
+    lesson: tuple[str, ...]
+    levels: tuple[Level, ...]
+    source: Path
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    chapters: tuple[Chapter, ...]
+    errors: tuple[LevelFileError, ...] = ()
+    _levels: Mapping[str, Level] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {level.id: level for chapter in self.chapters for level in chapter.levels}
+        object.__setattr__(self, "_levels", MappingProxyType(by_id))
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        return tuple(self._levels.values())
+
+    def level(self, level_id: str) -> Level:
+        return self._levels[level_id]
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise KeyError(chapter_id)
+
+    def chapter_of(self, level_id: str) -> Chapter:
+        return self.chapter(self.level(level_id).chapter)
+
+    def next_level(self, level_id: str) -> Level | None:
+        """The next level in play order: on through the chapter, then the next chapter's first."""
+        order = self.levels
+        index = order.index(self.level(level_id))
+        return order[index + 1] if index + 1 < len(order) else None
+
+    def unlocked(self, chapter_id: str, stars: Mapping[str, int], unlock_all: bool = False) -> bool:
+        index = self.chapters.index(self.chapter(chapter_id))
+        if unlock_all or index == 0:
+            return True
+        return all(stars.get(level.id, 0) >= 1 for level in self.chapters[index - 1].levels)
