@@ -1,0 +1,1 @@
+"""The Textual front end. Only `convquest.cli` imports this package (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,157 @@
+"""The ConvQuest application: owns the screen stack, the settings and the too-small guard.
+
+Screens are imported inside the methods that first need them, so launching the game pays only
+for the home screen (issue 3 asks start-up to stay within 1.3x of a one-widget Textual app).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+ANIMATION_SPEEDS = ("off", "slow", "normal", "fast")
+
+
+class ConvQuestApp(App[None]):
+    """`ConvQuestApp(curriculum=..., store=..., start_level=...)`; the CLI calls `.run()`."""
+
+    CSS_PATH = Path(__file__).with_name("convquest.tcss")
+    TITLE = "ConvQuest"
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        # Textual drops a binding whose key a focused text box consumes, so q types a q in an
+        # answer box (and leaves the footer there); ctrl+q quits from anywhere.
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(self, *, curriculum: Any, store: Any, start_level: str | None = None) -> None:
+        super().__init__()
+        self.curriculum = curriculum
+        self.store = store
+        self.start_level = start_level
+        self._too_small_shown = False
+        self._apply_settings()
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str) -> str:
+        value = self.store.get_setting(key, default)
+        return default if value is None else str(value)
+
+    @property
+    def unlock_all(self) -> bool:
+        return self.setting("unlock_all", "no") in ("yes", "1", "true", "True")
+
+    @property
+    def animation_speed(self) -> str:
+        speed = self.setting("animation_speed", "normal")
+        return speed if speed in ANIMATION_SPEEDS else "normal"
+
+    def _apply_settings(self) -> None:
+        theme = self.setting("theme", "dark")
+        self.theme = THEMES.get(theme, THEMES["dark"])
+        # TEXTUAL_ANIMATIONS=none (tests, slow SSH links) wins over the stored preference.
+        if self.animation_level != "none" and self.animation_speed == "off":
+            self.animation_level = "none"
+
+    def save_setting(self, key: str, value: str) -> None:
+        self.store.set_setting(key, value)
+        self._apply_settings()
+
+    # -- screens ----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from convquest.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.start_level is not None:
+            level = self.curriculum.level(self.start_level)
+            self.open_level(level)
+        self._guard_size(self.size.width, self.size.height)
+
+    def open_lesson(self, chapter: Any) -> None:
+        from convquest.ui.screens.lesson import LessonScreen
+
+        self.push_screen(LessonScreen(chapter))
+
+    def open_level(self, level: Any, *, replace: bool = False) -> None:
+        """Show a level; `replace` swaps out the current screen (lesson or result) so that
+        escape from the level always lands on the chapter map."""
+        from convquest.ui.screens.level import LevelScreen
+
+        screen = LevelScreen(level, seed=len(self.store.attempts(level.id)))
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def first_unplayed(self, chapter: Any) -> Any:
+        stars = self.store.all_stars()
+        for level in chapter.levels:
+            if not stars.get(level.id):
+                return level
+        return chapter.levels[0]
+
+    def action_help(self) -> None:
+        from convquest.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_settings(self) -> None:
+        from convquest.ui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    # -- too small --------------------------------------------------------------------------
+
+    def on_resize(self, event: Any) -> None:
+        self._guard_size(event.size.width, event.size.height)
+
+    def _guard_size(self, width: int, height: int) -> None:
+        from convquest.ui.screens.too_small import TooSmallScreen
+
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif small:
+            self.screen.show_size(width, height)
+        elif on_top:
+            self.pop_screen()
+
+    # -- nothing here writes files ----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # The game may be served over SSH: Textual's "Screenshot" command would write an SVG on
+        # the server's disk, so the palette offers only commands that touch no files.
+        yield SystemCommand("Help", "What this game is and the keys of this screen", self.action_help)
+        yield SystemCommand("Settings", "Theme, animation speed, unlock all, reset progress", self.action_settings)
+        yield SystemCommand("Quit", "Quit (every answer is already saved)", self.action_quit)
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        # Belt and braces for the palette filter above: no key or command can save a screenshot.
+        self.notify("Screenshots are switched off in ConvQuest.", severity="warning")
+        return None
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        self.notify("Screenshots are switched off in ConvQuest.", severity="warning")
+        return ""

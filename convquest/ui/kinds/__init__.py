@@ -1,0 +1,28 @@
+"""Level kind → the panel that plays it.
+
+A panel is a `convquest.ui.kinds.base.KindPanel` subclass built as `Panel(level, problem)`. It
+owns the middle of the level screen and tells the screen what happened with two messages:
+`KindPanel.Judged` the moment an answer is checked (the screen saves it and counts it) and
+`KindPanel.Solved` when every part is right (the screen scores the level). Hints live in the
+level screen, not the panel. Adding a kind is one line here; its module is imported only when a
+level of that kind is opened.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+PANELS: dict[str, str] = {
+    "predict-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "count-params": "convquest.ui.kinds.predict_size:PredictSizePanel",
+}
+
+
+def panel_for(kind: str) -> type:
+    """The panel class for `kind`; KeyError names the kind when no panel plays it yet."""
+    try:
+        target = PANELS[kind]
+    except KeyError:
+        raise KeyError(f"no panel plays level kind {kind!r} yet") from None
+    module, _, name = target.partition(":")
+    return getattr(import_module(module), name)

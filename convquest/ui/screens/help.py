@@ -1,0 +1,51 @@
+"""`?` on any screen: what the game is, and the keys of the screen it was opened from."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+ABOUT = (
+    "ConvQuest teaches convolution and CNN arithmetic by doing it. Each chapter opens with a short "
+    "lesson; its levels ask you to predict output sizes, count parameters, fill feature maps and "
+    "more. A level gives 3 stars for a right answer first time without hints, fewer otherwise. "
+    "Every answer is saved the moment you give it, so quitting never loses progress."
+)
+
+
+def keys_of(screen: Screen) -> list[tuple[str, str]]:
+    """The keys the player can press on `screen`, as (key, what it does), read from its bindings
+    so the help can never disagree with the footer."""
+    app = screen.app
+    rows: dict[str, str] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        key = app.get_key_display(binding)
+        rows.setdefault(binding.description, key)
+    return [(key, description) for description, key in rows.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
+    ]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        name = getattr(self.under, "HELP_NAME", type(self.under).__name__.removesuffix("Screen"))
+        keys = keys_of(self.under)
+        lines = [f"  {key:<10} {description}" for key, description in keys]
+        lines += ["  ctrl+q     Quit from anywhere"]
+        with VerticalScroll(id="help-box"):
+            yield Static("ConvQuest — help", id="help-title", markup=False)
+            yield Static(ABOUT, id="help-about", markup=False)
+            yield Static(f"Keys on this screen ({name}):\n" + "\n".join(lines), id="help-keys", markup=False)
+        yield Footer()

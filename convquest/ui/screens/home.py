@@ -1,0 +1,106 @@
+"""The chapter map: every chapter in order, its levels with their stars, and what is locked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from convquest.ui.widgets.stars import MAX_STARS, star_text
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("s", "app.settings", "Settings"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="home-title", markup=False)
+        yield Static(id="home-notice", markup=False)
+        yield OptionList(id="chapter-map")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_map()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_map()
+
+    def refresh_map(self) -> None:
+        app = self.app
+        curriculum = app.curriculum
+        stars = dict(app.store.all_stars())
+        options: list[Option] = []
+        earned = possible = done = total = 0
+        for number, chapter in enumerate(curriculum.chapters, start=1):
+            unlocked = curriculum.unlocked(chapter.id, stars, unlock_all=app.unlock_all)
+            got = sum(stars.get(level.id, 0) for level in chapter.levels)
+            most = MAX_STARS * len(chapter.levels)
+            earned += got
+            possible += most
+            state = f"{got:>2}/{most} ★" if unlocked else "locked"
+            head = f"{number}. {chapter.title}"
+            options.append(Option(Content(f"{head:<62.62} {state:>9}"), id=f"chapter:{chapter.id}"))
+            for level in chapter.levels:
+                total += 1
+                level_stars = stars.get(level.id, 0)
+                done += level_stars > 0
+                mark = "✓" if level_stars else " "
+                label = f"   {mark} {level.title}"
+                options.append(
+                    Option(Content(f"{label:<62.62} {star_text(level_stars):>9}"), id=f"level:{level.id}")
+                )
+        chapter_map = self.query_one("#chapter-map", OptionList)
+        highlighted = chapter_map.highlighted
+        chapter_map.clear_options()
+        chapter_map.add_options(options)
+        if options:
+            chapter_map.highlighted = min(highlighted or 0, len(options) - 1)
+        self.query_one("#home-title", Static).update(
+            f"ConvQuest — convolution, by hand\n"
+            f"Progress: {done} of {total} levels cleared, {earned} of {possible} stars"
+        )
+        # A moved-aside database or a refused level file must be said, not silently absorbed.
+        notices = [app.store.notice] if app.store.notice else []
+        notices += [f"skipped: {error}" for error in curriculum.errors]
+        box = self.query_one("#home-notice", Static)
+        box.update("\n".join(f"! {line}" for line in notices))
+        box.display = bool(notices)
+
+    def _selected(self) -> tuple[str, str] | None:
+        chapter_map = self.query_one("#chapter-map", OptionList)
+        if chapter_map.highlighted is None:
+            return None
+        option_id = chapter_map.get_option_at_index(chapter_map.highlighted).id or ""
+        kind, _, ident = option_id.partition(":")
+        return kind, ident
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        kind, ident = selected
+        app = self.app
+        curriculum = app.curriculum
+        chapter: Any = curriculum.chapter(ident) if kind == "chapter" else curriculum.chapter_of(ident)
+        if not curriculum.unlocked(chapter.id, dict(app.store.all_stars()), unlock_all=app.unlock_all):
+            self.notify(
+                f"“{chapter.title}” is locked: earn stars in the chapter before it "
+                "(or turn on “unlock all” in settings).",
+                title="Locked",
+            )
+            return
+        if kind == "chapter":
+            app.open_lesson(chapter)
+        else:
+            app.open_level(curriculum.level(ident))

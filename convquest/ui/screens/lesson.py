@@ -1,0 +1,61 @@
+"""A chapter's lesson, one page at a time; past the last page the chapter's first unplayed level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class LessonScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("left,p", "page(-1)", "Previous"),
+        Binding("right,n,space,enter", "page(1)", "Next"),
+        Binding("l", "play", "Play now"),
+    ]
+
+    def __init__(self, chapter: Any) -> None:
+        super().__init__()
+        self.chapter = chapter
+        self.page = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-title", markup=False)
+        with VerticalScroll(id="lesson-scroll"):
+            yield Static(id="lesson-page", markup=False)
+        yield Static(id="lesson-pager", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.chapter.lesson:
+            # A chapter without a lesson goes straight to play; nothing to read.
+            self.call_after_refresh(self.action_play)
+        self.show_page()
+
+    def show_page(self) -> None:
+        pages = self.chapter.lesson or ("",)
+        self.query_one("#lesson-title", Static).update(f"Lesson · {self.chapter.title}")
+        self.query_one("#lesson-page", Static).update(pages[self.page])
+        self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
+        last = self.page == len(pages) - 1
+        onward = "→ start the first level" if last else "→ next page"
+        self.query_one("#lesson-pager", Static).update(
+            f"Page {self.page + 1} of {len(pages)}    ← previous    {onward}"
+        )
+
+    def action_page(self, step: int) -> None:
+        pages = len(self.chapter.lesson)
+        target = self.page + step
+        if target >= pages:
+            self.action_play()
+        elif target >= 0:
+            self.page = target
+            self.show_page()
+
+    def action_play(self) -> None:
+        self.app.open_level(self.app.first_unplayed(self.chapter), replace=True)

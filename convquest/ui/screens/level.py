@@ -1,0 +1,129 @@
+"""The level frame: title, the level's lesson and hints, the kind panel, and a status line.
+
+The screen, not the panel, keeps the score: it saves each judged answer at once and, when the
+panel reports every part right, stores the stars and moves on to the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from convquest.ui.kinds.base import KindPanel
+
+
+class LevelScreen(Screen[None]):
+    HELP_NAME = "level"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Map"),
+        # Answers are numbers, so h and ? are free to act even while the answer box has focus.
+        Binding("h", "hint", "Hint", priority=True),
+        Binding("question_mark", "app.help", "Help", priority=True),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, level: Any, *, seed: int = 0) -> None:
+        super().__init__()
+        self.level = level
+        self.seed = seed
+        self.problem = level.problem(seed)
+        self.wrong = 0
+        self.hints_used = 0
+
+    def compose(self) -> ComposeResult:
+        from convquest.ui.kinds import panel_for
+
+        chapter = self.app.curriculum.chapter_of(self.level.id)
+        yield Static(f"{chapter.title} › {self.level.title}", id="level-title", markup=False)
+        with VerticalScroll(id="level-notes"):
+            yield Static(self.level.lesson or "", id="level-lesson", markup=False)
+            yield Static(id="level-hints", markup=False)
+        try:
+            panel_class = panel_for(self.level.kind)
+        except KeyError as exc:
+            yield Static(f"This level cannot be played yet: {exc.args[0]}.", id="level-unplayable", markup=False)
+        else:
+            yield panel_class(self.level, self.problem)
+        yield Static(id="level-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        notes = self.query_one("#level-notes")
+        notes.display = bool(self.level.lesson)
+        self.query_one("#level-hints").display = False
+        self._show_status()
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def _available_hints(self) -> tuple[str, ...]:
+        return tuple(self.level.hints) or (self.problem.hint(),)
+
+    def _panel(self) -> KindPanel | None:
+        panels = self.query(KindPanel)
+        return panels.first() if panels else None
+
+    def _show_status(self, extra: str = "") -> None:
+        from convquest.engine.problems import stars
+        from convquest.ui.widgets.stars import star_text
+
+        panel = self._panel()
+        bits = []
+        if panel is not None and panel.part_count() > 1:
+            bits.append(f"part {panel.part + 1} of {panel.part_count()}")
+        bits.append(f"{self.wrong} wrong")
+        bits.append(f"hints {self.hints_used} of {len(self._available_hints())}")
+        bits.append(f"solve now for {star_text(stars(self.wrong, self.hints_used))}")
+        notice = self.app.store.notice
+        line = " · ".join(bits) + (f"  {extra}" if extra else "")
+        if notice:
+            line += f"\n! {notice}"
+        self.query_one("#level-status", Static).update(line)
+
+    def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
+        message.stop()
+        verdict = message.verdict
+        # Saved the moment it is judged: a dropped SSH link or a quit loses nothing.
+        self.app.store.record_attempt(
+            self.level.id,
+            message.text,
+            verdict.correct,
+            part=message.part,
+            hints=self.hints_used,
+            mode="level",
+            topic=self.problem.topic,
+            mistake=verdict.mistake,
+        )
+        if not verdict.correct:
+            self.wrong += 1
+        self._show_status()
+
+    def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
+        message.stop()
+        from convquest.engine.problems import stars
+        from convquest.ui.screens.result import ResultScreen
+
+        earned = stars(self.wrong, self.hints_used)
+        self.app.store.complete_level(self.level.id, earned)
+        self.app.switch_screen(
+            ResultScreen(self.level, earned, message.verdict, wrong=self.wrong, hints=self.hints_used)
+        )
+
+    def action_hint(self) -> None:
+        hints = self._available_hints()
+        if self.hints_used >= len(hints):
+            self._show_status("(no more hints)")
+            return
+        self.hints_used += 1
+        shown = "\n".join(f"Hint {n}: {text}" for n, text in enumerate(hints[: self.hints_used], start=1))
+        box = self.query_one("#level-hints", Static)
+        box.update(shown)
+        box.display = True
+        notes = self.query_one("#level-notes", VerticalScroll)
+        notes.display = True
+        notes.scroll_end(animate=False)
+        self._show_status()

@@ -1,0 +1,80 @@
+"""After a level: the stars, why the answer is what it is, and where to go next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from convquest.ui.widgets.stars import star_words
+
+
+class ResultScreen(Screen[None]):
+    HELP_NAME = "result"
+    BINDINGS = [
+        Binding("n", "next", "Next level"),
+        Binding("r", "retry", "Retry"),
+        Binding("escape,m", "app.pop_screen", "Map"),
+    ]
+
+    def __init__(self, level: Any, stars: int, verdict: Any, *, wrong: int, hints: int) -> None:
+        super().__init__()
+        self.level = level
+        self.stars = stars
+        self.verdict = verdict
+        self.wrong = wrong
+        self.hints = hints
+
+    def compose(self) -> ComposeResult:
+        tries = "first time" if self.wrong == 0 else f"after {self.wrong} wrong answer{'s' * (self.wrong != 1)}"
+        hints = "no hints" if self.hints == 0 else f"{self.hints} hint{'s' * (self.hints != 1)}"
+        yield Static(f"✓ Solved: {self.level.title}", id="result-title", markup=False)
+        yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
+        with VerticalScroll(id="result-body"):
+            yield Static(self.verdict.explanation, id="result-explanation", markup=False)
+            if self.level.explanation:
+                yield Static(self.level.explanation, id="result-level-explanation", markup=False)
+        with Horizontal(id="result-buttons"):
+            yield Button("Next level (n)", id="result-next", variant="primary")
+            yield Button("Retry (r)", id="result-retry")
+            yield Button("Map (esc)", id="result-home")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#result-next", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        action = {"result-next": self.action_next, "result-retry": self.action_retry}.get(event.button.id or "")
+        if action is None:
+            self.app.pop_screen()
+        else:
+            action()
+
+    def action_retry(self) -> None:
+        self.app.open_level(self.level, replace=True)
+
+    def action_next(self) -> None:
+        app = self.app
+        curriculum = app.curriculum
+        following = curriculum.next_level(self.level.id)
+        if following is None:
+            app.notify("That was the last level. Every chapter is on the map to replay.", title="Well done")
+            app.pop_screen()
+            return
+        if following.chapter == self.level.chapter:
+            app.open_level(following, replace=True)
+            return
+        chapter = curriculum.chapter(following.chapter)
+        if not curriculum.unlocked(chapter.id, app.store.all_stars(), unlock_all=app.unlock_all):
+            app.notify(f"“{chapter.title}” opens once every level before it has a star.", title="Locked")
+            app.pop_screen()
+            return
+        # A new chapter starts with its lesson, as it does from the map.
+        from convquest.ui.screens.lesson import LessonScreen
+
+        app.switch_screen(LessonScreen(chapter))

@@ -1,0 +1,114 @@
+"""Fixtures for driving the real app: a real Store in tmp_path and a small level pack of our own.
+
+The pack is loaded by the real loader and its problems come from the real engine; only the
+chapters of the pack are kept, so these tests (and snapshots) do not shift when the shipped
+curriculum grows.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Textual reads this once, at import: animations off before anything imports textual.
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+os.environ.pop("NO_COLOR", None)
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+PACK = {
+    "901-test-arithmetic.toml": '''
+[chapter]
+id = "t-arith"
+title = "Test arithmetic"
+order = 901
+lesson = ["Page one: a window slides over the input.", "Page two: o = i - k + 1 with no padding."]
+
+[[level]]
+id = "t-valid"
+title = "Valid, small"
+kind = "predict-size"
+lesson = "No padding, stride 1."
+hints = ["Count the positions the window can take.", "o = i - k + 1."]
+explanation = "The window fits i - k + 1 times."
+[level.params]
+variant = "conv"
+i = 7
+k = 3
+p = 0
+s = 1
+
+[[level]]
+id = "t-stride"
+title = "Stride that does not divide"
+kind = "predict-size"
+hints = ["Round down."]
+explanation = "Floor, then add one."
+[level.params]
+variant = "stride"
+i = 8
+k = 3
+p = 0
+s = 2
+''',
+    "902-test-later.toml": '''
+[chapter]
+id = "t-later"
+title = "Test later chapter"
+order = 902
+lesson = ["Only page."]
+
+[[level]]
+id = "t-pad"
+title = "Padding one"
+kind = "predict-size"
+hints = ["Both sides."]
+explanation = "2p, not p."
+[level.params]
+variant = "conv"
+i = 5
+k = 3
+p = 1
+s = 1
+''',
+}
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    for name, text in PACK.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def curriculum(pack_dir: Path):
+    from convquest.levels import load_curriculum
+    from convquest.levels.model import Curriculum
+
+    loaded = load_curriculum(extra_dirs=[pack_dir])
+    ours = tuple(c for c in loaded.chapters if c.source.parent == pack_dir)
+    assert [c.id for c in ours] == ["t-arith", "t-later"], loaded.errors
+    return Curriculum(chapters=ours)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    from convquest.store import Store
+
+    opened = Store.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_app(curriculum, store):
+    from convquest.ui.app import ConvQuestApp
+
+    def make(start_level: str | None = None) -> ConvQuestApp:
+        return ConvQuestApp(curriculum=curriculum, store=store, start_level=start_level)
+
+    return make

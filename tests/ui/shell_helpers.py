@@ -1,0 +1,19 @@
+"""Reading what the player would read, from the widgets themselves."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Static
+
+
+def text(app: App, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+async def type_answer(pilot, answer: str) -> None:
+    """Type into the focused answer box and press Enter, as a player would."""
+    box = pilot.app.screen.query_one("#ps-answer")
+    box.focus()
+    box.value = ""
+    await pilot.press(*answer, "enter")
+    await pilot.pause()

@@ -1,0 +1,169 @@
+"""The frame around the levels: help everywhere, too-small guard, settings, palette, quit."""
+
+from __future__ import annotations
+
+import pytest
+
+from shell_helpers import text
+
+
+async def _open(pilot, where: str) -> None:
+    """Bring the app to one screen by the keys a player would press."""
+    if where == "home":
+        return
+    if where == "lesson":
+        await pilot.press("enter")
+    elif where == "level":
+        await pilot.press("enter", "l")
+    elif where == "result":
+        await pilot.press("enter", "l", *"5", "enter")
+    elif where == "settings":
+        await pilot.press("s")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    ("where", "screen_name", "expected_key"),
+    [
+        ("home", "HomeScreen", "Settings"),
+        ("lesson", "LessonScreen", "Next"),
+        ("level", "LevelScreen", "Hint"),
+        ("result", "ResultScreen", "Retry"),
+        ("settings", "SettingsScreen", "Back"),
+    ],
+)
+async def test_question_mark_opens_help_for_that_screen(make_app, where, screen_name, expected_key):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, where)
+        assert type(app.screen).__name__ == screen_name
+        await pilot.press("question_mark")
+        from convquest.ui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        keys = text(app, "#help-keys")
+        assert expected_key in keys
+        assert "ConvQuest teaches convolution" in text(app, "#help-about")
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == screen_name
+
+
+async def test_small_terminal_shows_the_size_message_and_comes_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "l")
+        from convquest.ui.screens.level import LevelScreen
+        from convquest.ui.screens.too_small import TooSmallScreen
+
+        level_screen = app.screen
+        assert isinstance(level_screen, LevelScreen)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "Make the terminal at least 80×24 (now 60×20)" in text(app, "#too-small")
+        await pilot.resize_terminal(79, 30)
+        await pilot.pause(0.1)
+        assert "(now 79×30)" in text(app, "#too-small")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        assert app.screen is level_screen
+        assert app.screen.query_one("#ps-answer").region.height > 0
+
+
+async def test_starting_too_small_shows_the_message(make_app):
+    app = make_app()
+    async with app.run_test(size=(70, 24)) as pilot:
+        await pilot.pause()
+        from convquest.ui.screens.too_small import TooSmallScreen
+
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "(now 70×24)" in text(app, "#too-small")
+
+
+async def test_reset_progress_asks_first(make_app, store):
+    store.complete_level("t-valid", 3)
+    store.record_attempt("t-valid", "5", True, topic="predict-size/conv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        from convquest.ui.screens.confirm import ConfirmScreen
+
+        await pilot.press("s")
+        app.screen.query_one("#setting-reset").press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # changed their mind
+        assert store.stars("t-valid") == 3
+
+        app.screen.query_one("#setting-reset").press()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.all_stars() == {}
+        assert store.attempts() == []
+        await pilot.press("escape")
+        assert "0 of 3 levels" in text(app, "#home-title")
+
+
+async def test_settings_are_stored_and_applied(make_app, store):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        app.screen.query_one("#theme-light").value = True
+        app.screen.query_one("#setting-unlock").value = True
+        app.screen.query_one("#speed-off").value = True
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await pilot.press("escape")
+        # unlock-all opens the second chapter on the map straight away
+        rows = app.screen.query_one("#chapter-map")
+        prompts = [str(rows.get_option_at_index(n).prompt) for n in range(rows.option_count)]
+        assert not any(p.rstrip().endswith("locked") for p in prompts)
+    assert store.get_setting("theme") == "light"
+    assert store.get_setting("unlock_all") == "yes"
+    assert store.get_setting("animation_speed") == "off"
+
+
+async def test_theme_setting_is_used_on_next_start(make_app, store):
+    store.set_setting("theme", "light")
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "textual-light"
+
+
+async def test_palette_offers_nothing_that_writes_files(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Quit" in titles
+        assert not any("screenshot" in title.lower() for title in titles)
+    from textual.binding import Binding
+
+    from convquest.ui.screens import confirm, help, home, lesson, level, result, settings
+
+    owners = [type(app)] + [
+        cls for module in (confirm, help, home, lesson, level, result, settings)
+        for cls in vars(module).values() if isinstance(cls, type) and hasattr(cls, "BINDINGS")
+    ]
+    actions = [b.action for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
+    assert "app.pop_screen" in actions  # the scan really read the screens' bindings
+    assert not any("screenshot" in action for action in actions)
+
+
+async def test_q_quits_from_the_map(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_q_in_the_answer_box_is_typed_and_ctrl_q_quits(make_app, store):
+    app = make_app(start_level="t-valid")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        assert app.is_running
+        assert app.screen.query_one("#ps-answer").value == "q"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    assert store.attempts() == []
