@@ -108,6 +108,7 @@ def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileErr
 
 
 def _read_chapter(path: Path) -> tuple[Chapter | None, list[LevelFileError]]:
+    """The chapter (possibly missing refused levels) and every error; any error refuses the file."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -156,11 +157,13 @@ def _build_chapter(path: Path, data: Mapping[str, object]) -> tuple[Chapter | No
         if level is not None:
             seen.add(level.id)
             levels.append(level)
-    if errors:
+    if any(error.level is None for error in errors):
         return None, errors
+    # With only level errors the chapter is still built from its good levels, so clashes with other
+    # files are reported in the same run; the caller refuses it all the same.
     chapter = Chapter(id=head["id"], title=head["title"].strip(), order=head["order"],
                       lesson=tuple(_text(page) for page in head["lesson"]), levels=tuple(levels), source=path)
-    return chapter, []
+    return chapter, errors
 
 
 def _check_table(path: Path, table: Mapping[str, object], required: Mapping[str, str],

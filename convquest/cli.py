@@ -1,0 +1,151 @@
+"""The `convquest` command.
+
+Only argparse is imported up front so `convquest --help` is instant and loads no Textual. Each
+subcommand is one entry in COMMANDS: its words, help, arguments, and the "module:function" that
+runs it, imported only when chosen. The function takes the parsed arguments and returns the exit
+code. To add a subcommand (playground, practice, exam, report, serve, results, teacher), add one
+Command to COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+
+@dataclass(frozen=True)
+class Arg:
+    flags: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]  # ("levels", "check") is `convquest levels check`
+    help: str
+    target: str             # "package.module:function", imported when the command runs
+    args: tuple[Arg, ...] = ()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(("play",), "play the game (the default when no command is given)", "convquest.cli:play_command",
+            (Arg(("--level",), {"metavar": "ID", "help": "start straight at this level"}),)),
+    Command(("levels", "list"), "list every level: id, kind, title", "convquest.cli:levels_list_command"),
+    Command(("levels", "check"), "validate level files; exit 1 with every problem found",
+            "convquest.cli:levels_check_command",
+            (Arg(("files",), {"nargs": "+", "type": Path, "metavar": "FILE",
+                              "help": "level files (.toml) or folders of them"}),)),
+)
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Subcommands accept the global options too (`convquest levels list --levels pack/`); there the
+    # defaults are suppressed so they never overwrite a value given before the subcommand.
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", default=default(None),
+                        help="where progress is kept (default: $CONVQUEST_DATA_DIR, else your user data folder)")
+    parser.add_argument("--levels", type=Path, action="append", metavar="DIR",
+                        dest="levels" if top else "sub_levels", default=default([]),
+                        help="also load the level files in DIR (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from convquest import __version__
+
+    parser = argparse.ArgumentParser(prog="convquest", description="A terminal game that teaches convolution "
+                                     "and CNN arithmetic. With no command, starts the game.")
+    parser.add_argument("--version", action="version", version=f"convquest {__version__}")
+    _global_options(parser, top=True)
+    groups: dict[tuple[str, ...], Any] = {(): parser.add_subparsers(metavar="COMMAND")}
+    for command in COMMANDS:
+        for depth in range(1, len(command.words)):
+            prefix = command.words[:depth]
+            if prefix not in groups:
+                group = groups[prefix[:-1]].add_parser(prefix[-1], help=f"{prefix[-1]} commands")
+                groups[prefix] = group.add_subparsers(metavar="COMMAND", required=True)
+        sub = groups[command.words[:-1]].add_parser(command.words[-1], help=command.help,
+                                                    description=command.help)
+        _global_options(sub, top=False)
+        for arg in command.args:
+            sub.add_argument(*arg.flags, **arg.options)
+        sub.set_defaults(target=command.target)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
+    module, _, function = getattr(args, "target", "convquest.cli:play_command").partition(":")
+    if not hasattr(args, "level"):
+        args.level = None
+    return getattr(importlib.import_module(module), function)(args)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"convquest: {message}", file=sys.stderr)
+    return code
+
+
+def _curriculum(args: argparse.Namespace):
+    from convquest.levels import load_curriculum
+
+    curriculum = load_curriculum(args.levels)
+    for error in curriculum.errors:
+        print(f"convquest: skipped {error}", file=sys.stderr)
+    return curriculum
+
+
+def play_command(args: argparse.Namespace) -> int:
+    curriculum = _curriculum(args)
+    if args.level is not None:
+        try:
+            curriculum.level(args.level)
+        except KeyError:
+            return _fail(f"unknown level '{args.level}'; `convquest levels list` shows every level id")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail("the game needs a terminal: run it in an interactive terminal, not with its input or "
+                     "output redirected or piped")
+    from convquest.store import Store, default_data_dir
+
+    store = Store.open(args.data_dir or default_data_dir())
+    try:
+        from convquest.ui.app import ConvQuestApp
+
+        ConvQuestApp(curriculum=curriculum, store=store, start_level=args.level).run()
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def levels_list_command(args: argparse.Namespace) -> int:
+    curriculum = _curriculum(args)
+    rows = [(level.id, level.kind, level.title) for level in curriculum.levels]
+    widths = [max((len(row[col]) for row in rows), default=0) for col in range(2)]
+    for level_id, kind, title in rows:
+        print(f"{level_id:<{widths[0]}}  {kind:<{widths[1]}}  {title}")
+    return EXIT_ERRORS if curriculum.errors else EXIT_OK
+
+
+def levels_check_command(args: argparse.Namespace) -> int:
+    from convquest.levels.loader import inspect_files
+
+    chapters, errors = inspect_files(args.files)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        files = len({error.file for error in errors})
+        print(f"{len(errors)} problem(s) in {files} file(s)", file=sys.stderr)
+        return EXIT_ERRORS
+    levels = sum(len(chapter.levels) for chapter in chapters)
+    print(f"OK: {len(chapters)} file(s), {levels} level(s), no problems")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

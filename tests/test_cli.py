@@ -1,0 +1,118 @@
+"""The `convquest` command: lazy imports, level listing and checking, clear refusals."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convquest import __version__
+from convquest.cli import COMMANDS, main
+from convquest.levels import load_curriculum
+from convquest.levels.loader import shipped_files
+from tests.levels.packs import GOOD
+
+ROOT = Path(__file__).parents[1]
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["levels", "--help"], ["play", "--help"], ["--version"]])
+def test_help_and_version_import_no_textual(argv):
+    result = run_python("import sys\nfrom convquest.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+                        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'numpy'))\n"
+                        "print('LOADED', loaded)" % (argv,))
+    assert result.returncode == 0, result.stderr
+    assert "LOADED []" in result.stdout
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command.words[0] in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"convquest {__version__}"
+
+
+def test_levels_list_shows_every_level_with_kind_and_title(capsys):
+    assert main(["levels", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    levels = load_curriculum().levels
+    assert len(lines) == len(levels)
+    for line, level in zip(lines, levels):
+        assert line.split()[:2] == [level.id, level.kind] and line.endswith(level.title)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_levels_list_includes_an_extra_pack(tmp_path, capsys, where):
+    (tmp_path / "pack.toml").write_text(GOOD, encoding="utf-8")
+    pack = ["--levels", str(tmp_path)]
+    argv = pack + ["levels", "list"] if where == "before" else ["levels", "list"] + pack
+    assert main(argv) == 0
+    ids = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert ids[-2:] == ["test-1", "test-2"]
+
+
+def test_broken_pack_is_reported_and_listing_exits_1(tmp_path, capsys):
+    (tmp_path / "pack.toml").write_text(GOOD.replace('kind = "predict-size"', 'kind = "nope"', 1), encoding="utf-8")
+    assert main(["--levels", str(tmp_path), "levels", "list"]) == 1
+    captured = capsys.readouterr()
+    assert "pack.toml: level 'test-1': field 'kind'" in captured.err
+    assert "test-1" not in captured.out and len(captured.out.splitlines()) == len(load_curriculum().levels)
+
+
+def test_levels_check_passes_every_shipped_file(capsys):
+    assert main(["levels", "check", *map(str, shipped_files())]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK:") and f"{len(shipped_files())} file(s)" in out and len(out.splitlines()) == 1
+
+
+def test_levels_check_refuses_broken_files_with_every_message(tmp_path, capsys):
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace('id = "test-pack"', 'id = "bad"').replace("order = 100", "order = 1")
+                   .replace("test-", "bad-").replace("i = 5\nk = 3", "i = 2\nk = 5").replace("[6, 9]", "[9, 6]"),
+                   encoding="utf-8")
+    assert main(["levels", "check", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.toml: field 'chapter.order'" in err  # 1 is the first shipped chapter's order
+    assert "bad.toml: level 'bad-1': field 'params.k'" in err
+    assert "bad.toml: level 'bad-2': field 'params.i'" in err
+    assert "good.toml" not in err
+
+
+def test_levels_check_missing_file(tmp_path, capsys):
+    assert main(["levels", "check", str(tmp_path / "none.toml")]) == 1
+    assert "none.toml: no such file" in capsys.readouterr().err
+
+
+def test_unknown_level_is_refused_with_how_to_list(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path), "play", "--level", "no-such-level"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown level 'no-such-level'" in err and "convquest levels list" in err
+
+
+def test_play_without_a_terminal_says_so(tmp_path):
+    # Run as a real process with pipes for stdin and stdout, as `convquest | less` would.
+    result = subprocess.run([sys.executable, "-m", "convquest", "--data-dir", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.PIPE)
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "progress.db").exists()
+
+
+def test_bad_usage_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["levels", "frobnicate"])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
