@@ -25,8 +25,13 @@ from convquest.engine.arithmetic import (
     transposed_output_shape,
     transposed_output_size,
 )
+from convquest.engine.ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 
 __all__ = [
+    "avg_pool2d",
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
     "PADDING_MODES",
     "Layer",
     "RFInfo",
