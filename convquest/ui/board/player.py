@@ -48,7 +48,7 @@ class SweepPlayer(Vertical, can_focus=True):
 
     BINDINGS = [
         Binding("right,n", "step(1)", "Step", key_display="→"),
-        Binding("left,b", "step(-1)", "Back", key_display="←"),
+        Binding("left,p", "step(-1)", "Back", key_display="←"),
         Binding("space", "play", "Play/pause"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", key_display="−"),
@@ -79,10 +79,13 @@ class SweepPlayer(Vertical, can_focus=True):
         self.speed = 2.0
         self._timer: Timer | None = None
         self._goto: str | None = None  # digits typed after `g`, or None when not asking
+        self._ready = False  # set in on_mount; `is_mounted` only turns true after it returns
 
     def compose(self) -> ComposeResult:
-        yield Board(id="board", classes="board")
+        # The status line sits above the board so that it stays on screen even when the board
+        # is taller than the room left (before the stylesheet gives the board `1fr`).
         yield Static("", id="board-status", classes="board-status", markup=False)
+        yield Board(id="board", classes="board")
 
     @property
     def board(self) -> Board:
@@ -103,6 +106,7 @@ class SweepPlayer(Vertical, can_focus=True):
     def on_mount(self) -> None:
         setting = getattr(self.app, "animation_speed", "normal")
         self.speed = SETTING_SPEED.get(setting, 2.0)
+        self._ready = True
         self._draw()
 
     def on_unmount(self) -> None:
@@ -124,7 +128,7 @@ class SweepPlayer(Vertical, can_focus=True):
         self._draw()
 
     def _draw(self) -> None:
-        if not self.is_mounted:
+        if not self._ready:
             return
         sweep = self._sweep
         if sweep is None:

@@ -43,7 +43,8 @@ class Board(ScrollView, can_focus=False):
         super().__init__(id=id, classes=classes)
         self._scene = scene if scene is not None else Scene(())
         self._picture: Picture | None = None
-        self._styles_cache: dict[str, Style] = {}
+        self._role_styles: dict[str, Style] = {}
+        self._ready = False  # set in on_mount; `is_mounted` only turns true after it returns
 
     @property
     def scene(self) -> Scene:
@@ -56,26 +57,26 @@ class Board(ScrollView, can_focus=False):
 
     def show(self, scene: Scene) -> None:
         self._scene = scene
-        if self.is_mounted:
+        if self._ready:
             self._rebuild()
 
     # -- drawing ----------------------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        style = self._styles_cache.get(name)
+        style = self._role_styles.get(name)
         if style is None:
             style = FALLBACK.get(name, Style())
             key = f"board--{name}"
             if key in self.COMPONENT_CLASSES:
                 style = style + self.get_component_rich_style(key, partial=True)
-            self._styles_cache[name] = style
+            self._role_styles[name] = style
         return style
 
     def notify_style_update(self) -> None:
         # A theme switch or a stylesheet reload changes the component styles.
         super().notify_style_update()
-        self._styles_cache.clear()
-        if self.is_mounted and self._picture is not None:
+        self._role_styles.clear()
+        if self._ready:
             self._rebuild()
 
     def _rebuild(self) -> None:
@@ -101,6 +102,7 @@ class Board(ScrollView, can_focus=False):
         self.scroll_to_region(Region(x, y, w, h), animate=False, immediate=True, spacing=None)
 
     def on_mount(self) -> None:
+        self._ready = True
         self._rebuild()
 
     def on_resize(self, event: Resize) -> None:
@@ -120,7 +122,10 @@ class Board(ScrollView, can_focus=False):
     def on_click(self, event: Click) -> None:
         if self._picture is None:
             return
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the padding or a scrollbar
+            return
         scroll_x, scroll_y = self.scroll_offset
-        hit = self._picture.cell_at(event.x + scroll_x, event.y + scroll_y)
+        hit = self._picture.cell_at(offset.x + scroll_x, offset.y + scroll_y)
         if hit is not None:
             self.post_message(self.CellClicked(self, *hit))
