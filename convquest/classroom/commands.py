@@ -22,7 +22,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CODE",
         help=f"students log in with this code as their password (or set {CLASS_CODE_ENV}, which other users cannot see in the process list)",
     )
-    access.add_argument("--authorized-keys", metavar="FILE", type=Path, help="students log in with the public keys in this OpenSSH authorized_keys file (re-read at each login)")
+    access.add_argument("--authorized-keys", type=Path, metavar="PATH",
+                        help="students log in with public keys: an OpenSSH authorized_keys file (any listed key, any student id), or a folder of <student-id>.pub files (each key opens only its id); re-read at each login")
     parser.add_argument("--open", action="store_true", help="allow logins without a code or key on an address other than loopback")
     parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the host key and each student's progress are kept")
     parser.add_argument("--max-sessions", metavar="N", type=int, default=60, help="most students connected at once (default: 60)")

@@ -80,7 +80,8 @@ def check_config(config: ServerConfig) -> None:
         raise ServeError("use either a class code or an authorized-keys file, not both")
     if config.class_code is not None and not config.class_code.strip():
         raise ServeError("the class code is empty")
-    if config.authorized_keys is not None:
+    # A folder holds one file per student, read at each login; a file must be readable now.
+    if config.authorized_keys is not None and not config.authorized_keys.is_dir():
         try:
             asyncssh.read_authorized_keys(str(config.authorized_keys))
         except (OSError, ValueError, asyncssh.KeyImportError) as exc:
@@ -109,6 +110,8 @@ class ClassroomServer:
         self._sessions = 0
         self._tasks: set[asyncio.Task] = set()
         self._children: set[PtyChild] = set()
+        self._connections: set[_Connection] = set()
+        self.stopping = False
 
     @property
     def port(self) -> int:
@@ -160,7 +163,8 @@ class ClassroomServer:
         return "no login check"
 
     async def close(self) -> None:
-        """Stop listening, hang up every game and wait until each is reaped."""
+        """Stop listening, hang up every game, wait until each is reaped, then disconnect."""
+        self.stopping = True
         if self._acceptor is not None:
             self._acceptor.close()
             await self._acceptor.wait_closed()
@@ -168,6 +172,10 @@ class ClassroomServer:
             child.hang_up(self.config.hangup_grace)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        # Closing the listener leaves open connections alone; a student's ssh would otherwise
+        # sit there connected to nothing.
+        for connection in list(self._connections):
+            connection.close()
 
     async def serve_forever(self) -> None:
         await self.start()
@@ -232,11 +240,17 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
+        self._server._connections.add(self)
         peer = conn.get_extra_info("peername") or ("?", 0)
         self._address = str(peer[0])
         self._peer = f"{peer[0]}:{peer[1]}"
 
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._server._connections.discard(self)
         if not self._authenticated and self._username and not self._failures:
             # Key-only servers never see a "wrong code"; a login that ends without success
             # counts once, so trying keys one connection at a time is limited too.
@@ -266,8 +280,15 @@ class _Connection(asyncssh.SSHServer):
         config = self._server.config
         if config.authorized_keys is not None:
             # Re-read at every login so a teacher can enrol a student without a restart.
+            keys = config.authorized_keys
+            if keys.is_dir():
+                # One file per student: only alice's keys open the id "alice".
+                keys = keys / f"{username}.pub"
+                if not keys.exists():
+                    self._conn.set_authorized_keys(None)
+                    return True
             try:
-                self._conn.set_authorized_keys(str(config.authorized_keys))
+                self._conn.set_authorized_keys(str(keys))
             except (OSError, ValueError, asyncssh.KeyImportError) as exc:
                 log.error("cannot read authorized keys %s: %s", config.authorized_keys, exc)
                 raise self._refuse("authorized keys unreadable", "the server cannot check keys now; tell your teacher") from None

@@ -170,7 +170,7 @@ class GameSession(asyncssh.SSHServerSession):
     def _finish(self, status: int) -> None:
         self._cancel_idle_timer()
         if not self._gone and self._end_reason == "client left":
-            self._end_reason = f"game exited ({_describe(status)})"
+            self._end_reason = "server stopped" if self._server.stopping else f"game exited ({_describe(status)})"
         log.info(
             "disconnect user=%s from=%s size=%dx%d duration=%.1fs reason=%s",
             self._username, self._address, self._size[0], self._size[1],
@@ -186,6 +186,12 @@ class GameSession(asyncssh.SSHServerSession):
                 "Your progress is saved: connect again to carry on.\r\n".encode()
             )
             self._chan.exit(IDLE_EXIT_STATUS)
+        elif self._end_reason == "server stopped":
+            self._send(
+                _RESTORE_TERMINAL
+                + b"\r\nThe teacher stopped the ConvQuest server. Your progress is saved.\r\n"
+            )
+            self._chan.exit(REFUSED_EXIT_STATUS)
         elif status < 0:
             self._send(_RESTORE_TERMINAL)
             name = signal.Signals(-status).name.removeprefix("SIG")

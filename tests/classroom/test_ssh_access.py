@@ -80,3 +80,19 @@ async def test_enrolled_keys_log_in_and_others_do_not(serve, tmp_path):
 def test_an_unreadable_keys_file_stops_the_server_from_starting(tmp_path):
     with pytest.raises(ServeError, match="cannot read authorized keys"):
         check_config(ServerConfig(data_dir=tmp_path, authorized_keys=tmp_path / "missing"))
+
+
+async def test_a_folder_of_student_keys_binds_each_key_to_its_student(serve, tmp_path):
+    alice_key = asyncssh.generate_private_key("ssh-ed25519")
+    bob_key = asyncssh.generate_private_key("ssh-ed25519")
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    (folder / "alice.pub").write_bytes(alice_key.export_public_key())
+    (folder / "bob.pub").write_bytes(bob_key.export_public_key())
+    server = await serve(class_code=None, authorized_keys=folder)
+    async with await connect(server, username="alice", password=None, client_keys=[alice_key]):
+        pass
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, username="alice", password=None, client_keys=[bob_key])
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, username="zoe", password=None, client_keys=[alice_key])  # not enrolled

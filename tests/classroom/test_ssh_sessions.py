@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import os
+import logging
+import re
+import sys
 
 import asyncssh
 import pytest
 
-from ssh_helpers import connect, echo_argv, pid_from, read_until, start_game, wait_reaped
+from convquest.classroom.server import ClassroomServer, ServerConfig
+from ssh_helpers import CODE, connect, echo_argv, pid_from, read_until, start_game, wait_reaped
 
 
 def key_bytes(output: bytes) -> bytes:
@@ -186,3 +189,72 @@ async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
     student = tmp_path / "data" / "students" / "carol.d"
     assert student.is_dir()
     assert oct(student.stat().st_mode & 0o777) == oct(0o700)
+
+
+async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatch):
+    monkeypatch.setenv("TEACHER_SECRET", "do-not-leak")
+    show_env = lambda username: [sys.executable, "-c", "import os; print(sorted(os.environ))"]  # noqa: E731
+    server = await serve(child_argv=show_env)
+    async with await connect(server, env={"COLORTERM": "truecolor", "LD_PRELOAD": "/tmp/evil.so"}) as conn:
+        game = await start_game(conn)
+        await asyncio.wait_for(game.wait_closed(), 10)
+        names = ast.literal_eval((await game.stdout.read()).decode().strip())
+    assert "TEACHER_SECRET" not in names and "LD_PRELOAD" not in names
+    assert {"TERM", "LANG", "LC_ALL", "COLORTERM", "CONVQUEST_USER", "CONVQUEST_SERVED", "CONVQUEST_DATA_DIR"} <= set(names)
+
+
+async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):
+    server = await serve(child_argv=lambda username: ["/nonexistent/convquest"])
+    async with await connect(server) as conn:
+        game = await start_game(conn)
+        await asyncio.wait_for(game.wait_closed(), 10)
+        out = await game.stdout.read()
+    assert game.exit_status == 127
+    assert b"cannot start /nonexistent/convquest" in out
+
+
+async def test_one_log_line_at_connect_and_one_at_disconnect(serve, caplog):
+    caplog.set_level(logging.INFO, logger="convquest.classroom")
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn, size=(100, 30))
+        await read_until(game.stdout, b"ready")
+        game.change_terminal_size(120, 40)
+        await read_until(game.stdout, b"winch 120x40")
+        game.stdin.write(b"q")
+        await game.wait_closed()
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith(("connect ", "disconnect "))]
+    assert len(lines) == 2
+    assert re.fullmatch(r"connect user=alice from=127\.0\.0\.1:\d+ term=xterm-256color size=100x30 pid=\d+", lines[0])
+    assert re.fullmatch(
+        r"disconnect user=alice from=127\.0\.0\.1:\d+ size=120x40 duration=\d+\.\ds reason=game exited \(status 3\)",
+        lines[1],
+    )
+
+
+async def test_refusals_are_logged_with_the_reason(serve, caplog):
+    caplog.set_level(logging.INFO, logger="convquest.classroom")
+    server = await serve()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, password="guess")
+    async with await connect(server) as conn:
+        await conn.run("ls", encoding=None)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(re.fullmatch(r"refused user=alice from=127\.0\.0\.1:\d+ reason=wrong class code", m) for m in messages)
+    assert any(re.fullmatch(r"refused user=alice from=127\.0\.0\.1:\d+ reason=exec of 'ls'", m) for m in messages)
+
+
+async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path):
+    server = ClassroomServer(ServerConfig(data_dir=tmp_path, port=0, class_code=CODE, child_argv=echo_argv()))
+    serving = asyncio.ensure_future(server.serve_forever())  # what SIGTERM cancels in `convquest serve`
+    while server.port == 0:
+        await asyncio.sleep(0.01)
+    conn = await connect(server)
+    game = await start_game(conn)
+    pid = pid_from(await read_until(game.stdout, b"ready"))
+    serving.cancel()
+    await asyncio.gather(serving, return_exceptions=True)
+    assert await wait_reaped(pid, timeout=0.1)
+    out = await asyncio.wait_for(game.stdout.read(), 5)
+    assert b"The teacher stopped the ConvQuest server. Your progress is saved." in out
+    await asyncio.wait_for(conn.wait_closed(), 5)
