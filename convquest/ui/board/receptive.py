@@ -1,0 +1,186 @@
+"""receptive-field levels: move a cursor over the input and mark the cells one output cell sees.
+
+The board shows the input (with the first layer's padding ring, which cannot be marked: there
+is nothing there), each layer's feature map, and the chosen output cell. The engine's Problem
+judges the marked set; once it is right, every map shows which of its cells the output cell
+reads, so the field can be seen growing layer by layer (the engine's `receptive_cells`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from convquest.engine.arithmetic import Layer, receptive_cells, shapes_through
+from convquest.engine.problems.network import describe
+from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span
+from convquest.ui.board.widget import Board
+from convquest.ui.kinds.base import KindPanel
+
+UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
+
+
+def layers_of(params: dict[str, Any]) -> tuple[Layer, ...]:
+    return tuple(
+        Layer(raw["kind"], raw["k"], raw.get("s", 1), raw.get("p", 0), raw.get("d", 1), 1 if raw["kind"] == "conv" else None)
+        for raw in params["layers"]
+    )
+
+
+class ReceptiveFieldPanel(KindPanel, can_focus=True):
+    """Arrows move, space marks or unmarks, enter checks, c clears."""
+
+    BINDINGS = [
+        Binding("up", "move(-1, 0)", "Up", show=False),
+        Binding("down", "move(1, 0)", "Down", show=False),
+        Binding("left", "move(0, -1)", "Left", show=False),
+        Binding("right", "move(0, 1)", "Right", show=False),
+        Binding("space", "toggle", "Mark"),
+        Binding("enter", "check", "Check"),
+        Binding("c", "clear", "Clear"),
+    ]
+
+    def __init__(self, level: Any, problem: Any) -> None:
+        super().__init__(level, problem)
+        params = problem.params()
+        self.n = int(params["n"])
+        self.stack = layers_of(params)
+        self.cell = tuple(params["cell"])
+        self.sides = [shape[1] for shape in shapes_through(self.stack, (1, self.n, self.n))]
+        self.pad = self.stack[0].p
+        self.cursor = (0, 0)
+        self.marked: set[tuple[int, int]] = set()
+        self.solved = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.problem.prompt(), id="rf-prompt", classes="panel-prompt", markup=False)
+        yield Board(self.scene(), id="rf-board")
+        yield Static(
+            "arrows move · space marks · enter checks · c clears", id="rf-feedback", classes="panel-feedback", markup=False
+        )
+
+    def on_mount(self) -> None:
+        self.focus()
+
+    # -- the picture ------------------------------------------------------------------------
+
+    def _seen_in_map(self, depth: int) -> set[tuple[int, int]]:
+        """Cells of the map after `depth` layers (0 = the input) that the output cell reads."""
+        rest = self.stack[depth:]
+        if not rest:
+            return {self.cell}
+        rows = receptive_cells(rest, self.cell[0])
+        cols = receptive_cells(rest, self.cell[1])
+        return {(r, c) for r in rows for c in cols}
+
+    def _input_grid(self) -> Grid:
+        pad, n = self.pad, self.n
+        seen = self._seen_in_map(0) if self.solved else set()
+        rows = []
+        for R in range(n + 2 * pad):
+            row = []
+            for C in range(n + 2 * pad):
+                r, c = R - pad, C - pad
+                if not (0 <= r < n and 0 <= c < n):
+                    marks = ("marked",) if (r, c) in seen else ()
+                    row.append(Cell("·", "pad", marks))
+                    continue
+                marks: tuple[str, ...] = ()
+                if (r, c) in self.marked:
+                    marks += ("marked",)
+                if (r, c) == self.cursor and not self.solved:
+                    marks += ("cursor",)
+                text = MARKED if (r, c) in self.marked else UNMARKED
+                row.append(Cell(text, "value", marks))
+            rows.append(tuple(row))
+        title = f"input {n}×{n}" + (f" (· padding {pad})" if pad else "")
+        return Grid("input", title, tuple(rows))
+
+    def _map_grid(self, depth: int) -> Grid:
+        side = self.sides[depth - 1]
+        last = depth == len(self.stack)
+        seen = self._seen_in_map(depth) if self.solved else set()
+        rows = []
+        for r in range(side):
+            row = []
+            for c in range(side):
+                if last and (r, c) == self.cell:
+                    row.append(Cell(CHOSEN, "value", ("current",)))
+                elif (r, c) in seen:
+                    row.append(Cell(SEEN_CELL, "value", ("marked",)))
+                else:
+                    row.append(Cell(UNMARKED, "pending"))
+            rows.append(tuple(row))
+        name = "output" if last else f"map{depth}"
+        title = f"{'output' if last else f'after layer {depth}'} {side}×{side}"
+        return Grid(name, title, tuple(rows))
+
+    def scene(self) -> Scene:
+        blocks: list[Grid | Joiner] = [self._input_grid()]
+        for depth in range(1, len(self.stack) + 1):
+            blocks += [Joiner("→"), self._map_grid(depth)]
+        lines = tuple(
+            (Span(f"layer {number}: ", "dim"), Span(describe(layer).replace("1 filters ", "")))
+            for number, layer in enumerate(self.stack, start=1)
+        )
+        r, c = self.cell
+        lines += ((Span(f"output cell ({r}, {c}) ◆ · marked {len(self.marked)} · cursor {self.cursor}", "note"),),)
+        row, col = self.cursor
+        return Scene(tuple(blocks), lines, focus=("input", row + self.pad, col + self.pad))
+
+    def _redraw(self) -> None:
+        self.query_one(Board).show(self.scene())
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_move(self, dr: int, dc: int) -> None:
+        r, c = self.cursor
+        self.cursor = (max(0, min(r + dr, self.n - 1)), max(0, min(c + dc, self.n - 1)))
+        self._redraw()
+
+    def action_toggle(self) -> None:
+        if self.solved:
+            return
+        self.marked ^= {self.cursor}
+        self._redraw()
+
+    def action_clear(self) -> None:
+        if self.solved:
+            return
+        self.marked.clear()
+        self._redraw()
+
+    def on_board_cell_clicked(self, event: Board.CellClicked) -> None:
+        if event.grid != "input" or self.solved:
+            return
+        r, c = event.row - self.pad, event.col - self.pad
+        if 0 <= r < self.n and 0 <= c < self.n:
+            self.cursor = (r, c)
+            self.marked ^= {(r, c)}
+            self._redraw()
+
+    def action_check(self) -> None:
+        if self.solved:
+            return
+        feedback = self.query_one("#rf-feedback", Static)
+        if not self.marked:
+            feedback.update("Mark at least one cell (space) before checking. (No penalty.)")
+            return
+        answer = frozenset(self.marked)
+        verdict = self.problem.check(answer)
+        text = "; ".join(f"{r},{c}" for r, c in sorted(answer))
+        self.post_message(self.Judged(text, 0, verdict))
+        if verdict.correct:
+            self.solved = True
+            feedback.update(f"✓ Right.\n{verdict.explanation}")
+            self._redraw()
+            self.post_message(self.Solved(verdict))
+        else:
+            lines = ["✗ Not quite."]
+            if verdict.diagnosis:
+                lines.append(verdict.diagnosis)
+            lines.append("Change the marks and press enter again, or h for a hint.")
+            feedback.update("\n".join(lines))

@@ -1,0 +1,130 @@
+"""receptive-field panel: mark cells with the cursor and space, check with enter."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from convquest.engine.problems import from_params
+from convquest.ui.board.receptive import MARKED, ReceptiveFieldPanel
+from convquest.ui.board.widget import Board
+from convquest.ui.kinds.base import KindPanel
+
+
+class PanelApp(App[None]):
+    def __init__(self, problem) -> None:
+        super().__init__()
+        self.problem = problem
+        self.judged: list[KindPanel.Judged] = []
+        self.solved: list[KindPanel.Solved] = []
+
+    def compose(self) -> ComposeResult:
+        yield ReceptiveFieldPanel(None, self.problem)
+
+    def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
+        self.judged.append(message)
+
+    def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
+        self.solved.append(message)
+
+
+def one_layer():
+    # 3×3 kernel, padding 1 on a 5×5 input: output cell (0, 1) reads rows -1..1, cols 0..2; the
+    # padding row is not part of the answer, so six input cells.
+    return from_params(
+        "receptive-field",
+        {"variant": "one-layer", "n": 5, "layers": [{"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1}], "cell": [0, 1]},
+    )
+
+
+def stack():
+    return from_params(
+        "receptive-field",
+        {
+            "variant": "stack",
+            "n": 8,
+            "layers": [{"kind": "conv", "k": 3, "s": 1, "p": 0, "d": 1}, {"kind": "pool", "k": 2, "s": 2, "p": 0, "d": 1}],
+            "cell": [1, 2],
+        },
+    )
+
+
+async def mark(pilot, cells, start=(0, 0)):
+    r0, c0 = start
+    for r, c in sorted(cells):
+        for _ in range(abs(r - r0)):
+            await pilot.press("down" if r > r0 else "up")
+        for _ in range(abs(c - c0)):
+            await pilot.press("right" if c > c0 else "left")
+        await pilot.press("space")
+        r0, c0 = r, c
+    return r0, c0
+
+
+async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
+    problem = one_layer()
+    app = PanelApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ReceptiveFieldPanel)
+        await mark(pilot, problem.answer)
+        assert panel.marked == set(problem.answer)
+        # The marks are drawn: the marked glyph sits on exactly the marked cells (offset by the ring).
+        grid = app.query_one(Board).scene.grid("input")
+        drawn = {(r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if cell.text == MARKED}
+        assert drawn == set(problem.answer)
+        await pilot.press("enter")
+        assert [m.verdict.correct for m in app.judged] == [True]
+        assert len(app.solved) == 1
+        # After solving, the padding row the window reached into is shown as part of the field.
+        grid = app.query_one(Board).scene.grid("input")
+        assert [c for c, cell in enumerate(grid.cells[0]) if "marked" in cell.marks] == [1, 2, 3]
+
+
+async def test_a_wrong_set_is_judged_wrong_with_the_engines_diagnosis():
+    problem = one_layer()
+    app = PanelApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        too_few = sorted(problem.answer)[:-1]
+        await mark(pilot, too_few)
+        await pilot.press("enter")
+        assert [m.verdict.correct for m in app.judged] == [False]
+        assert not app.solved
+        feedback = str(app.query_one("#rf-feedback").render())
+        assert "✗" in feedback and app.judged[0].verdict.diagnosis.split()[0] in feedback
+
+
+async def test_nothing_marked_is_not_judged():
+    app = PanelApp(one_layer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert app.judged == []
+
+
+async def test_space_twice_unmarks_and_clear_empties():
+    app = PanelApp(one_layer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ReceptiveFieldPanel)
+        await pilot.press("space", "space")
+        assert panel.marked == set()
+        await pilot.press("space", "right", "space", "c")
+        assert panel.marked == set()
+
+
+async def test_a_stack_shows_every_map_and_is_solved_through_the_pool():
+    problem = stack()
+    app = PanelApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = app.query_one(Board).scene
+        assert scene.grid("map1").shape == (6, 6)
+        assert scene.grid("output").shape == (3, 3)
+        assert "current" in scene.grid("output").cells[1][2].marks
+        await mark(pilot, problem.answer)
+        await pilot.press("enter")
+        assert app.judged[-1].verdict.correct
+        # The intermediate map shows the 2×2 pooling window the output cell reads.
+        seen = {
+            (r, c)
+            for r, row in enumerate(app.query_one(Board).scene.grid("map1").cells)
+            for c, cell in enumerate(row)
+            if "marked" in cell.marks
+        }
+        assert seen == {(2, 4), (2, 5), (3, 4), (3, 5)}
