@@ -1,0 +1,275 @@
+"""A timed mock exam: the paper (reproducible from a seed) and the session that sits it.
+
+The paper is data: for each question the topic, the problem seed, the difficulty and the problem's
+own params. ``Paper.to_json()`` is canonical (sorted keys, fixed separators), so "the same seed
+gives the same paper" can be checked byte for byte, and a paper stored in the database rebuilds
+the very problems the student saw via ``engine.problems.from_params``.
+
+Timing rules: the clock is injected (``clock()`` returns seconds, monotonic), so tests drive time
+without sleeping. Once the time is up no answer is taken, and every part left unanswered counts
+as wrong. No verdict is shown during the exam; answers are checked as they are given only so that
+they can be written to the database with their mistake key at once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from convquest.practice.records import PartRecord, QuestionRecord
+from convquest.practice.topics import derive_seed, select_topics, split_topic
+
+MAX_QUESTIONS = 100
+
+
+class TimeUp(Exception):
+    """The exam's time ran out; the answer was not taken."""
+
+
+class ExamOver(Exception):
+    """The paper was already handed in."""
+
+
+def _jsonable(value: Any) -> Any:
+    """Params as plain JSON: numpy arrays and scalars become lists and Python numbers."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    topic: str
+    seed: int
+    difficulty: int
+    params: dict
+
+    @property
+    def kind(self) -> str:
+        return split_topic(self.topic)[0]
+
+    def problem(self):
+        from convquest.engine import problems
+
+        return problems.from_params(self.kind, self.params)
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "topic": self.topic,
+            "seed": self.seed,
+            "difficulty": self.difficulty,
+            "params": self.params,
+        }
+
+
+@dataclass(frozen=True)
+class Paper:
+    seed: int
+    topics: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+    def to_json(self) -> str:
+        data = {
+            "seed": self.seed,
+            "topics": list(self.topics),
+            "questions": [q.to_dict() for q in self.questions],
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Paper:
+        data = json.loads(text)
+        questions = tuple(
+            Question(q["number"], q["topic"], q["seed"], q["difficulty"], q["params"])
+            for q in data["questions"]
+        )
+        return cls(data["seed"], tuple(data["topics"]), questions)
+
+
+def make_paper(seed: int, questions: int = 10, topics: Sequence[str] | None = None) -> Paper:
+    """A paper of ``questions`` problems drawn from ``topics`` (a kind or kind/variant each).
+
+    Topics are dealt round-robin from a seeded shuffle so every chosen topic appears before any
+    repeats; difficulty ramps from 1 to 3 through the paper, as exam papers usually do.
+    """
+    from convquest.engine import problems
+
+    if not 1 <= questions <= MAX_QUESTIONS:
+        raise ValueError(f"an exam has between 1 and {MAX_QUESTIONS} questions, not {questions}.")
+    chosen = select_topics(topics)
+    rng = random.Random(f"exam/{seed}")
+    deck: list[str] = []
+    while len(deck) < questions:
+        round_ = list(chosen)
+        rng.shuffle(round_)
+        deck.extend(round_)
+    deck = deck[:questions]
+    out = []
+    for i, topic in enumerate(deck):
+        kind, variant = split_topic(topic)
+        difficulty = 1 + (3 * i) // questions
+        qseed = derive_seed("exam", seed, i)
+        problem = problems.generate(kind, qseed, difficulty=difficulty, variant=variant)
+        out.append(Question(i + 1, problem.topic, qseed, difficulty, _jsonable(problem.params())))
+    return Paper(seed, tuple(chosen), tuple(out))
+
+
+@dataclass(frozen=True)
+class Given:
+    """One answer as the session keeps it: the text, and the verdict hidden until the end."""
+
+    text: str
+    verdict: Any
+    at: float  # seconds since the exam started
+
+
+# on_answer(question, part, text, verdict, seconds_on_question) — the database write.
+AnswerHook = Callable[[Question, int, str, Any, float], None]
+
+
+class ExamSession:
+    def __init__(
+        self,
+        paper: Paper,
+        minutes: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_answer: AnswerHook | None = None,
+    ) -> None:
+        if minutes is not None and minutes <= 0:
+            raise ValueError(f"an exam needs a positive number of minutes, not {minutes}.")
+        self.paper = paper
+        self.limit = None if minutes is None else minutes * 60.0
+        self.clock = clock
+        self.on_answer = on_answer
+        self.problems = [q.problem() for q in paper.questions]
+        self.given: dict[tuple[int, int], Given] = {}
+        self.seconds = [0.0] * len(paper.questions)
+        self.current = 0
+        self.started: float | None = None
+        self._shown_since: float | None = None
+        self.finished_reason: str | None = None
+
+    # -- time -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.started is None:
+            self.started = self.clock()
+            self._shown_since = self.started
+
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return self.clock() - self.started
+
+    def remaining(self) -> float | None:
+        if self.limit is None:
+            return None
+        return max(0.0, self.limit - self.elapsed())
+
+    @property
+    def time_up(self) -> bool:
+        return self.limit is not None and self.started is not None and self.elapsed() >= self.limit
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_reason is not None
+
+    def tick(self) -> bool:
+        """Call from a timer: hands the paper in when time has run out. True if it just did."""
+        if not self.finished and self.time_up:
+            self.finish("time")
+            return True
+        return False
+
+    def _account(self) -> None:
+        # Time on a question is the time it was on screen; capped at the limit so a question left
+        # open past the end does not claim minutes the student never had.
+        now = self.clock()
+        if self.limit is not None and self.started is not None:
+            now = min(now, self.started + self.limit)
+        if self._shown_since is not None:
+            self.seconds[self.current] += max(0.0, now - self._shown_since)
+        self._shown_since = now
+
+    # -- navigation and answers -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.paper.questions)
+
+    def goto(self, index: int) -> None:
+        if not 0 <= index < len(self):
+            raise IndexError(f"question {index + 1} is not on this paper (1 to {len(self)}).")
+        self.start()
+        self._account()
+        self.current = index
+
+    def answered(self, index: int) -> bool:
+        return any((index, p) in self.given for p in range(len(self.problems[index].parts())))
+
+    def unanswered(self) -> list[int]:
+        return [i for i in range(len(self)) if not self.answered(i)]
+
+    def answer(self, text: str, part: int = 0) -> Given:
+        """Take an answer to part ``part`` of the current question.
+
+        ValueError for text that is not an answer at all (nothing recorded, the student retypes);
+        TimeUp once the clock has run out (the paper is handed in); ExamOver after submitting.
+        """
+        if self.finished:
+            raise ExamOver("the paper has been handed in.")
+        self.start()
+        if self.tick():
+            raise TimeUp("time is up: the paper has been handed in.")
+        problem = self.problems[self.current]
+        value = problem.parse_answer(text, part)
+        verdict = problem.check(value, part)
+        self._account()
+        given = Given(text.strip(), verdict, self.elapsed())
+        self.given[(self.current, part)] = given
+        if self.on_answer is not None:
+            self.on_answer(
+                self.paper.questions[self.current], part, given.text, verdict, self.seconds[self.current]
+            )
+        return given
+
+    def finish(self, reason: str = "submitted") -> list[QuestionRecord]:
+        if not self.finished:
+            self.start()
+            self._account()
+            self.finished_reason = reason
+        return self.records()
+
+    def records(self) -> list[QuestionRecord]:
+        out = []
+        for i, (question, problem) in enumerate(zip(self.paper.questions, self.problems)):
+            parts = []
+            for p, label in enumerate(problem.parts()):
+                g = self.given.get((i, p))
+                if g is None:
+                    parts.append(PartRecord(label, None, False))
+                else:
+                    v = g.verdict
+                    parts.append(PartRecord(label, g.text, v.correct, v.mistake, v.diagnosis, v.explanation))
+            out.append(
+                QuestionRecord(
+                    number=question.number,
+                    topic=question.topic,
+                    kind=question.kind,
+                    prompt=problem.prompt(),
+                    solution=problem.solution(),
+                    seconds=round(self.seconds[i], 3),
+                    parts=tuple(parts),
+                )
+            )
+        return out

@@ -1,0 +1,55 @@
+"""What a finished question looks like to the report, whether it comes from a live session or the
+database: plain data, no engine objects, so a report can be rebuilt long after the problem code
+has changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UNANSWERED = "unanswered"
+
+
+@dataclass(frozen=True)
+class PartRecord:
+    label: str
+    answer: str | None  # what the student typed last; None when the part was never answered
+    correct: bool
+    mistake: str | None = None
+    diagnosis: str | None = None
+    explanation: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    number: int  # 1-based position in the session
+    topic: str
+    kind: str
+    prompt: str
+    solution: str
+    seconds: float
+    parts: tuple[PartRecord, ...] = field(default_factory=tuple)
+    hints: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return any(p.answered for p in self.parts)
+
+    @property
+    def correct(self) -> bool:
+        # A question counts only when every part is right: half a shape is not a shape.
+        return bool(self.parts) and all(p.answered and p.correct for p in self.parts)
+
+    @property
+    def mistakes(self) -> list[str]:
+        """One key per part that went wrong; an unanswered part is a mistake of its own."""
+        keys = []
+        for p in self.parts:
+            if not p.answered:
+                keys.append(UNANSWERED)
+            elif not p.correct:
+                keys.append(p.mistake or "other")
+        return keys
