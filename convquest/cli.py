@@ -2,9 +2,12 @@
 
 Only argparse is imported up front so `convquest --help` is instant and loads no Textual. Each
 subcommand is one entry in COMMANDS: its words, help, arguments, and the "module:function" that
-runs it, imported only when chosen. The function takes the parsed arguments and returns the exit
-code. To add a subcommand (playground, practice, exam, report, serve, results, teacher), add one
-Command to COMMANDS.
+runs it, imported only when chosen. The function takes the parsed arguments (with the global
+`data_dir` and `levels` filled in) and returns the exit code. To add a subcommand, add one Command.
+
+Arguments are either listed in the entry (`args`) or added by a "module:function" hook
+(`arguments`) taking the subparser; a hook's module is imported to build `--help`, so it must
+import only the standard library at module level.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Command:
     help: str
     target: str             # "package.module:function", imported when the command runs
     args: tuple[Arg, ...] = ()
+    arguments: str | None = None  # "package.module:function(parser)" adding the arguments itself
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -39,19 +43,36 @@ COMMANDS: tuple[Command, ...] = (
             "convquest.cli:levels_check_command",
             (Arg(("files",), {"nargs": "+", "type": Path, "metavar": "FILE",
                               "help": "level files (.toml) or folders of them"}),)),
+    Command(("practice",), "endless practice, each topic coming back when it is due",
+            "convquest.practice.commands:run_practice",
+            arguments="convquest.practice.commands:add_practice_arguments"),
+    Command(("exam",), "a timed paper of mixed questions, marked at the end", "convquest.practice.commands:run_exam",
+            arguments="convquest.practice.commands:add_exam_arguments"),
+    Command(("report",), "what a practice or exam session showed: scores, mistakes, topics to revise",
+            "convquest.practice.commands:run_report",
+            arguments="convquest.practice.commands:add_report_arguments"),
+    Command(("serve",), "serve the game to a class over SSH", "convquest.classroom.commands:run_serve",
+            arguments="convquest.classroom.commands:add_serve_arguments"),
 )
+GROUP_HELP = {"levels": "list the levels, or check level files"}
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+def _load(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    # Subcommands accept the global options too (`convquest levels list --levels pack/`); there the
-    # defaults are suppressed so they never overwrite a value given before the subcommand.
-    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
-    parser.add_argument("--data-dir", type=Path, metavar="DIR", default=default(None),
+    # Subcommands accept the global options too (`convquest levels list --levels pack/`). There the
+    # defaults are suppressed and the values merged in main(), so a value given before the
+    # subcommand is never overwritten, even by a command that defines its own --data-dir.
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", dest="top_data_dir" if top else "data_dir",
+                        default=None if top else argparse.SUPPRESS,
                         help="where progress is kept (default: $CONVQUEST_DATA_DIR, else your user data folder)")
     parser.add_argument("--levels", type=Path, action="append", metavar="DIR",
-                        dest="levels" if top else "sub_levels", default=default([]),
+                        dest="levels" if top else "sub_levels", default=[] if top else argparse.SUPPRESS,
                         help="also load the level files in DIR (repeatable)")
 
 
@@ -67,13 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
         for depth in range(1, len(command.words)):
             prefix = command.words[:depth]
             if prefix not in groups:
-                group = groups[prefix[:-1]].add_parser(prefix[-1], help=f"{prefix[-1]} commands")
+                group = groups[prefix[:-1]].add_parser(prefix[-1], help=GROUP_HELP.get(prefix[-1]))
                 groups[prefix] = group.add_subparsers(metavar="COMMAND", required=True)
-        sub = groups[command.words[:-1]].add_parser(command.words[-1], help=command.help,
-                                                    description=command.help)
+        sub = groups[command.words[:-1]].add_parser(command.words[-1], help=command.help, description=command.help,
+                                                    conflict_handler="resolve")
         _global_options(sub, top=False)
         for arg in command.args:
             sub.add_argument(*arg.flags, **arg.options)
+        if command.arguments:
+            _load(command.arguments)(sub)
         sub.set_defaults(target=command.target)
     return parser
 
@@ -81,10 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
-    module, _, function = getattr(args, "target", "convquest.cli:play_command").partition(":")
-    if not hasattr(args, "level"):
-        args.level = None
-    return getattr(importlib.import_module(module), function)(args)
+    args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir
+    if not hasattr(args, "target"):  # no command: play from the home screen
+        args.target, args.level = "convquest.cli:play_command", None
+    return _load(args.target)(args)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:

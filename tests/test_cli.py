@@ -19,7 +19,8 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["levels", "--help"], ["play", "--help"], ["--version"]])
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["levels", "--help"]]
+                         + [[*command.words, "--help"] for command in COMMANDS])
 def test_help_and_version_import_no_textual(argv):
     result = run_python("import sys\nfrom convquest.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
                         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'numpy'))\n"
