@@ -72,6 +72,41 @@ k = 3
 p = 1
 s = 1
 ''',
+    "903-test-stacking.toml": '''
+[chapter]
+id = "t-stack"
+title = "Test stacking"
+order = 903
+lesson = ["Shapes through a network."]
+
+[[level]]
+id = "t-net"
+title = "A tiny LeNet"
+kind = "predict-size"
+hints = ["Conv sets C to its filter count."]
+explanation = "One layer at a time."
+[level.params]
+variant = "network"
+input = [1, 28, 28]
+layers = [
+    { kind = "conv", k = 5, s = 1, p = 0, d = 1, out_channels = 6 },
+    { kind = "pool", k = 2, s = 2, p = 0, d = 1 },
+]
+
+[[level]]
+id = "t-count"
+title = "Conv against dense"
+kind = "count-params"
+hints = ["A filter has C_in·k·k weights."]
+explanation = "Sharing wins."
+[level.params]
+variant = "conv-vs-dense"
+c_in = 3
+c_out = 8
+k = 3
+h = 8
+w = 8
+''',
 }
 
 
@@ -91,7 +126,7 @@ def curriculum(pack_dir: Path):
 
     loaded = load_curriculum(extra_dirs=[pack_dir])
     ours = tuple(c for c in loaded.chapters if c.source.parent == pack_dir)
-    assert [c.id for c in ours] == ["t-arith", "t-later"], loaded.errors
+    assert [c.id for c in ours] == ["t-arith", "t-later", "t-stack"], loaded.errors
     return Curriculum(chapters=ours)
 
 

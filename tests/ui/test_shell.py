@@ -101,7 +101,7 @@ async def test_reset_progress_asks_first(make_app, store):
         assert store.all_stars() == {}
         assert store.attempts() == []
         await pilot.press("escape")
-        assert "0 of 3 levels" in text(app, "#home-title")
+        assert "0 of 5 levels" in text(app, "#home-title")
 
 
 async def test_settings_are_stored_and_applied(make_app, store):

@@ -173,8 +173,8 @@ class PredictSizePanel(KindPanel):
         labels = self._labels()
         box = self.query_one("#ps-parts", Static)
         if len(labels) == 1:
-            box.update(labels[0] and f"→ {labels[0]}")
-            box.display = bool(labels[0])
+            # One answer: the prompt already says what to give.
+            box.display = False
             return
         lines = []
         for index, label in enumerate(labels):
@@ -200,12 +200,12 @@ class PredictSizePanel(KindPanel):
             answer = self.problem.parse_answer(text, part)
         except ValueError as exc:
             # A typing slip is not an answer: nothing is judged, saved or counted against stars.
-            self._feedback(f"Not a number the game can read: {exc}\n(No penalty — fix it and press Enter.)", kind="slip")
+            self._feedback(f"! {exc}\nNot counted as an answer: no penalty. Fix it and press Enter.", kind="slip")
             return
         try:
             verdict = self.problem.check(answer, part)
         except ValueError as exc:
-            self._feedback(f"That answer cannot be checked: {exc}\n(No penalty.)", kind="slip")
+            self._feedback(f"! {exc}\nNot counted as an answer: no penalty.", kind="slip")
             return
         self.post_message(self.Judged(text.strip(), part, verdict))
         answer_box = self.query_one("#ps-answer", Input)

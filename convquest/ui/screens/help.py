@@ -23,11 +23,13 @@ def keys_of(screen: Screen) -> list[tuple[str, str]]:
     rows: dict[str, str] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or binding.system:
+        # Only what the footer shows: a text box's editing keys would bury the game's own.
+        if not binding.show or not binding.description or binding.system:
             continue
-        key = app.get_key_display(binding)
-        rows.setdefault(binding.description, key)
-    return [(key, description) for description, key in rows.items()]
+        rows.setdefault(binding.description, app.get_key_display(binding))
+    # Keys a widget handles itself (enter in an answer box, arrows in a list) are not bindings of
+    # the screen; each screen names those in HELP_EXTRA.
+    return [(key, description) for description, key in rows.items()] + list(getattr(screen, "HELP_EXTRA", ()))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -15,8 +15,11 @@ from convquest.ui.widgets.stars import MAX_STARS, star_text
 
 
 class HomeScreen(Screen[None]):
+    HELP_NAME = "chapter map"
+    HELP_EXTRA = (("↑ ↓", "Choose a chapter (opens its lesson) or a level (plays it)"),)
     BINDINGS = [
-        Binding("enter", "open", "Open", show=True),
+        # priority: the map (an OptionList) would otherwise take enter and hide it from the footer.
+        Binding("enter", "open", "Open", priority=True),
         Binding("s", "app.settings", "Settings"),
     ]
 

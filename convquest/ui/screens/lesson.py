@@ -10,8 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.ui.widgets.prose import reflow
+
 
 class LessonScreen(Screen[None]):
+    HELP_NAME = "lesson"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("left,p", "page(-1)", "Previous"),
@@ -40,7 +43,7 @@ class LessonScreen(Screen[None]):
     def show_page(self) -> None:
         pages = self.chapter.lesson or ("",)
         self.query_one("#lesson-title", Static).update(f"Lesson · {self.chapter.title}")
-        self.query_one("#lesson-page", Static).update(pages[self.page])
+        self.query_one("#lesson-page", Static).update(reflow(pages[self.page]))
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
         last = self.page == len(pages) - 1
         onward = "→ start the first level" if last else "→ next page"

@@ -15,10 +15,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from convquest.ui.kinds.base import KindPanel
+from convquest.ui.widgets.prose import reflow
 
 
 class LevelScreen(Screen[None]):
     HELP_NAME = "level"
+    HELP_EXTRA = (
+        ("enter", "Check the answer in the box"),
+        ("tab", "Move between the answer box and the explanation (↑ ↓ scroll it)"),
+    )
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Map"),
         # Answers are numbers, so h and ? are free to act even while the answer box has focus.
@@ -41,7 +46,7 @@ class LevelScreen(Screen[None]):
         chapter = self.app.curriculum.chapter_of(self.level.id)
         yield Static(f"{chapter.title} › {self.level.title}", id="level-title", markup=False)
         with VerticalScroll(id="level-notes"):
-            yield Static(self.level.lesson or "", id="level-lesson", markup=False)
+            yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
             yield Static(id="level-hints", markup=False)
         try:
             panel_class = panel_for(self.level.kind)
@@ -119,7 +124,7 @@ class LevelScreen(Screen[None]):
             self._show_status("(no more hints)")
             return
         self.hints_used += 1
-        shown = "\n".join(f"Hint {n}: {text}" for n, text in enumerate(hints[: self.hints_used], start=1))
+        shown = "\n".join(f"Hint {n}: {reflow(text)}" for n, text in enumerate(hints[: self.hints_used], start=1))
         box = self.query_one("#level-hints", Static)
         box.update(shown)
         box.display = True

@@ -10,11 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from convquest.ui.widgets.prose import reflow
 from convquest.ui.widgets.stars import star_words
 
 
 class ResultScreen(Screen[None]):
     HELP_NAME = "result"
+    HELP_EXTRA = (("tab", "Move between the buttons and the explanation"),)
     BINDINGS = [
         Binding("n", "next", "Next level"),
         Binding("r", "retry", "Retry"),
@@ -37,7 +39,7 @@ class ResultScreen(Screen[None]):
         with VerticalScroll(id="result-body"):
             yield Static(self.verdict.explanation, id="result-explanation", markup=False)
             if self.level.explanation:
-                yield Static(self.level.explanation, id="result-level-explanation", markup=False)
+                yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
         with Horizontal(id="result-buttons"):
             yield Button("Next level (n)", id="result-next", variant="primary")
             yield Button("Retry (r)", id="result-retry")

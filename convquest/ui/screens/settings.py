@@ -13,6 +13,7 @@ from convquest.ui.app import ANIMATION_SPEEDS, THEMES
 
 class SettingsScreen(Screen[None]):
     HELP_NAME = "settings"
+    HELP_EXTRA = (("tab", "Next setting"), ("← → space", "Change it"), ("enter", "Press the button"))
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
     ]

@@ -1,0 +1,86 @@
+"""predict-size and count-params panels: answered part by part, slips, board, never crashing."""
+
+from __future__ import annotations
+
+from shell_helpers import text, type_answer
+
+
+async def test_network_is_answered_layer_by_layer(make_app, store):
+    app = make_app(start_level="t-net")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "→ after layer 1  (part 1 of 2)" in text(app, "#ps-parts")
+        assert "part 1 of 2" in text(app, "#level-status")
+
+        await type_answer(pilot, "1x24x24")  # kept the input channels: the engine says why
+        assert "one channel per filter" in text(app, "#ps-feedback-text")
+
+        await type_answer(pilot, "6x24x24")
+        assert "✓ after layer 1: 6x24x24" in text(app, "#ps-parts")
+        assert "→ after layer 2" in text(app, "#ps-parts")
+        assert "✓ 6x24x24" in text(app, "#ps-board-text")  # the board keeps the answered shape
+        assert text(app, "#ps-feedback-text").startswith("✓ Right.")
+
+        await type_answer(pilot, "24")  # one number is not a C×H×W shape: a slip
+        assert "no penalty" in text(app, "#ps-feedback-text")
+
+        await type_answer(pilot, "6x12x12")
+        assert "★★☆" in text(app, "#result-stars")
+    assert [(a.part, a.answer, a.correct) for a in store.attempts("t-net")] == [
+        (0, "1x24x24", False),
+        (0, "6x24x24", True),
+        (1, "6x12x12", True),
+    ]
+    assert store.stars("t-net") == 2
+
+
+async def test_count_params_asks_conv_then_dense(make_app, store):
+    app = make_app(start_level="t-count")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "→ conv layer" in text(app, "#ps-parts")
+        await type_answer(pilot, "224")  # 8·3·3·3 + 8
+        assert "→ dense layer" in text(app, "#ps-parts")
+        await type_answer(pilot, "55,584")  # digit grouping with a comma is not a number here
+        assert "no penalty" in text(app, "#ps-feedback-text")
+        await type_answer(pilot, "55584")  # 3·8·8 = 192 inputs · 288 outputs + 288 biases
+        assert "★★★" in text(app, "#result-stars")
+        assert "Parameter sharing" in text(app, "#result-explanation")
+    assert [(a.part, a.correct) for a in store.attempts("t-count")] == [(0, True), (1, True)]
+
+
+async def test_board_draws_the_layer(make_app):
+    app = make_app(start_level="t-valid")
+    async with app.run_test(size=(80, 24)):
+        board = text(app, "#ps-board-text")
+        assert "input i         7" in board and "kernel k        3" in board
+        assert board.count("■") == 49  # the 7×7 input, drawn
+        assert board.count("◆") == 9  # the 3×3 kernel
+
+
+async def test_hints_run_out_without_costing_more(make_app, store):
+    app = make_app(start_level="t-valid")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h", "h", "h")
+        assert "hints 2 of 2" in text(app, "#level-status")
+        assert "no more hints" in text(app, "#level-status")
+        assert "Hint 2: o = i - k + 1." in text(app, "#level-hints")
+        await type_answer(pilot, "5")
+        assert "★☆☆" in text(app, "#result-stars")
+    assert [a.hints for a in store.attempts("t-valid")] == [2]
+
+
+async def test_any_key_on_the_level_screen_is_safe(make_app, store):
+    app = make_app(start_level="t-net")
+    keys = [
+        "tab", "tab", "up", "down", "pageup", "pagedown", "home", "end", "left", "right",
+        "backspace", "delete", "enter", "enter", "space", "x", "ctrl+a", "ctrl+e", "ctrl+u",
+        "shift+tab", "f1", "ctrl+z", "minus", "9", "9", "9", "9", "9", "9", "9", "9", "9", "enter",
+    ]
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in keys:
+            await pilot.press(key)
+        from convquest.ui.screens.level import LevelScreen
+
+        assert isinstance(app.screen, LevelScreen)
+        await type_answer(pilot, "9")  # still answerable after all that
+        assert "no penalty" in text(app, "#ps-feedback-text")
+    assert all(not a.correct for a in store.attempts("t-net"))
