@@ -20,6 +20,7 @@ Level file format (full guide with examples: docs/LEVELS.md)::
     i = [5, 9]                           # two integers [lo, hi]: drawn (inclusive) from the level's seed
     k = 3
     p = 1
+    # a pair is a table, since [a, b] is a range: i = { h = 6, w = 9 }, cell = { row = 1, col = 2 }
 
 A file with any error is refused whole and reported as LevelFileError(file, level, field, message);
 the other files still load. Parameters are checked by building the engine problem: fixed ones once,
