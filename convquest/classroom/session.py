@@ -53,6 +53,7 @@ class GameSession(asyncssh.SSHServerSession):
         self._size = (80, 24, 0, 0)
         self._refusal: str | None = None
         self._child: PtyChild | None = None
+        self._early_input = bytearray()  # keys typed while the game is still being started
         self._slot = False
         self._gone = False  # the client's side of the channel is closed
         self._ended = False
@@ -115,6 +116,8 @@ class GameSession(asyncssh.SSHServerSession):
         self._last_input = time.monotonic()
         if self._child is not None:
             self._child.write(data)
+        elif len(self._early_input) < 65536:
+            self._early_input += data
 
     def eof_received(self) -> bool:
         # Keep the channel open: the game decides when it is done, and still draws meanwhile.
@@ -158,6 +161,9 @@ class GameSession(asyncssh.SSHServerSession):
             # The size may have changed while the child was starting.
             self._child.resize(*self._size)
             self._child.start_output(self._send)
+            if self._early_input:
+                self._child.write(bytes(self._early_input))
+                self._early_input.clear()
             self._schedule_idle_check()
         try:
             status = await self._child.wait()

@@ -12,6 +12,7 @@ import sys
 import asyncssh
 import pytest
 
+from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.server import ClassroomServer, ServerConfig
 from ssh_helpers import CODE, connect, echo_argv, pid_from, read_until, start_game, wait_reaped
 
@@ -53,6 +54,23 @@ async def test_keys_typed_before_the_child_is_ready_arrive_raw_and_are_not_echoe
             out += await read_until(game.stdout, b"\r\n")
     reported = b"\r\n".join(line for line in out.split(b"\r\n") if not line.startswith(b"key "))
     assert b"ab" not in reported and b"^C" not in reported
+
+
+async def test_keys_sent_while_the_game_is_being_started_are_kept(serve, monkeypatch):
+    real_spawn = PtyChild.spawn.__func__
+
+    async def slow_spawn(cls, *args, **kwargs):
+        await asyncio.sleep(0.3)  # a busy machine: the keys arrive before the child exists
+        return await real_spawn(cls, *args, **kwargs)
+
+    monkeypatch.setattr(PtyChild, "spawn", classmethod(slow_spawn))
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn)
+        game.stdin.write(b"early")
+        out = await read_until(game.stdout, b"ready")
+        while key_bytes(out) != b"early":
+            out += await read_until(game.stdout, b"\r\n")
 
 
 async def test_the_childs_exit_status_ends_the_session(serve):
