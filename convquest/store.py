@@ -88,6 +88,17 @@ class Store:
         self.path = path
         self.notice = notice
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For features keeping tables of their own (practice, quizzes): one connection per process,
+        which follows the store to a fresh file or to memory. Hold `lock` while using it, and keep
+        autocommit: one statement (or one explicit transaction) per change, so it is saved at once."""
+        return self._conn
+
+    @property
+    def lock(self) -> threading.Lock:
+        return self._lock
+
     @classmethod
     def open(cls, data_dir: Path, *, timeout: float = 5.0) -> Store:
         data_dir = Path(data_dir)

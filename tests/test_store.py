@@ -169,3 +169,15 @@ def test_open_creates_the_folder(tmp_path):
     store = Store.open(tmp_path / "a" / "b")
     assert store.path == tmp_path / "a" / "b" / DB_NAME and store.path.exists()
     store.close()
+
+
+def test_a_feature_can_keep_its_own_table_on_the_shared_connection(tmp_path):
+    store = Store.open(tmp_path)
+    with store.lock:
+        store.connection.execute("CREATE TABLE IF NOT EXISTS quiz_answers (student TEXT, answer TEXT)")
+        store.connection.execute("INSERT INTO quiz_answers VALUES ('ada', '5')")
+    store.close()
+    again = Store.open(tmp_path)  # a table the store does not own is not taken for a wrong schema
+    assert again.notice is None
+    assert again.connection.execute("SELECT answer FROM quiz_answers").fetchall() == [("5",)]
+    again.close()
