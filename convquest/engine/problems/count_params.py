@@ -1,0 +1,168 @@
+"""count-params: the learned numbers of a conv layer against a fully connected layer on the same image."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
+from convquest.engine.problems.answers import parse_whole_number
+from convquest.engine.problems.base import Fields, Verdict, blame, check_part
+
+KIND = "count-params"
+VARIANTS = ("conv-vs-dense",)
+
+
+@dataclass(frozen=True)
+class CountParams:
+    c_in: int
+    c_out: int
+    k: int
+    h: int
+    w: int
+    p: int = 0
+    bias: bool = True
+    units: int | None = None  # the dense layer's outputs; None means as many as the conv's output map
+
+    kind = KIND
+    topic = f"{KIND}/conv-vs-dense"
+
+    @property
+    def out_hw(self) -> tuple[int, int]:
+        return conv_output_size(self.h, self.k, self.p), conv_output_size(self.w, self.k, self.p)
+
+    @property
+    def dense_in(self) -> int:
+        return self.h * self.w * self.c_in
+
+    @property
+    def dense_out(self) -> int:
+        if self.units is not None:
+            return self.units
+        oh, ow = self.out_hw
+        return self.c_out * oh * ow
+
+    @property
+    def answers(self) -> tuple[int, int]:
+        return conv_params(self.c_in, self.c_out, self.k, self.bias), dense_params(self.dense_in, self.dense_out, self.bias)
+
+    def prompt(self) -> str:
+        oh, ow = self.out_hw
+        pad = f", padding {self.p}" if self.p else ""
+        bias = "with" if self.bias else "without"
+        target = (f"{self.units} units" if self.units is not None
+                  else f"as many outputs as the conv gives ({self.c_out}×{oh}×{ow} = {self.dense_out})")
+        return (
+            f"A {self.c_in}×{self.h}×{self.w} image (channels×height×width). Layer A: a convolution with "
+            f"{self.c_out} filters of {self.k}×{self.k}{pad}, {bias} biases. Layer B: a fully connected "
+            f"layer on the flattened image, {bias} biases, with {target}. "
+            "How many learned numbers does each layer have?"
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("conv layer", "dense layer")
+
+    def parse_answer(self, text: str, part: int = 0) -> int:
+        check_part(part, 2)
+        return parse_whole_number(text.replace("_", "").replace("'", ""), "224")
+
+    def _conv_working(self) -> str:
+        weights = self.c_out * self.c_in * self.k * self.k
+        lines = [f"weights = C_out·C_in·k·k = {self.c_out}·{self.c_in}·{self.k}·{self.k} = {weights}"]
+        if self.bias:
+            lines.append(f"biases = C_out = {self.c_out}")
+        lines.append(f"total = {self.answers[0]}")
+        return "\n".join(lines)
+
+    def _dense_working(self) -> str:
+        n_in, n_out = self.dense_in, self.dense_out
+        lines = [
+            f"inputs = H·W·C_in = {self.h}·{self.w}·{self.c_in} = {n_in}",
+            f"weights = inputs·outputs = {n_in}·{n_out} = {n_in * n_out}",
+        ]
+        if self.bias:
+            lines.append(f"biases = outputs = {n_out}")
+        lines.append(f"total = {self.answers[1]}")
+        return "\n".join(lines)
+
+    def _sharing(self) -> str:
+        conv, dense = self.answers
+        oh, ow = self.out_hw
+        return (
+            f"The dense layer has {dense / conv:,.1f}× as many. Parameter sharing: each filter's "
+            f"{self.c_in * self.k * self.k} weights are reused at all {oh}·{ow} = {oh * ow} positions, "
+            "and each output looks only at its own window."
+        )
+
+    def _working(self, part: int) -> str:
+        return self._conv_working() if part == 0 else f"{self._dense_working()}\n{self._sharing()}"
+
+    def check(self, answer: int, part: int = 0) -> Verdict:
+        check_part(part, 2)
+        explanation = self._working(part)
+        if answer == self.answers[part]:
+            return Verdict(True, explanation)
+        for key, wrong, sentence in self._mistakes(part):
+            if wrong == answer:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(False, explanation)
+
+    def _mistakes(self, part: int) -> list[tuple[str, int, str]]:
+        found: list[tuple[str, int, str]] = []
+        if part == 0:
+            if self.bias:
+                found.append(("forgot_bias", conv_params(self.c_in, self.c_out, self.k, False),
+                              f"You forgot the biases: one per filter, {self.c_out} more."))
+            if self.c_in > 1:
+                found.append(("forgot_input_channels", conv_params(1, self.c_out, self.k, self.bias),
+                              f"Each filter spans all {self.c_in} input channels: it has "
+                              f"{self.c_in}·{self.k}·{self.k} weights, not {self.k}·{self.k}."))
+            oh, ow = self.out_hw
+            found.append(("counted_per_position", self.answers[0] * oh * ow,
+                          f"The same filters are used at every position: do not multiply by the "
+                          f"{oh}·{ow} positions — that is the point of parameter sharing."))
+        else:
+            if self.bias:
+                found.append(("forgot_bias", dense_params(self.dense_in, self.dense_out, False),
+                              f"You forgot the biases: one per output, {self.dense_out} more."))
+            if self.c_in > 1:
+                found.append(("forgot_input_channels", dense_params(self.h * self.w, self.dense_out, self.bias),
+                              f"The flattened image has H·W·C_in = {self.dense_in} inputs, not H·W = {self.h * self.w}."))
+        return found
+
+    def solution(self) -> str:
+        return f"Conv layer:\n{self._conv_working()}\nDense layer:\n{self._dense_working()}\n{self._sharing()}"
+
+    def hint(self) -> str:
+        return "A filter has C_in·k·k weights (plus a bias) and is reused everywhere; a dense layer has a weight for every input–output pair."
+
+    def params(self) -> dict:
+        out = {"variant": "conv-vs-dense", "c_in": self.c_in, "c_out": self.c_out, "k": self.k, "h": self.h,
+               "w": self.w, "p": self.p, "bias": self.bias}
+        if self.units is not None:
+            out["units"] = self.units
+        return out
+
+
+def from_params(fields: Fields, variant: str) -> CountParams:
+    units = fields.params.get("units")
+    problem = CountParams(
+        fields.int("c_in", minimum=1), fields.int("c_out", minimum=1), fields.int("k", minimum=1),
+        fields.int("h", minimum=1), fields.int("w", minimum=1), fields.int("p", 0, minimum=0),
+        fields.bool("bias", True), None if units is None else fields.int("units", minimum=1),
+    )
+    try:
+        problem.out_hw
+    except ValueError as error:
+        raise blame(error, "k") from None
+    return problem
+
+
+def generate(rng: random.Random, variant: str, difficulty: int) -> CountParams:
+    if difficulty == 1:
+        return CountParams(1, rng.randint(1, 4), 3, *(2 * (rng.randint(4, 8),)), p=1, bias=rng.random() < 0.5)
+    side = rng.randint(6, (12, 32)[difficulty - 2])
+    k = rng.choice((3, 5))
+    units = rng.choice((10, 64, 100, 128)) if difficulty == 3 and rng.random() < 0.4 else None
+    return CountParams(rng.choice((1, 3)), rng.choice((4, 8, 16)), k, side, side,
+                       p=rng.choice((0, k // 2)), bias=difficulty == 2 or rng.random() < 0.8, units=units)

@@ -1,0 +1,176 @@
+"""predict-size/network: the C×H×W shape after each layer of a small LeNet- or VGG-like stack."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import cached_property
+
+from convquest.engine.arithmetic import Layer, shapes_through
+from convquest.engine.problems.answers import parse_shape
+from convquest.engine.problems.base import Fields, Verdict, check_part
+from convquest.engine.problems.layer_size import KIND
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
+
+Shape = tuple[int, int, int]
+
+
+def _shape(shape: Shape) -> str:
+    return "×".join(str(n) for n in shape)
+
+
+def describe(layer: Layer) -> str:
+    if layer.kind == "pool":
+        extra = f", padding {layer.p}" if layer.p else ""
+        return f"{layer.k}×{layer.k} max pool, stride {layer.s}{extra}"
+    bits = [f"{layer.out_channels} filters {layer.k}×{layer.k}"]
+    if layer.p:
+        bits.append(f"padding {layer.p}")
+    if layer.s > 1:
+        bits.append(f"stride {layer.s}")
+    if layer.d > 1:
+        bits.append(f"dilation {layer.d}")
+    return "conv, " + ", ".join(bits)
+
+
+@dataclass(frozen=True)
+class NetworkShapes:
+    input: Shape
+    layers: tuple[Layer, ...]
+
+    kind = KIND
+    topic = f"{KIND}/network"
+
+    @cached_property
+    def shapes(self) -> list[Shape]:
+        return shapes_through(self.layers, self.input)
+
+    def prompt(self) -> str:
+        lines = [f"An image of shape {_shape(self.input)} (channels×height×width) goes through:"]
+        lines += [f"  {n}. {describe(layer)}" for n, layer in enumerate(self.layers, start=1)]
+        lines.append("Give the shape C×H×W after each layer.")
+        return "\n".join(lines)
+
+    def parts(self) -> tuple[str, ...]:
+        return tuple(f"after layer {n}" for n in range(1, len(self.layers) + 1))
+
+    def parse_answer(self, text: str, part: int = 0) -> Shape:
+        check_part(part, len(self.layers))
+        c, h, w = parse_shape(text, 3)
+        return c, h, w
+
+    def _before(self, part: int) -> Shape:
+        return self.input if part == 0 else self.shapes[part - 1]
+
+    def _spec(self, part: int) -> SizeSpec:
+        layer = self.layers[part]
+        op = "pool" if layer.kind == "pool" else "conv"
+        return SizeSpec(op, self._before(part)[1], layer.k, layer.p, layer.s, layer.d)
+
+    def _working(self, part: int) -> str:
+        layer, before, after = self.layers[part], self._before(part), self.shapes[part]
+        channels = (
+            f"channels: pooling works on each channel alone, so C stays {before[0]}"
+            if layer.kind == "pool"
+            else f"channels: one per filter, so C = {layer.out_channels}"
+        )
+        return (
+            f"Layer {part + 1} ({describe(layer)}) on {_shape(before)}:\n{channels}\n"
+            f"{explain(self._spec(part))}\nshape: {_shape(after)}"
+        )
+
+    def check(self, answer: Shape, part: int = 0) -> Verdict:
+        check_part(part, len(self.layers))
+        answer = tuple(answer)
+        right, before, layer = self.shapes[part], self._before(part), self.layers[part]
+        explanation = self._working(part)
+        if answer == right:
+            return Verdict(True, explanation)
+        if answer[0] != right[0]:
+            if layer.kind == "pool":
+                return Verdict(False, explanation, f"Pooling keeps the channels: {before[0]} in, {before[0]} out.",
+                               "pool_changed_channels")
+            if answer[0] == before[0]:
+                return Verdict(False, explanation,
+                               f"A conv layer gives one channel per filter: {layer.out_channels}, "
+                               f"not the {before[0]} it took in.", "conv_kept_channels")
+            return Verdict(False, explanation, f"The channels are {right[0]}, not {answer[0]}.", "wrong_channels")
+        side = answer[1] if answer[1] != right[1] else answer[2]
+        key, sentence = combine(size_mistakes(self._spec(part), side))
+        return Verdict(False, explanation, sentence, key)
+
+    def solution(self) -> str:
+        return "\n\n".join(self._working(n) for n in range(len(self.layers)))
+
+    def hint(self) -> str:
+        return "Take one layer at a time: conv sets C to its filter count, pooling keeps C; H and W follow the size formula."
+
+    def params(self) -> dict:
+        return {
+            "variant": "network",
+            "input": list(self.input),
+            "layers": [
+                {"kind": l.kind, "k": l.k, "s": l.s, "p": l.p, "d": l.d}
+                | ({"out_channels": l.out_channels} if l.kind == "conv" else {})
+                for l in self.layers
+            ],
+        }
+
+
+def network_from_params(fields: Fields) -> NetworkShapes:
+    raw_input = fields.params.get("input")
+    if not isinstance(raw_input, (list, tuple)) or len(raw_input) != 3 or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in raw_input
+    ):
+        raise ValueError(f"input: expected [channels, height, width] of whole numbers ≥ 1, got {raw_input!r}.")
+    if raw_input[1] != raw_input[2]:
+        raise ValueError(f"input: use a square image; got height {raw_input[1]} and width {raw_input[2]}.")
+    raw_layers = fields.params.get("layers")
+    if not isinstance(raw_layers, (list, tuple)) or not 1 <= len(raw_layers) <= 8:
+        raise ValueError("layers: expected a list of 1 to 8 layers.")
+    layers = []
+    for n, raw in enumerate(raw_layers):
+        if not isinstance(raw, dict):
+            raise ValueError(f"layers[{n}]: expected a table with kind, k, s, p, d (and out_channels for conv).")
+        try:
+            layers.append(Layer(**raw))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"layers[{n}]: {error}") from None
+        if raw.get("kind") == "conv" and raw.get("out_channels") is None:
+            raise ValueError(f"layers[{n}]: a conv layer needs out_channels.")
+    problem = NetworkShapes(tuple(raw_input), tuple(layers))
+    try:
+        problem.shapes
+    except ValueError as error:
+        raise ValueError(f"layers: {error}") from None
+    return problem
+
+
+def _lenet(rng: random.Random, difficulty: int) -> NetworkShapes:
+    side = rng.choice((28, 32))
+    c1, c2 = rng.choice((4, 6, 8)), rng.choice((12, 16))
+    k = rng.choice((3, 5))
+    layers = [Layer("conv", k, out_channels=c1), Layer("pool", 2, s=2)]
+    if difficulty > 1:
+        layers += [Layer("conv", k, out_channels=c2), Layer("pool", 2, s=2)]
+    return NetworkShapes((1, side, side), tuple(layers))
+
+
+def _vgg(rng: random.Random) -> NetworkShapes:
+    side = rng.choice((16, 24, 32))
+    c = rng.choice((8, 16))
+    layers = [Layer("conv", 3, p=1, out_channels=c)]
+    if rng.random() < 0.5:
+        layers.append(Layer("conv", 3, p=1, out_channels=c))
+    layers.append(Layer("pool", 2, s=2))
+    if rng.random() < 0.5:
+        layers.append(Layer("conv", 3, s=2, p=1, out_channels=2 * c))
+    else:
+        layers += [Layer("conv", 3, p=rng.choice((0, 1)), out_channels=2 * c), Layer("pool", 2, s=2)]
+    return NetworkShapes((3, side, side), tuple(layers))
+
+
+def generate_network(rng: random.Random, difficulty: int) -> NetworkShapes:
+    if difficulty == 3 and rng.random() < 0.7:
+        return _vgg(rng)
+    return _lenet(rng, difficulty)

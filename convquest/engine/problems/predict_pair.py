@@ -1,0 +1,131 @@
+"""predict-size/non-square: an H×W input with per-axis kernel, padding and stride."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from convquest.engine.arithmetic import conv_output_shape
+from convquest.engine.problems.answers import parse_shape
+from convquest.engine.problems.base import Fields, Verdict, blame, check_part
+from convquest.engine.problems.layer_size import KIND, MAX_SIDE
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
+
+AXES = ("height", "width")
+
+
+def _pair(values: tuple[int, int]) -> str:
+    return str(values[0]) if values[0] == values[1] else f"{values[0]}×{values[1]}"
+
+
+@dataclass(frozen=True)
+class PairSize:
+    i: tuple[int, int]
+    k: tuple[int, int]
+    p: tuple[int, int] = (0, 0)
+    s: tuple[int, int] = (1, 1)
+    d: tuple[int, int] = (1, 1)
+
+    kind = KIND
+    topic = f"{KIND}/non-square"
+
+    @property
+    def answer(self) -> tuple[int, int]:
+        return conv_output_shape(self.i, self.k, self.p, self.s, self.d)
+
+    def axis(self, n: int) -> SizeSpec:
+        return SizeSpec("conv", self.i[n], self.k[n], self.p[n], self.s[n], self.d[n])
+
+    def prompt(self) -> str:
+        bits = [f"{self.k[0]}×{self.k[1]} convolution"]
+        if self.p != (0, 0):
+            bits.append(f"padding {_pair(self.p)}")
+        if self.s != (1, 1):
+            bits.append(f"stride {_pair(self.s)}")
+        if self.d != (1, 1):
+            bits.append(f"dilation {_pair(self.d)}")
+        return (
+            f"A {self.i[0]}×{self.i[1]} input (height×width) goes through a {', '.join(bits)}. "
+            "What is the output's height×width?"
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("output H×W",)
+
+    def parse_answer(self, text: str, part: int = 0) -> tuple[int, int]:
+        check_part(part, 1)
+        h, w = parse_shape(text, 2)
+        return h, w
+
+    def _working(self) -> str:
+        return "\n".join(f"{name}:\n{explain(self.axis(n))}" for n, name in enumerate(AXES))
+
+    def check(self, answer: tuple[int, int], part: int = 0) -> Verdict:
+        check_part(part, 1)
+        answer = tuple(answer)
+        explanation = self._working()
+        right = self.answer
+        if answer == right:
+            return Verdict(True, explanation)
+        if answer == right[::-1]:
+            return Verdict(
+                False,
+                explanation,
+                f"You swapped the sides: the output is {right[0]} high and {right[1]} wide, written "
+                f"{right[0]}×{right[1]} (height first), not {answer[0]}×{answer[1]}.",
+                "swapped_height_width",
+            )
+        wrong_axes = [n for n in range(2) if answer[n] != right[n]]
+        per_axis = [size_mistakes(self.axis(n), answer[n]) for n in wrong_axes]
+        # A slip made on both sides is one mistake; take one the two sides share, else the first side's.
+        shared = [m for m in per_axis[0] if all(any(k == m[0] for k, _ in other) for other in per_axis[1:])]
+        found = shared or per_axis[0]
+        key, sentence = combine(found)
+        if key is not None and not shared:
+            sentence = f"In the {AXES[wrong_axes[0]]}: {sentence}"
+        return Verdict(False, explanation, sentence, key)
+
+    def solution(self) -> str:
+        h, w = self.answer
+        return f"{self._working()}\nThe output is {h}×{w}."
+
+    def hint(self) -> str:
+        return "Work out the height and the width separately, each with its own k, p, s and d."
+
+    def params(self) -> dict:
+        return {"variant": "non-square", "i": list(self.i), "k": list(self.k), "p": list(self.p),
+                "s": list(self.s), "d": list(self.d)}
+
+
+def pair_from_params(fields: Fields) -> PairSize:
+    problem = PairSize(
+        fields.int_or_pair("i", minimum=1),
+        fields.int_or_pair("k", minimum=1),
+        fields.int_or_pair("p", 0, minimum=0),
+        fields.int_or_pair("s", 1, minimum=1),
+        fields.int_or_pair("d", 1, minimum=1),
+    )
+    if max(problem.i) > MAX_SIDE:
+        raise ValueError(f"i: an input of {problem.i[0]}×{problem.i[1]} is too big to draw; use at most {MAX_SIDE}.")
+    try:
+        problem.answer
+    except ValueError as error:
+        raise blame(error, "k") from None
+    return problem
+
+
+def generate_pair(rng: random.Random, difficulty: int) -> PairSize:
+    top = (10, 16, 28)[difficulty - 1]
+    while True:
+        i = (rng.randint(4, top), rng.randint(4, top))
+        if i[0] == i[1]:
+            continue
+        k = (rng.choice((1, 2, 3)), rng.choice((2, 3, 5))) if difficulty > 1 else (3, 3)
+        p = (rng.randint(0, k[0] // 2), rng.randint(0, k[1] // 2)) if difficulty > 1 else (0, 0)
+        s = (rng.randint(1, 2), rng.randint(1, 3)) if difficulty == 3 else (1, 1)
+        problem = PairSize(i, k, p, s)
+        try:
+            problem.answer
+        except ValueError:
+            continue
+        return problem

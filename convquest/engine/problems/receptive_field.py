@@ -1,0 +1,200 @@
+"""receptive-field: which input cells does one output cell see, through one layer or a small stack?
+
+The answer is the set of input cells *inside the image* (row, col), counting from 0; where the field
+reaches into padding, those cells are not part of the answer (there is nothing there to mark).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
+from convquest.engine.problems.answers import Cell, format_cells, parse_cells
+from convquest.engine.problems.base import Fields, Verdict, check_part
+from convquest.engine.problems.network import describe
+
+KIND = "receptive-field"
+VARIANTS = ("one-layer", "stack")
+MAX_INPUT = 12  # the input grid must fit the board beside the output
+
+
+def _describe(layer: Layer) -> str:
+    text = describe(layer).replace(f"{layer.out_channels} filters ", "") if layer.kind == "conv" else describe(layer)
+    return text.replace("conv, ", "conv ")
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    variant: str
+    n: int  # the input is n×n
+    layers: tuple[Layer, ...]
+    cell: Cell  # (row, col) in the last layer's output
+
+    kind = KIND
+
+    @property
+    def topic(self) -> str:
+        return f"{KIND}/{self.variant}"
+
+    @property
+    def out_side(self) -> int:
+        return shapes_through(self.layers, (1, self.n, self.n))[-1][1]
+
+    def cells_seen(self, layers: tuple[Layer, ...] | None = None) -> frozenset[Cell]:
+        layers = self.layers if layers is None else layers
+        inside = range(self.n)
+        rows = [r for r in receptive_cells(layers, self.cell[0]) if r in inside]
+        cols = [c for c in receptive_cells(layers, self.cell[1]) if c in inside]
+        return frozenset((r, c) for r in rows for c in cols)
+
+    @property
+    def answer(self) -> frozenset[Cell]:
+        return self.cells_seen()
+
+    def prompt(self) -> str:
+        stack = "; then ".join(_describe(layer) for layer in self.layers)
+        r, c = self.cell
+        return (
+            f"A {self.n}×{self.n} input goes through: {stack}. Which input cells does output cell "
+            f"({r}, {c}) see? Rows and columns count from 0."
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("input cells",)
+
+    def parse_answer(self, text: str, part: int = 0) -> frozenset[Cell]:
+        check_part(part, 1)
+        return parse_cells(text)
+
+    def _working(self) -> str:
+        infos = receptive_field(self.layers)
+        lines = []
+        for number, (layer, info) in enumerate(zip(self.layers, infos), start=1):
+            lines.append(f"after layer {number} ({_describe(layer)}): field {info.size}, jump {info.jump}, "
+                         f"cell 0 centred on {info.start:g}")
+        last = infos[-1]
+        for axis, index in (("rows", self.cell[0]), ("columns", self.cell[1])):
+            first, final = last.span(index)
+            lines.append(
+                f"{axis}: centre {last.start:g} + {index}·{last.jump} = {last.start + index * last.jump:g}, "
+                f"± {(last.size - 1) / 2:g} → {first}..{final}"
+            )
+        seen = self.answer
+        if len(seen) < last.size ** 2:
+            lines.append(f"Only cells 0..{self.n - 1} are real input (the rest is padding, or gaps between "
+                         f"dilated taps), so {len(seen)} cells are seen.")
+        return "\n".join(lines)
+
+    def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
+        check_part(part, 1)
+        answer = frozenset(tuple(cell) for cell in answer)
+        explanation = self._working()
+        right = self.answer
+        if answer == right:
+            return Verdict(True, explanation)
+        for key, wrong, sentence in self._mistakes():
+            if wrong == answer and wrong != right:
+                return Verdict(False, explanation, sentence, key)
+        missing, extra = len(right - answer), len(answer - right)
+        return Verdict(False, explanation, f"{missing} cell(s) missing and {extra} cell(s) too many.", None)
+
+    def _mistakes(self) -> list[tuple[str, frozenset[Cell], str]]:
+        found = []
+        if any(layer.p for layer in self.layers):
+            unpadded = tuple(_without_padding(layer) for layer in self.layers)
+            found.append(("padding_shift", self.cells_seen(unpadded),
+                          "You forgot that padding shifts the window: output cell 0 starts p cells "
+                          "before input cell 0, in the padding."))
+        if any(layer.d > 1 for layer in self.layers):
+            rows = sorted({r for r, _ in self.answer})
+            cols = sorted({c for _, c in self.answer})
+            filled = frozenset((r, c) for r in range(rows[0], rows[-1] + 1) for c in range(cols[0], cols[-1] + 1))
+            found.append(("ignored_dilation", filled,
+                          "A dilated kernel's taps skip cells: the cells between the taps are not seen."))
+        if len(self.layers) > 1:
+            for number in range(len(self.layers)):
+                fewer = self.layers[:number] + self.layers[number + 1:]
+                found.append(("ignored_layer", self.cells_seen(fewer),
+                              f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
+                              "every layer widens the field."))
+        return found
+
+    def solution(self) -> str:
+        return f"{self._working()}\nThe cells (rows, columns): {format_cells(self.answer)}."
+
+    def hint(self) -> str:
+        return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."
+
+    def params(self) -> dict:
+        return {
+            "variant": self.variant,
+            "n": self.n,
+            "layers": [{"kind": l.kind, "k": l.k, "s": l.s, "p": l.p, "d": l.d} for l in self.layers],
+            "cell": list(self.cell),
+        }
+
+
+def _without_padding(layer: Layer) -> Layer:
+    return Layer(layer.kind, layer.k, layer.s, 0, layer.d, layer.out_channels)
+
+
+def from_params(fields: Fields, variant: str) -> ReceptiveField:
+    n = fields.int("n", minimum=1)
+    if n > MAX_INPUT:
+        raise ValueError(f"n: a {n}×{n} input is too big for the board; use at most {MAX_INPUT}.")
+    raw_layers = fields.params.get("layers")
+    if not isinstance(raw_layers, (list, tuple)) or not 1 <= len(raw_layers) <= 3:
+        raise ValueError("layers: expected a list of 1 to 3 layers.")
+    if variant == "one-layer" and len(raw_layers) != 1:
+        raise ValueError(f"layers: a one-layer problem has one layer, not {len(raw_layers)}.")
+    layers = []
+    for number, raw in enumerate(raw_layers):
+        if not isinstance(raw, dict):
+            raise ValueError(f"layers[{number}]: expected a table with kind, k, s, p, d.")
+        raw = {key: value for key, value in raw.items() if key != "out_channels"}
+        try:
+            layer = Layer(**raw)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"layers[{number}]: {error}") from None
+        layers.append(Layer(layer.kind, layer.k, layer.s, layer.p, layer.d, 1 if layer.kind == "conv" else None))
+    cell = fields.int_or_pair("cell", minimum=0)
+    problem = ReceptiveField(variant, n, tuple(layers), cell)
+    try:
+        side = problem.out_side
+    except ValueError as error:
+        raise ValueError(f"layers: {error}") from None
+    if max(cell) >= side:
+        raise ValueError(f"cell: the output is {side}×{side}, so rows and columns go from 0 to {side - 1}; got {cell}.")
+    return problem
+
+
+def _conv(k: int, s: int = 1, p: int = 0, d: int = 1) -> Layer:
+    return Layer("conv", k, s, p, d, 1)
+
+
+def _draw_layers(rng: random.Random, variant: str, difficulty: int) -> tuple[Layer, ...]:
+    if variant == "one-layer":
+        k = rng.choice(((2, 3), (3,), (3, 5))[difficulty - 1])
+        s = 1 if difficulty == 1 else rng.choice((1, 2))
+        p = 0 if difficulty == 1 else rng.randint(0, k // 2)
+        d = 2 if difficulty == 3 and rng.random() < 0.4 else 1
+        return (_conv(k, s, p, d),)
+    first = _conv(3, 1, rng.choice((0, 1)) if difficulty > 1 else 0)
+    second = rng.choice((_conv(3), Layer("pool", 2, 2))) if difficulty > 1 else _conv(rng.choice((2, 3)))
+    layers = (first, second)
+    if difficulty == 3:
+        layers += (rng.choice((_conv(3), _conv(2, 2), Layer("pool", 2, 2))),)
+    return layers
+
+
+def generate(rng: random.Random, variant: str, difficulty: int) -> ReceptiveField:
+    while True:
+        layers = _draw_layers(rng, variant, difficulty)
+        n = rng.randint((5, 6, 9)[difficulty - 1], (7, 10, MAX_INPUT)[difficulty - 1])
+        try:
+            side = shapes_through(layers, (1, n, n))[-1][1]
+        except ValueError:
+            continue
+        cell = (rng.randrange(side), rng.randrange(side))
+        return ReceptiveField(variant, n, layers, cell)
