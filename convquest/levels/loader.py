@@ -36,16 +36,8 @@ def shipped_files() -> list[Path]:
 
 def load_curriculum(extra_dirs: Sequence[Path] = ()) -> Curriculum:
     """Shipped chapters plus extra packs; a broken file is left out and listed in .errors."""
-    files = shipped_files()
-    errors: list[LevelFileError] = []
-    for folder in map(Path, extra_dirs):
-        if folder.is_dir():
-            files += sorted(folder.glob("*.toml"))
-        elif folder.is_file():
-            files.append(folder)
-        else:
-            errors.append(LevelFileError(folder, "no such folder of level files"))
-    chapters, file_errors = _load_files(files)
+    files, errors = _gather(extra_dirs, "no such folder of level files")
+    chapters, file_errors = _load_files(_unique(shipped_files() + files))
     return Curriculum(chapters=tuple(sorted(chapters, key=lambda c: c.order)),
                       errors=tuple(errors + file_errors))
 
@@ -57,6 +49,19 @@ def check_files(paths: Sequence[Path]) -> list[LevelFileError]:
 
 def inspect_files(paths: Sequence[Path]) -> tuple[list[Chapter], list[LevelFileError]]:
     """check_files, also returning the chapters that passed (for a summary)."""
+    files, errors = _gather(paths, "no such file")
+    files = _unique(files)
+    given = {f.resolve() for f in files}
+    # A pack must not reuse a shipped id or order, so the shipped files are context for the check;
+    # checking the shipped files themselves must not count them twice.
+    context = [f for f in shipped_files() if f.resolve() not in given]
+    context_chapters, _ = _load_files(context)
+    chapters, file_errors = _load_files(files, taken=context_chapters)
+    return chapters, errors + file_errors
+
+
+def _gather(paths: Sequence[Path], missing: str) -> tuple[list[Path], list[LevelFileError]]:
+    """The .toml files named or inside the named folders, and an error for each path not there."""
     files: list[Path] = []
     errors: list[LevelFileError] = []
     for path in map(Path, paths):
@@ -65,14 +70,14 @@ def inspect_files(paths: Sequence[Path]) -> tuple[list[Chapter], list[LevelFileE
         elif path.is_file():
             files.append(path)
         else:
-            errors.append(LevelFileError(path, "no such file"))
-    given = {f.resolve() for f in files}
-    # A pack must not reuse a shipped id or order, so the shipped files are context for the check;
-    # checking the shipped files themselves must not count them twice.
-    context = [f for f in shipped_files() if f.resolve() not in given]
-    context_chapters, _ = _load_files(context)
-    chapters, file_errors = _load_files(files, taken=context_chapters)
-    return chapters, errors + file_errors
+            errors.append(LevelFileError(path, missing))
+    return files, errors
+
+
+def _unique(files: Sequence[Path]) -> list[Path]:
+    """A file named twice (a pack given twice, the shipped folder given as a pack) is read once."""
+    seen: set[Path] = set()
+    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
 def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = ()) -> tuple[list[Chapter], list[LevelFileError]]:

@@ -110,3 +110,10 @@ def test_missing_pack_folder_is_an_error_not_a_crash(tmp_path):
     curriculum = load_curriculum([tmp_path / "nowhere"])
     assert [e.file for e in curriculum.errors] == [tmp_path / "nowhere"]
     assert len(curriculum.chapters) == len(shipped_files())
+
+
+def test_a_folder_given_twice_is_read_once(write_pack):
+    pack = write_pack(GOOD).parent
+    curriculum = load_curriculum([pack, pack, shipped_files()[0].parent])
+    assert curriculum.errors == ()
+    assert len(curriculum.chapters) == len(shipped_files()) + 1
