@@ -138,7 +138,8 @@ def _build_chapter(path: Path, data: Mapping[str, object]) -> tuple[Chapter | No
                                      field=key))
     head = data.get("chapter")
     if not isinstance(head, dict):
-        errors.append(LevelFileError(path, "missing [chapter] table (id, title, order, lesson)", field="chapter"))
+        problem = "missing [chapter] table" if head is None else "must be one [chapter] table"
+        errors.append(LevelFileError(path, f"{problem} (id, title, order, lesson)", field="chapter"))
         head = {}
     else:
         errors += _check_table(path, head, CHAPTER_KEYS, {}, prefix="chapter.")

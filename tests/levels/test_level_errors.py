@@ -34,6 +34,7 @@ BROKEN = [
     ("half a pair", lambda t: t.replace("i = [6, 9]", "i = { h = 6 }"), "test-2", "params.i", ["{ h = .., w = .. }"]),
     ("missing chapter", lambda t: "[[level]]" + t.split("[[level]]", 1)[1], None, "chapter",
      ["missing [chapter]"]),
+    ("chapter twice", lambda t: t.replace("[chapter]", "[[chapter]]"), None, "chapter", ["one [chapter] table"]),
     ("no levels", lambda t: t.split("[[level]]")[0], None, "level", ["no levels"]),
     ("empty lesson", lambda t: t.replace('lesson = ["A page about convolution."]', "lesson = []"), None,
      "chapter.lesson", ["at least one page"]),
