@@ -104,10 +104,8 @@ class History:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        # TODO(helper-3): Store exposes no public connection yet; these two are the only private
-        # names used, and the lead's report asks for `Store.connection` / `Store.lock`.
-        self._conn: sqlite3.Connection = getattr(store, "connection", None) or store._conn
-        self._lock: threading.Lock = getattr(store, "lock", None) or store._lock
+        self._conn: sqlite3.Connection = store.connection
+        self._lock: threading.Lock = store.lock
         with self._lock:
             self._conn.executescript(SCHEMA)
 
