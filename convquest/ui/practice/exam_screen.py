@@ -1,0 +1,210 @@
+"""The mock exam: the clock always visible, any question in any order, no verdict until the end.
+
+``convquest.practice.exam.ExamSession`` keeps the time and the answers; this screen shows them.
+Each answer is written to the database as it is given (checked, so its mistake key is stored, but
+the verdict is not shown). When the time runs out the paper is handed in as it stands and the
+report opens; unanswered questions count as wrong.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp
+from convquest.practice.history import History
+
+
+def clock_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "no time limit"
+    whole = int(seconds + 0.999)  # 0:00 only when the time is really gone
+    return f"{whole // 60}:{whole % 60:02d} left"
+
+
+def nav_text(exam: ExamSession) -> str:
+    """One cell per question: [n] is the one on screen, n* is answered, n alone is not."""
+    cells = []
+    for i in range(len(exam)):
+        mark = "*" if exam.answered(i) else " "
+        cells.append(f"[{i + 1}{mark}]" if i == exam.current else f" {i + 1}{mark} ")
+    return "".join(cells)
+
+
+class ExamScreen(Screen[None]):
+    HELP_NAME = "exam"
+    BINDINGS = [
+        Binding("pagedown,ctrl+n", "move(1)", "Next question", priority=True),
+        Binding("pageup,ctrl+b", "move(-1)", "Previous question", priority=True),
+        Binding("ctrl+s", "hand_in", "Hand in", priority=True),
+        Binding("escape", "hand_in", "Hand in", show=False),
+        Binding("question_mark", "app.help", "Help", priority=True),
+    ]
+
+    def __init__(self, paper: Paper, minutes: float | None, *,
+                 clock: Callable[[], float] = time.monotonic, tick_every: float = 0.5) -> None:
+        super().__init__()
+        self.paper = paper
+        self.minutes = minutes
+        self.clock = clock
+        self.tick_every = tick_every
+        self.history: History | None = None
+        self.session_id: int | None = None
+        self.exam: ExamSession | None = None
+        self._handing_in = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="exam-clock", markup=False)
+        yield Static(id="exam-nav", markup=False)
+        with VerticalScroll(id="exam-question"):
+            yield Static(id="exam-prompt", markup=False)
+        yield Vertical(id="exam-parts")
+        yield Static(id="exam-status", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.history = History(self.app.store)
+        self.session_id = self.history.start_session(
+            "exam", self.paper.seed, list(self.paper.topics), minutes=self.minutes, paper=self.paper)
+        self.exam = ExamSession(self.paper, self.minutes, clock=self.clock, on_answer=self._saved)
+        self.exam.start()
+        self.set_interval(self.tick_every, self.tick)
+        await self._show_question()
+        self._status("Type an answer and press Enter; answers are saved, not marked, until you hand in.")
+
+    def _saved(self, question, part, text, verdict, seconds) -> None:
+        self.history.record_answer("exam", self.session_id, question.number, question.topic, part, text, verdict)
+        self.history.update_question(self.session_id, question.number, seconds=seconds)
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """The timer's beat: redraw the clock, and hand the paper in when the time is gone."""
+        if self.exam is None or self.exam.finished:
+            return
+        if self.exam.tick():
+            self._finish("time")
+            return
+        self._show_clock()
+
+    def _show_clock(self) -> None:
+        exam = self.exam
+        answered = len(exam) - len(exam.unanswered())
+        self.query_one("#exam-clock", Static).update(
+            f"Exam · question {exam.current + 1} of {len(exam)} · answered {answered} · "
+            f"{clock_text(exam.remaining())}"
+        )
+        self.query_one("#exam-nav", Static).update(nav_text(exam))
+
+    # -- questions ----------------------------------------------------------------------------
+
+    async def _show_question(self) -> None:
+        exam = self.exam
+        problem = exam.problems[exam.current]
+        self.query_one("#exam-prompt", Static).update(f"Q{exam.current + 1}. {problem.prompt()}")
+        self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)
+        parts = self.query_one("#exam-parts", Vertical)
+        # Awaited: the old boxes must be gone before new ones take their ids.
+        await parts.remove_children()
+        labels = tuple(problem.parts()) or ("answer",)
+        widgets = []
+        for p, label in enumerate(labels):
+            given = exam.given.get((exam.current, p))
+            box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
+                        id=f"exam-answer-{p}", classes="exam-answer")
+            box.border_title = label
+            widgets.append(box)
+        await parts.mount_all(widgets)
+        self._focus_first_open()
+        self._show_clock()
+
+    def _focus_first_open(self) -> None:
+        boxes = list(self.query(".exam-answer").results(Input))
+        if not boxes:
+            return
+        for p, box in enumerate(boxes):
+            if (self.exam.current, p) not in self.exam.given:
+                box.focus()
+                return
+        boxes[0].focus()
+
+    async def action_move(self, step: int) -> None:
+        if self.exam is None or self.exam.finished:
+            return
+        if self.exam.tick():
+            self._finish("time")
+            return
+        target = (self.exam.current + step) % len(self.exam)
+        self.exam.goto(target)
+        await self._show_question()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.exam is None or self.exam.finished:
+            return
+        part = int((event.input.id or "exam-answer-0").rsplit("-", 1)[1])
+        try:
+            self.exam.answer(event.value, part)
+        except TimeUp:
+            self._finish("time")
+            return
+        except ExamOver:
+            return
+        except ValueError as exc:
+            self._status(f"Not an answer the game can read: {exc}")
+            return
+        self._status(f"Saved answer to Q{self.exam.current + 1}"
+                     + (f" ({event.input.border_title})" if len(self.exam.problems[self.exam.current].parts()) > 1 else "")
+                     + ". Change it any time before you hand in.")
+        self._show_clock()
+        # Move on: the next empty box of this question, else the next question.
+        boxes = list(self.query(".exam-answer").results(Input))
+        for p in range(part + 1, len(boxes)):
+            if (self.exam.current, p) not in self.exam.given:
+                boxes[p].focus()
+                return
+        if self.exam.current + 1 < len(self.exam):
+            await self.action_move(1)
+
+    def _status(self, text: str) -> None:
+        notice = self.app.store.notice
+        self.query_one("#exam-status", Static).update(text + (f"\n! {notice}" if notice else ""))
+
+    # -- handing in ---------------------------------------------------------------------------
+
+    def action_hand_in(self) -> None:
+        if self.exam is None or self.exam.finished or self._handing_in:
+            return
+        from convquest.ui.screens.confirm import ConfirmScreen
+
+        left = len(self.exam.unanswered())
+        question = "Hand in the paper now?" + (
+            f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else "")
+        self._handing_in = True
+
+        def answered(yes: bool | None) -> None:
+            self._handing_in = False
+            if yes and not self.exam.finished:
+                self._finish("submitted")
+
+        self.app.push_screen(ConfirmScreen(question, "Hand in"), answered)
+
+    def _finish(self, reason: str) -> None:
+        from convquest.practice.report import report_for
+        from convquest.ui.practice.report_screen import ReportScreen
+
+        self.exam.finish(reason)
+        for question, seconds in zip(self.paper.questions, self.exam.seconds):
+            self.history.update_question(self.session_id, question.number, seconds=round(seconds, 3))
+        self.history.finish_session(self.session_id, reason)
+        report = report_for(self.history, self.session_id)
+        # A confirm dialog may be open on top when the time runs out; the report replaces both.
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        self.app.switch_screen(ReportScreen(report))

@@ -1,0 +1,175 @@
+"""Practice, exam and report screens driven with Pilot at 80×24, the clock moved by hand."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from convquest.practice.history import History
+from convquest.ui.kinds.base import KindPanel
+from convquest.ui.practice import open_exam, open_practice, open_report
+from convquest.ui.practice.exam_screen import ExamScreen
+from convquest.ui.practice.practice_screen import PracticeScreen
+from convquest.ui.practice.report_screen import ReportScreen
+from tests.practice.practice_oracle import NUMERIC_TOPICS, FakeClock, right_number, wrong_number
+
+SIZE = (80, 24)
+
+
+def shown(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+async def type_into(pilot, box: Input, text: str) -> None:
+    box.focus()
+    box.value = ""
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+async def answer_practice(pilot, text: str) -> None:
+    panel = pilot.app.screen.query_one(KindPanel)
+    await type_into(pilot, panel.query(Input).first(), text)
+
+
+async def test_a_missed_topic_comes_back_sooner_in_a_practice_run(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice(app, NUMERIC_TOPICS, seed=3)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        for number in range(1, 8):
+            problem = screen.drill.problem
+            if number == 2:
+                await answer_practice(pilot, str(wrong_number(problem)))
+                panel_text = [str(w.content) for w in screen.query_one(KindPanel).query(Static)]
+                assert any("✗" in t for t in panel_text)  # the slip is shown with its explanation
+                assert not screen.drill.done  # and the part waits to be put right
+            await answer_practice(pilot, str(right_number(problem)))
+            assert screen.drill.done
+            status = shown(app, "#practice-status")
+            assert ("counts as missed" in status) == (number == 2)
+            await pilot.press("enter")
+            await pilot.pause()
+        asked = screen.asked
+        missed = asked[1]
+        assert asked[3] == missed  # back after one other problem
+        assert asked.index(asked[0], 1) > 3  # the first topic, right first time, waited longer
+        title = shown(app, "#practice-title")
+        assert f"Practice #{len(asked)}" in title and "streak" in title and "difficulty" in title
+        # Every answer reached the database at once, the slip with its mistake key.
+        attempts = [a for a in store.attempts() if a.mode == "practice"]
+        assert len(attempts) == 8
+        slip = [a for a in attempts if not a.correct]
+        assert len(slip) == 1 and slip[0].topic == missed and slip[0].mistake
+
+
+async def test_skipping_shows_the_solution_and_ending_opens_the_practice_report(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice(app, NUMERIC_TOPICS, seed=4)
+        await pilot.pause()
+        screen = app.screen
+        first = screen.drill.problem
+        await answer_practice(pilot, str(right_number(first)))
+        await pilot.press("enter")
+        await pilot.pause()
+        second = screen.drill.problem
+        await pilot.press("h")
+        assert second.hint() in shown(app, "#practice-hint")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert second.solution().splitlines()[-1] in shown(app, "#practice-hint")
+        assert "Skipped" in shown(app, "#practice-status")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        report = app.screen.report
+        assert (report.mode, report.right, report.asked) == ("practice", 1, 2)
+
+
+async def test_an_exam_that_times_out_counts_unanswered_questions_as_wrong(make_app, store):
+    clock = FakeClock()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=4, minutes=1, topics=NUMERIC_TOPICS, seed=5, clock=clock)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "1:00 left" in shown(app, "#exam-clock")
+        q1 = screen.exam.problems[0]
+        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(q1)))
+        # No verdict during the exam: only that it was saved; the paper moved on by itself.
+        status = shown(app, "#exam-status")
+        assert "Saved" in status and "✓" not in status and "✗" not in status
+        assert screen.exam.current == 1 and "[2 ]" in shown(app, "#exam-nav") and " 1* " in shown(app, "#exam-nav")
+        clock.advance(35)
+        screen.tick()  # what the interval timer calls
+        assert "0:25 left" in shown(app, "#exam-clock")
+        clock.advance(30)
+        q2 = screen.exam.problems[1]
+        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(q2)))
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        report = app.screen.report
+        assert (report.right, report.asked, report.unanswered, report.reason) == (1, 4, 3, "time")
+        assert "Time ran out: 3 question(s) left unanswered count as wrong." in app.screen.text()
+        # Only the answer given in time is in the database.
+        exam_attempts = [a for a in store.attempts() if a.mode == "exam"]
+        assert [(a.answer, a.correct) for a in exam_attempts] == [(str(right_number(q1)), True)]
+        assert History(store).session(report.session_id).reason == "time"
+
+
+async def test_exam_navigation_change_of_answer_and_handing_in(make_app):
+    clock = FakeClock()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=3, minutes=10, topics=NUMERIC_TOPICS, seed=8, clock=clock)
+        await pilot.pause()
+        screen = app.screen
+        problems = screen.exam.problems
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert screen.exam.current == 2
+        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(wrong_number(problems[2])))
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.exam.current == 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        box = screen.query_one("#exam-answer-0", Input)
+        assert box.value == str(wrong_number(problems[2]))  # the answer given is shown again
+        await type_into(pilot, box, str(right_number(problems[2])))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "1 question" not in str(app.screen.query_one("#confirm-question", Static).content)
+        assert "2 questions still unanswered" in str(app.screen.query_one("#confirm-question", Static).content)
+        await pilot.press("y")
+        await pilot.pause()
+        report = app.screen.report
+        assert (report.right, report.asked, report.reason) == (1, 3, "submitted")
+        assert report.questions[2].parts[0].answer == str(right_number(problems[2]))
+
+
+async def test_the_report_reads_at_80x24_and_scrolls(make_app):
+    clock = FakeClock()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=10, minutes=20, seed=13, clock=clock)
+        await pilot.pause()
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert max(len(line) for line in screen.text().splitlines()) <= 76
+        body = screen.query_one("#report-body")
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        assert "score 0/10" in shown(app, "#report-summary")
+        await pilot.press("escape")
+        await pilot.pause()
+        open_report(app)  # on demand: the same latest session
+        await pilot.pause()
+        assert app.screen.report.session_id == screen.report.session_id
