@@ -170,7 +170,7 @@ class ClassroomServer:
             await self._acceptor.wait_closed()
         for child in list(self._children):
             child.hang_up(self.config.hangup_grace)
-        if self._tasks:
+        while self._tasks:  # a game that was starting adds its tasks while we wait
             await asyncio.gather(*self._tasks, return_exceptions=True)
         # Closing the listener leaves open connections alone; a student's ssh would otherwise
         # sit there connected to nothing.
@@ -219,6 +219,8 @@ class ClassroomServer:
         child = await PtyChild.spawn(self.config.argv_for(username), env, size, cwd=str(student_dir))
         self._children.add(child)
         self.track(asyncio.ensure_future(self._forget_when_reaped(child)))
+        if self.stopping:  # close() has already hung up the others; this one started too late
+            child.hang_up(self.config.hangup_grace)
         return child
 
     async def _forget_when_reaped(self, child: PtyChild) -> None:

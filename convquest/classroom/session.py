@@ -56,7 +56,6 @@ class GameSession(asyncssh.SSHServerSession):
         self._early_input = bytearray()  # keys typed while the game is still being started
         self._slot = False
         self._gone = False  # the client's side of the channel is closed
-        self._ended = False
         self._end_reason = "client left"
         self._started = 0.0
         self._last_input = time.monotonic()
@@ -102,6 +101,9 @@ class GameSession(asyncssh.SSHServerSession):
                 "ConvQuest needs a terminal: connect with "
                 f"ssh -t -p {self._server.port} {self._username}@HOST"
             )
+        elif self._server.stopping:
+            self._log_refusal("server stopping")
+            self._refuse("The ConvQuest server is stopping. Ask your teacher when it is back.")
         elif not self._server.claim_session():
             self._log_refusal(f"full ({self._server.config.max_sessions} sessions)")
             self._refuse(
