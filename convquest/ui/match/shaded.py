@@ -47,6 +47,8 @@ class ShadedImage(Widget):
     ]
 
     show_numbers: reactive[bool] = reactive(False, layout=True)
+    compact: reactive[bool] = reactive(False, layout=True)
+    """One column per pixel (half-blocks in colour) where space is short; ignored while picking."""
     cursor: reactive[Cell | None] = reactive(None)
 
     class Chosen(Message):
@@ -202,8 +204,11 @@ class ShadedImage(Widget):
     def cell_at(self, x: int, y: int) -> Cell | None:
         if self._values is None:
             return None
+        look = self._look()
+        if look.is_compact:
+            return None
         row = y - self._label_rows
-        col = x // self._look().cell_width(self._values)
+        col = x // look.cell_width(self._values)
         h, w = self._values.shape
         return (row, col) if 0 <= row < h and 0 <= col < w else None
 
@@ -221,6 +226,7 @@ class ShadedImage(Widget):
             selected=self._selected,
             cursor=self.cursor if self.pickable else None,
             texts=self._cell_texts(),
+            compact=self.compact and not self.pickable,
         )
 
     def _cell_texts(self) -> dict[Cell, str]:
@@ -255,3 +261,49 @@ class ShadedImage(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines())
+
+
+class ShadeKey(Widget):
+    """One line saying what the shades mean for several pictures at once ("image 0 ░▒▓ 9 · maps
+    -18 ▓▒░▒▓ +18 blue<0 orange>0"), so each picture need not spend rows on its own legend."""
+
+    DEFAULT_CSS = """
+    ShadeKey {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._entries: list[tuple[str, Scale]] = []
+
+    def show(self, entries: list[tuple[str, Scale]]) -> None:
+        self._entries = list(entries)
+        self.refresh(layout=True)
+
+    def _segments(self) -> list[Segment]:
+        colour = not self.app.no_color
+        base = self.rich_style
+        segments: list[Segment] = []
+        for index, (name, scale) in enumerate(self._entries):
+            if index:
+                segments.append(Segment(" · ", base))
+            segments.append(Segment(f"{name} " if name else "", base))
+            lines = legend_lines(scale, colour)
+            for number, line in enumerate(lines):
+                if number:
+                    segments.append(Segment(" ", base))
+                segments.extend(Segment(seg.text, base + seg.style if seg.style else base) for seg in line)
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        if y:
+            return Strip.blank(self.size.width, self.rich_style)
+        return Strip(self._segments()).adjust_cell_length(self.size.width, self.rich_style)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return Strip(self._segments()).cell_length
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1 if self._entries else 0

@@ -124,8 +124,18 @@ class Look:
     cursor: tuple[int, int] | None = None
     texts: Mapping[tuple[int, int], str] = field(default_factory=dict)
     """Text shown instead of a cell's number (a weight being typed: "-" before its digits)."""
+    compact: bool = False
+    """One column per pixel: with colour, two pixel rows per text row (▀, top in the foreground,
+    bottom in the background); without, one ramp character per pixel. Marks and cursor need the
+    full size, so a compact picture is for looking at, not for picking; numbers override it."""
+
+    @property
+    def is_compact(self) -> bool:
+        return self.compact and not self.numbers
 
     def cell_width(self, values: np.ndarray) -> int:
+        if self.is_compact:
+            return 1
         # One column for the flag (mark, selection, sign or cursor) plus the body.
         if not self.numbers:
             return 2
@@ -137,9 +147,42 @@ def _rgb(t: tuple[int, int, int]) -> Color:
     return Color.from_rgb(*t)
 
 
+HALF_BLOCK = "▀"
+
+
+def grid_rows(values: np.ndarray, look: Look) -> int:
+    """How many text rows the grid takes."""
+    h = np.shape(values)[0]
+    return (h + 1) // 2 if look.is_compact and look.colour else h
+
+
+def _compact_strips(values: np.ndarray, scale: Scale, look: Look, base: Style) -> list[Strip]:
+    strips = []
+    if look.colour:
+        for top in range(0, values.shape[0], 2):
+            segments = []
+            for c in range(values.shape[1]):
+                fg = _rgb(shade_rgb(float(values[top, c]), scale))
+                if top + 1 < values.shape[0]:
+                    bg = _rgb(shade_rgb(float(values[top + 1, c]), scale))
+                    segments.append(Segment(HALF_BLOCK, base + Style(color=fg, bgcolor=bg)))
+                else:
+                    segments.append(Segment(HALF_BLOCK, base + Style(color=fg)))
+            strips.append(Strip(segments, values.shape[1]))
+        return strips
+    for row in values:
+        text = "".join(
+            NEGATIVE_FLAG if v < 0 and ramp_level(v, scale) else RAMP[ramp_level(v, scale)] for v in row
+        )
+        strips.append(Strip([Segment(text, base)], len(text)))
+    return strips
+
+
 def grid_strips(values: np.ndarray, scale: Scale, look: Look, base: Style = Style()) -> list[Strip]:
-    """One Strip per array row."""
+    """One Strip per text row: one per array row, or one per two rows when compact in colour."""
     values = np.asarray(values, dtype=float)
+    if look.is_compact:
+        return _compact_strips(values, scale, look, base)
     width = look.cell_width(values)
     marks, selected = set(look.marks), set(look.selected)
     strips = []
