@@ -167,3 +167,27 @@ async def test_q_in_the_answer_box_is_typed_and_ctrl_q_quits(make_app, store):
         await pilot.pause()
     assert not app.is_running
     assert store.attempts() == []
+
+
+async def test_map_cursor_is_a_glyph_not_only_a_colour(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.screen.query_one("#chapter-map")
+
+        def marked() -> list[int]:
+            return [
+                n for n in range(chapter_map.option_count)
+                if str(chapter_map.get_option_at_index(n).prompt).startswith("▸")
+            ]
+
+        assert marked() == [0]
+        await pilot.press("down", "down")
+        assert marked() == [2]
+
+
+async def test_store_notice_is_shown_on_the_map(make_app, store):
+    store.notice = "Your progress database could not be read, so it was moved aside."
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        assert text(app, "#home-notice") == "! Your progress database could not be read, so it was moved aside."
+        assert app.screen.query_one("#home-notice").display

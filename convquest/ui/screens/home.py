@@ -39,7 +39,7 @@ class HomeScreen(Screen[None]):
         app = self.app
         curriculum = app.curriculum
         stars = dict(app.store.all_stars())
-        options: list[Option] = []
+        rows: list[tuple[str, str]] = []  # (option id, text after the cursor column)
         earned = possible = done = total = 0
         for number, chapter in enumerate(curriculum.chapters, start=1):
             unlocked = curriculum.unlocked(chapter.id, stars, unlock_all=app.unlock_all)
@@ -49,22 +49,22 @@ class HomeScreen(Screen[None]):
             possible += most
             state = f"{got:>2}/{most} ★" if unlocked else "locked"
             head = f"{number}. {chapter.title}"
-            options.append(Option(Content(f"{head:<62.62} {state:>9}"), id=f"chapter:{chapter.id}"))
+            rows.append((f"chapter:{chapter.id}", f"{head:<60.60} {state:>9}"))
             for level in chapter.levels:
                 total += 1
                 level_stars = stars.get(level.id, 0)
                 done += level_stars > 0
                 mark = "✓" if level_stars else " "
                 label = f"   {mark} {level.title}"
-                options.append(
-                    Option(Content(f"{label:<62.62} {star_text(level_stars):>9}"), id=f"level:{level.id}")
-                )
+                rows.append((f"level:{level.id}", f"{label:<60.60} {star_text(level_stars):>9}"))
+        self._rows = [text for _, text in rows]
         chapter_map = self.query_one("#chapter-map", OptionList)
         highlighted = chapter_map.highlighted
         chapter_map.clear_options()
-        chapter_map.add_options(options)
-        if options:
-            chapter_map.highlighted = min(highlighted or 0, len(options) - 1)
+        chapter_map.add_options([Option(self._row(n), id=ident) for n, (ident, _) in enumerate(rows)])
+        if rows:
+            chapter_map.highlighted = min(highlighted or 0, len(rows) - 1)
+            self._marked = chapter_map.highlighted
         self.query_one("#home-title", Static).update(
             f"ConvQuest — convolution, by hand\n"
             f"Progress: {done} of {total} levels cleared, {earned} of {possible} stars"
@@ -75,6 +75,18 @@ class HomeScreen(Screen[None]):
         box = self.query_one("#home-notice", Static)
         box.update("\n".join(f"! {line}" for line in notices))
         box.display = bool(notices)
+
+    def _row(self, index: int, cursor: bool = False) -> Content:
+        return Content(("▸ " if cursor else "  ") + self._rows[index])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # A ▸ beside the highlighted row: the highlight's colour alone vanishes under NO_COLOR.
+        chapter_map = event.option_list
+        old = getattr(self, "_marked", None)
+        if old is not None and old < len(self._rows):
+            chapter_map.replace_option_prompt_at_index(old, self._row(old))
+        chapter_map.replace_option_prompt_at_index(event.option_index, self._row(event.option_index, True))
+        self._marked = event.option_index
 
     def _selected(self) -> tuple[str, str] | None:
         chapter_map = self.query_one("#chapter-map", OptionList)
