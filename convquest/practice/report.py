@@ -301,9 +301,14 @@ def past_sessions(history, mode: str | None = None) -> list[PastSession]:
 
 def report_for(history, session_id: int | None = None, *, mode: str | None = None) -> Report | None:
     """The report of one stored session (default: the latest), with the chart of past sessions."""
-    info = history.session(session_id) if session_id is not None else history.latest_session(mode)
-    if info is None:
-        return None
+    if session_id is None:
+        info = history.latest_session(mode)
+        if info is None:
+            return None
+    else:
+        info = history.session(session_id)
+        if info is None:
+            raise KeyError(f"there is no practice or exam session {session_id}")
     return Report(
         questions=history.records(info.id),
         mode=info.mode,
