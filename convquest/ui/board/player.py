@@ -31,14 +31,13 @@ class Sweep(Protocol):
     """A finished computation seen one step at a time."""
 
     @property
-    def steps(self) -> int: ...  # number of steps; step `steps - 1` is the finished picture
-
-    @property
     def views(self) -> tuple[str, ...]: ...  # e.g. ("scatter", "equivalent"); one for most ops
+
+    def count(self, view: str) -> int: ...  # number of steps; the last one is the finished picture
 
     def scene(self, step: int, view: str) -> Scene: ...
 
-    def step_for(self, grid: str, row: int, col: int) -> int | None: ...  # a clicked cell → step
+    def step_for(self, grid: str, row: int, col: int, view: str) -> int | None: ...  # a clicked cell
 
     def describe(self, step: int, view: str) -> str: ...  # one line: what happens at this step
 
@@ -124,7 +123,7 @@ class SweepPlayer(Vertical, can_focus=True):
         else:
             if self.view not in sweep.views:
                 self.view = sweep.views[0]
-            self.step = min(self.step, sweep.steps - 1) if keep_step else 0
+            self.step = min(self.step, sweep.count(self.view) - 1) if keep_step else 0
         self._draw()
 
     def _draw(self) -> None:
@@ -143,15 +142,16 @@ class SweepPlayer(Vertical, can_focus=True):
         sweep = self._sweep
         assert sweep is not None
         if self._goto is not None:
-            return f"go to output cell (row,col): {self._goto}_   enter to jump, escape to cancel"
+            return f"go to cell (row,col): {self._goto}_   enter to jump, escape to cancel"
         if self.animations_off:
-            mode = "animations off: → steps, space shows the end"
+            mode = "(animations off)"
         elif self.playing:
-            mode = f"▶ playing {self.speed:g} steps/s"
+            mode = f"▶ {self.speed:g}/s"
         else:
-            mode = f"paused · {self.speed:g} steps/s"
-        views = f" · v: {self.view} view" if len(sweep.views) > 1 else ""
-        return f"step {self.step + 1}/{sweep.steps} · {mode}{views} · {sweep.describe(self.step, self.view)}"
+            mode = f"‖ {self.speed:g}/s"
+        views = f" · {self.view} view (v)" if len(sweep.views) > 1 else ""
+        total = sweep.count(self.view)
+        return f"step {self.step + 1}/{total} {mode}{views} · {sweep.describe(self.step, self.view)}"
 
     def _status(self, text: str) -> None:
         self.query_one("#board-status", Static).update(text)
@@ -161,7 +161,7 @@ class SweepPlayer(Vertical, can_focus=True):
     def go(self, step: int) -> None:
         if self._sweep is None:
             return
-        self.step = max(0, min(step, self._sweep.steps - 1))
+        self.step = max(0, min(step, self._sweep.count(self.view) - 1))
         self._draw()
 
     def action_step(self, delta: int) -> None:
@@ -171,7 +171,7 @@ class SweepPlayer(Vertical, can_focus=True):
     def action_jump(self, where: int) -> None:
         self._stop()
         if self._sweep is not None:
-            self.go(where if where >= 0 else self._sweep.steps + where)
+            self.go(where if where >= 0 else self._sweep.count(self.view) + where)
 
     def action_play(self) -> None:
         sweep = self._sweep
@@ -182,9 +182,9 @@ class SweepPlayer(Vertical, can_focus=True):
             self._draw()
             return
         if self.animations_off:
-            self.go(sweep.steps - 1)
+            self.go(sweep.count(self.view) - 1)
             return
-        if self.step >= sweep.steps - 1:
+        if self.step >= sweep.count(self.view) - 1:
             self.step = 0  # play from the start again rather than doing nothing
         self._start()
         self._draw()
@@ -202,7 +202,7 @@ class SweepPlayer(Vertical, can_focus=True):
         if sweep is None or len(sweep.views) < 2:
             return
         self.view = sweep.views[(sweep.views.index(self.view) + 1) % len(sweep.views)]
-        self.step = min(self.step, sweep.steps - 1)
+        self.step = min(self.step, sweep.count(self.view) - 1)
         self._draw()
 
     def action_goto(self) -> None:
@@ -231,7 +231,11 @@ class SweepPlayer(Vertical, can_focus=True):
         if len(parts) != 2 or self._sweep is None:
             self.app.bell()
             return
-        target = self._sweep.step_for("output", int(parts[0]), int(parts[1]))
+        row, col = int(parts[0]), int(parts[1])
+        # "output" for a sweep over output cells; the scatter view walks input cells instead.
+        target = self._sweep.step_for("output", row, col, self.view)
+        if target is None:
+            target = self._sweep.step_for("input", row, col, self.view)
         if target is None:
             self.app.bell()
         else:
@@ -240,7 +244,7 @@ class SweepPlayer(Vertical, can_focus=True):
     def on_board_cell_clicked(self, event: Board.CellClicked) -> None:
         if self._sweep is None:
             return
-        target = self._sweep.step_for(event.grid, event.row, event.col)
+        target = self._sweep.step_for(event.grid, event.row, event.col, self.view)
         if target is not None:
             self._stop()
             self.go(target)
@@ -257,11 +261,11 @@ class SweepPlayer(Vertical, can_focus=True):
 
     def _tick(self) -> None:
         sweep = self._sweep
-        if sweep is None or self.step >= sweep.steps - 1:
+        if sweep is None or self.step >= sweep.count(self.view) - 1:
             self._stop()
             self._draw()
             return
         self.step += 1
-        if self.step >= sweep.steps - 1:
+        if self.step >= sweep.count(self.view) - 1:
             self._stop()  # the last frame is drawn, then nothing runs until a key
         self._draw()

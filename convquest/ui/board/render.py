@@ -101,8 +101,9 @@ TextLine = tuple[Span, ...]
 class Scene:
     blocks: tuple[Grid | Joiner, ...]
     lines: tuple[TextLine, ...] = ()
-    #: (grid id, row, col) the viewport should keep visible: the window or the cell being written.
-    focus: tuple[str, int, int] | None = None
+    #: What the viewport should keep visible: (grid id, row, col), or (grid id, r0, c0, r1, c1)
+    #: for a block of cells such as the whole window.
+    focus: tuple[str, int, int] | tuple[str, int, int, int, int] | None = None
 
     def grid(self, grid_id: str) -> Grid:
         for block in self.blocks:
@@ -225,9 +226,20 @@ def grid_inner(grid: Grid, scale: Scale) -> int:
     return max(scale.inner, widest)
 
 
+#: A title may stick out past a narrow grid by this much; longer titles are cut with "…".
+TITLE_ROOM = 20
+
+
 def grid_width(grid: Grid, scale: Scale) -> int:
     _, cols = grid.shape
-    return max(cols * (grid_inner(grid, scale) + 1) + 1, cell_len(grid.title))
+    cells = cols * (grid_inner(grid, scale) + 1) + 1
+    return max(cells, min(cell_len(grid.title), TITLE_ROOM))
+
+
+def _title(grid: Grid, scale: Scale) -> str:
+    width = grid_width(grid, scale)
+    title = grid.title
+    return title if cell_len(title) <= width else title[: width - 1] + "…"
 
 
 def grid_height(grid: Grid, scale: Scale) -> int:
@@ -237,7 +249,7 @@ def grid_height(grid: Grid, scale: Scale) -> int:
 
 def render_grid(grid: Grid, scale: Scale, styler: Styler) -> list[list[Segment]]:
     inner = grid_inner(grid, scale)
-    lines: list[list[Segment]] = [[Segment(grid.title, styler("title"))]]
+    lines: list[list[Segment]] = [[Segment(_title(grid, scale), styler("title"))]]
     for r, row in enumerate(grid.cells):
         if r and scale.gap:
             for _ in range(scale.gap):

@@ -96,10 +96,18 @@ class Board(ScrollView, can_focus=False):
         if focus is None or picture is None:
             return
         place = picture.places.get(focus[0])
-        if place is None or not (0 <= focus[1] < place.rows and 0 <= focus[2] < place.cols):
+        if place is None:
             return
-        x, y, w, h = place.region(focus[1], focus[2])
-        self.scroll_to_region(Region(x, y, w, h), animate=False, immediate=True, spacing=None)
+        r0, c0 = focus[1], focus[2]
+        r1, c1 = (focus[3], focus[4]) if len(focus) == 5 else (r0, c0)
+        r0, r1 = max(0, min(r0, r1)), min(place.rows - 1, max(r0, r1))
+        c0, c1 = max(0, min(c0, c1)), min(place.cols - 1, max(c0, c1))
+        if r0 > r1 or c0 > c1:
+            return
+        x0, y0, _, _ = place.region(r0, c0)
+        x1, y1, w1, h1 = place.region(r1, c1)
+        region = Region(x0, y0, x1 + w1 - x0, y1 + h1 - y0)
+        self.scroll_to_region(region, animate=False, immediate=True)
 
     def on_mount(self) -> None:
         self._ready = True

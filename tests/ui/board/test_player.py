@@ -20,8 +20,7 @@ class WalkingWindow:
     def __init__(self, n: int = 6) -> None:
         self.n = n
 
-    @property
-    def steps(self) -> int:
+    def count(self, view: str) -> int:
         return self.n
 
     def scene(self, step: int, view: str) -> Scene:
@@ -29,7 +28,7 @@ class WalkingWindow:
         out = tuple(Cell(str(c) if c <= step else ".", marks=("current",) if c == step else ()) for c in range(self.n))
         return Scene((Grid("input", "in", (row,)), Grid("output", "out", (out,))), focus=("output", 0, step))
 
-    def step_for(self, grid: str, row: int, col: int) -> int | None:
+    def step_for(self, grid: str, row: int, col: int, view: str) -> int | None:
         return col if grid == "output" and row == 0 and 0 <= col < self.n else None
 
     def describe(self, step: int, view: str) -> str:

@@ -1,0 +1,269 @@
+"""The playground: a free visualizer. Set i, k, p, s, d, the operation and the kernel with single
+keys and watch the window sweep; the output-size formula follows every change.
+
+Every number on screen comes from the engine: the sweep from its traces, the size from its
+formulas, and an impossible setting shows the engine's own `ValueError` sentence instead of a
+board, so the player learns *why* (e.g. the dilated kernel spans more than the padded input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from convquest.engine.images import IMAGES
+from convquest.engine.kernels import KERNELS
+from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
+from convquest.ui.board import scenes
+from convquest.ui.board.player import SweepPlayer
+
+OPS = ("conv", "transposed", "maxpool", "avgpool")
+OP_TITLES = {
+    "conv": "convolution",
+    "transposed": "transposed convolution",
+    "maxpool": "max pooling",
+    "avgpool": "average pooling",
+}
+PAD_MODES = (None, "valid", "same", "full")  # None: the number p
+KERNEL_NAMES = tuple(KERNELS)
+IMAGE_NAMES = tuple(IMAGES)
+LIBRARY_SIDE = 3  # every library kernel is 3×3; other sizes use a kernel of ones
+
+# How far each key may push a value. The lower ends go one past what the engine accepts so the
+# player can see the refusal and its reason; the upper ends keep the board on a screen.
+LIMITS = {"i": (0, 24), "k": (0, 9), "p": (-1, 9), "s": (0, 9), "d": (0, 6), "a": (-1, 8)}
+
+
+@dataclass(frozen=True)
+class Params:
+    op: str = "conv"
+    i: int = 5
+    k: int = 3
+    p: int = 1
+    mode: str | None = None  # a named padding (convolution only); None uses p
+    s: int = 1
+    d: int = 1
+    a: int = 0  # output padding (transposed only)
+    kernel: str = "sobel_x"  # a library kernel, used while k is 3
+    image: str = "ramp"
+
+    @property
+    def padding(self) -> int | str:
+        return self.mode if self.mode is not None and self.op == "conv" else self.p
+
+    def summary(self) -> str:
+        parts = [OP_TITLES[self.op], f"i={self.i}", f"k={self.k}", f"p={self.padding}", f"s={self.s}"]
+        if self.op in ("conv", "transposed"):
+            parts.append(f"d={self.d}")
+        if self.op == "transposed":
+            parts.append(f"a={self.a}")
+        return "  ".join(parts)
+
+
+def input_for(params: Params) -> np.ndarray:
+    """The input: the centre of a built-in 10×10 image, or the image repeated when i is larger."""
+    pixels = IMAGES[params.image].pixels
+    side = pixels.shape[0]
+    if params.i <= side:
+        start = (side - max(params.i, 0)) // 2
+        return pixels[start : start + max(params.i, 0), start : start + max(params.i, 0)]
+    return np.pad(pixels, (0, params.i - side), mode="wrap")
+
+
+def kernel_for(params: Params) -> tuple[np.ndarray, str, str]:
+    """(weights, title, what it does): a library kernel at 3×3, else k×k ones."""
+    if params.k == LIBRARY_SIDE and params.op in ("conv", "transposed"):
+        kernel = KERNELS[params.kernel]
+        return kernel.weights, kernel.title, kernel.detects
+    k = max(params.k, 0)
+    return np.ones((k, k), dtype=np.int64), "ones", "Ones add up the window (no library kernel has this size)."
+
+
+def playground_sweep(params: Params):
+    """The sweep for these settings; the engine's ValueError passes through untouched."""
+    x = input_for(params)
+    if params.op == "conv":
+        w, title, _ = kernel_for(params)
+        trace = conv2d_trace(x, w, padding=params.padding, stride=params.s, dilation=params.d)
+        formula = scenes.conv_formula(params.i, params.k, params.padding, params.s, params.d)
+        return scenes.ConvSweep(trace, formula, kernel_title=title)
+    if params.op == "transposed":
+        w, _, _ = kernel_for(params)
+        trace = conv_transpose2d_trace(
+            x, w, padding=params.p, stride=params.s, dilation=params.d, output_padding=params.a
+        )
+        formula = scenes.transposed_formula(params.i, params.k, params.p, params.s, params.d, params.a)
+        return scenes.TransposedSweep(trace, formula)
+    pool = max_pool2d_trace if params.op == "maxpool" else avg_pool2d_trace
+    trace = pool(x, params.k, stride=params.s, padding=params.p)
+    return scenes.PoolSweep(trace, scenes.pool_formula(params.i, params.k, params.p, params.s))
+
+
+def formula_text(params: Params) -> str:
+    """The size formula with the numbers in, for when the engine refuses the settings."""
+    p = params.padding
+    if params.op == "conv":
+        return f"o = ⌊(i + 2p − d·(k−1) − 1) / s⌋ + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}, d={params.d}"
+    if params.op == "transposed":
+        return (
+            f"o = (i−1)·s − 2p + d·(k−1) + a + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}, "
+            f"d={params.d}, a={params.a}"
+        )
+    return f"o = ⌊(i + 2p − k) / s⌋ + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}"
+
+
+def next_kernel(params: Params, delta: int) -> Params:
+    """The next library kernel; choosing one brings k back to the library's size."""
+    index = (KERNEL_NAMES.index(params.kernel) + delta) % len(KERNEL_NAMES)
+    return replace(params, kernel=KERNEL_NAMES[index], k=LIBRARY_SIDE)
+
+
+def next_image(params: Params, delta: int) -> Params:
+    index = (IMAGE_NAMES.index(params.image) + delta) % len(IMAGE_NAMES)
+    return replace(params, image=IMAGE_NAMES[index])
+
+
+class PlaygroundScreen(Screen[None]):
+    """Reachable from the home screen and `convquest playground`."""
+
+    TITLE = "Playground"
+
+    # Priority so these letters win over the player's own bindings (its `p` steps back; here
+    # `p` is padding and ← steps back).
+    BINDINGS = [
+        Binding("i", "nudge('i', -1)", "i−", show=False, priority=True),
+        Binding("I", "nudge('i', 1)", "i+", show=False, priority=True),
+        Binding("k", "nudge('k', -1)", "k−", show=False, priority=True),
+        Binding("K", "nudge('k', 1)", "k+", show=False, priority=True),
+        Binding("p", "nudge('p', -1)", "p−", show=False, priority=True),
+        Binding("P", "nudge('p', 1)", "p+", show=False, priority=True),
+        Binding("s", "nudge('s', -1)", "s−", show=False, priority=True),
+        Binding("S", "nudge('s', 1)", "s+", show=False, priority=True),
+        Binding("d", "nudge('d', -1)", "d−", show=False, priority=True),
+        Binding("D", "nudge('d', 1)", "d+", show=False, priority=True),
+        Binding("a", "nudge('a', -1)", "a−", show=False, priority=True),
+        Binding("A", "nudge('a', 1)", "a+", show=False, priority=True),
+        Binding("m", "pad_mode", "Pad mode", priority=True),
+        Binding("t", "op", "Operation", priority=True),
+        Binding("c", "kernel(1)", "Kernel", priority=True),
+        Binding("C", "kernel(-1)", "Kernel", show=False, priority=True),
+        Binding("x", "image(1)", "Image", priority=True),
+        Binding("X", "image(-1)", "Image", show=False, priority=True),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, params: Params | None = None) -> None:
+        super().__init__()
+        self.params = params or Params()
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="pg-params", markup=False)
+        yield Static("", id="pg-error", markup=False)
+        yield SweepPlayer(id="pg-player")
+        yield Static(
+            "i/I k/K p/P s/S d/D a/A: −/+ · m pad mode · t op · c kernel · x image · v view",
+            id="pg-keys",
+            markup=False,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SweepPlayer).focus()
+        self.rebuild()
+
+    # -- state → screen ---------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        params = self.params
+        player = self.query_one(SweepPlayer)
+        error = self.query_one("#pg-error", Static)
+        line = params.summary()
+        if params.op != "conv" and params.mode is not None:
+            line += f" (pad mode {params.mode} is for convolution)"
+        _, kernel_title, _ = kernel_for(params)
+        if params.op in ("conv", "transposed"):
+            line += f" · kernel {kernel_title}"
+        line += f" · image {IMAGES[params.image].title}"
+        self.query_one("#pg-params", Static).update(line)
+        try:
+            sweep = playground_sweep(params)
+        except ValueError as exc:
+            # The engine refused: its sentence is the lesson, so it replaces the board.
+            self.error = str(exc)
+            error.update(f"Not possible: {exc}\n\n{formula_text(params)}\n\nChange a value to get a board back.")
+            error.display = True
+            player.display = False
+            player.load(None)
+            return
+        self.error = None
+        error.display = False
+        player.display = True
+        player.load(sweep)
+        if self.focused is None:
+            player.focus()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_nudge(self, name: str, delta: int) -> None:
+        lo, hi = LIMITS[name]
+        value = max(lo, min(getattr(self.params, name) + delta, hi))
+        changes: dict[str, object] = {name: value}
+        if name == "p":
+            changes["mode"] = None  # typing a number leaves the named modes
+        self.params = replace(self.params, **changes)
+        self.rebuild()
+
+    def action_pad_mode(self) -> None:
+        modes = PAD_MODES
+        self.params = replace(self.params, mode=modes[(modes.index(self.params.mode) + 1) % len(modes)])
+        self.rebuild()
+
+    def action_op(self) -> None:
+        self.params = replace(self.params, op=OPS[(OPS.index(self.params.op) + 1) % len(OPS)])
+        self.rebuild()
+
+    def action_kernel(self, delta: int) -> None:
+        self.params = next_kernel(self.params, delta)
+        self.rebuild()
+
+    def action_image(self, delta: int) -> None:
+        self.params = next_image(self.params, delta)
+        self.rebuild()
+
+    def action_leave(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+
+STYLESHEETS = [
+    Path(__file__).parent.parent / "convquest.tcss",
+    Path(__file__).with_name("board.tcss.part"),
+]
+
+
+class PlaygroundApp(App[None]):
+    """The playground on its own (`convquest playground`); no store or curriculum needed."""
+
+    CSS_PATH = [p for p in STYLESHEETS if p.exists()]
+    TITLE = "ConvQuest playground"
+    BINDINGS = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, params: Params | None = None) -> None:
+        super().__init__()
+        self._params = params
+
+    def get_default_screen(self) -> Screen:
+        return PlaygroundScreen(self._params)
+
+
+def run_playground() -> None:
+    PlaygroundApp().run()
