@@ -113,6 +113,9 @@ async def test_settings_are_stored_and_applied(make_app, store):
         app.screen.query_one("#speed-off").value = True
         await pilot.pause()
         assert app.theme == "textual-light"
+        assert str(app.screen.query_one("#theme-light").label) == "light ✓"
+        assert str(app.screen.query_one("#theme-dark").label) == "dark"
+        assert str(app.screen.query_one("#setting-unlock-state").content).startswith("on")
         await pilot.press("escape")
         # unlock-all opens the second chapter on the map straight away
         rows = app.screen.query_one("#chapter-map")

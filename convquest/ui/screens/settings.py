@@ -11,6 +11,15 @@ from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
 from convquest.ui.app import ANIMATION_SPEEDS, THEMES
 
 
+def _label(name: str, chosen: bool) -> str:
+    # The radio dot differs only in colour; the ✓ keeps the choice visible under NO_COLOR.
+    return f"{name} ✓" if chosen else name
+
+
+def _on_off(value: bool) -> str:
+    return "on — every chapter is open" if value else "off — finish a chapter to open the next"
+
+
 class SettingsScreen(Screen[None]):
     HELP_NAME = "settings"
     HELP_EXTRA = (("tab", "Next setting"), ("← → space", "Change it"), ("enter", "Press the button"))
@@ -28,15 +37,17 @@ class SettingsScreen(Screen[None]):
                 yield Label("Theme", classes="setting-label")
                 with RadioSet(id="setting-theme"):
                     for name in THEMES:
-                        yield RadioButton(name, value=name == theme, id=f"theme-{name}")
+                        yield RadioButton(_label(name, name == theme), value=name == theme, id=f"theme-{name}")
             with Horizontal(classes="setting-row"):
                 yield Label("Animation speed", classes="setting-label")
                 with RadioSet(id="setting-speed"):
                     for name in ANIMATION_SPEEDS:
-                        yield RadioButton(name, value=name == speed, id=f"speed-{name}")
+                        yield RadioButton(_label(name, name == speed), value=name == speed, id=f"speed-{name}")
             with Horizontal(classes="setting-row"):
                 yield Label("Unlock all chapters", classes="setting-label")
                 yield Switch(value=app.unlock_all, id="setting-unlock")
+                # The switch's knob is drawn in colour; the word says it without.
+                yield Label(_on_off(app.unlock_all), id="setting-unlock-state", classes="setting-state")
             with Horizontal(classes="setting-row"):
                 yield Label("Progress", classes="setting-label")
                 yield Button("Reset progress…", id="setting-reset", variant="error")
@@ -44,13 +55,17 @@ class SettingsScreen(Screen[None]):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
-        value = str(event.pressed.label)
+        value = (event.pressed.id or "").partition("-")[2]
         key = "theme" if event.radio_set.id == "setting-theme" else "animation_speed"
         self.app.save_setting(key, value)
+        for button in event.radio_set.query(RadioButton):
+            name = (button.id or "").partition("-")[2]
+            button.label = _label(name, button is event.pressed)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
         self.app.save_setting("unlock_all", "yes" if event.value else "no")
+        self.query_one("#setting-unlock-state", Label).update(_on_off(event.value))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
