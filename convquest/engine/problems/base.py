@@ -148,10 +148,12 @@ _BLAME = (
 )
 
 
-def blame(error: ValueError, default: str) -> ValueError:
-    """The engine's refusal, prefixed with the params field it is about."""
+def blame(error: ValueError, default: str, names: Mapping[str, str] | None = None) -> ValueError:
+    """The engine's refusal, prefixed with the params field it is about; `names` renames the
+    usual one-letter fields (i, k, p, s, d, a) for kinds whose params spell them out."""
     message = str(error)
     field = next((f for word, f in _BLAME if message.startswith(word) or f" {word}" in message[:40]), default)
+    field = (names or {}).get(field, field)
     return ValueError(f"{field}: {message}")
 
 
