@@ -237,7 +237,7 @@ class _Connection(asyncssh.SSHServer):
         self._address = "?"
         self._peer = "?"
         self._username = ""
-        self._failures = 0
+        self._counted = False  # this connection has already spent from its address's budget
         self._authenticated = False
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -253,7 +253,7 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._server._connections.discard(self)
-        if not self._authenticated and self._username and not self._failures:
+        if not self._authenticated and self._username and not self._counted:
             # Key-only servers never see a "wrong code"; a login that ends without success
             # counts once, so trying keys one connection at a time is limited too.
             if self._server.config.authorized_keys is not None:
@@ -263,9 +263,14 @@ class _Connection(asyncssh.SSHServer):
         log.info("refused user=%s from=%s reason=%s", self._username, self._peer, reason)
         return asyncssh.PermissionDenied(message)
 
+    def _record_failure(self) -> None:
+        self._counted = True
+        self._server.limiter.record_failure(self._address)
+
     def _check_budget(self) -> None:
         limiter = self._server.limiter
         if not limiter.allowed(self._address):
+            self._counted = True  # refusing it is not a new failure; the wait must not grow
             wait = max(1, round(limiter.seconds_until_allowed(self._address)))
             raise self._refuse(
                 "too many failed logins",
@@ -277,7 +282,7 @@ class _Connection(asyncssh.SSHServer):
         self._check_budget()
         problem = username_problem(username)
         if problem is not None:
-            self._server.limiter.record_failure(self._address)
+            self._record_failure()
             raise self._refuse("bad username", problem)
         config = self._server.config
         if config.authorized_keys is not None:
@@ -322,8 +327,7 @@ class _Connection(asyncssh.SSHServer):
         code = self._server.config.class_code or ""
         if hmac.compare_digest(given.encode(), code.encode()):
             return True
-        self._failures += 1
-        self._server.limiter.record_failure(self._address)
+        self._record_failure()
         log.info("refused user=%s from=%s reason=wrong class code", self._username, self._peer)
         self._check_budget()
         return False

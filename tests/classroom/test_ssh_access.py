@@ -3,6 +3,7 @@ and the host key a returning student's client recognises."""
 
 from __future__ import annotations
 
+import asyncio
 import stat
 
 import asyncssh
@@ -96,3 +97,17 @@ async def test_a_folder_of_student_keys_binds_each_key_to_its_student(serve, tmp
         await connect(server, username="alice", password=None, client_keys=[bob_key])
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, username="zoe", password=None, client_keys=[alice_key])  # not enrolled
+
+
+async def test_on_a_keys_server_each_failed_login_spends_from_the_budget(serve, tmp_path):
+    enrolled = asyncssh.generate_private_key("ssh-ed25519")
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    keys_file = tmp_path / "authorized_keys"
+    keys_file.write_bytes(enrolled.export_public_key())
+    server = await serve(class_code=None, authorized_keys=keys_file, failed_logins_per_minute=2)
+    for _ in range(2):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await connect(server, password=None, client_keys=[stranger])
+    await asyncio.sleep(0.1)  # the server counts a failed key login when its connection closes
+    with pytest.raises(asyncssh.PermissionDenied, match="too many failed logins"):
+        await connect(server, password=None, client_keys=[enrolled])
