@@ -126,7 +126,7 @@ class Scale:
 
 
 #: Preferred first; the first one whose picture fits the viewport wins.
-SCALES = (Scale(3, 1), Scale(3, 0), Scale(2, 0))
+SCALES = (Scale(5, 2), Scale(4, 1), Scale(3, 1), Scale(3, 0), Scale(2, 0))
 
 
 @dataclass(frozen=True)
@@ -198,14 +198,18 @@ def _separator(left: Cell | None, right: Cell | None, styler: Styler) -> Segment
     return Segment(" ")
 
 
-def _row_segments(row: Sequence[Cell], inner: int, styler: Styler) -> list[Segment]:
+def _row_segments(row: Sequence[Cell], inner: int, styler: Styler, widest: int) -> list[Segment]:
+    # Numbers are right-aligned so digits line up; in roomy cells the column of numbers is
+    # centred instead of hugging the right bracket.
+    right = (inner - widest) // 2
     segments: list[Segment] = []
     previous: Cell | None = None
     for cell in row:
         segments.append(_separator(previous, cell, styler))
         text = cell.text
-        pad = inner - cell_len(text)
-        segments.append(Segment(" " * pad + text, _cell_style(cell, styler)))
+        left = max(inner - right - cell_len(text), 0)
+        body = " " * left + text + " " * (inner - left - cell_len(text))
+        segments.append(Segment(body, _cell_style(cell, styler)))
         previous = cell
     segments.append(_separator(previous, None, styler))
     return segments
@@ -218,12 +222,15 @@ def _gap_row(above: Sequence[Cell], below: Sequence[Cell], inner: int, styler: S
         Cell("", "blank", tuple(m for m in a.marks if m in b.marks) if a.bracketed and b.bracketed else ())
         for a, b in zip(above, below)
     ]
-    return _row_segments(row, inner, styler)
+    return _row_segments(row, inner, styler, inner)
+
+
+def grid_widest(grid: Grid) -> int:
+    return max((cell_len(c.text) for row in grid.cells for c in row), default=1)
 
 
 def grid_inner(grid: Grid, scale: Scale) -> int:
-    widest = max((cell_len(c.text) for row in grid.cells for c in row), default=1)
-    return max(scale.inner, widest)
+    return max(scale.inner, grid_widest(grid))
 
 
 #: A title may stick out past a narrow grid by this much; longer titles are cut with "…".
@@ -249,12 +256,13 @@ def grid_height(grid: Grid, scale: Scale) -> int:
 
 def render_grid(grid: Grid, scale: Scale, styler: Styler) -> list[list[Segment]]:
     inner = grid_inner(grid, scale)
+    widest = grid_widest(grid)
     lines: list[list[Segment]] = [[Segment(_title(grid, scale), styler("title"))]]
     for r, row in enumerate(grid.cells):
         if r and scale.gap:
             for _ in range(scale.gap):
                 lines.append(_gap_row(grid.cells[r - 1], row, inner, styler))
-        lines.append(_row_segments(row, inner, styler))
+        lines.append(_row_segments(row, inner, styler, widest))
     return lines
 
 
