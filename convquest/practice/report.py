@@ -34,6 +34,25 @@ MISTAKE_SENTENCES: dict[str, str] = {
     "forgot_output_padding": "Forgot the output padding of a transposed convolution.",
     "used_i_times_s": "Used i*s instead of (i - 1)*s in a transposed convolution.",
     "off_by_one": "Off by one: recount the window positions.",
+    "swapped_height_width": "Swapped height and width.",
+    "impossible_value": "Gave a padding or stride no layer can have.",
+    "swapped_input_output": "Swapped the input and output sizes when solving for p or s.",
+    "wrong_channels": "Gave the wrong number of channels.",
+    "conv_kept_channels": "Kept the input's channels after a conv: it has one channel per filter.",
+    "pool_changed_channels": "Changed the channels in a pooling layer: pooling keeps them.",
+    "forgot_bias": "Forgot the biases: one per filter (or per output).",
+    "forgot_input_channels": "Forgot that each filter spans every input channel.",
+    "counted_per_position": "Counted the weights once per position: filters are shared.",
+    "padding_shift": "Forgot that padding shifts the window into the padding.",
+    "ignored_layer": "Left a layer out of the receptive field: every layer widens it.",
+    "flipped_kernel": "Flipped the kernel: here it slides unflipped (cross-correlation, as in PyTorch).",
+    "forgot_product": "Left a product out of the window's sum.",
+    "sign_error": "Slipped a sign in a product.",
+    "missed_overlap": "Missed an overlap: in a transposed convolution overlapping patches add up.",
+    "averaged_instead_of_max": "Averaged where max pooling keeps the largest value.",
+    "took_min": "Took the smallest value where max pooling keeps the largest.",
+    "forgot_to_divide": "Summed the window in average pooling without dividing by its size.",
+    "took_max_instead_of_mean": "Took the largest value where average pooling takes the mean.",
     "other": "A slip the game could not name: compare with the worked solution.",
 }
 
@@ -152,7 +171,7 @@ class Report:
         out.append(head)
         out.append("=" * min(width, len(head)))
         if self.started:
-            out.append(f"Started {self.started}" + (f", seed {self.seed}" if self.seed is not None else ""))
+            out.append(f"Started {when(self.started)}" + (f", seed {self.seed}" if self.seed is not None else ""))
         if self.reason == "time":
             out.append(f"Time ran out: {self.unanswered} question(s) left unanswered count as wrong.")
         elif self.reason == "quit":
@@ -226,13 +245,13 @@ class Report:
         bar_w = max(10, min(30, width - 40))
         for s in shown:
             marker = "*" if s.id == self.session_id else " "
-            day = (s.started or "")[:16].replace("T", " ")
+            day = when(s.started)[:16]
             lines.append(
                 f"{marker}{day:<16} {s.mode:<8} |{_bar(s.accuracy, bar_w)}| {_pct(s.accuracy):>4} "
                 f"{s.right}/{s.asked}"
             )
         if len(shown) > 1:
-            lines.append(f" trend {sparkline([s.accuracy for s in shown])}  (oldest to newest)")
+            lines.append(f" trend {sparkline([s.accuracy for s in shown])}  (oldest to newest; * this session)")
         return lines
 
     # -- export -------------------------------------------------------------------------------
@@ -331,6 +350,14 @@ def sparkline(values: Sequence[float]) -> str:
     font or pipe shows it."""
     top = len(SPARK) - 1
     return "".join(SPARK[max(0, min(top, round(v * top)))] for v in values)
+
+
+def when(stamp: str | None) -> str:
+    """'2026-11-25T12:13:57+00:00' as '2026-11-25 12:13 UTC': what a reader needs of a timestamp."""
+    if not stamp:
+        return ""
+    day, _, clock = stamp.partition("T")
+    return f"{day} {clock[:5]} UTC" if clock else day
 
 
 def _bar(fraction: float, width: int) -> str:

@@ -132,17 +132,27 @@ def test_the_text_report_fits_80_columns(store, clock):
 
 
 def test_a_question_counts_only_when_every_part_is_right():
-    parts = (PartRecord("conv", "40", True), PartRecord("dense", "7", False, "forgot_bias"))
+    parts = (PartRecord("conv", "40", True), PartRecord("dense", "7", False, "misread_the_kernel"))
     q = QuestionRecord(1, "count-params/conv-vs-dense", "count-params", "?", "sol", 5.0, parts)
     half = QuestionRecord(2, "count-params/conv-vs-dense", "count-params", "?", "sol", 5.0,
                           (PartRecord("conv", "40", True), PartRecord("dense", None, False)))
     report = Report([q, half])
     assert report.right == 0 and report.unanswered == 0
-    assert {m.key: m.count for m in report.mistakes()} == {"forgot_bias": 1, "unanswered": 1}
-    assert mistake_sentence("forgot_bias") == "Forgot bias."  # a key this table does not know yet
+    assert {m.key: m.count for m in report.mistakes()} == {"misread_the_kernel": 1, "unanswered": 1}
+    assert mistake_sentence("misread_the_kernel") == "Misread the kernel."  # a key the table lacks
 
 
 def test_sparkline_and_bars_use_plain_characters_only():
     line = sparkline([0, 0.5, 1])
     assert line[0] == " " and line[-1] == "@" and line.isascii()
     assert PastSession(1, "exam", "2026-01-01T00:00", 0, 0).accuracy == 0.0
+
+
+def test_every_mistake_key_the_engine_names_has_a_sentence_of_its_own():
+    # Grepping the engine's sources for Verdict keys would be brittle; instead ask each size
+    # mistake table the engine exports, which is where most keys live.
+    from convquest.engine.problems.sizes import MISTAKES
+
+    from convquest.practice.report import MISTAKE_SENTENCES
+
+    assert {m.key for m in MISTAKES} <= set(MISTAKE_SENTENCES)

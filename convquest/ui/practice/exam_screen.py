@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp
 from convquest.practice.history import History
+from convquest.ui.practice.typed import answer_format
 
 
 def clock_text(seconds: float | None) -> str:
@@ -107,12 +108,14 @@ class ExamScreen(Screen[None]):
     async def _show_question(self) -> None:
         exam = self.exam
         problem = exam.problems[exam.current]
-        self.query_one("#exam-prompt", Static).update(f"Q{exam.current + 1}. {problem.prompt()}")
+        labels = tuple(problem.parts()) or ("answer",)
+        formats = list(dict.fromkeys(f for f in (answer_format(problem, p) for p in range(len(labels))) if f))
+        how = "\n\n" + "\n".join(f"How to answer: {f}" for f in formats) if formats else ""
+        self.query_one("#exam-prompt", Static).update(f"Q{exam.current + 1}. {problem.prompt()}{how}")
         self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)
         parts = self.query_one("#exam-parts", Vertical)
         # Awaited: the old boxes must be gone before new ones take their ids.
         await parts.remove_children()
-        labels = tuple(problem.parts()) or ("answer",)
         widgets = []
         for p, label in enumerate(labels):
             given = exam.given.get((exam.current, p))

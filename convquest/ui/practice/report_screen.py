@@ -56,8 +56,9 @@ class ReportScreen(Screen[None]):
         r = self.report
         what = "Exam" if r.mode == "exam" else "Practice"
         summary.update(f"{what} report · score {r.right}/{r.asked} · unanswered {r.unanswered}")
-        # Scrollbar and padding take four columns; the text wraps inside what is left.
-        width = max(40, (self.size.width or 80) - 4)
+        # Border, padding and scrollbar take six columns; the report wraps itself inside the rest,
+        # so Textual never has to break a line of a table or a formula.
+        width = max(40, (self.size.width or 80) - 6)
         body.update(r.render_text(width=width))
 
     def text(self) -> str:

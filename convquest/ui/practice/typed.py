@@ -17,6 +17,17 @@ from textual.widgets import Input, Static
 from convquest.ui.kinds.base import KindPanel
 
 
+def answer_format(problem, part: int) -> str:
+    """How to type this part, in the engine's own words: the sentence its parser gives for text
+    that is no answer at all ("Type a whole number, like 5."). Shown before the first try: in an
+    exam a refused answer costs time, and in practice a guess at the format teaches nothing."""
+    try:
+        problem.parse_answer("?", part)
+    except ValueError as exc:
+        return str(exc).split(" — could not read", 1)[0].strip()
+    return ""
+
+
 class TypedPanel(KindPanel):
     def __init__(self, level: Any, problem: Any) -> None:
         super().__init__(level, problem)
@@ -33,7 +44,9 @@ class TypedPanel(KindPanel):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="tp-question"):
-            yield Static(self.problem.prompt(), id="tp-prompt", markup=False)
+            formats = dict.fromkeys(answer_format(self.problem, p) for p in range(len(self._labels())))
+            how = "\n".join(f"How to answer: {f}" for f in formats if f)
+            yield Static(self.problem.prompt() + (f"\n\n{how}" if how else ""), id="tp-prompt", markup=False)
         yield Static(id="tp-parts", markup=False)
         yield Input(placeholder="your answer, then Enter", id="tp-answer")
         with VerticalScroll(id="tp-feedback"):
