@@ -1,0 +1,157 @@
+"""The playground: every parameter key, impossible values (the engine's sentence, no crash), and back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from convquest.engine.arithmetic import conv_output_shape, pool_output_shape, transposed_output_shape
+from convquest.ui.board.player import SweepPlayer
+from convquest.ui.board.playground import KERNEL_NAMES, PlaygroundApp, PlaygroundScreen, Params, playground_sweep
+
+
+def screen_of(app) -> PlaygroundScreen:
+    assert isinstance(app.screen, PlaygroundScreen)
+    return app.screen
+
+
+def output_shape(app) -> tuple[int, int]:
+    return app.query_one(SweepPlayer).board.scene.grid("output").shape
+
+
+def error_text(app) -> str:
+    return str(app.query_one("#pg-error").render())
+
+
+async def test_each_parameter_key_changes_the_board_as_the_engine_says():
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        assert screen.params == Params()
+        assert output_shape(app) == conv_output_shape(5, 3, 1, 1, 1)
+        await pilot.press("I", "I")
+        assert screen.params.i == 7 and output_shape(app) == conv_output_shape(7, 3, 1)
+        await pilot.press("p")
+        assert screen.params.p == 0 and output_shape(app) == conv_output_shape(7, 3, 0)
+        await pilot.press("S")
+        assert output_shape(app) == conv_output_shape(7, 3, 0, 2)
+        await pilot.press("s", "D")
+        assert output_shape(app) == conv_output_shape(7, 3, 0, 1, 2)
+        await pilot.press("d", "K", "K")
+        assert screen.params.k == 5 and output_shape(app) == conv_output_shape(7, 5, 0)
+        assert app.query_one(SweepPlayer).board.scene.grid("kernel").shape == (5, 5)
+        await pilot.press("k", "k", "P")
+        assert output_shape(app) == (7, 7)
+        formula = app.query_one(SweepPlayer).board.scene.text()
+        assert "⌊(7 + 1 + 1 − 1·(3−1) − 1) / 1⌋ + 1 = 7" in formula
+
+
+async def test_padding_modes_cycle_and_same_keeps_the_size():
+    app = PlaygroundApp(Params(i=6, k=3, p=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        seen = []
+        for _ in range(4):
+            await pilot.press("m")
+            seen.append((screen.params.mode, output_shape(app)))
+        assert seen == [("valid", (4, 4)), ("same", (6, 6)), ("full", (8, 8)), (None, (4, 4))]
+        await pilot.press("m", "m", "P")  # a number leaves the named mode
+        assert screen.params.mode is None and screen.params.p == 1
+
+
+async def test_operations_cycle_through_transposed_and_both_poolings():
+    app = PlaygroundApp(Params(i=4, k=2, p=0, s=2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        await pilot.press("t")
+        assert screen.params.op == "transposed"
+        canvas = app.query_one(SweepPlayer).board.scene.grid("canvas")
+        assert canvas.shape == transposed_output_shape(4, 2, 0, 2)
+        await pilot.press("v")
+        assert output_shape(app) == transposed_output_shape(4, 2, 0, 2)
+        await pilot.press("t")
+        assert screen.params.op == "maxpool" and output_shape(app) == pool_output_shape(4, 2, 2)
+        await pilot.press("t")
+        assert screen.params.op == "avgpool"
+        assert "/ (2×2)" in app.query_one(SweepPlayer).board.scene.text()
+        await pilot.press("t")
+        assert screen.params.op == "conv"
+
+
+async def test_kernel_and_image_keys_pick_from_the_engine_libraries():
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        start = KERNEL_NAMES.index(screen.params.kernel)
+        await pilot.press("c")
+        assert screen.params.kernel == KERNEL_NAMES[(start + 1) % len(KERNEL_NAMES)]
+        await pilot.press("C", "K", "c")  # choosing a library kernel brings k back to 3
+        assert screen.params.k == 3
+        image = screen.params.image
+        await pilot.press("x")
+        assert screen.params.image != image
+
+
+IMPOSSIBLE = [
+    ("input 0", ["i"] * 5, Params()),
+    ("kernel 0", ["k"] * 3, Params()),
+    ("negative padding", ["p", "p"], Params()),
+    ("stride 0", ["s"], Params()),
+    ("dilation 0", ["d"], Params()),
+    ("dilated kernel too big", ["D"] * 3, Params(p=0)),
+    ("same with stride 2", ["m", "m", "S"], Params()),
+    ("output padding too big", ["A"], Params(op="transposed", i=3, s=1)),
+    ("output padding negative", ["a"], Params(op="transposed", i=3)),
+    ("transposed crops everything", ["P"] * 3, Params(op="transposed", i=2, k=2, p=0)),
+    ("pool padding over half", ["P"], Params(op="maxpool", k=2, s=2, p=1)),
+]
+
+
+@pytest.mark.parametrize("name,keys,start", IMPOSSIBLE, ids=[c[0] for c in IMPOSSIBLE])
+async def test_impossible_settings_show_the_engines_reason_and_recover(name, keys, start):
+    app = PlaygroundApp(start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app)
+        assert screen.error is None
+        await pilot.press(*keys)
+        assert screen.error is not None, screen.params
+        with pytest.raises(ValueError) as refused:
+            playground_sweep(screen.params)
+        assert screen.error == str(refused.value)
+        assert "Not possible" in error_text(app)
+        assert not app.query_one(SweepPlayer).display
+        # Stepping and playing with no board do nothing rather than crash.
+        await pilot.press("right", "space", "v", "end")
+        # Undo the keys: the board comes back.
+        undo = {"i": "I", "k": "K", "p": "P", "s": "S", "d": "D", "a": "A", "D": "d", "A": "a", "P": "p", "S": "s"}
+        for key in reversed(keys):
+            if key == "m":
+                continue
+            await pilot.press(undo[key])
+        if "m" in keys:
+            await pilot.press("m", "m")
+        assert screen.error is None, (screen.params, screen.error)
+        assert app.query_one(SweepPlayer).display
+
+
+async def test_values_stop_at_their_limits():
+    app = PlaygroundApp(Params(i=23))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["I"] * 5)
+        assert screen_of(app).params.i == 24
+        assert screen_of(app).error is None
+
+
+async def test_the_step_is_kept_while_a_parameter_is_tuned():
+    app = PlaygroundApp(Params(i=6, p=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right", "right")
+        await pilot.press("I")
+        assert app.query_one(SweepPlayer).step == 3
+
+
+def test_params_summary_names_only_what_applies():
+    assert "a=" not in Params().summary()
+    assert "a=0" in replace(Params(), op="transposed").summary()
+    assert "d=" not in replace(Params(), op="maxpool").summary()
