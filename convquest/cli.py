@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir
     if not hasattr(args, "target"):  # no command: play from the home screen
         args.target, args.level = "convquest.cli:play_command", None
-    return _load(args.target)(args)
+    try:
+        return _load(args.target)(args)
+    except BrokenPipeError:
+        # The reader left early (`convquest levels list | head`); that is what they wanted, not a crash.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:

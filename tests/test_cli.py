@@ -117,3 +117,11 @@ def test_bad_usage_exits_2(capsys):
         main(["levels", "frobnicate"])
     assert exit_.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_listing_into_a_closed_pipe_is_not_a_traceback():
+    lister = subprocess.Popen([sys.executable, "-m", "convquest", "levels", "list"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    lister.stdout.close()  # like `| head -0`, closed before the listing is written
+    err = lister.stderr.read().decode()
+    assert lister.wait(timeout=60) == 0 and "Traceback" not in err
