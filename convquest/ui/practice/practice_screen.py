@@ -112,8 +112,9 @@ class PracticeScreen(Screen[None]):
     def _show_title(self) -> None:
         s, d = self.session, self.drill
         self.query_one("#practice-title", Static).update(
-            f"Practice #{d.number} · {d.topic} · difficulty {d.difficulty}/{s.schedule.max_difficulty} · "
-            f"streak {s.schedule.streak} · right first time {s.right} of {s.answered}"
+            # One line at 80 columns even for the longest topic name.
+            f"#{d.number} {d.topic} · difficulty {d.difficulty}/{s.schedule.max_difficulty} · "
+            f"streak {s.schedule.streak} · first try {s.right}/{s.answered}"
         )
 
     def _status(self, text: str) -> None:

@@ -56,7 +56,8 @@ async def test_a_missed_topic_comes_back_sooner_in_a_practice_run(make_app, stor
         assert asked[3] == missed  # back after one other problem
         assert asked.index(asked[0], 1) > 3  # the first topic, right first time, waited longer
         title = shown(app, "#practice-title")
-        assert f"Practice #{len(asked)}" in title and "streak" in title and "difficulty" in title
+        assert title.startswith(f"#{len(asked)} {asked[-1]} · difficulty ")
+        assert f"streak {screen.session.schedule.streak}" in title and f"first try 6/7" in title
         # Every answer reached the database at once, the slip with its mistake key.
         attempts = [a for a in store.attempts() if a.mode == "practice"]
         assert len(attempts) == 8
@@ -176,3 +177,30 @@ async def test_the_report_reads_at_80x24_and_scrolls(make_app):
         open_report(app)  # on demand: the same latest session
         await pilot.pause()
         assert app.screen.report.session_id == screen.report.session_id
+
+
+async def test_every_kind_can_be_practised_with_its_panel_or_typed_answers(make_app):
+    from convquest.engine.problems import KINDS
+    from convquest.ui.practice.practice_screen import panel_class
+    from convquest.ui.practice.typed import TypedPanel
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for kind in KINDS:
+            open_practice(app, [kind], seed=2)
+            await pilot.pause()
+            screen = app.screen
+            panel = screen.query_one(KindPanel)
+            assert type(panel) is panel_class(kind) and screen.drill.kind == kind
+            if isinstance(panel, TypedPanel):
+                # Typed answers: a slip in the format is refused without counting.
+                await type_into(pilot, panel.query_one("#tp-answer", Input), "?")
+                assert "No penalty" in str(panel.query_one("#tp-feedback-text", Static).content)
+                assert screen.drill.wrong == 0
+            await pilot.press("ctrl+n")  # skip: the solution is shown, the topic counts as missed
+            await pilot.pause()
+            assert screen.drill.skipped and "Solution:" in shown(app, "#practice-hint")
+            await pilot.press("escape")  # the report of this one-problem session
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
