@@ -1,0 +1,255 @@
+"""Serving a class over SSH on loopback: many students at once log in, see the game, press keys, leave.
+
+The server runs in its own process (as `convquest serve` would); the clients are asyncssh clients in
+this one. First one student alone (the baseline), then N at once:
+- time until every home screen is drawn;
+- p95 key-echo latency (a key pressed on a quiet screen until the first byte of the redraw) while
+  the class types, each student pausing 0.3-1.5 s before each of 5 keys (seeded: the same class
+  every run); the goal, 150 ms, is for this. Also at the worst instant, when every student presses
+  a key at once (reported, no goal: the game's own CPU per key, times N, over the cores);
+- games left running after a third of the clients are killed abruptly (goal 0).
+The same key-echo figure for a plain `cat` child separates the SSH transport from the game.
+
+Bounded and self-stopping: N is CONVQUEST_BENCH_SSH_SESSIONS (default 60), every wait has a
+timeout, and the server process is stopped (its games hung up) at the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.row import Row
+
+CODE = "bench-code"
+KEYS_PER_SESSION = 5
+THINK_SECONDS = (0.3, 1.5)  # pause before each key: students read and think, they do not type in step
+DOWN = b"\x1b[B"
+QUIT = b"\x11"  # ctrl+q
+LATENCY_GOAL_MS = 150
+
+# The server, in its own process so its event loop does not share a core with 60 clients'.
+_SERVER = """
+import asyncio, signal, sys
+from pathlib import Path
+from convquest.classroom.server import ClassroomServer, ServerConfig
+
+async def main():
+    argv = (lambda user: ["cat"]) if sys.argv[2] == "cat" else None
+    server = ClassroomServer(ServerConfig(
+        data_dir=Path(sys.argv[1]), port=0, class_code=sys.argv[3], max_sessions=10_000,
+        failed_logins_per_minute=0, child_argv=argv, hangup_grace=2.0,
+        child_env={"TEXTUAL_ANIMATIONS": "none"}))
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    await server.start()
+    print(server.port, flush=True)
+    try:
+        await asyncio.Event().wait()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await server.close()
+
+asyncio.run(main())
+"""
+
+
+class Server:
+    def __init__(self, child: str) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-ssh-")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        line = self.process.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise RuntimeError("the benchmark server did not start")
+        self.port = int(line)
+
+    def children(self) -> int | None:
+        """Processes whose parent is the server: its running (or unreaped) games; None without /proc."""
+        if not Path("/proc/self/stat").exists():
+            return None
+        count = 0
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    count += 1
+        return count
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._tmp.cleanup()
+
+
+class Student:
+    """One client: reads everything the game draws and times keys against it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.screen = b""
+        self.last_output = 0.0
+        self._output = asyncio.Event()
+        self.conn = None
+        self.game = None
+        self._reader: asyncio.Task | None = None
+
+    async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
+        import asyncssh
+
+        started = time.perf_counter()
+        self.conn = await asyncssh.connect(
+            "127.0.0.1", port, username=self.name, password=CODE,
+            known_hosts=None, client_keys=None, agent_path=None, config=None,
+        )
+        self.game = await self.conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
+        self._reader = asyncio.ensure_future(self._read())
+        await self.wait_for(marker, timeout)
+        return time.perf_counter() - started
+
+    async def _read(self) -> None:
+        while chunk := await self.game.stdout.read(65536):
+            self.screen += chunk
+            self.last_output = time.perf_counter()
+            self._output.set()
+
+    async def wait_for(self, marker: bytes, timeout: float) -> None:
+        async def poll() -> None:
+            while marker not in self.screen:
+                self._output.clear()
+                await self._output.wait()
+        await asyncio.wait_for(poll(), timeout)
+
+    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
+            await asyncio.sleep(for_seconds / 3)
+
+    async def key_latency(self, key: bytes, timeout: float = 10.0) -> float:
+        """Seconds from sending `key` until the first byte drawn in reply."""
+        await self.quiet()
+        self._output.clear()
+        sent = time.perf_counter()
+        self.game.stdin.write(key)
+        await asyncio.wait_for(self._output.wait(), timeout)
+        return self.last_output - sent
+
+    async def leave(self, abruptly: bool) -> None:
+        if abruptly:
+            self.conn.abort()
+        else:
+            self.game.stdin.write(QUIT)
+            try:
+                await asyncio.wait_for(self.game.wait_closed(), 10)
+            finally:
+                self.conn.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int) -> dict:
+    students = [Student(f"s{n:03d}") for n in range(count)]
+    started = time.perf_counter()
+    logins = await asyncio.gather(*(s.log_in(port, marker, timeout=120) for s in students), return_exceptions=True)
+    drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
+    draw_all = time.perf_counter() - started
+
+    async def typing(student: Student, rng: random.Random) -> list[float]:
+        if not marker:
+            await student.key_latency(key)  # nothing to wait for on screen: one key proves the child is up
+        latencies = []
+        for _ in range(KEYS_PER_SESSION):
+            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+            latencies.append(await student.key_latency(key))
+        return latencies
+
+    rngs = [random.Random(n) for n in range(len(drawn))]  # the same "class" every run
+    typed = await asyncio.gather(*(typing(s, r) for s, r in zip(drawn, rngs)), return_exceptions=True)
+    latencies = [v for r in typed if not isinstance(r, BaseException) for v in r]
+    # The worst moment: every student presses a key in the same instant.
+    burst = await asyncio.gather(*(s.key_latency(key) for s in drawn), return_exceptions=True)
+    burst_latencies = [v for v in burst if not isinstance(v, BaseException)]
+    await asyncio.gather(*(s.leave(abruptly=i < drop) for i, s in enumerate(drawn)), return_exceptions=True)
+    for s in students:
+        if s.conn is not None and s not in drawn:
+            s.conn.abort()
+    return {"drawn": len(drawn), "draw_all": draw_all, "latencies": latencies, "burst": burst_latencies}
+
+
+def _measure(child: str, count: int, marker: bytes, key: bytes, drop: int) -> tuple[dict, dict, int | None]:
+    server = Server(child)
+    try:
+        alone = asyncio.run(_class(server.port, 1, marker, key, drop=0))
+        crowd = asyncio.run(_class(server.port, count, marker, key, drop))
+        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
+        left = server.children()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.2)
+            left = server.children()
+        return alone, crowd, left
+    finally:
+        server.stop()
+
+
+def _latency_rows(label: str, count: int, alone: dict, crowd: dict) -> list[Row]:
+    rows = []
+    if crowd["latencies"]:
+        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
+        rows.append(Row(f"{label}: key echo p95, {count} typing", f"{figure * 1000:.1f} ms", f"{base * 1000:.1f} ms alone",
+                        figure / base, f"<= {LATENCY_GOAL_MS} ms", figure * 1000 <= LATENCY_GOAL_MS))
+    if crowd["burst"]:
+        base, figure = p95(alone["burst"]), p95(crowd["burst"])
+        rows.append(Row(f"{label}: key echo p95, {count} keys at one instant", f"{figure * 1000:.1f} ms",
+                        f"{base * 1000:.1f} ms alone", figure / base, "", None))
+    return rows
+
+
+def run() -> list[Row]:
+    count = int(os.environ.get("CONVQUEST_BENCH_SSH_SESSIONS", "60"))
+    drop = count // 3
+    rows: list[Row] = []
+
+    # The transport alone: `cat` echoes each key straight back.
+    alone, crowd, _ = _measure("cat", count, b"", b"x", drop=0)
+    rows += _latency_rows("ssh cat", count, alone, crowd)
+
+    # The real game.
+    alone, crowd, left = _measure("game", count, b"Progress:", DOWN, drop)
+    rows.append(Row(f"ssh game: home screens drawn, {count} sessions", f"{crowd['drawn']}/{count}", "", None,
+                    f"{count}/{count}", crowd["drawn"] == count))
+    rows.append(Row(f"ssh game: time to draw all {count}", f"{crowd['draw_all']:.1f} s",
+                    f"{alone['draw_all']:.2f} s alone", crowd["draw_all"] / alone["draw_all"], "", None))
+    rows += _latency_rows("ssh game", count, alone, crowd)
+    rows.append(Row(f"ssh game: left running after {drop} abrupt drops",
+                    "not measured (no /proc)" if left is None else str(left), "", None, "0",
+                    None if left is None else left == 0))
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.row import format_table
+
+    print(format_table(run()))
