@@ -198,6 +198,15 @@ class ExamScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen(question, "Hand in"), answered)
 
+    def on_unmount(self) -> None:
+        # Quit (ctrl+q) or a dropped SSH link mid-exam: the answers are already saved; say the
+        # paper was left, so the report counts what is missing instead of waiting for it.
+        if self.exam is not None and not self.exam.finished and self.history is not None:
+            self.exam.finish("quit")
+            for question, seconds in zip(self.paper.questions, self.exam.seconds):
+                self.history.update_question(self.session_id, question.number, seconds=round(seconds, 3))
+            self.history.finish_session(self.session_id, "quit")
+
     def _finish(self, reason: str) -> None:
         from convquest.practice.report import report_for
         from convquest.ui.practice.report_screen import ReportScreen

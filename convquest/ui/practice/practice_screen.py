@@ -179,6 +179,10 @@ class PracticeScreen(Screen[None]):
         if self.drill is not None and self.drill.done:
             self._next()
 
+    def on_unmount(self) -> None:
+        if self.history is not None and self.session_id is not None:
+            self.history.finish_session(self.session_id, "ended")  # no-op when already ended
+
     def action_end(self) -> None:
         """Leave practice; when anything was answered, show this session's report first."""
         from convquest.practice.report import report_for

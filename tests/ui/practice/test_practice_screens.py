@@ -204,3 +204,42 @@ async def test_every_kind_can_be_practised_with_its_panel_or_typed_answers(make_
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_time_running_out_while_the_hand_in_question_is_open_still_hands_in(make_app):
+    clock = FakeClock()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=2, minutes=5, topics=NUMERIC_TOPICS, seed=6, clock=clock)
+        await pilot.pause()
+        exam_screen = app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not exam_screen  # the confirm dialog is up
+        clock.advance(5 * 60)
+        exam_screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen) and app.screen.report.reason == "time"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"  # the report replaced exam and dialog
+
+
+async def test_quitting_mid_exam_marks_the_paper_left_and_keeps_its_answers(make_app, store):
+    clock = FakeClock()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=3, minutes=5, topics=NUMERIC_TOPICS, seed=6, clock=clock)
+        await pilot.pause()
+        screen = app.screen
+        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(screen.exam.problems[0])))
+        sid = screen.session_id
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    history = History(store)
+    assert history.session(sid).reason == "quit"
+    from convquest.practice.report import report_for
+
+    report = report_for(history, sid)
+    assert (report.right, report.unanswered) == (1, 2)
+    assert "Left before handing in" in report.render_text()
