@@ -1,0 +1,276 @@
+"""match-kernel's "why convolution wins" variants.
+
+translation — a feature moves; where does the feature map's peak go? Answer one output cell
+              'row,col'. The same weights are used everywhere, so the peak moves with the feature.
+locality    — one input pixel changes; which output cells change? Answer a set of output cells
+              (a rectangle 'r0..r1, c0..c1' or cells 'r,c; r,c'). Only windows covering it do.
+Both are answered from the engine: the peak is the argmax of conv2d's output, and the changed cells
+are where conv2d of the changed image differs from conv2d of the original.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from convquest.engine.kernels import KERNELS
+from convquest.engine.ops import conv2d
+from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
+from convquest.engine.problems.base import Fields, Verdict, check_part
+
+KIND = "match-kernel"
+VARIANTS = ("translation", "locality")
+# A feature and the library kernel that finds it, peaking in exactly one output cell.
+FEATURES = {
+    "dot": (((9,),), "sharpen"),
+    "vertical bar": (((9,), (9,), (9,)), "vertical_line"),
+    "horizontal bar": (((9, 9, 9),), "horizontal_line"),
+}
+
+
+def _cell(cell: Cell) -> str:
+    return f"({cell[0]},{cell[1]})"
+
+
+def _moves(shift: Cell) -> str:
+    dr, dc = shift
+    rows = f"{abs(dr)} row{'s' if abs(dr) != 1 else ''} {'down' if dr > 0 else 'up'}" if dr else ""
+    cols = f"{abs(dc)} column{'s' if abs(dc) != 1 else ''} {'right' if dc > 0 else 'left'}" if dc else ""
+    return " and ".join(part for part in (rows, cols) if part)
+
+
+@dataclass(frozen=True)
+class Translation:
+    n: int
+    feature: str
+    at: Cell  # the feature's top-left cell in the first image
+    shift: Cell  # (rows down, columns right); negative for up / left
+
+    kind = KIND
+    topic = f"{KIND}/translation"
+
+    @property
+    def kernel(self) -> np.ndarray:
+        return KERNELS[FEATURES[self.feature][1]].weights
+
+    def image(self, moved: bool) -> np.ndarray:
+        pattern = np.array(FEATURES[self.feature][0])
+        top, left = (self.at[0] + self.shift[0], self.at[1] + self.shift[1]) if moved else self.at
+        pixels = np.zeros((self.n, self.n), dtype=np.int64)
+        pixels[top : top + pattern.shape[0], left : left + pattern.shape[1]] = pattern
+        return pixels
+
+    def output(self, moved: bool) -> np.ndarray:
+        return conv2d(self.image(moved), self.kernel)
+
+    @cached_property
+    def peaks(self) -> tuple[Cell, Cell]:
+        """The output's single brightest cell, before and after the move."""
+        found = []
+        for moved in (False, True):
+            out = self.output(moved)
+            top = out.max()
+            if (out == top).sum() != 1:
+                raise ValueError(f"the {self.feature} at {self.at} gives no single peak; move it off the border")
+            found.append(tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape)))
+        return found[0], found[1]
+
+    @property
+    def answer(self) -> Cell:
+        return self.peaks[1]
+
+    def _centre(self, moved: bool) -> Cell:
+        pattern = np.array(FEATURES[self.feature][0])
+        top, left = (self.at[0] + self.shift[0], self.at[1] + self.shift[1]) if moved else self.at
+        return top + pattern.shape[0] // 2, left + pattern.shape[1] // 2
+
+    def prompt(self) -> str:
+        title = KERNELS[FEATURES[self.feature][1]].title
+        return (
+            f"A {self.feature} centred on input cell {_cell(self._centre(False))} of a {self.n}×{self.n} image "
+            f"makes the {title} kernel's output peak at {_cell(self.peaks[0])}. The image moves "
+            f"{_moves(self.shift)}. Where is the peak now? Answer row,col."
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("peak cell",)
+
+    def parse_answer(self, text: str, part: int = 0) -> Cell:
+        check_part(part, 1)
+        return parse_cell(text)
+
+    def _working(self) -> str:
+        (r0, c0), (r1, c1) = self.peaks
+        dr, dc = self.shift
+        return (
+            f"The same weights slide over every position, so moving the input moves the output the same way.\n"
+            f"peak before {_cell((r0, c0))}, shift ({dr:+d}, {dc:+d}) → peak after {_cell((r1, c1))}"
+        )
+
+    def check(self, answer: Cell, part: int = 0) -> Verdict:
+        check_part(part, 1)
+        answer = tuple(answer)
+        explanation = self._working()
+        if answer == self.answer:
+            return Verdict(True, explanation)
+        before, after = self.peaks
+        opposite = (before[0] - self.shift[0], before[1] - self.shift[1])
+        slips = [
+            ("did_not_move", before, "The feature moved, so the peak moves with it: the kernel finds it wherever it is."),
+            ("moved_opposite", opposite, f"Wrong way round: the image moved {_moves(self.shift)}, and the peak moves the same way."),
+            ("input_coordinates", self._centre(True),
+             "That is the feature's cell in the input; without padding the output is smaller and its cell "
+             "(r, c) sits over input cell (r + 1, c + 1)."),
+            ("swapped_row_col", after[::-1], "Row first, then column."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong and wrong != after:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(False, explanation)
+
+    def solution(self) -> str:
+        return f"{self._working()}\nThe peak is at {_cell(self.answer)}."
+
+    def hint(self) -> str:
+        return "The kernel is the same at every position: where the feature goes, its response follows."
+
+    def params(self) -> dict:
+        return {"variant": "translation", "n": self.n, "feature": self.feature, "at": list(self.at),
+                "shift": list(self.shift)}
+
+
+@dataclass(frozen=True)
+class Locality:
+    n: int
+    k: int
+    stride: int
+    pixel: Cell
+
+    kind = KIND
+    topic = f"{KIND}/locality"
+
+    @cached_property
+    def answer(self) -> frozenset[Cell]:
+        """Output cells whose value changes when the pixel does (a box kernel: every weight counts)."""
+        changed = np.zeros((self.n, self.n), dtype=np.int64)
+        changed[self.pixel] = 1
+        diff = conv2d(changed, np.ones((self.k, self.k), dtype=np.int64), stride=self.stride)
+        return frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(diff)))
+
+    @cached_property
+    def out_side(self) -> int:
+        return conv2d(np.zeros((self.n, self.n)), np.ones((self.k, self.k)), stride=self.stride).shape[0]
+
+    def prompt(self) -> str:
+        stride = f", stride {self.stride}" if self.stride > 1 else ""
+        return (
+            f"A {self.k}×{self.k} convolution (no padding{stride}) runs over a {self.n}×{self.n} image, giving a "
+            f"{self.out_side}×{self.out_side} output. Input pixel {_cell(self.pixel)} changes. Which output "
+            "cells change? Answer rows, columns like 0..2, 1..3, or cells like 0,1; 0,2."
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("output cells",)
+
+    def parse_answer(self, text: str, part: int = 0) -> frozenset[Cell]:
+        check_part(part, 1)
+        return parse_cells(text)
+
+    def _axis(self, index: int) -> str:
+        first = max(0, -(-(index - self.k + 1) // self.stride))
+        last = min(self.out_side - 1, index // self.stride)
+        return (f"{self.stride}·i ≤ {index} ≤ {self.stride}·i + {self.k - 1} → i from {first} to {last}")
+
+    def _working(self) -> str:
+        r, c = self.pixel
+        return (
+            f"Output cell (i, j) reads input rows {self.stride}·i … {self.stride}·i + {self.k - 1} (columns alike).\n"
+            f"rows: {self._axis(r)}\ncolumns: {self._axis(c)}\n"
+            f"Only those {len(self.answer)} windows cover the pixel; every other output cell ignores it (locality)."
+        )
+
+    def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
+        check_part(part, 1)
+        answer = frozenset(tuple(cell) for cell in answer)
+        explanation = self._working()
+        right = self.answer
+        if answer == right:
+            return Verdict(True, explanation)
+        half = self.k // 2
+        r, c = self.pixel
+        centred = frozenset((r + a, c + b) for a in range(-half, half + 1) for b in range(-half, half + 1)
+                            if 0 <= r + a < self.out_side and 0 <= c + b < self.out_side)
+        every = frozenset((i, j) for i in range(self.out_side) for j in range(self.out_side))
+        slips = [
+            ("whole_output", every, "Not every output cell changes: each one only sees its own window."),
+            ("centred_on_pixel", centred,
+             f"Those windows are centred on the pixel in input coordinates; output cell (i, j) starts at input "
+             f"({self.stride}·i, {self.stride}·j), so count the windows that cover {_cell(self.pixel)}."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong:
+                return Verdict(False, explanation, sentence, key)
+        if len(answer) == 1 and answer < right:
+            return Verdict(False, explanation,
+                           f"Every window that covers the pixel changes: {len(right)} cells, not one.", "one_cell")
+        return Verdict(False, explanation, f"{len(right - answer)} changed cell(s) missing, {len(answer - right)} extra.")
+
+    def solution(self) -> str:
+        return f"{self._working()}\nThe cells: {format_cells(self.answer)}."
+
+    def hint(self) -> str:
+        return "An output cell changes only if its window covers the pixel."
+
+    def params(self) -> dict:
+        return {"variant": "locality", "n": self.n, "k": self.k, "stride": self.stride, "pixel": list(self.pixel)}
+
+
+def from_params(fields: Fields, variant: str):
+    n = fields.int("n", minimum=3)
+    if n > 12:
+        raise ValueError(f"n: a {n}×{n} image is too big for the board; use at most 12.")
+    if variant == "translation":
+        feature = fields.choice("feature", tuple(FEATURES))
+        problem = Translation(n, feature, fields.int_or_pair("at", minimum=0), fields.int_or_pair("shift"))
+        pattern = np.array(FEATURES[feature][0])
+        for name, top_left in (("at", problem.at), ("shift", (problem.at[0] + problem.shift[0],
+                                                               problem.at[1] + problem.shift[1]))):
+            if min(top_left) < 0 or top_left[0] + pattern.shape[0] > n or top_left[1] + pattern.shape[1] > n:
+                raise ValueError(f"{name}: the {feature} must stay inside the {n}×{n} image.")
+        if problem.shift == (0, 0):
+            raise ValueError("shift: move the image by at least one cell.")
+        try:
+            problem.peaks
+        except ValueError as error:
+            raise ValueError(f"at: {error}") from None
+        return problem
+    problem = Locality(n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1),
+                       fields.int_or_pair("pixel", minimum=0))
+    if problem.k > n:
+        raise ValueError(f"k: a {problem.k}×{problem.k} kernel does not fit a {n}×{n} image.")
+    if max(problem.pixel) >= n:
+        raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
+    return problem
+
+
+def generate(rng: random.Random, variant: str, difficulty: int):
+    n = rng.randint(*((7, 8), (8, 10), (10, 12))[difficulty - 1])
+    if variant == "locality":
+        k = 5 if difficulty == 3 and rng.random() < 0.5 else 3
+        stride = 2 if difficulty == 3 or (difficulty == 2 and rng.random() < 0.5) else 1
+        return Locality(n, k, stride, (rng.randrange(n), rng.randrange(n)))
+    while True:
+        feature = rng.choice(tuple(FEATURES) if difficulty > 1 else ("dot",))
+        height, width = np.array(FEATURES[feature][0]).shape
+        reach = (1, 2, 3)[difficulty - 1]
+        shift = (rng.randint(-reach, reach), rng.randint(-reach, reach))
+        # Keep the feature a cell clear of the border before and after the move, so the whole
+        # pattern response (and its single peak) lies inside the valid output.
+        rows = range(1 + max(0, -shift[0]), n - height - max(0, shift[0]))
+        cols = range(1 + max(0, -shift[1]), n - width - max(0, shift[1]))
+        if shift == (0, 0) or not rows or not cols:
+            continue
+        return Translation(n, feature, (rng.choice(rows), rng.choice(cols)), shift)
