@@ -186,8 +186,9 @@ def padded_grid(
     return Grid(grid_id, title, tuple(rows))
 
 
-def products_line(step: ConvStep, kernel: np.ndarray, bias: Any) -> TextLine:
-    """"2·1 + 0·0 + 3·(−1) … = −1": input value · kernel weight for every tap, then the sum."""
+def products_line(step: ConvStep, kernel: np.ndarray, bias: Any, *, hide_total: bool = False) -> TextLine:
+    """"2·1 + 0·0 + 3·(−1) … = −1": input value · kernel weight for every tap, then the sum
+    (or "?" while a player still has to work it out)."""
     kh, kw = kernel.shape
     skip_zeros = kh * kw > ALL_TERMS_UP_TO
     spans: list[Span] = []
@@ -202,8 +203,8 @@ def products_line(step: ConvStep, kernel: np.ndarray, bias: Any) -> TextLine:
             role = "pad" if step.in_padding[a, b] else "product"
             spans.append(Span(f"{_factor(step.values[a, b])}·{_factor(kernel[a, b])}", role))
     spans.append(Span(" = ", "dim"))
-    spans.append(Span(fmt(step.total), "sum"))
-    if bias:
+    spans.append(Span("?" if hide_total else fmt(step.total), "sum"))
+    if bias and not hide_total:
         spans += [Span(" + bias ", "dim"), Span(fmt(bias)), Span(" = ", "dim"), Span(fmt(step.result), "sum")]
     if skipped:
         spans.append(Span(f"  ({skipped} taps with weight 0 left out)", "note"))
@@ -259,7 +260,9 @@ class ConvSweep:
         title = f"{self.kernel_title} {kh}×{kw}" + (f", d={dh}" if dh > 1 else "")
         return value_grid("kernel", title, self.trace.kernel)
 
-    def scene(self, step: int, view: str = "window", **output_options: Any) -> Scene:
+    def scene(self, step: int, view: str = "window", *, products: str = "total", **output_options: Any) -> Scene:
+        """`products`: "total" spells the sum out, "hidden" ends it in "?", "none" leaves it off
+        (fill-cells levels show it only once the player has tried)."""
         trace = self.trace
         current = trace.steps[step]
         blocks = (
@@ -268,9 +271,12 @@ class ConvSweep:
         )
         top, left = self.offset
         r, c = current.cell
-        lines: tuple[TextLine, ...] = (
-            (Span(f"output ({r}, {c}) = ", "dim"),) + products_line(current, trace.kernel, trace.bias),
-        )
+        lines: tuple[TextLine, ...] = ()
+        if products != "none":
+            lines += (
+                (Span(f"output ({r}, {c}) = ", "dim"),)
+                + products_line(current, trace.kernel, trace.bias, hide_total=products == "hidden"),
+            )
         if self.formula_line:
             lines += (self.formula_line,)
         focus = ("input", current.rows[0] + top, current.cols[0] + left, current.rows[-1] + top, current.cols[-1] + left)
@@ -324,7 +330,7 @@ class PoolSweep:
         title = f"input {h}×{w}" + (f", pad {ph}" if ph or pw else "")
         return padded_grid("input", title, padded, (ph, pw), (h, w), marks)
 
-    def result_line(self, step: int) -> TextLine:
+    def result_line(self, step: int, *, hide_total: bool = False) -> TextLine:
         trace = self.trace
         current = trace.steps[step]
         terms = [
@@ -340,16 +346,18 @@ class PoolSweep:
             spans.append(Span(text, role))
         kh, kw = trace.window
         spans.append(Span(")" if trace.kind == "max" else f") / ({kh}×{kw})", "dim"))
-        spans += [Span(" = ", "dim"), Span(fmt(current.result), "sum")]
+        spans += [Span(" = ", "dim"), Span("?" if hide_total else fmt(current.result), "sum")]
         return tuple(spans)
 
-    def scene(self, step: int, view: str = "window", **output_options: Any) -> Scene:
+    def scene(self, step: int, view: str = "window", *, products: str = "total", **output_options: Any) -> Scene:
         trace = self.trace
         current = trace.steps[step]
         kh, kw = trace.window
         name = "max" if trace.kind == "max" else "average"
         blocks = (self.input_grid(step), Joiner(f"{name} {kh}×{kw} →"), output_grid(trace.output, step, **output_options))
-        lines: tuple[TextLine, ...] = (self.result_line(step),)
+        lines: tuple[TextLine, ...] = ()
+        if products != "none":
+            lines += (self.result_line(step, hide_total=products == "hidden"),)
         if self.formula_line:
             lines += (self.formula_line,)
         ph, pw = trace.padding
@@ -462,6 +470,55 @@ class TransposedSweep:
         focus = ("canvas", paint.rows[0], paint.cols[0], paint.rows[-1], paint.cols[-1])
         return Scene(blocks, lines, focus=focus)
 
+    # -- one output cell, seen from the scatter side (fill-cells) ----------------------------
+
+    def contributions(self, r: int, c: int) -> list[tuple[Any, int, int]]:
+        """(paint, a, b) for every paint whose kernel tap (a, b) lands on output cell (r, c)."""
+        top, left = self.trace.crop
+        R, C = r + top, c + left
+        return [
+            (paint, paint.rows.index(R), paint.cols.index(C))
+            for paint in self.trace.paints
+            if R in paint.rows and C in paint.cols
+        ]
+
+    def gather_scene(self, r: int, c: int, *, products: str = "total", **output_options: Any) -> Scene:
+        """Output cell (r, c) and every input cell whose patch lands on it, with the kernel tap
+        that carries it there: the scatter read backwards, one cell at a time."""
+        trace = self.trace
+        found = self.contributions(r, c)
+        inputs: dict[tuple[int, int], tuple[str, ...]] = {}
+        taps: dict[tuple[int, int], tuple[str, ...]] = {}
+        for paint, a, b in found:
+            inputs[paint.cell] = ("tap",)
+            taps[(a, b)] = ("tap",)
+        h, w = trace.input.shape
+        kh, kw = trace.kernel.shape
+        ow = trace.output.shape[1]
+        blocks = (
+            value_grid("input", f"input {h}×{w}", trace.input, inputs),
+            Joiner("×"),
+            value_grid("kernel", f"kernel {kh}×{kw}", trace.kernel, taps),
+            Joiner("→"),
+            output_grid(trace.output, r * ow + c, **output_options),
+        )
+        lines: tuple[TextLine, ...] = ()
+        if products != "none":
+            spans: list[Span] = [Span(f"output ({r}, {c}) = ", "dim")]
+            for n, (paint, a, b) in enumerate(found):
+                if n:
+                    spans.append(Span(" + ", "dim"))
+                spans.append(Span(f"{_factor(paint.value)}·{_factor(trace.kernel[a, b])}", "product"))
+            if not found:
+                spans.append(Span("no patch lands here: 0", "note"))
+            else:
+                spans += [Span(" = ", "dim"), Span("?" if products == "hidden" else fmt(trace.output[r, c]), "sum")]
+            lines += (tuple(spans),)
+        lines += ((Span(f"{len(found)} input cell(s) paint onto this output cell; their patches add up", "note"),),)
+        if self.formula_line:
+            lines += (self.formula_line,)
+        return Scene(blocks, lines, focus=("output", r, c))
+
     # -- the equivalent convolution ---------------------------------------------------------
 
     def equivalent_role(self, R: int, C: int) -> str:
@@ -475,13 +532,13 @@ class TransposedSweep:
         sh, sw = trace.stride
         return "value" if r % sh == 0 and c % sw == 0 else "inserted"
 
-    def equivalent_scene(self, step: int, **output_options: Any) -> Scene:
+    def equivalent_scene(self, step: int, *, products: str = "total", **output_options: Any) -> Scene:
         sweep = self.equivalent
         trace = self.trace
         (top, bottom), (left, right) = trace.equivalent_pads
         sh = trace.stride[0]
         title = f"zero-inserted, pad {top}" + (f"/{bottom}" if bottom != top else "")
-        base = sweep.scene(step, **output_options)
+        base = sweep.scene(step, products=products, **output_options)
         blocks = (sweep.input_grid(step, role_of=self.equivalent_role, title=title),) + base.blocks[1:]
         note = (
             Span(f"stride {sh}: zeros go between the input cells; " if sh > 1 else "stride 1: no zeros to insert; "),
@@ -490,7 +547,8 @@ class TransposedSweep:
             Span(" on each side" + (f", +{trace.output_padding[0]} output padding" if trace.output_padding[0] else "") + "; "),
             Span("the kernel is flipped", "dim"),
         )
-        return Scene(blocks, base.lines[:1] + (note,) + base.lines[1:], focus=base.focus)
+        split = 0 if products == "none" else 1  # the note goes under the products line
+        return Scene(blocks, base.lines[:split] + (note,) + base.lines[split:], focus=base.focus)
 
     def scene(self, step: int, view: str = "scatter", **options: Any) -> Scene:
         if view == "scatter":

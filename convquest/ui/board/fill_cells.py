@@ -1,0 +1,165 @@
+"""fill-cells levels: type each output cell while the window sits over its patch.
+
+The board is the same one the playground animates, built from the problem's own trace, so the
+window the player looks at is the one the engine checks against. Before a cell is tried only the
+window shows; a wrong value is struck through and the products are spelled out with "= ?" and
+the engine's diagnosis, so the player can redo the sum; a second miss on the same cell shows the
+engine's full working. Transposed convolutions can be seen both ways (v): which input cells paint
+onto this output cell (scatter, read backwards), or the window over the zero-inserted input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
+from convquest.ui.board.render import Scene
+from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
+from convquest.ui.board.widget import Board
+from convquest.ui.kinds.base import KindPanel
+from convquest.ui.widgets.answer_input import AnswerInput
+
+VIEW_KEY = "v"
+
+
+class CellInput(AnswerInput):
+    """The answer box; it also gives up `v`, which switches the transposed views."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character == VIEW_KEY:
+            return False
+        return super().check_consume_key(key, character)
+
+
+def sweep_for(trace: Any):
+    if isinstance(trace, ConvTrace):
+        return ConvSweep(trace)
+    if isinstance(trace, PoolTrace):
+        return PoolSweep(trace)
+    if isinstance(trace, TransposedTrace):
+        return TransposedSweep(trace)
+    raise TypeError(f"no board for a {type(trace).__name__}")
+
+
+class FillCellsPanel(KindPanel):
+    """One output cell at a time, row by row; enter checks the typed value."""
+
+    BINDINGS = [Binding(VIEW_KEY, "view", "Other view", priority=True)]
+
+    def __init__(self, level: Any, problem: Any) -> None:
+        super().__init__(level, problem)
+        self.sweep = sweep_for(problem.trace)
+        self.shape = problem.trace.output.shape
+        self.views = ("gather", "equivalent") if isinstance(self.sweep, TransposedSweep) else ("window",)
+        self.view = self.views[0]
+        self._part = 0
+        self.entered: dict[tuple[int, int], str] = {}
+        self.misses: dict[int, int] = {}  # part → wrong tries on it
+        self.wrong_text: str | None = None  # the last wrong value on the current cell
+        self.solved = False
+
+    @property
+    def part(self) -> int:
+        return self._part
+
+    @property
+    def cell(self) -> tuple[int, int]:
+        return divmod(self._part, self.shape[1])
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.problem.prompt(), id="fc-prompt", classes="panel-prompt", markup=False)
+        yield Board(self.scene(), id="fc-board")
+        with Horizontal(id="fc-answer-row"):
+            yield CellInput(placeholder="value, then Enter", id="fc-answer")
+            yield Static(self._ask(), id="fc-feedback", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#fc-answer", Input).focus()
+
+    # -- the picture ------------------------------------------------------------------------
+
+    def scene(self) -> Scene:
+        r, c = self.cell
+        if self.solved:
+            products, index = "total", self._part
+        else:
+            products = "hidden" if self.misses.get(self._part) else "none"
+            index = self._part
+        entered = dict(self.entered)
+        wrong: frozenset[tuple[int, int]] = frozenset()
+        if self.wrong_text is not None and not self.solved:
+            entered[(r, c)] = self.wrong_text
+            wrong = frozenset({(r, c)})
+        options = dict(products=products, entered=entered, wrong=wrong)
+        if isinstance(self.sweep, TransposedSweep):
+            if self.view == "gather":
+                return self.sweep.gather_scene(r, c, **options)
+            return self.sweep.equivalent_scene(index, **options)
+        return self.sweep.scene(index, **options)
+
+    def _redraw(self) -> None:
+        self.query_one(Board).show(self.scene())
+
+    def _ask(self) -> str:
+        r, c = self.cell
+        total = self.shape[0] * self.shape[1]
+        views = f" · {VIEW_KEY}: other view" if len(self.views) > 1 else ""
+        return f"Output cell ({r}, {c}) — {self._part + 1} of {total}{views}"
+
+    def _feedback(self, text: str, kind: str) -> None:
+        box = self.query_one("#fc-feedback", Static)
+        box.update(text)
+        box.set_classes(f"feedback-{kind}")
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def action_view(self) -> None:
+        if len(self.views) > 1:
+            self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
+            self._redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.solved:
+            return
+        text = event.value
+        part = self._part
+        try:
+            answer = self.problem.parse_answer(text, part)
+        except ValueError as exc:
+            self._feedback(f"! {exc} (No penalty.)", "slip")
+            return
+        verdict = self.problem.check(answer, part)
+        self.post_message(self.Judged(text.strip(), part, verdict))
+        box = self.query_one("#fc-answer", Input)
+        box.value = ""
+        if not verdict.correct:
+            self.misses[part] = self.misses.get(part, 0) + 1
+            self.wrong_text = fmt(answer)
+            lines = [f"✗ {fmt(answer)} is not it."]
+            if verdict.diagnosis:
+                lines.append(verdict.diagnosis)
+            if self.misses[part] > 1:
+                lines.append(verdict.explanation)  # the second miss shows the engine's working
+            else:
+                lines.append("The products are under the board: add them up again.")
+            self._feedback("\n".join(lines), "wrong")
+            self._redraw()
+            return
+        self.entered[self.cell] = fmt(answer)
+        self.wrong_text = None
+        if part + 1 >= self.shape[0] * self.shape[1]:
+            self.solved = True
+            box.disabled = True
+            self._feedback(f"✓ All {part + 1} cells right.\n{verdict.explanation}", "right")
+            self._redraw()
+            self.post_message(self.Solved(verdict))
+            return
+        self._part += 1
+        self._feedback(f"✓ {verdict.explanation}\n{self._ask()}", "right")
+        self._redraw()
