@@ -25,18 +25,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     access.add_argument("--authorized-keys", type=Path, metavar="PATH",
                         help="students log in with public keys: an OpenSSH authorized_keys file (any listed key, any student id), or a folder of <student-id>.pub files (each key opens only its id); re-read at each login")
     parser.add_argument("--open", action="store_true", help="allow logins without a code or key on an address other than loopback")
-    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the host key and each student's progress are kept")
+    try:
+        parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the host key and each student's progress are kept")
+    except argparse.ArgumentError:
+        pass  # the CLI already gives every subcommand its global --data-dir
     parser.add_argument("--max-sessions", metavar="N", type=int, default=60, help="most students connected at once (default: 60)")
     parser.add_argument("--idle-timeout", metavar="MIN", type=float, default=30, help="close a session after this many minutes without a key pressed; 0 never (default: 30)")
-
-
-def _default_data_dir() -> Path:
-    from_env = os.environ.get("CONVQUEST_DATA_DIR")
-    if from_env:
-        return Path(from_env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("convquest"))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -46,6 +40,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import sys
 
     from convquest.classroom.server import ClassroomServer, ServeError, ServerConfig
+    from convquest.store import default_data_dir
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     # asyncssh logs every packet-level step at INFO; our own lines are the ones a teacher needs.
@@ -55,7 +50,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if class_code is None and args.authorized_keys is None:
         class_code = os.environ.get(CLASS_CODE_ENV) or None
     config = ServerConfig(
-        data_dir=(args.data_dir or _default_data_dir()).expanduser(),
+        data_dir=(getattr(args, "data_dir", None) or default_data_dir()).expanduser(),
         host=args.host,
         port=args.port,
         class_code=class_code,

@@ -17,10 +17,14 @@ def echo_argv(*extra: str):
     return lambda username: [sys.executable, str(ECHO), *extra]
 
 
-async def connect(server: ClassroomServer, username: str = "alice", password: str | None = CODE, **kwargs):
+async def connect(server, username: str = "alice", password: str | None = CODE, **kwargs):
     """An asyncssh client that ignores this machine's ~/.ssh (no keys, no agent, no config)."""
+    return await connect_port(server.port, username, password, **kwargs)
+
+
+async def connect_port(port: int, username: str = "alice", password: str | None = CODE, **kwargs):
     return await asyncssh.connect(
-        "127.0.0.1", server.port, username=username, password=password,
+        "127.0.0.1", port, username=username, password=password,
         known_hosts=None, client_keys=kwargs.pop("client_keys", None), agent_path=None, config=None,
         **kwargs,
     )

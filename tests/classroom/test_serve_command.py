@@ -62,3 +62,56 @@ def test_a_taken_port_is_reported_plainly(tmp_path, capsys):
         status = run_serve(parse("--port", str(port), "--data-dir", str(tmp_path)))
     assert status == 1
     assert f"cannot listen on 127.0.0.1 port {port}" in capsys.readouterr().err
+
+
+def test_the_cli_global_data_dir_option_is_reused_not_duplicated(tmp_path):
+    # convquest.cli adds --data-dir to every subcommand (default suppressed); serve must fit in.
+    parser = argparse.ArgumentParser(prog="convquest serve")
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+    add_serve_arguments(parser)
+    assert parser.parse_args(["--data-dir", str(tmp_path)]).data_dir == tmp_path
+    assert not hasattr(parser.parse_args([]), "data_dir")
+
+
+_SERVE = (
+    "import argparse, sys\n"
+    "from convquest.classroom.commands import add_serve_arguments, run_serve\n"
+    "parser = argparse.ArgumentParser()\n"
+    "add_serve_arguments(parser)\n"
+    "sys.exit(run_serve(parser.parse_args(sys.argv[1:])))\n"
+)
+
+
+async def test_sigterm_stops_serve_and_hangs_up_its_games(tmp_path):
+    import asyncio
+    import re
+    import signal
+
+    pytest.importorskip("asyncssh")
+    from ssh_helpers import connect_port, read_until, wait_reaped
+
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _SERVE, "--port", "0", "--data-dir", str(tmp_path), "--class-code", "c0de",
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        log = await asyncio.wait_for(server.stderr.readline(), 10)
+        while b"serving on" not in log:
+            log = await asyncio.wait_for(server.stderr.readline(), 10)
+        port = int(re.search(rb"port (\d+)", log).group(1))
+        async with await connect_port(port, password="c0de") as conn:
+            game = await conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
+            await read_until(game.stdout, b"\x1b[?1049h", timeout=20)  # the game is drawing
+            connected = await asyncio.wait_for(server.stderr.readline(), 10)
+            while b"connect user=" not in connected:
+                connected = await asyncio.wait_for(server.stderr.readline(), 10)
+            pid = int(re.search(rb"pid=(\d+)", connected).group(1))
+            server.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(server.wait(), 15) == 0
+            assert await wait_reaped(pid, timeout=1)
+            out = await asyncio.wait_for(game.stdout.read(), 5)
+            assert b"The teacher stopped the ConvQuest server" in out
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
