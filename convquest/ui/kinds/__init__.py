@@ -15,7 +15,12 @@ from importlib import import_module
 PANELS: dict[str, str] = {
     "predict-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
     "count-params": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
 }
+
+# A kind whose panel is not written yet is still playable: the prompt and a box for typed
+# answers, parsed and judged by the engine like any other.
+TYPED = "convquest.ui.practice.typed:TypedPanel"
 
 
 def panel_for(kind: str) -> type:
@@ -24,5 +29,14 @@ def panel_for(kind: str) -> type:
         target = PANELS[kind]
     except KeyError:
         raise KeyError(f"no panel plays level kind {kind!r} yet") from None
+    return _load(target)
+
+
+def panel_or_typed(kind: str) -> type:
+    """The kind's own panel, else the typed-answer panel."""
+    return _load(PANELS.get(kind, TYPED))
+
+
+def _load(target: str) -> type:
     module, _, name = target.partition(":")
     return getattr(import_module(module), name)

@@ -41,19 +41,14 @@ class LevelScreen(Screen[None]):
         self.hints_used = 0
 
     def compose(self) -> ComposeResult:
-        from convquest.ui.kinds import panel_for
+        from convquest.ui.kinds import panel_or_typed
 
         chapter = self.app.curriculum.chapter_of(self.level.id)
         yield Static(f"{chapter.title} › {self.level.title}", id="level-title", markup=False)
         with VerticalScroll(id="level-notes"):
             yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
             yield Static(id="level-hints", markup=False)
-        try:
-            panel_class = panel_for(self.level.kind)
-        except KeyError as exc:
-            yield Static(f"This level cannot be played yet: {exc.args[0]}.", id="level-unplayable", markup=False)
-        else:
-            yield panel_class(self.level, self.problem)
+        yield panel_or_typed(self.level.kind)(self.level, self.problem)
         yield Static(id="level-status", markup=False)
         yield Footer()
 
