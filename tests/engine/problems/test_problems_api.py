@@ -1,0 +1,129 @@
+"""The API every kind shares: reproducible seeds, params round trips, answer parsing, stars."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convquest.engine.problems import KINDS, Problem, Verdict, from_params, generate, stars, variants
+from convquest.engine.problems.answers import format_cells, parse_cell, parse_cells, parse_grid, parse_shape
+
+ALL = [(kind, variant, difficulty) for kind in KINDS for variant in variants(kind) for difficulty in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("kind,variant,difficulty", ALL)
+def test_same_seed_same_problem_and_params_round_trip(kind, variant, difficulty):
+    for seed in range(200):
+        problem = generate(kind, seed, difficulty, variant)
+        assert isinstance(problem, Problem)
+        assert problem == generate(kind, seed, difficulty, variant)
+        params = json.loads(json.dumps(problem.params()))  # JSON-able, as a level file or the store keeps it
+        rebuilt = from_params(kind, params)
+        assert rebuilt == problem and rebuilt.prompt() == problem.prompt()
+        assert problem.kind == kind and problem.topic == f"{kind}/{variant}"
+        assert problem.parts() and all(isinstance(label, str) and label for label in problem.parts())
+        assert problem.prompt() and problem.solution() and problem.hint()
+
+
+def test_seeds_differ_and_no_variant_means_any():
+    problems = {json.dumps(generate("predict-size", seed).params(), sort_keys=True) for seed in range(50)}
+    assert len(problems) > 25
+    drawn = {generate("fill-cells", seed).topic for seed in range(200)}
+    assert drawn == {f"fill-cells/{v}" for v in variants("fill-cells")}
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: generate("guess-the-number", 0), "unknown problem kind 'guess-the-number'"),
+    (lambda: generate("predict-size", 0, 4), "difficulty must be 1, 2 or 3"),
+    (lambda: generate("predict-size", 0, 1, "sideways"), "unknown predict-size variant 'sideways'"),
+    (lambda: generate("predict-size", "seven"), "seed must be a whole number"),
+    (lambda: from_params("predict-size", [1, 2]), "mapping"),
+])
+def test_bad_requests_are_refused_with_a_sentence(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_check_of_a_missing_part_is_refused():
+    problem = generate("count-params", 0)
+    with pytest.raises(ValueError, match="part 2 does not exist"):
+        problem.check(1, 2)
+
+
+def test_verdict_is_a_frozen_record():
+    verdict = Verdict(False, "o = 3", "You forgot the +1.", "forgot_plus_one")
+    with pytest.raises(AttributeError):
+        verdict.correct = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("wrong,hints,expected", [
+    (0, 0, 3), (1, 0, 2), (0, 1, 2), (1, 1, 1), (2, 0, 1), (0, 2, 1), (7, 3, 1),
+])
+def test_stars(wrong, hints, expected):
+    assert stars(wrong, hints) == expected
+
+
+@pytest.mark.parametrize("wrong,hints", [(-1, 0), (0, -1), (True, 0), (1.5, 0)])
+def test_stars_refuses_impossible_counts(wrong, hints):
+    with pytest.raises(ValueError, match="whole number of at least 0"):
+        stars(wrong, hints)
+
+
+@pytest.mark.parametrize("text,shape", [("5x7", (5, 7)), ("5 x 7", (5, 7)), ("5×7", (5, 7)), ("5,7", (5, 7)),
+                                        ("5 7", (5, 7)), ("(5, 7)", (5, 7)), ("5X7", (5, 7))])
+def test_shape_syntax(text, shape):
+    assert parse_shape(text, 2) == shape
+
+
+@pytest.mark.parametrize("text", ["5", "5x7x9", "ax7", "", "5xx", "5.5x7"])
+def test_shape_garbage(text):
+    with pytest.raises(ValueError, match="Type"):
+        parse_shape(text, 2)
+
+
+def test_cell_syntax():
+    assert parse_cell("2,3") == parse_cell(" (2, 3) ") == parse_cell("2 3") == (2, 3)
+    with pytest.raises(ValueError, match="row,col"):
+        parse_cell("2")
+
+
+def test_cells_syntax():
+    block = frozenset((r, c) for r in (1, 2) for c in (3, 4, 5))
+    assert parse_cells("1..2, 3..5") == parse_cells("1-2,3-5") == parse_cells("(1..2, 3..5)") == block
+    assert parse_cells("1, 3..5") == frozenset({(1, 3), (1, 4), (1, 5)})
+    assert parse_cells("0,1; 2,3") == parse_cells("(0,1) (2,3)") == frozenset({(0, 1), (2, 3)})
+    assert parse_cells("4,4") == frozenset({(4, 4)})
+    for garbage in ("", "hello", "1..2", "3..1, 0..1", "0,1; x"):
+        with pytest.raises(ValueError):
+            parse_cells(garbage)
+
+
+cell_sets = st.frozensets(st.tuples(st.integers(0, 11), st.integers(0, 11)), min_size=1, max_size=30)
+
+
+@given(cell_sets)
+def test_formatted_cells_read_back(cells):
+    assert parse_cells(format_cells(cells)) == cells
+
+
+@given(st.lists(st.lists(st.integers(-9, 9), min_size=3, max_size=3), min_size=3, max_size=3))
+def test_grid_syntax_reads_rows(rows):
+    text = "; ".join(" ".join(str(v) for v in row) for row in rows)
+    assert parse_grid(text) == tuple(tuple(row) for row in rows)
+    assert parse_grid(text.replace("; ", "\n")) == tuple(tuple(row) for row in rows)
+
+
+@given(st.text(max_size=12))
+def test_parse_answer_never_crashes_on_any_text(text):
+    for kind in KINDS:
+        problem = generate(kind, 1, 2)
+        for part in range(len(problem.parts())):
+            try:
+                answer = problem.parse_answer(text, part)
+            except ValueError as error:
+                assert str(error)[:1].isupper()  # a sentence for the player
+            else:
+                assert isinstance(problem.check(answer, part), Verdict)
