@@ -82,11 +82,15 @@ class KernelPalette(Vertical):
         if name is None:
             return
         kernel = self.kernels[name]
-        weights = np.asarray(kernel.weights, dtype=float)
+        # Averaging kernels are shown as small whole numbers and the fraction in front (1/9 each
+        # reads as "1 ÷9", not as 0.1), as the engine keeps them.
+        weights = np.asarray(getattr(kernel, "numerators", kernel.weights))
+        divisor = getattr(kernel, "divisor", 1)
         m = float(np.abs(weights).max()) or 1.0
         image = self.query_one("#palette-weights", ShadedImage)
         image.set_reactive(ShadedImage.show_numbers, True)
-        image.show(weights, label=f"{kernel.title} weights", scale=Scale(-m, m))
+        label = f"weights ÷{divisor}" if divisor != 1 else "weights"
+        image.show(weights, label=label, scale=Scale(-m, m))
         self.query_one("#palette-detects", Static).update(kernel.detects)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

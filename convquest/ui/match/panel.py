@@ -1,0 +1,261 @@
+"""MatchKernelPanel: the match-kernel level kind, played with pictures.
+
+Variants (the engine problem's `variant`):
+- palette: pick the named kernel that turns the image into the target;
+- edit: type the weights of a kernel (cursor + digits) until the output matches the target;
+- two-step: pick two kernels in order (blur, then edge) — a stack of two layers;
+- translation: the image is shifted; put the cursor where the feature map's peak moves to;
+- locality: one input pixel changes; mark (space) every output cell that changes.
+
+Every answer is typed into the engine's own answer syntax, parsed and checked by the Problem, and
+reported to the level screen with `KindPanel.Judged`; the pictures show what the engine computed
+(`MatchView` reads it off the problem) and never work anything out themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import Static
+
+from convquest.ui.kinds.base import KindPanel
+from convquest.ui.match.editor import WeightEditor
+from convquest.ui.match.palette import KernelPalette
+from convquest.ui.match.shaded import ShadedImage, ShadeKey
+from convquest.ui.match.view import MatchView
+
+# Rows the pictures take when drawn full size (label, 10 pixel rows, the key) plus the fewest
+# feedback rows worth showing; below this the reference pictures are drawn compact.
+FULL_SIZE_ROWS = 15
+
+# Shown where the verdict will go until the first answer, so the keys are read before they are needed.
+KEYS = {
+    "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers.",
+    "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers.",
+    "edit": "Arrows move, digits and - set a weight, Enter tries the kernel. n shows the numbers.",
+    "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers.",
+    "locality": "Arrows move the cursor on the output; space marks a cell, Enter when done. n shows the numbers.",
+}
+
+
+class MatchKernelPanel(KindPanel):
+    BINDINGS = [
+        Binding("n", "toggle_numbers", "Numbers"),
+    ]
+
+    def __init__(self, level: Any, problem: Any) -> None:
+        super().__init__(level, problem)
+        self.view = MatchView(problem)
+        self._part = 0
+        self._solved = False
+        self._first: str | None = None  # the two-step level's first pick, until the second
+        self._marked: set[tuple[int, int]] = set()
+
+    @property
+    def part(self) -> int:
+        return self._part
+
+    @property
+    def solved(self) -> bool:
+        return self._solved
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        # Picking a kernel needs a side column for the palette or the editor; answering on a grid
+        # does not, so those variants give the whole width to the pictures.
+        side = view.variant in ("palette", "two-step", "edit")
+        with Horizontal(id="match-body", classes="with-side" if side else "no-side"):
+            with Vertical(id="match-main"):
+                if not side:
+                    yield Static(self.problem.prompt(), id="match-prompt", markup=False)
+                with Horizontal(id="match-pictures"):
+                    yield from self._pictures()
+                yield ShadeKey(id="match-key")
+                with VerticalScroll(id="match-feedback"):
+                    yield Static(KEYS[view.variant], id="match-feedback-text", markup=False)
+            if side:
+                with Vertical(id="match-side"):
+                    yield Static(self.problem.prompt(), id="match-prompt", markup=False)
+                    if view.variant == "edit":
+                        yield WeightEditor(view.start_weights, label="your kernel", id="match-editor")
+                    else:
+                        yield KernelPalette(view.palette, id="match-palette")
+
+    def _picture(self, values: np.ndarray | None, label: str, id: str, **kwargs: Any) -> ShadedImage:
+        return ShadedImage(values, label=label, id=id, classes="match-picture", **kwargs)
+
+    def _pictures(self) -> ComposeResult:
+        view = self.view
+        if view.variant == "translation":
+            yield self._picture(view.image, "image", "match-image")
+            yield self._picture(view.image, "image", "match-image", scale=view.image_scale)
+            yield self._picture(view.feature_map, "its map", "match-map", scale=view.map_scale())
+            yield self._picture(view.shifted, "moved", "match-shifted", scale=view.image_scale)
+            yield self._picture(view.blank_output, "peak now?", "match-answer", pickable=True, scale=view.map_scale())
+        elif view.variant == "locality":
+            r, c = view.changed_pixel
+            yield self._picture(view.image, f"pixel {r},{c}", "match-image")
+            yield self._picture(view.blank_output, "which change?", "match-answer", pickable=True)
+        else:
+            yield self._picture(view.image, "image", "match-image")
+            yield self._picture(view.target, "target", "match-target", scale=view.map_scale())
+            yield self._picture(None, "your output", "match-output")
+
+    def on_mount(self) -> None:
+        view = self.view
+        self._show_key()
+        self._focus_input()
+        self._fit()
+
+    def _focus_input(self) -> None:
+        if self.view.variant in ("palette", "two-step"):
+            self.query_one(KernelPalette).focus_list()
+        elif self.view.variant == "edit":
+            self.query_one(WeightEditor).focus()
+        else:
+            self.query_one("#match-answer", ShadedImage).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # Reference pictures (the image, a map to compare with) go compact first; the pictures the
+        # player answers on or reads marks from keep full size while the panel has the rows.
+        full = self.size.height >= FULL_SIZE_ROWS or self.size.height == 0
+        for picture in self.query(".match-picture").results(ShadedImage):
+            if picture.pickable:
+                continue
+            reference = picture.id in ("match-image", "match-map", "match-shifted")
+            picture.compact = reference or not full
+
+    # -- numbers ------------------------------------------------------------------------------
+
+    def action_toggle_numbers(self) -> None:
+        pictures = [p for p in self.query(ShadedImage) if not p.numbers_fixed]
+        show = not any(p.show_numbers for p in pictures)
+        for picture in pictures:
+            picture.show_numbers = show
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _feedback(self, text: str, *, kind: str) -> None:
+        box = self.query_one("#match-feedback-text", Static)
+        box.update(text)
+        box.set_classes(f"feedback-{kind}")
+        self.query_one("#match-feedback", VerticalScroll).scroll_home(animate=False)
+
+    def submit(self, text: str) -> Any | None:
+        """Parse and check `text` with the engine, tell the level screen, show the verdict.
+
+        Returns the verdict, or None when the text was a slip the engine could not read (a slip is
+        not an answer: nothing is judged, saved or counted)."""
+        if self._solved:
+            return None
+        part = self._part
+        try:
+            answer = self.problem.parse_answer(text, part)
+            verdict = self.problem.check(answer, part)
+        except ValueError as exc:
+            self._feedback(f"The game could not read that: {exc}\n(No penalty.)", kind="slip")
+            return None
+        self.post_message(self.Judged(text, part, verdict))
+        self._show_verdict(verdict)
+        if verdict.correct:
+            if part + 1 < self.part_count():
+                self._part += 1
+            else:
+                self._solved = True
+                self.post_message(self.Solved(verdict))
+        return verdict
+
+    def _show_verdict(self, verdict: Any) -> None:
+        if verdict.correct:
+            self._feedback(f"✓ Right.\n{verdict.explanation}", kind="right")
+            return
+        lines = ["✗ Not yet."]
+        if verdict.diagnosis:
+            lines.append(verdict.diagnosis)
+        lines += [verdict.explanation, "Try again, or press h for a hint."]
+        self._feedback("\n".join(lines), kind="wrong")
+
+    def _show_key(self, *outputs: np.ndarray) -> None:
+        key = [] if self.view.variant == "locality" else [("image", self.view.image_scale)]
+        scale = self.view.map_scale(*outputs)
+        if scale is not None:
+            key.append(("maps", scale))
+        self.query_one(ShadeKey).show(key)
+
+    def _show_output(self, output: np.ndarray, label: str) -> None:
+        # Target and output are re-shaded on one scale, so a kernel twice too strong looks it.
+        scale = self.view.map_scale(output)
+        target = self.query_one("#match-target", ShadedImage)
+        target.show(self.view.target, scale=scale)
+        picture = self.query_one("#match-output", ShadedImage)
+        picture.show(output, label=label, scale=scale, marks=self.view.differing(output))
+        self._show_key(output)
+
+    # palette and two-step
+
+    def on_kernel_palette_picked(self, event: KernelPalette.Picked) -> None:
+        event.stop()
+        view = self.view
+        name = event.name
+        title = view.kernel_title(name)
+        if view.variant == "two-step" and self._first is None:
+            # The first layer alone is not an answer: show what it does and wait for the second.
+            self._first = name
+            self._show_output(view.output_of([name]), f"after {title}")
+            self._feedback(f"First layer: {title}. Now pick the second kernel.", kind="slip")
+            return
+        names = [self._first, name] if view.variant == "two-step" else [name]
+        self._first = None
+        output = view.output_of(names)
+        self._show_output(output, " then ".join(view.kernel_title(n) for n in names))
+        verdict = self.submit(view.answer_text(names))
+        if verdict is not None and view.variant == "palette":
+            self.query_one(KernelPalette).mark_tried(name, verdict.correct)
+
+    # edit
+
+    def on_weight_editor_submitted(self, event: WeightEditor.Submitted) -> None:
+        event.stop()
+        self._show_output(self.view.output_for_weights(event.weights), "your output")
+        self.submit(event.editor.as_text())
+
+    # translation and locality
+
+    def on_shaded_image_chosen(self, event: ShadedImage.Chosen) -> None:
+        event.stop()
+        view = self.view
+        if view.variant == "translation":
+            verdict = self.submit(view.cell_text(event.cell))
+            if verdict is not None and verdict.correct:
+                self._reveal()
+        elif view.variant == "locality":
+            verdict = self.submit(view.cells_text(self._marked))
+            if verdict is not None and verdict.correct:
+                self._reveal()
+
+    def on_shaded_image_toggled(self, event: ShadedImage.Toggled) -> None:
+        event.stop()
+        if self.view.variant != "locality" or self._solved:
+            return
+        self._marked ^= {event.cell}
+        event.image.set_selected(self._marked)
+
+    def _reveal(self) -> None:
+        """After a right answer, show the real map the answer was about."""
+        view = self.view
+        answer = self.query_one("#match-answer", ShadedImage)
+        if view.variant == "translation":
+            answer.show(view.shifted_map, label="its map now", scale=view.map_scale())
+        else:
+            answer.set_label("✓ these change")
+            answer.set_selected(view.changed_cells)
