@@ -37,9 +37,16 @@ _TRAMPOLINE = (
 _MAX_PENDING_INPUT = 1 << 20
 
 
+# The largest window passed on. A client may claim any size, and a full-screen program allocates
+# its screen buffer from it: 65535x65535 from one student could exhaust the server's memory.
+MAX_COLS, MAX_ROWS = 512, 256
+
+
 def set_window_size(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int = 0) -> None:
     # A client may report 0x0 (unknown); a 0-sized terminal makes many programs divide by zero.
-    cols, rows = cols or 80, rows or 24
+    cols = min(cols, MAX_COLS) or 80
+    rows = min(rows, MAX_ROWS) or 24
+    px_width, px_height = min(px_width, 0xFFFF), min(px_height, 0xFFFF)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import time
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ _RESTORE_TERMINAL = b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[
 # How long to keep relaying output after the child exits, for a grandchild still holding the PTY.
 _DRAIN_SECONDS = 0.5
 
+_TERM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 _TRUECOLOR_TERMS = ("xterm-kitty", "alacritty", "wezterm", "foot", "xterm-ghostty", "contour")
 
 
@@ -67,7 +69,8 @@ class GameSession(asyncssh.SSHServerSession):
         self._chan = chan
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes) -> bool:
-        self._term = term_type or "xterm-256color"
+        # TERM goes into the child's environment and terminfo lookups: a name, nothing else.
+        self._term = term_type if _TERM_NAME.fullmatch(term_type) else "xterm-256color"
         self._size = term_size
         return True
 

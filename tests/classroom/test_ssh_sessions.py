@@ -276,3 +276,14 @@ async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path)
     out = await asyncio.wait_for(game.stdout.read(), 5)
     assert b"The teacher stopped the ConvQuest server. Your progress is saved." in out
     await asyncio.wait_for(conn.wait_closed(), 5)
+
+
+async def test_an_absurd_terminal_is_tamed_before_the_child_sees_it(serve):
+    server = await serve()
+    async with await connect(server) as conn:
+        game = await start_game(conn, size=(65535, 65535), term="xterm;rm -rf")
+        out = await read_until(game.stdout, b"ready")
+        game.change_terminal_size(0, 0)  # "unknown": must not become a 0x0 screen
+        out += await read_until(game.stdout, b"winch 80x24\r\n")
+    assert b"size 512x256" in out  # a screen buffer of sane size, whatever the client claims
+    assert b"term=xterm-256color " in out
