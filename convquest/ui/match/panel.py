@@ -94,7 +94,6 @@ class MatchKernelPanel(KindPanel):
     def _pictures(self) -> ComposeResult:
         view = self.view
         if view.variant == "translation":
-            yield self._picture(view.image, "image", "match-image")
             yield self._picture(view.image, "image", "match-image", scale=view.image_scale)
             yield self._picture(view.feature_map, "its map", "match-map", scale=view.map_scale())
             yield self._picture(view.shifted, "moved", "match-shifted", scale=view.image_scale)
@@ -132,7 +131,7 @@ class MatchKernelPanel(KindPanel):
         for picture in self.query(".match-picture").results(ShadedImage):
             if picture.pickable:
                 continue
-            reference = picture.id in ("match-image", "match-map", "match-shifted")
+            reference = picture.id in ("match-image", "match-shifted")
             picture.compact = reference or not full
 
     # -- numbers ------------------------------------------------------------------------------

@@ -264,8 +264,8 @@ class ShadedImage(Widget):
 
 
 class ShadeKey(Widget):
-    """One line saying what the shades mean for several pictures at once ("image 0 ░▒▓ 9 · maps
-    -18 ▓▒░▒▓ +18 blue<0 orange>0"), so each picture need not spend rows on its own legend."""
+    """What the shades mean for several pictures at once ("image 0 ░▒▓ 9 · maps -18 ▓▒░▒▓ +18 ·
+    blue<0 orange>0"), wrapped between entries, so each picture need not spend rows on a legend."""
 
     DEFAULT_CSS = """
     ShadeKey {
@@ -282,28 +282,42 @@ class ShadeKey(Widget):
         self._entries = list(entries)
         self.refresh(layout=True)
 
-    def _segments(self) -> list[Segment]:
+    def _chunks(self) -> list[list[Segment]]:
+        """Pieces that stay on one line: each picture's range, and the sign's colours apart."""
         colour = not self.app.no_color
         base = self.rich_style
-        segments: list[Segment] = []
-        for index, (name, scale) in enumerate(self._entries):
-            if index:
-                segments.append(Segment(" · ", base))
-            segments.append(Segment(f"{name} " if name else "", base))
-            lines = legend_lines(scale, colour)
-            for number, line in enumerate(lines):
-                if number:
-                    segments.append(Segment(" ", base))
-                segments.extend(Segment(seg.text, base + seg.style if seg.style else base) for seg in line)
-        return segments
+        chunks: list[list[Segment]] = []
+        for name, scale in self._entries:
+            for number, line in enumerate(legend_lines(scale, colour)):
+                segments = [Segment(seg.text, base + seg.style if seg.style else base) for seg in line]
+                if number == 0 and name:
+                    segments.insert(0, Segment(f"{name} ", base))
+                chunks.append(segments)
+        return chunks
+
+    def _lines(self, width: int) -> list[list[Segment]]:
+        base = self.rich_style
+        lines: list[list[Segment]] = []
+        used = 0
+        for chunk in self._chunks():
+            size = Strip(chunk).cell_length
+            if lines and used + 3 + size <= width:
+                lines[-1] += [Segment(" · ", base), *chunk]
+                used += 3 + size
+            else:
+                lines.append(list(chunk))
+                used = size
+        return lines
 
     def render_line(self, y: int) -> Strip:
-        if y:
+        lines = self._lines(self.size.width)
+        if y >= len(lines):
             return Strip.blank(self.size.width, self.rich_style)
-        return Strip(self._segments()).adjust_cell_length(self.size.width, self.rich_style)
+        return Strip(lines[y]).adjust_cell_length(self.size.width, self.rich_style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return Strip(self._segments()).cell_length
+        one_line = max((Strip(line).cell_length for line in self._lines(10**6)), default=0)
+        return min(one_line, container.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 if self._entries else 0
+        return len(self._lines(width))

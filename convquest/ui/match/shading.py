@@ -26,7 +26,6 @@ NEGATIVE_FLAG = "-"
 
 DIFF_MARK = "✗"
 SELECT_MARK = "●"
-CURSOR_FLAG = ">"
 
 # Zero is dark so that only what a kernel responds to lights up: an edge map is a bright outline on
 # black, with the sign told apart by hue (blue below zero, orange above), not by brightness.
@@ -139,8 +138,11 @@ class Look:
         # One column for the flag (mark, selection, sign or cursor) plus the body.
         if not self.numbers:
             return 2
+        return 1 + self.body_width(values) + (1 if self.cursor is not None else 0)
+
+    def body_width(self, values: np.ndarray) -> int:
         typed = max((len(t) for t in self.texts.values()), default=1)
-        return 1 + max(number_width(values), typed)
+        return max(number_width(values), typed)
 
 
 def _rgb(t: tuple[int, int, int]) -> Color:
@@ -184,12 +186,13 @@ def grid_strips(values: np.ndarray, scale: Scale, look: Look, base: Style = Styl
     if look.is_compact:
         return _compact_strips(values, scale, look, base)
     width = look.cell_width(values)
+    body = look.body_width(values)
     marks, selected = set(look.marks), set(look.selected)
     strips = []
     for r, row in enumerate(values):
         segments = []
         for c, v in enumerate(row):
-            segments.append(_cell(float(v), (r, c), width, scale, look, marks, selected, base))
+            segments.append(_cell(float(v), (r, c), width, body, scale, look, marks, selected, base))
         strips.append(Strip(segments, width * len(row)))
     return strips
 
@@ -198,6 +201,7 @@ def _cell(
     v: float,
     rc: tuple[int, int],
     width: int,
+    body_width: int,
     scale: Scale,
     look: Look,
     marks: set,
@@ -207,9 +211,13 @@ def _cell(
     flag = DIFF_MARK if rc in marks else SELECT_MARK if rc in selected else None
     at_cursor = rc == look.cursor
     if look.numbers:
-        body = look.texts.get(rc, format_value(v)).rjust(width - 1)
-        # The cursor takes the flag column so the number stays whole; ">" survives NO_COLOR.
-        text = (CURSOR_FLAG if at_cursor else flag or " ") + body
+        body = look.texts.get(rc, format_value(v)).rjust(body_width)
+        if look.cursor is None:
+            text = (flag or " ") + body
+        else:
+            # A grid with a cursor keeps a column each side of the number for brackets, which
+            # survive NO_COLOR and read as "this cell" rather than as an operator between numbers.
+            text = f"[{body}]" if at_cursor else (flag or " ") + body + " "
     elif at_cursor:
         # Brackets survive NO_COLOR and monochrome terminals, where a reversed cell may not show.
         text = "[]"
@@ -217,12 +225,15 @@ def _cell(
         text = (flag or " ") + " "
     else:
         ramp = ramp_cell(v, scale)
-        text = (flag + ramp[1]) if flag else ramp
+        # Without colour the characters are the picture, so a differing cell is underlined rather
+        # than overwritten: a mostly-wrong output would otherwise become a field of ✗.
+        text = (flag + ramp[1]) if flag == SELECT_MARK else ramp
     if look.colour:
         rgb = shade_rgb(v, scale)
         style = base + Style(bgcolor=_rgb(rgb), color=_rgb(ink_for(rgb)), bold=flag is not None or at_cursor)
     else:
-        style = base + Style(bold=flag is not None, reverse=at_cursor)
+        differs = flag == DIFF_MARK
+        style = base + Style(bold=flag is not None, underline=differs and not look.numbers, reverse=at_cursor)
     return Segment(text, style)
 
 

@@ -35,7 +35,7 @@ async def test_typing_a_laplacian_and_submitting_it():
         assert editor.as_text() == "0 -1 0; -1 4 -1; 0 -1 0"
         # Numbers are always shown while editing, over their shade.
         lines = [editor.render_line(y).text for y in range(editor.size.height)]
-        assert lines[1:] == ["  0 -1  0", " -1  4 -1", "  0>-1  0"]
+        assert lines[1:] == ["  0  -1   0 ", " -1   4  -1 ", "  0 [-1]  0 "]
 
 
 async def test_minus_flips_a_stored_weight_and_digits_start_afresh_in_each_cell():
@@ -56,7 +56,7 @@ async def test_minus_flips_a_stored_weight_and_digits_start_afresh_in_each_cell(
         assert editor.weights[1, 0] == 0
         await pilot.press("-")
         lines = [editor.render_line(y).text for y in range(editor.size.height)]
-        assert lines[2] == "> -  0"  # a lone minus waits for its digits, visibly
+        assert lines[2] == "[ -]  0 "  # a lone minus waits for its digits, visibly
         await pilot.press("8")
         assert editor.weights[1, 0] == -8
 

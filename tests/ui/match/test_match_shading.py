@@ -115,9 +115,15 @@ def test_marks_selection_and_cursor_are_visible_in_both_modes():
     for colour in (True, False):
         look = Look(colour=colour, marks={(0, 0)}, selected={(0, 2)}, cursor=(1, 1))
         lines = text_lines(SIGNED, scale_for(SIGNED), look)
-        assert lines[0][0] == "✗"
         assert lines[0][4] == "●"
         assert lines[1][2:4] == "[]"
+    # With colour a differing cell carries a ✗ over its shade ...
+    assert text_lines(SIGNED, scale_for(SIGNED), Look(colour=True, marks={(0, 0)}))[0][0] == "✗"
+    # ... without colour its characters are the picture, so it keeps them and is underlined.
+    strips = grid_strips(SIGNED, scale_for(SIGNED), Look(colour=False, marks={(0, 0)}))
+    marked, plain = strips[0]._segments[0], strips[0]._segments[2]
+    assert marked.text == "-@" and marked.style.underline
+    assert not plain.style.underline
 
 
 @pytest.mark.parametrize("colour", [True, False])
