@@ -84,3 +84,30 @@ async def test_any_key_on_the_level_screen_is_safe(make_app, store):
         await type_answer(pilot, "9")  # still answerable after all that
         assert "no penalty" in text(app, "#ps-feedback-text")
     assert all(not a.correct for a in store.attempts("t-net"))
+
+
+async def test_after_an_answer_the_board_shows_the_last_window_from_the_engine(make_app):
+    app = make_app(start_level="t-stride")  # 8×8, k 3, stride 2: the last column is never reached
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "why:" not in text(app, "#ps-board-text")
+        await type_answer(pilot, "4")  # rounded up
+        board = text(app, "#ps-board-text")
+        assert "that fits: output (2, 2)" in board
+        grid = [line for line in board.splitlines() if line.startswith(("■", "◆"))]
+        assert len(grid) == 8
+        # the window covers columns and rows 4..6; row/column 7 is left over: the floor
+        assert grid[4] == "■ ■ ■ ■ ◆ ◆ ◆ ■"
+        assert grid[7] == "■ ■ ■ ■ ■ ■ ■ ■"
+        await type_answer(pilot, "3")
+        assert "that fits: output (2, 2)" in text(app, "#result-picture")
+
+
+def test_why_pictures_for_transposed_and_same_padding():
+    from convquest.ui.kinds.why import why_lines
+
+    transposed = why_lines({"variant": "transposed", "i": 3, "k": 3, "p": 1, "s": 2, "d": 1, "a": 1})
+    assert "a 3×3 window gives 6×6" in transposed  # the engine's output shape
+    assert transposed[4] == "· ■ ∘ ■ ∘ ■ · ·"  # zeros between the cells, the extra pad from a
+    same = why_lines({"variant": "padding", "i": 5, "k": 3, "padding": "same", "s": 1, "d": 1})
+    assert same[-2] == "· ■ ■ ■ ◆ ◆ ◇"  # the last window reaches into the padding ring
+    assert why_lines({"variant": "network", "input": [1, 8, 8], "layers": []}) == []

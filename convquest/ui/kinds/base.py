@@ -35,6 +35,10 @@ class KindPanel(Container):
     def part_count(self) -> int:
         return max(1, len(self.problem.parts()))
 
+    def picture(self) -> str:
+        """Text drawing of why the answer is what it is, for the result screen ("" for none)."""
+        return ""
+
     @property
     def part(self) -> int:
         """The part being answered now (0-based); panels with one answer stay at 0."""

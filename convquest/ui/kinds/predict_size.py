@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.why import why_lines
 from convquest.ui.widgets.answer_input import AnswerInput
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
@@ -26,7 +27,7 @@ PARAM_NAMES = {
     "padding": "padding",
     "s": "stride s",
     "d": "dilation d",
-    "a": "output padding a",
+    "a": "out padding a",
     "pool": "pooling",
     "c_in": "channels in",
     "c_out": "filters (out)",
@@ -137,6 +138,10 @@ class PredictSizePanel(KindPanel):
         self._part = 0
         self._solved = False
         self._answers: list[str] = []
+        self._judged = False  # once any answer is judged the board shows why, not just the layer
+
+    def picture(self) -> str:
+        return "\n".join(why_lines(dict(self.problem.params())))
 
     @property
     def part(self) -> int:
@@ -161,7 +166,7 @@ class PredictSizePanel(KindPanel):
     def _show_board(self) -> None:
         params = dict(self.problem.params())
         board = param_table(params, tuple(self._answers))
-        picture = drawing(params)
+        picture = (self._judged and why_lines(params)) or drawing(params)
         if picture:
             board += [""] + picture
         self.query_one("#ps-board-text", Static).update("\n".join(board))
@@ -209,6 +214,9 @@ class PredictSizePanel(KindPanel):
             return
         self.post_message(self.Judged(text.strip(), part, verdict))
         answer_box = self.query_one("#ps-answer", Input)
+        if not self._judged:
+            self._judged = True
+            self._show_board()
         if not verdict.correct:
             lines = ["✗ Wrong."]
             if verdict.diagnosis:

@@ -110,7 +110,10 @@ class LevelScreen(Screen[None]):
         earned = stars(self.wrong, self.hints_used)
         self.app.store.complete_level(self.level.id, earned)
         self.app.switch_screen(
-            ResultScreen(self.level, earned, message.verdict, wrong=self.wrong, hints=self.hints_used)
+            ResultScreen(
+                self.level, earned, message.verdict, wrong=self.wrong, hints=self.hints_used,
+                picture=panel.picture() if (panel := self._panel()) is not None else "",
+            )
         )
 
     def action_hint(self) -> None:

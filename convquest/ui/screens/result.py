@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -23,8 +23,9 @@ class ResultScreen(Screen[None]):
         Binding("escape,m", "app.pop_screen", "Map"),
     ]
 
-    def __init__(self, level: Any, stars: int, verdict: Any, *, wrong: int, hints: int) -> None:
+    def __init__(self, level: Any, stars: int, verdict: Any, *, wrong: int, hints: int, picture: str = "") -> None:
         super().__init__()
+        self.picture = picture
         self.level = level
         self.stars = stars
         self.verdict = verdict
@@ -37,9 +38,13 @@ class ResultScreen(Screen[None]):
         yield Static(f"✓ Solved: {self.level.title}", id="result-title", markup=False)
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
         with VerticalScroll(id="result-body"):
-            yield Static(self.verdict.explanation, id="result-explanation", markup=False)
-            if self.level.explanation:
-                yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
+            with Horizontal(id="result-columns"):
+                with Vertical(id="result-words"):
+                    yield Static(self.verdict.explanation, id="result-explanation", markup=False)
+                    if self.level.explanation:
+                        yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
+                if self.picture:
+                    yield Static(self.picture, id="result-picture", markup=False)
         with Horizontal(id="result-buttons"):
             yield Button("Next level (n)", id="result-next", variant="primary")
             yield Button("Retry (r)", id="result-retry")
