@@ -18,8 +18,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-RAMP = " .:-=+*#%@"
-"""Darkest to brightest for NO_COLOR; by magnitude, so an edge is as dense as its strength."""
+RAMP = " .:;=+*#%@"
+"""Darkest to brightest for NO_COLOR; by magnitude, so an edge is as dense as its strength.
+The usual ramp has "-" fourth; here it is ";" so that "-" only ever means below zero."""
 
 NEGATIVE_FLAG = "-"
 """Replaces the first of a negative pixel's two characters in NO_COLOR: "-@" is strongly negative."""

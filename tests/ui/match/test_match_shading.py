@@ -133,3 +133,11 @@ def test_legend_names_the_range_and_the_sign(colour):
     assert "<0" in signed[1]
     unsigned = ["".join(s.text for s in line) for line in legend_lines(Scale(0, 9), colour)]
     assert len(unsigned) == 1 and unsigned[0].startswith("0 ") and unsigned[0].endswith(" 9")
+
+
+def test_minus_means_negative_only():
+    # The sign flag must not also be a brightness level, or "--" would read as negative.
+    assert "-" not in RAMP
+    scale = Scale(-9.0, 9.0)
+    assert all("-" not in ramp_cell(v, scale) for v in range(10))
+    assert all(ramp_cell(-v, scale).startswith("-") for v in range(1, 10))
