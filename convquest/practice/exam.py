@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,40 @@ class TimeUp(Exception):
 
 class ExamOver(Exception):
     """The paper was already handed in."""
+
+
+_CELL_LABEL = re.compile(r"^\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
+
+
+def cell_grid(labels: Sequence[str]) -> tuple[int, int] | None:
+    """(rows, cols) when the parts are the cells of a grid in reading order ("(0,0)", "(0,1)", ...):
+    such a question is answered as one grid, row by row, instead of one box per cell."""
+    matches = [_CELL_LABEL.match(label) for label in labels]
+    if len(labels) < 2 or not all(matches):
+        return None
+    cells = [(int(m.group(1)), int(m.group(2))) for m in matches]
+    rows, cols = cells[-1][0] + 1, cells[-1][1] + 1
+    if cells != [(r, c) for r in range(rows) for c in range(cols)]:
+        return None
+    return rows, cols
+
+
+def split_grid(text: str, rows: int, cols: int) -> list[str]:
+    """'1 2; 3 4' (rows by ';' or new lines, cells by spaces or commas) → ['1', '2', '3', '4']."""
+    lines = [line for line in re.split(r"\s*[;\n]\s*", text.strip()) if line.strip()]
+    cells = [re.split(r"[\s,]+", line.strip()) for line in lines]
+    if len(cells) != rows or any(len(row) != cols for row in cells):
+        got = f"{len(cells)} row(s) of " + "/".join(sorted({str(len(r)) for r in cells}) or ["0"])
+        raise ValueError(f"Type {rows} row(s) of {cols} number(s), rows separated by ';' "
+                         f"(like {'; '.join([' '.join(['0'] * cols)] * min(rows, 2))}{'; …' if rows > 2 else ''}); "
+                         f"got {got}.")
+    return [cell for row in cells for cell in row]
+
+
+def join_grid(texts: Sequence[str | None], cols: int) -> str:
+    """The grid typed so far, as the student would type it; '?' for cells never answered."""
+    cells = [t if t is not None else "?" for t in texts]
+    return "; ".join(" ".join(cells[i:i + cols]) for i in range(0, len(cells), cols))
 
 
 def _jsonable(value: Any) -> Any:
@@ -242,6 +277,24 @@ class ExamSession:
                 self.paper.questions[self.current], part, given.text, verdict, self.seconds[self.current]
             )
         return given
+
+    def answer_grid(self, text: str) -> list[Given]:
+        """Answer every cell of the current grid question from one text, row by row.
+
+        All cells are read before any is taken, so a slip in one cell records nothing; then each
+        cell is taken as its own answer (and written to the database as such).
+        """
+        problem = self.problems[self.current]
+        shape = cell_grid(problem.parts())
+        if shape is None:
+            raise ValueError("this question is not a grid of cells.")
+        cells = split_grid(text, *shape)
+        for part, cell in enumerate(cells):
+            try:
+                problem.parse_answer(cell, part)
+            except ValueError as exc:
+                raise ValueError(f"cell {problem.parts()[part]}: {exc}") from None
+        return [self.answer(cell, part) for part, cell in enumerate(cells)]
 
     def finish(self, reason: str = "submitted") -> list[QuestionRecord]:
         if not self.finished:

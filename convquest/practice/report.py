@@ -53,6 +53,17 @@ MISTAKE_SENTENCES: dict[str, str] = {
     "took_min": "Took the smallest value where max pooling keeps the largest.",
     "forgot_to_divide": "Summed the window in average pooling without dividing by its size.",
     "took_max_instead_of_mean": "Took the largest value where average pooling takes the mean.",
+    "opposite_sign": "Gave a kernel with every weight's sign the wrong way round.",
+    "wrong_scale": "Gave the right kernel pattern at the wrong strength.",
+    "transposed_kernel": "Swapped a kernel's rows and columns (it finds the other direction).",
+    "one_step_wrong": "Got one of the two kernels of a two-layer stack wrong.",
+    "did_not_move": "Kept a feature map's peak in place when the image moved.",
+    "moved_opposite": "Moved a feature map's peak the wrong way.",
+    "input_coordinates": "Answered in input coordinates where output coordinates were asked.",
+    "swapped_row_col": "Swapped row and column.",
+    "whole_output": "Said every output cell changes when one pixel does (each only sees its window).",
+    "centred_on_pixel": "Centred the changed windows on the pixel instead of counting the windows that cover it.",
+    "one_cell": "Said one output cell changes when every window covering the pixel does.",
     "other": "A slip the game could not name: compare with the worked solution.",
 }
 
@@ -197,7 +208,7 @@ class Report:
         topics = self.topics()
         name_w = max([len("topic")] + [len(t.topic) for t in topics])
         name_w = min(name_w, width - 36)
-        lines.append(f"{'topic':<{name_w}}  right  accuracy  time   ")
+        lines.append(f"{'topic':<{name_w}}  right  accuracy  time")
         for t in topics:
             bar = _bar(t.accuracy, 10)
             lines.append(
@@ -223,19 +234,36 @@ class Report:
         for q in wrong:
             lines.append("")
             lines.extend(_wrap(f"Q{q.number} [{q.topic}] {q.prompt}", width, "    "))
-            for p in q.parts:
-                label = f"{p.label}: " if p.label and len(q.parts) > 1 else ""
-                if not p.answered:
-                    lines.append(f"    {label}no answer")
-                elif p.correct:
-                    lines.append(f"    {label}{p.answer} (right)")
-                else:
-                    lines.append(f"    {label}you said {p.answer}")
-                    if p.diagnosis:
-                        lines.extend(_wrap(p.diagnosis, width, "      ", first="      "))
+            lines.extend(self._part_lines(q, width))
             lines.append("    Worked solution:")
             for sol_line in q.solution.splitlines():
                 lines.extend(_wrap(sol_line, width, "      ", first="      "))
+        return lines
+
+    # A question with more parts than this (a feature map's cells) is summarised, not listed.
+    MAX_PARTS_LISTED = 4
+
+    def _part_lines(self, q: QuestionRecord, width: int) -> list[str]:
+        many = len(q.parts) > self.MAX_PARTS_LISTED
+        if not q.answered:
+            return ["    no answer" + (f" (none of its {len(q.parts)} parts)" if many else "")]
+        lines = []
+        if many:
+            right = sum(1 for p in q.parts if p.answered and p.correct)
+            lines.append(f"    {right} of {len(q.parts)} parts right")
+        shown = [p for p in q.parts if not (many and p.answered and p.correct)]
+        for p in shown[: self.MAX_PARTS_LISTED] if many else shown:
+            label = f"{p.label}: " if p.label and len(q.parts) > 1 else ""
+            if not p.answered:
+                lines.append(f"    {label}no answer")
+            elif p.correct:
+                lines.append(f"    {label}{p.answer} (right)")
+            else:
+                lines.append(f"    {label}you said {p.answer}")
+                if p.diagnosis:
+                    lines.extend(_wrap(p.diagnosis, width, "      ", first="      "))
+        if many and len(shown) > self.MAX_PARTS_LISTED:
+            lines.append(f"    ... and {len(shown) - self.MAX_PARTS_LISTED} more part(s) wrong or unanswered")
         return lines
 
     def _chart(self, width: int) -> list[str]:

@@ -20,7 +20,7 @@ class FakeClock:
 
 def right_number(problem, part: int = 0, limit: int = 400) -> int:
     """The whole number the engine accepts for this part, found by trying them all."""
-    for n in range(limit):
+    for n in sorted(range(-limit, limit), key=abs):
         if problem.check(n, part).correct:
             return n
     raise AssertionError(f"no whole number below {limit} answers {problem.prompt()!r}")

@@ -135,3 +135,40 @@ def test_a_verdict_is_kept_for_the_report_but_nothing_says_it_during_the_exam(cl
     given = exam.answer(str(wrong_number(problem)))
     assert given.verdict.correct is False  # stored for the database and the report ...
     assert exam.answered(0)  # ... while the screen can only say "answered"
+
+
+def test_grid_questions_are_recognised_from_their_part_labels():
+    from convquest.practice.exam import cell_grid, join_grid, split_grid
+
+    assert cell_grid(["(0,0)", "(0,1)", "(1,0)", "(1,1)"]) == (2, 2)
+    assert cell_grid(["(0,0)", "(1,0)"]) == (2, 1)
+    assert cell_grid(["(0,1)", "(0,0)"]) is None  # not in reading order: asked one by one
+    assert cell_grid(["conv layer", "dense layer"]) is None
+    assert cell_grid(["(0,0)"]) is None
+    assert split_grid("1 -2; 3,4", 2, 2) == ["1", "-2", "3", "4"]
+    assert split_grid("1 2\n3 4\n", 2, 2) == ["1", "2", "3", "4"]
+    with pytest.raises(ValueError, match="Type 2 row"):
+        split_grid("1 2 3; 4", 2, 2)
+    assert join_grid(["1", None, "3", "4"], 2) == "1 ?; 3 4"
+
+
+def test_a_grid_is_taken_whole_cell_by_cell_or_not_at_all(clock):
+    from convquest.practice.exam import cell_grid
+
+    given = []
+    paper = make_paper(3, 1, ["fill-cells/valid"])
+    exam = ExamSession(paper, 10, clock=clock, on_answer=lambda q, part, text, v, s: given.append((part, text)))
+    problem = exam.problems[0]
+    rows, cols = cell_grid(problem.parts())
+    cells = [str(right_number(problem, p)) for p in range(rows * cols)]
+    bad = list(cells)
+    bad[-1] = "x"
+    with pytest.raises(ValueError, match=r"cell \(\d+,\d+\)"):
+        exam.answer_grid("; ".join(" ".join(bad[r * cols:(r + 1) * cols]) for r in range(rows)))
+    assert given == []  # one unreadable cell: nothing taken
+    wrong = list(cells)
+    wrong[0] = str(int(cells[0]) + 1)
+    exam.answer_grid("; ".join(" ".join(wrong[r * cols:(r + 1) * cols]) for r in range(rows)))
+    assert given == list(enumerate(wrong))  # every cell its own answer, in order
+    record = exam.finish()[0]
+    assert not record.correct and [p.correct for p in record.parts] == [False] + [True] * (len(cells) - 1)

@@ -17,8 +17,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp
+from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, cell_grid, join_grid
 from convquest.practice.history import History
+from convquest.ui.practice.figure import figure
 from convquest.ui.practice.typed import answer_format
 
 
@@ -42,8 +43,11 @@ class ExamScreen(Screen[None]):
     HELP_NAME = "exam"
     BINDINGS = [
         Binding("pagedown,ctrl+n", "move(1)", "Next question", priority=True),
-        Binding("pageup,ctrl+b", "move(-1)", "Previous question", priority=True),
+        Binding("pageup,ctrl+b", "move(-1)", "Previous", priority=True),
         Binding("ctrl+s", "hand_in", "Hand in", priority=True),
+        # The answer box keeps the focus; these scroll a question taller than its box.
+        Binding("ctrl+down,shift+down", "scroll_question(3)", "Scroll", priority=True),
+        Binding("ctrl+up,shift+up", "scroll_question(-3)", "Scroll up", show=False, priority=True),
         Binding("escape", "hand_in", "Hand in", show=False),
         Binding("question_mark", "app.help", "Help", priority=True),
     ]
@@ -65,6 +69,7 @@ class ExamScreen(Screen[None]):
         yield Static(id="exam-nav", markup=False)
         with VerticalScroll(id="exam-question"):
             yield Static(id="exam-prompt", markup=False)
+            yield Vertical(id="exam-figure")
         yield Vertical(id="exam-parts")
         yield Static(id="exam-status", markup=False)
         yield Footer()
@@ -109,20 +114,39 @@ class ExamScreen(Screen[None]):
         exam = self.exam
         problem = exam.problems[exam.current]
         labels = tuple(problem.parts()) or ("answer",)
-        formats = list(dict.fromkeys(f for f in (answer_format(problem, p) for p in range(len(labels))) if f))
-        how = "\n\n" + "\n".join(f"How to answer: {f}" for f in formats) if formats else ""
-        self.query_one("#exam-prompt", Static).update(f"Q{exam.current + 1}. {problem.prompt()}{how}")
+        grid = cell_grid(labels)
+        if grid is not None:
+            rows, cols = grid
+            how = (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated "
+                   f"by ';' (like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
+        else:
+            formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
+            how = "\n".join(f"How to answer: {f}" for f in formats if f)
+        self.query_one("#exam-prompt", Static).update(
+            f"Q{exam.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
         self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)
+        holder = self.query_one("#exam-figure", Vertical)
         parts = self.query_one("#exam-parts", Vertical)
-        # Awaited: the old boxes must be gone before new ones take their ids.
+        # Awaited: the old widgets must be gone before new ones take their ids.
+        await holder.remove_children()
         await parts.remove_children()
+        await holder.mount_all(figure(problem, width=max(40, self.size.width - 8)))
         widgets = []
-        for p, label in enumerate(labels):
-            given = exam.given.get((exam.current, p))
-            box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
-                        id=f"exam-answer-{p}", classes="exam-answer")
-            box.border_title = label
+        if grid is not None:
+            texts = [exam.given[(exam.current, p)].text if (exam.current, p) in exam.given else None
+                     for p in range(len(labels))]
+            box = Input(value=join_grid(texts, grid[1]) if any(texts) else "",
+                        placeholder="row by row, rows separated by ';', then Enter",
+                        id="exam-grid", classes="exam-answer")
+            box.border_title = f"output {grid[0]}×{grid[1]}"
             widgets.append(box)
+        else:
+            for p, label in enumerate(labels):
+                given = exam.given.get((exam.current, p))
+                box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
+                            id=f"exam-answer-{p}", classes="exam-answer")
+                box.border_title = label
+                widgets.append(box)
         await parts.mount_all(widgets)
         self._focus_first_open()
         self._show_clock()
@@ -151,9 +175,14 @@ class ExamScreen(Screen[None]):
         event.stop()
         if self.exam is None or self.exam.finished:
             return
-        part = int((event.input.id or "exam-answer-0").rsplit("-", 1)[1])
+        grid = event.input.id == "exam-grid"
+        part = len(self.exam.problems[self.exam.current].parts()) - 1 if grid else int(
+            (event.input.id or "exam-answer-0").rsplit("-", 1)[1])
         try:
-            self.exam.answer(event.value, part)
+            if grid:
+                self.exam.answer_grid(event.value)
+            else:
+                self.exam.answer(event.value, part)
         except TimeUp:
             self._finish("time")
             return
@@ -163,7 +192,8 @@ class ExamScreen(Screen[None]):
             self._status(f"Not an answer the game can read: {exc}")
             return
         self._status(f"Saved answer to Q{self.exam.current + 1}"
-                     + (f" ({event.input.border_title})" if len(self.exam.problems[self.exam.current].parts()) > 1 else "")
+                     + (f" ({event.input.border_title})" if len(self.exam.problems[self.exam.current].parts()) > 1
+                        and not grid else "")
                      + ". Change it any time before you hand in.")
         self._show_clock()
         # Move on: the next empty box of this question, else the next question.
@@ -174,6 +204,9 @@ class ExamScreen(Screen[None]):
                 return
         if self.exam.current + 1 < len(self.exam):
             await self.action_move(1)
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one("#exam-question", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def _status(self, text: str) -> None:
         notice = self.app.store.notice

@@ -243,3 +243,55 @@ async def test_quitting_mid_exam_marks_the_paper_left_and_keeps_its_answers(make
     report = report_for(history, sid)
     assert (report.right, report.unanswered) == (1, 2)
     assert "Left before handing in" in report.render_text()
+
+
+def test_number_grids_are_drawn_side_by_side_when_they_fit():
+    from convquest.ui.practice.figure import blocks_text, grid_block, number_grids
+
+    params = {"variant": "valid", "input": [[4, 3], [10, 0]], "stride": 1, "kernel": [[1, -3]], "flag": [[True]]}
+    grids = number_grids(params)
+    assert [name for name, _ in grids] == ["input", "kernel"]  # booleans and scalars are not grids
+    text = blocks_text([grid_block(n, rows) for n, rows in grids], width=74)
+    # One column width per grid (numbers right-aligned), the kernel beside the input.
+    assert text.splitlines() == ["input (2×2)    kernel (1×2)", " 4  3           1 -3", "10  0"]
+    stacked = blocks_text([grid_block(n, rows) for n, rows in grids], width=15)
+    assert stacked.splitlines()[:4] == ["input (2×2)", " 4  3", "10  0", ""]
+
+
+async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app, store):
+    from convquest.practice.exam import cell_grid
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=1, minutes=10, topics=["fill-cells/valid"], seed=3, clock=FakeClock())
+        await pilot.pause()
+        screen = app.screen
+        problem = screen.exam.problems[0]
+        params = problem.params()
+        figure = str(screen.query_one(".exam-figure", Static).content)
+        rows_in = [" ".join(str(v) for v in row) for row in params["input"]]
+        assert "input (" in figure and "kernel (" in figure
+        assert all(" ".join(line.split()).find(r) >= 0 for line, r in zip(figure.splitlines()[1:], rows_in))
+        rows, cols = cell_grid(problem.parts())
+        cells = [str(right_number(problem, p)) for p in range(rows * cols)]
+        grid = "; ".join(" ".join(cells[r * cols:(r + 1) * cols]) for r in range(rows))
+        await type_into(pilot, screen.query_one("#exam-grid", Input), grid)
+        assert len([a for a in store.attempts() if a.mode == "exam"]) == rows * cols
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert app.screen.report.right == 1
+
+
+async def test_a_match_kernel_exam_question_shows_its_pictures_and_the_kernels_to_name(make_app):
+    from convquest.ui.match.shaded import ShadedImage
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=1, minutes=10, topics=["match-kernel/palette"], seed=3, clock=FakeClock())
+        await pilot.pause()
+        screen = app.screen
+        labels = [p.label for p in screen.query(ShadedImage)]
+        assert labels[:2] == ["image", "target"]
+        choices = "\n".join(str(s.content) for s in screen.query(".exam-figure").results(Static))
+        for name in screen.exam.problems[0].params()["palette"]:
+            assert f"  {name} " in choices
