@@ -85,7 +85,8 @@ def test_a_seed_always_draws_the_same_problem_and_seeds_differ():
 
 def test_kinds_beyond_predict_size_are_used():
     assert CURRICULUM.chapters[0].levels[0].kind == "fill-cells"  # the dot product by hand comes first
-    assert {level.kind for level in CURRICULUM.levels} >= {"predict-size", "count-params", "receptive-field", "fill-cells"}
+    assert CURRICULUM.chapter("kernels").levels[0].kind == "match-kernel"  # seeing kernels before counting them
+    assert {level.kind for level in CURRICULUM.levels} >= {"predict-size", "count-params", "receptive-field", "fill-cells", "match-kernel"}
 
 
 def test_next_level_runs_through_chapters_and_ends():
