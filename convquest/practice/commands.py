@@ -1,7 +1,7 @@
 """`convquest practice`, `convquest exam`, `convquest report`: their arguments and what they run.
 
 Only the standard library is imported at module level, so `convquest --help` stays instant; the
-engine and the store are imported inside the functions. A run_* function takes the parsed
+engine, the store and Textual are imported inside the functions. A run_* function takes the parsed
 arguments (with the global `--data-dir` and `--levels` when the CLI gives them) and returns an exit
 code: 0 done, 1 nothing to report, 2 a usage error explained on stderr.
 """
@@ -116,9 +116,40 @@ def exam_plan(args: argparse.Namespace):
     return paper, minutes
 
 
-# `convquest practice` and `convquest exam` start the UI, which only the CLI layer may import:
-# their run_* functions are convquest.ui.practice.launch:run_practice / run_exam, built on the
-# plans above.
+# The CLI's command table runs these, which makes this module part of the CLI layer: it may start
+# the UI (tests/test_layers.py), importing it only once the arguments have been checked.
+
+
+def run_practice(args: argparse.Namespace) -> int:
+    try:
+        topics, seed = practice_plan(args)
+        check_terminal()
+    except UsageError as exc:
+        return fail(str(exc))
+    from convquest.ui.practice import open_practice, run_app
+
+    store = open_store(args)
+    try:
+        run_app(load_curriculum(args), store, lambda app: open_practice(app, topics, seed))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def run_exam(args: argparse.Namespace) -> int:
+    try:
+        paper, minutes = exam_plan(args)
+        check_terminal()
+    except UsageError as exc:
+        return fail(str(exc))
+    from convquest.ui.practice import open_exam, run_app
+
+    store = open_store(args)
+    try:
+        run_app(load_curriculum(args), store, lambda app: open_exam(app, paper=paper, minutes=minutes))
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:

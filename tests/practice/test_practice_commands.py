@@ -105,7 +105,7 @@ def test_report_command_with_nothing_to_report_says_what_to_do(tmp_path, capsys)
 
 
 def test_practice_and_exam_refuse_without_a_terminal(tmp_path, capsys):
-    from convquest.ui.practice.launch import run_exam, run_practice
+    from convquest.practice.commands import run_exam, run_practice
 
     # pytest's stdin is not a terminal: the commands must say so rather than draw into a pipe.
     assert run_practice(parse(commands.add_practice_arguments, [], tmp_path)) == 2
