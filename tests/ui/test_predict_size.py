@@ -15,9 +15,8 @@ async def test_network_is_answered_layer_by_layer(make_app, store):
         assert "one channel per filter" in text(app, "#ps-feedback-text")
 
         await type_answer(pilot, "6x24x24")
-        assert "✓ after layer 1: 6x24x24" in text(app, "#ps-parts")
         assert "→ after layer 2" in text(app, "#ps-parts")
-        assert "✓ 6x24x24" in text(app, "#ps-board-text")  # the board keeps the answered shape
+        assert "1. conv 5×5 →6\n   ✓ 6x24x24" in text(app, "#ps-board-text")  # the board keeps it
         assert text(app, "#ps-feedback-text").startswith("✓ Right.")
 
         await type_answer(pilot, "24")  # one number is not a C×H×W shape: a slip

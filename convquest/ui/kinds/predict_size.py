@@ -38,7 +38,7 @@ PARAM_NAMES = {
 
 # The drawing is skipped when the padded input would not fit the board's column.
 MAX_DRAWN = 11
-BOARD_WIDTH = 28  # inside #ps-board's border and padding (convquest.tcss)
+BOARD_WIDTH = 26  # inside #ps-board's border and padding (convquest.tcss)
 
 
 def _pair(value: Any) -> tuple[int, int] | None:
@@ -81,8 +81,9 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
             continue
         lines.append(f"{PARAM_NAMES.get(key, key):<15} {_show(value)}")
     for number, layer in enumerate(params.get("layers") or (), start=1):
-        given = f"  ✓ {answers[number - 1]}" if number <= len(answers) else ""
-        lines.append(f"{number}. {layer_line(layer)}{given}")
+        lines.append(f"{number}. {layer_line(layer)}")
+        if number <= len(answers):
+            lines.append(f"   ✓ {answers[number - 1]}")
     return lines
 
 
@@ -152,7 +153,8 @@ class PredictSizePanel(KindPanel):
             with VerticalScroll(id="ps-board"):
                 yield Static(id="ps-board-text", markup=False)
             with Vertical(id="ps-side"):
-                yield Static(self.problem.prompt(), id="ps-prompt", markup=False)
+                with VerticalScroll(id="ps-question"):
+                    yield Static(self.problem.prompt(), id="ps-prompt", markup=False)
                 yield Static(id="ps-parts", markup=False)
                 yield AnswerInput(placeholder="your answer, then Enter", id="ps-answer")
                 with VerticalScroll(id="ps-feedback"):
@@ -181,13 +183,11 @@ class PredictSizePanel(KindPanel):
             # One answer: the prompt already says what to give.
             box.display = False
             return
-        lines = []
-        for index, label in enumerate(labels):
-            if index < self._part:
-                lines.append(f"✓ {label}: {self._answers[index]}")
-            elif index == self._part and not self._solved:
-                lines.append(f"→ {label}  (part {index + 1} of {len(labels)})")
-        box.update("\n".join(lines))
+        # Only the part being asked: the board lists the answers already given, layer by layer.
+        if self._solved:
+            box.update(f"✓ all {len(labels)} parts right")
+        else:
+            box.update(f"→ {labels[self._part]}  (part {self._part + 1} of {len(labels)})")
 
     def _feedback(self, text: str, *, kind: str) -> None:
         box = self.query_one("#ps-feedback-text", Static)
