@@ -110,7 +110,10 @@ class ConvQuestApp(App[None]):
 
     def action_help(self) -> None:
         from convquest.ui.screens.help import HelpScreen
+        from convquest.ui.screens.too_small import TooSmallScreen
 
+        if isinstance(self.screen, TooSmallScreen):
+            return  # the help box would not fit either; the message already says what to do
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:

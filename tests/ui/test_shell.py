@@ -64,10 +64,13 @@ async def test_small_terminal_shows_the_size_message_and_comes_back(make_app):
         await pilot.resize_terminal(79, 30)
         await pilot.pause(0.1)
         assert "(now 79×30)" in text(app, "#too-small")
+        await pilot.press("question_mark", "h", "escape", "enter")  # nothing here acts or crashes
+        assert isinstance(app.screen, TooSmallScreen)
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.1)
         assert app.screen is level_screen
         assert app.screen.query_one("#ps-answer").region.height > 0
+        assert level_screen.hints_used == 0  # the h pressed while too small did not reach it
 
 
 async def test_starting_too_small_shows_the_message(make_app):
