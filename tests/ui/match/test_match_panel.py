@@ -1,0 +1,221 @@
+"""The match-kernel panel in the real app: win and lose palette levels, edit weights, two steps,
+translation and locality, numbers on a toggle, resizing, and random keys."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from textual.widgets import OptionList, Static
+
+from convquest.ui.match.editor import WeightEditor
+from convquest.ui.match.palette import KernelPalette
+from convquest.ui.match.panel import MatchKernelPanel
+from convquest.ui.match.shaded import ShadedImage
+
+
+def panel(app) -> MatchKernelPanel:
+    return app.screen.query_one(MatchKernelPanel)
+
+
+def feedback(app) -> str:
+    return str(app.screen.query_one("#match-feedback-text", Static).content)
+
+
+def picture(app, id: str) -> ShadedImage:
+    return app.screen.query_one(f"#{id}", ShadedImage)
+
+
+async def pick(pilot, name: str) -> None:
+    """Move the palette's highlight to `name` with the arrow keys and press Enter."""
+    options = pilot.app.screen.query_one(OptionList)
+    assert options.has_focus
+    ids = [o.id for o in options.options]
+    steps = ids.index(name) - options.highlighted
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+
+
+async def test_win_a_palette_level(match_app, match_store):
+    app = match_app("t-palette")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(panel(app), MatchKernelPanel)
+        # Highlighting previews the kernel's weights and what it detects, without answering.
+        await pilot.press("down", "down", "down")
+        detects = str(app.screen.query_one("#palette-detects", Static).content)
+        assert "edges in every direction" in detects
+        assert match_store.attempts("t-palette") == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [("laplacian", True)]
+    assert match_store.stars("t-palette") == 3
+
+
+async def test_lose_a_palette_pick_then_find_the_kernel(match_app, match_store):
+    app = match_app("t-palette")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pick(pilot, "box_blur")
+        said = feedback(app)
+        assert said.startswith("✗")
+        assert "cells differ from the target" in said
+        # The explanation says what the picked kernel does, from the engine's text.
+        assert "plain average of its 3×3 neighbourhood" in said
+        output = picture(app, "match-output")
+        assert output.label == "Box blur"
+        assert np.array_equal(output.values, panel(app).problem.apply(("box_blur",)))
+        assert output.marks  # the cells that differ from the target are marked
+        assert "1 wrong" in str(app.screen.query_one("#level-status", Static).content)
+        first = app.screen.query_one(OptionList).get_option("box_blur")
+        assert str(first.prompt).startswith("✗")
+
+        await pick(pilot, "laplacian")
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [
+        ("box_blur", False),
+        ("laplacian", True),
+    ]
+
+
+async def test_win_a_weight_editing_level(match_app, match_store):
+    app = match_app("t-edit")
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.screen.query_one(WeightEditor)
+        assert editor.has_focus
+        # Sobel x with every sign flipped, typed cell by cell; first a wrong try with one row.
+        await pilot.press("1", "tab", "0", "tab", "-", "1", "enter")
+        await pilot.pause()
+        assert feedback(app).startswith("✗")
+        output = picture(app, "match-output")
+        assert output.marks and output.values is not None
+        await pilot.press("tab", "2", "tab", "0", "tab", "-", "2", "tab", "1", "tab", "0", "tab", "-", "1")
+        assert editor.as_text() == "1 0 -1; 2 0 -2; 1 0 -1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [
+        ("1 0 -1; 0 0 0; 0 0 0", False),
+        ("1 0 -1; 2 0 -2; 1 0 -1", True),
+    ]
+
+
+async def test_two_step_picks_a_blur_then_an_edge(match_app, match_store):
+    app = match_app("t-two")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pick(pilot, "gaussian")
+        # The first layer alone is not an answer; its result is shown and nothing is recorded.
+        assert match_store.attempts("t-two") == []
+        assert picture(app, "match-output").label == "after Gaussian blur"
+        await pick(pilot, "sobel_x")
+        assert feedback(app).startswith("✗")
+        assert "Gaussian blur is right" in feedback(app)
+        await pick(pilot, "gaussian")
+        await pick(pilot, "sobel_y")
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-two")] == [
+        ("gaussian, sobel_x", False),
+        ("gaussian, sobel_y", True),
+    ]
+
+
+async def test_play_the_translation_level(match_app, match_store):
+    app = match_app("t-move")
+    async with app.run_test(size=(80, 24)) as pilot:
+        problem = panel(app).problem
+        grid = picture(app, "match-answer")
+        assert grid.has_focus and grid.cursor == (0, 0)
+        # The map before the move is drawn, its peak where the engine says.
+        before = picture(app, "match-map").values
+        assert np.unravel_index(before.argmax(), before.shape) == problem.peaks[0]
+        # Not moving the peak is the classic slip: judged, recorded, explained.
+        r, c = problem.peaks[0]
+        await pilot.press(*(["down"] * r), *(["right"] * c), "enter")
+        await pilot.pause()
+        assert feedback(app).startswith("✗")
+        assert "moves with it" in feedback(app)
+        r2, c2 = problem.answer
+        await pilot.press(*(["down"] * (r2 - r)), *(["right"] * (c2 - c)), "enter")
+        await pilot.pause()
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-move")] == [
+        (f"{r},{c}", False),
+        (f"{r2},{c2}", True),
+    ]
+
+
+async def test_play_the_locality_level(match_app, match_store):
+    app = match_app("t-local")
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = picture(app, "match-answer")
+        # Enter with nothing marked is a slip, not an answer.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "could not read" in feedback(app)
+        assert match_store.attempts("t-local") == []
+        # Mark one cell: wrong, and the engine says how many are missing.
+        await pilot.press("down", "down", "right", "right", "space", "enter")
+        await pilot.pause()
+        assert grid.selected == {(2, 2)}
+        assert feedback(app).startswith("✗")
+        # Pixel (2,3) under a 3×3 kernel, stride 1: output rows 0..2, columns 1..3.
+        wanted = {(r, c) for r in range(3) for c in range(1, 4)}
+        for r, c in sorted(wanted - {(2, 2)}):
+            grid.cursor = (r, c)
+            await pilot.press("space")
+        await pilot.pause()
+        assert grid.selected == wanted
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content), feedback(app)
+    attempts = match_store.attempts("t-local")
+    assert [a.correct for a in attempts] == [False, True]
+    assert attempts[0].answer == "2,2"
+
+
+async def test_n_shows_numbers_on_every_picture(match_app):
+    app = match_app("t-palette")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pick(pilot, "box_blur")
+        pictures = [p for p in app.screen.query(ShadedImage) if not p.numbers_fixed]
+        assert len(pictures) == 3 and not any(p.show_numbers for p in pictures)
+        await pilot.press("n")
+        assert all(p.show_numbers for p in pictures)
+        target = picture(app, "match-target")
+        first_row = target.render_line(1).text
+        assert first_row.split()[:3] == [str(int(v)) for v in target.values[0][:3]]
+        await pilot.press("n")
+        assert not any(p.show_numbers for p in pictures)
+
+
+async def test_resize_keeps_the_panel_playable(match_app):
+    app = match_app("t-palette")
+    async with app.run_test(size=(80, 24)) as pilot:
+        target = picture(app, "match-target")
+        assert not target.compact
+        await pilot.resize_terminal(80, 16)
+        await pilot.pause()
+        # Too few rows for full-size maps: they go compact (half-blocks) rather than clip.
+        assert target.compact and target.size.height < 9
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not target.compact
+        await pick(pilot, "laplacian")
+        assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
+
+
+async def test_random_keys_never_crash_the_panel(match_app, match_store):
+    keys = ["up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "backspace",
+            "n", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
+    for level in ("t-palette", "t-edit", "t-two", "t-move", "t-local"):
+        rng = random.Random(f"match/{level}")
+        app = match_app(level)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(60):
+                await pilot.press(rng.choice(keys))
+                if not app.screen.query(MatchKernelPanel):
+                    break  # solved by chance: the result screen took over
+            await pilot.pause()
+            assert app.is_running
+        # Whatever was judged was recorded, one row per answer, in the engine's syntax.
+        for attempt in match_store.attempts(level):
+            assert attempt.answer.strip()
