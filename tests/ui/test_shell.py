@@ -197,3 +197,16 @@ async def test_store_notice_is_shown_on_the_map(make_app, store):
     async with app.run_test(size=(80, 24)):
         assert text(app, "#home-notice") == "! Your progress database could not be read, so it was moved aside."
         assert app.screen.query_one("#home-notice").display
+
+
+async def test_screenshot_action_writes_nothing(make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.rglob("*"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Pointed at tmp_path so the test would see a file if one were written.
+        app.action_screenshot(path=str(tmp_path))
+        app.save_screenshot(path=str(tmp_path))
+        await pilot.pause(0.2)
+    written = set(tmp_path.rglob("*")) - before
+    assert not [path for path in written if path.suffix == ".svg"]
