@@ -35,13 +35,10 @@ class LessonScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self.chapter.lesson:
-            # A chapter without a lesson goes straight to play; nothing to read.
-            self.call_after_refresh(self.action_play)
         self.show_page()
 
     def show_page(self) -> None:
-        pages = self.chapter.lesson or ("",)
+        pages = self.chapter.lesson  # the loader refuses a chapter without pages
         self.query_one("#lesson-title", Static).update(f"Lesson · {self.chapter.title}")
         self.query_one("#lesson-page", Static).update(reflow(pages[self.page]))
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
