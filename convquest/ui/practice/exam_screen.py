@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -69,8 +69,8 @@ class ExamScreen(Screen[None]):
         yield Static(id="exam-nav", markup=False)
         with VerticalScroll(id="exam-question"):
             yield Static(id="exam-prompt", markup=False)
-            yield Vertical(id="exam-figure")
-        yield Vertical(id="exam-parts")
+            yield VerticalGroup(id="exam-figure")
+        yield VerticalGroup(id="exam-parts")
         yield Static(id="exam-status", markup=False)
         yield Footer()
 
@@ -125,8 +125,8 @@ class ExamScreen(Screen[None]):
         self.query_one("#exam-prompt", Static).update(
             f"Q{exam.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
         self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)
-        holder = self.query_one("#exam-figure", Vertical)
-        parts = self.query_one("#exam-parts", Vertical)
+        holder = self.query_one("#exam-figure", VerticalGroup)
+        parts = self.query_one("#exam-parts", VerticalGroup)
         # Awaited: the old widgets must be gone before new ones take their ids.
         await holder.remove_children()
         await parts.remove_children()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from textual.containers import Horizontal
+from textual.containers import HorizontalGroup
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -56,7 +56,7 @@ def figure(problem: Any, width: int = 74) -> list[Widget]:
     if problem.kind == "match-kernel":
         pictures = _match_pictures(problem)
         if pictures:
-            return [Horizontal(*pictures, classes="exam-figure")] + _kernel_choices(problem, width)
+            return [HorizontalGroup(*pictures, classes="exam-figure")] + _kernel_choices(problem, width)
     text = blocks_text([grid_block(n, rows) for n, rows in number_grids(problem.params())], width)
     return [Static(text, classes="exam-figure", markup=False)] if text else []
 
