@@ -55,6 +55,7 @@ class LevelScreen(Screen[None]):
     def on_mount(self) -> None:
         notes = self.query_one("#level-notes")
         notes.display = bool(self.level.lesson)
+        self.query_one("#level-lesson").display = bool(self.level.lesson)
         self.query_one("#level-hints").display = False
         self._show_status()
 
