@@ -1,5 +1,6 @@
-"""Practice, exam and report screens, and the ways in: from the home screen (open_*) or from the
-command line (run_app). Screen modules are imported when first opened, like the rest of the UI."""
+"""Practice, exam and report screens, and the ways in: from the home screen (open_practice_setup,
+open_exam_setup, open_report) or from the command line (run_app with open_practice/open_exam).
+Screen modules are imported when first opened, like the rest of the UI."""
 
 from __future__ import annotations
 
@@ -38,6 +39,20 @@ def open_report(app: Any, session_id: int | None = None) -> None:
     from convquest.ui.practice.report_screen import ReportScreen
 
     app.push_screen(ReportScreen(report_for(History(app.store), session_id)))
+
+
+def open_practice_setup(app: Any) -> None:
+    """From the home screen: choose the topics, then practise."""
+    from convquest.ui.practice.setup_screen import SetupScreen
+
+    app.push_screen(SetupScreen("practice"))
+
+
+def open_exam_setup(app: Any) -> None:
+    """From the home screen: choose topics, questions and minutes, then sit the exam."""
+    from convquest.ui.practice.setup_screen import SetupScreen
+
+    app.push_screen(SetupScreen("exam"))
 
 
 def run_app(curriculum: Any, store: Any, opener: Callable[[Any], None]) -> None:

@@ -295,3 +295,42 @@ async def test_a_match_kernel_exam_question_shows_its_pictures_and_the_kernels_t
         choices = "\n".join(str(s.content) for s in screen.query(".exam-figure").results(Static))
         for name in screen.exam.problems[0].params()["palette"]:
             assert f"  {name} " in choices
+
+
+async def test_the_exam_is_set_up_from_the_home_screen_with_topics_questions_and_minutes(make_app):
+    from textual.widgets import SelectionList
+
+    from convquest.ui.practice import open_exam_setup, open_practice_setup
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam_setup(app)
+        await pilot.pause()
+        kinds = app.screen.query_one("#setup-kinds", SelectionList)
+        kinds.deselect_all()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose at least one topic" in shown(app, "#setup-error")
+        kinds.select("count-params")
+        app.screen.query_one("#setup-questions", Input).value = "3"
+        app.screen.query_one("#setup-minutes", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "more than 0 minutes" in shown(app, "#setup-error")
+        app.screen.query_one("#setup-minutes", Input).value = "7"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert len(screen.exam) == 3 and screen.exam.limit == 7 * 60
+        assert {q.kind for q in screen.paper.questions} == {"count-params"}
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        open_practice_setup(app)
+        await pilot.pause()
+        app.screen.query_one("#setup-kinds", SelectionList).deselect("predict-size")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen) and "predict-size/conv" not in app.screen.topics
