@@ -14,7 +14,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
@@ -74,9 +73,8 @@ class FillCellsPanel(KindPanel):
     def compose(self) -> ComposeResult:
         yield Static(self.problem.prompt(), id="fc-prompt", classes="panel-prompt", markup=False)
         yield Board(self.scene(), id="fc-board")
-        with Horizontal(id="fc-answer-row"):
-            yield CellInput(placeholder="value, then Enter", id="fc-answer")
-            yield Static(self._ask(), id="fc-feedback", markup=False)
+        yield Static(self._ask(), id="fc-feedback", markup=False)
+        yield CellInput(placeholder="value, then Enter", id="fc-answer")
 
     def on_mount(self) -> None:
         self.query_one("#fc-answer", Input).focus()
@@ -115,6 +113,11 @@ class FillCellsPanel(KindPanel):
         box = self.query_one("#fc-feedback", Static)
         box.update(text)
         box.set_classes(f"feedback-{kind}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":
+            return len(self.views) > 1  # only transposed levels have a second view
+        return True
 
     # -- answers ----------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
 from textual.timer import Timer
+from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from convquest.ui.board.render import Scene
@@ -40,6 +42,27 @@ class Sweep(Protocol):
     def step_for(self, grid: str, row: int, col: int, view: str) -> int | None: ...  # a clicked cell
 
     def describe(self, step: int, view: str) -> str: ...  # one line: what happens at this step
+
+
+class TextLines(Static):
+    """A fixed number of lines of plain text, cut with "…" when too long.
+
+    `Static.update` re-lays-out the whole screen; these lines only repaint themselves, which is
+    most of what a step or a parameter change costs otherwise. (A Static, for its auto height.)"""
+
+    text: reactive[str] = reactive("", layout=False)
+
+    def __init__(self, text: str = "", *, lines: int = 1, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._lines = lines
+        self.set_reactive(TextLines.text, text)
+
+    def render(self) -> Text:
+        rows = self.text.split("\n")[: self._lines]
+        return Text("\n".join(rows), no_wrap=True, overflow="ellipsis", end="")
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return self._lines
 
 
 class SweepPlayer(Vertical, can_focus=True):
@@ -83,7 +106,7 @@ class SweepPlayer(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         # The status line sits above the board so that it stays on screen even when the board
         # is taller than the room left (before the stylesheet gives the board `1fr`).
-        yield Static("", id="board-status", classes="board-status", markup=False)
+        yield TextLines(id="board-status", classes="board-status")
         yield Board(id="board", classes="board")
 
     @property
@@ -154,7 +177,7 @@ class SweepPlayer(Vertical, can_focus=True):
         return f"step {self.step + 1}/{total} {mode}{views} · {sweep.describe(self.step, self.view)}"
 
     def _status(self, text: str) -> None:
-        self.query_one("#board-status", Static).update(text)
+        self.query_one("#board-status", TextLines).text = text
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from convquest.engine.images import IMAGES
 from convquest.engine.kernels import KERNELS
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
 from convquest.ui.board import scenes
-from convquest.ui.board.player import SweepPlayer
+from convquest.ui.board.player import SweepPlayer, TextLines
 
 OPS = ("conv", "transposed", "maxpool", "avgpool")
 OP_TITLES = {
@@ -164,8 +164,10 @@ class PlaygroundScreen(Screen[None]):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="pg-params", markup=False)
-        yield Static("", id="pg-error", markup=False)
+        yield TextLines(id="pg-params", lines=2)
+        error = Static("", id="pg-error", markup=False)
+        error.display = False
+        yield error
         yield SweepPlayer(id="pg-player")
         yield Static(
             "i/I k/K p/P s/S d/D a/A: −/+ · m pad mode · t op · c kernel · x image · v view",
@@ -187,24 +189,24 @@ class PlaygroundScreen(Screen[None]):
         line = params.summary()
         if params.op != "conv" and params.mode is not None:
             line += f" (pad mode {params.mode} is for convolution)"
-        _, kernel_title, _ = kernel_for(params)
+        _, kernel_title, detects = kernel_for(params)
+        second = f"image {IMAGES[params.image].title}"
         if params.op in ("conv", "transposed"):
-            line += f" · kernel {kernel_title}"
-        line += f" · image {IMAGES[params.image].title}"
-        self.query_one("#pg-params", Static).update(line)
+            second = f"kernel {kernel_title}: {detects} · " + second
+        self.query_one("#pg-params", TextLines).text = f"{line}\n{second}"
         try:
             sweep = playground_sweep(params)
         except ValueError as exc:
             # The engine refused: its sentence is the lesson, so it replaces the board.
             self.error = str(exc)
             error.update(f"Not possible: {exc}\n\n{formula_text(params)}\n\nChange a value to get a board back.")
-            error.display = True
-            player.display = False
+            if not error.display:  # changing `display` re-lays-out the screen: only when it flips
+                error.display, player.display = True, False
             player.load(None)
             return
         self.error = None
-        error.display = False
-        player.display = True
+        if error.display:
+            error.display, player.display = False, True
         player.load(sweep)
         if self.focused is None:
             player.focus()

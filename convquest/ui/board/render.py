@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -79,6 +80,11 @@ class Grid:
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.cells), (len(self.cells[0]) if self.cells else 0)
+
+    @cached_property
+    def widest(self) -> int:
+        """The widest cell text; layout asks for it many times while it tries scales."""
+        return max((cell_len(c.text) for row in self.cells for c in row), default=1)
 
 
 @dataclass(frozen=True)
@@ -225,12 +231,8 @@ def _gap_row(above: Sequence[Cell], below: Sequence[Cell], inner: int, styler: S
     return _row_segments(row, inner, styler, inner)
 
 
-def grid_widest(grid: Grid) -> int:
-    return max((cell_len(c.text) for row in grid.cells for c in row), default=1)
-
-
 def grid_inner(grid: Grid, scale: Scale) -> int:
-    return max(scale.inner, grid_widest(grid))
+    return max(scale.inner, grid.widest)
 
 
 #: A title may stick out past a narrow grid by this much; longer titles are cut with "…".
@@ -256,7 +258,7 @@ def grid_height(grid: Grid, scale: Scale) -> int:
 
 def render_grid(grid: Grid, scale: Scale, styler: Styler) -> list[list[Segment]]:
     inner = grid_inner(grid, scale)
-    widest = grid_widest(grid)
+    widest = grid.widest
     lines: list[list[Segment]] = [[Segment(_title(grid, scale), styler("title"))]]
     for r, row in enumerate(grid.cells):
         if r and scale.gap:

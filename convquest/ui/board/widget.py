@@ -45,6 +45,8 @@ class Board(ScrollView, can_focus=False):
         self._picture: Picture | None = None
         self._role_styles: dict[str, Style] = {}
         self._ready = False  # set in on_mount; `is_mounted` only turns true after it returns
+        self._base_style = Style()
+        self._view_width = 0
 
     @property
     def scene(self) -> Scene:
@@ -80,13 +82,18 @@ class Board(ScrollView, can_focus=False):
             self._rebuild()
 
     def _rebuild(self) -> None:
-        width = max(self.scrollable_content_region.width, 20)
-        height = max(self.scrollable_content_region.height, 1)
-        base = self.rich_style
+        region = self.scrollable_content_region
+        width = max(region.width, 20)
+        height = max(region.height, 1)
+        # Looked up once per picture: `rich_style` walks the DOM, too slow for every line drawn.
+        base = self._base_style = self.rich_style
+        self._view_width = region.width
         picture = render_scene(self._scene, width, height, self._style)
         picture.lines = [strip.apply_style(base) for strip in picture.lines]
         self._picture = picture
-        self.virtual_size = Size(picture.width, len(picture.lines))
+        size = Size(picture.width, len(picture.lines))
+        if size != self.virtual_size:  # a new virtual size re-lays-out the screen; skip when equal
+            self.virtual_size = size
         self.refresh()
         self._keep_focus_visible()
 
@@ -118,12 +125,14 @@ class Board(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
         picture = self._picture
+        if picture is None:
+            return Strip.blank(self.size.width, self.rich_style)
+        width, base = self._view_width, self._base_style
         line = y + scroll_y
-        if picture is None or line >= len(picture.lines):
-            return Strip.blank(width, self.rich_style)
-        return picture.lines[line].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        if line >= len(picture.lines):
+            return Strip.blank(width, base)
+        return picture.lines[line].crop_extend(scroll_x, scroll_x + width, base)
 
     # -- input ------------------------------------------------------------------------------
 

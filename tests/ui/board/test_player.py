@@ -65,7 +65,7 @@ async def test_arrows_and_home_end_move_one_step_and_stop_at_the_ends():
         assert player.step == 5
         await pilot.press("home", "left")
         assert player.step == 0
-        assert "step 1/6" in str(app.query_one("#board-status").render())
+        assert "step 1/6" in app.query_one("#board-status").text
 
 
 async def test_space_without_animations_jumps_to_the_end_and_runs_no_timer():
@@ -76,7 +76,7 @@ async def test_space_without_animations_jumps_to_the_end_and_runs_no_timer():
         await pilot.press("space")
         assert player.step == 5
         assert not player.playing
-        assert "animations off" in str(app.query_one("#board-status").render())
+        assert "animations off" in app.query_one("#board-status").text
 
 
 async def test_play_advances_on_its_own_then_stops_its_timer_at_the_end():

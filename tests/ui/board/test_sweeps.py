@@ -119,7 +119,7 @@ async def test_the_stride_jump_leaves_the_previous_window_marked():
             (r + 1, c + 1) for r in now.rows for c in now.cols
         }
         assert marked(grid, "prev") == left_behind
-        assert "moved 2 right" in str(app.query_one("#board-status").render())
+        assert "moved 2 right" in app.query_one("#board-status").text
 
 
 async def test_dilated_taps_leave_gaps_inside_the_window():
