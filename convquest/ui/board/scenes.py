@@ -59,7 +59,9 @@ def _factor(value: Any) -> str:
 
 
 def _span_text(values: tuple[int, ...]) -> str:
-    return f"{values[0]}–{values[-1]}" if len(values) > 1 else str(values[0])
+    """"−1 to 1": padding rows have negative numbers, so a dash would read as a minus."""
+    first, last = (str(v).replace("-", MINUS) for v in (values[0], values[-1]))
+    return f"{first} to {last}" if len(values) > 1 else first
 
 
 # -- formulas ---------------------------------------------------------------------------------
