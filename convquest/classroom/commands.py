@@ -1,7 +1,10 @@
-"""`convquest serve`: its arguments and its entry point.
+"""`convquest serve`, `convquest quiz` (what each student's session runs with --quiz),
+`convquest results`: their arguments, and the entry points that need no UI.
 
 Only argparse and the standard library at import time: the CLI imports this module to build
 `--help`, which must stay instant. asyncssh is imported when the server actually starts.
+The quiz screen and the teacher's live view are Textual, so their entry points live in
+convquest.ui.quiz.command; their arguments are added here.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         pass  # the CLI already gives every subcommand its global --data-dir
     parser.add_argument("--max-sessions", metavar="N", type=int, default=60, help="most students connected at once (default: 60)")
     parser.add_argument("--idle-timeout", metavar="MIN", type=float, default=30, help="close a session after this many minutes without a key pressed; 0 never (default: 30)")
+    parser.add_argument("--quiz", type=Path, metavar="FILE",
+                        help="every student sits this quiz file instead of playing the game; answers go to "
+                             "classroom.db in the data dir (see `convquest results` and `convquest teacher`)")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -49,6 +55,7 @@ def run_serve(args: argparse.Namespace) -> int:
     class_code = args.class_code
     if class_code is None and args.authorized_keys is None:
         class_code = os.environ.get(CLASS_CODE_ENV) or None
+    quiz_file = getattr(args, "quiz", None)
     config = ServerConfig(
         data_dir=(getattr(args, "data_dir", None) or default_data_dir()).expanduser(),
         host=args.host,
@@ -58,6 +65,7 @@ def run_serve(args: argparse.Namespace) -> int:
         open=args.open,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,
+        quiz_file=None if quiz_file is None else quiz_file.expanduser().resolve(),
     )
     async def serve() -> None:
         # SIGTERM (systemd, kill) must hang up the games too: they run in their own sessions and
@@ -82,3 +90,123 @@ def run_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+# --- convquest quiz: one student sitting one quiz (what `serve --quiz` runs in each session) ---------
+
+STUDENT_ENV = "CONVQUEST_USER"  # set by `convquest serve` to the SSH username
+
+
+def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", type=Path, required=True, metavar="FILE", help="the quiz file (.toml)")
+    parser.add_argument("--results-db", type=Path, metavar="PATH",
+                        help="the class's results database (default: classroom.db in the data dir)")
+    parser.add_argument("--student", metavar="ID",
+                        help=f"whose quiz this is (default: ${STUDENT_ENV}, set by `convquest serve`, else your "
+                             "login name)")
+
+
+class QuizSetupError(Exception):
+    """The quiz cannot start; the message says why, for the student's terminal or the teacher's."""
+
+
+def quiz_plan(args: argparse.Namespace):
+    """(quiz, student id, results db path) for `convquest quiz`; QuizSetupError if it cannot run."""
+    import getpass
+
+    from convquest.classroom.limits import username_problem
+    from convquest.classroom.quiz import QuizFileInvalid, load_quiz
+    from convquest.classroom.results import default_path
+
+    try:
+        quiz = load_quiz(args.file)
+    except QuizFileInvalid as exc:
+        raise QuizSetupError(f"the quiz file has {len(exc.errors)} problem(s):\n{exc}") from None
+    student = args.student or os.environ.get(STUDENT_ENV) or getpass.getuser()
+    problem = username_problem(student)
+    if problem is not None:
+        raise QuizSetupError(problem)
+    path = args.results_db or default_path(_data_dir(args))
+    return quiz, student, Path(path).expanduser()
+
+
+# --- convquest results ------------------------------------------------------------------------------
+
+
+def add_results_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiz", metavar="ID", help="only this quiz (default: every quiz in the database)")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                        help="table (default, to read), csv (one row per student, for a spreadsheet) or json")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--results-db", type=Path, metavar="PATH",
+                        help="the results database (default: classroom.db in the data dir `serve` used)")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from convquest.store import default_data_dir
+
+    return Path(getattr(args, "data_dir", None) or default_data_dir()).expanduser()
+
+
+def results_db_path(args: argparse.Namespace) -> Path:
+    from convquest.classroom.results import default_path
+
+    given = getattr(args, "results_db", None)
+    return Path(given).expanduser() if given else default_path(_data_dir(args))
+
+
+def run_results(args: argparse.Namespace) -> int:
+    import sys
+    import time
+
+    from convquest.classroom import export
+    from convquest.classroom.progress import quiz_progress
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
+
+    path = results_db_path(args)
+    try:
+        db = ResultsDB.open_existing(path)
+    except ResultsUnavailable as exc:
+        print(f"convquest results: {exc}", file=sys.stderr)
+        return 2
+    if db is None:
+        print(f"convquest results: no results yet: {path} does not exist (it is made when a student starts a "
+              "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)", file=sys.stderr)
+        return 1
+    try:
+        now = time.time()
+        titles = dict(db.quizzes())
+        wanted = [args.quiz] if args.quiz else sorted(titles)
+        if args.quiz and args.quiz not in titles:
+            known = ", ".join(sorted(titles)) or "none yet"
+            print(f"convquest results: no results for quiz '{args.quiz}' (quizzes with results: {known})",
+                  file=sys.stderr)
+            return 1
+        quizzes = [(quiz_id, titles[quiz_id], quiz_progress(db, quiz_id, now)) for quiz_id in wanted]
+    finally:
+        db.close()
+    if not quizzes:
+        print("convquest results: no quiz has been started yet", file=sys.stderr)
+        return 1
+    text = {"csv": export.to_csv, "json": export.to_json}.get(args.format, export.to_table)(quizzes, now)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        print(f"convquest results: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.format} results for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- convquest teacher (the live view runs in convquest.ui.quiz.command) -----------------------------
+
+
+def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
+    parser.add_argument("--results-db", type=Path, metavar="PATH",
+                        help="the results database (default: classroom.db in the data dir `serve` used)")
+    parser.add_argument("--every", type=float, default=1.0, metavar="SECONDS",
+                        help="how often to look for new answers (default: 1)")

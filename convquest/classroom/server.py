@@ -1,7 +1,9 @@
 """The classroom SSH server: who may log in, how many at once, and what each session runs.
 
 Every session runs the same program (by default `convquest play` with the student's own data
-dir) on its own PTY; nothing else is reachable: no shell, no commands, no SFTP, no forwarding.
+dir, or `convquest quiz` with --quiz) on its own PTY; nothing else is reachable: no shell, no
+commands, no SFTP, no forwarding. Who is connected is written to the class's results database,
+for the teacher's live view.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import logging
 import os
 import socket
 import sys
+import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,7 @@ from convquest.classroom.hostkey import load_or_create_host_key
 from convquest.classroom.limits import FailedLoginLimiter, username_problem
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.session import GameSession, wants_truecolor
+from convquest.classroom.session_log import SessionLog
 
 log = logging.getLogger("convquest.classroom")
 
@@ -50,14 +55,27 @@ class ServerConfig:
     # What each session runs, given the student id. None: the game with the student's data dir.
     child_argv: Callable[[str], list[str]] | None = None
     child_env: Mapping[str, str] = field(default_factory=dict)
+    # A quiz file: each session sits it (`convquest quiz`) instead of playing the game.
+    quiz_file: Path | None = None
+    # Connects and disconnects go to the results database, for the teacher's live view.
+    record_sessions: bool = True
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username
 
+    @property
+    def results_db(self) -> Path:
+        from convquest.classroom.results import default_path
+
+        return default_path(self.data_dir)
+
     def argv_for(self, username: str) -> list[str]:
         if self.child_argv is not None:
             return self.child_argv(username)
-        return [sys.executable, "-m", "convquest", "--data-dir", str(self.student_dir(username)), "play"]
+        game = [sys.executable, "-m", "convquest", "--data-dir", str(self.student_dir(username))]
+        if self.quiz_file is not None:
+            return game + ["quiz", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
+        return game + ["play"]
 
 
 def is_loopback(host: str) -> bool:
@@ -99,12 +117,27 @@ def check_config(config: ServerConfig) -> None:
         raise ServeError("--idle-timeout cannot be negative")
 
 
+def load_served_quiz(config: ServerConfig):
+    """The quiz every session will sit, checked before the first student connects: a broken file
+    found by the first student would leave the whole class looking at an error."""
+    if config.quiz_file is None:
+        return None
+    from convquest.classroom.quiz import QuizFileInvalid, load_quiz
+
+    try:
+        return load_quiz(config.quiz_file)
+    except QuizFileInvalid as exc:
+        raise ServeError(f"the quiz file has {len(exc.errors)} problem(s):\n{exc}") from None
+
+
 class ClassroomServer:
     """Owns the listener, the session count and every running child."""
 
     def __init__(self, config: ServerConfig) -> None:
         check_config(config)
         self.config = config
+        self.quiz = load_served_quiz(config)
+        self.session_log = SessionLog(config.results_db) if config.record_sessions else None
         self.limiter = FailedLoginLimiter(config.failed_logins_per_minute)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
@@ -127,6 +160,9 @@ class ClassroomServer:
 
     async def start(self) -> None:
         host_key = load_or_create_host_key(self.config.data_dir)
+        if self.session_log is not None:
+            # Also creates the database before 60 quiz processes race to.
+            await self.session_log.start()
         self._acceptor = await asyncssh.create_server(
             lambda: _Connection(self),
             self.config.host,
@@ -151,8 +187,9 @@ class ClassroomServer:
             keepalive_count_max=3,
         )
         log.info(
-            "serving on %s port %d (host key %s, %s)",
+            "serving on %s port %d (host key %s, %s)%s",
             self.config.host or "*", self.port, host_key.get_fingerprint(), self._access_words(),
+            f", quiz '{self.quiz.id}' ({len(self.quiz.questions)} questions)" if self.quiz else "",
         )
 
     def _access_words(self) -> str:
@@ -176,6 +213,8 @@ class ClassroomServer:
         # sit there connected to nothing.
         for connection in list(self._connections):
             connection.close()
+        if self.session_log is not None:
+            await self.session_log.stop()
 
     async def serve_forever(self) -> None:
         await self.start()
@@ -194,6 +233,18 @@ class ClassroomServer:
 
     def release_session(self) -> None:
         self._sessions -= 1
+
+    def session_opened(self, username: str, address: str) -> str | None:
+        """Note a game that started; returns the id to close it with."""
+        if self.session_log is None:
+            return None
+        session_id = uuid.uuid4().hex
+        self.session_log.opened(session_id, username, address, self.quiz.id if self.quiz else None, time.time())
+        return session_id
+
+    def session_closed(self, session_id: str | None, reason: str) -> None:
+        if self.session_log is not None and session_id is not None:
+            self.session_log.closed(session_id, reason, time.time())
 
     def track(self, task: asyncio.Task) -> None:
         self._tasks.add(task)

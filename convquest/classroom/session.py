@@ -62,6 +62,7 @@ class GameSession(asyncssh.SSHServerSession):
         self._started = 0.0
         self._last_input = time.monotonic()
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._session_id: str | None = None  # its row in the results database's sessions table
 
     # --- what the client asks for -------------------------------------------------------------
 
@@ -160,6 +161,7 @@ class GameSession(asyncssh.SSHServerSession):
             "connect user=%s from=%s term=%s size=%dx%d pid=%d",
             self._username, self._address, self._term, self._size[0], self._size[1], self._child.pid,
         )
+        self._session_id = self._server.session_opened(self._username, self._address)
         if self._gone:  # the client left while the game was starting
             self._child.hang_up(self._server.config.hangup_grace)
         else:
@@ -187,6 +189,7 @@ class GameSession(asyncssh.SSHServerSession):
             self._username, self._address, self._size[0], self._size[1],
             time.monotonic() - self._started, self._end_reason,
         )
+        self._server.session_closed(self._session_id, self._end_reason)
         if self._gone or self._chan is None:
             return
         if self._end_reason.startswith("idle"):

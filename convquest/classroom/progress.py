@@ -1,0 +1,146 @@
+"""Where each student stands, read from the results database: for the export and the live view.
+
+Plain data and no engine: the part labels are stored with each sitting, so reading results needs
+neither the quiz file nor the problem code (a teacher can read last term's results after an
+upgrade). A sitting nobody finished is over anyway once its time limit has passed; that is worked
+out here, so a student who never came back still shows as timed out.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from convquest.classroom.results import AnswerRow, ResultsDB, SessionRow, Sitting
+
+RIGHT, WRONG, PARTLY, OPEN = "right", "wrong", "partly", "open"
+MARKS = {RIGHT: "✓", WRONG: "✗", PARTLY: "½", OPEN: "·"}  # ½: some parts answered, the rest still open
+IN_PROGRESS = "in progress"
+
+
+@dataclass(frozen=True)
+class PartState:
+    label: str
+    answer: str | None
+    correct: bool
+    mistake: str | None
+    at: float | None
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    number: int
+    topic: str
+    parts: tuple[PartState, ...]
+
+    @property
+    def state(self) -> str:
+        answered = [p for p in self.parts if p.answer is not None]
+        if not answered:
+            return OPEN
+        if len(answered) < len(self.parts):
+            return PARTLY
+        return RIGHT if all(p.correct for p in self.parts) else WRONG
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.state]
+
+
+@dataclass(frozen=True)
+class StudentProgress:
+    student: str
+    quiz_id: str
+    title: str
+    questions: tuple[QuestionState, ...]
+    started_at: float
+    ended_at: float | None  # when it finished (or its time ran out); None while it runs
+    status: str  # IN_PROGRESS, "completed", "time", "handed-in"
+    deadline: float | None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.state in (RIGHT, WRONG))
+
+    @property
+    def score(self) -> int:
+        return sum(1 for q in self.questions if q.state == RIGHT)
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def last_answer_at(self) -> float | None:
+        times = [p.at for q in self.questions for p in q.parts if p.at is not None]
+        return max(times) if times else None
+
+    def seconds(self, now: float) -> float:
+        """Time spent: to the end if it ended, else until now."""
+        return max(0.0, (self.ended_at if self.ended_at is not None else now) - self.started_at)
+
+    def remaining(self, now: float) -> float | None:
+        if self.deadline is None or self.ended_at is not None:
+            return None
+        return max(0.0, self.deadline - now)
+
+
+def student_progress(sitting: Sitting, answers: list[AnswerRow], now: float) -> StudentProgress:
+    by_part = {(a.question, a.part): a for a in answers}
+    topics = [q.get("topic", "") for q in json.loads(sitting.paper).get("questions", [])]
+    questions = []
+    for number, labels in enumerate(sitting.labels, start=1):
+        parts = []
+        for part, label in enumerate(labels):
+            row = by_part.get((number, part))
+            parts.append(PartState(label, row.answer if row else None, bool(row and row.correct),
+                                   row.mistake if row else None, row.at if row else None))
+        questions.append(QuestionState(number, topics[number - 1] if number <= len(topics) else "", tuple(parts)))
+    deadline = sitting.deadline()
+    status, ended = sitting.finish_reason or IN_PROGRESS, sitting.finished_at
+    if ended is None and deadline is not None and now >= deadline:
+        status, ended = "time", deadline
+    return StudentProgress(sitting.student, sitting.quiz_id, sitting.title, tuple(questions),
+                           sitting.started_at, ended, status, deadline)
+
+
+def quiz_progress(db: ResultsDB, quiz_id: str, now: float | None = None) -> list[StudentProgress]:
+    """Every student who started `quiz_id`, by student id."""
+    now = time.time() if now is None else now
+    answers: dict[str, list[AnswerRow]] = {}
+    for row in db.answers(quiz_id):
+        answers.setdefault(row.student, []).append(row)
+    return [student_progress(s, answers.get(s.student, []), now) for s in db.sittings(quiz_id)]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the live view shows at one moment."""
+
+    quiz_id: str | None
+    title: str | None
+    students: tuple[StudentProgress, ...]
+    connected: dict[str, SessionRow]  # student → their open session (the latest, if several)
+    taken_at: float
+
+    def roster(self) -> list[str]:
+        """Everyone to show: who started the quiz, and who is connected without having started."""
+        return sorted({s.student for s in self.students} | set(self.connected))
+
+    def progress_of(self, student: str) -> StudentProgress | None:
+        return next((s for s in self.students if s.student == student), None)
+
+
+def snapshot(db: ResultsDB, quiz_id: str | None = None, now: float | None = None) -> Snapshot:
+    """The given quiz (default: the one started most recently) and who is connected now."""
+    now = time.time() if now is None else now
+    quizzes = db.quizzes()
+    if quiz_id is None and quizzes:
+        quiz_id = quizzes[0][0]
+    title = dict(quizzes).get(quiz_id) if quiz_id is not None else None
+    students = tuple(quiz_progress(db, quiz_id, now)) if quiz_id is not None else ()
+    connected: dict[str, SessionRow] = {}
+    for session in db.open_sessions():
+        connected[session.student] = session  # ordered by connection time: the latest wins
+    return Snapshot(quiz_id, title, students, connected, now)

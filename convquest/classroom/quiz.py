@@ -1,0 +1,302 @@
+"""Quiz files: a teacher's paper as TOML, validated like level files, turned into a paper per student.
+
+    [quiz]
+    id = "week-3"                 # lowercase letters, digits, hyphens: results are kept under it
+    title = "Week 3: padding and stride"
+    seed = "per-student"          # each student a variant of their own, from their id; or a whole
+                                  # number: the same paper for everyone (default "per-student")
+    minutes = 20                  # optional time limit, counted from the student's first start
+    feedback = "at-end"           # "none" | "after-each" | "at-end" (default "at-end")
+
+    [[question]]                  # one table per question, in order; at least one
+    kind = "predict-size"         # a level kind (engine.problems.KINDS)
+    [question.params]             # fixed params as in a level file; ranges [lo, hi] drawn from the seed
+    variant = "conv"
+    i = [6, 12]
+    k = 3
+
+    [[question]]
+    kind = "fill-cells"
+    variant = "strided"           # or no params: the engine generates one of this variant
+    difficulty = 2                # 1 to 3 (default 1)
+
+Every problem is a QuizFileError (a LevelFileError naming the file, the question and the field),
+and a file with any problem is refused whole. Params are checked exactly as level params are, by
+the level loader's own checks (ranges, then the engine at the corners and at sample seeds).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from convquest.levels.loader import ID_PATTERN, _engine_problems, _range_problems
+from convquest.levels.model import LevelFileError, resolve_params
+from convquest.practice.exam import MAX_QUESTIONS, Paper, Question, _jsonable
+from convquest.practice.topics import derive_seed
+
+PER_STUDENT = "per-student"
+FEEDBACK = ("none", "after-each", "at-end")
+MAX_MINUTES = 24 * 60
+
+QUIZ_KEYS = {"id", "title", "seed", "minutes", "feedback"}
+QUESTION_KEYS = {"kind", "params", "variant", "difficulty"}
+
+_QUIZ_TABLE = re.compile(r"^\s*\[\s*quiz\s*\]\s*(#.*)?$", re.MULTILINE)
+
+
+class QuizFileError(LevelFileError):
+    """One thing wrong with a quiz file; `level` holds the question's number (1-based)."""
+
+    def __str__(self) -> str:
+        where = [str(self.file)]
+        if self.level is not None:
+            where.append(f"question {self.level}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return ": ".join(where + [self.message])
+
+
+class QuizFileInvalid(Exception):
+    """The quiz file was refused; `errors` lists every problem found in it."""
+
+    def __init__(self, errors: Sequence[QuizFileError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(map(str, self.errors)))
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    number: int  # 1-based
+    kind: str
+    params: Mapping[str, object] | None  # None: generated from (variant, difficulty)
+    variant: str | None
+    difficulty: int
+
+    def question(self, seed: int) -> Question:
+        """The question this spec gives for `seed`, as the exam paper stores it."""
+        from convquest.engine import problems
+
+        if self.params is not None:
+            problem = problems.from_params(self.kind, resolve_params(self.params, seed))
+        else:
+            problem = problems.generate(self.kind, seed, difficulty=self.difficulty, variant=self.variant)
+        return Question(self.number, problem.topic, seed, self.difficulty, _jsonable(problem.params()))
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: str
+    seed: int | None  # None: per student
+    minutes: float | None
+    feedback: str
+    questions: tuple[QuizQuestion, ...]
+    source: Path
+
+    @property
+    def per_student(self) -> bool:
+        return self.seed is None
+
+    @property
+    def shows_score(self) -> bool:
+        return self.feedback != "none"
+
+    def paper_for(self, student: str) -> Paper:
+        """The student's paper: the same for everyone with a fixed seed, else drawn from their id.
+
+        Seeds go through derive_seed (not hash()), so the paper is the same on every run and
+        machine: a student who reconnects, or whose results are re-marked, gets the same problems.
+        """
+        base = student if self.per_student else self.seed
+        paper_seed = derive_seed("quiz", self.id, base)
+        questions = tuple(q.question(derive_seed("quiz", self.id, base, q.number)) for q in self.questions)
+        return Paper(paper_seed, tuple(dict.fromkeys(q.topic for q in questions)), questions)
+
+
+def is_quiz_file(path: Path) -> bool:
+    """Whether `path` is a quiz file (it has a [quiz] table) rather than a chapter of levels.
+
+    A file that is not valid TOML counts as a quiz when a line says [quiz], so its syntax error is
+    reported by the quiz checker and not as a chapter missing its [chapter] table.
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    try:
+        return isinstance(tomllib.loads(text).get("quiz"), dict)
+    except tomllib.TOMLDecodeError:
+        return bool(_QUIZ_TABLE.search(text))
+
+
+def partition_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(level paths, quiz files) from what `convquest levels check` was given.
+
+    Folders are opened so a pack holding both kinds is split file by file; a path that does not
+    exist stays with the level paths, whose checker reports it.
+    """
+    levels: list[Path] = []
+    quizzes: list[Path] = []
+    for path in map(Path, paths):
+        files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        for file in files:
+            (quizzes if file.is_file() and is_quiz_file(file) else levels).append(file)
+    return levels, quizzes
+
+
+def check_quiz_file(path: Path) -> list[QuizFileError]:
+    """Every problem in the quiz file; an empty list means it loads."""
+    return _read(Path(path))[1]
+
+
+def load_quiz(path: Path) -> Quiz:
+    quiz, errors = _read(Path(path))
+    if errors:
+        raise QuizFileInvalid(errors)
+    return quiz
+
+
+# --- reading and checking -----------------------------------------------------------------------
+
+
+def _read(path: Path) -> tuple[Quiz | None, list[QuizFileError]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [QuizFileError(path, f"cannot be read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return None, [QuizFileError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                                          "save it as UTF-8")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [QuizFileError(path, f"is not valid TOML: {exc}")]
+    return _build(path, data)
+
+
+def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[QuizFileError]]:
+    errors = [QuizFileError(path, f"unknown top-level key '{key}' (expected [quiz] and [[question]])", field=key)
+              for key in data.keys() - {"quiz", "question"}]
+    head = data.get("quiz")
+    if not isinstance(head, dict):
+        errors.append(QuizFileError(path, "must have one [quiz] table (id, title, and optionally seed, "
+                                          "minutes, feedback)", field="quiz"))
+        head = {}
+    else:
+        errors += _check_head(path, head)
+
+    raw = data.get("question")
+    if raw is None or raw == []:
+        errors.append(QuizFileError(path, "the quiz has no questions; add at least one [[question]]", field="question"))
+        raw = []
+    elif not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        errors.append(QuizFileError(path, "questions must be written as [[question]] tables", field="question"))
+        raw = []
+    elif len(raw) > MAX_QUESTIONS:
+        errors.append(QuizFileError(path, f"a quiz has at most {MAX_QUESTIONS} questions, not {len(raw)}",
+                                    field="question"))
+        raw = []
+
+    questions = []
+    for number, table in enumerate(raw, start=1):
+        question, problems = _build_question(path, number, table)
+        errors += problems
+        if question is not None:
+            questions.append(question)
+    if errors:
+        return None, errors
+    seed = head.get("seed", PER_STUDENT)
+    minutes = head.get("minutes")
+    return Quiz(id=head["id"], title=head["title"].strip(), seed=None if seed == PER_STUDENT else seed,
+                minutes=None if minutes is None else float(minutes), feedback=head.get("feedback", "at-end"),
+                questions=tuple(questions), source=path), []
+
+
+def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:
+    def error(message: str, key: str) -> QuizFileError:
+        return QuizFileError(path, message, field=f"quiz.{key}")
+
+    errors = [error(f"unknown key (expected one of: {', '.join(sorted(QUIZ_KEYS))})", key)
+              for key in head if key not in QUIZ_KEYS]
+    for key in ("id", "title"):
+        value = head.get(key)
+        if value is None:
+            errors.append(error("missing (must be a string)", key))
+        elif not isinstance(value, str):
+            errors.append(error(f"must be a string, not {_describe(value)}", key))
+        elif not value.strip():
+            errors.append(error("must not be empty", key))
+    if isinstance(head.get("id"), str) and head["id"].strip() and not ID_PATTERN.match(head["id"]):
+        errors.append(error(f"'{head['id']}' must use only lowercase letters, digits and hyphens", "id"))
+    if "seed" in head:
+        seed = head["seed"]
+        if not (seed == PER_STUDENT or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0)):
+            errors.append(error(f'must be "{PER_STUDENT}" or a whole number 0 or more, not {_shown(seed)}', "seed"))
+    if "minutes" in head:
+        minutes = head["minutes"]
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
+            errors.append(error(f"must be a number of minutes, not {_describe(minutes)}", "minutes"))
+        elif not 0 < minutes <= MAX_MINUTES:
+            errors.append(error(f"must be more than 0 and at most {MAX_MINUTES} (a day), not {minutes:g}; "
+                                "leave it out for no time limit", "minutes"))
+    if "feedback" in head and head["feedback"] not in FEEDBACK:
+        errors.append(error(f"must be one of {', '.join(repr(f) for f in FEEDBACK)}, not {_shown(head['feedback'])}",
+                            "feedback"))
+    return errors
+
+
+def _build_question(path: Path, number: int, table: Mapping[str, object]) -> tuple[QuizQuestion | None, list[QuizFileError]]:
+    from convquest.engine.problems import KINDS, variants
+
+    def error(message: str, field: str | None) -> QuizFileError:
+        return QuizFileError(path, message, level=str(number), field=field)
+
+    errors = [error(f"unknown key (expected one of: {', '.join(sorted(QUESTION_KEYS))})", key)
+              for key in table if key not in QUESTION_KEYS]
+    kind = table.get("kind")
+    if kind is None:
+        errors.append(error(f"missing (one of: {', '.join(KINDS)})", "kind"))
+    elif not isinstance(kind, str) or kind not in KINDS:
+        errors.append(error(f"unknown kind {_shown(kind)} (known kinds: {', '.join(KINDS)})", "kind"))
+        kind = None
+    params = table.get("params")
+    if params is not None and not isinstance(params, dict):
+        errors.append(error(f"must be a table, not {_describe(params)}", "params"))
+    if params is not None and ("variant" in table or "difficulty" in table):
+        # Either the teacher wrote the problem, or the engine draws one: both at once is ambiguous.
+        errors.append(error("give either [question.params] (a problem you wrote) or variant/difficulty "
+                            "(one the engine draws), not both; put the variant inside params",
+                            "variant" if "variant" in table else "difficulty"))
+    difficulty = table.get("difficulty", 1)
+    if "difficulty" in table and (isinstance(difficulty, bool) or difficulty not in (1, 2, 3)):
+        errors.append(error(f"must be 1, 2 or 3, not {_shown(difficulty)}", "difficulty"))
+    variant = table.get("variant")
+    if variant is not None and kind is not None and variant not in variants(kind):
+        errors.append(error(f"unknown {kind} variant {_shown(variant)} (its variants: {', '.join(variants(kind))})",
+                            "variant"))
+    if errors or kind is None:
+        return None, errors
+    if isinstance(params, dict):
+        # The level loader's own checks, so a params table means the same in a quiz as in a level.
+        problems = _range_problems(path, str(number), params) or _engine_problems(path, str(number), kind, params)
+        if problems:
+            return None, [QuizFileError(path, p.message, level=str(number), field=p.field) for p in problems]
+    return QuizQuestion(number, kind, params, variant, difficulty), []
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    kinds = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else _describe(value)

@@ -1,0 +1,186 @@
+"""One student sitting one quiz: resumable, every answer saved before it counts.
+
+Built on the exam session (convquest.practice.exam): the same paper, parsing, grid answers and
+records. What a quiz adds:
+- the sitting lives in the results database, not in the process: the paper and the start time are
+  written at the first start and read back on every reconnect, so a dropped connection loses
+  nothing and the time limit keeps counting from the first start;
+- an answer is final, and it is taken only once its database write has committed (if the write
+  fails the student is told and the answer is not taken, so nothing the screen showed as saved
+  can be missing from the results);
+- the student resumes at the first question with a part still unanswered.
+
+The clock is wall time (Unix seconds) and injected, so tests move it by hand.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+from convquest.classroom.quiz import Quiz
+from convquest.classroom.results import NewAnswer, ResultsDB, Sitting
+from convquest.practice.exam import ExamOver, ExamSession, Given, Paper, TimeUp, cell_grid, split_grid
+from convquest.practice.records import QuestionRecord
+
+__all__ = ["AlreadyAnswered", "ExamOver", "NotSaved", "QuizSitting", "TimeUp"]
+
+COMPLETED, TIME, HANDED_IN = "completed", "time", "handed-in"
+
+
+class AlreadyAnswered(ValueError):
+    """That part has its answer already; quiz answers are final."""
+
+
+class NotSaved(Exception):
+    """The results database refused the write; the answer was not taken and may be given again."""
+
+
+class QuizSitting(ExamSession):
+    def __init__(self, quiz: Quiz, student: str, db: ResultsDB, *, clock: Callable[[], float] = time.time) -> None:
+        self.quiz = quiz
+        self.student = student
+        self.db = db
+        now = clock()
+        fresh = quiz.paper_for(student)
+        problems = [q.problem() for q in fresh.questions]
+        sitting = db.start_sitting(
+            quiz_id=quiz.id, student=student, title=quiz.title, paper=fresh.to_json(),
+            labels=[tuple(p.parts()) or ("answer",) for p in problems],
+            minutes=quiz.minutes, feedback=quiz.feedback, now=now,
+        )
+        # The stored sitting wins over the file: its paper, limit and feedback are what the student
+        # started with, even if the teacher edited the quiz file since.
+        self.sitting: Sitting = sitting
+        paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
+        super().__init__(paper, sitting.minutes, clock=clock)
+        self.feedback = sitting.feedback
+        self.started = sitting.started_at
+        self._shown_since = now
+        for row in db.answers(quiz.id, student):
+            index, part = row.question - 1, row.part
+            if 0 <= index < len(self.problems):
+                problem = self.problems[index]
+                # Re-checked from the stored text so the verdict (and its explanation) is whole.
+                verdict = problem.check(problem.parse_answer(row.answer, part), part)
+                self.given[(index, part)] = Given(row.answer, verdict, row.at - sitting.started_at)
+        self.finished_reason = sitting.finish_reason
+        if not self.finished:
+            if self.tick():  # the time ran out while the student was away
+                pass
+            elif not self.unanswered():
+                self._finish_in_db(COMPLETED)
+        first = self.first_open()
+        self.current = 0 if first is None else first
+
+    # --- progress ---------------------------------------------------------------------------
+
+    def parts_of(self, index: int) -> int:
+        return len(self.problems[index].parts()) or 1
+
+    def open_parts(self, index: int) -> list[int]:
+        return [p for p in range(self.parts_of(index)) if (index, p) not in self.given]
+
+    def complete(self, index: int) -> bool:
+        return not self.open_parts(index)
+
+    def first_open(self, start: int = 0) -> int | None:
+        """The first question from `start` on (wrapping round) with a part left to answer."""
+        for step in range(len(self)):
+            index = (start + step) % len(self)
+            if not self.complete(index):
+                return index
+        return None
+
+    def answered_count(self) -> int:
+        return sum(1 for i in range(len(self)) if self.complete(i))
+
+    def score(self) -> tuple[int, int]:
+        """(questions right, questions): a question counts when every part of it is right."""
+        records = self.records()
+        return sum(1 for r in records if r.correct), len(records)
+
+    # --- time -------------------------------------------------------------------------------
+
+    def tick(self) -> bool:
+        if super().tick():
+            self._finish_in_db(TIME)
+            return True
+        return False
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def answer(self, text: str, part: int = 0) -> Given:
+        """Take the answer to `part` of the current question; see `_take` for what can refuse it."""
+        return self._take([(part, text)])[0]
+
+    def answer_grid(self, text: str) -> list[Given]:
+        """Every cell of a grid question from one text, row by row; all saved in one write."""
+        shape = cell_grid(self.problems[self.current].parts())
+        if shape is None:
+            raise ValueError("this question is not a grid of cells.")
+        return self._take(list(enumerate(split_grid(text, *shape))))
+
+    def _take(self, texts: list[tuple[int, str]]) -> list[Given]:
+        """Check every answer, write them all in one transaction, and only then take them.
+
+        ValueError for text that is no answer (nothing recorded); AlreadyAnswered for a part that
+        has its answer; TimeUp once the time is over (the sitting is then finished); ExamOver after
+        the end; NotSaved when the database refused the write (nothing taken).
+        """
+        if self.finished:
+            raise ExamOver("this quiz is over: your answers are in.")
+        if self.tick():
+            raise TimeUp("time is up: your answers so far are in.")
+        index = self.current
+        problem = self.problems[index]
+        labels = problem.parts() or ("answer",)
+        taken: list[tuple[int, str, object]] = []
+        for part, text in texts:
+            if (index, part) in self.given:
+                raise AlreadyAnswered(f"{labels[part]} is answered already; answers in a quiz are final.")
+            try:
+                value = problem.parse_answer(text, part)
+            except ValueError as exc:
+                raise ValueError(f"{labels[part]}: {exc}" if len(texts) > 1 else str(exc)) from None
+            taken.append((part, text.strip(), problem.check(value, part)))
+        rows = [NewAnswer(index + 1, part, text, verdict.correct, verdict.mistake) for part, text, verdict in taken]
+        try:
+            self.db.record_answers(self.quiz.id, self.student, rows, now=self.clock())
+        except sqlite3.Error as exc:
+            raise NotSaved(f"your answer could not be saved just now ({exc}); press Enter to try again.") from None
+        self._account()
+        given = []
+        for part, text, verdict in taken:
+            given.append(Given(text, verdict, self.elapsed()))
+            self.given[(index, part)] = given[-1]
+        if not self.unanswered():
+            self._finish_in_db(COMPLETED)
+        return given
+
+    def skip(self) -> int | None:
+        """Move to the next question with something left to answer; None when there is none."""
+        following = self.first_open(self.current + 1)
+        if following is not None:
+            self.goto(following)
+        return following
+
+    # --- the end ----------------------------------------------------------------------------
+
+    def hand_in(self) -> list[QuestionRecord]:
+        self._finish_in_db(HANDED_IN)
+        return self.records()
+
+    def _finish_in_db(self, reason: str) -> None:
+        if self.finished_reason is None or self.finished_reason == reason:
+            self.finish(reason)
+        try:
+            self.db.finish_sitting(self.quiz.id, self.student, reason, now=min(self.clock(), self._deadline()))
+        except sqlite3.Error:
+            # The answers are what matter and they are saved; the end is also known from them and
+            # the time limit, so readers work it out (results.finish_of) when this row is missing.
+            pass
+
+    def _deadline(self) -> float:
+        return float("inf") if self.limit is None else self.started + self.limit
