@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
@@ -27,7 +28,7 @@ class CountParams:
     kind = KIND
     topic = f"{KIND}/conv-vs-dense"
 
-    @property
+    @cached_property
     def out_hw(self) -> tuple[int, int]:
         return conv_output_size(self.h, self.k, self.p), conv_output_size(self.w, self.k, self.p)
 
@@ -42,7 +43,7 @@ class CountParams:
         oh, ow = self.out_hw
         return self.c_out * oh * ow
 
-    @property
+    @cached_property
     def answers(self) -> tuple[int, int]:
         return conv_params(self.c_in, self.c_out, self.k, self.bias), dense_params(self.dense_in, self.dense_out, self.bias)
 

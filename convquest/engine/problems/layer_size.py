@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
@@ -72,6 +73,7 @@ class LayerSize:
             return h
         return parse_whole_number(text)
 
+    @cached_property
     def _working(self) -> str:
         if self.mode is None:
             return explain(self.spec)
@@ -85,14 +87,14 @@ class LayerSize:
 
     def check(self, answer: int, part: int = 0) -> Verdict:
         check_part(part, 1)
-        explanation = self._working()
+        explanation = self._working
         if answer == self.answer:
             return Verdict(True, explanation)
         key, sentence = combine(size_mistakes(self.spec, answer))
         return Verdict(False, explanation, sentence, key)
 
     def solution(self) -> str:
-        return f"{self._working()}\nThe output is {square(self.answer)}."
+        return f"{self._working}\nThe output is {square(self.answer)}."
 
     def hint(self) -> str:
         return {

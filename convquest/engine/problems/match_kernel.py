@@ -150,6 +150,20 @@ class MatchKernel:
             raise ValueError(f"The kernel is 3×3: type 3 rows of 3 numbers, not {len(grid)} rows of {len(grid[0])}.")
         return np.array(grid)
 
+    def _choice(self, answer):
+        """A name, a tuple of names, or weights (any nested sequence) as apply() takes them."""
+        if isinstance(answer, str):
+            answer = (answer,)
+        if isinstance(answer, tuple) and answer and all(isinstance(a, str) for a in answer):
+            unknown = [name for name in answer if name not in KERNELS]
+            if unknown:
+                raise ValueError(f"There is no kernel called {unknown[0]!r}; choose one of: {', '.join(KERNELS)}.")
+            return answer
+        weights = np.asarray(answer)
+        if weights.shape != (3, 3) or weights.dtype.kind not in "iuf":
+            raise ValueError(f"The kernel is 3×3 numbers, not {weights.shape}.")
+        return weights
+
     def _describe(self, choice) -> str:
         if isinstance(choice, np.ndarray):
             return "those weights"
@@ -157,9 +171,7 @@ class MatchKernel:
 
     def check(self, answer, part: int = 0) -> Verdict:
         check_part(part, 1)
-        choice = (answer,) if isinstance(answer, str) else answer
-        if isinstance(choice, np.ndarray) or (not isinstance(choice, tuple) and hasattr(choice, "__len__")):
-            choice = np.asarray(choice)
+        choice = self._choice(answer)
         out = self.apply(choice)
         explanation = self._explain(choice, out)
         if _same(out, self.target):

@@ -19,11 +19,13 @@ def _shape(shape: Shape) -> str:
     return "×".join(str(n) for n in shape)
 
 
-def describe(layer: Layer) -> str:
+def describe(layer: Layer, *, filters: bool = True) -> str:
+    """'conv, 6 filters 5×5, padding 2' or '2×2 max pool, stride 2'; without the filter count
+    where channels do not matter (receptive fields)."""
     if layer.kind == "pool":
         extra = f", padding {layer.p}" if layer.p else ""
         return f"{layer.k}×{layer.k} max pool, stride {layer.s}{extra}"
-    bits = [f"{layer.out_channels} filters {layer.k}×{layer.k}"]
+    bits = [f"{layer.out_channels} filters {layer.k}×{layer.k}" if filters else f"{layer.k}×{layer.k}"]
     if layer.p:
         bits.append(f"padding {layer.p}")
     if layer.s > 1:
@@ -83,7 +85,7 @@ class NetworkShapes:
         check_part(part, len(self.layers))
         answer = tuple(answer)
         right, before, layer = self.shapes[part], self._before(part), self.layers[part]
-        explanation = self._working(part)
+        explanation = self._workings[part]
         if answer == right:
             return Verdict(True, explanation)
         if answer[0] != right[0]:
@@ -99,8 +101,12 @@ class NetworkShapes:
         key, sentence = combine(size_mistakes(self._spec(part), side))
         return Verdict(False, explanation, sentence, key)
 
+    @cached_property
+    def _workings(self) -> tuple[str, ...]:
+        return tuple(self._working(n) for n in range(len(self.layers)))
+
     def solution(self) -> str:
-        return "\n\n".join(self._working(n) for n in range(len(self.layers)))
+        return "\n\n".join(self._workings)
 
     def hint(self) -> str:
         return "Take one layer at a time: conv sets C to its filter count, pooling keeps C; H and W follow the size formula."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from convquest.engine.arithmetic import conv_output_shape
 from convquest.engine.problems.answers import parse_shape
@@ -29,7 +30,7 @@ class PairSize:
     kind = KIND
     topic = f"{KIND}/non-square"
 
-    @property
+    @cached_property
     def answer(self) -> tuple[int, int]:
         return conv_output_shape(self.i, self.k, self.p, self.s, self.d)
 
@@ -57,13 +58,14 @@ class PairSize:
         h, w = parse_shape(text, 2)
         return h, w
 
+    @cached_property
     def _working(self) -> str:
         return "\n".join(f"{name}:\n{explain(self.axis(n))}" for n, name in enumerate(AXES))
 
     def check(self, answer: tuple[int, int], part: int = 0) -> Verdict:
         check_part(part, 1)
         answer = tuple(answer)
-        explanation = self._working()
+        explanation = self._working
         right = self.answer
         if answer == right:
             return Verdict(True, explanation)
@@ -87,7 +89,7 @@ class PairSize:
 
     def solution(self) -> str:
         h, w = self.answer
-        return f"{self._working()}\nThe output is {h}×{w}."
+        return f"{self._working}\nThe output is {h}×{w}."
 
     def hint(self) -> str:
         return "Work out the height and the width separately, each with its own k, p, s and d."

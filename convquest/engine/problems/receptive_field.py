@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
 from convquest.engine.problems.answers import Cell, format_cells, parse_cells
@@ -20,8 +21,7 @@ MAX_INPUT = 12  # the input grid must fit the board beside the output
 
 
 def _describe(layer: Layer) -> str:
-    text = describe(layer).replace(f"{layer.out_channels} filters ", "") if layer.kind == "conv" else describe(layer)
-    return text.replace("conv, ", "conv ")
+    return describe(layer, filters=False)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class ReceptiveField:
         cols = [c for c in receptive_cells(layers, self.cell[1]) if c in inside]
         return frozenset((r, c) for r in rows for c in cols)
 
-    @property
+    @cached_property
     def answer(self) -> frozenset[Cell]:
         return self.cells_seen()
 
@@ -67,6 +67,7 @@ class ReceptiveField:
         check_part(part, 1)
         return parse_cells(text)
 
+    @cached_property
     def _working(self) -> str:
         infos = receptive_field(self.layers)
         lines = []
@@ -89,16 +90,17 @@ class ReceptiveField:
     def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
         check_part(part, 1)
         answer = frozenset(tuple(cell) for cell in answer)
-        explanation = self._working()
+        explanation = self._working
         right = self.answer
         if answer == right:
             return Verdict(True, explanation)
-        for key, wrong, sentence in self._mistakes():
+        for key, wrong, sentence in self._mistakes:
             if wrong == answer and wrong != right:
                 return Verdict(False, explanation, sentence, key)
         missing, extra = len(right - answer), len(answer - right)
         return Verdict(False, explanation, f"{missing} cell(s) missing and {extra} cell(s) too many.", None)
 
+    @cached_property
     def _mistakes(self) -> list[tuple[str, frozenset[Cell], str]]:
         found = []
         if any(layer.p for layer in self.layers):
@@ -121,7 +123,7 @@ class ReceptiveField:
         return found
 
     def solution(self) -> str:
-        return f"{self._working()}\nThe cells (rows, columns): {format_cells(self.answer)}."
+        return f"{self._working}\nThe cells (rows, columns): {format_cells(self.answer)}."
 
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."

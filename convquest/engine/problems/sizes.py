@@ -259,6 +259,9 @@ def _off_by_one(spec: SizeSpec, answer: int, right: int) -> str:
     if spec.op == "transposed":
         return f"Off by one: {answer} is {side} than {right}. Recount (i − 1)·s − 2p + d(k − 1) + a + 1 term by term."
     last = (right - 1) * spec.s
+    if right == 1:
+        return (f"Off by one: {answer} is {side} than 1. The window spans {spec.span} of the "
+                f"{spec.i + 2 * spec.p} padded cells and has no room for a second position.")
     return (
         f"Off by one: {answer} is {side} than {right}. On the {spec.i + 2 * spec.p} padded cells the "
         f"window starts at 0, {spec.s}, …, {last}; the last one covers cells {last} to "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from convquest.engine.arithmetic import solve_padding, solve_stride
 from convquest.engine.problems.answers import parse_whole_number
@@ -29,7 +30,7 @@ class SolveFor:
     def topic(self) -> str:
         return f"{KIND}/solve-{UNKNOWN_NAME[self.unknown]}"
 
-    @property
+    @cached_property
     def answers(self) -> list[int]:
         if self.unknown == "p":
             return solve_padding(self.i, self.k, self.o, self.known, self.d)
