@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,6 +24,7 @@ from convquest.ui.match.shading import Scale
 class KernelPalette(Vertical):
     """`kernels` are the engine's Kernel objects (name, title, weights, detects), in palette order."""
 
+    # Only intrinsic sizes (as Textual's own widgets do); looks are in match.tcss.part.
     DEFAULT_CSS = """
     KernelPalette {
         height: auto;
@@ -32,7 +33,11 @@ class KernelPalette(Vertical):
         height: auto;
         max-height: 10;
     }
-    KernelPalette > Static {
+    KernelPalette > Horizontal {
+        height: auto;
+    }
+    KernelPalette Static {
+        width: 1fr;
         height: auto;
     }
     """
@@ -54,10 +59,12 @@ class KernelPalette(Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(*(Option(k.title, id=k.name) for k in self.kernels.values()), id="palette-list")
-        weights = ShadedImage(label="weights", id="palette-weights")
-        weights.numbers_fixed = True  # a kernel is read by its numbers; n must not hide them
-        yield weights
-        yield Static("", id="palette-detects", markup=False)
+        # Weights and what they detect side by side: rows are what an 80×24 screen lacks.
+        with Horizontal(id="palette-detail"):
+            weights = ShadedImage(label="weights", id="palette-weights")
+            weights.numbers_fixed = True  # a kernel is read by its numbers; n must not hide them
+            yield weights
+            yield Static("", id="palette-detects", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

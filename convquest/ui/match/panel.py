@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
+from textual.geometry import Size
 from textual.widgets import Static
 
 from convquest.ui.kinds.base import KindPanel
@@ -29,9 +30,9 @@ from convquest.ui.match.palette import KernelPalette
 from convquest.ui.match.shaded import ShadedImage, ShadeKey
 from convquest.ui.match.view import MatchView
 
-# Rows the pictures take when drawn full size (label, 10 pixel rows, the key) plus the fewest
-# feedback rows worth showing; below this the reference pictures are drawn compact.
-FULL_SIZE_ROWS = 15
+# Rows the pictures take when drawn full size (label, up to 10 pixel rows, a two-line key) plus
+# enough rows to read a verdict; below this the maps are drawn compact too (half-blocks).
+FULL_SIZE_ROWS = 18
 
 # Shown where the verdict will go until the first answer, so the keys are read before they are needed.
 KEYS = {
@@ -133,14 +134,52 @@ class MatchKernelPanel(KindPanel):
                 continue
             reference = picture.id in ("match-image", "match-shifted")
             picture.compact = reference or not full
+        self.call_after_refresh(self._fit_width)
+
+    def _fit_width(self) -> None:
+        """Hide reference pictures, least needed first, until the row fits (numbers are wide)."""
+        if not self.is_attached:
+            return
+        main = self.query_one("#match-main")
+        available = main.size.width - 2  # the pictures row's padding
+        pictures = list(self.query(".match-picture").results(ShadedImage))
+        for picture in pictures:
+            picture.display = True
+        nowhere = Size(0, 0)
+
+        def needed() -> int:
+            return sum(p.get_content_width(nowhere, nowhere) + 2 for p in pictures if p.display)
+
+        for id in ("match-image", "match-shifted", "match-map"):
+            if available <= 0 or needed() <= available:
+                break
+            for picture in pictures:
+                if picture.id == id:
+                    picture.display = False
 
     # -- numbers ------------------------------------------------------------------------------
 
+    @property
+    def numbers_shown(self) -> bool:
+        return any(p.show_numbers for p in self.query(ShadedImage) if not p.numbers_fixed)
+
     def action_toggle_numbers(self) -> None:
-        pictures = [p for p in self.query(ShadedImage) if not p.numbers_fixed]
-        show = not any(p.show_numbers for p in pictures)
-        for picture in pictures:
-            picture.show_numbers = show
+        show = not self.numbers_shown
+        for picture in self.query(ShadedImage):
+            if not picture.numbers_fixed:
+                picture.show_numbers = show
+        # Two maps of numbers side by side need the whole width at 80 columns, so reading the
+        # numbers sets the palette or editor aside until n is pressed again.
+        for side in self.query("#match-side"):
+            side.display = not show
+            if show:
+                # Focus must not stay on a hidden palette (Enter would pick unseen); the verdict
+                # box keeps it inside the panel, so n still reaches this binding, and arrows
+                # scroll the verdict meanwhile.
+                self.query_one("#match-feedback").focus()
+            else:
+                self._focus_input()
+        self.call_after_refresh(self._fit_width)
 
     # -- answers ------------------------------------------------------------------------------
 

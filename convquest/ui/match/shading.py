@@ -136,7 +136,7 @@ class Look:
     def cell_width(self, values: np.ndarray) -> int:
         if self.is_compact:
             return 1
-        # One column for the flag (mark, selection, sign or cursor) plus the body.
+        # The body plus a column for a flag (mark or selection), and one more for a cursor's brackets.
         if not self.numbers:
             return 2
         return 1 + self.body_width(values) + (1 if self.cursor is not None else 0)
@@ -213,12 +213,14 @@ def _cell(
     at_cursor = rc == look.cursor
     if look.numbers:
         body = look.texts.get(rc, format_value(v)).rjust(body_width)
+        # A mark follows its number ("-9✗"), so it reads as belonging to it and not to the
+        # number before; unmarked, that column separates the numbers.
         if look.cursor is None:
-            text = (flag or " ") + body
+            text = body + (flag or " ")
         else:
             # A grid with a cursor keeps a column each side of the number for brackets, which
             # survive NO_COLOR and read as "this cell" rather than as an operator between numbers.
-            text = f"[{body}]" if at_cursor else (flag or " ") + body + " "
+            text = f"[{body}]" if at_cursor else " " + body + (flag or " ")
     elif at_cursor:
         # Brackets survive NO_COLOR and monochrome terminals, where a reversed cell may not show.
         text = "[]"

@@ -172,19 +172,30 @@ async def test_play_the_locality_level(match_app, match_store):
     assert attempts[0].answer == "2,2"
 
 
-async def test_n_shows_numbers_on_every_picture(match_app):
+async def test_n_shows_numbers_on_every_picture(match_app, match_store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(pilot, "box_blur")
         pictures = [p for p in app.screen.query(ShadedImage) if not p.numbers_fixed]
         assert len(pictures) == 3 and not any(p.show_numbers for p in pictures)
         await pilot.press("n")
+        await pilot.pause()
         assert all(p.show_numbers for p in pictures)
-        target = picture(app, "match-target")
+        target, output = picture(app, "match-target"), picture(app, "match-output")
         first_row = target.render_line(1).text
         assert first_row.split()[:3] == [str(int(v)) for v in target.values[0][:3]]
+        # Two 8×8 maps of numbers take the width: the palette steps aside, and neither the target
+        # nor the output is pushed off screen.
+        side = app.screen.query_one("#match-side")
+        assert not side.display and not app.screen.query_one(OptionList).has_focus
+        screen = app.screen.region
+        assert screen.contains_region(target.region) and screen.contains_region(output.region)
+        await pilot.press("enter")  # nothing to pick while the palette is away
+        assert len(match_store.attempts("t-palette")) == 1
         await pilot.press("n")
+        await pilot.pause()
         assert not any(p.show_numbers for p in pictures)
+        assert side.display and app.screen.query_one(OptionList).has_focus
 
 
 async def test_resize_keeps_the_panel_playable(match_app):

@@ -105,10 +105,13 @@ def test_colour_signed_values_are_blue_below_zero_and_orange_above():
 
 def test_numbers_toggle_prints_values_over_the_shade():
     lines = text_lines(SIGNED, scale_for(SIGNED), Look(colour=True, numbers=True))
-    assert lines == [" -8  0  8", " -4  2  4"]
+    assert lines == ["-8  0  8 ", "-4  2  4 "]
     strips = grid_strips(SIGNED, scale_for(SIGNED), Look(colour=True, numbers=True))
     seg = strips[0]._segments[2]
     assert seg.style.color.triplet == ink_for(seg.style.bgcolor.triplet)
+    # A differing cell's ✗ follows its own number, not the one before it.
+    marked = text_lines(SIGNED, scale_for(SIGNED), Look(colour=False, numbers=True, marks={(0, 1)}))
+    assert marked[0] == "-8  0✗ 8 "
 
 
 def test_marks_selection_and_cursor_are_visible_in_both_modes():
