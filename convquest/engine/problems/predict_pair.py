@@ -15,8 +15,10 @@ from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mis
 AXES = ("height", "width")
 
 
-def _pair(values: tuple[int, int]) -> str:
-    return str(values[0]) if values[0] == values[1] else f"{values[0]}×{values[1]}"
+def _pair(name: str, values: tuple[int, int]) -> str:
+    if values[0] == values[1]:
+        return f"{name} {values[0]}"
+    return f"{name} {values[0]} in height and {values[1]} in width"
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,11 @@ class PairSize:
     def prompt(self) -> str:
         bits = [f"{self.k[0]}×{self.k[1]} convolution"]
         if self.p != (0, 0):
-            bits.append(f"padding {_pair(self.p)}")
+            bits.append(_pair("padding", self.p))
         if self.s != (1, 1):
-            bits.append(f"stride {_pair(self.s)}")
+            bits.append(_pair("stride", self.s))
         if self.d != (1, 1):
-            bits.append(f"dilation {_pair(self.d)}")
+            bits.append(_pair("dilation", self.d))
         return (
             f"A {self.i[0]}×{self.i[1]} input (height×width) goes through a {', '.join(bits)}. "
             "What is the output's height×width?"
@@ -80,11 +82,11 @@ class PairSize:
         wrong_axes = [n for n in range(2) if answer[n] != right[n]]
         per_axis = [size_mistakes(self.axis(n), answer[n]) for n in wrong_axes]
         # A slip made on both sides is one mistake; take one the two sides share, else the first side's.
-        shared = [m for m in per_axis[0] if all(any(k == m[0] for k, _ in other) for other in per_axis[1:])]
-        found = shared or per_axis[0]
-        key, sentence = combine(found)
-        if key is not None and not shared:
-            sentence = f"In the {AXES[wrong_axes[0]]}: {sentence}"
+        shared = [m for m in per_axis[0] if len(per_axis) == 2 and any(k == m[0] for k, _ in per_axis[1])]
+        key, sentence = combine(shared or per_axis[0])
+        if key is not None:
+            where = "In both sides, e.g. the height" if shared else f"In the {AXES[wrong_axes[0]]}"
+            sentence = f"{where}: {sentence[0].lower()}{sentence[1:]}"
         return Verdict(False, explanation, sentence, key)
 
     def solution(self) -> str:
