@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
-from textual.message import Message
-from textual.timer import Timer
-from rich.text import Text
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from convquest.ui.board.render import Scene
@@ -79,19 +78,6 @@ class SweepPlayer(Vertical, can_focus=True):
         Binding("v", "view", "View", show=False),
         Binding("g", "goto", "Go to cell", show=False),
     ]
-
-    class Stepped(Message):
-        """The step (or the view) changed; panels listening can follow the window."""
-
-        def __init__(self, player: SweepPlayer, step: int, view: str) -> None:
-            super().__init__()
-            self.player = player
-            self.step = step
-            self.view = view
-
-        @property
-        def control(self) -> SweepPlayer:
-            return self.player
 
     def __init__(self, sweep: Sweep | None = None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -159,7 +145,6 @@ class SweepPlayer(Vertical, can_focus=True):
             return
         self.board.show(sweep.scene(self.step, self.view))
         self._status(self._status_text())
-        self.post_message(self.Stepped(self, self.step, self.view))
 
     def _status_text(self) -> str:
         sweep = self._sweep

@@ -9,7 +9,7 @@ substituted and end in the engine's own result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -21,16 +21,7 @@ from convquest.engine.arithmetic import (
     pool_output_size,
     transposed_output_size,
 )
-from convquest.engine.traces import (
-    ConvStep,
-    ConvTrace,
-    PoolTrace,
-    TransposedTrace,
-    avg_pool2d_trace,
-    conv2d_trace,
-    conv_transpose2d_trace,
-    max_pool2d_trace,
-)
+from convquest.engine.traces import ConvStep, ConvTrace, PoolTrace, TransposedTrace, conv2d_trace
 from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span, TextLine
 
 PAD = "·"

@@ -7,8 +7,6 @@ trace's sum, and the output must show the trace's values for the cells already w
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from textual.app import App, ComposeResult
