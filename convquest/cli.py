@@ -40,10 +40,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(("play",), "play the game (the default when no command is given)", "convquest.cli:play_command",
             (Arg(("--level",), {"metavar": "ID", "help": "start straight at this level"}),)),
     Command(("levels", "list"), "list every level: id, kind, title", "convquest.cli:levels_list_command"),
-    Command(("levels", "check"), "validate level files; exit 1 with every problem found",
+    Command(("levels", "check"), "validate level and quiz files; exit 1 with every problem found",
             "convquest.cli:levels_check_command",
             (Arg(("files",), {"nargs": "+", "type": Path, "metavar": "FILE",
-                              "help": "level files (.toml) or folders of them"}),)),
+                              "help": "level or quiz files (.toml) or folders of them"}),)),
     Command(("practice",), "endless practice, each topic coming back when it is due",
             "convquest.practice.commands:run_practice",
             arguments="convquest.practice.commands:add_practice_arguments"),
@@ -54,6 +54,12 @@ COMMANDS: tuple[Command, ...] = (
             arguments="convquest.practice.commands:add_report_arguments"),
     Command(("serve",), "serve the game to a class over SSH", "convquest.classroom.commands:run_serve",
             arguments="convquest.classroom.commands:add_serve_arguments"),
+    Command(("quiz",), "sit a quiz file (what `serve --quiz` runs for each student)", "convquest.ui.quiz.command:run_quiz",
+            arguments="convquest.classroom.commands:add_quiz_arguments"),
+    Command(("results",), "quiz results per student: score, each answer, time (table, csv or json)",
+            "convquest.classroom.commands:run_results", arguments="convquest.classroom.commands:add_results_arguments"),
+    Command(("teacher",), "live view of a class sitting a quiz: who is connected, who answered what",
+            "convquest.ui.quiz.command:run_teacher", arguments="convquest.classroom.commands:add_teacher_arguments"),
 )
 GROUP_HELP = {"levels": "list the levels, or check level files"}
 
@@ -162,9 +168,14 @@ def levels_list_command(args: argparse.Namespace) -> int:
 
 
 def levels_check_command(args: argparse.Namespace) -> int:
+    from convquest.classroom.quiz import check_quiz_file, partition_paths
     from convquest.levels.loader import inspect_files
 
-    chapters, errors = inspect_files(args.files)
+    # A file with a [quiz] table is a quiz (convquest.classroom.quiz), the rest are chapters.
+    level_paths, quiz_files = partition_paths(args.files)
+    chapters, errors = inspect_files(level_paths) if level_paths else ([], [])
+    for quiz_file in quiz_files:
+        errors += check_quiz_file(quiz_file)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
@@ -172,7 +183,8 @@ def levels_check_command(args: argparse.Namespace) -> int:
         print(f"{len(errors)} problem(s) in {files} file(s)", file=sys.stderr)
         return EXIT_ERRORS
     levels = sum(len(chapter.levels) for chapter in chapters)
-    print(f"OK: {len(chapters)} file(s), {levels} level(s), no problems")
+    quizzes = f", {len(quiz_files)} quiz file(s)" if quiz_files else ""
+    print(f"OK: {len(chapters)} file(s), {levels} level(s){quizzes}, no problems")
     return EXIT_OK
 
 

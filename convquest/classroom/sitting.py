@@ -93,6 +93,10 @@ class QuizSitting(ExamSession):
                 return index
         return None
 
+    def unanswered(self) -> list[int]:
+        """Questions with a part still to answer (the exam counts a question with any part given)."""
+        return [i for i in range(len(self)) if not self.complete(i)]
+
     def answered_count(self) -> int:
         return sum(1 for i in range(len(self)) if self.complete(i))
 

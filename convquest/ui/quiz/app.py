@@ -1,0 +1,36 @@
+"""The game app with a quiz as its only screen: the same lock-down (no screenshots, no file-writing
+commands), help and too-small guard as the game, but no way from the quiz into the rest of it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from convquest.classroom.sitting import QuizSitting
+from convquest.levels.model import Curriculum
+from convquest.ui.app import ConvQuestApp
+
+
+class QuizApp(ConvQuestApp):
+    TITLE = "ConvQuest quiz"
+
+    def __init__(self, *, quiz: Any, student: str, db: Any, store: Any,
+                 clock: Callable[[], float] = time.time, tick_every: float = 0.5) -> None:
+        # No curriculum: the home screen and levels are never reached from a quiz.
+        super().__init__(curriculum=Curriculum(chapters=()), store=store)
+        self.quiz = quiz
+        self.student = student
+        self.db = db
+        self.clock = clock
+        self.tick_every = tick_every
+
+    def get_default_screen(self):
+        from convquest.ui.quiz.screen import QuizScreen
+
+        return QuizScreen(lambda: QuizSitting(self.quiz, self.student, self.db, clock=self.clock),
+                          tick_every=self.tick_every)
+
+    def get_system_commands(self, screen):
+        # Settings offer "reset progress" and "unlock all", which mean nothing in a quiz.
+        return (command for command in super().get_system_commands(screen) if command.title != "Settings")

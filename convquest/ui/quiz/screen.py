@@ -1,0 +1,243 @@
+"""The student's quiz: their name, question n of N, the time left; one question at a time.
+
+`convquest.classroom.sitting.QuizSitting` keeps the paper, the clock and the answers (each saved
+in the results database before it counts); this screen shows them. A typing slip is explained
+in place and costs nothing. With feedback "after-each" each answer's verdict is shown as it is
+given; the end screen shows the score unless the quiz says "none".
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalGroup, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, QuizSitting, TimeUp
+from convquest.practice.exam import cell_grid, join_grid
+from convquest.ui.practice.exam_screen import clock_text
+from convquest.ui.practice.figure import figure
+from convquest.ui.practice.typed import answer_format
+
+
+def head_text(sitting: QuizSitting) -> str:
+    return (f"{sitting.quiz.title} · {sitting.student} · question {sitting.current + 1} of {len(sitting)} · "
+            f"answered {sitting.answered_count()} · {clock_text(sitting.remaining())}")
+
+
+def verdict_text(number: int, label: str | None, verdict) -> str:
+    where = f"Q{number}" + (f" ({label})" if label else "")
+    if verdict.correct:
+        return f"{where}: ✓ right.\n{verdict.explanation}"
+    lines = [f"{where}: ✗ wrong."] + ([verdict.diagnosis] if verdict.diagnosis else [])
+    return "\n".join(lines + [verdict.explanation])
+
+
+class QuizScreen(Screen[None]):
+    HELP_NAME = "quiz"
+    HELP_EXTRA = (("enter", "Give the answer in the box (final: it is saved at once)"),)
+    BINDINGS = [
+        Binding("ctrl+n,pagedown", "skip", "Skip for now", priority=True),
+        Binding("ctrl+s", "hand_in", "Hand in", priority=True),
+        Binding("ctrl+down,shift+down", "scroll_question(3)", "Scroll", priority=True),
+        Binding("ctrl+up,shift+up", "scroll_question(-3)", "Scroll up", show=False, priority=True),
+        Binding("question_mark", "app.help", "Help", priority=True),
+    ]
+
+    def __init__(self, sitting_factory, *, tick_every: float = 0.5) -> None:
+        """`sitting_factory()` opens the sitting (reading the database), once the screen is up,
+        so a database error is shown on the screen instead of a traceback."""
+        super().__init__()
+        self._factory = sitting_factory
+        self.tick_every = tick_every
+        self.sitting: QuizSitting | None = None
+        self._handing_in = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="quiz-head", markup=False)
+        with VerticalScroll(id="quiz-question"):
+            yield Static(id="quiz-prompt", markup=False)
+            yield VerticalGroup(id="quiz-figure")
+        yield VerticalScroll(id="quiz-parts")  # a network question has a box per layer
+        with VerticalScroll(id="quiz-feedback"):
+            yield Static(id="quiz-feedback-text", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sitting = self._factory()
+        if self.sitting.finished:
+            self._show_end()
+            return
+        self.set_interval(self.tick_every, self.tick)
+        await self._show_question()
+        resumed = self.sitting.answered_count()
+        self._say(f"Welcome back: {resumed} question{'s' * (resumed != 1)} already answered, carrying on."
+                  if resumed or self.sitting.given else
+                  "Type your answer and press Enter. Each answer is saved at once and is final.")
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        if self.sitting is None or self.sitting.finished:
+            return
+        if self.sitting.tick():
+            self._show_end()
+            return
+        self.query_one("#quiz-head", Static).update(head_text(self.sitting))
+
+    # -- one question -------------------------------------------------------------------------
+
+    async def _show_question(self) -> None:
+        sitting = self.sitting
+        problem = sitting.problems[sitting.current]
+        labels = tuple(problem.parts()) or ("answer",)
+        grid = cell_grid(labels)
+        if grid is not None:
+            rows, cols = grid
+            how = (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
+                   f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
+        else:
+            formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
+            how = "\n".join(f"How to answer: {f}" for f in formats if f)
+        self.query_one("#quiz-prompt", Static).update(
+            f"Q{sitting.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
+        self.query_one("#quiz-question", VerticalScroll).scroll_home(animate=False)
+        holder = self.query_one("#quiz-figure", VerticalGroup)
+        parts = self.query_one("#quiz-parts", VerticalScroll)
+        await holder.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
+        await parts.remove_children()
+        await holder.mount_all(figure(problem, width=max(40, self.size.width - 8)))
+        boxes = []
+        if grid is not None:
+            texts = [sitting.given[(sitting.current, p)].text if (sitting.current, p) in sitting.given else None
+                     for p in range(len(labels))]
+            box = Input(value=join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
+                        placeholder="row by row, rows separated by ';', then Enter",
+                        id="quiz-grid", classes="quiz-answer")
+            box.border_title = f"output {grid[0]}×{grid[1]}"
+            box.disabled = all(t is not None for t in texts)
+            boxes.append(box)
+        else:
+            for p, label in enumerate(labels):
+                given = sitting.given.get((sitting.current, p))
+                box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
+                            id=f"quiz-answer-{p}", classes="quiz-answer")
+                box.border_title = label + (" (answered)" if given else "")
+                box.disabled = given is not None  # answers are final
+                boxes.append(box)
+        await parts.mount_all(boxes)
+        for box in boxes:
+            if not box.disabled:
+                box.focus()
+                break
+        self.query_one("#quiz-head", Static).update(head_text(sitting))
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        sitting = self.sitting
+        if sitting is None or sitting.finished:
+            return
+        grid = event.input.id == "quiz-grid"
+        part = 0 if grid else int((event.input.id or "quiz-answer-0").rsplit("-", 1)[1])
+        number = sitting.current + 1
+        try:
+            given = sitting.answer_grid(event.value) if grid else [sitting.answer(event.value, part)]
+        except (TimeUp, ExamOver):
+            self._show_end()
+            return
+        except NotSaved as exc:
+            self._say(f"! {exc}")
+            return
+        except AlreadyAnswered as exc:
+            self._say(str(exc))
+            return
+        except ValueError as exc:
+            # A typing slip is not an answer: nothing is saved or marked.
+            self._say(f"Not an answer the game can read: {exc}\n(Nothing was saved: fix it and press Enter.)")
+            return
+        labels = sitting.problems[number - 1].parts()
+        if sitting.feedback == "after-each":
+            label = None if grid or len(labels) <= 1 else labels[part]
+            verdict = given[0].verdict if not grid else _grid_verdict(given)
+            self._say(verdict_text(number, label, verdict))
+        else:
+            self._say(f"Saved your answer to Q{number}" + (f" ({labels[part]})" if len(labels) > 1 and not grid else "")
+                      + ".")
+        if sitting.finished:
+            self._show_end()
+            return
+        await self._after_answer()
+
+    async def _after_answer(self) -> None:
+        sitting = self.sitting
+        open_parts = sitting.open_parts(sitting.current)
+        if open_parts:
+            # More parts to this question: lock the one just answered, go to the next open one.
+            for p in range(len(sitting.problems[sitting.current].parts())):
+                box = self.query_one(f"#quiz-answer-{p}", Input)
+                if (sitting.current, p) in sitting.given and not box.disabled:
+                    box.disabled = True
+                    box.border_title = f"{box.border_title} (answered)"
+            self.query_one(f"#quiz-answer-{open_parts[0]}", Input).focus()
+            self.query_one("#quiz-head", Static).update(head_text(sitting))
+            return
+        following = sitting.first_open(sitting.current + 1)
+        if following is not None:
+            sitting.goto(following)
+            await self._show_question()
+
+    async def action_skip(self) -> None:
+        if self.sitting is None or self.sitting.finished:
+            return
+        if self.sitting.tick():
+            self._show_end()
+            return
+        current = self.sitting.current
+        if self.sitting.skip() in (None, current):
+            self._say("This is the only question left to answer.")
+            return
+        await self._show_question()
+        self._say(f"Skipped Q{current + 1} for now: it comes round again after the others.")
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one("#quiz-question", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#quiz-feedback-text", Static).update(text)
+        self.query_one("#quiz-feedback", VerticalScroll).scroll_home(animate=False)
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def action_hand_in(self) -> None:
+        if self.sitting is None or self.sitting.finished or self._handing_in:
+            return
+        from convquest.ui.screens.confirm import ConfirmScreen
+
+        left = len(self.sitting.unanswered())
+        question = ("Hand in the quiz now? You cannot change or add answers after." +
+                    (f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else ""))
+        self._handing_in = True
+
+        def answered(yes: bool | None) -> None:
+            self._handing_in = False
+            if yes and not self.sitting.finished:
+                self.sitting.hand_in()
+                self._show_end()
+
+        self.app.push_screen(ConfirmScreen(question, "Hand in"), answered)
+
+    def _show_end(self) -> None:
+        from convquest.ui.quiz.done import QuizDoneScreen
+
+        # A confirm dialog may be open when the time runs out: it goes, and the end goes on top
+        # (pushed: this is the app's default screen, which cannot be switched out).
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        self.app.push_screen(QuizDoneScreen(self.sitting))
+
+
+def _grid_verdict(given):
+    """One verdict for a whole grid: right when every cell is, else the first wrong cell's."""
+    wrong = [g.verdict for g in given if not g.verdict.correct]
+    return wrong[0] if wrong else given[-1].verdict

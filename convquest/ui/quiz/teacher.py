@@ -1,0 +1,152 @@
+"""`convquest teacher`: the class at a glance while a quiz runs.
+
+One row per student: connected or not, questions answered, score so far, each question's mark
+(✓ right, ✗ wrong, ½ partly answered, · not yet) and the time. Below, the answers as they arrive.
+The view reads the results database every `every` seconds (1 by default) with a timer, never a
+loop: reading is cheap, and the students' processes write, never this one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from convquest.classroom.export import answer_text, duration
+from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
+from convquest.classroom.results import AnswerRow, ResultsDB
+
+FEED_LINES = 6
+
+
+def time_cell(progress: StudentProgress | None, now: float) -> str:
+    if progress is None:
+        return "not started"
+    if progress.status == "time":
+        return "time up"
+    if progress.ended_at is not None:
+        return f"{progress.status} {duration(progress.seconds(now))}"
+    left = progress.remaining(now)
+    return f"{duration(left)} left" if left is not None else duration(progress.seconds(now))
+
+
+def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
+    progress = shot.progress_of(student)
+    online = "●" if student in shot.connected else "–"
+    if progress is None:
+        return [student, online, "", ""] + ["·"] * questions + [time_cell(None, shot.taken_at)]
+    marks = [q.mark for q in progress.questions] + [""] * (questions - progress.total)
+    return ([student, online, f"{progress.answered}/{progress.total}", f"{progress.score}"] + marks[:questions]
+            + [time_cell(progress, shot.taken_at)])
+
+
+def head_text(shot: Snapshot, path: Path) -> str:
+    if shot.quiz_id is None:
+        waiting = f"no quiz started yet in {path}"
+    else:
+        waiting = f"quiz {shot.quiz_id}: {shot.title}"
+    finished = sum(1 for s in shot.students if s.ended_at is not None)
+    stamp = datetime.fromtimestamp(shot.taken_at).strftime("%H:%M:%S")
+    return (f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
+            f"{finished} finished · updated {stamp}")
+
+
+class TeacherApp(App[None]):
+    CSS_PATH = Path(__file__).resolve().parent.parent / "convquest.tcss"
+    TITLE = "ConvQuest — teacher"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "refresh_now", "Refresh now"),
+    ]
+
+    def __init__(self, path: Path, *, quiz_id: str | None = None, every: float = 1.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.quiz_id = quiz_id
+        self.every = every
+        self.clock = clock
+        self.db: ResultsDB | None = None
+        self.shot: Snapshot | None = None
+        self._columns: tuple[str, ...] = ()
+        self._last_answer = 0
+        self._feed: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="teacher-head", markup=False)
+        yield DataTable(id="teacher-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="teacher-feed", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.set_interval(self.every, self.refresh_view)
+
+    def on_unmount(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def action_refresh_now(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        if self.db is None:
+            # The database appears when the server starts; wait for it rather than create it here.
+            self.db = ResultsDB.open_existing(self.path)
+            if self.db is None:
+                self.query_one("#teacher-head", Static).update(
+                    f"Waiting for the class: no results database yet at {self.path} "
+                    "(start `convquest serve` with the same --data-dir).")
+                return
+        shot = snapshot(self.db, self.quiz_id, now=self.clock())
+        self.shot = shot
+        self.query_one("#teacher-head", Static).update(head_text(shot, self.path))
+        questions = max((s.total for s in shot.students), default=0)
+        self._fill_table(shot, questions)
+        self._feed_answers(shot)
+
+    def _fill_table(self, shot: Snapshot, questions: int) -> None:
+        table = self.query_one("#teacher-table", DataTable)
+        columns = ("student", "on", "done", "score", *(f"Q{n}" for n in range(1, questions + 1)), "time")
+        if columns != self._columns:
+            table.clear(columns=True)
+            for name in columns:
+                table.add_column(name, key=name)
+            self._columns = columns
+        present = {row.value for row in table.rows}
+        for student in shot.roster():
+            cells = row_cells(shot, student, questions)
+            if student not in present:
+                table.add_row(*cells, key=student)
+                continue
+            for name, value in zip(columns, cells):
+                if str(table.get_cell(student, name)) != value:
+                    table.update_cell(student, name, value)
+
+    def _feed_answers(self, shot: Snapshot) -> None:
+        if shot.quiz_id is None:
+            return
+        fresh: list[AnswerRow] = self.db.answers(shot.quiz_id, after=self._last_answer)
+        if not fresh:
+            return
+        self._last_answer = fresh[-1].id
+        for row in fresh:
+            progress = shot.progress_of(row.student)
+            label = ""
+            if progress is not None and row.question <= progress.total:
+                question = progress.questions[row.question - 1]
+                if len(question.parts) > 1:
+                    label = f" {question.parts[row.part].label}"
+            stamp = datetime.fromtimestamp(row.at).strftime("%H:%M:%S")
+            self._feed.append(f"{stamp}  {row.student}  Q{row.question}{label}  {'✓' if row.correct else '✗'}  "
+                              f"{row.answer}")
+        self._feed = self._feed[-FEED_LINES:]
+        self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+
+
+__all__ = ["TeacherApp", "answer_text"]
