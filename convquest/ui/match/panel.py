@@ -98,11 +98,11 @@ class MatchKernelPanel(KindPanel):
             yield self._picture(view.image, "image", "match-image", scale=view.image_scale)
             yield self._picture(view.feature_map, "its map", "match-map", scale=view.map_scale())
             yield self._picture(view.shifted, "moved", "match-shifted", scale=view.image_scale)
-            yield self._picture(view.blank_output, "peak now?", "match-answer", pickable=True, scale=view.map_scale())
+            yield self._picture(view.blank_output, "peak now?", "match-answer", pickable=True, blank=True)
         elif view.variant == "locality":
             r, c = view.changed_pixel
             yield self._picture(view.image, f"pixel {r},{c}", "match-image")
-            yield self._picture(view.blank_output, "which change?", "match-answer", pickable=True)
+            yield self._picture(view.blank_output, "which change?", "match-answer", pickable=True, blank=True)
         else:
             yield self._picture(view.image, "image", "match-image")
             yield self._picture(view.target, "target", "match-target", scale=view.map_scale())

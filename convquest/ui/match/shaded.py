@@ -79,6 +79,7 @@ class ShadedImage(Widget):
         scale: Scale | None = None,
         legend: bool = False,
         pickable: bool = False,
+        blank: bool = False,
         no_color: bool | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -91,6 +92,7 @@ class ShadedImage(Widget):
         self._marks: frozenset[Cell] = frozenset()
         self._selected: frozenset[Cell] = frozenset()
         self._no_color = no_color
+        self._blank = blank
         self.pickable = pickable
         self.can_focus = pickable
         if pickable and self._values is not None:
@@ -131,9 +133,11 @@ class ShadedImage(Widget):
         label: str | None = None,
         scale: Scale | None = None,
         marks: Collection[Cell] = (),
+        blank: bool = False,
     ) -> None:
         """Replace what is drawn; `scale=None` returns to auto-scaling on the new values."""
         self._values = None if values is None else np.asarray(values, dtype=float)
+        self._blank = blank
         if label is not None:
             self._label = label
         self._scale = scale
@@ -227,6 +231,7 @@ class ShadedImage(Widget):
             cursor=self.cursor if self.pickable else None,
             texts=self._cell_texts(),
             compact=self.compact and not self.pickable,
+            blank=self._blank,
         )
 
     def _cell_texts(self) -> dict[Cell, str]:

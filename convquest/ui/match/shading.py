@@ -27,6 +27,7 @@ NEGATIVE_FLAG = "-"
 
 DIFF_MARK = "✗"
 SELECT_MARK = "●"
+BLANK_DOT = "·"
 
 # Zero is dark so that only what a kernel responds to lights up: an edge map is a bright outline on
 # black, with the sign told apart by hue (blue below zero, orange above), not by brightness.
@@ -124,6 +125,8 @@ class Look:
     cursor: tuple[int, int] | None = None
     texts: Mapping[tuple[int, int], str] = field(default_factory=dict)
     """Text shown instead of a cell's number (a weight being typed: "-" before its digits)."""
+    blank: bool = False
+    """An answer grid with nothing in it yet: drawn as dots on grey, so its size shows."""
     compact: bool = False
     """One column per pixel: with colour, two pixel rows per text row (▀, top in the foreground,
     bottom in the background); without, one ramp character per pixel. Marks and cursor need the
@@ -211,6 +214,8 @@ def _cell(
 ) -> Segment:
     flag = DIFF_MARK if rc in marks else SELECT_MARK if rc in selected else None
     at_cursor = rc == look.cursor
+    if look.blank:
+        return _blank_cell(rc, width, look, flag, at_cursor, base)
     if look.numbers:
         body = look.texts.get(rc, format_value(v)).rjust(body_width)
         # A mark follows its number ("-9✗"), so it reads as belonging to it and not to the
@@ -237,6 +242,23 @@ def _cell(
     else:
         differs = flag == DIFF_MARK
         style = base + Style(bold=flag is not None, underline=differs and not look.numbers, reverse=at_cursor)
+    return Segment(text, style)
+
+
+_BLANK = (48, 48, 48)
+
+
+def _blank_cell(
+    rc: tuple[int, int], width: int, look: Look, flag: str | None, at_cursor: bool, base: Style
+) -> Segment:
+    if at_cursor:
+        text = "[" + "·".center(width - 2) + "]" if width > 2 else "[]"
+    else:
+        text = (flag or BLANK_DOT).rjust(width - 1) + " "
+    if look.colour:
+        style = base + Style(bgcolor=_rgb(_BLANK), color=_rgb(_LIGHT), bold=flag is not None or at_cursor)
+    else:
+        style = base + Style(bold=flag is not None, reverse=at_cursor)
     return Segment(text, style)
 
 

@@ -144,3 +144,12 @@ def test_minus_means_negative_only():
     scale = Scale(-9.0, 9.0)
     assert all("-" not in ramp_cell(v, scale) for v in range(10))
     assert all(ramp_cell(-v, scale).startswith("-") for v in range(1, 10))
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_blank_answer_grid_shows_its_cells_as_dots(colour):
+    zeros = np.zeros((2, 3))
+    look = Look(colour=colour, blank=True, selected={(0, 2)}, cursor=(1, 0))
+    assert text_lines(zeros, Scale(0, 1), look) == ["· · ● ", "[]· · "]
+    numbers = Look(colour=colour, blank=True, numbers=True, cursor=(1, 0))
+    assert text_lines(zeros, Scale(0, 1), numbers) == [" ·  ·  · ", "[·] ·  · "]
