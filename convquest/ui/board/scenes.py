@@ -507,7 +507,8 @@ class TransposedSweep:
             else:
                 spans += [Span(" = ", "dim"), Span("?" if products == "hidden" else fmt(trace.output[r, c]), "sum")]
             lines += (tuple(spans),)
-        lines += ((Span(f"{len(found)} input cell(s) paint onto this output cell; their patches add up", "note"),),)
+        painters = f"{len(found)} input cell paints" if len(found) == 1 else f"{len(found)} input cells paint"
+        lines += ((Span(f"{painters} onto this output cell; overlapping patches add up", "note"),),)
         if self.formula_line:
             lines += (self.formula_line,)
         return Scene(blocks, lines, focus=("output", r, c))
