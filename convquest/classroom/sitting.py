@@ -161,6 +161,9 @@ class QuizSitting(ExamSession):
             self.given[(index, part)] = given[-1]
         if not self.unanswered():
             self._finish_in_db(COMPLETED)
+        elif self.complete(index):
+            # On to the next question still open (wrapping round to any skipped earlier).
+            self.goto(self.first_open(index + 1))
         return given
 
     def skip(self) -> int | None:

@@ -140,7 +140,7 @@ class QuizScreen(Screen[None]):
             return
         grid = event.input.id == "quiz-grid"
         part = 0 if grid else int((event.input.id or "quiz-answer-0").rsplit("-", 1)[1])
-        number = sitting.current + 1
+        index = sitting.current
         try:
             given = sitting.answer_grid(event.value) if grid else [sitting.answer(event.value, part)]
         except (TimeUp, ExamOver):
@@ -156,36 +156,29 @@ class QuizScreen(Screen[None]):
             # A typing slip is not an answer: nothing is saved or marked.
             self._say(f"Not an answer the game can read: {exc}\n(Nothing was saved: fix it and press Enter.)")
             return
-        labels = sitting.problems[number - 1].parts()
+        labels = sitting.problems[index].parts()
+        label = None if grid or len(labels) <= 1 else labels[part]
         if sitting.feedback == "after-each":
-            label = None if grid or len(labels) <= 1 else labels[part]
-            verdict = given[0].verdict if not grid else _grid_verdict(given)
-            self._say(verdict_text(number, label, verdict))
+            self._say(verdict_text(index + 1, label, _grid_verdict(given)))
         else:
-            self._say(f"Saved your answer to Q{number}" + (f" ({labels[part]})" if len(labels) > 1 and not grid else "")
-                      + ".")
+            self._say(f"Saved your answer to Q{index + 1}" + (f" ({label})" if label else "") + ".")
         if sitting.finished:
             self._show_end()
-            return
-        await self._after_answer()
-
-    async def _after_answer(self) -> None:
-        sitting = self.sitting
-        open_parts = sitting.open_parts(sitting.current)
-        if open_parts:
-            # More parts to this question: lock the one just answered, go to the next open one.
-            for p in range(len(sitting.problems[sitting.current].parts())):
-                box = self.query_one(f"#quiz-answer-{p}", Input)
-                if (sitting.current, p) in sitting.given and not box.disabled:
-                    box.disabled = True
-                    box.border_title = f"{box.border_title} (answered)"
-            self.query_one(f"#quiz-answer-{open_parts[0]}", Input).focus()
-            self.query_one("#quiz-head", Static).update(head_text(sitting))
-            return
-        following = sitting.first_open(sitting.current + 1)
-        if following is not None:
-            sitting.goto(following)
+        elif sitting.current != index:  # the sitting moved on to the next open question
             await self._show_question()
+        else:
+            self._next_part()
+
+    def _next_part(self) -> None:
+        """More parts to this question: lock the one just answered, go to the next open one."""
+        sitting = self.sitting
+        for p in range(len(sitting.problems[sitting.current].parts())):
+            box = self.query_one(f"#quiz-answer-{p}", Input)
+            if (sitting.current, p) in sitting.given and not box.disabled:
+                box.disabled = True
+                box.border_title = f"{box.border_title} (answered)"
+        self.query_one(f"#quiz-answer-{sitting.open_parts(sitting.current)[0]}", Input).focus()
+        self.query_one("#quiz-head", Static).update(head_text(sitting))
 
     async def action_skip(self) -> None:
         if self.sitting is None or self.sitting.finished:
