@@ -133,6 +133,25 @@ class PlaygroundScreen(Screen[None]):
     """Reachable from the home screen and `convquest playground`."""
 
     TITLE = "Playground"
+    HELP_NAME = "playground"
+    # The parameter keys stay out of the footer (twelve of them would crowd it); the help lists them.
+    HELP_EXTRA = (
+        ("i / I", "input smaller / larger"),
+        ("k / K", "kernel smaller / larger"),
+        ("p / P", "padding less / more"),
+        ("m", "padding mode: number, valid, same, full"),
+        ("s / S", "stride smaller / larger"),
+        ("d / D", "dilation smaller / larger"),
+        ("a / A", "output padding (transposed) less / more"),
+        ("t", "operation: conv, transposed, max pool, avg pool"),
+        ("c / C", "next / previous kernel from the library"),
+        ("x / X", "next / previous image"),
+        ("→ / ←", "step the window (n steps too; p is padding here)"),
+        ("home / end", "first / last step"),
+        ("g", "go to an output cell: type row,col then enter"),
+        ("v", "transposed: scatter or zero-insertion view"),
+        ("click", "a cell of the output jumps there"),
+    )
 
     # Priority so these letters win over the player's own bindings (its `p` steps back; here
     # `p` is padding and ← steps back).
