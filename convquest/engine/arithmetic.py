@@ -284,12 +284,34 @@ def receptive_field(layers: Sequence[Layer]) -> list[RFInfo]:
     return infos
 
 
-def receptive_cells(layers: Sequence[Layer], index: int) -> list[int]:
+def receptive_cells(layers: Sequence[Layer], index: int, input_size: int | None = None) -> list[int]:
     """Exactly which input indices (along one axis) output cell `index` of the last layer reads,
-    sorted; dilation can leave gaps, and indices below 0 or past the input are padding."""
-    cells = {non_negative(index, "output index")}
-    for layer in reversed(layers):
+    sorted; dilation can leave gaps, and indices below 0 or from `input_size` on are the input's
+    padding.
+
+    Given `input_size`, a padding cell of an intermediate layer contributes a constant 0, not
+    anything from the input, so it is dropped: this is the true dependency an output cell has.
+    Without it, every layer is treated as unbounded, matching `receptive_field`'s formula.
+    """
+    index = non_negative(index, "output index")
+    sizes: list[int | None] = [None] * len(layers)
+    if input_size is not None:
+        size = positive(input_size, "input size")
+        for number, layer in enumerate(layers):
+            if layer.kind == "conv":
+                size = conv_output_size(size, layer.k, layer.p, layer.s, layer.d)
+            else:
+                size = pool_output_size(size, layer.k, layer.s, layer.p, layer.d)
+            sizes[number] = size
+        if index >= size:
+            raise ValueError(f"output index {index} is past the last layer's {size} cells")
+    cells = {index}
+    for number in range(len(layers) - 1, -1, -1):
+        layer = layers[number]
         cells = {o * layer.s - layer.p + t * layer.d for o in cells for t in range(layer.k)}
+        below = sizes[number - 1] if number > 0 else None
+        if below is not None:
+            cells = {c for c in cells if 0 <= c < below}
     return sorted(cells)
 
 
