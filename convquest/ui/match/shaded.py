@@ -230,7 +230,8 @@ class ShadedImage(Widget):
             selected=self._selected,
             cursor=self.cursor if self.pickable else None,
             texts=self._cell_texts(),
-            compact=self.compact and not self.pickable,
+            # Without colour a compact cell is only on or off, which would hide a sign.
+            compact=self.compact and not self.pickable and (self.colour or not self.scale.signed),
             blank=self._blank,
         )
 

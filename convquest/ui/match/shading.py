@@ -128,9 +128,10 @@ class Look:
     blank: bool = False
     """An answer grid with nothing in it yet: drawn as dots on grey, so its size shows."""
     compact: bool = False
-    """One column per pixel: with colour, two pixel rows per text row (▀, top in the foreground,
-    bottom in the background); without, one ramp character per pixel. Marks and cursor need the
-    full size, so a compact picture is for looking at, not for picking; numbers override it."""
+    """One column per pixel and two pixel rows per text row: with colour, ▀ with the top pixel in
+    the foreground and the bottom one in the background; without, ▀ ▄ █ for the bright halves.
+    Marks and cursor need the full size, so a compact picture is for looking at, not for
+    picking; numbers override it."""
 
     @property
     def is_compact(self) -> bool:
@@ -156,12 +157,6 @@ def _rgb(t: tuple[int, int, int]) -> Color:
 HALF_BLOCK = "▀"
 
 
-def grid_rows(values: np.ndarray, look: Look) -> int:
-    """How many text rows the grid takes."""
-    h = np.shape(values)[0]
-    return (h + 1) // 2 if look.is_compact and look.colour else h
-
-
 def _compact_strips(values: np.ndarray, scale: Scale, look: Look, base: Style) -> list[Strip]:
     strips = []
     if look.colour:
@@ -176,10 +171,15 @@ def _compact_strips(values: np.ndarray, scale: Scale, look: Look, base: Style) -
                     segments.append(Segment(HALF_BLOCK, base + Style(color=fg)))
             strips.append(Strip(segments, values.shape[1]))
         return strips
-    for row in values:
-        text = "".join(
-            NEGATIVE_FLAG if v < 0 and ramp_level(v, scale) else RAMP[ramp_level(v, scale)] for v in row
-        )
+    # Without colour a half-block can only be on or off: two pixel rows per line, each lit when
+    # at least half as bright as the brightest. Callers keep signed maps full size instead.
+    halves = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+    for top in range(0, values.shape[0], 2):
+        text = ""
+        for c in range(values.shape[1]):
+            upper = scale.fraction(float(values[top, c])) >= 0.5
+            lower = top + 1 < values.shape[0] and scale.fraction(float(values[top + 1, c])) >= 0.5
+            text += halves[(upper, lower)]
         strips.append(Strip([Segment(text, base)], len(text)))
     return strips
 

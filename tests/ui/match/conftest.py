@@ -33,6 +33,22 @@ kernels = ["laplacian"]
 palette = ["identity", "box_blur", "sobel_x", "laplacian"]
 
 [[level]]
+id = "t-lesson"
+title = "Find the edges, with a lesson above"
+kind = "match-kernel"
+lesson = """An edge detector answers where brightness changes and stays silent where it is flat.
+Its weights sum to zero: a positive centre against negative neighbours.
+On a flat patch the two cancel; across an edge they do not.
+Pick the kernel whose output is the target; n shows the numbers."""
+hints = ["Flat areas go to zero under an edge detector."]
+explanation = "A positive centre against negative neighbours fires on change."
+[level.params]
+variant = "palette"
+image = "plus"
+kernels = ["sobel_y"]
+palette = ["identity", "box_blur", "sobel_x", "sobel_y"]
+
+[[level]]
 id = "t-edit"
 title = "Flip it"
 kind = "match-kernel"

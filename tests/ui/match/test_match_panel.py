@@ -198,26 +198,34 @@ async def test_n_shows_numbers_on_every_picture(match_app, match_store):
         assert side.display and app.screen.query_one(OptionList).has_focus
 
 
-async def test_resize_keeps_the_panel_playable(match_app):
-    app = match_app("t-palette")
+async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(match_app):
+    app = match_app("t-lesson")
     async with app.run_test(size=(80, 24)) as pilot:
+        # The lesson takes rows: the maps go compact (half-blocks) so the verdict has room.
         target = picture(app, "match-target")
-        assert not target.compact
-        await pilot.resize_terminal(80, 16)
-        await pilot.pause()
-        # Too few rows for full-size maps: they go compact (half-blocks) rather than clip.
-        assert target.compact and target.size.height < 9
+        assert target.compact and target.size.height == 1 + 4  # label and 8 rows, two per line
+        await pick(pilot, "sobel_x")
+        box = app.screen.query_one("#match-feedback")
+        screen = app.screen.region
+        assert box.region.height >= 4 and screen.contains_region(box.region)
+        assert screen.contains_region(picture(app, "match-output").region)
+
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert not target.compact
-        await pick(pilot, "laplacian")
-        assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
+        assert not target.compact and target.size.height == 1 + 8
+        assert picture(app, "match-output").marks  # full size again: the ✗ marks are drawn
+
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert target.compact
+        await pick(pilot, "sobel_y")
+        assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
 
 
 async def test_random_keys_never_crash_the_panel(match_app, match_store):
     keys = ["up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "backspace",
             "n", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
-    for level in ("t-palette", "t-edit", "t-two", "t-move", "t-local"):
+    for level in ("t-palette", "t-lesson", "t-edit", "t-two", "t-move", "t-local"):
         rng = random.Random(f"match/{level}")
         app = match_app(level)
         async with app.run_test(size=(80, 24)) as pilot:

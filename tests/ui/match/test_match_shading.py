@@ -153,3 +153,20 @@ def test_blank_answer_grid_shows_its_cells_as_dots(colour):
     assert text_lines(zeros, Scale(0, 1), look) == ["· · ● ", "[]· · "]
     numbers = Look(colour=colour, blank=True, numbers=True, cursor=(1, 0))
     assert text_lines(zeros, Scale(0, 1), numbers) == [" ·  ·  · ", "[·] ·  · "]
+
+
+def test_compact_draws_two_pixel_rows_per_line():
+    # Colour: ▀ with the top pixel as foreground and the bottom one as background.
+    strips = grid_strips(SQUARE, scale_for(SQUARE), Look(colour=True, compact=True))
+    assert len(strips) == 3 and all(s.cell_length == 5 for s in strips)
+    top_edge = strips[0]._segments[1]  # rows 0 and 1, column 1: dark over bright
+    assert top_edge.text == "▀"
+    assert sum(top_edge.style.color.triplet) < sum(top_edge.style.bgcolor.triplet)
+    # No colour: the bright halves as block characters.
+    assert text_lines(SQUARE, scale_for(SQUARE), Look(colour=False, compact=True)) == [
+        " ▄▄▄ ",
+        " ███ ",
+        "     ",
+    ]
+    # Numbers need a cell each, so they override compact.
+    assert len(grid_strips(SQUARE, scale_for(SQUARE), Look(compact=True, numbers=True))) == 5
