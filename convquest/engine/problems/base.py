@@ -53,8 +53,26 @@ class Fields:
             raise ValueError(f"params for {kind} must be a mapping of field names to values.")
         self.params = params
         self.kind = kind
+        self.read: set[str] = set()
+
+    def raw(self, name: str, default: object = None) -> object:
+        """The value as given (or `default`), for fields with a shape of their own to check."""
+        self.read.add(name)
+        return self.params.get(name, default)
+
+    def has(self, name: str) -> bool:
+        self.read.add(name)
+        return name in self.params
+
+    def refuse_unread(self, topic: str) -> None:
+        """A field nobody read is a typo or belongs to another variant: say so rather than ignore it."""
+        unread = sorted(set(self.params) - self.read)
+        if unread:
+            known = ", ".join(sorted(self.read))
+            raise ValueError(f"{unread[0]}: {topic} has no field {unread[0]!r}; its fields are {known}.")
 
     def _get(self, name: str, default: object) -> object:
+        self.read.add(name)
         if name in self.params:
             return self.params[name]
         if default is _REQUIRED:

@@ -146,7 +146,7 @@ class CountParams:
 
 
 def from_params(fields: Fields, variant: str) -> CountParams:
-    units = fields.params.get("units")
+    units = fields.raw("units")
     problem = CountParams(
         fields.int("c_in", minimum=1), fields.int("c_out", minimum=1), fields.int("k", minimum=1),
         fields.int("h", minimum=1), fields.int("w", minimum=1), fields.int("p", 0, minimum=0),

@@ -242,7 +242,7 @@ class FillCells:
 
 def from_params(fields: Fields, variant: str) -> FillCells:
     x = fields.grid("input", low=-9, high=9, max_side=MAX_INPUT)
-    raw_padding = fields.params.get("padding", 0)
+    raw_padding = fields.raw("padding", 0)
     if isinstance(raw_padding, str) and variant not in ("transposed",) + tuple(POOLS):
         padding = fields.choice("padding", ("valid", "same", "full"))
     else:

@@ -140,7 +140,9 @@ def layer_from_params(params: Fields, variant: str) -> LayerSize:
                 f"k: 'same' padding with kernel {k} and dilation {d} needs {before + after} cells of padding, "
                 "which cannot be split evenly; use an odd kernel"
             )
-        p, s = before, 1
+        p, s = before, params.int("s", 1, minimum=1)
+        if mode == "same" and s != 1:
+            raise ValueError(f"s: 'same' padding keeps the size only with stride 1, not {s}.")
     else:
         p = params.int("p", 0, minimum=0)
         s = params.int("s", 1, minimum=1)
@@ -148,7 +150,7 @@ def layer_from_params(params: Fields, variant: str) -> LayerSize:
     pool = None
     if op == "pool":
         pool = params.choice("pool", ("max", "avg"), "max")
-        stride_given = "s" in params.params
+        stride_given = params.has("s")
         if not stride_given:
             s = k
     a = params.int("a", 0, minimum=0) if op == "transposed" else 0

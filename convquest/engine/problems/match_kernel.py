@@ -267,7 +267,7 @@ def from_params(fields: Fields, variant: str):
         if (len(weights), len(weights[0])) != (3, 3):
             raise ValueError("weights: the edited kernel is 3×3.")
         return MatchKernel(variant, image, (), weights, ())
-    raw = fields.params.get("kernels")
+    raw = fields.raw("kernels")
     allowed = BLURS + EDGES if variant == "two-step" else tuple(KERNELS)
     count = 2 if variant == "two-step" else 1
     if not isinstance(raw, (list, tuple)) or len(raw) != count or any(name not in allowed for name in raw):
@@ -276,7 +276,7 @@ def from_params(fields: Fields, variant: str):
         raise ValueError(f"kernels: a blur ({', '.join(BLURS)}) then an edge detector ({', '.join(EDGES)}).")
     palette = ()
     if variant == "palette":
-        palette = tuple(fields.params.get("palette", PALETTES[-1]))
+        palette = tuple(fields.raw("palette", PALETTES[-1]))
         unknown = [name for name in palette if name not in KERNELS]
         if unknown or raw[0] not in palette:
             raise ValueError(f"palette: must list library kernels including {raw[0]}; unknown: {unknown}.")

@@ -124,14 +124,14 @@ class NetworkShapes:
 
 
 def network_from_params(fields: Fields) -> NetworkShapes:
-    raw_input = fields.params.get("input")
+    raw_input = fields.raw("input")
     if not isinstance(raw_input, (list, tuple)) or len(raw_input) != 3 or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in raw_input
     ):
         raise ValueError(f"input: expected [channels, height, width] of whole numbers ≥ 1, got {raw_input!r}.")
     if raw_input[1] != raw_input[2]:
         raise ValueError(f"input: use a square image; got height {raw_input[1]} and width {raw_input[2]}.")
-    raw_layers = fields.params.get("layers")
+    raw_layers = fields.raw("layers")
     if not isinstance(raw_layers, (list, tuple)) or not 1 <= len(raw_layers) <= 8:
         raise ValueError("layers: expected a list of 1 to 8 layers.")
     layers = []

@@ -145,7 +145,7 @@ def from_params(fields: Fields, variant: str) -> ReceptiveField:
     n = fields.int("n", minimum=1)
     if n > MAX_INPUT:
         raise ValueError(f"n: a {n}×{n} input is too big for the board; use at most {MAX_INPUT}.")
-    raw_layers = fields.params.get("layers")
+    raw_layers = fields.raw("layers")
     if not isinstance(raw_layers, (list, tuple)) or not 1 <= len(raw_layers) <= 3:
         raise ValueError("layers: expected a list of 1 to 3 layers.")
     if variant == "one-layer" and len(raw_layers) != 1:

@@ -48,4 +48,6 @@ def from_params(kind: str, params: Mapping[str, object]) -> Problem:
     module = _module(kind)
     fields = Fields(params, kind)
     variant = fields.choice("variant", module.VARIANTS, module.VARIANTS[0])
-    return module.from_params(fields, variant)
+    problem = module.from_params(fields, variant)
+    fields.refuse_unread(f"{kind}/{variant}")
+    return problem

@@ -127,3 +127,21 @@ def test_parse_answer_never_crashes_on_any_text(text):
                 assert str(error)[:1].isupper()  # a sentence for the player
             else:
                 assert isinstance(problem.check(answer, part), Verdict)
+
+
+@pytest.mark.parametrize("kind,params,field", [
+    ("predict-size", {"variant": "conv", "i": 7, "k": 3, "stide": 2}, "stide"),
+    ("predict-size", {"variant": "conv", "i": 7, "k": 3, "a": 1}, "a"),  # output padding is transposed-only
+    ("fill-cells", {"variant": "maxpool", "input": [[1, 2], [3, 4]], "k": 2, "kernel": [[1]]}, "kernel"),
+    ("count-params", {"c_in": 1, "c_out": 2, "k": 3, "h": 5, "w": 5, "units ": 10}, "units "),
+])
+def test_a_field_the_variant_does_not_use_is_refused_by_name(kind, params, field):
+    with pytest.raises(ValueError, match=rf"^{field}: .* has no field"):
+        from_params(kind, params)
+
+
+def test_same_padding_refuses_a_stride():
+    with pytest.raises(ValueError, match="^s: 'same' padding"):
+        from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "same", "s": 2})
+    full = from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "full", "s": 2})
+    assert full.check(5).correct  # floor((7 + 4 − 3)/2) + 1
