@@ -76,10 +76,17 @@ def input_for(params: Params) -> np.ndarray:
     return np.pad(pixels, (0, params.i - side), mode="wrap")
 
 
+def library_kernel(params: Params):
+    """The library kernel in use, or None when k is not the library's size (or pooling)."""
+    if params.k == LIBRARY_SIDE and params.op in ("conv", "transposed"):
+        return KERNELS[params.kernel]
+    return None
+
+
 def kernel_for(params: Params) -> tuple[np.ndarray, str, str]:
     """(weights, title, what it does): a library kernel at 3×3, else k×k ones."""
-    if params.k == LIBRARY_SIDE and params.op in ("conv", "transposed"):
-        kernel = KERNELS[params.kernel]
+    kernel = library_kernel(params)
+    if kernel is not None:
         return kernel.weights, kernel.title, kernel.detects
     k = max(params.k, 0)
     return np.ones((k, k), dtype=np.int64), "ones", "Ones add up the window (no library kernel has this size)."
@@ -89,10 +96,12 @@ def playground_sweep(params: Params):
     """The sweep for these settings; the engine's ValueError passes through untouched."""
     x = input_for(params)
     if params.op == "conv":
-        w, title, _ = kernel_for(params)
+        w, _, _ = kernel_for(params)  # its name is on the line above the board
         trace = conv2d_trace(x, w, padding=params.padding, stride=params.s, dilation=params.d)
         formula = scenes.conv_formula(params.i, params.k, params.padding, params.s, params.d)
-        return scenes.ConvSweep(trace, formula, kernel_title=title)
+        kernel = library_kernel(params)
+        scaled = (kernel.numerators, kernel.divisor) if kernel is not None and kernel.divisor != 1 else None
+        return scenes.ConvSweep(trace, formula, scaled=scaled)
     if params.op == "transposed":
         w, _, _ = kernel_for(params)
         trace = conv_transpose2d_trace(

@@ -179,22 +179,31 @@ def padded_grid(
     return Grid(grid_id, title, tuple(rows))
 
 
-def products_line(step: ConvStep, kernel: np.ndarray, bias: Any, *, hide_total: bool = False) -> TextLine:
+def products_line(
+    step: ConvStep, kernel: np.ndarray, bias: Any, *, hide_total: bool = False, scaled: tuple[np.ndarray, int] | None = None,
+) -> TextLine:
     """"2·1 + 0·0 + 3·(−1) … = −1": input value · kernel weight for every tap, then the sum
-    (or "?" while a player still has to work it out)."""
-    kh, kw = kernel.shape
+    (or "?" while a player still has to work it out).
+
+    `scaled` = (numerators, divisor) for an averaging kernel such as 1/16 × Gaussian: the terms
+    use the whole numerators and the divisor is written once, "(2·1 + 3·2 + …) / 16 = 2.5",
+    rather than every weight rounded to two decimals."""
+    shown = kernel if scaled is None else scaled[0]
+    kh, kw = shown.shape
     skip_zeros = kh * kw > ALL_TERMS_UP_TO
-    spans: list[Span] = []
+    spans: list[Span] = [Span("(", "dim")] if scaled is not None else []
     skipped = 0
     for a in range(kh):
         for b in range(kw):
-            if skip_zeros and kernel[a, b] == 0:
+            if skip_zeros and shown[a, b] == 0:
                 skipped += 1
                 continue
-            if spans:
+            if len(spans) > (scaled is not None):
                 spans.append(Span(" + ", "dim"))
             role = "pad" if step.in_padding[a, b] else "product"
-            spans.append(Span(f"{_factor(step.values[a, b])}·{_factor(kernel[a, b])}", role))
+            spans.append(Span(f"{_factor(step.values[a, b])}·{_factor(shown[a, b])}", role))
+    if scaled is not None:
+        spans.append(Span(f") / {scaled[1]}", "dim"))
     spans.append(Span(" = ", "dim"))
     spans.append(Span("?" if hide_total else fmt(step.total), "sum"))
     if bias and not hide_total:
@@ -215,6 +224,8 @@ class ConvSweep:
     formula_line: TextLine = ()
     views: tuple[str, ...] = ("window",)
     kernel_title: str = "kernel"
+    #: (numerators, divisor) when the kernel is whole numbers over a divisor (Kernel.divisor).
+    scaled: tuple[np.ndarray, int] | None = None
 
     def count(self, view: str) -> int:
         return len(self.trace.steps)
@@ -251,6 +262,9 @@ class ConvSweep:
         kh, kw = self.trace.kernel.shape
         dh, _ = self.trace.dilation
         title = f"{self.kernel_title} {kh}×{kw}" + (f", d={dh}" if dh > 1 else "")
+        if self.scaled is not None:
+            numerators, divisor = self.scaled
+            return value_grid("kernel", f"{title} ÷{divisor}", numerators)
         return value_grid("kernel", title, self.trace.kernel)
 
     def scene(self, step: int, view: str = "window", *, products: str = "total", **output_options: Any) -> Scene:
@@ -268,7 +282,7 @@ class ConvSweep:
         if products != "none":
             lines += (
                 (Span(f"output ({r}, {c}) = ", "dim"),)
-                + products_line(current, trace.kernel, trace.bias, hide_total=products == "hidden"),
+                + products_line(current, trace.kernel, trace.bias, hide_total=products == "hidden", scaled=self.scaled),
             )
         if self.formula_line:
             lines += (self.formula_line,)

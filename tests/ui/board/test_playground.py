@@ -9,6 +9,7 @@ import pytest
 from convquest.engine.arithmetic import conv_output_shape, pool_output_shape, transposed_output_shape
 from convquest.ui.board.player import SweepPlayer
 from convquest.ui.board.playground import KERNEL_NAMES, PlaygroundApp, PlaygroundScreen, Params, playground_sweep
+from convquest.ui.board.scenes import fmt
 
 
 def screen_of(app) -> PlaygroundScreen:
@@ -155,3 +156,20 @@ def test_params_summary_names_only_what_applies():
     assert "a=" not in Params().summary()
     assert "a=0" in replace(Params(), op="transposed").summary()
     assert "d=" not in replace(Params(), op="maxpool").summary()
+
+
+async def test_an_averaging_kernel_is_shown_as_whole_numbers_over_its_divisor():
+    from convquest.engine.kernels import KERNELS
+
+    gaussian = KERNELS["gaussian"]
+    app = PlaygroundApp(Params(kernel="gaussian"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right")
+        scene = app.query_one(SweepPlayer).board.scene
+        kernel = scene.grid("kernel")
+        assert kernel.title.endswith(f"÷{gaussian.divisor}")
+        assert [[c.text for c in row] for row in kernel.cells] == [[str(v) for v in row] for row in gaussian.numerators.tolist()]
+        products = scene.text().splitlines()[0]
+        step = playground_sweep(screen_of(app).params).trace.steps[1]
+        assert f") / {gaussian.divisor} = " in products
+        assert products.endswith(f"= {fmt(step.total)}")
