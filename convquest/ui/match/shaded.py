@@ -197,7 +197,7 @@ class ShadedImage(Widget):
         return True
 
     def watch_cursor(self) -> None:
-        self.refresh()
+        self.refresh(layout=True)  # the label names the cell, and may grow a column
 
     def on_click(self, event: Click) -> None:
         cell = self.cell_at(event.x, event.y)
@@ -243,7 +243,11 @@ class ShadedImage(Widget):
         base = self.rich_style
         lines: list[list[Segment] | Strip] = []
         if self._label:
-            lines.append([Segment(self._label, base + Style(bold=True))])
+            label = [Segment(self._label, base + Style(bold=True))]
+            if self.pickable and self.cursor is not None:
+                # Answers are typed as row,col; saying where the cursor is spares counting cells.
+                label.append(Segment(f" {self.cursor[0]},{self.cursor[1]}", base))
+            lines.append(label)
         if self._values is None or self._values.size == 0:
             lines.append([Segment("(nothing yet)", base + Style(dim=True))])
             return lines

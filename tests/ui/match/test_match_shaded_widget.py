@@ -74,17 +74,18 @@ async def test_n_toggles_the_numbers_and_widens_the_cells():
 
 
 async def test_cursor_moves_chooses_and_toggles_cells():
-    app = Host(SIGNED, pickable=True)
+    app = Host(SIGNED, pickable=True, label="picks")
     async with app.run_test(size=(80, 24)) as pilot:
         img = app.query_one(ShadedImage)
         assert img.has_focus and img.cursor == (0, 0)
         await pilot.press("right", "right", "right", "down", "down")
         assert img.cursor == (1, 2)  # clamped at the edges
+        assert img.render_line(0).text.startswith("picks 1,2")  # the label says where it is
         await pilot.press("enter", "left", "space")
         await pilot.pause()
         assert app.chosen == [(1, 2)]
         assert app.toggled == [(1, 1)]
-        await pilot.click(ShadedImage, offset=(0, 0))
+        await pilot.click(ShadedImage, offset=(0, 1))
         assert img.cursor == (0, 0)
 
 
