@@ -38,7 +38,8 @@ FULL_SIZE_ROWS = 18
 KEYS = {
     "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers.",
     "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers.",
-    "edit": "Arrows move, digits and - set a weight, Enter tries the kernel. n shows the numbers.",
+    "edit": "Arrows move, digits and - set a weight, Enter tries the kernel. l loads a library "
+    "kernel to start from. n shows the numbers.",
     "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers.",
     "locality": "Arrows move the cursor on the output; space marks a cell, Enter when done. n shows the numbers.",
 }
@@ -47,6 +48,7 @@ KEYS = {
 class MatchKernelPanel(KindPanel):
     BINDINGS = [
         Binding("n", "toggle_numbers", "Numbers"),
+        Binding("l", "load_kernel", "Load kernel"),
     ]
 
     def __init__(self, level: Any, problem: Any) -> None:
@@ -56,6 +58,7 @@ class MatchKernelPanel(KindPanel):
         self._solved = False
         self._first: str | None = None  # the two-step level's first pick, until the second
         self._marked: set[tuple[int, int]] = set()
+        self._loaded = -1  # which starting point the editor last loaded
 
     @property
     def part(self) -> int:
@@ -156,6 +159,25 @@ class MatchKernelPanel(KindPanel):
             for picture in pictures:
                 if picture.id == id:
                     picture.display = False
+
+    # -- starting points for the weight editor -----------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_kernel":
+            return self.view.variant == "edit" and not self._solved
+        return True
+
+    def action_load_kernel(self) -> None:
+        """Put the next library kernel in the editor: the engine's hint is to start from the one
+        that looks closest and fix its sign, scale or direction."""
+        kernels = self.view.starting_points
+        self._loaded = (self._loaded + 1) % len(kernels)
+        kernel = kernels[self._loaded]
+        editor = self.query_one(WeightEditor)
+        editor.set_weights(np.asarray(kernel.weights))
+        editor.set_label(f"from {kernel.title}")
+        editor.focus()
+        self._feedback(f"Loaded {kernel.title}: {kernel.detects}\n(l loads the next one.)", kind="slip")
 
     # -- numbers ------------------------------------------------------------------------------
 

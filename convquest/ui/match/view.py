@@ -97,6 +97,12 @@ class MatchView:
         return [KERNELS[name] for name in names]
 
     @property
+    def starting_points(self) -> list[Kernel]:
+        """Library kernels the weight editor can load to start from (whole-number weights only,
+        as the editor and the engine's weights answer take)."""
+        return [k for k in KERNELS.values() if getattr(k, "divisor", 1) == 1]
+
+    @property
     def start_weights(self) -> np.ndarray:
         return np.zeros((3, 3), dtype=np.int64)
 

@@ -99,6 +99,28 @@ async def test_win_a_weight_editing_level(match_app, match_store):
     ]
 
 
+async def test_edit_can_start_from_a_library_kernel(match_app, match_store):
+    app = match_app("t-edit")
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.screen.query_one(WeightEditor)
+        for _ in range(10):
+            await pilot.press("l")
+            if editor.label == "from Sobel x":
+                break
+        assert np.array_equal(editor.weights, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+        assert "vertical edges" in feedback(app)
+        assert match_store.attempts("t-edit") == []  # loading is not an answer
+        # Flip every sign: the target is Sobel x negated.
+        for cell in range(9):
+            if editor.weights.flat[cell]:
+                editor.cursor = divmod(cell, 3)
+                await pilot.press("-")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
+    assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [("1 0 -1; 2 0 -2; 1 0 -1", True)]
+
+
 async def test_two_step_picks_a_blur_then_an_edge(match_app, match_store):
     app = match_app("t-two")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -224,7 +246,7 @@ async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(mat
 
 async def test_random_keys_never_crash_the_panel(match_app, match_store):
     keys = ["up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "backspace",
-            "n", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
+            "n", "l", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
     for level in ("t-palette", "t-lesson", "t-edit", "t-two", "t-move", "t-local"):
         rng = random.Random(f"match/{level}")
         app = match_app(level)
