@@ -150,7 +150,7 @@ class FillCellsPanel(KindPanel):
             if self.misses[part] > 1:
                 lines.append(verdict.explanation)  # the second miss shows the engine's working
             else:
-                lines.append("The products are under the board: add them up again.")
+                lines.append("The products are on the board now: add them up again.")
             self._feedback("\n".join(lines), "wrong")
             self._redraw()
             return

@@ -182,11 +182,11 @@ def padded_grid(
 def products_line(
     step: ConvStep, kernel: np.ndarray, bias: Any, *, hide_total: bool = False, scaled: tuple[np.ndarray, int] | None = None,
 ) -> TextLine:
-    """"2·1 + 0·0 + 3·(−1) … = −1": input value · kernel weight for every tap, then the sum
-    (or "?" while a player still has to work it out).
+    """"1·2 + 0·0 + (−1)·3 … = −1": kernel weight · input value for every tap (the order the
+    engine's explanations use), then the sum (or "?" while a player still has to work it out).
 
     `scaled` = (numerators, divisor) for an averaging kernel such as 1/16 × Gaussian: the terms
-    use the whole numerators and the divisor is written once, "(2·1 + 3·2 + …) / 16 = 2.5",
+    use the whole numerators and the divisor is written once, "(1·2 + 2·3 + …) / 16 = 2.5",
     rather than every weight rounded to two decimals."""
     shown = kernel if scaled is None else scaled[0]
     kh, kw = shown.shape
@@ -201,7 +201,7 @@ def products_line(
             if len(spans) > (scaled is not None):
                 spans.append(Span(" + ", "dim"))
             role = "pad" if step.in_padding[a, b] else "product"
-            spans.append(Span(f"{_factor(step.values[a, b])}·{_factor(shown[a, b])}", role))
+            spans.append(Span(f"{_factor(shown[a, b])}·{_factor(step.values[a, b])}", role))
     if scaled is not None:
         spans.append(Span(f") / {scaled[1]}", "dim"))
     spans.append(Span(" = ", "dim"))

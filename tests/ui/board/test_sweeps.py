@@ -39,6 +39,10 @@ class SweepApp(App[None]):
         self.query_one(SweepPlayer).focus()
 
 
+def paren(value) -> str:
+    return f"(−{-value})" if value < 0 else str(value)
+
+
 def marked(grid, mark: str) -> set[tuple[int, int]]:
     return {(r, c) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if mark in cell.marks}
 
@@ -97,7 +101,9 @@ async def test_every_step_of_a_convolution_matches_the_trace(name):
                 assert (cell.role == "pad") == bool(pad)
             products = scene.text().splitlines()[0]
             assert products.endswith(f"= {fmt(step.total)}")
-            assert products.count("·") == W.size
+            # weight·value for every tap in row-major order, negatives in parentheses
+            terms = [f"{paren(w)}·{paren(v)}" for w, v in zip(W.flatten(), step.values.flatten())]
+            assert f"= {' + '.join(terms)} = " in products
             output = scene.grid("output")
             assert marked(output, "current") == {step.cell}
             written = [output.cells[i // ow][i % ow].text for i in range(index + 1)]
