@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.engine.arithmetic import conv_output_shape, conv_padding, pool_output_size, transposed_output_size
 from convquest.engine.images import IMAGES
 from convquest.engine.kernels import KERNELS
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
@@ -92,8 +93,33 @@ def kernel_for(params: Params) -> tuple[np.ndarray, str, str]:
     return np.ones((k, k), dtype=np.int64), "ones", "Ones add up the window (no library kernel has this size)."
 
 
+class TooBig(ValueError):
+    """Settings the engine accepts but the board cannot draw (nor keep every step of)."""
+
+
+#: The widest grid the board draws: 40 cells is 120 columns at the smallest scale. A transposed
+#: convolution keeps a canvas per paint, so this also bounds the memory a trace takes.
+MAX_SIDE = 40
+
+
 def playground_sweep(params: Params):
     """The sweep for these settings; the engine's ValueError passes through untouched."""
+    # The engine's own size check first, so an impossible setting gets its reason, not ours.
+    if params.op == "transposed":
+        transposed_output_size(params.i, params.k, params.p, params.s, params.d, params.a)
+        side, what = transposed_output_size(params.i, params.k, 0, params.s, params.d, params.a), "canvas"
+    elif params.op == "conv":
+        conv_output_shape(params.i, params.k, params.padding, params.s, params.d)
+        (before, after), _ = conv_padding(params.padding, params.k, params.s, params.d)
+        side, what = params.i + before + after, "padded input"
+    else:
+        pool_output_size(params.i, params.k, params.s, params.p)
+        side, what = params.i + 2 * params.p, "padded input"
+    if side > MAX_SIDE:
+        raise TooBig(
+            f"the {what} would be {side}×{side} cells, more than the {MAX_SIDE}×{MAX_SIDE} the board draws; "
+            f"make i, k, p, s or d smaller"
+        )
     x = input_for(params)
     if params.op == "conv":
         w, _, _ = kernel_for(params)  # its name is on the line above the board
@@ -227,7 +253,8 @@ class PlaygroundScreen(Screen[None]):
         except ValueError as exc:
             # The engine refused: its sentence is the lesson, so it replaces the board.
             self.error = str(exc)
-            error.update(f"Not possible: {exc}\n\n{formula_text(params)}\n\nChange a value to get a board back.")
+            lead = "Too big to draw" if isinstance(exc, TooBig) else "Not possible"
+            error.update(f"{lead}: {exc}\n\n{formula_text(params)}\n\nChange a value to get a board back.")
             if not error.display:  # changing `display` re-lays-out the screen: only when it flips
                 error.display, player.display = True, False
             player.load(None)

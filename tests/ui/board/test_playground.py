@@ -173,3 +173,14 @@ async def test_an_averaging_kernel_is_shown_as_whole_numbers_over_its_divisor():
         step = playground_sweep(screen_of(app).params).trace.steps[1]
         assert f") / {gaussian.divisor} = " in products
         assert products.endswith(f"= {fmt(step.total)}")
+
+
+async def test_a_transposed_canvas_too_big_to_draw_is_refused_by_the_board_not_the_engine():
+    app = PlaygroundApp(Params(op="transposed", i=12, k=3, p=0, s=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert screen_of(app).error is None  # a 36×36 canvas still draws (and scrolls)
+        await pilot.press("S")
+        assert "Too big to draw" in error_text(app)
+        assert "40×40" in screen_of(app).error
+        await pilot.press("s")
+        assert screen_of(app).error is None
