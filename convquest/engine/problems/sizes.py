@@ -99,8 +99,10 @@ def _cells(n: int) -> str:
     return f"{n} cell" if n == 1 else f"{n} cells"
 
 
+# Most likely first: where two mistakes give the same number, the earlier one is named and the
+# later ones are mentioned (see `combine`). With output padding, one short is likelier a forgotten
+# a than a forgotten +1.
 MISTAKES: tuple[Mistake, ...] = (
-    # With output padding, one short is likelier a forgotten a than a forgotten +1.
     Mistake(
         "forgot_output_padding",
         ("transposed",),
