@@ -16,7 +16,6 @@ a strided slice of the padded input avoids the kh·kw-times copy a window-matrix
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from convquest.engine.arithmetic import (
     conv_output_shape,
@@ -133,18 +132,19 @@ def conv_transpose2d(x, w, *, padding=0, stride=1, dilation=1, output_padding=0,
     # The canvas before cropping: `padding` more on each side than the output, which already
     # includes output_padding's extra cells at the bottom/right (they receive no paint).
     canvas = np.zeros((out_channels, oh + 2 * ph, ow + 2 * pw), dtype=x.dtype)
-    for row in range(kh):
-        for col in range(kw):
-            # Tap (row, col) of every input cell lands on one strided grid of the canvas.
-            painted = np.tensordot(w[:, :, row, col], x, axes=([0], [0]))  # (C_out, H, W)
-            canvas[:, row * dh : row * dh + (h - 1) * sh + 1 : sh,
-                   col * dw : col * dw + (wid - 1) * sw + 1 : sw] += painted
+    painted = np.empty((out_channels, h, wid), dtype=x.dtype)
+    for row, col, channel in np.ndindex(kh, kw, channels):
+        # Tap (row, col) of every input cell lands on one strided grid of the canvas.
+        weight = w[channel, :, row, col, np.newaxis, np.newaxis]  # one per output channel
+        canvas[:, row * dh : row * dh + (h - 1) * sh + 1 : sh,
+               col * dw : col * dw + (wid - 1) * sw + 1 : sw] += np.multiply(weight, x[channel], out=painted)
     out = np.ascontiguousarray(canvas[:, ph : ph + oh, pw : pw + ow])
     return _finish(out, bias, single)
 
 
-def _pool_windows(x, k, stride, padding, fill) -> tuple[np.ndarray, bool]:
-    """Every pooling window as a (..., H', W', kh, kw) view of the input padded with `fill`."""
+def _pool_taps(x, k, stride, padding, fill):
+    """Each tap of the pooling window as a (C, H', W') strided view of the input padded with
+    `fill` (window cells in row-major order), and whether the caller used the 2-D form."""
     if x.ndim not in (2, 3):
         raise ValueError(f"pooling takes x of shape (H, W) or (C, H, W), but x has shape {x.shape}")
     single = x.ndim == 2
@@ -154,17 +154,23 @@ def _pool_windows(x, k, stride, padding, fill) -> tuple[np.ndarray, bool]:
     ph, pw = pair(padding, "padding")
     oh, ow = pool_output_shape(x.shape[1:], (kh, kw), (sh, sw), (ph, pw))
     padded = np.pad(x, ((0, 0), (ph, ph), (pw, pw)), constant_values=fill)
-    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw][:, :oh, :ow]
-    return windows, single
+    taps = [padded[:, row : row + (oh - 1) * sh + 1 : sh, col : col + (ow - 1) * sw + 1 : sw]
+            for row, col in np.ndindex(kh, kw)]
+    return taps, single
 
+
+# Pooling folds the window's taps together one at a time, each over the whole output: a
+# reduction over a tiny trailing window axis would run NumPy's inner loop only kh·kw long.
 
 def max_pool2d(x, k, *, stride=None, padding=0) -> np.ndarray:
     """The largest value in each k×k window (stride defaults to k); padding never wins, as in
     PyTorch, because it is filled with -inf (or, for integers, the smallest int64)."""
     x = numeric(x, "x")
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(np.int64).min
-    windows, single = _pool_windows(x, k, stride, padding, fill)
-    out = windows.max(axis=(-2, -1))
+    taps, single = _pool_taps(x, k, stride, padding, fill)
+    out = taps[0].copy()
+    for tap in taps[1:]:
+        np.maximum(out, tap, out=out)
     return out[0] if single else out
 
 
@@ -172,6 +178,9 @@ def avg_pool2d(x, k, *, stride=None, padding=0) -> np.ndarray:
     """The mean of each k×k window (stride defaults to k), padding counted as zeros and the
     divisor always k·k (PyTorch's default count_include_pad=True)."""
     x = numeric(x, "x").astype(np.float64, copy=False)
-    windows, single = _pool_windows(x, k, stride, padding, 0.0)
-    out = windows.mean(axis=(-2, -1))
+    taps, single = _pool_taps(x, k, stride, padding, 0.0)
+    out = taps[0].copy()
+    for tap in taps[1:]:
+        out += tap
+    out /= len(taps)
     return out[0] if single else out
