@@ -72,8 +72,10 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         rest = self.stack[depth:]
         if not rest:
             return {self.cell}
-        rows = receptive_cells(rest, self.cell[0])
-        cols = receptive_cells(rest, self.cell[1])
+        # With the map's size the engine drops later layers' padding, which reads nothing.
+        size = self.n if depth == 0 else self.sides[depth - 1]
+        rows = receptive_cells(rest, self.cell[0], size)
+        cols = receptive_cells(rest, self.cell[1], size)
         return {(r, c) for r in rows for c in cols}
 
     def _input_grid(self) -> Grid:

@@ -128,3 +128,27 @@ async def test_a_stack_shows_every_map_and_is_solved_through_the_pool():
             if "marked" in cell.marks
         }
         assert seen == {(2, 4), (2, 5), (3, 4), (3, 5)}
+
+
+async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_it_reaches():
+    problem = from_params(
+        "receptive-field",
+        {
+            "variant": "stack",
+            "n": 5,
+            "layers": [{"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1}, {"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1}],
+            "cell": [0, 0],
+        },
+    )
+    app = PanelApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await mark(pilot, problem.answer)
+        await pilot.press("enter")
+        assert app.solved
+        grid = app.query_one(Board).scene.grid("input")
+        seen = {(r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if "marked" in cell.marks}
+        inside = {(r, c) for r, c in seen if 0 <= r < 5 and 0 <= c < 5}
+        assert inside == set(problem.answer)
+        # The first layer's padding ring is reached; the second layer's padding reads nothing,
+        # so the field stops one cell into the ring rather than two.
+        assert min(r for r, _ in seen) == -1
