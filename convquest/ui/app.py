@@ -43,7 +43,8 @@ class ConvQuestApp(App[None]):
         self.curriculum = curriculum
         self.store = store
         self.start_level = start_level
-        self._too_small_shown = False
+        # TEXTUAL_ANIMATIONS (tests, slow SSH links) is the most the stored speed may ask for.
+        self._animation_ceiling = self.animation_level
         self._apply_settings()
 
     # -- settings ---------------------------------------------------------------------------
@@ -54,7 +55,7 @@ class ConvQuestApp(App[None]):
 
     @property
     def unlock_all(self) -> bool:
-        return self.setting("unlock_all", "no") in ("yes", "1", "true", "True")
+        return self.setting("unlock_all", "no") == "yes"
 
     @property
     def animation_speed(self) -> str:
@@ -64,9 +65,7 @@ class ConvQuestApp(App[None]):
     def _apply_settings(self) -> None:
         theme = self.setting("theme", "dark")
         self.theme = THEMES.get(theme, THEMES["dark"])
-        # TEXTUAL_ANIMATIONS=none (tests, slow SSH links) wins over the stored preference.
-        if self.animation_level != "none" and self.animation_speed == "off":
-            self.animation_level = "none"
+        self.animation_level = "none" if self.animation_speed == "off" else self._animation_ceiling
 
     def save_setting(self, key: str, value: str) -> None:
         self.store.set_setting(key, value)

@@ -119,6 +119,8 @@ async def test_settings_are_stored_and_applied(make_app, store):
         assert str(app.screen.query_one("#theme-light").label) == "light ✓"
         assert str(app.screen.query_one("#theme-dark").label) == "dark"
         assert str(app.screen.query_one("#setting-unlock-state").content).startswith("on")
+        app.screen.query_one("#speed-fast").value = True
+        await pilot.pause()
         await pilot.press("escape")
         # unlock-all opens the second chapter on the map straight away
         rows = app.screen.query_one("#chapter-map")
@@ -126,7 +128,16 @@ async def test_settings_are_stored_and_applied(make_app, store):
         assert not any(p.rstrip().endswith("locked") for p in prompts)
     assert store.get_setting("theme") == "light"
     assert store.get_setting("unlock_all") == "yes"
-    assert store.get_setting("animation_speed") == "off"
+    assert store.get_setting("animation_speed") == "fast"
+
+
+def test_animation_speed_off_stops_animations_and_another_speed_restores_them(make_app):
+    app = make_app()
+    app._animation_ceiling = "full"  # as in a terminal without TEXTUAL_ANIMATIONS set
+    app.save_setting("animation_speed", "off")
+    assert app.animation_level == "none"
+    app.save_setting("animation_speed", "slow")
+    assert app.animation_level == "full"
 
 
 async def test_theme_setting_is_used_on_next_start(make_app, store):
