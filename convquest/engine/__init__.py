@@ -25,9 +25,37 @@ from convquest.engine.arithmetic import (
     transposed_output_shape,
     transposed_output_size,
 )
+from convquest.engine.images import IMAGES, Image
+from convquest.engine.kernels import KERNELS, Kernel
 from convquest.engine.ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
+from convquest.engine.traces import (
+    ConvStep,
+    ConvTrace,
+    Paint,
+    PoolStep,
+    PoolTrace,
+    TransposedTrace,
+    avg_pool2d_trace,
+    conv2d_trace,
+    conv_transpose2d_trace,
+    max_pool2d_trace,
+)
 
 __all__ = [
+    "IMAGES",
+    "KERNELS",
+    "ConvStep",
+    "ConvTrace",
+    "Image",
+    "Kernel",
+    "Paint",
+    "PoolStep",
+    "PoolTrace",
+    "TransposedTrace",
+    "avg_pool2d_trace",
+    "conv2d_trace",
+    "conv_transpose2d_trace",
+    "max_pool2d_trace",
     "avg_pool2d",
     "conv2d",
     "conv_transpose2d",
