@@ -55,7 +55,7 @@ class CountParams:
                   else f"as many outputs as the conv gives ({self.c_out}×{oh}×{ow} = {self.dense_out})")
         return (
             f"A {self.c_in}×{self.h}×{self.w} image (channels×height×width). Layer A: a convolution with "
-            f"{self.c_out} filters of {self.k}×{self.k}{pad}, {bias} biases. Layer B: a fully connected "
+            f"{self.c_out} filter{'s' if self.c_out != 1 else ''} of {self.k}×{self.k}{pad}, {bias} biases. Layer B: a fully connected "
             f"layer on the flattened image, {bias} biases, with {target}. "
             "How many learned numbers does each layer have?"
         )

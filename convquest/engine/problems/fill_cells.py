@@ -242,9 +242,10 @@ class FillCells:
 
 def from_params(fields: Fields, variant: str) -> FillCells:
     x = fields.grid("input", low=-9, high=9, max_side=MAX_INPUT)
-    raw_padding = fields.raw("padding", 0)
+    # The same/full variants are about that padding mode, so it is their default too.
+    raw_padding = fields.raw("padding", variant if variant in ("same", "full") else 0)
     if isinstance(raw_padding, str) and variant not in ("transposed",) + tuple(POOLS):
-        padding = fields.choice("padding", ("valid", "same", "full"))
+        padding = fields.choice("padding", ("valid", "same", "full"), raw_padding)
     else:
         padding = fields.int("padding", 0, minimum=0)
     if variant in POOLS:
