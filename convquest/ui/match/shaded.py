@@ -93,6 +93,8 @@ class ShadedImage(Widget):
         self._selected: frozenset[Cell] = frozenset()
         self._no_color = no_color
         self._blank = blank
+        self._version = 0  # bumped by every change to what is drawn; keys the lines cache
+        self._cache: tuple[tuple, list] | None = None
         self.pickable = pickable
         self.can_focus = pickable
         if pickable and self._values is not None:
@@ -138,6 +140,7 @@ class ShadedImage(Widget):
         """Replace what is drawn; `scale=None` returns to auto-scaling on the new values."""
         self._values = None if values is None else np.asarray(values, dtype=float)
         self._blank = blank
+        self._version += 1
         if label is not None:
             self._label = label
         self._scale = scale
@@ -150,14 +153,17 @@ class ShadedImage(Widget):
 
     def set_label(self, label: str) -> None:
         self._label = label
+        self._version += 1
         self.refresh(layout=True)
 
     def set_marks(self, marks: Collection[Cell]) -> None:
         self._marks = frozenset(marks)
+        self._version += 1
         self.refresh()
 
     def set_selected(self, selected: Collection[Cell]) -> None:
         self._selected = frozenset(selected)
+        self._version += 1
         self.refresh()
 
     def _clamp(self, cell: Cell) -> Cell:
@@ -240,6 +246,19 @@ class ShadedImage(Widget):
         return {}
 
     def _lines(self) -> list[list[Segment] | Strip]:
+        # Every line of the picture is built at once and kept until something drawn changes:
+        # render_line asks once per row, and a classroom server draws many screens.
+        key = (
+            self._version, self.show_numbers, self.compact, self.cursor, self.colour,
+            self.rich_style, tuple(self._cell_texts().items()),
+        )
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        lines = self._build_lines()
+        self._cache = (key, lines)
+        return lines
+
+    def _build_lines(self) -> list[list[Segment] | Strip]:
         base = self.rich_style
         lines: list[list[Segment] | Strip] = []
         if self._label:
