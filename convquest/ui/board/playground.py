@@ -313,6 +313,8 @@ class PlaygroundApp(App[None]):
     CSS_PATH = [p for p in STYLESHEETS if p.exists()]
     TITLE = "ConvQuest playground"
     BINDINGS = [Binding("q", "quit", "Quit")]
+    # Textual's palette offers "save screenshot", which writes files; the game offers no such command.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, params: Params | None = None) -> None:
         super().__init__()
@@ -324,3 +326,19 @@ class PlaygroundApp(App[None]):
 
 def run_playground() -> None:
     PlaygroundApp().run()
+
+
+def playground_command(args: object = None) -> int:
+    """`convquest playground`: the CLI's Command target (takes the parsed arguments, returns the
+    exit code)."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "convquest: the playground needs a terminal: run it in an interactive terminal, not with its "
+            "input or output redirected or piped",
+            file=sys.stderr,
+        )
+        return 2
+    run_playground()
+    return 0

@@ -184,3 +184,10 @@ async def test_a_transposed_canvas_too_big_to_draw_is_refused_by_the_board_not_t
         assert "40×40" in screen_of(app).error
         await pilot.press("s")
         assert screen_of(app).error is None
+
+
+def test_the_playground_command_refuses_to_run_without_a_terminal(capsys):
+    from convquest.ui.board.playground import playground_command
+
+    assert playground_command(None) == 2  # pytest's stdin is not a terminal
+    assert "needs a terminal" in capsys.readouterr().err
