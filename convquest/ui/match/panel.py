@@ -64,10 +64,6 @@ class MatchKernelPanel(KindPanel):
     def part(self) -> int:
         return self._part
 
-    @property
-    def solved(self) -> bool:
-        return self._solved
-
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -112,7 +108,6 @@ class MatchKernelPanel(KindPanel):
             yield self._picture(None, "your output", "match-output")
 
     def on_mount(self) -> None:
-        view = self.view
         self._show_key()
         self._focus_input()
         self._fit()

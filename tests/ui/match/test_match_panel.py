@@ -9,7 +9,6 @@ import numpy as np
 from textual.widgets import OptionList, Static
 
 from convquest.ui.match.editor import WeightEditor
-from convquest.ui.match.palette import KernelPalette
 from convquest.ui.match.panel import MatchKernelPanel
 from convquest.ui.match.shaded import ShadedImage
 
