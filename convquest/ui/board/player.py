@@ -90,8 +90,7 @@ class SweepPlayer(Vertical, can_focus=True):
         self._ready = False  # set in on_mount; `is_mounted` only turns true after it returns
 
     def compose(self) -> ComposeResult:
-        # The status line sits above the board so that it stays on screen even when the board
-        # is taller than the room left (before the stylesheet gives the board `1fr`).
+        # The status line is the board's caption: step, speed and what the window just did.
         yield TextLines(id="board-status", classes="board-status")
         yield Board(id="board", classes="board")
 
