@@ -60,6 +60,8 @@ COMMANDS: tuple[Command, ...] = (
             "convquest.classroom.commands:run_results", arguments="convquest.classroom.commands:add_results_arguments"),
     Command(("teacher",), "live view of a class sitting a quiz: who is connected, who answered what",
             "convquest.ui.quiz.command:run_teacher", arguments="convquest.classroom.commands:add_teacher_arguments"),
+    Command(("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep",
+            "convquest.ui.board.playground:playground_command"),
 )
 GROUP_HELP = {"levels": "list the levels, or check level files"}
 
