@@ -79,7 +79,7 @@ class MatchKernelPanel(KindPanel):
                     yield from self._pictures()
                 yield ShadeKey(id="match-key")
                 with VerticalScroll(id="match-feedback"):
-                    yield Static(KEYS[view.variant], id="match-feedback-text", markup=False)
+                    yield Static(KEYS.get(view.variant, "n shows the numbers."), id="match-feedback-text", markup=False)
             if side:
                 with Vertical(id="match-side"):
                     yield Static(self.problem.prompt(), id="match-prompt", markup=False)

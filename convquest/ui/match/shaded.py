@@ -2,8 +2,11 @@
 
 It shows an image, a feature map or a kernel so a person can see it: colour shades (grey for
 unsigned values, blue/orange for signed ones) or, when the app runs with NO_COLOR, a character
-ramp. `n` shows the numbers. With `pickable=True` it has a cursor that arrows move; Enter posts
-`Chosen`, space posts `Toggled`, a click moves the cursor there.
+ramp. `n` shows the numbers (a panel holding several pictures takes `n` for all of them).
+`compact` draws two pixel rows per line where rows are short; `blank` draws an empty answer grid
+as dots. With `pickable=True` it has a cursor that arrows move, named in the label; Enter posts
+`Chosen`, space posts `Toggled`, a click moves the cursor there. Differing cells (`marks`) carry
+a ✗ over their shade, or are underlined without colour; `selected` cells carry a ●.
 """
 
 from __future__ import annotations
