@@ -13,6 +13,7 @@ report's diagnoses are the engine's sentences, not a copy frozen in the database
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -86,6 +87,22 @@ class SessionInfo:
     reason: str | None
 
 
+def _kept_going(method):
+    """A write during a session that the database refuses (locked by another program, disk full)
+    must not end the exam: the answers themselves go through the store, which keeps and retries
+    them. Say so on the store's notice line, which the screens show, and carry on."""
+
+    @functools.wraps(method)
+    def wrapper(self: History, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            self.store.notice = f"Practice history could not be saved just now ({exc}); answers still are."
+            return None
+
+    return wrapper
+
+
 def _json(value: Any) -> str:
     def default(v: Any) -> Any:
         if hasattr(v, "tolist"):
@@ -150,7 +167,8 @@ class History:
                         self._insert_question(session_id, q.number, q.topic, q.kind, q.params, problem)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
         return session_id
 
@@ -163,12 +181,14 @@ class History:
              problem.prompt(), problem.solution()),
         )
 
+    @_kept_going
     def add_question(self, session_id: int, number: int, problem: Any) -> None:
         """A practice problem as it is shown (exam papers are written whole by start_session)."""
         with self._lock:
             self._insert_question(session_id, number, problem.topic, problem.kind,
                                   problem.params(), problem)
 
+    @_kept_going
     def update_question(self, session_id: int, number: int, *, seconds: float | None = None,
                         hints: int | None = None, skipped: bool | None = None) -> None:
         sets, args = [], []
@@ -189,6 +209,7 @@ class History:
             mode=mode, topic=topic, mistake=None if verdict.correct else (verdict.mistake or "other"),
         )
 
+    @_kept_going
     def finish_session(self, session_id: int, reason: str) -> None:
         self._execute(
             "UPDATE practice_sessions SET finished = ?, reason = ? WHERE id = ? AND finished IS NULL",
@@ -269,6 +290,7 @@ class History:
         schedule.difficulty = int(state.get("difficulty", schedule.difficulty))
         return schedule
 
+    @_kept_going
     def save_topic(self, schedule: Schedule, topic: str) -> None:
         """Write one topic's box and the stream's turn/streak/difficulty in one transaction, so a
         crash never leaves a topic moved without the turn that moved it."""
@@ -290,7 +312,8 @@ class History:
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, str(value)))
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
 
 

@@ -139,3 +139,24 @@ def test_the_schedule_object_round_trips_through_the_database(store):
     back = history.load_schedule()
     assert back.states == s.states
     assert (back.turn, back.streak, back.difficulty) == (s.turn, s.streak, s.difficulty)
+
+
+def test_a_locked_database_mid_session_is_said_not_crashed_on(store, tmp_path):
+    import sqlite3
+
+    history, sid, session = wired(store)
+    store.connection.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting 5 s
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        drill = session.next()  # add_question is refused by the lock
+        session.answer(str(right_number(drill.problem)))  # the schedule write too
+        assert "could not be saved just now" in store.notice
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    # The answer itself was kept by the store and written with the next one, once the lock went.
+    assert store.attempts() == []
+    drill = session.next()
+    session.answer(str(right_number(drill.problem)))
+    assert [a.level_id for a in store.attempts()] == [f"practice:{sid}:1", f"practice:{sid}:2"]
