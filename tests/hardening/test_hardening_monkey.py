@@ -1,0 +1,57 @@
+"""Random keys and resizes into every screen: no exception may escape, and the app must still be
+running at the end unless it left through the one quit path the monkey can reach (the palette).
+
+CONVQUEST_MONKEY_KEYS (default 400) sets the keys per screen; CONVQUEST_MONKEY_SEEDS (default 1)
+how many seeds each screen gets. The seed is in the test id: `-k "home-seed3"` replays a failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.hardening.monkey import walk
+from tests.hardening.screens import SCREENS
+
+N_KEYS = int(os.environ.get("CONVQUEST_MONKEY_KEYS", "400"))
+N_SEEDS = int(os.environ.get("CONVQUEST_MONKEY_SEEDS", "1"))
+
+# The screen each walk must start on: a setup that silently failed would leave the monkey on the
+# home screen, testing that one twice and the intended one never.
+STARTS = {
+    "home": "HomeScreen", "lesson": "LessonScreen", "result": "ResultScreen", "help": "HelpScreen",
+    "settings": "SettingsScreen", "playground": "PlaygroundScreen", "practice": "PracticeScreen",
+    "practice-setup": "SetupScreen", "exam": "ExamScreen", "report": "ReportScreen", "quiz": "QuizScreen",
+    **{name: "LevelScreen" for name in SCREENS if name.startswith("level-")},
+}
+
+CASES = [pytest.param(name, seed, id=f"{name}-seed{seed}")
+         for n, name in enumerate(SCREENS) for seed in range(1000 + n, 1000 + n + N_SEEDS)]
+
+
+@pytest.mark.parametrize(("screen", "seed"), CASES)
+async def test_random_keys_never_crash(screen, seed, tmp_path):
+    app, setup = SCREENS[screen](tmp_path)
+    log = None
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            setup(app)
+            await pilot.pause()
+            start = type(app.screen).__name__
+            if screen in STARTS:
+                assert start == STARTS[screen], f"{screen}: the walk would start on {start}"
+            log = await walk(app, pilot, seed, N_KEYS)
+            if log.quit_via is None:
+                assert app.is_running, f"seed {seed}: the app stopped without an exception"
+                assert app.return_code is None
+    except Exception as exc:
+        steps = log.tail() if log else []
+        raise AssertionError(f"{screen} seed {seed}: {type(exc).__name__}: {exc}\n"
+                             f"replay (last steps): {steps}") from exc
+    finally:
+        store = getattr(app, "store", None)
+        if store is not None:
+            store.close()
+    assert log is not None and log.steps, "the walk did not run"
+    print(f"{screen} seed {seed}: started on {start}, visited {sorted(log.screens)}, quit {log.quit_via}")
