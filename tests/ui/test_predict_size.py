@@ -110,3 +110,5 @@ def test_why_pictures_for_transposed_and_same_padding():
     same = why_lines({"variant": "padding", "i": 5, "k": 3, "padding": "same", "s": 1, "d": 1})
     assert same[-2] == "· ■ ■ ■ ◆ ◆ ◇"  # the last window reaches into the padding ring
     assert why_lines({"variant": "network", "input": [1, 8, 8], "layers": []}) == []
+    # the stride is what is asked: no picture drawn with a made-up one
+    assert why_lines({"variant": "solve-stride", "i": 8, "k": 5, "o": 2, "p": 0, "d": 1}) == []

@@ -28,6 +28,7 @@ PARAM_NAMES = {
     "s": "stride s",
     "d": "dilation d",
     "a": "out padding a",
+    "o": "wanted output o",
     "pool": "pooling",
     "c_in": "channels in",
     "c_out": "filters (out)",

@@ -12,6 +12,10 @@ from typing import Any
 
 MAX_SIDE = 13  # cells across before the picture no longer fits the board column
 
+# Variants whose params give the whole layer. The solve-for variants leave out the very value
+# asked for (p or s), so a picture drawn with a default in its place would mislead.
+DRAWN = frozenset({"conv", "padding", "stride", "dilation", "transposed", "pool", "non-square"})
+
 
 def _pair(value: Any) -> tuple[int, int] | None:
     if isinstance(value, bool):
@@ -32,7 +36,7 @@ def why_lines(params: dict[str, Any]) -> list[str]:
     solve-for-a-parameter) or a picture too big for the board."""
     variant = params.get("variant")
     size, kernel = _pair(params.get("i")), _pair(params.get("k"))
-    if size is None or kernel is None or "layers" in params:
+    if variant not in DRAWN or size is None or kernel is None:
         return []
     stride = _pair(params.get("s", 1)) or (1, 1)
     dilation = _pair(params.get("d", 1)) or (1, 1)
