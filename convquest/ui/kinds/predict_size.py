@@ -18,7 +18,6 @@ from convquest.ui.widgets.answer_input import AnswerInput
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
 PARAM_NAMES = {
-    "variant": "variant",
     "i": "input i",
     "h": "input height H",
     "w": "input width W",
@@ -78,7 +77,7 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
     the player has already given for it."""
     lines = []
     for key, value in params.items():
-        if key == "layers":
+        if key in ("layers", "variant"):  # the variant is the level's name for itself, not the layer's
             continue
         lines.append(f"{PARAM_NAMES.get(key, key):<15} {_show(value)}")
     for number, layer in enumerate(params.get("layers") or (), start=1):
