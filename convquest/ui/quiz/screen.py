@@ -84,7 +84,15 @@ class QuizScreen(Screen[None]):
         if self.sitting.tick():
             self._show_end()
             return
-        self.query_one("#quiz-head", Static).update(head_text(self.sitting))
+        self._show_head()
+
+    def _show_head(self) -> None:
+        # Redrawn only when its text changes: an untimed quiz then sends nothing between keys,
+        # which matters when 60 students share one server's CPU and network.
+        text = head_text(self.sitting)
+        head = self.query_one("#quiz-head", Static)
+        if str(head.content) != text:
+            head.update(text)
 
     # -- one question -------------------------------------------------------------------------
 
@@ -105,33 +113,49 @@ class QuizScreen(Screen[None]):
         self.query_one("#quiz-question", VerticalScroll).scroll_home(animate=False)
         holder = self.query_one("#quiz-figure", VerticalGroup)
         parts = self.query_one("#quiz-parts", VerticalScroll)
-        await holder.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
-        await parts.remove_children()
-        await holder.mount_all(figure(problem, width=max(40, self.size.width - 8)))
-        boxes = []
-        if grid is not None:
-            texts = [sitting.given[(sitting.current, p)].text if (sitting.current, p) in sitting.given else None
-                     for p in range(len(labels))]
-            box = Input(value=join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
-                        placeholder="row by row, rows separated by ';', then Enter",
-                        id="quiz-grid", classes="quiz-answer")
-            box.border_title = f"output {grid[0]}×{grid[1]}"
-            box.disabled = all(t is not None for t in texts)
-            boxes.append(box)
+        pictures = figure(problem, width=max(40, self.size.width - 8))
+        if pictures or holder.children:
+            await holder.remove_children()
+            await holder.mount_all(pictures)
+        boxes = self._answer_boxes(labels, grid)
+        old = list(parts.query(".quiz-answer").results(Input))
+        if [b.id for b in old] == [spec["id"] for spec in boxes]:
+            # Same boxes as the last question (one number, say): refill them in place. Mounting new
+            # widgets costs about ten times as much CPU, and 60 students answering at once share it.
+            widgets = old
+            for widget, spec in zip(widgets, boxes):
+                widget.value, widget.placeholder = spec["value"], spec["placeholder"]
+                widget.border_title, widget.disabled = spec["title"], spec["disabled"]
         else:
-            for p, label in enumerate(labels):
-                given = sitting.given.get((sitting.current, p))
-                box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
-                            id=f"quiz-answer-{p}", classes="quiz-answer")
-                box.border_title = label + (" (answered)" if given else "")
-                box.disabled = given is not None  # answers are final
-                boxes.append(box)
-        await parts.mount_all(boxes)
-        for box in boxes:
-            if not box.disabled:
-                box.focus()
+            await parts.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
+            widgets = []
+            for spec in boxes:
+                widget = Input(value=spec["value"], placeholder=spec["placeholder"], id=spec["id"],
+                               classes="quiz-answer")
+                widget.border_title, widget.disabled = spec["title"], spec["disabled"]
+                widgets.append(widget)
+            await parts.mount_all(widgets)
+        for widget in widgets:
+            if not widget.disabled:
+                widget.focus()
                 break
-        self.query_one("#quiz-head", Static).update(head_text(sitting))
+        self._show_head()
+
+    def _answer_boxes(self, labels: tuple[str, ...], grid: tuple[int, int] | None) -> list[dict]:
+        """What each answer box of the current question holds: one box for a grid, else one per part;
+        a part already answered shows its answer, locked (answers are final)."""
+        sitting = self.sitting
+        given = [sitting.given.get((sitting.current, p)) for p in range(len(labels))]
+        if grid is not None:
+            texts = [g.text if g else None for g in given]
+            return [{"id": "quiz-grid", "title": f"output {grid[0]}×{grid[1]}",
+                     "value": join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
+                     "placeholder": "row by row, rows separated by ';', then Enter",
+                     "disabled": all(t is not None for t in texts)}]
+        return [{"id": f"quiz-answer-{p}", "title": label + (" (answered)" if given[p] else ""),
+                 "value": given[p].text if given[p] else "", "placeholder": f"{label}, then Enter",
+                 "disabled": given[p] is not None}
+                for p, label in enumerate(labels)]
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -178,7 +202,7 @@ class QuizScreen(Screen[None]):
                 box.disabled = True
                 box.border_title = f"{box.border_title} (answered)"
         self.query_one(f"#quiz-answer-{sitting.open_parts(sitting.current)[0]}", Input).focus()
-        self.query_one("#quiz-head", Static).update(head_text(sitting))
+        self._show_head()
 
     async def action_skip(self) -> None:
         if self.sitting is None or self.sitting.finished:
