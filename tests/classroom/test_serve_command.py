@@ -115,3 +115,15 @@ async def test_sigterm_stops_serve_and_hangs_up_its_games(tmp_path):
         if server.returncode is None:
             server.kill()
             await server.wait()
+
+
+def test_a_broken_quiz_is_refused_before_listening_with_every_problem(tmp_path, capsys):
+    quiz = tmp_path / "week.toml"
+    quiz.write_text('[quiz]\nid = "w"\ntitle = "W"\nfeedback = "loud"\n[[question]]\nkind = "guess"\n', encoding="utf-8")
+    status = run_serve(parse("--class-code", "c", "--quiz", str(quiz), "--data-dir", str(tmp_path / "data"),
+                             "--port", "0"))
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "the quiz file has 2 problem(s)" in err
+    assert "field 'quiz.feedback'" in err and "question 1: field 'kind'" in err
+    assert not (tmp_path / "data" / "ssh_host_ed25519_key").exists()  # stopped before anything was made
