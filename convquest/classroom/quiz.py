@@ -129,7 +129,7 @@ def is_quiz_file(path: Path) -> bool:
         return False
     try:
         return isinstance(tomllib.loads(text).get("quiz"), dict)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # RecursionError: nested too deeply for tomllib
         return bool(_QUIZ_TABLE.search(text))
 
 
@@ -178,6 +178,8 @@ def _read(path: Path) -> tuple[Quiz | None, list[QuizFileError]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [QuizFileError(path, f"is not valid TOML: {exc}")]
+    except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
+        return None, [QuizFileError(path, "is not a quiz file: its lists or tables are nested too deeply to read")]
     return _build(path, data)
 
 

@@ -27,6 +27,7 @@ LEVEL_OPTIONAL = {"hints": "a list of strings", "lesson": "a string"}
 # Ranges are checked at every corner of their box (where size limits bite) plus seeded draws
 # (what a player actually gets); corners are capped because they grow as 2**ranges.
 RANGE_SEEDS = 24
+NESTED_TOO_DEEPLY = "is not a level file: its lists or tables are nested too deeply to read"
 MAX_CORNER_RANGES = 5
 
 
@@ -128,6 +129,8 @@ def _read_chapter(path: Path) -> tuple[Chapter | None, list[LevelFileError]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [LevelFileError(path, f"is not valid TOML: {exc}")]
+    except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
+        return None, [LevelFileError(path, NESTED_TOO_DEEPLY)]
     return _build_chapter(path, data)
 
 

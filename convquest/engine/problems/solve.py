@@ -130,6 +130,10 @@ def solve_from_params(fields: Fields, unknown: str) -> SolveFor:
     )
     if max(problem.i, problem.o) > MAX_SIDE:
         raise ValueError(f"i: sizes above {MAX_SIDE} are too big to draw.")
+    if problem.known > MAX_SIDE:
+        # Every answer is listed (answers), and their number grows with the known value: a padding
+        # of 10**9 would list a billion strides and exhaust memory before any refusal.
+        raise ValueError(f"{known_field}: a {UNKNOWN_NAME[known_field]} above {MAX_SIDE} is too big to draw.")
     try:
         values = problem.answers
     except ValueError as error:
