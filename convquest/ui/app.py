@@ -6,11 +6,10 @@ for the home screen (issue 3 asks start-up to stay within 1.3x of a one-widget T
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 
 if TYPE_CHECKING:
@@ -27,6 +26,9 @@ class ConvQuestApp(App[None]):
     """`ConvQuestApp(curriculum=..., store=..., start_level=...)`; the CLI calls `.run()`."""
 
     CSS_PATH = Path(__file__).with_name("convquest.tcss")
+    # The game may be served over SSH, where Textual's palette would offer "save screenshot" onto
+    # the server's disk; everything else it could offer is a key already shown in the footer.
+    ENABLE_COMMAND_PALETTE = False
     TITLE = "ConvQuest"
 
     BINDINGS = [
@@ -142,15 +144,8 @@ class ConvQuestApp(App[None]):
 
     # -- nothing here writes files ----------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # The game may be served over SSH: Textual's "Screenshot" command would write an SVG on
-        # the server's disk, so the palette offers only commands that touch no files.
-        yield SystemCommand("Help", "What this game is and the keys of this screen", self.action_help)
-        yield SystemCommand("Settings", "Theme, animation speed, unlock all, reset progress", self.action_settings)
-        yield SystemCommand("Quit", "Quit (every answer is already saved)", self.action_quit)
-
     def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
-        # Belt and braces for the palette filter above: no key or command can save a screenshot.
+        # Belt and braces for the missing palette: no key or command can save a screenshot.
         self.notify("Screenshots are switched off in ConvQuest.", severity="warning")
         return None
 

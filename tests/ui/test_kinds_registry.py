@@ -1,4 +1,4 @@
-"""Every level kind opens in the level frame: its own panel where one is registered, else typed."""
+"""Every level kind opens in the level frame with its own panel."""
 
 from __future__ import annotations
 
@@ -62,18 +62,23 @@ async def test_registered_panel_is_used(kinds_app):
         assert isinstance(app.screen.query_one(".kind-panel"), ReceptiveFieldPanel)
 
 
-async def test_kind_without_a_panel_is_played_by_typing(kinds_app, store):
+async def test_fill_cells_level_opens_the_board_panel(kinds_app):
     app = kinds_app("t-fill")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        from convquest.ui.practice.typed import TypedPanel
+        from convquest.ui.board.fill_cells import FillCellsPanel
 
-        panel = app.screen.query_one(".kind-panel")
-        assert isinstance(panel, TypedPanel)
-        await pilot.press("a", "b", "enter")  # not a grid: a slip, nothing recorded
-        await pilot.pause()
-        assert "0 wrong" in str(app.screen.query_one("#level-status").content)
-    assert store.attempts() == []
+        assert isinstance(app.screen.query_one(".kind-panel"), FillCellsPanel)
+
+
+def test_every_engine_kind_has_a_panel():
+    # The loader refuses kinds the engine does not know, so this is every kind a level can have.
+    from convquest.engine.problems import KINDS
+    from convquest.ui.kinds import panel_for
+    from convquest.ui.kinds.base import KindPanel
+
+    for kind in KINDS:
+        assert issubclass(panel_for(kind), KindPanel), kind
 
 
 def test_unknown_kind_is_named():

@@ -147,12 +147,14 @@ async def test_theme_setting_is_used_on_next_start(make_app, store):
         assert app.theme == "textual-light"
 
 
-async def test_palette_offers_nothing_that_writes_files(make_app):
+async def test_no_palette_and_no_key_that_writes_files(make_app):
+    from textual.command import CommandPalette
+
     app = make_app()
-    async with app.run_test(size=(80, 24)):
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Quit" in titles
-        assert not any("screenshot" in title.lower() for title in titles)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
     from textual.binding import Binding
 
     from convquest.ui.screens import confirm, help, home, lesson, level, result, settings

@@ -16,25 +16,18 @@ PANELS: dict[str, str] = {
     "predict-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
     "count-params": "convquest.ui.kinds.predict_size:PredictSizePanel",
     "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
+    "fill-cells": "convquest.ui.board.fill_cells:FillCellsPanel",
+    "match-kernel": "convquest.ui.match.panel:MatchKernelPanel",
 }
-
-# A kind whose panel is not written yet is still playable: the prompt and a box for typed
-# answers, parsed and judged by the engine like any other.
-TYPED = "convquest.ui.practice.typed:TypedPanel"
 
 
 def panel_for(kind: str) -> type:
-    """The panel class for `kind`; KeyError names the kind when no panel plays it yet."""
+    """The panel class for `kind`; KeyError names a kind no panel plays."""
     try:
         target = PANELS[kind]
     except KeyError:
-        raise KeyError(f"no panel plays level kind {kind!r} yet") from None
+        raise KeyError(f"no panel plays level kind {kind!r}") from None
     return _load(target)
-
-
-def panel_or_typed(kind: str) -> type:
-    """The kind's own panel, else the typed-answer panel."""
-    return _load(PANELS.get(kind, TYPED))
 
 
 def _load(target: str) -> type:

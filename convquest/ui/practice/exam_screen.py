@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, cell_grid, join_grid
 from convquest.practice.history import History
 from convquest.ui.practice.figure import figure
-from convquest.ui.practice.typed import answer_format
+from convquest.ui.practice.answer_format import answer_format
 
 
 def clock_text(seconds: float | None) -> str:

@@ -20,17 +20,9 @@ from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
 from convquest.practice.schedule import Outcome
 from convquest.ui.kinds.base import KindPanel
-from convquest.ui.practice.typed import TypedPanel
+from convquest.ui.kinds import panel_for
 
 
-def panel_class(kind: str) -> type:
-    """The kind's own panel when the registry has one, else the typed panel that any problem fits."""
-    from convquest.ui.kinds import panel_for
-
-    try:
-        return panel_for(kind)
-    except KeyError:
-        return TypedPanel
 
 
 class PracticeScreen(Screen[None]):
@@ -100,7 +92,7 @@ class PracticeScreen(Screen[None]):
             old.remove()
         drill = self.session.next()
         self.asked.append(drill.topic)
-        panel = panel_class(drill.kind)(None, drill.problem)
+        panel = panel_for(drill.kind)(None, drill.problem)
         panel.add_class("practice-panel")
         self.mount(panel, before=self.query_one("#practice-status"))
         hint = self.query_one("#practice-hint", Static)
@@ -163,12 +155,8 @@ class PracticeScreen(Screen[None]):
         drill = self.drill
         if drill is not None and not drill.done:
             outcome = self.session.skip()
-            panel = self._panel()
-            if isinstance(panel, TypedPanel):
-                panel.close()
-            else:
-                for box in self.query("Input"):
-                    box.disabled = True
+            for box in self.query("Input"):
+                box.disabled = True
             self.query_one("#practice-hint", Static).update(f"Solution:\n{drill.problem.solution()}")
             self.query_one("#practice-hint").display = True
             self._after(drill, outcome)

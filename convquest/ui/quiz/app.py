@@ -30,7 +30,3 @@ class QuizApp(ConvQuestApp):
 
         return QuizScreen(lambda: QuizSitting(self.quiz, self.student, self.db, clock=self.clock),
                           tick_every=self.tick_every)
-
-    def get_system_commands(self, screen):
-        # Settings offer "reset progress" and "unlock all", which mean nothing in a quiz.
-        return (command for command in super().get_system_commands(screen) if command.title != "Settings")

@@ -20,6 +20,10 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         # priority: the map (an OptionList) would otherwise take enter and hide it from the footer.
         Binding("enter", "open", "Open", priority=True),
+        Binding("p", "practice", "Practice"),
+        Binding("e", "exam", "Exam"),
+        Binding("r", "report", "Report"),
+        Binding("g", "playground", "Playground"),
         Binding("s", "app.settings", "Settings"),
     ]
 
@@ -119,3 +123,24 @@ class HomeScreen(Screen[None]):
             app.open_lesson(chapter)
         else:
             app.open_level(curriculum.level(ident))
+
+    # The other modes live in their own feature folders and are imported only when opened.
+    def action_practice(self) -> None:
+        from convquest.ui.practice import open_practice_setup
+
+        open_practice_setup(self.app)
+
+    def action_exam(self) -> None:
+        from convquest.ui.practice import open_exam_setup
+
+        open_exam_setup(self.app)
+
+    def action_report(self) -> None:
+        from convquest.ui.practice import open_report
+
+        open_report(self.app)
+
+    def action_playground(self) -> None:
+        from convquest.ui.board.playground import PlaygroundScreen
+
+        self.app.push_screen(PlaygroundScreen())

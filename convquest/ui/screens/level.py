@@ -41,14 +41,14 @@ class LevelScreen(Screen[None]):
         self.hints_used = 0
 
     def compose(self) -> ComposeResult:
-        from convquest.ui.kinds import panel_or_typed
+        from convquest.ui.kinds import panel_for
 
         chapter = self.app.curriculum.chapter_of(self.level.id)
         yield Static(f"{chapter.title} › {self.level.title}", id="level-title", markup=False)
         with VerticalScroll(id="level-notes"):
             yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
             yield Static(id="level-hints", markup=False)
-        yield panel_or_typed(self.level.kind)(self.level, self.problem)
+        yield panel_for(self.level.kind)(self.level, self.problem)
         yield Static(id="level-status", markup=False)
         yield Footer()
 
