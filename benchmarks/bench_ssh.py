@@ -10,8 +10,15 @@ this one. First one student alone (the baseline), then N at once:
 - games left running after a third of the clients are killed abruptly (goal 0).
 The same key-echo figure for a plain `cat` child separates the SSH transport from the game.
 
+Then the same class sits a quiz (`serve --quiz`): each student logs in, types an answer key by key
+(key echo timed as above), presses Enter and waits until the screen moves on (the answer is then
+saved), and leaves: QUIZ_DROPS of them by killing the connection the moment the answer shows as
+taken, the rest with ctrl+q. Answers lost counts students whose acknowledged answer is missing
+from the results database afterwards (goal 0).
+
 Bounded and self-stopping: N is CONVQUEST_BENCH_SSH_SESSIONS (default 60), every wait has a
 timeout, and the server process is stopped (its games hung up) at the end, whatever happened.
+CONVQUEST_BENCH_SSH_PARTS picks the runs (default "cat,game,quiz").
 """
 
 from __future__ import annotations
@@ -35,6 +42,28 @@ THINK_SECONDS = (0.3, 1.5)  # pause before each key: students read and think, th
 DOWN = b"\x1b[B"
 QUIT = b"\x11"  # ctrl+q
 LATENCY_GOAL_MS = 150
+QUIZ_DROPS = 20  # students who kill their connection right after answering
+QUIZ = """
+[quiz]
+id = "bench"
+title = "Bench quiz"
+feedback = "at-end"
+
+[[question]]
+kind = "predict-size"
+[question.params]
+variant = "conv"
+i = [8, 16]
+k = 3
+
+[[question]]
+kind = "predict-size"
+variant = "stride"
+
+[[question]]
+kind = "predict-size"
+variant = "pool"
+"""
 
 # The server, in its own process so its event loop does not share a core with 60 clients'.
 _SERVER = """
@@ -44,9 +73,10 @@ from convquest.classroom.server import ClassroomServer, ServerConfig
 
 async def main():
     argv = (lambda user: ["cat"]) if sys.argv[2] == "cat" else None
+    quiz = Path(sys.argv[4]) if sys.argv[2] == "quiz" else None
     server = ClassroomServer(ServerConfig(
         data_dir=Path(sys.argv[1]), port=0, class_code=sys.argv[3], max_sessions=10_000,
-        failed_logins_per_minute=0, child_argv=argv, hangup_grace=2.0,
+        failed_logins_per_minute=0, child_argv=argv, hangup_grace=2.0, quiz_file=quiz,
         child_env={"TEXTUAL_ANIMATIONS": "none"}))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     await server.start()
@@ -65,8 +95,11 @@ asyncio.run(main())
 class Server:
     def __init__(self, child: str) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-ssh-")
+        self.data_dir = Path(self._tmp.name)
+        quiz = self.data_dir / "bench-quiz.toml"
+        quiz.write_text(QUIZ, encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE],
+            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.process.stdout.readline()
@@ -153,6 +186,23 @@ class Student:
         await asyncio.wait_for(self._output.wait(), timeout)
         return self.last_output - sent
 
+    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> tuple[list[float], float]:
+        """Type `text` (each key's echo timed), press Enter, and wait until `moved_on` is drawn:
+        the quiz shows the next question only once the answer is saved. Returns (echo latencies,
+        seconds from Enter to the next question)."""
+        latencies = [await self.key_latency(bytes([key])) for key in text.encode()]
+        await self.quiet()
+        since = len(self.screen)
+        sent = time.perf_counter()
+        self.game.stdin.write(b"\r")
+
+        async def poll() -> None:
+            while moved_on not in self.screen[since:]:
+                self._output.clear()
+                await self._output.wait()
+        await asyncio.wait_for(poll(), timeout)
+        return latencies, time.perf_counter() - sent
+
     async def leave(self, abruptly: bool) -> None:
         if abruptly:
             self.conn.abort()
@@ -199,6 +249,96 @@ async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int) ->
     return {"drawn": len(drawn), "draw_all": draw_all, "latencies": latencies, "burst": burst_latencies}
 
 
+async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
+    # A student who logs in again resumes their quiz, so each run has students of its own.
+    students = [Student(f"{prefix}{n:03d}") for n in range(count)]
+    started = time.perf_counter()
+    logins = await asyncio.gather(*(s.log_in(port, b"question 1 of 3", timeout=120) for s in students),
+                                  return_exceptions=True)
+    drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
+    draw_all = time.perf_counter() - started
+
+    async def sit(student: Student, index: int, rng: random.Random) -> tuple[list[float], float]:
+        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+        result = await student.answer(str(rng.randint(2, 15)), b"question 2 of 3")
+        # The answer shows as taken: from here on it must survive whatever the client does.
+        await student.leave(abruptly=index < drop)
+        return result
+
+    rngs = [random.Random(n) for n in range(len(drawn))]
+    sat = await asyncio.gather(*(sit(s, i, r) for i, (s, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
+    acknowledged = [s.name for s, r in zip(drawn, sat) if not isinstance(r, BaseException)]
+    for s in students:
+        if s.conn is not None and s not in drawn:
+            s.conn.abort()
+    return {
+        "drawn": len(drawn), "draw_all": draw_all, "acknowledged": acknowledged,
+        "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r[0]],
+        "saves": [r[1] for r in sat if not isinstance(r, BaseException)],
+        "errors": [repr(r) for r in sat if isinstance(r, BaseException)][:3],
+    }
+
+
+def _saved_answers(data_dir: Path) -> dict[str, int]:
+    """Answers in the results database per student, read as `convquest results` would."""
+    from convquest.classroom.results import ResultsDB, default_path
+
+    db = ResultsDB.open_existing(default_path(data_dir))
+    if db is None:
+        return {}
+    try:
+        counts: dict[str, int] = {}
+        for row in db.answers("bench"):
+            counts[row.student] = counts.get(row.student, 0) + 1
+        return counts
+    finally:
+        db.close()
+
+
+def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
+    server = Server("quiz")
+    try:
+        alone = asyncio.run(_quiz_class(server.port, 1, drop=0, prefix="alone"))
+        crowd = asyncio.run(_quiz_class(server.port, count, drop, prefix="s"))
+        deadline = time.monotonic() + 15
+        left = server.children()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.2)
+            left = server.children()
+        return alone, crowd, left, _saved_answers(server.data_dir)
+    finally:
+        server.stop()
+
+
+def _quiz_rows(count: int, drop: int) -> list[Row]:
+    alone, crowd, left, saved = _measure_quiz(count, drop)
+    rows = [Row(f"ssh quiz: first questions drawn, {count} sessions", f"{crowd['drawn']}/{count}", "", None,
+                f"{count}/{count}", crowd["drawn"] == count),
+            Row(f"ssh quiz: time to draw all {count}", f"{crowd['draw_all']:.1f} s",
+                f"{alone['draw_all']:.2f} s alone", crowd["draw_all"] / alone["draw_all"], "", None)]
+    if crowd["latencies"] and alone["latencies"]:
+        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
+        rows.append(Row(f"ssh quiz: key echo p95, {count} answering", f"{figure * 1000:.1f} ms",
+                        f"{base * 1000:.1f} ms alone", figure / base, f"<= {LATENCY_GOAL_MS} ms",
+                        figure * 1000 <= LATENCY_GOAL_MS))
+    if crowd["saves"] and alone["saves"]:
+        base, figure = p95(alone["saves"]), p95(crowd["saves"])
+        rows.append(Row(f"ssh quiz: Enter to next question (saved) p95, {count}", f"{figure * 1000:.1f} ms",
+                        f"{base * 1000:.1f} ms alone", figure / base, "", None))
+    acknowledged = crowd["acknowledged"]
+    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
+    rows.append(Row(f"ssh quiz: answers acknowledged, {count} sessions", f"{len(acknowledged)}/{count}", "", None,
+                    f"{count}/{count}", len(acknowledged) == count))
+    rows.append(Row(f"ssh quiz: answers lost ({drop} of {count} killed after answering)", str(len(lost)), "",
+                    None, "0", not lost))
+    rows.append(Row(f"ssh quiz: left running after {drop} abrupt drops",
+                    "not measured (no /proc)" if left is None else str(left), "", None, "0",
+                    None if left is None else left == 0))
+    if crowd["errors"]:
+        print(f"ssh quiz: first failures: {crowd['errors']}", file=sys.stderr)
+    return rows
+
+
 def _measure(child: str, count: int, marker: bytes, key: bytes, drop: int) -> tuple[dict, dict, int | None]:
     server = Server(child)
     try:
@@ -231,10 +371,15 @@ def run() -> list[Row]:
     count = int(os.environ.get("CONVQUEST_BENCH_SSH_SESSIONS", "60"))
     drop = count // 3
     rows: list[Row] = []
-
-    # The transport alone: `cat` echoes each key straight back.
-    alone, crowd, _ = _measure("cat", count, b"", b"x", drop=count)  # cat has no quit key
-    rows += _latency_rows("ssh cat", count, alone, crowd)
+    parts = os.environ.get("CONVQUEST_BENCH_SSH_PARTS", "cat,game,quiz").split(",")
+    if "quiz" in parts:
+        rows += _quiz_rows(count, min(QUIZ_DROPS, count // 3) if count >= 3 else 0)
+    if "cat" in parts:
+        # The transport alone: `cat` echoes each key straight back.
+        alone, crowd, _ = _measure("cat", count, b"", b"x", drop=count)  # cat has no quit key
+        rows += _latency_rows("ssh cat", count, alone, crowd)
+    if "game" not in parts:
+        return rows
 
     # The real game.
     alone, crowd, left = _measure("game", count, b"Progress:", DOWN, drop)

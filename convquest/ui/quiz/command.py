@@ -7,6 +7,7 @@ Their arguments are added by convquest.classroom.commands (standard library only
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -38,7 +39,21 @@ def run_quiz(args: argparse.Namespace) -> int:
     finally:
         store.close()
         db.close()
+    if os.environ.get("CONVQUEST_SERVED") == "1":
+        leave_at_once()
     return 0
+
+
+def leave_at_once() -> None:
+    """End a served process without Python's teardown of every loaded module.
+
+    The answers are committed and both databases closed by now; what is left is about 50 ms of CPU
+    per student unloading Textual and NumPy. When 40 students leave within a second, that CPU is
+    taken from the others still typing (the SSH benchmark saw their key echo go from 19 to 160 ms).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def run_teacher(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, Qui
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
-from convquest.ui.practice.typed import answer_format
+from convquest.ui.practice.answer_format import answer_format
 
 
 def head_text(sitting: QuizSitting) -> str:
@@ -132,6 +132,9 @@ class QuizScreen(Screen[None]):
             for spec in boxes:
                 widget = Input(value=spec["value"], placeholder=spec["placeholder"], id=spec["id"],
                                classes="quiz-answer")
+                # A blinking cursor redraws every box twice a second: for a class served from one
+                # machine that is 120 redraws a second of CPU and traffic that show nothing new.
+                widget.cursor_blink = False
                 widget.border_title, widget.disabled = spec["title"], spec["disabled"]
                 widgets.append(widget)
             await parts.mount_all(widgets)
