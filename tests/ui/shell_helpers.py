@@ -17,3 +17,13 @@ async def type_answer(pilot, answer: str) -> None:
     box.value = ""
     await pilot.press(*answer, "enter")
     await pilot.pause()
+
+
+async def see_result(pilot) -> None:
+    """A solved level keeps its board in view until the player presses Enter for the result."""
+    from convquest.ui.screens.level import LevelScreen
+
+    assert isinstance(pilot.app.screen, LevelScreen) and pilot.app.screen.solved is not None
+    assert "Solved" in text(pilot.app, "#level-status")
+    await pilot.press("enter")
+    await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shell_helpers import text, type_answer
+from shell_helpers import see_result, text, type_answer
 
 
 async def test_home_lesson_level_result_home(make_app, store):
@@ -40,6 +40,7 @@ async def test_home_lesson_level_result_home(make_app, store):
         assert app.screen.query_one("#ps-answer").value == "4"  # h was a hint, not a letter typed
 
         await type_answer(pilot, "5")
+        await see_result(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert "★☆☆" in text(app, "#result-stars")  # one wrong + one hint cost two stars
         assert "i - k + 1 times" in text(app, "#result-level-explanation")
@@ -59,10 +60,12 @@ async def test_right_first_time_earns_three_stars_and_next_goes_on(make_app, sto
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
         await type_answer(pilot, "5")
+        await see_result(pilot)
         assert "★★★" in text(app, "#result-stars")
         await pilot.press("n")
         assert app.screen.level.id == "t-stride"
         await type_answer(pilot, "3")  # floor((8 - 3) / 2) + 1
+        await see_result(pilot)
         await pilot.press("n")  # next chapter: its lesson comes first
         from convquest.ui.screens.lesson import LessonScreen
 
@@ -81,6 +84,7 @@ async def test_non_numeric_answer_is_a_slip_not_a_wrong_answer(make_app, store):
             assert "no penalty" in feedback
         assert "0 wrong" in text(app, "#level-status")
         await type_answer(pilot, "5")
+        await see_result(pilot)
         assert "★★★" in text(app, "#result-stars")
     assert [(a.answer, a.correct) for a in store.attempts("t-valid")] == [("5", True)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shell_helpers import text, type_answer
+from shell_helpers import see_result, text, type_answer
 
 
 async def test_network_is_answered_layer_by_layer(make_app, store):
@@ -23,6 +23,7 @@ async def test_network_is_answered_layer_by_layer(make_app, store):
         assert "no penalty" in text(app, "#ps-feedback-text")
 
         await type_answer(pilot, "6x12x12")
+        await see_result(pilot)
         assert "★★☆" in text(app, "#result-stars")
     assert [(a.part, a.answer, a.correct) for a in store.attempts("t-net")] == [
         (0, "1x24x24", False),
@@ -41,6 +42,7 @@ async def test_count_params_asks_conv_then_dense(make_app, store):
         await type_answer(pilot, "55,584")  # digit grouping with a comma is not a number here
         assert "no penalty" in text(app, "#ps-feedback-text")
         await type_answer(pilot, "55584")  # 3·8·8 = 192 inputs · 288 outputs + 288 biases
+        await see_result(pilot)
         assert "★★★" in text(app, "#result-stars")
         assert "Parameter sharing" in text(app, "#result-explanation")
     assert [(a.part, a.correct) for a in store.attempts("t-count")] == [(0, True), (1, True)]
@@ -63,6 +65,7 @@ async def test_hints_run_out_without_costing_more(make_app, store):
         assert "no more hints" in text(app, "#level-status")
         assert "Hint 2: o = i - k + 1." in text(app, "#level-hints")
         await type_answer(pilot, "5")
+        await see_result(pilot)
         assert "★☆☆" in text(app, "#result-stars")
     assert [a.hints for a in store.attempts("t-valid")] == [2]
 
@@ -98,6 +101,7 @@ async def test_after_an_answer_the_board_shows_the_last_window_from_the_engine(m
         assert grid[4] == "■ ■ ■ ■ ◆ ◆ ◆ ■"
         assert grid[7] == "■ ■ ■ ■ ■ ■ ■ ■"
         await type_answer(pilot, "3")
+        await see_result(pilot)
         assert "that fits: output (2, 2)" in text(app, "#result-picture")
 
 

@@ -17,6 +17,8 @@ async def _open(pilot, where: str) -> None:
         await pilot.press("enter", "l")
     elif where == "result":
         await pilot.press("enter", "l", *"5", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # the solved level, then its result
     elif where == "settings":
         await pilot.press("s")
     await pilot.pause()

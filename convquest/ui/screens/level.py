@@ -1,7 +1,8 @@
 """The level frame: title, the level's lesson and hints, the kind panel, and a status line.
 
 The screen, not the panel, keeps the score: it saves each judged answer at once and, when the
-panel reports every part right, stores the stars and moves on to the result.
+panel reports every part right, stores the stars at once, then leaves the solved board in view
+until the player asks for the result (the last window, the revealed field: the point of the level).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class LevelScreen(Screen[None]):
         Binding("h", "hint", "Hint", priority=True),
         Binding("question_mark", "app.help", "Help", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
+        Binding("enter", "result", "Result"),
     ]
 
     def __init__(self, level: Any, *, seed: int = 0) -> None:
@@ -39,6 +41,14 @@ class LevelScreen(Screen[None]):
         self.problem = level.problem(seed)
         self.wrong = 0
         self.hints_used = 0
+        self.solved: tuple[int, Any] | None = None  # (stars, verdict) once every part is right
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "result":
+            return self.solved is not None
+        if action == "hint":
+            return self.solved is None
+        return True
 
     def compose(self) -> ComposeResult:
         from convquest.ui.kinds import panel_for
@@ -106,14 +116,31 @@ class LevelScreen(Screen[None]):
     def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
         message.stop()
         from convquest.engine.problems import stars
-        from convquest.ui.screens.result import ResultScreen
+        from convquest.ui.widgets.stars import star_text
 
         earned = stars(self.wrong, self.hints_used)
         self.app.store.complete_level(self.level.id, earned)
+        self.solved = (earned, message.verdict)
+        panel = self._panel()
+        if panel is not None:
+            panel.disabled = True  # the board stays in view but takes no more answers
+        self.set_focus(None)
+        self.query_one("#level-status", Static).update(
+            f"✓ Solved: {star_text(earned)} saved. Press Enter for the explanation."
+        )
+        self.refresh_bindings()
+
+    def action_result(self) -> None:
+        if self.solved is None:
+            return
+        from convquest.ui.screens.result import ResultScreen
+
+        earned, verdict = self.solved
+        panel = self._panel()
         self.app.switch_screen(
             ResultScreen(
-                self.level, earned, message.verdict, wrong=self.wrong, hints=self.hints_used,
-                picture=panel.picture() if (panel := self._panel()) is not None else "",
+                self.level, earned, verdict, wrong=self.wrong, hints=self.hints_used,
+                picture=panel.picture() if panel is not None else "",
             )
         )
 

@@ -3,6 +3,7 @@ the help listing the playground's keys, and the panels on the real level screen.
 
 from __future__ import annotations
 
+from shell_helpers import see_result
 from convquest.ui.board.player import SETTING_SPEED, SweepPlayer
 from convquest.ui.board.playground import PlaygroundScreen
 
@@ -98,6 +99,7 @@ async def test_a_fill_cells_level_is_played_scored_and_saved(tmp_path, store, mo
                 await pilot.press("minus" if ch == "-" else ch)
             await pilot.press("enter")
         await pilot.pause()
+        await see_result(pilot)
         assert isinstance(app.screen, ResultScreen)
     attempts = store.attempts("t-fill")
     assert len(attempts) == 5
@@ -112,5 +114,6 @@ async def test_a_receptive_field_level_is_played_on_the_level_screen(tmp_path, s
         # Output (1, 1) of a 2×2 window reads rows 1–2, cols 1–2.
         await pilot.press("down", "right", "space", "right", "space", "down", "space", "left", "space", "enter")
         await pilot.pause()
+        await see_result(pilot)
         assert isinstance(app.screen, ResultScreen)
     assert [a.correct for a in store.attempts("t-field")] == [True]

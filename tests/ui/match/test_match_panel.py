@@ -8,6 +8,7 @@ import random
 import numpy as np
 from textual.widgets import OptionList, Static
 
+from shell_helpers import see_result
 from convquest.ui.match.editor import WeightEditor
 from convquest.ui.match.panel import MatchKernelPanel
 from convquest.ui.match.shaded import ShadedImage
@@ -46,6 +47,7 @@ async def test_win_a_palette_level(match_app, match_store):
         assert match_store.attempts("t-palette") == []
         await pilot.press("enter")
         await pilot.pause()
+        await see_result(pilot)
         assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [("laplacian", True)]
     assert match_store.stars("t-palette") == 3
@@ -69,6 +71,7 @@ async def test_lose_a_palette_pick_then_find_the_kernel(match_app, match_store):
         assert str(first.prompt).startswith("✗")
 
         await pick(pilot, "laplacian")
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [
         ("box_blur", False),
@@ -91,6 +94,7 @@ async def test_win_a_weight_editing_level(match_app, match_store):
         assert editor.as_text() == "1 0 -1; 2 0 -2; 1 0 -1"
         await pilot.press("enter")
         await pilot.pause()
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [
         ("1 0 -1; 0 0 0; 0 0 0", False),
@@ -116,6 +120,7 @@ async def test_edit_can_start_from_a_library_kernel(match_app, match_store):
                 await pilot.press("-")
         await pilot.press("enter")
         await pilot.pause()
+        await see_result(pilot)
         assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [("1 0 -1; 2 0 -2; 1 0 -1", True)]
 
@@ -132,6 +137,7 @@ async def test_two_step_picks_a_blur_then_an_edge(match_app, match_store):
         assert "Gaussian blur is right" in feedback(app)
         await pick(pilot, "gaussian")
         await pick(pilot, "sobel_y")
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-two")] == [
         ("gaussian, sobel_x", False),
@@ -157,6 +163,7 @@ async def test_play_the_translation_level(match_app, match_store):
         r2, c2 = problem.answer
         await pilot.press(*(["down"] * (r2 - r)), *(["right"] * (c2 - c)), "enter")
         await pilot.pause()
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
     assert [(a.answer, a.correct) for a in match_store.attempts("t-move")] == [
         (f"{r},{c}", False),
@@ -187,6 +194,7 @@ async def test_play_the_locality_level(match_app, match_store):
         assert grid.selected == wanted
         await pilot.press("enter")
         await pilot.pause()
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content), feedback(app)
     attempts = match_store.attempts("t-local")
     assert [a.correct for a in attempts] == [False, True]
@@ -240,6 +248,7 @@ async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(mat
         await pilot.pause()
         assert target.compact
         await pick(pilot, "sobel_y")
+        await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
 
 
