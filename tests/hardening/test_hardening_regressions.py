@@ -25,21 +25,17 @@ async def run_steps(screen: str, steps: list[str], tmp_path) -> str:
             app.store.close()
 
 
-PALETTE_PAGE_CRASH = pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "convquest/ui/app.py (Textual's command palette, also in TeacherApp and PlaygroundApp): a page "
-    "key on the palette's list before it has any lines raises KeyError 0 in OptionList._move_page"))
-
-
-@PALETTE_PAGE_CRASH
-@pytest.mark.parametrize("page", ["pagedown", "pageup"])
-async def test_page_key_in_the_same_burst_as_opening_the_palette(page, tmp_path):
-    # One burst: what a fast typist, a held key or an SSH link batching bytes delivers.
-    assert await run_steps("home", [f"keys:ctrl+p,{page}"], tmp_path) == "CommandPalette"
-
-
-@PALETTE_PAGE_CRASH
-@pytest.mark.parametrize("screen", ["home", "level-receptive-field"])
-async def test_page_key_in_the_palette_of_a_too_small_terminal(screen, tmp_path):
-    # Found by the monkey (level-receptive-field, seed 1006), minimised to three steps; each key
-    # waits for the app to settle, so a player at an ordinary pace meets it.
-    assert await run_steps(screen, ["size:10x3", "keys:ctrl+p", "keys:pagedown"], tmp_path) == "CommandPalette"
+@pytest.mark.parametrize("screen", ["home", "level-receptive-field", "teacher"])
+@pytest.mark.parametrize("steps", [
+    ["keys:ctrl+p,pagedown"],                        # one burst: a fast typist, a held key, SSH batching
+    ["size:10x3", "keys:ctrl+p", "keys:pagedown"],   # each key settled: an ordinary pace
+    ["keys:ctrl+p", "size:40x12", "keys:ctrl+p"],    # a palette under the too-small screen, opened again
+], ids=["burst", "too-small", "twice"])
+async def test_the_command_palette_cannot_be_crashed(screen, steps, tmp_path):
+    # Found by the monkey (level-receptive-field seed 1006, minimised; lesson seed 1001 at 3000 keys):
+    # Textual's palette raised KeyError 0 in OptionList._move_page on a page key before its list had
+    # lines, and DuplicateIds when ctrl+p came again while a palette sat under another screen (its
+    # is_open() looks only at the top screen). The game, its quiz and the playground now have no
+    # palette (10b5e94); the teacher's live view had one until this test.
+    ends_on = await run_steps(screen, steps, tmp_path)
+    assert ends_on != "CommandPalette"

@@ -59,6 +59,9 @@ def head_text(shot: Snapshot, path: Path) -> str:
 class TeacherApp(App[None]):
     CSS_PATH = Path(__file__).resolve().parent.parent / "convquest.tcss"
     TITLE = "ConvQuest — teacher"
+    # As in the game (10b5e94): no command palette. Textual's own crashes on a page key before its
+    # list has lines (tests/hardening/test_hardening_regressions.py), and r and q are in the footer.
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh_now", "Refresh now"),
