@@ -96,8 +96,9 @@ async def step(app: App, pilot, action: str, *, avoid_known: bool = True) -> Non
     await pilot.pause()
 
 
-def plan(rng: random.Random, n_keys: int) -> list[str]:
-    """The walk's actions, drawn up front so a seed always means the same keys."""
+def plan(rng: random.Random, n_keys: int, quit_keys: frozenset[str] = frozenset()) -> list[str]:
+    """The walk's actions, drawn up front so a seed always means the same keys; `quit_keys` are
+    an app's own ways out (escape on the stand-alone playground), left out like q is."""
     actions: list[str] = []
     sent = 0
     while sent < n_keys:
@@ -105,19 +106,21 @@ def plan(rng: random.Random, n_keys: int) -> list[str]:
             width, height = rng.choice(SIZES)
             actions.append(f"size:{width}x{height}")
             continue
-        burst = rng.choices(KEYS, WEIGHTS, k=rng.randint(1, 6))
+        burst = [key for key in rng.choices(KEYS, WEIGHTS, k=rng.randint(1, 6)) if key not in quit_keys]
+        if not burst:
+            continue
         actions.append("keys:" + ",".join(burst))
         sent += len(burst)
     actions.append("size:80x24")  # end at the size the game targets, so the last frame is a real one
     return actions
 
 
-async def walk(app: App, pilot, seed: int, n_keys: int) -> Walk:
+async def walk(app: App, pilot, seed: int, n_keys: int, quit_keys: frozenset[str] = frozenset()) -> Walk:
     """Drive `app` with `n_keys` random keys; return the log. Raises UnexpectedExit if the app
     stopped; an exception inside the app is re-raised by `run_test` when the caller's `async with`
     ends."""
     log = Walk(seed)
-    for action in plan(random.Random(seed), n_keys):
+    for action in plan(random.Random(seed), n_keys, quit_keys):
         before = type(app.screen).__name__
         log.steps.append(action)
         await step(app, pilot, action)

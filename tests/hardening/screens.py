@@ -149,6 +149,17 @@ def playground(tmp_path: Path):
     return game(tmp_path), lambda app: app.push_screen(screen())
 
 
+def playground_app(tmp_path: Path):
+    """`convquest playground`: the playground as an app of its own, with no store or curriculum."""
+    app = need("convquest.ui.board.playground", "PlaygroundApp")
+    return app(), _noop
+
+
+def exam_setup(tmp_path: Path):
+    opener = need("convquest.ui.practice", "open_exam_setup")
+    return game(tmp_path), opener
+
+
 def practice(tmp_path: Path):
     opener = need("convquest.ui.practice", "open_practice")
     return game(tmp_path), lambda app: opener(app, None, 11)
@@ -203,6 +214,10 @@ def teacher(tmp_path: Path):
     return teacher_app(path, every=0.3), _noop
 
 
+# Keys that leave an app by design, beyond q / ctrl+q: the stand-alone playground's root screen
+# takes escape as "back", and there is nothing to go back to but the shell.
+QUIT_KEYS: dict[str, frozenset[str]] = {"playground-app": frozenset({"escape"})}
+
 SCREENS: dict[str, Opener] = {
     "home": home,
     "lesson": lesson,
@@ -211,8 +226,10 @@ SCREENS: dict[str, Opener] = {
     "help": help_screen,
     "settings": settings,
     "playground": playground,
+    "playground-app": playground_app,
     "practice": practice,
     "practice-setup": practice_setup,
+    "exam-setup": exam_setup,
     "exam": exam,
     "report": report,
     "quiz": quiz,

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from tests.hardening.monkey import walk
-from tests.hardening.screens import SCREENS
+from tests.hardening.screens import QUIT_KEYS, SCREENS
 
 # 250 keys a screen keeps the module near 90 s on a shared 2-core machine (a 400-key walk took
 # 8-12 s there); a run before a release should set thousands (the walks found their crashes at
@@ -24,7 +24,8 @@ N_SEEDS = int(os.environ.get("CONVQUEST_MONKEY_SEEDS", "1"))
 # home screen, testing that one twice and the intended one never.
 STARTS = {
     "home": "HomeScreen", "lesson": "LessonScreen", "result": "ResultScreen", "help": "HelpScreen",
-    "settings": "SettingsScreen", "playground": "PlaygroundScreen", "practice": "PracticeScreen",
+    "settings": "SettingsScreen", "playground": "PlaygroundScreen", "playground-app": "PlaygroundScreen",
+    "exam-setup": "SetupScreen", "practice": "PracticeScreen",
     "practice-setup": "SetupScreen", "exam": "ExamScreen", "report": "ReportScreen", "quiz": "QuizScreen",
     **{name: "LevelScreen" for name in SCREENS if name.startswith("level-")},
 }
@@ -44,7 +45,7 @@ async def test_random_keys_never_crash(screen, seed, tmp_path):
             start = type(app.screen).__name__
             if screen in STARTS:
                 assert start == STARTS[screen], f"{screen}: the walk would start on {start}"
-            log = await walk(app, pilot, seed, N_KEYS)
+            log = await walk(app, pilot, seed, N_KEYS, QUIT_KEYS.get(screen, frozenset()))
             if app._exception is None:  # else run_test re-raises it below
                 assert app.is_running and app.return_code is None, f"seed {seed}: the app stopped"
     except Exception as exc:
@@ -66,7 +67,7 @@ async def test_ctrl_q_quits_cleanly_after_a_walk_and_ctrl_c_does_not(screen, tmp
         async with app.run_test(size=(80, 24)) as pilot:
             setup(app)
             await pilot.pause()
-            await walk(app, pilot, seed=7, n_keys=40)  # wherever a short walk leaves it
+            await walk(app, pilot, 7, 40, QUIT_KEYS.get(screen, frozenset()))  # wherever a short walk leaves it
             await pilot.press("ctrl+c")  # Textual's "press ctrl+q to quit" notice, not a quit
             assert app.is_running
             await pilot.press("ctrl+q")
