@@ -99,7 +99,11 @@ def student_progress(sitting: Sitting, answers: list[AnswerRow], now: float) -> 
         questions.append(QuestionState(number, topics[number - 1] if number <= len(topics) else "", tuple(parts)))
     deadline = sitting.deadline()
     status, ended = sitting.finish_reason or IN_PROGRESS, sitting.finished_at
-    if ended is None and deadline is not None and now >= deadline:
+    # Worked out when the sitting row does not say (its finishing write failed, or nobody came back).
+    last = max((row.at for row in answers), default=None)
+    if ended is None and last is not None and all(p.answer is not None for q in questions for p in q.parts):
+        status, ended = "completed", last
+    elif ended is None and deadline is not None and now >= deadline:
         status, ended = "time", deadline
     return StudentProgress(sitting.student, sitting.quiz_id, sitting.title, tuple(questions),
                            sitting.started_at, ended, status, deadline)

@@ -66,11 +66,9 @@ class QuizSitting(ExamSession):
                 verdict = problem.check(problem.parse_answer(row.answer, part), part)
                 self.given[(index, part)] = Given(row.answer, verdict, row.at - sitting.started_at)
         self.finished_reason = sitting.finish_reason
-        if not self.finished:
-            if self.tick():  # the time ran out while the student was away
-                pass
-            elif not self.unanswered():
-                self._finish_in_db(COMPLETED)
+        # The time may have run out while the student was away (tick finishes the sitting then).
+        if not self.finished and not self.tick() and not self.unanswered():
+            self._finish_in_db(COMPLETED)
         first = self.first_open()
         self.current = 0 if first is None else first
 
@@ -180,13 +178,12 @@ class QuizSitting(ExamSession):
         return self.records()
 
     def _finish_in_db(self, reason: str) -> None:
-        if self.finished_reason is None or self.finished_reason == reason:
-            self.finish(reason)
+        self.finish(reason)  # the first reason stands, here as in the database
         try:
             self.db.finish_sitting(self.quiz.id, self.student, reason, now=min(self.clock(), self._deadline()))
         except sqlite3.Error:
             # The answers are what matter and they are saved; the end is also known from them and
-            # the time limit, so readers work it out (results.finish_of) when this row is missing.
+            # the time limit, so readers work it out (progress.student_progress) when this row is missing.
             pass
 
     def _deadline(self) -> float:

@@ -178,3 +178,21 @@ def _repo():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]
+
+
+def test_results_work_out_the_end_when_the_sitting_row_does_not_say(quiz, db_path):
+    from convquest.classroom.progress import quiz_progress
+
+    clock = FakeClock()
+    db = ResultsDB.open(db_path)
+    done = QuizSitting(quiz, "alice", db, clock=clock)
+    for problem in list(done.problems):
+        clock.advance(30)
+        done.answer(right(problem))
+    QuizSitting(quiz, "bob", db, clock=clock)  # starts, then never comes back
+    # As if the finishing writes had failed: only the answers and the start are known.
+    sqlite3.connect(db_path, isolation_level=None).execute(
+        "UPDATE sittings SET finished_at = NULL, finish_reason = NULL")
+    progress = {p.student: p for p in quiz_progress(reopen(db_path), "week-3", now=clock() + 25 * 60)}
+    assert (progress["alice"].status, progress["alice"].seconds(0)) == ("completed", 90)
+    assert progress["bob"].status == "time" and progress["bob"].ended_at == progress["bob"].deadline

@@ -16,10 +16,10 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, QuizSitting, TimeUp
 from convquest.practice.exam import cell_grid, join_grid
-from convquest.ui.quiz.answer_box import AnswerBox
+from convquest.ui.practice.answer_format import answer_format
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
-from convquest.ui.practice.answer_format import answer_format
+from convquest.ui.quiz.answer_box import AnswerBox
 
 
 def head_text(sitting: QuizSitting) -> str:

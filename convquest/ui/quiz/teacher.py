@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from convquest.classroom.export import answer_text, duration
+from convquest.classroom.export import duration
 from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, ResultsDB
 
@@ -150,6 +150,3 @@ class TeacherApp(App[None]):
                               f"{row.answer}")
         self._feed = self._feed[-FEED_LINES:]
         self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
-
-
-__all__ = ["TeacherApp", "answer_text"]
