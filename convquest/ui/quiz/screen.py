@@ -187,7 +187,11 @@ class QuizScreen(Screen[None]):
         labels = sitting.problems[index].parts()
         label = None if grid or len(labels) <= 1 else labels[part]
         if sitting.feedback == "after-each":
-            self._say(verdict_text(index + 1, label, _grid_verdict(given)))
+            text = verdict_text(index + 1, label, _grid_verdict(given))
+            if grid and not all(g.verdict.correct for g in given):
+                right = sum(g.verdict.correct for g in given)
+                text = text.replace("✗ wrong.", f"✗ {right} of {len(given)} cells right; the first wrong one:", 1)
+            self._say(text)
         else:
             self._say(f"Saved your answer to Q{index + 1}" + (f" ({label})" if label else "") + ".")
         if sitting.finished:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -20,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 from convquest.classroom.export import duration
 from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, ResultsDB
+from convquest.practice.exam import cell_grid, join_grid
 
 FEED_LINES = 6
 
@@ -138,15 +140,30 @@ class TeacherApp(App[None]):
         if not fresh:
             return
         self._last_answer = fresh[-1].id
-        for row in fresh:
-            progress = shot.progress_of(row.student)
-            label = ""
-            if progress is not None and row.question <= progress.total:
-                question = progress.questions[row.question - 1]
-                if len(question.parts) > 1:
-                    label = f" {question.parts[row.part].label}"
-            stamp = datetime.fromtimestamp(row.at).strftime("%H:%M:%S")
-            self._feed.append(f"{stamp}  {row.student}  Q{row.question}{label}  {'✓' if row.correct else '✗'}  "
-                              f"{row.answer}")
+        self._feed += feed_lines(shot, fresh)
         self._feed = self._feed[-FEED_LINES:]
         self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+
+
+def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
+    """One line per answer given: the parts saved together (a whole grid, typed at once) share one."""
+    lines = []
+    for (student, number, at), group in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
+        group = list(group)
+        progress = shot.progress_of(student)
+        labels = ([p.label for p in progress.questions[number - 1].parts]
+                  if progress is not None and number <= progress.total else [])
+        stamp = datetime.fromtimestamp(at).strftime("%H:%M:%S")
+        right = sum(r.correct for r in group)
+        if len(group) == 1:
+            label = f" {labels[group[0].part]}" if len(labels) > 1 and group[0].part < len(labels) else ""
+            lines.append(f"{stamp}  {student}  Q{number}{label}  {'✓' if right else '✗'}  {group[0].answer}")
+            continue
+        shape = cell_grid(labels)
+        if shape is not None and len(group) == len(labels):
+            text = join_grid([r.answer for r in sorted(group, key=lambda r: r.part)], shape[1])
+        else:
+            text = " | ".join(r.answer for r in group)
+        mark = "✓" if right == len(group) else f"✗ {right} of {len(group)} right"
+        lines.append(f"{stamp}  {student}  Q{number}  {mark}  {text}")
+    return lines

@@ -175,3 +175,23 @@ def _right_shape(problem, part: int) -> str:
     shapes = re.findall(r"shape: (\d+×\d+×\d+)", verdict.explanation)
     assert shapes, verdict.explanation
     return shapes[-1]
+
+
+async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store):
+    from convquest.practice.exam import cell_grid, join_grid
+
+    text = ('[quiz]\nid = "grid"\ntitle = "Grid"\nseed = 3\nfeedback = "after-each"\n'
+            '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'
+            '[[question]]\nkind = "predict-size"\nvariant = "conv"\n')
+    app = make(tmp_path, db, store, text=text)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        problem = app.screen.sitting.problems[0]
+        cells = [right(problem, p) for p in range(len(problem.parts()))]
+        cells[-1] = wrong(problem, len(cells) - 1)
+        assert app.focused.id == "quiz-grid"
+        await type_into(pilot, join_grid(cells, cell_grid(problem.parts())[1]))
+        feedback = shown(app, "#quiz-feedback-text")
+        assert feedback.startswith(f"Q1: ✗ {len(cells) - 1} of {len(cells)} cells right; the first wrong one:")
+        assert len(db.answers()) == len(cells)
+        assert "question 2 of 2" in shown(app, "#quiz-head")

@@ -78,3 +78,24 @@ async def test_before_the_server_ever_ran_the_view_waits_without_creating_files(
         await pilot.pause(EVERY * 2)
         assert "Waiting for the class" in str(app.query_one("#teacher-head", Static).content)
     assert not path.exists()
+
+
+async def test_a_grid_typed_at_once_is_one_line_of_the_feed(tmp_path, class_db):
+    from convquest.practice.exam import cell_grid, join_grid
+
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path, text='[quiz]\nid = "grid"\ntitle = "G"\nseed = 3\n'
+                                                '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'))
+    sitting = QuizSitting(quiz, "dana", db)
+    problem = sitting.problems[0]
+    cells = [right(problem, part) for part in range(len(problem.parts()))]
+    cells[0] = wrong(problem, 0)
+    rows, cols = cell_grid(problem.parts())
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
+        sitting.answer_grid(join_grid(cells, cols))
+        await wait_until(pilot, lambda: cell(app, "dana", "Q1") == "✗")
+        feed = str(app.query_one("#teacher-feed", Static).content).splitlines()
+        assert len(feed) == 2  # the heading and one line for the whole grid
+        assert feed[1].endswith(f"dana  Q1  ✗ {len(cells) - 1} of {len(cells)} right  {join_grid(cells, cols)}")
