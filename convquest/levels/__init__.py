@@ -11,7 +11,7 @@ Level file format (full guide with examples: docs/LEVELS.md)::
     [[level]]                            # at least one; played in file order, easiest first
     id = "padding-1"                     # unique across all loaded files
     title = "Same padding keeps the size"
-    kind = "predict-size"                # one of convquest.engine.problems.KINDS
+    kind = "predict-size"                # one of convquest.levels.model.KINDS
     hints = ["first hint", "second"]     # optional; shown one at a time on request
     explanation = "why the answer is what it is"   # shown after an answer, beside the worked solution
     lesson = "one screen before this level"         # optional
@@ -24,7 +24,9 @@ Level file format (full guide with examples: docs/LEVELS.md)::
 
 A file with any error is refused whole and reported as LevelFileError(file, level, field, message);
 the other files still load. Parameters are checked by building the engine problem: fixed ones once,
-ranges at the corners of their box and at a sample of seeds.
+ranges at the corners of their box and at a sample of seeds. `check_files` (`convquest levels check`)
+and the extra packs given to `load_curriculum` get that check; the shipped chapters are loaded
+without it to keep the engine out of start-up, and their problems are built when a level opens.
 """
 
 from convquest.levels.loader import check_files, load_curriculum

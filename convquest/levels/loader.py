@@ -1,7 +1,15 @@
-"""Read chapter files, validate them completely, and build the Curriculum.
+"""Read chapter files, validate them, and build the Curriculum.
 
 A file is accepted whole or refused whole: every problem in it becomes a LevelFileError, so a
 teacher sees the full list in one `convquest levels check` run rather than fixing one at a time.
+
+Validation comes in two depths. The structural checks (UTF-8, TOML, fields, types, known kinds,
+ranges, unique ids) need only the standard library. Building every level's problem at the corners
+of its ranges and at RANGE_SEEDS seeds needs the engine, whose NumPy import alone costs more than
+the 1.3x start-up budget of a one-widget Textual app (issue 3). So `load_curriculum` builds the
+problems of the extra packs (nobody has checked those) but not of the shipped chapters, which the
+test suite and `convquest levels check` check in full; a shipped level the engine still refuses
+says so when it is opened (`Level.problem` raises a LevelFileError, not a traceback).
 """
 
 from __future__ import annotations
@@ -13,7 +21,8 @@ import tomllib
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from convquest.levels.model import Chapter, Curriculum, Level, LevelFileError, is_pair, ranges, resolve_params
+from convquest.levels.model import (KINDS, Chapter, Curriculum, Level, LevelFileError, engine_refusal, is_pair,
+                                    ranges, resolve_params)
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 
@@ -36,11 +45,17 @@ def shipped_files() -> list[Path]:
 
 
 def load_curriculum(extra_dirs: Sequence[Path] = ()) -> Curriculum:
-    """Shipped chapters plus extra packs; a broken file is left out and listed in .errors."""
+    """Shipped chapters plus extra packs; a broken file is left out and listed in .errors.
+
+    The shipped chapters get the structural checks only, the packs the full validation (see the
+    module docstring for why)."""
     files, errors = _gather(extra_dirs, "no such folder of level files")
-    chapters, file_errors = _load_files(_unique(shipped_files() + files))
-    return Curriculum(chapters=tuple(sorted(chapters, key=lambda c: c.order)),
-                      errors=tuple(errors + file_errors))
+    shipped = shipped_files()
+    shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False)
+    # A pack folder that is the shipped folder (or names a shipped file) adds nothing new.
+    chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped):], taken=shipped_chapters)
+    return Curriculum(chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
+                      errors=tuple(errors + shipped_errors + file_errors))
 
 
 def check_files(paths: Sequence[Path]) -> list[LevelFileError]:
@@ -81,11 +96,14 @@ def _unique(files: Sequence[Path]) -> list[Path]:
     return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
-def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = ()) -> tuple[list[Chapter], list[LevelFileError]]:
+def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = (), *,
+                build_problems: bool = True) -> tuple[list[Chapter], list[LevelFileError]]:
+    """The files' chapters that pass, checked against `taken` (already accepted) and each other.
+    Without `build_problems`, the structural checks only (no engine import)."""
     accepted: list[Chapter] = list(taken)
     errors: list[LevelFileError] = []
     for path in files:
-        chapter, problems = _read_chapter(path)
+        chapter, problems = _read_chapter(path, build_problems)
         if chapter is not None:
             problems += _clashes(chapter, accepted)
         if problems:
@@ -113,7 +131,7 @@ def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileErr
     return problems
 
 
-def _read_chapter(path: Path) -> tuple[Chapter | None, list[LevelFileError]]:
+def _read_chapter(path: Path, build_problems: bool) -> tuple[Chapter | None, list[LevelFileError]]:
     """The chapter (possibly missing refused levels) and every error; any error refuses the file."""
     try:
         raw = path.read_bytes()
@@ -131,10 +149,11 @@ def _read_chapter(path: Path) -> tuple[Chapter | None, list[LevelFileError]]:
         return None, [LevelFileError(path, f"is not valid TOML: {exc}")]
     except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
         return None, [LevelFileError(path, NESTED_TOO_DEEPLY)]
-    return _build_chapter(path, data)
+    return _build_chapter(path, data, build_problems)
 
 
-def _build_chapter(path: Path, data: Mapping[str, object]) -> tuple[Chapter | None, list[LevelFileError]]:
+def _build_chapter(path: Path, data: Mapping[str, object],
+                   build_problems: bool) -> tuple[Chapter | None, list[LevelFileError]]:
     errors: list[LevelFileError] = []
     for key in data.keys() - {"chapter", "level"}:
         errors.append(LevelFileError(path, f"unknown top-level key '{key}' (expected [chapter] and [[level]])",
@@ -159,7 +178,7 @@ def _build_chapter(path: Path, data: Mapping[str, object]) -> tuple[Chapter | No
     levels: list[Level] = []
     seen: set[str] = set()
     for number, table in enumerate(raw_levels, start=1):
-        level, problems = _build_level(path, table, number, chapter_id)
+        level, problems = _build_level(path, table, number, chapter_id, build_problems)
         if level is not None and level.id in seen:
             problems.append(LevelFileError(path, "this level id appears twice in the file", level=level.id, field="id"))
         errors += problems
@@ -226,27 +245,25 @@ def _text(value: str) -> str:
     return textwrap.dedent(value).strip()
 
 
-def _build_level(path: Path, table: Mapping[str, object], number: int,
-                 chapter_id: str) -> tuple[Level | None, list[LevelFileError]]:
+def _build_level(path: Path, table: Mapping[str, object], number: int, chapter_id: str,
+                 build_problems: bool) -> tuple[Level | None, list[LevelFileError]]:
     level_id = table.get("id")
     name = level_id if isinstance(level_id, str) and level_id else f"#{number}"
     errors = _check_table(path, table, LEVEL_REQUIRED, LEVEL_OPTIONAL, level=name)
     if errors:
         return None, errors
-    from convquest.engine.problems import KINDS
-
     if table["kind"] not in KINDS:
         return None, [LevelFileError(path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})",
                                      level=name, field="kind")]
     params = table["params"]
     errors = _range_problems(path, name, params)
-    if not errors:
+    if not errors and build_problems:
         errors = _engine_problems(path, name, table["kind"], params)
     if errors:
         return None, errors
     return Level(id=level_id, title=table["title"].strip(), kind=table["kind"], params=params,
                  lesson=_text(table.get("lesson", "")), hints=tuple(_text(h) for h in table.get("hints", ())),
-                 explanation=_text(table["explanation"]), chapter=chapter_id), []
+                 explanation=_text(table["explanation"]), chapter=chapter_id, source=path), []
 
 
 def _range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
@@ -265,30 +282,22 @@ def _range_problems(path: Path, level: str, params: Mapping[str, object]) -> lis
     return errors
 
 
-def _draws(params: Mapping[str, object]) -> list[tuple[dict[str, object], dict[str, int]]]:
-    """(params, what the ranges drew) for every draw we check; a level without ranges has one."""
+def _draws(params: Mapping[str, object]) -> list[dict[str, object]]:
+    """The params as each checked draw resolves them; a level without ranges has one."""
     bounds = ranges(params)
     if not bounds:
-        return [(resolve_params(params, 0), {})]
+        return [resolve_params(params, 0)]
     names = list(bounds)
     corners = [dict(zip(names[:MAX_CORNER_RANGES], corner))
                for corner in itertools.product(*(bounds[n] for n in names[:MAX_CORNER_RANGES]))]
-    draws = []
-    for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]:
-        draw = resolve_params(params, seed, fixed)
-        draws.append((draw, {name: _picked(draw, name) for name in names}))
-    return draws
-
-
-def _picked(draw: Mapping[str, object], name: str) -> object:
-    key, _, side = name.partition(".")
-    return draw[key][0 if side in ("h", "row") else 1] if side else draw[key]
+    return [resolve_params(params, seed, fixed)
+            for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]]
 
 
 def _engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
     from convquest.engine.problems import from_params
 
-    for number, (draw, picked) in enumerate(_draws(params)):
+    for number, draw in enumerate(_draws(params)):
         try:
             problem = from_params(kind, draw)
             # The engine falls back to defaults for fields it does not know, so a misspelt field
@@ -300,26 +309,5 @@ def _engine_problems(path: Path, level: str, kind: str, params: Mapping[str, obj
                 return [LevelFileError(path, f"unknown parameter for {problem.topic} (it takes: {takes})",
                                        level=level, field=f"params.{unused[0]}")]
         except Exception as exc:  # the engine's refusal, or its bug: either way, a message and not a traceback
-            field, reason = _engine_field(exc, params)
-            drawn = f" (when the ranges draw {_format(picked)})" if picked else ""
-            return [LevelFileError(path, f"impossible parameters: {reason}{drawn}", level=level,
-                                   field=f"params.{field}" if field else "params")]
+            return [engine_refusal(path, level, exc, params, draw)]
     return []
-
-
-def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | None, str]:
-    """The params field the engine blames, and its message without the "field: " prefix it uses."""
-    message = str(exc)
-    if not isinstance(exc, ValueError):
-        return None, f"the engine failed ({type(exc).__name__}: {message})"
-    named = getattr(exc, "field", None)
-    if isinstance(named, str) and named:
-        return named, message
-    prefix = re.match(r"([A-Za-z_][\w.\[\]]*): (.*)", message, re.DOTALL)
-    if prefix:
-        return prefix.group(1), prefix.group(2)
-    return next((key for key in params if re.search(rf"\b{re.escape(key)}\b", message)), None), message
-
-
-def _format(values: Mapping[str, object]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in values.items())

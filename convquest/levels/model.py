@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +31,11 @@ class LevelFileError(ValueError):
         if self.field is not None:
             where.append(f"field '{self.field}'")
         return ": ".join(where + [self.message])
+
+
+# The level kinds by name, kept here so the loader can check a file's kind without importing the
+# engine (NumPy costs most of the game's start-up); tests pin it to convquest.engine.problems.KINDS.
+KINDS: tuple[str, ...] = ("predict-size", "fill-cells", "match-kernel", "receptive-field", "count-params")
 
 
 def is_range(value: object) -> bool:
@@ -85,6 +91,37 @@ def resolve_params(params: Mapping[str, object], seed: int,
     return {key: resolve(key, raw) for key, raw in params.items()}
 
 
+def picked(draw: Mapping[str, object], name: str) -> object:
+    """What a draw gave the range called `name` ("i", or "i.h" for one side of a pair)."""
+    key, _, side = name.partition(".")
+    return draw[key][0 if side in ("h", "row") else 1] if side else draw[key]
+
+
+def engine_refusal(file: Path, level: str, exc: Exception, params: Mapping[str, object],
+                   draw: Mapping[str, object]) -> LevelFileError:
+    """The engine's refusal to build a level's problem from `draw` (its params with the ranges
+    drawn), as the LevelFileError a teacher can act on: the field it blames and what was drawn."""
+    field, reason = _engine_field(exc, params)
+    drawn = {name: picked(draw, name) for name in ranges(params)}
+    when = f" (when the ranges draw {', '.join(f'{k} = {v}' for k, v in drawn.items())})" if drawn else ""
+    return LevelFileError(file, f"impossible parameters: {reason}{when}", level=level,
+                          field=f"params.{field}" if field else "params")
+
+
+def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | None, str]:
+    """The params field the engine blames, and its message without the "field: " prefix it uses."""
+    message = str(exc)
+    if not isinstance(exc, ValueError):
+        return None, f"the engine failed ({type(exc).__name__}: {message})"
+    named = getattr(exc, "field", None)
+    if isinstance(named, str) and named:
+        return named, message
+    prefix = re.match(r"([A-Za-z_][\w.\[\]]*): (.*)", message, re.DOTALL)
+    if prefix:
+        return prefix.group(1), prefix.group(2)
+    return next((key for key in params if re.search(rf"\b{re.escape(key)}\b", message)), None), message
+
+
 @dataclass(frozen=True)
 class Level:
     id: str
@@ -95,6 +132,7 @@ class Level:
     hints: tuple[str, ...]
     explanation: str
     chapter: str
+    source: Path  # the chapter file, named when the level's problem cannot be built
 
     def __post_init__(self) -> None:
         # Frozen is shallow; a read-only view keeps one screen from editing a level another reads.
@@ -108,9 +146,16 @@ class Level:
         return resolve_params(self.params, seed)
 
     def problem(self, seed: int = 0) -> Problem:
+        """The engine problem for `seed`. The shipped chapters are loaded without building their
+        problems (the tests and `levels check` do), so the engine's refusal can first surface here:
+        it comes as a LevelFileError naming file, level and field, for the screen to show."""
         from convquest.engine.problems import from_params
 
-        return from_params(self.kind, self.resolved_params(seed))
+        draw = self.resolved_params(seed)
+        try:
+            return from_params(self.kind, draw)
+        except Exception as exc:  # the engine's refusal, or its bug: either way, a message and not a traceback
+            raise engine_refusal(self.source, self.id, exc, self.params, draw) from exc
 
 
 @dataclass(frozen=True)

@@ -94,9 +94,19 @@ class ConvQuestApp(App[None]):
     def open_level(self, level: Any, *, replace: bool = False) -> None:
         """Show a level; `replace` swaps out the current screen (lesson or result) so that
         escape from the level always lands on the chapter map."""
+        from convquest.levels.model import LevelFileError
         from convquest.ui.screens.level import LevelScreen
 
-        screen = LevelScreen(level, seed=len(self.store.attempts(level.id)))
+        try:
+            screen = LevelScreen(level, seed=len(self.store.attempts(level.id)))
+        except LevelFileError as error:
+            # The shipped chapters load without building their problems (that would put the engine
+            # in start-up), so one the engine refuses is first found here: say what is wrong and
+            # leave the player where they were, with every other level still playable.
+            # markup off: the message quotes the file, and "[lo, hi]" must not be read as a style.
+            self.notify(f"{error}\n\n`convquest levels check` on that file lists what to fix.",
+                        title=f"“{level.title}” cannot be played", severity="error", timeout=30, markup=False)
+            return
         if replace:
             self.switch_screen(screen)
         else:

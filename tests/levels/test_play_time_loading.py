@@ -1,0 +1,102 @@
+"""Start-up loads the shipped chapters without the engine; packs and `levels check` still build every problem.
+
+The shipped files are checked in full by test_curriculum.py and `convquest levels check`, so at play
+time they get the structural checks only and their problems are built when a level opens. These
+tests pin the three halves of that bargain: no NumPy to reach the chapter map, no check lost for
+anything not shipped, and a clear message (not a traceback) if a shipped level is broken after all.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convquest.levels import LevelFileError, check_files, load_curriculum
+from convquest.levels import loader
+from convquest.levels.model import KINDS
+from tests.levels.packs import GOOD
+
+ROOT = Path(__file__).parents[2]
+
+# Structurally sound (every field present and typed, a known kind, a proper range) but the engine
+# refuses it: a 5-wide kernel on a 2-wide input, and a range whose low end is too small for k = 3.
+UNBUILDABLE = GOOD.replace("i = 5\nk = 3", "i = 2\nk = 5").replace("i = [6, 9]", "i = [1, 1]")
+
+
+@pytest.fixture
+def shipped_unbuildable(tmp_path: Path, monkeypatch) -> Path:
+    """The unbuildable chapter stands in for the shipped files (as if an installed copy were edited)."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    path = folder / "01-unbuildable.toml"
+    path.write_text(UNBUILDABLE, encoding="utf-8")
+    monkeypatch.setattr(loader, "SHIPPED_DIR", folder)
+    return path
+
+
+def test_kind_names_are_the_engines():
+    from convquest.engine.problems import KINDS as ENGINE_KINDS
+
+    assert KINDS == ENGINE_KINDS
+
+
+def test_loading_the_shipped_chapters_imports_no_numpy():
+    code = ("import sys\nfrom convquest.levels import load_curriculum\ncurriculum = load_curriculum()\n"
+            "print('LEVELS', len(curriculum.levels), 'ERRORS', len(curriculum.errors), 'NUMPY', 'numpy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"LEVELS {len(load_curriculum().levels)} ERRORS 0 NUMPY False" in result.stdout
+
+
+def test_a_shipped_level_the_engine_refuses_loads_but_is_refused_when_built(shipped_unbuildable):
+    curriculum = load_curriculum()
+    assert curriculum.errors == ()
+    fixed, drawn = curriculum.level("test-1"), curriculum.level("test-2")
+    with pytest.raises(LevelFileError) as refused:
+        fixed.problem(0)
+    error = refused.value
+    assert (error.file, error.level, error.field) == (shipped_unbuildable, "test-1", "params.k")
+    assert "impossible parameters" in str(error) and "padded input" in str(error)
+    with pytest.raises(LevelFileError) as refused:
+        drawn.problem(3)
+    assert refused.value.level == "test-2" and "when the ranges draw i = 1" in str(refused.value)
+
+
+def test_levels_check_and_packs_still_build_every_problem(shipped_unbuildable, write_pack):
+    assert {(e.level, e.field) for e in check_files([shipped_unbuildable])} == {("test-1", "params.k"),
+                                                                                 ("test-2", "params.k")}
+    pack = write_pack(UNBUILDABLE.replace("order = 100", "order = 101").replace("test-", "pack-"))
+    curriculum = load_curriculum([pack.parent])
+    assert [(e.file, e.level) for e in curriculum.errors] == [(pack, "pack-1"), (pack, "pack-2")]
+    with pytest.raises(KeyError):
+        curriculum.level("pack-2")
+
+
+async def test_opening_an_unbuildable_level_says_why_and_stays_on_the_map(shipped_unbuildable, tmp_path):
+    from convquest.store import Store
+    from convquest.ui.app import ConvQuestApp
+    from convquest.ui.screens.home import HomeScreen
+
+    store = Store.open(tmp_path / "data")
+    # Started at the level (`convquest play --level test-1`), then chosen again from the map.
+    app = ConvQuestApp(curriculum=load_curriculum(), store=store, start_level="test-1")
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            chapter_map = app.screen.query_one("#chapter-map")
+            chapter_map.highlighted = 1  # row 0 is the chapter, row 1 its first level
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            shown = [f"{toast.render()}" for toast in app.screen.query("Toast")]
+    finally:
+        store.close()
+    assert len(shown) == 2, shown
+    for text in shown:
+        assert "“One convolution” cannot be played" in text
+        assert "level 'test-1': field 'params.k': impossible parameters" in text
+        assert "Traceback" not in text
