@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -35,7 +36,12 @@ class LessonScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_page()
+        try:
+            self.show_page()
+        except NoMatches:
+            # Opened and closed in one burst of keys (space, enter, escape faster than a frame):
+            # the screen is already on its way out and its page was never mounted; nothing to show.
+            return
 
     def show_page(self) -> None:
         pages = self.chapter.lesson  # the loader refuses a chapter without pages
