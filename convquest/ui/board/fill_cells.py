@@ -21,18 +21,11 @@ from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
 from convquest.ui.board.widget import Board
 from convquest.ui.kinds.base import KindPanel
-from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 VIEW_KEY = "v"
 
 
-class CellInput(AnswerInput):
-    """The answer box; it also gives up `v`, which switches the transposed views."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character == VIEW_KEY:
-            return False
-        return super().check_consume_key(key, character)
 
 
 def sweep_for(trace: Any):
@@ -74,7 +67,8 @@ class FillCellsPanel(KindPanel):
         yield Static(self.problem.prompt(), id="fc-prompt", classes="panel-prompt", markup=False)
         yield Board(self.scene(), id="fc-board")
         yield Static(self._ask(), id="fc-feedback", markup=False)
-        yield CellInput(placeholder="value, then Enter", id="fc-answer")
+        # The box also gives up `v`, which switches the transposed views.
+        yield AnswerInput(placeholder="value, then Enter", id="fc-answer", command_keys=LEVEL_COMMAND_KEYS | {VIEW_KEY})
 
     def on_mount(self) -> None:
         self.query_one("#fc-answer", Input).focus()

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.kinds.why import why_lines
-from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
 PARAM_NAMES = {
@@ -156,7 +156,7 @@ class PredictSizePanel(KindPanel):
                 with VerticalScroll(id="ps-question"):
                     yield Static(self.problem.prompt(), id="ps-prompt", markup=False)
                 yield Static(id="ps-parts", markup=False)
-                yield AnswerInput(placeholder="your answer, then Enter", id="ps-answer")
+                yield AnswerInput(placeholder="your answer, then Enter", id="ps-answer", command_keys=LEVEL_COMMAND_KEYS)
                 with VerticalScroll(id="ps-feedback"):
                     yield Static(id="ps-feedback-text", markup=False)
 

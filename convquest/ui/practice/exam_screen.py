@@ -21,6 +21,7 @@ from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, cell_g
 from convquest.practice.history import History
 from convquest.ui.practice.figure import figure
 from convquest.ui.practice.answer_format import answer_format
+from convquest.ui.widgets.answer_input import AnswerInput
 
 
 def clock_text(seconds: float | None) -> str:
@@ -135,7 +136,7 @@ class ExamScreen(Screen[None]):
         if grid is not None:
             texts = [exam.given[(exam.current, p)].text if (exam.current, p) in exam.given else None
                      for p in range(len(labels))]
-            box = Input(value=join_grid(texts, grid[1]) if any(texts) else "",
+            box = AnswerInput(value=join_grid(texts, grid[1]) if any(texts) else "",
                         placeholder="row by row, rows separated by ';', then Enter",
                         id="exam-grid", classes="exam-answer")
             box.border_title = f"output {grid[0]}×{grid[1]}"
@@ -143,7 +144,7 @@ class ExamScreen(Screen[None]):
         else:
             for p, label in enumerate(labels):
                 given = exam.given.get((exam.current, p))
-                box = Input(value=given.text if given else "", placeholder=f"{label}, then Enter",
+                box = AnswerInput(value=given.text if given else "", placeholder=f"{label}, then Enter",
                             id=f"exam-answer-{p}", classes="exam-answer")
                 box.border_title = label
                 widgets.append(box)

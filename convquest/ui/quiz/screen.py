@@ -19,7 +19,7 @@ from convquest.practice.exam import cell_grid, join_grid
 from convquest.ui.practice.answer_format import answer_format
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
-from convquest.ui.quiz.answer_box import AnswerBox
+from convquest.ui.widgets.answer_input import AnswerInput
 
 
 def head_text(sitting: QuizSitting) -> str:
@@ -131,7 +131,7 @@ class QuizScreen(Screen[None]):
             await parts.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
             widgets = []
             for spec in boxes:
-                widget = AnswerBox(value=spec["value"], placeholder=spec["placeholder"], id=spec["id"],
+                widget = AnswerInput(value=spec["value"], placeholder=spec["placeholder"], id=spec["id"],
                                    classes="quiz-answer")
                 # A blinking cursor redraws every box twice a second: for a class served from one
                 # machine that is 120 redraws a second of CPU and traffic that show nothing new.

@@ -1,17 +1,42 @@
-"""The answer box of the number-typing panels."""
+"""The answer box of every typed answer: levels, fill-cells, exams and quizzes.
+
+Two things a plain Input gets wrong for a game:
+
+- Keys that arrive together overtake each other. Textual inserts a printable character as soon as
+  the focused box receives it, but runs the box's own bindings (backspace, ctrl+u, enter, the
+  arrows) only after the key has bubbled up to the app. Over SSH a quick typist's keys often share
+  a packet, and on a pty "seven", five backspaces and "7" became "s", and "7", Enter, "8"
+  submitted "78". This box runs its own bindings the moment the key arrives.
+- Textual drops any screen binding whose key the focused Input would consume, priority or not. On
+  a level, where answers are numbers and shapes, `h` (hint) and `?` (help) must still work, so the
+  box gives up its `command_keys`. In exams and quizzes answers may be kernel names ("sharpen"),
+  so there the box keeps every key.
+"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
-# Answers are numbers and shapes (5, 6×24×24, 6x24x24), so these keys are free to be commands
-# on the level screen. Textual drops any binding whose key the focused Input would consume,
-# priority or not, so the box has to give them up itself.
-COMMAND_KEYS = frozenset({"h", "?"})
+LEVEL_COMMAND_KEYS = frozenset({"h", "?"})
 
 
 class AnswerInput(Input):
+    def __init__(self, *args, command_keys: frozenset[str] = frozenset(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.command_keys = command_keys
+
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character in COMMAND_KEYS:
+        if character in self.command_keys:
             return False
         return super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                # Priority bindings were already offered before the key reached this box.
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+        await super()._on_key(event)

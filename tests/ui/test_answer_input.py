@@ -7,7 +7,7 @@ import pytest
 from textual import events
 from textual.app import App, ComposeResult
 
-from convquest.ui.quiz.answer_box import AnswerBox
+from convquest.ui.widgets.answer_input import AnswerInput
 
 
 class OneBox(App[None]):
@@ -16,9 +16,9 @@ class OneBox(App[None]):
         self.submitted: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield AnswerBox(id="box")
+        yield AnswerInput(id="box")
 
-    def on_input_submitted(self, event: AnswerBox.Submitted) -> None:
+    def on_input_submitted(self, event: AnswerInput.Submitted) -> None:
         self.submitted.append(event.value)
 
 
@@ -35,7 +35,7 @@ def key(name: str) -> events.Key:
 async def test_a_burst_of_keys_edits_in_typing_order(burst, expected):
     app = OneBox()
     async with app.run_test() as pilot:
-        box = app.query_one(AnswerBox)
+        box = app.query_one(AnswerInput)
         box.focus()
         box.value = "seven"
         box.cursor_position = len(box.value)
@@ -49,7 +49,7 @@ async def test_a_burst_of_keys_edits_in_typing_order(burst, expected):
 async def test_enter_in_a_burst_submits_what_was_typed_before_it():
     app = OneBox()
     async with app.run_test() as pilot:
-        app.query_one(AnswerBox).focus()
+        app.query_one(AnswerInput).focus()
         await pilot.pause()
         for name in ["1", "2", "enter", "9"]:
             app.post_message(key(name))
