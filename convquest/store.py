@@ -192,13 +192,18 @@ class Store:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, str(value)))
 
     def reset_progress(self) -> None:
-        """Clear attempts and stars in one transaction, so progress is never left half-cleared."""
+        """Clear everything but the settings in one transaction, so progress is never left
+        half-cleared. That includes the tables other layers keep here (practice and exam history):
+        a report whose answers were deleted would show a false score."""
         with self._lock:
             try:
                 with self._conn:
                     self._conn.execute("BEGIN IMMEDIATE")
-                    self._conn.execute("DELETE FROM attempts")
-                    self._conn.execute("DELETE FROM stars")
+                    tables = [row[0] for row in self._conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+                    for table in tables:
+                        if table != "settings":
+                            self._conn.execute(f'DELETE FROM "{table}"')
             except sqlite3.OperationalError as exc:
                 self.notice = f"Progress was not reset: the database is busy ({exc}). Try again."
                 return

@@ -156,3 +156,16 @@ def test_every_mistake_key_the_engine_names_has_a_sentence_of_its_own():
     from convquest.practice.report import MISTAKE_SENTENCES
 
     assert {m.key for m in MISTAKES} <= set(MISTAKE_SENTENCES)
+
+
+def test_reset_progress_forgets_exam_sessions_with_their_answers(store, clock):
+    # Keeping a session whose answers were deleted would report a false score (0 right).
+    sit(store, clock, PLAN)
+    history = History(store)
+    assert history.latest_session("exam") is not None
+    store.set_setting("theme", "light")
+    store.reset_progress()
+    assert history.latest_session("exam") is None
+    assert history.sessions() == []
+    assert store.attempts() == []
+    assert store.get_setting("theme") == "light"
