@@ -225,3 +225,14 @@ async def test_screenshot_action_writes_nothing(make_app, tmp_path, monkeypatch)
         await pilot.pause(0.2)
     written = set(tmp_path.rglob("*")) - before
     assert not [path for path in written if path.suffix == ".svg"]
+
+
+async def test_q_outside_the_answer_box_returns_to_it_instead_of_quitting(make_app):
+    app = make_app(start_level="t-valid")
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.screen.query_one("#ps-answer")
+        app.set_focus(None)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        assert app.focused is box and box.value == ""

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.widgets.prose import reflow
@@ -32,6 +32,9 @@ class LevelScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
         Binding("enter", "result", "Result"),
+        # A stray q (the answer box lost focus in a burst of keys) must not end the level: q
+        # quits from the map, here only ctrl+q does. It puts the player back in the answer box.
+        Binding("q", "focus_answer", show=False),
     ]
 
     def __init__(self, level: Any, *, seed: int = 0) -> None:
@@ -129,6 +132,11 @@ class LevelScreen(Screen[None]):
             f"✓ Solved: {star_text(earned)} saved. Press Enter for the explanation."
         )
         self.refresh_bindings()
+
+    def action_focus_answer(self) -> None:
+        boxes = [box for box in self.query(Input) if not box.disabled]
+        if boxes:
+            boxes[0].focus()
 
     def action_result(self) -> None:
         if self.solved is None:
