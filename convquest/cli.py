@@ -129,28 +129,32 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
-def _curriculum(args: argparse.Namespace):
+def _curriculum(args: argparse.Namespace, cache_dir: Path | None = None):
     from convquest.levels import load_curriculum
 
-    curriculum = load_curriculum(args.levels)
+    curriculum = load_curriculum(args.levels, cache_dir=cache_dir)
     for error in curriculum.errors:
         print(f"convquest: skipped {error}", file=sys.stderr)
     return curriculum
 
 
 def play_command(args: argparse.Namespace) -> int:
-    curriculum = _curriculum(args)
+    from convquest.store import Store, default_data_dir
+
+    data_dir = args.data_dir or default_data_dir()
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    # The data dir also keeps the parsed level files for the next launch (start-up time), but only
+    # for a game that will run: a refused launch leaves nothing behind.
+    curriculum = _curriculum(args, cache_dir=data_dir if interactive else None)
     if args.level is not None:
         try:
             curriculum.level(args.level)
         except KeyError:
             return _fail(f"unknown level '{args.level}'; `convquest levels list` shows every level id")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not interactive:
         return _fail("the game needs a terminal: run it in an interactive terminal, not with its input or "
                      "output redirected or piped")
-    from convquest.store import Store, default_data_dir
-
-    store = Store.open(args.data_dir or default_data_dir())
+    store = Store.open(data_dir)
     try:
         from convquest.ui.app import ConvQuestApp
 

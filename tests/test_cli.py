@@ -109,7 +109,7 @@ def test_play_without_a_terminal_says_so(tmp_path):
                             capture_output=True, text=True, timeout=60, stdin=subprocess.PIPE)
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "Traceback" not in result.stderr
-    assert not (tmp_path / "progress.db").exists()
+    assert list(tmp_path.iterdir()) == []  # no progress database, no cache of the level files
 
 
 def test_bad_usage_exits_2(capsys):

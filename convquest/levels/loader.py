@@ -10,14 +10,19 @@ the 1.3x start-up budget of a one-widget Textual app (issue 3). So `load_curricu
 problems of the extra packs (nobody has checked those) but not of the shipped chapters, which the
 test suite and `convquest levels check` check in full; a shipped level the engine still refuses
 says so when it is opened (`Level.problem` raises a LevelFileError, not a traceback).
+
+The game also keeps the parsed TOML of the shipped files in its data dir (ParseCache), since
+tomllib is most of what is left of loading them.
 """
 
 from __future__ import annotations
 
 import itertools
+import marshal
+import os
 import re
 import textwrap
-import tomllib
+import zlib
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -44,14 +49,17 @@ def shipped_files() -> list[Path]:
     return sorted(SHIPPED_DIR.glob("*.toml"))
 
 
-def load_curriculum(extra_dirs: Sequence[Path] = ()) -> Curriculum:
+def load_curriculum(extra_dirs: Sequence[Path] = (), *, cache_dir: Path | None = None) -> Curriculum:
     """Shipped chapters plus extra packs; a broken file is left out and listed in .errors.
 
     The shipped chapters get the structural checks only, the packs the full validation (see the
-    module docstring for why)."""
+    module docstring for why). With `cache_dir` (an existing folder), the shipped files' parsed
+    TOML is kept there for the next launch."""
     files, errors = _gather(extra_dirs, "no such folder of level files")
     shipped = shipped_files()
-    shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False)
+    cache = ParseCache(cache_dir)
+    shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False, cache=cache)
+    cache.save()
     # A pack folder that is the shipped folder (or names a shipped file) adds nothing new.
     chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped):], taken=shipped_chapters)
     return Curriculum(chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
@@ -96,14 +104,69 @@ def _unique(files: Sequence[Path]) -> list[Path]:
     return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
-def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = (), *,
-                build_problems: bool = True) -> tuple[list[Chapter], list[LevelFileError]]:
+class ParseCache:
+    """The parsed TOML of files, kept in one file in a folder and keyed by each file's length and
+    CRC-32, so a launch need not import tomllib or run it (about 7 ms of the start-up budget).
+
+    Only the parse is kept: every check still runs on what it returns, so a stale, corrupt or
+    edited cache can cost a re-parse but never let an unchecked level through. Any trouble
+    reading or writing it is ignored for the same reason.
+    """
+
+    NAME = "levels-cache.marshal"
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / self.NAME if folder is not None and folder.is_dir() else None
+        self.entries: dict[str, tuple[tuple[int, int], dict]] = {}
+        self.changed = False
+        if self.path is None:
+            return
+        try:
+            loaded = marshal.loads(self.path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if isinstance(loaded, dict):
+            self.entries = loaded
+
+    def get(self, path: Path, raw: bytes) -> dict | None:
+        entry = self.entries.get(str(path))
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == _stamp(raw) and isinstance(entry[1], dict):
+            return entry[1]
+        return None
+
+    def put(self, path: Path, raw: bytes, data: dict) -> None:
+        if self.path is None:
+            return
+        try:
+            marshal.dumps(data)
+        except ValueError:  # a TOML date or time: marshal cannot keep it, so that file is parsed each time
+            return
+        self.entries[str(path)] = (_stamp(raw), data)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        partial = self.path.with_name(f"{self.NAME}.{os.getpid()}")
+        try:
+            partial.write_bytes(marshal.dumps(self.entries))
+            os.replace(partial, self.path)  # whole or not at all, even with two launches at once
+        except OSError:
+            partial.unlink(missing_ok=True)
+
+
+def _stamp(raw: bytes) -> tuple[int, int]:
+    return len(raw), zlib.crc32(raw)
+
+
+def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = (), *, build_problems: bool = True,
+                cache: ParseCache | None = None) -> tuple[list[Chapter], list[LevelFileError]]:
     """The files' chapters that pass, checked against `taken` (already accepted) and each other.
     Without `build_problems`, the structural checks only (no engine import)."""
     accepted: list[Chapter] = list(taken)
     errors: list[LevelFileError] = []
     for path in files:
-        chapter, problems = _read_chapter(path, build_problems)
+        chapter, problems = _read_chapter(path, build_problems, cache)
         if chapter is not None:
             problems += _clashes(chapter, accepted)
         if problems:
@@ -131,12 +194,18 @@ def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileErr
     return problems
 
 
-def _read_chapter(path: Path, build_problems: bool) -> tuple[Chapter | None, list[LevelFileError]]:
+def _read_chapter(path: Path, build_problems: bool,
+                  cache: ParseCache | None = None) -> tuple[Chapter | None, list[LevelFileError]]:
     """The chapter (possibly missing refused levels) and every error; any error refuses the file."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [LevelFileError(path, f"cannot be read: {exc.strerror or exc}")]
+    cached = cache.get(path, raw) if cache is not None else None
+    if cached is not None:
+        return _build_chapter(path, cached, build_problems)
+    import tomllib  # here, not at the top: a launch that finds every file in the cache never needs it
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -149,6 +218,8 @@ def _read_chapter(path: Path, build_problems: bool) -> tuple[Chapter | None, lis
         return None, [LevelFileError(path, f"is not valid TOML: {exc}")]
     except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
         return None, [LevelFileError(path, NESTED_TOO_DEEPLY)]
+    if cache is not None:
+        cache.put(path, raw, data)
     return _build_chapter(path, data, build_problems)
 
 

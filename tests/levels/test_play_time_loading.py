@@ -100,3 +100,46 @@ async def test_opening_an_unbuildable_level_says_why_and_stays_on_the_map(shippe
         assert "“One convolution” cannot be played" in text
         assert "level 'test-1': field 'params.k': impossible parameters" in text
         assert "Traceback" not in text
+
+
+@pytest.fixture
+def shipped_good(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    path = folder / "01-good.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(loader, "SHIPPED_DIR", folder)
+    return path
+
+
+def test_the_parse_cache_serves_the_next_launch_without_tomllib(shipped_good, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    first = load_curriculum(cache_dir=data)
+    assert (data / loader.ParseCache.NAME).is_file()
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # any import of tomllib now fails
+    assert load_curriculum(cache_dir=data) == first
+
+
+def test_an_edited_file_is_read_again(shipped_good, tmp_path):
+    load_curriculum(cache_dir=tmp_path)
+    shipped_good.write_text(GOOD.replace("One convolution", "One edited convolution"), encoding="utf-8")
+    assert load_curriculum(cache_dir=tmp_path).level("test-1").title == "One edited convolution"
+
+
+def test_what_the_cache_holds_is_checked_like_a_file(shipped_good, tmp_path):
+    load_curriculum(cache_dir=tmp_path)
+    cache = loader.ParseCache(tmp_path)
+    (stamp, data), = cache.entries.values()
+    data["level"][0]["kind"] = "guess-size"  # as if the cache file were edited by hand
+    cache.entries[str(shipped_good)] = (stamp, data)
+    cache.changed = True
+    cache.save()
+    errors = load_curriculum(cache_dir=tmp_path).errors
+    assert [(e.file, e.level, e.field) for e in errors] == [(shipped_good, "test-1", "kind")]
+
+
+def test_a_corrupt_cache_is_ignored_and_replaced(shipped_good, tmp_path):
+    (tmp_path / loader.ParseCache.NAME).write_bytes(b"\x00not marshal")
+    assert load_curriculum(cache_dir=tmp_path).level("test-1").title == "One convolution"
+    assert loader.ParseCache(tmp_path).entries.keys() == {str(shipped_good)}
