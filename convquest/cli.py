@@ -110,8 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of a plain launch (`convquest`, `convquest --data-dir D --levels P`), or None
+    for anything else. Building every subcommand's parser (and importing the modules that add their
+    arguments) is a few ms of the start-up budget that a plain launch never uses; anything this
+    parser does not take whole (a command, --help, --version, a slip) goes to the full parser."""
+    parser = argparse.ArgumentParser(prog="convquest", add_help=False, exit_on_error=False)
+    _global_options(parser, top=True)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parse_play(argv) or build_parser().parse_args(argv)
     args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
     args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir
     if not hasattr(args, "target"):  # no command: play from the home screen

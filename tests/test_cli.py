@@ -125,3 +125,26 @@ def test_listing_into_a_closed_pipe_is_not_a_traceback():
     lister.stdout.close()  # like `| head -0`, closed before the listing is written
     err = lister.stderr.read().decode()
     assert lister.wait(timeout=60) == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [[], ["--data-dir", "d"], ["--data", "d", "--levels", "p", "--levels=q"], ["--level", "p"]])
+def test_a_plain_launch_reads_its_options_as_the_full_parser_does(argv):
+    from convquest.cli import _parse_play, build_parser
+
+    quick, full = _parse_play(argv), build_parser().parse_args(argv)
+    assert (quick.top_data_dir, quick.levels) == (full.top_data_dir, full.levels)
+
+
+@pytest.mark.parametrize("argv", [["levels", "list"], ["--help"], ["--version"], ["--data-dir"], ["--nope"]])
+def test_anything_but_a_plain_launch_goes_to_the_full_parser(argv):
+    from convquest.cli import _parse_play
+
+    assert _parse_play(argv) is None
+
+
+def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
+    # The subcommands' argument hooks import their modules; a launch has no use for them (start-up).
+    result = run_python("import sys\nfrom convquest.cli import main\ncode = main(['--data-dir', %r])\n"
+                        "print('CODE', code, 'HOOKS', sorted(m for m in sys.modules if m.endswith('.commands')))"
+                        % str(tmp_path))
+    assert "CODE 2 HOOKS []" in result.stdout, result.stderr
