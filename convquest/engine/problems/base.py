@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Protocol, runtime_checkable
 
@@ -177,3 +178,17 @@ def blame(error: ValueError, default: str, names: Mapping[str, str] | None = Non
 
 def square(n: int) -> str:
     return f"{n}×{n}"
+
+
+def article(before: object, capital: bool = False) -> str:
+    """'a' or 'an' before a number or word as it is read aloud: an 8×8 input, an 11×11 input,
+    a 3×3 kernel, an edge."""
+    text = str(before).lstrip("-")
+    number = re.match(r"\d+", text)
+    if number:
+        digits = number.group()
+        vowel = digits.startswith("8") or digits in ("11", "18") or (len(digits) == 5 and digits[:2] in ("11", "18"))
+    else:
+        vowel = text[:1].lower() in ("a", "e", "i", "o")
+    word = "an" if vowel else "a"
+    return word.capitalize() if capital else word

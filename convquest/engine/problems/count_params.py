@@ -8,7 +8,7 @@ from functools import cached_property
 
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part
+from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
 
 KIND = "count-params"
 VARIANTS = ("conv-vs-dense",)
@@ -54,7 +54,7 @@ class CountParams:
         target = (f"{self.units} units" if self.units is not None
                   else f"as many outputs as the conv gives ({self.c_out}×{oh}×{ow} = {self.dense_out})")
         return (
-            f"A {self.c_in}×{self.h}×{self.w} image (channels×height×width). Layer A: a convolution with "
+            f"{article(self.c_in, True)} {self.c_in}×{self.h}×{self.w} image (channels×height×width). Layer A: a convolution with "
             f"{self.c_out} filter{'s' if self.c_out != 1 else ''} of {self.k}×{self.k}{pad}, {bias} biases. Layer B: a fully connected "
             f"layer on the flattened image, {bias} biases, with {target}. "
             "How many learned numbers does each layer have?"

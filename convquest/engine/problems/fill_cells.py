@@ -15,7 +15,7 @@ import numpy as np
 
 from convquest.engine import traces
 from convquest.engine.problems.answers import parse_whole_number
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part, rows_to_lists
+from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, rows_to_lists
 
 KIND = "fill-cells"
 VARIANTS = ("valid", "same", "full", "strided", "dilated", "transposed", "maxpool", "avgpool")
@@ -100,7 +100,7 @@ class FillCells:
                 bits.append(f"output_padding {self.output_padding}")
             what = ", ".join(bits)
         rows, cols = self.expected.shape
-        return f"Fill in the {rows}×{cols} output of a {what}, one cell at a time."
+        return f"Fill in the {rows}×{cols} output of {article(what)} {what}, one cell at a time."
 
     def parts(self) -> tuple[str, ...]:
         rows, cols = self.expected.shape

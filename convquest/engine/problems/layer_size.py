@@ -8,7 +8,7 @@ from functools import cached_property
 
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part, square
+from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
 
 KIND = "predict-size"
@@ -57,7 +57,7 @@ class LayerSize:
 
     def prompt(self) -> str:
         return (
-            f"A {square(self.spec.i)} input goes through a {self.describe_layer()}. "
+            f"{article(self.spec.i, True)} {square(self.spec.i)} input goes through a {self.describe_layer()}. "
             "How many cells is each side of the output?"
         )
 

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from convquest.engine.arithmetic import conv_output_shape
 from convquest.engine.problems.answers import parse_shape
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part
+from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
 
@@ -48,7 +48,7 @@ class PairSize:
         if self.d != (1, 1):
             bits.append(_pair("dilation", self.d))
         return (
-            f"A {self.i[0]}×{self.i[1]} input (height×width) goes through a {', '.join(bits)}. "
+            f"{article(self.i[0], True)} {self.i[0]}×{self.i[1]} input (height×width) goes through a {', '.join(bits)}. "
             "What is the output's height×width?"
         )
 

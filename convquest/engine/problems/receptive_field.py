@@ -12,7 +12,7 @@ from functools import cached_property
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
 from convquest.engine.problems.answers import Cell, format_cells, parse_cells
-from convquest.engine.problems.base import Fields, Verdict, check_part
+from convquest.engine.problems.base import Fields, Verdict, article, check_part
 from convquest.engine.problems.network import describe
 
 KIND = "receptive-field"
@@ -56,7 +56,7 @@ class ReceptiveField:
         stack = "; then ".join(_describe(layer) for layer in self.layers)
         r, c = self.cell
         return (
-            f"A {self.n}×{self.n} input goes through: {stack}. Which input cells does output cell "
+            f"{article(self.n, True)} {self.n}×{self.n} input goes through: {stack}. Which input cells does output cell "
             f"({r}, {c}) see? Rows and columns count from 0."
         )
 
@@ -144,7 +144,7 @@ def _without_padding(layer: Layer) -> Layer:
 def from_params(fields: Fields, variant: str) -> ReceptiveField:
     n = fields.int("n", minimum=1)
     if n > MAX_INPUT:
-        raise ValueError(f"n: a {n}×{n} input is too big for the board; use at most {MAX_INPUT}.")
+        raise ValueError(f"n: {article(n)} {n}×{n} input is too big for the board; use at most {MAX_INPUT}.")
     raw_layers = fields.raw("layers")
     if not isinstance(raw_layers, (list, tuple)) or not 1 <= len(raw_layers) <= 3:
         raise ValueError("layers: expected a list of 1 to 3 layers.")

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from convquest.engine.arithmetic import solve_padding, solve_stride
 from convquest.engine.problems.answers import parse_whole_number
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part, square
+from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, mistakes_reaching
 
@@ -44,7 +44,7 @@ class SolveFor:
         given = f"stride {self.known}" if self.unknown == "p" else f"padding {self.known}"
         dil = f", dilation {self.d}" if self.d > 1 else ""
         return (
-            f"A {square(self.k)} convolution ({given}{dil}) turns a {square(self.i)} input into a "
+            f"{article(self.k, True)} {square(self.k)} convolution ({given}{dil}) turns {article(self.i)} {square(self.i)} input into {article(self.o)} "
             f"{square(self.o)} output. Which {UNKNOWN_NAME[self.unknown]} {self.unknown} does that?"
         )
 
@@ -140,7 +140,7 @@ def solve_from_params(fields: Fields, unknown: str) -> SolveFor:
         raise blame(error, "k") from None
     if not values:
         raise ValueError(
-            f"o: no {UNKNOWN_NAME[unknown]} turns a {square(problem.i)} input into {square(problem.o)} "
+            f"o: no {UNKNOWN_NAME[unknown]} turns {article(problem.i)} {square(problem.i)} input into {square(problem.o)} "
             f"with kernel {problem.k}"
         )
     if unknown == "s" and problem.o == 1:

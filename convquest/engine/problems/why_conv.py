@@ -19,7 +19,7 @@ import numpy as np
 from convquest.engine.kernels import KERNELS
 from convquest.engine.ops import conv2d
 from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
-from convquest.engine.problems.base import Fields, Verdict, check_part
+from convquest.engine.problems.base import Fields, Verdict, article, check_part
 
 KIND = "match-kernel"
 VARIANTS = ("translation", "locality")
@@ -90,7 +90,7 @@ class Translation:
     def prompt(self) -> str:
         title = KERNELS[FEATURES[self.feature][1]].title
         return (
-            f"A {self.feature} centred on input cell {_cell(self._centre(False))} of a {self.n}×{self.n} image "
+            f"{article(self.feature, True)} {self.feature} centred on input cell {_cell(self._centre(False))} of {article(self.n)} {self.n}×{self.n} image "
             f"makes the {title} kernel's output peak at {_cell(self.peaks[0])}. The image moves "
             f"{_moves(self.shift)}. Where is the peak now? Answer row,col."
         )
@@ -167,7 +167,7 @@ class Locality:
     def prompt(self) -> str:
         stride = f", stride {self.stride}" if self.stride > 1 else ""
         return (
-            f"A {self.k}×{self.k} convolution (no padding{stride}) runs over a {self.n}×{self.n} image, giving a "
+            f"{article(self.k, True)} {self.k}×{self.k} convolution (no padding{stride}) runs over {article(self.n)} {self.n}×{self.n} image, giving {article(self.out_side)} "
             f"{self.out_side}×{self.out_side} output. Input pixel {_cell(self.pixel)} changes. Which output "
             "cells change? Answer rows, columns like 0..2, 1..3, or cells like 0,1; 0,2."
         )
@@ -231,7 +231,7 @@ class Locality:
 def from_params(fields: Fields, variant: str):
     n = fields.int("n", minimum=3)
     if n > 12:
-        raise ValueError(f"n: a {n}×{n} image is too big for the board; use at most 12.")
+        raise ValueError(f"n: {article(n)} {n}×{n} image is too big for the board; use at most 12.")
     if variant == "translation":
         feature = fields.choice("feature", tuple(FEATURES))
         problem = Translation(n, feature, fields.int_or_pair("at", minimum=0), fields.int_or_pair("shift"))
@@ -250,7 +250,7 @@ def from_params(fields: Fields, variant: str):
     problem = Locality(n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1),
                        fields.int_or_pair("pixel", minimum=0))
     if problem.k > n:
-        raise ValueError(f"k: a {problem.k}×{problem.k} kernel does not fit a {n}×{n} image.")
+        raise ValueError(f"k: {article(problem.k)} {problem.k}×{problem.k} kernel does not fit {article(n)} {n}×{n} image.")
     if max(problem.pixel) >= n:
         raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
     return problem

@@ -145,3 +145,11 @@ def test_same_padding_refuses_a_stride():
         from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "same", "s": 2})
     full = from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "full", "s": 2})
     assert full.check(5).correct  # floor((7 + 4 − 3)/2) + 1
+
+
+def test_prompts_use_an_before_numbers_read_with_a_vowel():
+    from convquest.engine.problems.base import article
+
+    assert [article(n) for n in (8, 11, 18, 80, 800, 3, 1, 111)] == ["an", "an", "an", "an", "an", "a", "a", "a"]
+    assert from_params("predict-size", {"variant": "conv", "i": 8, "k": 3}).prompt().startswith("An 8×8 input")
+    assert from_params("predict-size", {"variant": "conv", "i": 7, "k": 3}).prompt().startswith("A 7×7 input")
