@@ -130,8 +130,13 @@ class Store:
                                         f"({exc}). This session is kept in memory only.")
 
     @classmethod
-    def _in_memory(cls, path: Path, notice: str) -> Store:
+    def _in_memory(cls, path: Path, notice: str | None) -> Store:
         return cls(_connect(":memory:", 0), path, notice)
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        """A store that keeps nothing after the process ends: for tools that have no data dir."""
+        return cls._in_memory(Path(":memory:"), None)
 
     def _write(self, sql: str, args: tuple = ()) -> None:
         with self._lock:

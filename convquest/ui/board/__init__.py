@@ -6,7 +6,7 @@ it. Import from the modules, so that opening the game does not pay for the board
 - `widget`     `Board`, the widget that shows a scene and reports clicked cells
 - `scenes`     engine traces → scenes: `ConvSweep`, `PoolSweep`, `TransposedSweep`, the formulas
 - `player`     `SweepPlayer`: step, play/pause, speed, go to a cell; no timer while paused
-- `playground` `PlaygroundScreen`, `PlaygroundApp`, `run_playground()`
+- `playground` `PlaygroundScreen`, and `PlaygroundApp` for `convquest playground`
 - `fill_cells` `FillCellsPanel` for fill-cells levels
 - `receptive`  `ReceptiveFieldPanel` for receptive-field levels
 """

@@ -9,10 +9,10 @@ board, so the player learns *why* (e.g. the dilated kernel spans more than the p
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import Any
 
 import numpy as np
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -22,6 +22,7 @@ from convquest.engine.images import IMAGES
 from convquest.engine.kernels import KERNELS
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
 from convquest.ui.board import scenes
+from convquest.ui.app import ConvQuestApp
 from convquest.ui.board.player import SweepPlayer, TextLines
 
 OPS = ("conv", "transposed", "maxpool", "avgpool")
@@ -301,31 +302,21 @@ class PlaygroundScreen(Screen[None]):
             self.app.exit()
 
 
-STYLESHEETS = [
-    Path(__file__).parent.parent / "convquest.tcss",
-    Path(__file__).with_name("board.tcss.part"),
-]
+class PlaygroundApp(ConvQuestApp):
+    """The playground on its own (`convquest playground`): the game's help, settings, too-small
+    guard and lock-down, with no levels. Without a store, settings live for this run only."""
 
-
-class PlaygroundApp(App[None]):
-    """The playground on its own (`convquest playground`); no store or curriculum needed."""
-
-    CSS_PATH = [p for p in STYLESHEETS if p.exists()]
     TITLE = "ConvQuest playground"
-    BINDINGS = [Binding("q", "quit", "Quit")]
-    # Textual's palette offers "save screenshot", which writes files; the game offers no such command.
-    ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, params: Params | None = None) -> None:
-        super().__init__()
+    def __init__(self, params: Params | None = None, *, store: Any = None) -> None:
+        from convquest.levels.model import Curriculum
+        from convquest.store import Store
+
+        super().__init__(curriculum=Curriculum(chapters=()), store=store or Store.in_memory())
         self._params = params
 
     def get_default_screen(self) -> Screen:
         return PlaygroundScreen(self._params)
-
-
-def run_playground() -> None:
-    PlaygroundApp().run()
 
 
 def playground_command(args: object = None) -> int:
@@ -340,5 +331,11 @@ def playground_command(args: object = None) -> int:
             file=sys.stderr,
         )
         return 2
-    run_playground()
+    from convquest.store import Store, default_data_dir
+
+    store = Store.open(getattr(args, "data_dir", None) or default_data_dir())
+    try:
+        PlaygroundApp(store=store).run()
+    finally:
+        store.close()
     return 0

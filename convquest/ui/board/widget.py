@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from convquest.ui.board.render import FALLBACK, Picture, Scene, render_scene
 
-#: One component class per role or mark; the stylesheet (board.tcss.part) gives them colour.
+#: One component class per role or mark; the stylesheet (convquest.tcss) gives them colour.
 COMPONENT_CLASSES = frozenset(f"board--{name}" for name in FALLBACK)
 
 

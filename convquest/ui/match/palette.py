@@ -24,7 +24,7 @@ from convquest.ui.match.shading import Scale
 class KernelPalette(Vertical):
     """`kernels` are the engine's Kernel objects (name, title, weights, detects), in palette order."""
 
-    # Only intrinsic sizes (as Textual's own widgets do); looks are in match.tcss.part.
+    # Only intrinsic sizes (as Textual's own widgets do); looks are in convquest.tcss.
     DEFAULT_CSS = """
     KernelPalette {
         height: auto;

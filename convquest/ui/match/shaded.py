@@ -31,7 +31,7 @@ Cell = tuple[int, int]
 
 class ShadedImage(Widget):
     # Only the intrinsic size lives here: a picture is as big as its pixels, never stretched to
-    # fill (colours and spacing are in match.tcss.part, merged into the app's stylesheet).
+    # fill (colours and spacing are in convquest.tcss).
     DEFAULT_CSS = """
     ShadedImage {
         width: auto;

@@ -191,3 +191,19 @@ def test_the_playground_command_refuses_to_run_without_a_terminal(capsys):
 
     assert playground_command(None) == 2  # pytest's stdin is not a terminal
     assert "needs a terminal" in capsys.readouterr().err
+
+
+async def test_on_its_own_the_playground_has_help_and_escape_leaves():
+    from convquest.ui.screens.help import HelpScreen
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlaygroundScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
