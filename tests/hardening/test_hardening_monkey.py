@@ -1,7 +1,7 @@
 """Random keys and resizes into every screen: no exception may escape, and the app must still be
 running at the end. The quit keys the monkey leaves out are tried on their own at the end of this file.
 
-CONVQUEST_MONKEY_KEYS (default 250) sets the keys per screen; CONVQUEST_MONKEY_SEEDS (default 1)
+CONVQUEST_MONKEY_KEYS (default 160) sets the keys per screen; CONVQUEST_MONKEY_SEEDS (default 1)
 how many seeds each screen gets. The seed is in the test id: `-k "home-seed3"` replays a failure.
 """
 
@@ -14,10 +14,10 @@ import pytest
 from tests.hardening.monkey import walk
 from tests.hardening.screens import QUIT_KEYS, SCREENS
 
-# 250 keys a screen keeps the module near 90 s on a shared 2-core machine (a 400-key walk took
+# 160 keys a screen keeps the module under 90 s on a shared 2-core machine (a 400-key walk took
 # 8-12 s there); a run before a release should set thousands (the walks found their crashes at
 # a few hundred to a few thousand keys).
-N_KEYS = int(os.environ.get("CONVQUEST_MONKEY_KEYS", "250"))
+N_KEYS = int(os.environ.get("CONVQUEST_MONKEY_KEYS", "160"))
 N_SEEDS = int(os.environ.get("CONVQUEST_MONKEY_SEEDS", "1"))
 
 # The screen each walk must start on: a setup that silently failed would leave the monkey on the
@@ -67,7 +67,7 @@ async def test_ctrl_q_quits_cleanly_after_a_walk_and_ctrl_c_does_not(screen, tmp
         async with app.run_test(size=(80, 24)) as pilot:
             setup(app)
             await pilot.pause()
-            await walk(app, pilot, 7, 40, QUIT_KEYS.get(screen, frozenset()))  # wherever a short walk leaves it
+            await walk(app, pilot, 7, 20, QUIT_KEYS.get(screen, frozenset()))  # wherever a short walk leaves it
             await pilot.press("ctrl+c")  # Textual's "press ctrl+q to quit" notice, not a quit
             assert app.is_running
             await pilot.press("ctrl+q")
