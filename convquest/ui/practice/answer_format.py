@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from convquest.practice.exam import join_grid
+
 
 def answer_format(problem, part: int) -> str:
     """How to type this part, in the engine's own words: the sentence its parser gives for text
@@ -12,3 +14,15 @@ def answer_format(problem, part: int) -> str:
     except ValueError as exc:
         return str(exc).split(" — could not read", 1)[0].strip()
     return ""
+
+
+def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
+    """The "How to answer" lines under a question's prompt, shared by the exam and the quiz: for a
+    whole output grid, the row-by-row syntax with a small example; else each distinct format of the
+    parts once ("" when the parser gives none)."""
+    if grid is not None:
+        rows, cols = grid
+        return (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
+                f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
+    formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
+    return "\n".join(f"How to answer: {f}" for f in formats if f)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, cell_grid, join_grid
 from convquest.practice.history import History
 from convquest.ui.practice.figure import figure
-from convquest.ui.practice.answer_format import answer_format
+from convquest.ui.practice.answer_format import how_to_answer
 from convquest.ui.widgets.answer_input import AnswerInput
 
 
@@ -116,13 +116,7 @@ class ExamScreen(Screen[None]):
         problem = exam.problems[exam.current]
         labels = tuple(problem.parts()) or ("answer",)
         grid = cell_grid(labels)
-        if grid is not None:
-            rows, cols = grid
-            how = (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated "
-                   f"by ';' (like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
-        else:
-            formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
-            how = "\n".join(f"How to answer: {f}" for f in formats if f)
+        how = how_to_answer(problem, labels, grid)
         self.query_one("#exam-prompt", Static).update(
             f"Q{exam.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
         self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, QuizSitting, TimeUp
 from convquest.practice.exam import cell_grid, join_grid
-from convquest.ui.practice.answer_format import answer_format
+from convquest.ui.practice.answer_format import how_to_answer
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
@@ -102,13 +102,7 @@ class QuizScreen(Screen[None]):
         problem = sitting.problems[sitting.current]
         labels = tuple(problem.parts()) or ("answer",)
         grid = cell_grid(labels)
-        if grid is not None:
-            rows, cols = grid
-            how = (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
-                   f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
-        else:
-            formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
-            how = "\n".join(f"How to answer: {f}" for f in formats if f)
+        how = how_to_answer(problem, labels, grid)
         self.query_one("#quiz-prompt", Static).update(
             f"Q{sitting.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
         self.query_one("#quiz-question", VerticalScroll).scroll_home(animate=False)
