@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from convquest.ui.kinds.base import KindPanel
-from convquest.ui.kinds.why import why_lines
+from convquest.ui.kinds.why import param_pair, why_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
@@ -39,16 +39,6 @@ PARAM_NAMES = {
 # The drawing is skipped when the padded input would not fit the board's column.
 MAX_DRAWN = 11
 BOARD_WIDTH = 26  # inside #ps-board's border and padding (convquest.tcss)
-
-
-def _pair(value: Any) -> tuple[int, int] | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value, value
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return int(value[0]), int(value[1])
-    return None
 
 
 def _show(value: Any) -> str:
@@ -93,14 +83,14 @@ def drawing(params: dict[str, Any]) -> list[str]:
     a network or a parameter count has no one picture, and a big input would not fit."""
     if params.get("variant") in ("network", "conv-vs-dense") or "layers" in params:
         return []
-    size = _pair(params.get("i"))
-    kernel = _pair(params.get("k"))
+    size = param_pair(params.get("i"))
+    kernel = param_pair(params.get("k"))
     if size is None or kernel is None:
         return []
     # In a transposed convolution p crops the output rather than padding the input.
     ring = params.get("variant") != "transposed"
-    pad = (_pair(params.get("p", 0)) or (0, 0)) if ring else (0, 0)
-    dil = _pair(params.get("d", 1)) or (1, 1)
+    pad = (param_pair(params.get("p", 0)) or (0, 0)) if ring else (0, 0)
+    dil = param_pair(params.get("d", 1)) or (1, 1)
     rows, cols = size[0] + 2 * pad[0], size[1] + 2 * pad[1]
     lines: list[str] = []
     if rows > MAX_DRAWN or cols > MAX_DRAWN:

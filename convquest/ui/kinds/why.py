@@ -17,7 +17,9 @@ MAX_SIDE = 13  # cells across before the picture no longer fits the board column
 DRAWN = frozenset({"conv", "padding", "stride", "dilation", "transposed", "pool", "non-square"})
 
 
-def _pair(value: Any) -> tuple[int, int] | None:
+def param_pair(value: Any) -> tuple[int, int] | None:
+    """A level param given as one int or an (h, w) pair, as (h, w); None for anything else (a
+    bool, a missing value, a list of layers). The size panel reads its params the same way."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -35,11 +37,11 @@ def why_lines(params: dict[str, Any]) -> list[str]:
     """Lines for the board, or [] for problems with no one-layer picture (networks, counts,
     solve-for-a-parameter) or a picture too big for the board."""
     variant = params.get("variant")
-    size, kernel = _pair(params.get("i")), _pair(params.get("k"))
+    size, kernel = param_pair(params.get("i")), param_pair(params.get("k"))
     if variant not in DRAWN or size is None or kernel is None:
         return []
-    stride = _pair(params.get("s", 1)) or (1, 1)
-    dilation = _pair(params.get("d", 1)) or (1, 1)
+    stride = param_pair(params.get("s", 1)) or (1, 1)
+    dilation = param_pair(params.get("d", 1)) or (1, 1)
     try:
         if variant == "transposed":
             return _transposed(size, kernel, params, stride, dilation)
@@ -68,8 +70,8 @@ def _pool(size, kernel, params) -> list[str]:
 
     from convquest.engine.traces import max_pool2d_trace
 
-    p = _pair(params.get("p", 0)) or (0, 0)
-    stride = _pair(params["s"]) if "s" in params else None
+    p = param_pair(params.get("p", 0)) or (0, 0)
+    stride = param_pair(params["s"]) if "s" in params else None
     trace = max_pool2d_trace(np.zeros(size), kernel, stride=stride, padding=p)
     return _window_picture(size, ((p[0], p[0]), (p[1], p[1])), trace.steps[-1], "pooling window")
 
@@ -97,8 +99,8 @@ def _transposed(size, kernel, params, stride, dilation) -> list[str]:
     from convquest.engine.traces import conv_transpose2d_trace
 
     trace = conv_transpose2d_trace(
-        np.ones(size), np.ones(kernel), padding=_pair(params.get("p", 0)) or 0, stride=stride,
-        dilation=dilation, output_padding=_pair(params.get("a", 0)) or 0,
+        np.ones(size), np.ones(kernel), padding=param_pair(params.get("p", 0)) or 0, stride=stride,
+        dilation=dilation, output_padding=param_pair(params.get("a", 0)) or 0,
     )
     inserted = trace.zero_inserted
     (top, bottom), (left, right) = trace.equivalent_pads
