@@ -216,8 +216,32 @@ def products_line(
 # -- sweeps -----------------------------------------------------------------------------------
 
 
+class _CellSweep:
+    """What a sweep with one step per output cell shares (ConvSweep, PoolSweep): how many steps,
+    the step a click on an output cell goes to, and the formula as plain text. The dataclasses
+    below give it `trace` and `formula_line`."""
+
+    def count(self, view: str) -> int:
+        return len(self.trace.steps)
+
+    @property
+    def formula(self) -> str:
+        return "".join(s.text for s in self.formula_line)
+
+    def step_for(self, grid: str, row: int, col: int, view: str = "window") -> int | None:
+        oh, ow = self.trace.output.shape
+        if grid == "output" and 0 <= row < oh and 0 <= col < ow:
+            return row * ow + col
+        return None
+
+
+def _window_focus(current: Any, top: int, left: int) -> tuple[str, int, int, int, int]:
+    """The padded input's rectangle under the step's window (the board scrolls to keep it seen)."""
+    return ("input", current.rows[0] + top, current.cols[0] + left, current.rows[-1] + top, current.cols[-1] + left)
+
+
 @dataclass
-class ConvSweep:
+class ConvSweep(_CellSweep):
     """An ordinary convolution: one step per output cell."""
 
     trace: ConvTrace
@@ -226,13 +250,6 @@ class ConvSweep:
     kernel_title: str = "kernel"
     #: (numerators, divisor) when the kernel is whole numbers over a divisor (Kernel.divisor).
     scaled: tuple[np.ndarray, int] | None = None
-
-    def count(self, view: str) -> int:
-        return len(self.trace.steps)
-
-    @property
-    def formula(self) -> str:
-        return "".join(s.text for s in self.formula_line)
 
     @property
     def offset(self) -> tuple[int, int]:
@@ -286,14 +303,7 @@ class ConvSweep:
             )
         if self.formula_line:
             lines += (self.formula_line,)
-        focus = ("input", current.rows[0] + top, current.cols[0] + left, current.rows[-1] + top, current.cols[-1] + left)
-        return Scene(blocks, lines, focus=focus)
-
-    def step_for(self, grid: str, row: int, col: int, view: str = "window") -> int | None:
-        oh, ow = self.trace.output.shape
-        if grid == "output" and 0 <= row < oh and 0 <= col < ow:
-            return row * ow + col
-        return None
+        return Scene(blocks, lines, focus=_window_focus(current, top, left))
 
     def describe(self, step: int, view: str = "window") -> str:
         steps = self.trace.steps
@@ -308,17 +318,10 @@ class ConvSweep:
 
 
 @dataclass
-class PoolSweep:
+class PoolSweep(_CellSweep):
     trace: PoolTrace
     formula_line: TextLine = ()
     views: tuple[str, ...] = ("window",)
-
-    def count(self, view: str) -> int:
-        return len(self.trace.steps)
-
-    @property
-    def formula(self) -> str:
-        return "".join(s.text for s in self.formula_line)
 
     def input_grid(self, step: int | None) -> Grid:
         trace = self.trace
@@ -367,15 +370,7 @@ class PoolSweep:
             lines += (self.result_line(step, hide_total=products == "hidden"),)
         if self.formula_line:
             lines += (self.formula_line,)
-        ph, pw = trace.padding
-        focus = ("input", current.rows[0] + ph, current.cols[0] + pw, current.rows[-1] + ph, current.cols[-1] + pw)
-        return Scene(blocks, lines, focus=focus)
-
-    def step_for(self, grid: str, row: int, col: int, view: str = "window") -> int | None:
-        oh, ow = self.trace.output.shape
-        if grid == "output" and 0 <= row < oh and 0 <= col < ow:
-            return row * ow + col
-        return None
+        return Scene(blocks, lines, focus=_window_focus(current, *trace.padding))
 
     def describe(self, step: int, view: str = "window") -> str:
         current = self.trace.steps[step]
