@@ -29,6 +29,20 @@ from convquest.ui.match.shading import Look, Scale, grid_strips, legend_lines, s
 Cell = tuple[int, int]
 
 
+class _CellMessage(Message):
+    """A message about one cell of a picture (Chosen, Toggled): the picture is its control, so a
+    panel holding several can tell them apart."""
+
+    def __init__(self, image: ShadedImage, cell: Cell) -> None:
+        super().__init__()
+        self.image = image
+        self.cell = cell
+
+    @property
+    def control(self) -> ShadedImage:
+        return self.image
+
+
 class ShadedImage(Widget):
     # Only the intrinsic size lives here: a picture is as big as its pixels, never stretched to
     # fill (colours and spacing are in convquest.tcss).
@@ -54,25 +68,11 @@ class ShadedImage(Widget):
     """One column per pixel (half-blocks in colour) where space is short; ignored while picking."""
     cursor: reactive[Cell | None] = reactive(None)
 
-    class Chosen(Message):
-        def __init__(self, image: ShadedImage, cell: Cell) -> None:
-            super().__init__()
-            self.image = image
-            self.cell = cell
+    class Chosen(_CellMessage):
+        """Enter picked the cell under the cursor."""
 
-        @property
-        def control(self) -> ShadedImage:
-            return self.image
-
-    class Toggled(Message):
-        def __init__(self, image: ShadedImage, cell: Cell) -> None:
-            super().__init__()
-            self.image = image
-            self.cell = cell
-
-        @property
-        def control(self) -> ShadedImage:
-            return self.image
+    class Toggled(_CellMessage):
+        """Space marked or unmarked the cell under the cursor."""
 
     def __init__(
         self,
