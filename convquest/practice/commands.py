@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_EMPTY, EXIT_USAGE = 0, 1, 2
 
@@ -120,36 +122,32 @@ def exam_plan(args: argparse.Namespace):
 # the UI (tests/test_layers.py), importing it only once the arguments have been checked.
 
 
-def run_practice(args: argparse.Namespace) -> int:
+def _run_game(args: argparse.Namespace, plan_of: Callable[[argparse.Namespace], Any],
+              open_first: Callable[[Any, Any, Any], None]) -> int:
+    """What `practice` and `exam` share: the arguments and the terminal are checked before the UI
+    is imported (a refusal is one line on stderr), then the game runs with `open_first(ui, app,
+    plan)` putting the first screen up, and the store is closed however the game ends."""
     try:
-        topics, seed = practice_plan(args)
+        plan = plan_of(args)
         check_terminal()
     except UsageError as exc:
         return fail(str(exc))
-    from convquest.ui.practice import open_practice, run_app
+    from convquest.ui import practice as ui
 
     store = open_store(args)
     try:
-        run_app(load_curriculum(args), store, lambda app: open_practice(app, topics, seed))
+        ui.run_app(load_curriculum(args), store, lambda app: open_first(ui, app, plan))
     finally:
         store.close()
     return EXIT_OK
+
+
+def run_practice(args: argparse.Namespace) -> int:
+    return _run_game(args, practice_plan, lambda ui, app, plan: ui.open_practice(app, *plan))
 
 
 def run_exam(args: argparse.Namespace) -> int:
-    try:
-        paper, minutes = exam_plan(args)
-        check_terminal()
-    except UsageError as exc:
-        return fail(str(exc))
-    from convquest.ui.practice import open_exam, run_app
-
-    store = open_store(args)
-    try:
-        run_app(load_curriculum(args), store, lambda app: open_exam(app, paper=paper, minutes=minutes))
-    finally:
-        store.close()
-    return EXIT_OK
+    return _run_game(args, exam_plan, lambda ui, app, plan: ui.open_exam(app, paper=plan[0], minutes=plan[1]))
 
 
 def run_report(args: argparse.Namespace) -> int:
