@@ -47,12 +47,6 @@ WEIGHTS = tuple(weight / len(group) for weight, group in KEY_GROUPS for _ in gro
 SIZES = ((80, 24), (80, 24), (79, 24), (80, 23), (60, 20), (40, 12), (10, 3), (1, 1), (100, 30), (160, 48))
 RESIZE_CHANCE = 0.04
 
-# Keys the walk holds back on a screen where they hit a crash that is already known, reported and
-# kept as a strict xfail in test_hardening_regressions (screen class name -> keys). Without this
-# every long walk finds the same crash and stops there, hiding whatever else there is to find.
-# Empty while no crash is open.
-KNOWN_CRASHES: dict[str, frozenset[str]] = {}
-
 
 def key_event(key: str) -> events.Key:
     """The Key event a terminal would produce for `key` (as Textual's own Pilot builds it)."""
@@ -83,16 +77,14 @@ def _send(app: App, key: str) -> None:
     app._driver.send_message(event)  # as the terminal driver does for each key it reads
 
 
-async def step(app: App, pilot, action: str, *, avoid_known: bool = True) -> None:
+async def step(app: App, pilot, action: str) -> None:
     kind, _, value = action.partition(":")
     if kind == "size":
         width, height = map(int, value.split("x"))
         await pilot.resize_terminal(width, height)
     else:
-        held_back = KNOWN_CRASHES.get(type(app.screen).__name__, frozenset()) if avoid_known else frozenset()
         for key in value.split(","):
-            if key not in held_back:
-                _send(app, key)
+            _send(app, key)
     await pilot.pause()
 
 
@@ -135,9 +127,9 @@ async def walk(app: App, pilot, seed: int, n_keys: int, quit_keys: frozenset[str
     return log
 
 
-async def replay(app: App, pilot, steps: list[str], *, avoid_known: bool = True) -> None:
-    """Play a logged walk again; `avoid_known=False` for the regression tests of those crashes."""
+async def replay(app: App, pilot, steps: list[str]) -> None:
+    """Play a logged walk (or a minimised part of one) again."""
     for action in steps:
-        await step(app, pilot, action, avoid_known=avoid_known)
+        await step(app, pilot, action)
         if app._exception is not None or not app.is_running:
             return

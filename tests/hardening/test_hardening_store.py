@@ -5,7 +5,6 @@ tried with the app under Pilot and with the real game in a pseudo-terminal."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import textwrap
