@@ -65,11 +65,19 @@ def _check_window_fits(
     )
 
 
+def _checked_sizes(i: int, k: int, s: int, d: int, axis: str | None) -> tuple[int, int, int, int]:
+    """Input, kernel, stride and dilation of one side, each checked positive in that order (the
+    order decides which refusal a layer with several bad values gets)."""
+    return (
+        positive(i, _named("input size", axis)),
+        positive(k, _named("kernel size", axis)),
+        positive(s, _named("stride", axis)),
+        positive(d, _named("dilation", axis)),
+    )
+
+
 def _conv_side(i: int, k: int, before: int, after: int, s: int, d: int, axis: str | None) -> int:
-    i = positive(i, _named("input size", axis))
-    k = positive(k, _named("kernel size", axis))
-    s = positive(s, _named("stride", axis))
-    d = positive(d, _named("dilation", axis))
+    i, k, s, d = _checked_sizes(i, k, s, d, axis)
     before = non_negative(before, _named("padding", axis))
     after = non_negative(after, _named("padding", axis))
     _check_window_fits(i, k, d, before, after, axis, "kernel")
@@ -82,10 +90,7 @@ def conv_output_size(i: int, k: int, p: int = 0, s: int = 1, d: int = 1) -> int:
 
 
 def _transposed_side(i: int, k: int, p: int, s: int, d: int, output_padding: int, axis: str | None) -> int:
-    i = positive(i, _named("input size", axis))
-    k = positive(k, _named("kernel size", axis))
-    s = positive(s, _named("stride", axis))
-    d = positive(d, _named("dilation", axis))
+    i, k, s, d = _checked_sizes(i, k, s, d, axis)
     p = non_negative(p, _named("padding", axis))
     a = non_negative(output_padding, _named("output_padding", axis))
     if a >= max(s, d):
