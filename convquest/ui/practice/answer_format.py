@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from convquest.practice.exam import join_grid
+from convquest.practice.exam import cell_grid, join_grid
 
 
 def answer_format(problem, part: int) -> str:
@@ -26,3 +26,16 @@ def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None
                 f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
     formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
     return "\n".join(f"How to answer: {f}" for f in formats if f)
+
+
+def answer_parts(problem) -> tuple[tuple[str, ...], tuple[int, int] | None]:
+    """A question's answer-box labels ("answer" for a one-part problem) and, when they are the
+    cells of one output, its (rows, cols): one box then takes the whole grid."""
+    labels = tuple(problem.parts()) or ("answer",)
+    return labels, cell_grid(labels)
+
+
+def question_text(problem, number: int, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
+    """A question as the exam and the quiz show it: "Q<number>. <prompt>", then how to answer."""
+    how = how_to_answer(problem, labels, grid)
+    return f"Q{number}. {problem.prompt()}" + (f"\n\n{how}" if how else "")

@@ -17,10 +17,10 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, cell_grid, join_grid
+from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, join_grid
 from convquest.practice.history import History
 from convquest.ui.practice.figure import figure
-from convquest.ui.practice.answer_format import how_to_answer
+from convquest.ui.practice.answer_format import answer_parts, question_text
 from convquest.ui.widgets.answer_input import AnswerInput
 
 
@@ -114,11 +114,8 @@ class ExamScreen(Screen[None]):
     async def _show_question(self) -> None:
         exam = self.exam
         problem = exam.problems[exam.current]
-        labels = tuple(problem.parts()) or ("answer",)
-        grid = cell_grid(labels)
-        how = how_to_answer(problem, labels, grid)
-        self.query_one("#exam-prompt", Static).update(
-            f"Q{exam.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
+        labels, grid = answer_parts(problem)
+        self.query_one("#exam-prompt", Static).update(question_text(problem, exam.current + 1, labels, grid))
         self.query_one("#exam-question", VerticalScroll).scroll_home(animate=False)
         holder = self.query_one("#exam-figure", VerticalGroup)
         parts = self.query_one("#exam-parts", VerticalGroup)

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, QuizSitting, TimeUp
-from convquest.practice.exam import cell_grid, join_grid
-from convquest.ui.practice.answer_format import how_to_answer
+from convquest.practice.exam import join_grid
+from convquest.ui.practice.answer_format import answer_parts, question_text
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
@@ -100,11 +100,8 @@ class QuizScreen(Screen[None]):
     async def _show_question(self) -> None:
         sitting = self.sitting
         problem = sitting.problems[sitting.current]
-        labels = tuple(problem.parts()) or ("answer",)
-        grid = cell_grid(labels)
-        how = how_to_answer(problem, labels, grid)
-        self.query_one("#quiz-prompt", Static).update(
-            f"Q{sitting.current + 1}. {problem.prompt()}" + (f"\n\n{how}" if how else ""))
+        labels, grid = answer_parts(problem)
+        self.query_one("#quiz-prompt", Static).update(question_text(problem, sitting.current + 1, labels, grid))
         self.query_one("#quiz-question", VerticalScroll).scroll_home(animate=False)
         holder = self.query_one("#quiz-figure", VerticalGroup)
         parts = self.query_one("#quiz-parts", VerticalScroll)
