@@ -2,7 +2,7 @@
 
 The pack is loaded by the real loader and its problems come from the real engine; only the
 chapters of the pack are kept, so these tests (and snapshots) do not shift when the shipped
-curriculum grows.
+curriculum grows. The Store fixture is tests/conftest.py's.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ os.environ.pop("NO_COLOR", None)
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+
+from tests.ui.packs import pack_curriculum  # noqa: E402
 
 PACK = {
     "901-test-arithmetic.toml": '''
@@ -111,32 +113,8 @@ w = 8
 
 
 @pytest.fixture
-def pack_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "pack"
-    folder.mkdir()
-    for name, text in PACK.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def curriculum(pack_dir: Path):
-    from convquest.levels import load_curriculum
-    from convquest.levels.model import Curriculum
-
-    loaded = load_curriculum(extra_dirs=[pack_dir])
-    ours = tuple(c for c in loaded.chapters if c.source.parent == pack_dir)
-    assert [c.id for c in ours] == ["t-arith", "t-later", "t-stack"], loaded.errors
-    return Curriculum(chapters=ours)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    from convquest.store import Store
-
-    opened = Store.open(tmp_path / "data")
-    yield opened
-    opened.close()
+def curriculum(tmp_path: Path):
+    return pack_curriculum(tmp_path / "pack", PACK, ["t-arith", "t-later", "t-stack"])
 
 
 @pytest.fixture

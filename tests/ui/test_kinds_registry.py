@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.packs import pack_curriculum
+
 PACK = '''
 [chapter]
 id = "t-kinds"
@@ -36,19 +38,12 @@ cell = { row = 1, col = 2 }
 
 @pytest.fixture
 def kinds_app(tmp_path, store):
-    from convquest.levels import load_curriculum
-    from convquest.levels.model import Curriculum
     from convquest.ui.app import ConvQuestApp
 
-    folder = tmp_path / "kinds"
-    folder.mkdir()
-    (folder / "911-kinds.toml").write_text(PACK, encoding="utf-8")
-    loaded = load_curriculum(extra_dirs=[folder])
-    ours = tuple(c for c in loaded.chapters if c.source.parent == folder)
-    assert ours, loaded.errors
+    curriculum = pack_curriculum(tmp_path / "kinds", {"911-kinds.toml": PACK}, ["t-kinds"])
 
     def make(level_id: str) -> ConvQuestApp:
-        return ConvQuestApp(curriculum=Curriculum(chapters=ours), store=store, start_level=level_id)
+        return ConvQuestApp(curriculum=curriculum, store=store, start_level=level_id)
 
     return make
 

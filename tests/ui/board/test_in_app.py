@@ -4,6 +4,7 @@ the help listing the playground's keys, and the panels on the real level screen.
 from __future__ import annotations
 
 from shell_helpers import see_result
+from tests.ui.packs import pack_curriculum
 from convquest.ui.board.player import SETTING_SPEED, SweepPlayer
 from convquest.ui.board.playground import PlaygroundScreen
 
@@ -68,22 +69,15 @@ cell = [1, 1]
 
 def board_app(tmp_path, store, monkeypatch):
     """The real app on a pack with the board's two kinds, registered as the lead will."""
-    from convquest.levels import load_curriculum
-    from convquest.levels.model import Curriculum
     from convquest.ui import kinds
     from convquest.ui.app import ConvQuestApp
 
     monkeypatch.setitem(kinds.PANELS, "fill-cells", "convquest.ui.board.fill_cells:FillCellsPanel")
     monkeypatch.setitem(kinds.PANELS, "receptive-field", "convquest.ui.board.receptive:ReceptiveFieldPanel")
-    folder = tmp_path / "board-pack"
-    folder.mkdir()
-    (folder / "904-test-board.toml").write_text(BOARD_PACK, encoding="utf-8")
-    loaded = load_curriculum(extra_dirs=[folder])
-    ours = tuple(c for c in loaded.chapters if c.source.parent == folder)
-    assert [c.id for c in ours] == ["t-board"], loaded.errors
+    curriculum = pack_curriculum(tmp_path / "board-pack", {"904-test-board.toml": BOARD_PACK}, ["t-board"])
 
     def make(level: str) -> ConvQuestApp:
-        return ConvQuestApp(curriculum=Curriculum(chapters=ours), store=store, start_level=level)
+        return ConvQuestApp(curriculum=curriculum, store=store, start_level=level)
 
     return make
 

@@ -1,7 +1,7 @@
 """The real ConvQuestApp over a small match-kernel level pack, with the panel registered.
 
 Levels are loaded by the real loader from TOML, problems built by the real engine, and answers
-recorded by the real level screen into a real Store; only the kind → panel line is added here
+recorded by the real level screen into a real Store (the `store` fixture); only the kind → panel line is added here
 (the registry file belongs to the app shell), so these tests show the line works.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from tests.ui.packs import pack_curriculum
 
 PANEL = "convquest.ui.match.panel:MatchKernelPanel"
 
@@ -100,35 +102,17 @@ pixel = { row = 2, col = 3 }
 
 @pytest.fixture
 def match_curriculum(tmp_path: Path):
-    from convquest.levels import load_curriculum
-    from convquest.levels.model import Curriculum
-
-    folder = tmp_path / "match-pack"
-    folder.mkdir()
-    (folder / "951-test-match.toml").write_text(PACK, encoding="utf-8")
-    loaded = load_curriculum(extra_dirs=[folder])
-    ours = tuple(c for c in loaded.chapters if c.source.parent == folder)
-    assert [c.id for c in ours] == ["t-match"], loaded.errors
-    return Curriculum(chapters=ours)
+    return pack_curriculum(tmp_path / "match-pack", {"951-test-match.toml": PACK}, ["t-match"])
 
 
 @pytest.fixture
-def match_store(tmp_path: Path):
-    from convquest.store import Store
-
-    opened = Store.open(tmp_path / "data")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def match_app(match_curriculum, match_store, monkeypatch):
+def match_app(match_curriculum, store, monkeypatch):
     from convquest.ui import kinds
     from convquest.ui.app import ConvQuestApp
 
     monkeypatch.setitem(kinds.PANELS, "match-kernel", PANEL)
 
     def make(level: str) -> ConvQuestApp:
-        return ConvQuestApp(curriculum=match_curriculum, store=match_store, start_level=level)
+        return ConvQuestApp(curriculum=match_curriculum, store=store, start_level=level)
 
     return make

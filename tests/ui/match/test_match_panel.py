@@ -36,7 +36,7 @@ async def pick(pilot, name: str) -> None:
     await pilot.pause()
 
 
-async def test_win_a_palette_level(match_app, match_store):
+async def test_win_a_palette_level(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(panel(app), MatchKernelPanel)
@@ -44,16 +44,16 @@ async def test_win_a_palette_level(match_app, match_store):
         await pilot.press("down", "down", "down")
         detects = str(app.screen.query_one("#palette-detects", Static).content)
         assert "edges in every direction" in detects
-        assert match_store.attempts("t-palette") == []
+        assert store.attempts("t-palette") == []
         await pilot.press("enter")
         await pilot.pause()
         await see_result(pilot)
         assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [("laplacian", True)]
-    assert match_store.stars("t-palette") == 3
+    assert [(a.answer, a.correct) for a in store.attempts("t-palette")] == [("laplacian", True)]
+    assert store.stars("t-palette") == 3
 
 
-async def test_lose_a_palette_pick_then_find_the_kernel(match_app, match_store):
+async def test_lose_a_palette_pick_then_find_the_kernel(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(pilot, "box_blur")
@@ -73,13 +73,13 @@ async def test_lose_a_palette_pick_then_find_the_kernel(match_app, match_store):
         await pick(pilot, "laplacian")
         await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-palette")] == [
+    assert [(a.answer, a.correct) for a in store.attempts("t-palette")] == [
         ("box_blur", False),
         ("laplacian", True),
     ]
 
 
-async def test_win_a_weight_editing_level(match_app, match_store):
+async def test_win_a_weight_editing_level(match_app, store):
     app = match_app("t-edit")
     async with app.run_test(size=(80, 24)) as pilot:
         editor = app.screen.query_one(WeightEditor)
@@ -96,13 +96,13 @@ async def test_win_a_weight_editing_level(match_app, match_store):
         await pilot.pause()
         await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [
+    assert [(a.answer, a.correct) for a in store.attempts("t-edit")] == [
         ("1 0 -1; 0 0 0; 0 0 0", False),
         ("1 0 -1; 2 0 -2; 1 0 -1", True),
     ]
 
 
-async def test_edit_can_start_from_a_library_kernel(match_app, match_store):
+async def test_edit_can_start_from_a_library_kernel(match_app, store):
     app = match_app("t-edit")
     async with app.run_test(size=(80, 24)) as pilot:
         editor = app.screen.query_one(WeightEditor)
@@ -112,7 +112,7 @@ async def test_edit_can_start_from_a_library_kernel(match_app, match_store):
                 break
         assert np.array_equal(editor.weights, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
         assert "vertical edges" in feedback(app)
-        assert match_store.attempts("t-edit") == []  # loading is not an answer
+        assert store.attempts("t-edit") == []  # loading is not an answer
         # Flip every sign: the target is Sobel x negated.
         for cell in range(9):
             if editor.weights.flat[cell]:
@@ -122,15 +122,15 @@ async def test_edit_can_start_from_a_library_kernel(match_app, match_store):
         await pilot.pause()
         await see_result(pilot)
         assert "★★★" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-edit")] == [("1 0 -1; 2 0 -2; 1 0 -1", True)]
+    assert [(a.answer, a.correct) for a in store.attempts("t-edit")] == [("1 0 -1; 2 0 -2; 1 0 -1", True)]
 
 
-async def test_two_step_picks_a_blur_then_an_edge(match_app, match_store):
+async def test_two_step_picks_a_blur_then_an_edge(match_app, store):
     app = match_app("t-two")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(pilot, "gaussian")
         # The first layer alone is not an answer; its result is shown and nothing is recorded.
-        assert match_store.attempts("t-two") == []
+        assert store.attempts("t-two") == []
         assert picture(app, "match-output").label == "after Gaussian blur"
         await pick(pilot, "sobel_x")
         assert feedback(app).startswith("✗")
@@ -139,13 +139,13 @@ async def test_two_step_picks_a_blur_then_an_edge(match_app, match_store):
         await pick(pilot, "sobel_y")
         await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-two")] == [
+    assert [(a.answer, a.correct) for a in store.attempts("t-two")] == [
         ("gaussian, sobel_x", False),
         ("gaussian, sobel_y", True),
     ]
 
 
-async def test_play_the_translation_level(match_app, match_store):
+async def test_play_the_translation_level(match_app, store):
     app = match_app("t-move")
     async with app.run_test(size=(80, 24)) as pilot:
         problem = panel(app).problem
@@ -165,13 +165,13 @@ async def test_play_the_translation_level(match_app, match_store):
         await pilot.pause()
         await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
-    assert [(a.answer, a.correct) for a in match_store.attempts("t-move")] == [
+    assert [(a.answer, a.correct) for a in store.attempts("t-move")] == [
         (f"{r},{c}", False),
         (f"{r2},{c2}", True),
     ]
 
 
-async def test_play_the_locality_level(match_app, match_store):
+async def test_play_the_locality_level(match_app, store):
     app = match_app("t-local")
     async with app.run_test(size=(80, 24)) as pilot:
         grid = picture(app, "match-answer")
@@ -179,7 +179,7 @@ async def test_play_the_locality_level(match_app, match_store):
         await pilot.press("enter")
         await pilot.pause()
         assert "could not read" in feedback(app)
-        assert match_store.attempts("t-local") == []
+        assert store.attempts("t-local") == []
         # Mark one cell: wrong, and the engine says how many are missing.
         await pilot.press("down", "down", "right", "right", "space", "enter")
         await pilot.pause()
@@ -196,12 +196,12 @@ async def test_play_the_locality_level(match_app, match_store):
         await pilot.pause()
         await see_result(pilot)
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content), feedback(app)
-    attempts = match_store.attempts("t-local")
+    attempts = store.attempts("t-local")
     assert [a.correct for a in attempts] == [False, True]
     assert attempts[0].answer == "2,2"
 
 
-async def test_n_shows_numbers_on_every_picture(match_app, match_store):
+async def test_n_shows_numbers_on_every_picture(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(pilot, "box_blur")
@@ -220,7 +220,7 @@ async def test_n_shows_numbers_on_every_picture(match_app, match_store):
         screen = app.screen.region
         assert screen.contains_region(target.region) and screen.contains_region(output.region)
         await pilot.press("enter")  # nothing to pick while the palette is away
-        assert len(match_store.attempts("t-palette")) == 1
+        assert len(store.attempts("t-palette")) == 1
         await pilot.press("n")
         await pilot.pause()
         assert not any(p.show_numbers for p in pictures)
@@ -252,7 +252,7 @@ async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(mat
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
 
 
-async def test_random_keys_never_crash_the_panel(match_app, match_store):
+async def test_random_keys_never_crash_the_panel(match_app, store):
     keys = ["up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "backspace",
             "n", "l", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
     for level in ("t-palette", "t-lesson", "t-edit", "t-two", "t-move", "t-local"):
@@ -266,5 +266,5 @@ async def test_random_keys_never_crash_the_panel(match_app, match_store):
             await pilot.pause()
             assert app.is_running
         # Whatever was judged was recorded, one row per answer, in the engine's syntax.
-        for attempt in match_store.attempts(level):
+        for attempt in store.attempts(level):
             assert attempt.answer.strip()
