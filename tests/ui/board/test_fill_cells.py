@@ -4,31 +4,17 @@ transposed views; the window always sits over the cell being asked."""
 from __future__ import annotations
 
 import pytest
-from textual.app import App, ComposeResult
 
 from convquest.engine.problems import generate
 from convquest.engine.problems.fill_cells import VARIANTS
 from convquest.ui.board.fill_cells import FillCellsPanel
 from convquest.ui.board.scenes import fmt
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel
+from tests.ui.board import apps
 
 
-class PanelApp(App[None]):
-    def __init__(self, problem) -> None:
-        super().__init__()
-        self.problem = problem
-        self.judged: list[KindPanel.Judged] = []
-        self.solved: list[KindPanel.Solved] = []
-
-    def compose(self) -> ComposeResult:
-        yield FillCellsPanel(None, self.problem)
-
-    def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
-        self.judged.append(message)
-
-    def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
-        self.solved.append(message)
+class PanelApp(apps.PanelApp):
+    panel_class = FillCellsPanel
 
 
 def marked(grid, mark: str) -> set[tuple[int, int]]:

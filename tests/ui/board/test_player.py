@@ -6,10 +6,9 @@ controls; the engine-backed sweeps are tested in test_sweeps.py.
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-
 from convquest.ui.board.player import SPEEDS, SweepPlayer
 from convquest.ui.board.render import Cell, Grid, Scene
+from tests.ui.board.apps import PlayerApp
 
 
 class WalkingWindow:
@@ -33,18 +32,6 @@ class WalkingWindow:
 
     def describe(self, step: int, view: str) -> str:
         return f"cell {step}"
-
-
-class PlayerApp(App[None]):
-    def __init__(self, sweep) -> None:
-        super().__init__()
-        self.sweep = sweep
-
-    def compose(self) -> ComposeResult:
-        yield SweepPlayer(self.sweep)
-
-    def on_mount(self) -> None:
-        self.query_one(SweepPlayer).focus()
 
 
 def tapped(player: SweepPlayer) -> list[int]:

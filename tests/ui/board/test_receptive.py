@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-
 from convquest.engine.problems import from_params
 from convquest.ui.board.receptive import MARKED, ReceptiveFieldPanel
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel
+from tests.ui.board import apps
 
 
-class PanelApp(App[None]):
-    def __init__(self, problem) -> None:
-        super().__init__()
-        self.problem = problem
-        self.judged: list[KindPanel.Judged] = []
-        self.solved: list[KindPanel.Solved] = []
-
-    def compose(self) -> ComposeResult:
-        yield ReceptiveFieldPanel(None, self.problem)
-
-    def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
-        self.judged.append(message)
-
-    def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
-        self.solved.append(message)
+class PanelApp(apps.PanelApp):
+    panel_class = ReceptiveFieldPanel
 
 
 def one_layer():

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from textual.app import App, ComposeResult
 
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
 from convquest.ui.board.player import SweepPlayer
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
+from tests.ui.board.apps import PlayerApp
 
 X = np.array(
     [
@@ -25,18 +25,6 @@ X = np.array(
     ]
 )
 W = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
-
-
-class SweepApp(App[None]):
-    def __init__(self, sweep) -> None:
-        super().__init__()
-        self.sweep = sweep
-
-    def compose(self) -> ComposeResult:
-        yield SweepPlayer(self.sweep)
-
-    def on_mount(self) -> None:
-        self.query_one(SweepPlayer).focus()
 
 
 def paren(value) -> str:
@@ -84,7 +72,7 @@ CONV_CASES = {
 async def test_every_step_of_a_convolution_matches_the_trace(name):
     trace = conv2d_trace(X, W, **CONV_CASES[name])
     sweep = ConvSweep(trace)
-    app = SweepApp(sweep)
+    app = PlayerApp(sweep)
     async with app.run_test(size=(80, 24)) as pilot:
         player = app.query_one(SweepPlayer)
         (top, _), (left, _) = trace.pads
@@ -114,7 +102,7 @@ async def test_every_step_of_a_convolution_matches_the_trace(name):
 
 async def test_the_stride_jump_leaves_the_previous_window_marked():
     trace = conv2d_trace(X, W, padding=1, stride=2)
-    app = SweepApp(ConvSweep(trace))
+    app = PlayerApp(ConvSweep(trace))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("right")
         grid = app.query_one(SweepPlayer).board.scene.grid("input")
@@ -128,7 +116,7 @@ async def test_the_stride_jump_leaves_the_previous_window_marked():
 
 async def test_dilated_taps_leave_gaps_inside_the_window():
     trace = conv2d_trace(X, W, padding=1, dilation=2)
-    app = SweepApp(ConvSweep(trace))
+    app = PlayerApp(ConvSweep(trace))
     async with app.run_test(size=(80, 24)):
         grid = app.query_one(SweepPlayer).board.scene.grid("input")
         step = trace.steps[0]
@@ -140,7 +128,7 @@ async def test_dilated_taps_leave_gaps_inside_the_window():
 @pytest.mark.parametrize("kind", ["max", "avg"])
 async def test_every_step_of_a_pooling_matches_the_trace(kind):
     trace = (max_pool2d_trace if kind == "max" else avg_pool2d_trace)(X, 2, stride=2, padding=1)
-    app = SweepApp(PoolSweep(trace))
+    app = PlayerApp(PoolSweep(trace))
     async with app.run_test(size=(80, 24)) as pilot:
         player = app.query_one(SweepPlayer)
         for step in trace.steps:
@@ -154,7 +142,7 @@ async def test_every_step_of_a_pooling_matches_the_trace(kind):
 
 async def test_transposed_scatter_paints_each_patch_and_crops_the_padding():
     trace = conv_transpose2d_trace(X[:3, :3], W, padding=1, stride=2)
-    app = SweepApp(TransposedSweep(trace))
+    app = PlayerApp(TransposedSweep(trace))
     async with app.run_test(size=(80, 24)) as pilot:
         player = app.query_one(SweepPlayer)
         assert player.view == "scatter"
@@ -182,7 +170,7 @@ async def test_transposed_scatter_paints_each_patch_and_crops_the_padding():
 
 async def test_transposed_equivalent_view_is_zero_insertion_padding_and_a_convolution():
     trace = conv_transpose2d_trace(X[:3, :3], W, padding=1, stride=2)
-    app = SweepApp(TransposedSweep(trace))
+    app = PlayerApp(TransposedSweep(trace))
     async with app.run_test(size=(80, 24)) as pilot:
         player = app.query_one(SweepPlayer)
         await pilot.press("v")
@@ -206,7 +194,7 @@ async def test_transposed_equivalent_view_is_zero_insertion_padding_and_a_convol
 async def test_big_input_scrolls_to_keep_the_window_in_view():
     x = np.arange(18 * 18).reshape(18, 18) % 7
     trace = conv2d_trace(x, W, padding=1)
-    app = SweepApp(ConvSweep(trace))
+    app = PlayerApp(ConvSweep(trace))
     async with app.run_test(size=(80, 24)) as pilot:
         board = app.query_one(SweepPlayer).board
         assert board.virtual_size.height > board.scrollable_content_region.height
@@ -221,7 +209,7 @@ async def test_big_input_scrolls_to_keep_the_window_in_view():
 
 
 async def test_resizing_to_a_big_terminal_draws_bigger_cells():
-    app = SweepApp(ConvSweep(conv2d_trace(X, W, padding=1)))
+    app = PlayerApp(ConvSweep(conv2d_trace(X, W, padding=1)))
     async with app.run_test(size=(80, 24)) as pilot:
         board = app.query_one(SweepPlayer).board
         small = board.picture.places["input"]
