@@ -159,30 +159,31 @@ def test_deeply_nested_values_are_refused_not_a_recursion_error(opener, tmp_path
 def test_a_huge_known_value_in_a_solve_level_is_refused_by_field(variant, known, tmp_path):
     # Found by the corpus: the engine listed every answer first, so p = 10**30 was an OverflowError
     # ("the engine failed") and p = 10**9 a billion-item list, memory gone before any refusal.
+    # Every field now stops at 10,000 (test_a_huge_number_is_refused); below that, a solve level
+    # still refuses what it cannot draw.
     path = tmp_path / "solve.toml"
     path.write_text(f'[chapter]\nid = "solve"\ntitle = "Solve"\norder = 952\nlesson = ["x"]\n\n[[level]]\n'
                     f'id = "solve-1"\ntitle = "Solve"\nkind = "predict-size"\nexplanation = "x"\n'
-                    f'[level.params]\nvariant = "{variant}"\ni = 28\nk = 3\no = 14\n{known} = {10**30}\n',
+                    f'[level.params]\nvariant = "{variant}"\ni = 28\nk = 3\no = 14\n{known} = 5000\n',
                     encoding="utf-8")
     errors = check_files([path])
     assert [(e.level, e.field) for e in errors] == [("solve-1", f"params.{known}")], [str(e) for e in errors]
     assert "too big" in errors[0].message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "convquest/levels/loader.py: issue 9 lists huge numbers among what a level file must be refused "
-    "for, but a stride or a channel count of 10**30 loads (the arithmetic is defined); the lead "
-    "decides whether fields get an upper bound"))
-@pytest.mark.parametrize(("kind", "params"), [
-    ("predict-size", 'variant = "stride"\ni = 8\nk = 3\ns = 1000000000000000000000000000000'),
-    ("count-params", 'variant = "conv-vs-dense"\nc_in = 3\nc_out = 1000000000000000000000000000000\nk = 3\nh = 8\nw = 8'),
+@pytest.mark.parametrize(("kind", "params", "field"), [
+    ("predict-size", 'variant = "stride"\ni = 8\nk = 3\ns = 1000000000000000000000000000000', "s"),
+    ("count-params", 'variant = "conv-vs-dense"\nc_in = 3\nc_out = 1000000000000000000000000000000\nk = 3\nh = 8\nw = 8',
+     "c_out"),
 ])
-def test_a_huge_number_is_refused(kind, params, tmp_path):
+def test_a_huge_number_is_refused(kind, params, field, tmp_path):
     path = tmp_path / "huge.toml"
     path.write_text(f'[chapter]\nid = "huge"\ntitle = "Huge"\norder = 951\nlesson = ["x"]\n\n[[level]]\n'
                     f'id = "huge-1"\ntitle = "Huge"\nkind = "{kind}"\nexplanation = "x"\n'
                     f"[level.params]\n{params}\n", encoding="utf-8")
-    assert check_files([path]) != []
+    errors = check_files([path])
+    assert [(e.level, e.field) for e in errors] == [("huge-1", f"params.{field}")], [str(e) for e in errors]
+    assert "too large" in errors[0].message
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

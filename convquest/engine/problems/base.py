@@ -88,6 +88,7 @@ class Fields:
             raise ValueError(f"{name}: expected a whole number, got {value!r}.")
         if minimum is not None and value < minimum:
             raise ValueError(f"{name}: must be at least {minimum}, got {value}.")
+        _refuse_huge(name, value)
         return value
 
     def int_or_pair(self, name: str, default: object = None, *, minimum: int | None = None) -> tuple[int, int]:
@@ -105,6 +106,7 @@ class Fields:
                 raise ValueError(f"{name}: expected whole numbers, got {value!r}.")
             if minimum is not None and v < minimum:
                 raise ValueError(f"{name}: must be at least {minimum}, got {value!r}.")
+            _refuse_huge(name, v)
         return pair  # type: ignore[return-value]
 
     def choice(self, name: str, options: tuple[str, ...], default: object = None) -> str:
@@ -174,6 +176,16 @@ def blame(error: ValueError, default: str, names: Mapping[str, str] | None = Non
     field = next((f for word, f in _BLAME if message.startswith(word) or f" {word}" in message[:40]), default)
     field = (names or {}).get(field, field)
     return ValueError(f"{field}: {message}")
+
+
+# Larger than any layer a student meets (VGG's 4096 units, a 224-pixel image), small enough that
+# every answer, explanation and drawing stays cheap: a level asking about 10**30 is a typo.
+LARGEST_FIELD = 10_000
+
+
+def _refuse_huge(name: str, value: int) -> None:
+    if abs(value) > LARGEST_FIELD:
+        raise ValueError(f"{name}: {value} is too large for a level; use at most {LARGEST_FIELD:,}.")
 
 
 def square(n: int) -> str:
