@@ -14,6 +14,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalGroup, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -82,7 +83,12 @@ class ExamScreen(Screen[None]):
         self.exam = ExamSession(self.paper, self.minutes, clock=self.clock, on_answer=self._saved)
         self.exam.start()
         self.set_interval(self.tick_every, self.tick)
-        await self._show_question()
+        try:
+            await self._show_question()
+        except NoMatches:
+            # Opened and left in one burst of keys (found by the monkey): the screen is already on
+            # its way out and its widgets were never mounted. The paper is saved; nothing to show.
+            return
         self._status("Type an answer and press Enter; answers are saved, not marked, until you hand in.")
 
     def _saved(self, question, part, text, verdict, seconds) -> None:

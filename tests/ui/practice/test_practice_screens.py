@@ -328,3 +328,14 @@ async def test_the_exam_is_set_up_from_the_home_screen_with_topics_questions_and
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen) and "predict-size/conv" not in app.screen.topics
+
+
+async def test_an_exam_opened_and_left_in_one_burst_does_not_crash(make_app):
+    # Found by the monkey: the screen left before its widgets existed, and on_mount's first query
+    # raised NoMatches.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_exam(app, questions=2, minutes=5, topics=NUMERIC_TOPICS, seed=6)
+        app.pop_screen()
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ExamScreen)
