@@ -33,9 +33,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from convquest.levels.loader import ID_PATTERN, _engine_problems, _range_problems
+from convquest.levels.loader import ID_PATTERN, engine_problems, parse_toml, range_problems
 from convquest.levels.model import LevelFileError, resolve_params
-from convquest.practice.exam import MAX_QUESTIONS, Paper, Question, _jsonable
+from convquest.practice.exam import MAX_QUESTIONS, Paper, Question, jsonable
 from convquest.practice.topics import derive_seed
 
 PER_STUDENT = "per-student"
@@ -84,7 +84,7 @@ class QuizQuestion:
             problem = problems.from_params(self.kind, resolve_params(self.params, seed))
         else:
             problem = problems.generate(self.kind, seed, difficulty=self.difficulty, variant=self.variant)
-        return Question(self.number, problem.topic, seed, self.difficulty, _jsonable(problem.params()))
+        return Question(self.number, problem.topic, seed, self.difficulty, jsonable(problem.params()))
 
 
 @dataclass(frozen=True)
@@ -168,18 +168,9 @@ def _read(path: Path) -> tuple[Quiz | None, list[QuizFileError]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [QuizFileError(path, f"cannot be read: {exc.strerror or exc}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return None, [QuizFileError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-                                          "save it as UTF-8")]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [QuizFileError(path, f"is not valid TOML: {exc}")]
-    except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
-        return None, [QuizFileError(path, "is not a quiz file: its lists or tables are nested too deeply to read")]
+    data, problem = parse_toml(raw, "quiz file")
+    if data is None:
+        return None, [QuizFileError(path, problem)]
     return _build(path, data)
 
 
@@ -287,7 +278,7 @@ def _build_question(path: Path, number: int, table: Mapping[str, object]) -> tup
         return None, errors
     if isinstance(params, dict):
         # The level loader's own checks, so a params table means the same in a quiz as in a level.
-        problems = _range_problems(path, str(number), params) or _engine_problems(path, str(number), kind, params)
+        problems = range_problems(path, str(number), params) or engine_problems(path, str(number), kind, params)
         if problems:
             return None, [QuizFileError(path, p.message, level=str(number), field=p.field) for p in problems]
     return QuizQuestion(number, kind, params, variant, difficulty), []

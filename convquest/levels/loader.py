@@ -41,7 +41,6 @@ LEVEL_OPTIONAL = {"hints": "a list of strings", "lesson": "a string"}
 # Ranges are checked at every corner of their box (where size limits bite) plus seeded draws
 # (what a player actually gets); corners are capped because they grow as 2**ranges.
 RANGE_SEEDS = 24
-NESTED_TOO_DEEPLY = "is not a level file: its lists or tables are nested too deeply to read"
 MAX_CORNER_RANGES = 5
 
 
@@ -194,6 +193,24 @@ def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileErr
     return problems
 
 
+def parse_toml(raw: bytes, what: str) -> tuple[dict | None, str]:
+    """The TOML table in `raw`, or (None, the sentence saying why it cannot be read); `what`
+    names the kind of file ("level file", "quiz file") in that sentence."""
+    import tomllib  # here, not at the top: a launch that finds every file in the cache never needs it
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return None, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8"
+    try:
+        return tomllib.loads(text), ""
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"is not valid TOML: {exc}"
+    except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
+        return None, f"is not a {what}: its lists or tables are nested too deeply to read"
+
+
 def _read_chapter(path: Path, build_problems: bool,
                   cache: ParseCache | None = None) -> tuple[Chapter | None, list[LevelFileError]]:
     """The chapter (possibly missing refused levels) and every error; any error refuses the file."""
@@ -204,20 +221,9 @@ def _read_chapter(path: Path, build_problems: bool,
     cached = cache.get(path, raw) if cache is not None else None
     if cached is not None:
         return _build_chapter(path, cached, build_problems)
-    import tomllib  # here, not at the top: a launch that finds every file in the cache never needs it
-
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return None, [LevelFileError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-                                           "save it as UTF-8")]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [LevelFileError(path, f"is not valid TOML: {exc}")]
-    except RecursionError:  # tomllib recurses once per level of nesting and gives up near 500
-        return None, [LevelFileError(path, NESTED_TOO_DEEPLY)]
+    data, problem = parse_toml(raw, "level file")
+    if data is None:
+        return None, [LevelFileError(path, problem)]
     if cache is not None:
         cache.put(path, raw, data)
     return _build_chapter(path, data, build_problems)
@@ -327,9 +333,9 @@ def _build_level(path: Path, table: Mapping[str, object], number: int, chapter_i
         return None, [LevelFileError(path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})",
                                      level=name, field="kind")]
     params = table["params"]
-    errors = _range_problems(path, name, params)
+    errors = range_problems(path, name, params)
     if not errors and build_problems:
-        errors = _engine_problems(path, name, table["kind"], params)
+        errors = engine_problems(path, name, table["kind"], params)
     if errors:
         return None, errors
     return Level(id=level_id, title=table["title"].strip(), kind=table["kind"], params=params,
@@ -337,7 +343,7 @@ def _build_level(path: Path, table: Mapping[str, object], number: int, chapter_i
                  explanation=_text(table["explanation"]), chapter=chapter_id, source=path), []
 
 
-def _range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
+def range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
     errors = []
     for key, value in params.items():
         if isinstance(value, dict) and not is_pair(value) and value.keys() & {"h", "w", "row", "col"}:
@@ -365,7 +371,7 @@ def _draws(params: Mapping[str, object]) -> list[dict[str, object]]:
             for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]]
 
 
-def _engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
+def engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
     from convquest.engine.problems import from_params
 
     for number, draw in enumerate(_draws(params)):

@@ -69,14 +69,14 @@ def join_grid(texts: Sequence[str | None], cols: int) -> str:
     return "; ".join(" ".join(cells[i:i + cols]) for i in range(0, len(cells), cols))
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Params as plain JSON: numpy arrays and scalars become lists and Python numbers."""
     if hasattr(value, "tolist"):
         return value.tolist()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -155,7 +155,7 @@ def make_paper(seed: int, questions: int = 10, topics: Sequence[str] | None = No
         difficulty = 1 + (3 * i) // questions
         qseed = derive_seed("exam", seed, i)
         problem = problems.generate(kind, qseed, difficulty=difficulty, variant=variant)
-        out.append(Question(i + 1, problem.topic, qseed, difficulty, _jsonable(problem.params())))
+        out.append(Question(i + 1, problem.topic, qseed, difficulty, jsonable(problem.params())))
     return Paper(seed, tuple(chosen), tuple(out))
 
 
