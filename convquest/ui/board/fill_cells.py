@@ -120,19 +120,18 @@ class FillCellsPanel(KindPanel):
             self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
             self._redraw()
 
+    def show_slip(self, message: str) -> None:
+        self._feedback(f"! {message} (No penalty.)", "slip")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.solved:
             return
-        text = event.value
         part = self._part
-        try:
-            answer = self.problem.parse_answer(text, part)
-        except ValueError as exc:
-            self._feedback(f"! {exc} (No penalty.)", "slip")
+        judged = self.judge(event.value, part)
+        if judged is None:
             return
-        verdict = self.problem.check(answer, part)
-        self.post_message(self.Judged(text.strip(), part, verdict))
+        answer, verdict = judged
         box = self.query_one("#fc-answer", Input)
         box.value = ""
         if not verdict.correct:

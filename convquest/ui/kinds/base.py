@@ -32,6 +32,24 @@ class KindPanel(Container):
         self.level = level
         self.problem = problem
 
+    def judge(self, text: str, part: int) -> tuple[Any, Any] | None:
+        """Parse and check typed `text` with the engine and tell the level screen (Judged).
+
+        Returns (answer, verdict), or None for a slip the engine could not read or judge: a slip
+        is not an answer, so nothing is saved or counted; `show_slip` tells the player instead."""
+        try:
+            answer = self.problem.parse_answer(text, part)
+            verdict = self.problem.check(answer, part)
+        except ValueError as exc:
+            self.show_slip(str(exc))
+            return None
+        self.post_message(self.Judged(text.strip(), part, verdict))
+        return answer, verdict
+
+    def show_slip(self, message: str) -> None:
+        """Say why typed text was not read as an answer (panels that take typed answers)."""
+        raise NotImplementedError(f"{type(self).__name__} takes no typed answers")
+
     def part_count(self) -> int:
         return max(1, len(self.problem.parts()))
 

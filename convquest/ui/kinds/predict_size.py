@@ -185,24 +185,18 @@ class PredictSizePanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#ps-feedback", VerticalScroll).scroll_home(animate=False)
 
+    def show_slip(self, message: str) -> None:
+        self._feedback(f"! {message}\nNot counted as an answer: no penalty. Fix it and press Enter.", kind="slip")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._solved:
             return
-        text = event.value
         part = self._part
-        try:
-            answer = self.problem.parse_answer(text, part)
-        except ValueError as exc:
-            # A typing slip is not an answer: nothing is judged, saved or counted against stars.
-            self._feedback(f"! {exc}\nNot counted as an answer: no penalty. Fix it and press Enter.", kind="slip")
+        judged = self.judge(event.value, part)
+        if judged is None:
             return
-        try:
-            verdict = self.problem.check(answer, part)
-        except ValueError as exc:
-            self._feedback(f"! {exc}\nNot counted as an answer: no penalty.", kind="slip")
-            return
-        self.post_message(self.Judged(text.strip(), part, verdict))
+        _, verdict = judged
         answer_box = self.query_one("#ps-answer", Input)
         if not self._judged:
             self._judged = True
@@ -215,7 +209,7 @@ class PredictSizePanel(KindPanel):
             self._feedback("\n".join(lines), kind="wrong")
             answer_box.focus()
             return
-        self._answers.append(text.strip())
+        self._answers.append(event.value.strip())
         answer_box.value = ""
         self._show_board()
         if part + 1 < len(self._labels()):

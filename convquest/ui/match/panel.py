@@ -206,6 +206,9 @@ class MatchKernelPanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#match-feedback", VerticalScroll).scroll_home(animate=False)
 
+    def show_slip(self, message: str) -> None:
+        self._feedback(f"The game could not read that: {message}\n(No penalty.)", kind="slip")
+
     def submit(self, text: str) -> Any | None:
         """Parse and check `text` with the engine, tell the level screen, show the verdict.
 
@@ -214,13 +217,10 @@ class MatchKernelPanel(KindPanel):
         if self._solved:
             return None
         part = self._part
-        try:
-            answer = self.problem.parse_answer(text, part)
-            verdict = self.problem.check(answer, part)
-        except ValueError as exc:
-            self._feedback(f"The game could not read that: {exc}\n(No penalty.)", kind="slip")
+        judged = self.judge(text, part)
+        if judged is None:
             return None
-        self.post_message(self.Judged(text, part, verdict))
+        _, verdict = judged
         self._show_verdict(verdict)
         if verdict.correct:
             if part + 1 < self.part_count():
