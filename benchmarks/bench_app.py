@@ -86,17 +86,41 @@ def run() -> list[Row]:
             print(f"bench_app: playground not measured: {exc}", file=sys.stderr)
             playing = played_kib = None
     rows = [
-        Row("peak memory, home screen (ru_maxrss)", f"{game_kib / 1024:.0f} MB", f"{bare_kib / 1024:.0f} MB one-widget app",
-            game_kib / bare_kib, "", None),
-        Row(f"idle CPU on the home screen ({WINDOW:.0f} s)", f"{game_idle:.2f} %", f"{bare_idle:.2f} % one-widget app",
-            None, f"<= {IDLE_GOAL} %", game_idle <= IDLE_GOAL),
+        Row(
+            "peak memory, home screen (ru_maxrss)",
+            f"{game_kib / 1024:.0f} MB",
+            f"{bare_kib / 1024:.0f} MB one-widget app",
+            game_kib / bare_kib,
+            "",
+            None,
+        ),
+        Row(
+            f"idle CPU on the home screen ({WINDOW:.0f} s)",
+            f"{game_idle:.2f} %",
+            f"{bare_idle:.2f} % one-widget app",
+            None,
+            f"<= {IDLE_GOAL} %",
+            game_idle <= IDLE_GOAL,
+        ),
     ]
     if playing is not None:
         rows += [
-            Row(f"playground sweep playing, default speed ({WINDOW:.0f} s)", f"{playing:.1f} %", "", None,
-                f"<= {PLAY_GOAL:.0f} %", playing <= PLAY_GOAL),
-            Row("peak memory after the playground played", f"{played_kib / 1024:.0f} MB",
-                f"{bare_kib / 1024:.0f} MB one-widget app", played_kib / bare_kib, "", None),
+            Row(
+                f"playground sweep playing, default speed ({WINDOW:.0f} s)",
+                f"{playing:.1f} %",
+                "",
+                None,
+                f"<= {PLAY_GOAL:.0f} %",
+                playing <= PLAY_GOAL,
+            ),
+            Row(
+                "peak memory after the playground played",
+                f"{played_kib / 1024:.0f} MB",
+                f"{bare_kib / 1024:.0f} MB one-widget app",
+                played_kib / bare_kib,
+                "",
+                None,
+            ),
         ]
     return rows
 

@@ -107,7 +107,7 @@ def _bare_app():
 
 
 def key_to_frame_rows() -> list[Row]:
-    from convquest.ui.board.playground import PlaygroundApp, Params
+    from convquest.ui.board.playground import Params, PlaygroundApp
 
     steps = ["right", "left"] * (KEYS // 2)
     params = ["I", "i"] * (KEYS // 4)
@@ -118,14 +118,16 @@ def key_to_frame_rows() -> list[Row]:
     rows = []
     for name, samples in (("board step (→/←)", stepped), ("board parameter (I/i)", tuned)):
         median = statistics.median(samples)
-        rows.append(Row(
-            name=f"key → frame, {name}",
-            measured=f"{median:.1f} ms median, p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:.1f} ms (n={len(samples)})",
-            baseline=f"{base:.1f} ms bare Static",
-            ratio=median / base,
-            goal=f"<= {FRAME_GOAL_MS:g} ms",
-            met=median <= FRAME_GOAL_MS,
-        ))
+        rows.append(
+            Row(
+                name=f"key → frame, {name}",
+                measured=f"{median:.1f} ms median, p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:.1f} ms (n={len(samples)})",
+                baseline=f"{base:.1f} ms bare Static",
+                ratio=median / base,
+                goal=f"<= {FRAME_GOAL_MS:g} ms",
+                met=median <= FRAME_GOAL_MS,
+            )
+        )
     return rows
 
 
@@ -148,8 +150,13 @@ class _Child:
         env.pop("TEXTUAL_ANIMATIONS", None)
         env.pop("NO_COLOR", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", source], stdin=slave, stdout=slave, stderr=slave,
-            start_new_session=True, env=env, cwd=ROOT,
+            [sys.executable, "-c", source],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            env=env,
+            cwd=ROOT,
         )
         os.close(slave)
         self.master = master
@@ -217,10 +224,22 @@ def cpu_rows() -> list[Row]:
         board.close()
     floor = max(bare_idle, 0.01)  # a ratio against 0 would say nothing
     return [
-        Row("board CPU playing 2 steps/s, 10 s (pty)", f"{playing:.2f} % of a core", f"{bare_idle:.2f} % bare app idle",
-            playing / floor, f"<= {PLAY_GOAL:g} %", playing <= PLAY_GOAL),
-        Row("board CPU paused, 10 s (pty)", f"{idle:.2f} % of a core", f"{bare_idle:.2f} % bare app idle",
-            idle / floor, f"<= {IDLE_GOAL:g} %", idle <= IDLE_GOAL),
+        Row(
+            "board CPU playing 2 steps/s, 10 s (pty)",
+            f"{playing:.2f} % of a core",
+            f"{bare_idle:.2f} % bare app idle",
+            playing / floor,
+            f"<= {PLAY_GOAL:g} %",
+            playing <= PLAY_GOAL,
+        ),
+        Row(
+            "board CPU paused, 10 s (pty)",
+            f"{idle:.2f} % of a core",
+            f"{bare_idle:.2f} % bare app idle",
+            idle / floor,
+            f"<= {IDLE_GOAL:g} %",
+            idle <= IDLE_GOAL,
+        ),
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -59,13 +59,29 @@ def run() -> list[Row]:
     np.testing.assert_allclose(ours(), scipy(), rtol=1e-12, atol=1e-12)
     ours_median, scipy_median = _medians(ours, scipy)
     ratio = ours_median / scipy_median
-    rows = [Row(f"conv2d 3x3 same, {SIDE}x{SIDE} float64", _ms(ours_median),
-                f"scipy.ndimage.correlate {_ms(scipy_median)}", ratio, f"<= {RATIO_GOAL}x", ratio <= RATIO_GOAL)]
+    rows = [
+        Row(
+            f"conv2d 3x3 same, {SIDE}x{SIDE} float64",
+            _ms(ours_median),
+            f"scipy.ndimage.correlate {_ms(scipy_median)}",
+            ratio,
+            f"<= {RATIO_GOAL}x",
+            ratio <= RATIO_GOAL,
+        )
+    ]
 
     transposed = lambda: conv_transpose2d(image, kernel, stride=2, padding=1, output_padding=1)  # noqa: E731
     pooled = lambda: max_pool2d(image, 2)  # noqa: E731
     transposed_median, pooled_median = _medians(transposed, pooled)
-    rows.append(Row(f"conv_transpose2d 3x3 stride 2, {SIDE}x{SIDE} -> {2 * SIDE}x{2 * SIDE}",
-                    _ms(transposed_median), "", None, "", None))
+    rows.append(
+        Row(
+            f"conv_transpose2d 3x3 stride 2, {SIDE}x{SIDE} -> {2 * SIDE}x{2 * SIDE}",
+            _ms(transposed_median),
+            "",
+            None,
+            "",
+            None,
+        )
+    )
     rows.append(Row(f"max_pool2d 2x2, {SIDE}x{SIDE}", _ms(pooled_median), "", None, "", None))
     return rows

@@ -42,12 +42,14 @@ def run() -> list[Row]:
         seconds = _best_seconds(generate, kind, kind_variants)
         baseline = _best_seconds(_Trivial, kind, kind_variants)
         rate = COUNT / seconds
-        rows.append(Row(
-            name=f"generate {kind}",
-            measured=f"{seconds / COUNT * 1e6:.1f} µs ({rate:,.0f}/s)",
-            baseline=f"{baseline / COUNT * 1e6:.2f} µs trivial dataclass",
-            ratio=seconds / baseline,
-            goal=f">= {GOAL:,}/s",
-            met=rate >= GOAL,
-        ))
+        rows.append(
+            Row(
+                name=f"generate {kind}",
+                measured=f"{seconds / COUNT * 1e6:.1f} µs ({rate:,.0f}/s)",
+                baseline=f"{baseline / COUNT * 1e6:.2f} µs trivial dataclass",
+                ratio=seconds / baseline,
+                goal=f">= {GOAL:,}/s",
+                met=rate >= GOAL,
+            )
+        )
     return rows

@@ -100,7 +100,9 @@ class Server:
         quiz.write_text(QUIZ, encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         line = self.process.stdout.readline()
         if not line.strip().isdigit():
@@ -151,8 +153,14 @@ class Student:
 
         started = time.perf_counter()
         self.conn = await asyncssh.connect(
-            "127.0.0.1", port, username=self.name, password=CODE,
-            known_hosts=None, client_keys=None, agent_path=None, config=None,
+            "127.0.0.1",
+            port,
+            username=self.name,
+            password=CODE,
+            known_hosts=None,
+            client_keys=None,
+            agent_path=None,
+            config=None,
         )
         self.game = await self.conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
         self._reader = asyncio.ensure_future(self._read())
@@ -170,6 +178,7 @@ class Student:
             while marker not in self.screen:
                 self._output.clear()
                 await self._output.wait()
+
         await asyncio.wait_for(poll(), timeout)
 
     async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
@@ -200,6 +209,7 @@ class Student:
             while moved_on not in self.screen[since:]:
                 self._output.clear()
                 await self._output.wait()
+
         await asyncio.wait_for(poll(), timeout)
         return latencies, time.perf_counter() - sent
 
@@ -253,8 +263,9 @@ async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
     # A student who logs in again resumes their quiz, so each run has students of its own.
     students = [Student(f"{prefix}{n:03d}") for n in range(count)]
     started = time.perf_counter()
-    logins = await asyncio.gather(*(s.log_in(port, b"question 1 of 3", timeout=120) for s in students),
-                                  return_exceptions=True)
+    logins = await asyncio.gather(
+        *(s.log_in(port, b"question 1 of 3", timeout=120) for s in students), return_exceptions=True
+    )
     drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
     draw_all = time.perf_counter() - started
 
@@ -272,7 +283,9 @@ async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
         if s.conn is not None and s not in drawn:
             s.conn.abort()
     return {
-        "drawn": len(drawn), "draw_all": draw_all, "acknowledged": acknowledged,
+        "drawn": len(drawn),
+        "draw_all": draw_all,
+        "acknowledged": acknowledged,
         "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r[0]],
         "saves": [r[1] for r in sat if not isinstance(r, BaseException)],
         "errors": [repr(r) for r in sat if isinstance(r, BaseException)][:3],
@@ -312,28 +325,80 @@ def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[s
 
 def _quiz_rows(count: int, drop: int) -> list[Row]:
     alone, crowd, left, saved = _measure_quiz(count, drop)
-    rows = [Row(f"ssh quiz: first questions drawn, {count} sessions", f"{crowd['drawn']}/{count}", "", None,
-                f"{count}/{count}", crowd["drawn"] == count),
-            Row(f"ssh quiz: time to draw all {count}", f"{crowd['draw_all']:.1f} s",
-                f"{alone['draw_all']:.2f} s alone", crowd["draw_all"] / alone["draw_all"], "", None)]
+    rows = [
+        Row(
+            f"ssh quiz: first questions drawn, {count} sessions",
+            f"{crowd['drawn']}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            crowd["drawn"] == count,
+        ),
+        Row(
+            f"ssh quiz: time to draw all {count}",
+            f"{crowd['draw_all']:.1f} s",
+            f"{alone['draw_all']:.2f} s alone",
+            crowd["draw_all"] / alone["draw_all"],
+            "",
+            None,
+        ),
+    ]
     if crowd["latencies"] and alone["latencies"]:
         base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(Row(f"ssh quiz: key echo p95, {count} answering", f"{figure * 1000:.1f} ms",
-                        f"{base * 1000:.1f} ms alone", figure / base, f"<= {LATENCY_GOAL_MS} ms",
-                        figure * 1000 <= LATENCY_GOAL_MS))
+        rows.append(
+            Row(
+                f"ssh quiz: key echo p95, {count} answering",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                f"<= {LATENCY_GOAL_MS} ms",
+                figure * 1000 <= LATENCY_GOAL_MS,
+            )
+        )
     if crowd["saves"] and alone["saves"]:
         base, figure = p95(alone["saves"]), p95(crowd["saves"])
-        rows.append(Row(f"ssh quiz: Enter to next question (saved) p95, {count}", f"{figure * 1000:.1f} ms",
-                        f"{base * 1000:.1f} ms alone", figure / base, "", None))
+        rows.append(
+            Row(
+                f"ssh quiz: Enter to next question (saved) p95, {count}",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                "",
+                None,
+            )
+        )
     acknowledged = crowd["acknowledged"]
     lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    rows.append(Row(f"ssh quiz: answers acknowledged, {count} sessions", f"{len(acknowledged)}/{count}", "", None,
-                    f"{count}/{count}", len(acknowledged) == count))
-    rows.append(Row(f"ssh quiz: answers lost ({drop} of {count} killed after answering)", str(len(lost)), "",
-                    None, "0", not lost))
-    rows.append(Row(f"ssh quiz: left running after {drop} abrupt drops",
-                    "not measured (no /proc)" if left is None else str(left), "", None, "0",
-                    None if left is None else left == 0))
+    rows.append(
+        Row(
+            f"ssh quiz: answers acknowledged, {count} sessions",
+            f"{len(acknowledged)}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            len(acknowledged) == count,
+        )
+    )
+    rows.append(
+        Row(
+            f"ssh quiz: answers lost ({drop} of {count} killed after answering)",
+            str(len(lost)),
+            "",
+            None,
+            "0",
+            not lost,
+        )
+    )
+    rows.append(
+        Row(
+            f"ssh quiz: left running after {drop} abrupt drops",
+            "not measured (no /proc)" if left is None else str(left),
+            "",
+            None,
+            "0",
+            None if left is None else left == 0,
+        )
+    )
     if crowd["errors"]:
         print(f"ssh quiz: first failures: {crowd['errors']}", file=sys.stderr)
     return rows
@@ -358,12 +423,28 @@ def _latency_rows(label: str, count: int, alone: dict, crowd: dict) -> list[Row]
     rows = []
     if crowd["latencies"]:
         base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(Row(f"{label}: key echo p95, {count} typing", f"{figure * 1000:.1f} ms", f"{base * 1000:.1f} ms alone",
-                        figure / base, f"<= {LATENCY_GOAL_MS} ms", figure * 1000 <= LATENCY_GOAL_MS))
+        rows.append(
+            Row(
+                f"{label}: key echo p95, {count} typing",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                f"<= {LATENCY_GOAL_MS} ms",
+                figure * 1000 <= LATENCY_GOAL_MS,
+            )
+        )
     if crowd["burst"]:
         base, figure = p95(alone["burst"]), p95(crowd["burst"])
-        rows.append(Row(f"{label}: key echo p95, {count} keys at one instant", f"{figure * 1000:.1f} ms",
-                        f"{base * 1000:.1f} ms alone", figure / base, "", None))
+        rows.append(
+            Row(
+                f"{label}: key echo p95, {count} keys at one instant",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                "",
+                None,
+            )
+        )
     return rows
 
 
@@ -383,14 +464,37 @@ def run() -> list[Row]:
 
     # The real game.
     alone, crowd, left = _measure("game", count, b"Progress:", DOWN, drop)
-    rows.append(Row(f"ssh game: home screens drawn, {count} sessions", f"{crowd['drawn']}/{count}", "", None,
-                    f"{count}/{count}", crowd["drawn"] == count))
-    rows.append(Row(f"ssh game: time to draw all {count}", f"{crowd['draw_all']:.1f} s",
-                    f"{alone['draw_all']:.2f} s alone", crowd["draw_all"] / alone["draw_all"], "", None))
+    rows.append(
+        Row(
+            f"ssh game: home screens drawn, {count} sessions",
+            f"{crowd['drawn']}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            crowd["drawn"] == count,
+        )
+    )
+    rows.append(
+        Row(
+            f"ssh game: time to draw all {count}",
+            f"{crowd['draw_all']:.1f} s",
+            f"{alone['draw_all']:.2f} s alone",
+            crowd["draw_all"] / alone["draw_all"],
+            "",
+            None,
+        )
+    )
     rows += _latency_rows("ssh game", count, alone, crowd)
-    rows.append(Row(f"ssh game: left running after {drop} abrupt drops",
-                    "not measured (no /proc)" if left is None else str(left), "", None, "0",
-                    None if left is None else left == 0))
+    rows.append(
+        Row(
+            f"ssh game: left running after {drop} abrupt drops",
+            "not measured (no /proc)" if left is None else str(left),
+            "",
+            None,
+            "0",
+            None if left is None else left == 0,
+        )
+    )
     return rows
 
 

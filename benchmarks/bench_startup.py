@@ -69,8 +69,16 @@ class PtyChild:
         full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
         full_env.pop("NO_COLOR", None)
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=ROOT,
-                                        start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            cwd=ROOT,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.master = master
         self.output = b""
@@ -144,8 +152,16 @@ def startup_rows(runs: int = RUNS) -> list[Row]:
             bare_times.append(launch_time(bare, BARE_MARK))
     game_ms, bare_ms = statistics.median(game_times) * 1000, statistics.median(bare_times) * 1000
     ratio = game_ms / bare_ms
-    return [Row(f"start-up to first screen (median of {runs})", f"{game_ms:.0f} ms", f"{bare_ms:.0f} ms one-widget app",
-                ratio, f"<= {STARTUP_GOAL}x", ratio <= STARTUP_GOAL)]
+    return [
+        Row(
+            f"start-up to first screen (median of {runs})",
+            f"{game_ms:.0f} ms",
+            f"{bare_ms:.0f} ms one-widget app",
+            ratio,
+            f"<= {STARTUP_GOAL}x",
+            ratio <= STARTUP_GOAL,
+        )
+    ]
 
 
 def run_time(argv: list[str]) -> float:
@@ -165,10 +181,19 @@ def help_rows(runs: int = RUNS) -> list[Row]:
     help_ms, pass_ms = statistics.median(help_times) * 1000, statistics.median(pass_times) * 1000
     loads_textual = subprocess.run(
         [sys.executable, "-c", "import sys, convquest.cli as c; c.build_parser(); print('textual' in sys.modules)"],
-        capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.strip()
     return [
-        Row(f"convquest --help (median of {runs})", f"{help_ms:.0f} ms", f"{pass_ms:.0f} ms python -c pass",
-            help_ms / pass_ms, "", None),
+        Row(
+            f"convquest --help (median of {runs})",
+            f"{help_ms:.0f} ms",
+            f"{pass_ms:.0f} ms python -c pass",
+            help_ms / pass_ms,
+            "",
+            None,
+        ),
         Row("convquest --help imports Textual", loads_textual.lower() or "?", "", None, "no", loads_textual == "False"),
     ]
 
@@ -216,19 +241,26 @@ def phase_rows() -> list[Row]:
     """Where the game's start-up goes, phase by phase, in a fresh interpreter (median of RUNS)."""
     import json
 
-    runs = [json.loads(subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, cwd=ROOT,
-                                      check=True).stdout) for _ in range(RUNS)]
-    return [Row(f"  start-up phase: {name}", f"{statistics.median(run[n][1] for run in runs):.0f} ms", "", None, "",
-                None) for n, (name, _) in enumerate(runs[0])]
+    runs = [
+        json.loads(
+            subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+        )
+        for _ in range(RUNS)
+    ]
+    return [
+        Row(f"  start-up phase: {name}", f"{statistics.median(run[n][1] for run in runs):.0f} ms", "", None, "", None)
+        for n, (name, _) in enumerate(runs[0])
+    ]
 
 
 def import_profile(top: int = 15) -> list[tuple[float, str]]:
     """(cumulative ms, module) of the costliest imports up to the home screen, from -X importtime,
     two levels deep (a package and what it imports directly)."""
-    code = ("import convquest.cli, convquest.levels, convquest.store, convquest.ui.app, "
-            "convquest.ui.screens.home; convquest.levels.load_curriculum()")
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                            cwd=ROOT)
+    code = (
+        "import convquest.cli, convquest.levels, convquest.store, convquest.ui.app, "
+        "convquest.ui.screens.home; convquest.levels.load_curriculum()"
+    )
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT)
     costs = []
     for line in result.stderr.splitlines():
         parts = line.split("|")

@@ -16,9 +16,10 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,37 +32,82 @@ class Arg:
 class Command:
     words: tuple[str, ...]  # ("levels", "check") is `convquest levels check`
     help: str
-    target: str             # "package.module:function", imported when the command runs
+    target: str  # "package.module:function", imported when the command runs
     args: tuple[Arg, ...] = ()
     arguments: str | None = None  # "package.module:function(parser)" adding the arguments itself
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command(("play",), "play the game (the default when no command is given)", "convquest.cli:play_command",
-            (Arg(("--level",), {"metavar": "ID", "help": "start straight at this level"}),)),
+    Command(
+        ("play",),
+        "play the game (the default when no command is given)",
+        "convquest.cli:play_command",
+        (Arg(("--level",), {"metavar": "ID", "help": "start straight at this level"}),),
+    ),
     Command(("levels", "list"), "list every level: id, kind, title", "convquest.cli:levels_list_command"),
-    Command(("levels", "check"), "validate level and quiz files; exit 1 with every problem found",
-            "convquest.cli:levels_check_command",
-            (Arg(("files",), {"nargs": "+", "type": Path, "metavar": "FILE",
-                              "help": "level or quiz files (.toml) or folders of them"}),)),
-    Command(("practice",), "endless practice, each topic coming back when it is due",
-            "convquest.practice.commands:run_practice",
-            arguments="convquest.practice.commands:add_practice_arguments"),
-    Command(("exam",), "a timed paper of mixed questions, marked at the end", "convquest.practice.commands:run_exam",
-            arguments="convquest.practice.commands:add_exam_arguments"),
-    Command(("report",), "what a practice or exam session showed: scores, mistakes, topics to revise",
-            "convquest.practice.commands:run_report",
-            arguments="convquest.practice.commands:add_report_arguments"),
-    Command(("serve",), "serve the game to a class over SSH", "convquest.classroom.commands:run_serve",
-            arguments="convquest.classroom.commands:add_serve_arguments"),
-    Command(("quiz",), "sit a quiz file (what `serve --quiz` runs for each student)", "convquest.ui.quiz.command:run_quiz",
-            arguments="convquest.classroom.commands:add_quiz_arguments"),
-    Command(("results",), "quiz results per student: score, each answer, time (table, csv or json)",
-            "convquest.classroom.commands:run_results", arguments="convquest.classroom.commands:add_results_arguments"),
-    Command(("teacher",), "live view of a class sitting a quiz: who is connected, who answered what",
-            "convquest.ui.quiz.command:run_teacher", arguments="convquest.classroom.commands:add_teacher_arguments"),
-    Command(("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep",
-            "convquest.ui.board.playground:playground_command"),
+    Command(
+        ("levels", "check"),
+        "validate level and quiz files; exit 1 with every problem found",
+        "convquest.cli:levels_check_command",
+        (
+            Arg(
+                ("files",),
+                {
+                    "nargs": "+",
+                    "type": Path,
+                    "metavar": "FILE",
+                    "help": "level or quiz files (.toml) or folders of them",
+                },
+            ),
+        ),
+    ),
+    Command(
+        ("practice",),
+        "endless practice, each topic coming back when it is due",
+        "convquest.practice.commands:run_practice",
+        arguments="convquest.practice.commands:add_practice_arguments",
+    ),
+    Command(
+        ("exam",),
+        "a timed paper of mixed questions, marked at the end",
+        "convquest.practice.commands:run_exam",
+        arguments="convquest.practice.commands:add_exam_arguments",
+    ),
+    Command(
+        ("report",),
+        "what a practice or exam session showed: scores, mistakes, topics to revise",
+        "convquest.practice.commands:run_report",
+        arguments="convquest.practice.commands:add_report_arguments",
+    ),
+    Command(
+        ("serve",),
+        "serve the game to a class over SSH",
+        "convquest.classroom.commands:run_serve",
+        arguments="convquest.classroom.commands:add_serve_arguments",
+    ),
+    Command(
+        ("quiz",),
+        "sit a quiz file (what `serve --quiz` runs for each student)",
+        "convquest.ui.quiz.command:run_quiz",
+        arguments="convquest.classroom.commands:add_quiz_arguments",
+    ),
+    Command(
+        ("results",),
+        "quiz results per student: score, each answer, time (table, csv or json)",
+        "convquest.classroom.commands:run_results",
+        arguments="convquest.classroom.commands:add_results_arguments",
+    ),
+    Command(
+        ("teacher",),
+        "live view of a class sitting a quiz: who is connected, who answered what",
+        "convquest.ui.quiz.command:run_teacher",
+        arguments="convquest.classroom.commands:add_teacher_arguments",
+    ),
+    Command(
+        ("playground",),
+        "the free visualizer: set i, k, p, s, d and watch the window sweep",
+        "convquest.ui.board.playground:playground_command",
+    ),
 )
 GROUP_HELP = {"levels": "list the levels, or check level files"}
 
@@ -77,19 +123,32 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Subcommands accept the global options too (`convquest levels list --levels pack/`). There the
     # defaults are suppressed and the values merged in main(), so a value given before the
     # subcommand is never overwritten, even by a command that defines its own --data-dir.
-    parser.add_argument("--data-dir", type=Path, metavar="DIR", dest="top_data_dir" if top else "data_dir",
-                        default=None if top else argparse.SUPPRESS,
-                        help="where progress is kept (default: $CONVQUEST_DATA_DIR, else your user data folder)")
-    parser.add_argument("--levels", type=Path, action="append", metavar="DIR",
-                        dest="levels" if top else "sub_levels", default=[] if top else argparse.SUPPRESS,
-                        help="also load the level files in DIR (repeatable)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        dest="top_data_dir" if top else "data_dir",
+        default=None if top else argparse.SUPPRESS,
+        help="where progress is kept (default: $CONVQUEST_DATA_DIR, else your user data folder)",
+    )
+    parser.add_argument(
+        "--levels",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        dest="levels" if top else "sub_levels",
+        default=[] if top else argparse.SUPPRESS,
+        help="also load the level files in DIR (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     from convquest import __version__
 
-    parser = argparse.ArgumentParser(prog="convquest", description="A terminal game that teaches convolution "
-                                     "and CNN arithmetic. With no command, starts the game.")
+    parser = argparse.ArgumentParser(
+        prog="convquest",
+        description="A terminal game that teaches convolution and CNN arithmetic. With no command, starts the game.",
+    )
     parser.add_argument("--version", action="version", version=f"convquest {__version__}")
     _global_options(parser, top=True)
     groups: dict[tuple[str, ...], Any] = {(): parser.add_subparsers(metavar="COMMAND")}
@@ -99,8 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
             if prefix not in groups:
                 group = groups[prefix[:-1]].add_parser(prefix[-1], help=GROUP_HELP.get(prefix[-1]))
                 groups[prefix] = group.add_subparsers(metavar="COMMAND", required=True)
-        sub = groups[command.words[:-1]].add_parser(command.words[-1], help=command.help, description=command.help,
-                                                    conflict_handler="resolve")
+        sub = groups[command.words[:-1]].add_parser(
+            command.words[-1], help=command.help, description=command.help, conflict_handler="resolve"
+        )
         _global_options(sub, top=False)
         for arg in command.args:
             sub.add_argument(*arg.flags, **arg.options)
@@ -167,8 +227,10 @@ def play_command(args: argparse.Namespace) -> int:
         except KeyError:
             return _fail(f"unknown level '{args.level}'; `convquest levels list` shows every level id")
     if not interactive:
-        return _fail("the game needs a terminal: run it in an interactive terminal, not with its input or "
-                     "output redirected or piped")
+        return _fail(
+            "the game needs a terminal: run it in an interactive terminal, not with its input or "
+            "output redirected or piped"
+        )
     store = Store.open(data_dir)
     try:
         from convquest.ui.app import ConvQuestApp

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DB_NAME = "progress.db"
@@ -64,7 +64,7 @@ def default_data_dir() -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
@@ -106,28 +106,40 @@ class Store:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return cls._in_memory(path, f"Progress cannot be saved: the folder {data_dir} cannot be created "
-                                        f"({exc.strerror or exc}). This session is kept in memory only.")
+            return cls._in_memory(
+                path,
+                f"Progress cannot be saved: the folder {data_dir} cannot be created "
+                f"({exc.strerror or exc}). This session is kept in memory only.",
+            )
         try:
             return cls(_connect(path, timeout), path)
         except UnusableDatabase as exc:
             reason = str(exc)
         except sqlite3.OperationalError as exc:
             if _is_locked(exc):
-                return cls._in_memory(path, f"The progress database {path} is in use by another program "
-                                            "(is ConvQuest already running?). This session is kept in memory "
-                                            "only; close the other one to save progress.")
+                return cls._in_memory(
+                    path,
+                    f"The progress database {path} is in use by another program "
+                    "(is ConvQuest already running?). This session is kept in memory "
+                    "only; close the other one to save progress.",
+                )
             reason = str(exc)
         except sqlite3.DatabaseError as exc:
             reason = str(exc)
         try:
             aside = _move_aside(path)
-            return cls(_connect(path, timeout), path,
-                       f"Your progress database could not be read ({reason}), so it was moved to "
-                       f"{aside.name} and a fresh one was started.")
+            return cls(
+                _connect(path, timeout),
+                path,
+                f"Your progress database could not be read ({reason}), so it was moved to "
+                f"{aside.name} and a fresh one was started.",
+            )
         except (OSError, sqlite3.Error, UnusableDatabase) as exc:
-            return cls._in_memory(path, f"The progress database {path} could not be read ({reason}) nor replaced "
-                                        f"({exc}). This session is kept in memory only.")
+            return cls._in_memory(
+                path,
+                f"The progress database {path} could not be read ({reason}) nor replaced "
+                f"({exc}). This session is kept in memory only.",
+            )
 
     @classmethod
     def _in_memory(cls, path: Path, notice: str | None) -> Store:
@@ -150,8 +162,9 @@ class Store:
                 self._pending.pop(0)
         except sqlite3.OperationalError as exc:
             # Locked by another process, disk full, ...: keep the change and say so, never crash mid-game.
-            self.notice = (f"{UNSAVED} ({exc}); {len(self._pending)} change(s) are waiting and will be "
-                           "saved with the next answer.")
+            self.notice = (
+                f"{UNSAVED} ({exc}); {len(self._pending)} change(s) are waiting and will be saved with the next answer."
+            )
         else:
             if self.notice and self.notice.startswith(UNSAVED):
                 self.notice = None
@@ -160,18 +173,33 @@ class Store:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
-    def record_attempt(self, level_id: str, answer: str, correct: bool, *, part: int = 0, hints: int = 0,
-                       mode: str = "level", topic: str | None = None, mistake: str | None = None) -> None:
-        self._write("INSERT INTO attempts (level_id, part, answer, correct, hints, mode, topic, mistake, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (level_id, part, str(answer), int(bool(correct)), hints, mode, topic, mistake, now()))
+    def record_attempt(
+        self,
+        level_id: str,
+        answer: str,
+        correct: bool,
+        *,
+        part: int = 0,
+        hints: int = 0,
+        mode: str = "level",
+        topic: str | None = None,
+        mistake: str | None = None,
+    ) -> None:
+        self._write(
+            "INSERT INTO attempts (level_id, part, answer, correct, hints, mode, topic, mistake, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (level_id, part, str(answer), int(bool(correct)), hints, mode, topic, mistake, now()),
+        )
 
     def complete_level(self, level_id: str, stars: int) -> None:
         if not 0 <= stars <= MAX_STARS:
             raise ValueError(f"stars must be between 0 and {MAX_STARS}, not {stars}")
-        self._write("INSERT INTO stars (level_id, stars, at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (level_id) DO UPDATE SET stars = excluded.stars, at = excluded.at "
-                    "WHERE excluded.stars > stars.stars", (level_id, stars, now()))
+        self._write(
+            "INSERT INTO stars (level_id, stars, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (level_id) DO UPDATE SET stars = excluded.stars, at = excluded.at "
+            "WHERE excluded.stars > stars.stars",
+            (level_id, stars, now()),
+        )
 
     def stars(self, level_id: str) -> int:
         rows = self._read("SELECT stars FROM stars WHERE level_id = ?", (level_id,))
@@ -193,8 +221,10 @@ class Store:
         return rows[0][0] if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
-        self._write("INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, str(value)))
+        self._write(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
 
     def reset_progress(self) -> None:
         """Clear everything but the settings in one transaction, so progress is never left
@@ -204,8 +234,12 @@ class Store:
             try:
                 with self._conn:
                     self._conn.execute("BEGIN IMMEDIATE")
-                    tables = [row[0] for row in self._conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+                    tables = [
+                        row[0]
+                        for row in self._conn.execute(
+                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                        )
+                    ]
                     for table in tables:
                         if table != "settings":
                             self._conn.execute(f'DELETE FROM "{table}"')
@@ -242,8 +276,9 @@ def _prepare(conn: sqlite3.Connection, *, in_memory: bool) -> None:
         raise UnusableDatabase(f"integrity check failed: {check}")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        raise UnusableDatabase(f"it was written by a newer ConvQuest (schema {version}, this one knows "
-                               f"{len(MIGRATIONS)})")
+        raise UnusableDatabase(
+            f"it was written by a newer ConvQuest (schema {version}, this one knows {len(MIGRATIONS)})"
+        )
     if version == len(MIGRATIONS):
         _check_schema(conn)
     if not in_memory:
@@ -260,8 +295,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
     for number in range(version, len(MIGRATIONS)):
         try:
             # One transaction per migration: a database is never left half-upgraded.
-            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
-                               f"PRAGMA user_version = {number + 1};\nCOMMIT;")
+            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\nPRAGMA user_version = {number + 1};\nCOMMIT;")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -293,7 +327,7 @@ def _check_schema(conn: sqlite3.Connection) -> None:
 
 
 def _move_aside(path: Path) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
     while aside.exists():

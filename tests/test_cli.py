@@ -19,12 +19,15 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["levels", "--help"]]
-                         + [[*command.words, "--help"] for command in COMMANDS])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["levels", "--help"]] + [[*command.words, "--help"] for command in COMMANDS]
+)
 def test_help_and_version_import_no_textual(argv):
-    result = run_python("import sys\nfrom convquest.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
-                        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'numpy'))\n"
-                        "print('LOADED', loaded)" % (argv,))
+    result = run_python(
+        f"import sys\nfrom convquest.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'numpy'))\n"
+        "print('LOADED', loaded)"
+    )
     assert result.returncode == 0, result.stderr
     assert "LOADED []" in result.stdout
 
@@ -81,9 +84,14 @@ def test_levels_check_refuses_broken_files_with_every_message(tmp_path, capsys):
     good = tmp_path / "good.toml"
     good.write_text(GOOD, encoding="utf-8")
     bad = tmp_path / "bad.toml"
-    bad.write_text(GOOD.replace('id = "test-pack"', 'id = "bad"').replace("order = 100", "order = 1")
-                   .replace("test-", "bad-").replace("i = 5\nk = 3", "i = 2\nk = 5").replace("[6, 9]", "[9, 6]"),
-                   encoding="utf-8")
+    bad.write_text(
+        GOOD.replace('id = "test-pack"', 'id = "bad"')
+        .replace("order = 100", "order = 1")
+        .replace("test-", "bad-")
+        .replace("i = 5\nk = 3", "i = 2\nk = 5")
+        .replace("[6, 9]", "[9, 6]"),
+        encoding="utf-8",
+    )
     assert main(["levels", "check", str(good), str(bad)]) == 1
     err = capsys.readouterr().err
     assert "bad.toml: field 'chapter.order'" in err  # 1 is the first shipped chapter's order
@@ -105,8 +113,14 @@ def test_unknown_level_is_refused_with_how_to_list(tmp_path, capsys):
 
 def test_play_without_a_terminal_says_so(tmp_path):
     # Run as a real process with pipes for stdin and stdout, as `convquest | less` would.
-    result = subprocess.run([sys.executable, "-m", "convquest", "--data-dir", str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.PIPE)
+    result = subprocess.run(
+        [sys.executable, "-m", "convquest", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.PIPE,
+    )
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # no progress database, no cache of the level files
@@ -120,14 +134,21 @@ def test_bad_usage_exits_2(capsys):
 
 
 def test_listing_into_a_closed_pipe_is_not_a_traceback():
-    lister = subprocess.Popen([sys.executable, "-m", "convquest", "levels", "list"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    lister = subprocess.Popen(
+        [sys.executable, "-m", "convquest", "levels", "list"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
     lister.stdout.close()  # like `| head -0`, closed before the listing is written
     err = lister.stderr.read().decode()
     assert lister.wait(timeout=60) == 0 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [[], ["--data-dir", "d"], ["--data", "d", "--levels", "p", "--levels=q"], ["--level", "p"]])
+@pytest.mark.parametrize(
+    "argv", [[], ["--data-dir", "d"], ["--data", "d", "--levels", "p", "--levels=q"], ["--level", "p"]]
+)
 def test_a_plain_launch_reads_its_options_as_the_full_parser_does(argv):
     from convquest.cli import _parse_play, build_parser
 
@@ -144,7 +165,8 @@ def test_anything_but_a_plain_launch_goes_to_the_full_parser(argv):
 
 def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
     # The subcommands' argument hooks import their modules; a launch has no use for them (start-up).
-    result = run_python("import sys\nfrom convquest.cli import main\ncode = main(['--data-dir', %r])\n"
-                        "print('CODE', code, 'HOOKS', sorted(m for m in sys.modules if m.endswith('.commands')))"
-                        % str(tmp_path))
+    result = run_python(
+        f"import sys\nfrom convquest.cli import main\ncode = main(['--data-dir', {str(tmp_path)!r}])\n"
+        "print('CODE', code, 'HOOKS', sorted(m for m in sys.modules if m.endswith('.commands')))"
+    )
     assert "CODE 2 HOOKS []" in result.stdout, result.stderr

@@ -13,8 +13,11 @@ PACKAGE = Path(convquest.__file__).parent
 # matches a module equal to or under any listed prefix. Forbidden names match the same way.
 RULES = [
     (("convquest.engine",), ("textual", "rich", "asyncssh", "sqlite3"), "the engine is pure NumPy"),
-    (("convquest.levels",), ("convquest.ui", "convquest.classroom", "convquest.store", "textual"),
-     "levels are data and their loader"),
+    (
+        ("convquest.levels",),
+        ("convquest.ui", "convquest.classroom", "convquest.store", "textual"),
+        "levels are data and their loader",
+    ),
     (("convquest.store",), ("convquest.ui", "textual"), "the store knows nothing of the screen"),
     (("convquest.classroom",), ("convquest.ui",), "the classroom runs the game as a program, never its insides"),
 ]

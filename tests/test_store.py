@@ -24,7 +24,13 @@ def test_attempts_are_read_back_in_order(store):
     store.record_attempt("conv-2", "7", True)
     first, second = store.attempts("conv-1")
     assert (first.answer, first.correct, first.hints, first.topic, first.mistake, first.mode) == (
-        "3", False, 1, "predict-size/conv", "forgot_plus_one", "level")
+        "3",
+        False,
+        1,
+        "predict-size/conv",
+        "forgot_plus_one",
+        "level",
+    )
     assert (second.answer, second.correct, second.part, second.mode) == ("4", True, 1, "practice")
     assert [a.level_id for a in store.attempts()] == ["conv-1", "conv-1", "conv-2"]
     assert first.at <= second.at and "T" in first.at
@@ -56,9 +62,11 @@ def test_progress_survives_reopening(tmp_path):
 
 def test_answer_survives_sigkill(tmp_path):
     # The durability rule: once record_attempt returns, the answer is on disk even if the process dies.
-    code = ("import os, signal, sys; from convquest.store import Store; s = Store.open(sys.argv[1]); "
-            "s.record_attempt('conv-1', '42', True); s.complete_level('conv-1', 2); "
-            "os.kill(os.getpid(), signal.SIGKILL)")
+    code = (
+        "import os, signal, sys; from convquest.store import Store; s = Store.open(sys.argv[1]); "
+        "s.record_attempt('conv-1', '42', True); s.complete_level('conv-1', 2); "
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=Path(__file__).parents[1])
     assert result.returncode == -9
     store = Store.open(tmp_path)

@@ -10,6 +10,7 @@ convquest.ui.quiz.command; their arguments are added here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 
@@ -17,7 +18,11 @@ CLASS_CODE_ENV = "CONVQUEST_CLASS_CODE"
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for the whole network)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for the whole network)",
+    )
     parser.add_argument("--port", type=int, default=2222, help="port to listen on (default: 2222)")
     access = parser.add_mutually_exclusive_group()
     access.add_argument(
@@ -25,18 +30,37 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CODE",
         help=f"students log in with this code as their password (or set {CLASS_CODE_ENV}, which other users cannot see in the process list)",
     )
-    access.add_argument("--authorized-keys", type=Path, metavar="PATH",
-                        help="students log in with public keys: an OpenSSH authorized_keys file (any listed key, any student id), or a folder of <student-id>.pub files (each key opens only its id); re-read at each login")
-    parser.add_argument("--open", action="store_true", help="allow logins without a code or key on an address other than loopback")
-    try:
-        parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where the host key and each student's progress are kept")
-    except argparse.ArgumentError:
-        pass  # the CLI already gives every subcommand its global --data-dir
-    parser.add_argument("--max-sessions", metavar="N", type=int, default=60, help="most students connected at once (default: 60)")
-    parser.add_argument("--idle-timeout", metavar="MIN", type=float, default=30, help="close a session after this many minutes without a key pressed; 0 never (default: 30)")
-    parser.add_argument("--quiz", type=Path, metavar="FILE",
-                        help="every student sits this quiz file instead of playing the game; answers go to "
-                             "classroom.db in the data dir (see `convquest results` and `convquest teacher`)")
+    access.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="PATH",
+        help="students log in with public keys: an OpenSSH authorized_keys file (any listed key, any student id), or a folder of <student-id>.pub files (each key opens only its id); re-read at each login",
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="allow logins without a code or key on an address other than loopback"
+    )
+    # The CLI already gives every subcommand its global --data-dir; a parser of its own needs one.
+    with contextlib.suppress(argparse.ArgumentError):
+        parser.add_argument(
+            "--data-dir", metavar="DIR", type=Path, help="where the host key and each student's progress are kept"
+        )
+    parser.add_argument(
+        "--max-sessions", metavar="N", type=int, default=60, help="most students connected at once (default: 60)"
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        metavar="MIN",
+        type=float,
+        default=30,
+        help="close a session after this many minutes without a key pressed; 0 never (default: 30)",
+    )
+    parser.add_argument(
+        "--quiz",
+        type=Path,
+        metavar="FILE",
+        help="every student sits this quiz file instead of playing the game; answers go to "
+        "classroom.db in the data dir (see `convquest results` and `convquest teacher`)",
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -67,16 +91,15 @@ def run_serve(args: argparse.Namespace) -> int:
         idle_timeout=args.idle_timeout * 60,
         quiz_file=None if quiz_file is None else quiz_file.expanduser().resolve(),
     )
+
     async def serve() -> None:
         # SIGTERM (systemd, kill) must hang up the games too: they run in their own sessions and
         # would otherwise outlive the server.
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await server.serve_forever()
-        except asyncio.CancelledError:
-            pass
 
     try:
         server = ClassroomServer(config)
@@ -99,11 +122,17 @@ STUDENT_ENV = "CONVQUEST_USER"  # set by `convquest serve` to the SSH username
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, required=True, metavar="FILE", help="the quiz file (.toml)")
-    parser.add_argument("--results-db", type=Path, metavar="PATH",
-                        help="the class's results database (default: classroom.db in the data dir)")
-    parser.add_argument("--student", metavar="ID",
-                        help=f"whose quiz this is (default: ${STUDENT_ENV}, set by `convquest serve`, else your "
-                             "login name)")
+    parser.add_argument(
+        "--results-db",
+        type=Path,
+        metavar="PATH",
+        help="the class's results database (default: classroom.db in the data dir)",
+    )
+    parser.add_argument(
+        "--student",
+        metavar="ID",
+        help=f"whose quiz this is (default: ${STUDENT_ENV}, set by `convquest serve`, else your login name)",
+    )
 
 
 class QuizSetupError(Exception):
@@ -135,11 +164,19 @@ def quiz_plan(args: argparse.Namespace):
 
 def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="only this quiz (default: every quiz in the database)")
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="table (default, to read), csv (one row per student, for a spreadsheet) or json")
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (default, to read), csv (one row per student, for a spreadsheet) or json",
+    )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    parser.add_argument("--results-db", type=Path, metavar="PATH",
-                        help="the results database (default: classroom.db in the data dir `serve` used)")
+    parser.add_argument(
+        "--results-db",
+        type=Path,
+        metavar="PATH",
+        help="the results database (default: classroom.db in the data dir `serve` used)",
+    )
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -170,8 +207,11 @@ def run_results(args: argparse.Namespace) -> int:
         print(f"convquest results: {exc}", file=sys.stderr)
         return 2
     if db is None:
-        print(f"convquest results: no results yet: {path} does not exist (it is made when a student starts a "
-              "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)", file=sys.stderr)
+        print(
+            f"convquest results: no results yet: {path} does not exist (it is made when a student starts a "
+            "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
+            file=sys.stderr,
+        )
         return 1
     try:
         now = time.time()
@@ -179,8 +219,9 @@ def run_results(args: argparse.Namespace) -> int:
         wanted = [args.quiz] if args.quiz else sorted(titles)
         if args.quiz and args.quiz not in titles:
             known = ", ".join(sorted(titles)) or "none yet"
-            print(f"convquest results: no results for quiz '{args.quiz}' (quizzes with results: {known})",
-                  file=sys.stderr)
+            print(
+                f"convquest results: no results for quiz '{args.quiz}' (quizzes with results: {known})", file=sys.stderr
+            )
             return 1
         quizzes = [(quiz_id, titles[quiz_id], quiz_progress(db, quiz_id, now)) for quiz_id in wanted]
     finally:
@@ -206,7 +247,12 @@ def run_results(args: argparse.Namespace) -> int:
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
-    parser.add_argument("--results-db", type=Path, metavar="PATH",
-                        help="the results database (default: classroom.db in the data dir `serve` used)")
-    parser.add_argument("--every", type=float, default=1.0, metavar="SECONDS",
-                        help="how often to look for new answers (default: 1)")
+    parser.add_argument(
+        "--results-db",
+        type=Path,
+        metavar="PATH",
+        help="the results database (default: classroom.db in the data dir `serve` used)",
+    )
+    parser.add_argument(
+        "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
+    )

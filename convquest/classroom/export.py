@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from convquest.classroom.progress import OPEN, QuestionState, StudentProgress
 from convquest.practice.exam import cell_grid, join_grid
@@ -22,11 +22,11 @@ from convquest.practice.exam import cell_grid, join_grid
 def iso(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def duration(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
@@ -57,8 +57,10 @@ def to_table(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: flo
         if lines:
             lines.append("")
         total = max((s.total for s in students), default=0)
-        lines.append(f"Quiz {quiz_id}: {title} ({total} question{'s' * (total != 1)}, "
-                     f"{len(students)} student{'s' * (len(students) != 1)})")
+        lines.append(
+            f"Quiz {quiz_id}: {title} ({total} question{'s' * (total != 1)}, "
+            f"{len(students)} student{'s' * (len(students) != 1)})"
+        )
         name = max([len("student")] + [len(s.student) for s in students])
         lines.append(f"{'student':<{name}}  {'score':>7}  {'time':>7}  status")
         for s in students:
@@ -80,8 +82,16 @@ def to_csv(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: float
     writer.writerow(header)
     for quiz_id, _, students in quizzes:
         for s in students:
-            row = [quiz_id, s.student, s.score, s.total, s.status, iso(s.started_at), iso(s.ended_at),
-                   round(s.seconds(now), 1)]
+            row = [
+                quiz_id,
+                s.student,
+                s.score,
+                s.total,
+                s.status,
+                iso(s.started_at),
+                iso(s.ended_at),
+                round(s.seconds(now), 1),
+            ]
             for q in s.questions:
                 row += [answer_text(q), _correct_cell(q)]
             row += [""] * (len(header) - len(row))
@@ -90,10 +100,12 @@ def to_csv(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: float
 
 
 def to_json(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: float) -> str:
-    data = {"quizzes": [
-        {"id": quiz_id, "title": title, "students": [_student_json(s, now) for s in students]}
-        for quiz_id, title, students in quizzes
-    ]}
+    data = {
+        "quizzes": [
+            {"id": quiz_id, "title": title, "students": [_student_json(s, now) for s in students]}
+            for quiz_id, title, students in quizzes
+        ]
+    }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -114,8 +126,13 @@ def _student_json(s: StudentProgress, now: float) -> dict:
                 "state": q.state,
                 "correct": q.state == "right",
                 "parts": [
-                    {"label": p.label, "answer": p.answer, "correct": p.correct if p.answer is not None else None,
-                     "mistake": p.mistake, "at": iso(p.at) or None}
+                    {
+                        "label": p.label,
+                        "answer": p.answer,
+                        "correct": p.correct if p.answer is not None else None,
+                        "mistake": p.mistake,
+                        "at": iso(p.at) or None,
+                    }
                     for p in q.parts
                 ],
             }

@@ -94,8 +94,15 @@ def student_progress(sitting: Sitting, answers: list[AnswerRow], now: float) -> 
         parts = []
         for part, label in enumerate(labels):
             row = by_part.get((number, part))
-            parts.append(PartState(label, row.answer if row else None, bool(row and row.correct),
-                                   row.mistake if row else None, row.at if row else None))
+            parts.append(
+                PartState(
+                    label,
+                    row.answer if row else None,
+                    bool(row and row.correct),
+                    row.mistake if row else None,
+                    row.at if row else None,
+                )
+            )
         questions.append(QuestionState(number, topics[number - 1] if number <= len(topics) else "", tuple(parts)))
     deadline = sitting.deadline()
     status, ended = sitting.finish_reason or IN_PROGRESS, sitting.finished_at
@@ -105,8 +112,9 @@ def student_progress(sitting: Sitting, answers: list[AnswerRow], now: float) -> 
         status, ended = "completed", last
     elif ended is None and deadline is not None and now >= deadline:
         status, ended = "time", deadline
-    return StudentProgress(sitting.student, sitting.quiz_id, sitting.title, tuple(questions),
-                           sitting.started_at, ended, status, deadline)
+    return StudentProgress(
+        sitting.student, sitting.quiz_id, sitting.title, tuple(questions), sitting.started_at, ended, status, deadline
+    )
 
 
 def quiz_progress(db: ResultsDB, quiz_id: str, now: float | None = None) -> list[StudentProgress]:

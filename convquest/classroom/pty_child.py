@@ -12,6 +12,7 @@ What a full-screen program needs from the terminal it runs in, and how each is m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import signal
@@ -78,9 +79,18 @@ class PtyChild:
             set_window_size(slave, *size)
             os.set_blocking(master, False)
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-I", "-S", "-c", _TRAMPOLINE, *argv,
-                stdin=slave, stdout=slave, stderr=slave,
-                env=dict(env), cwd=cwd, start_new_session=True,
+                sys.executable,
+                "-I",
+                "-S",
+                "-c",
+                _TRAMPOLINE,
+                *argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=dict(env),
+                cwd=cwd,
+                start_new_session=True,
             )
         except BaseException:
             os.close(master)
@@ -119,7 +129,7 @@ class PtyChild:
         try:
             await asyncio.wait_for(self._output_ended.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
     def _read(self) -> None:
@@ -173,10 +183,8 @@ class PtyChild:
     def signal_group(self, sig: int) -> None:
         if self._process.returncode is not None:
             return  # reaped: its pid (and so its group id) may already belong to someone else
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def hang_up(self, grace: float) -> None:
         """SIGHUP the child's process group now, SIGKILL it if still alive after `grace` s."""

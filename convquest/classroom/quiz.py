@@ -175,12 +175,17 @@ def _read(path: Path) -> tuple[Quiz | None, list[QuizFileError]]:
 
 
 def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[QuizFileError]]:
-    errors = [QuizFileError(path, f"unknown top-level key '{key}' (expected [quiz] and [[question]])", field=key)
-              for key in data.keys() - {"quiz", "question"}]
+    errors = [
+        QuizFileError(path, f"unknown top-level key '{key}' (expected [quiz] and [[question]])", field=key)
+        for key in data.keys() - {"quiz", "question"}
+    ]
     head = data.get("quiz")
     if not isinstance(head, dict):
-        errors.append(QuizFileError(path, "must have one [quiz] table (id, title, and optionally seed, "
-                                          "minutes, feedback)", field="quiz"))
+        errors.append(
+            QuizFileError(
+                path, "must have one [quiz] table (id, title, and optionally seed, minutes, feedback)", field="quiz"
+            )
+        )
         head = {}
     else:
         errors += _check_head(path, head)
@@ -193,8 +198,9 @@ def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[Qu
         errors.append(QuizFileError(path, "questions must be written as [[question]] tables", field="question"))
         raw = []
     elif len(raw) > MAX_QUESTIONS:
-        errors.append(QuizFileError(path, f"a quiz has at most {MAX_QUESTIONS} questions, not {len(raw)}",
-                                    field="question"))
+        errors.append(
+            QuizFileError(path, f"a quiz has at most {MAX_QUESTIONS} questions, not {len(raw)}", field="question")
+        )
         raw = []
 
     questions = []
@@ -207,17 +213,26 @@ def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[Qu
         return None, errors
     seed = head.get("seed", PER_STUDENT)
     minutes = head.get("minutes")
-    return Quiz(id=head["id"], title=head["title"].strip(), seed=None if seed == PER_STUDENT else seed,
-                minutes=None if minutes is None else float(minutes), feedback=head.get("feedback", "at-end"),
-                questions=tuple(questions), source=path), []
+    return Quiz(
+        id=head["id"],
+        title=head["title"].strip(),
+        seed=None if seed == PER_STUDENT else seed,
+        minutes=None if minutes is None else float(minutes),
+        feedback=head.get("feedback", "at-end"),
+        questions=tuple(questions),
+        source=path,
+    ), []
 
 
 def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:
     def error(message: str, key: str) -> QuizFileError:
         return QuizFileError(path, message, field=f"quiz.{key}")
 
-    errors = [error(f"unknown key (expected one of: {', '.join(sorted(QUIZ_KEYS))})", key)
-              for key in head if key not in QUIZ_KEYS]
+    errors = [
+        error(f"unknown key (expected one of: {', '.join(sorted(QUIZ_KEYS))})", key)
+        for key in head
+        if key not in QUIZ_KEYS
+    ]
     for key in ("id", "title"):
         value = head.get(key)
         if value is None:
@@ -237,22 +252,33 @@ def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:
         if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
             errors.append(error(f"must be a number of minutes, not {_describe(minutes)}", "minutes"))
         elif not 0 < minutes <= MAX_MINUTES:
-            errors.append(error(f"must be more than 0 and at most {MAX_MINUTES} (a day), not {minutes:g}; "
-                                "leave it out for no time limit", "minutes"))
+            errors.append(
+                error(
+                    f"must be more than 0 and at most {MAX_MINUTES} (a day), not {minutes:g}; "
+                    "leave it out for no time limit",
+                    "minutes",
+                )
+            )
     if "feedback" in head and head["feedback"] not in FEEDBACK:
-        errors.append(error(f"must be one of {', '.join(repr(f) for f in FEEDBACK)}, not {_shown(head['feedback'])}",
-                            "feedback"))
+        errors.append(
+            error(f"must be one of {', '.join(repr(f) for f in FEEDBACK)}, not {_shown(head['feedback'])}", "feedback")
+        )
     return errors
 
 
-def _build_question(path: Path, number: int, table: Mapping[str, object]) -> tuple[QuizQuestion | None, list[QuizFileError]]:
+def _build_question(
+    path: Path, number: int, table: Mapping[str, object]
+) -> tuple[QuizQuestion | None, list[QuizFileError]]:
     from convquest.engine.problems import KINDS, variants
 
     def error(message: str, field: str | None) -> QuizFileError:
         return QuizFileError(path, message, level=str(number), field=field)
 
-    errors = [error(f"unknown key (expected one of: {', '.join(sorted(QUESTION_KEYS))})", key)
-              for key in table if key not in QUESTION_KEYS]
+    errors = [
+        error(f"unknown key (expected one of: {', '.join(sorted(QUESTION_KEYS))})", key)
+        for key in table
+        if key not in QUESTION_KEYS
+    ]
     kind = table.get("kind")
     if kind is None:
         errors.append(error(f"missing (one of: {', '.join(KINDS)})", "kind"))
@@ -264,16 +290,21 @@ def _build_question(path: Path, number: int, table: Mapping[str, object]) -> tup
         errors.append(error(f"must be a table, not {_describe(params)}", "params"))
     if params is not None and ("variant" in table or "difficulty" in table):
         # Either the teacher wrote the problem, or the engine draws one: both at once is ambiguous.
-        errors.append(error("give either [question.params] (a problem you wrote) or variant/difficulty "
-                            "(one the engine draws), not both; put the variant inside params",
-                            "variant" if "variant" in table else "difficulty"))
+        errors.append(
+            error(
+                "give either [question.params] (a problem you wrote) or variant/difficulty "
+                "(one the engine draws), not both; put the variant inside params",
+                "variant" if "variant" in table else "difficulty",
+            )
+        )
     difficulty = table.get("difficulty", 1)
     if "difficulty" in table and (isinstance(difficulty, bool) or difficulty not in (1, 2, 3)):
         errors.append(error(f"must be 1, 2 or 3, not {_shown(difficulty)}", "difficulty"))
     variant = table.get("variant")
     if variant is not None and kind is not None and variant not in variants(kind):
-        errors.append(error(f"unknown {kind} variant {_shown(variant)} (its variants: {', '.join(variants(kind))})",
-                            "variant"))
+        errors.append(
+            error(f"unknown {kind} variant {_shown(variant)} (its variants: {', '.join(variants(kind))})", "variant")
+        )
     if errors or kind is None:
         return None, errors
     if isinstance(params, dict):

@@ -170,8 +170,18 @@ class ResultsDB:
 
     # --- sittings -------------------------------------------------------------------------------
 
-    def start_sitting(self, *, quiz_id: str, student: str, title: str, paper: str,
-                      labels: Sequence[Sequence[str]], minutes: float | None, feedback: str, now: float) -> Sitting:
+    def start_sitting(
+        self,
+        *,
+        quiz_id: str,
+        student: str,
+        title: str,
+        paper: str,
+        labels: Sequence[Sequence[str]],
+        minutes: float | None,
+        feedback: str,
+        now: float,
+    ) -> Sitting:
         """The student's sitting of this quiz: created now if it is their first start, else the
         one they began before (its paper and start time win, so a reconnect changes nothing)."""
         self._execute(
@@ -185,26 +195,31 @@ class ResultsDB:
 
     def finish_sitting(self, quiz_id: str, student: str, reason: str, now: float) -> None:
         """Mark the sitting over; the first finish stands (a later one changes nothing)."""
-        self._execute("UPDATE sittings SET finished_at = ?, finish_reason = ? "
-                      "WHERE quiz_id = ? AND student = ? AND finished_at IS NULL", (now, reason, quiz_id, student))
+        self._execute(
+            "UPDATE sittings SET finished_at = ?, finish_reason = ? "
+            "WHERE quiz_id = ? AND student = ? AND finished_at IS NULL",
+            (now, reason, quiz_id, student),
+        )
 
     def sitting(self, quiz_id: str, student: str) -> Sitting | None:
-        rows = self._rows(f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? AND student = ?",
-                          (quiz_id, student))
+        rows = self._rows(
+            f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? AND student = ?", (quiz_id, student)
+        )
         return _sitting(rows[0]) if rows else None
 
     def sittings(self, quiz_id: str | None = None) -> list[Sitting]:
         if quiz_id is None:
             rows = self._rows(f"SELECT {_SITTING_COLUMNS} FROM sittings ORDER BY quiz_id, student")
         else:
-            rows = self._rows(f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? ORDER BY student",
-                              (quiz_id,))
+            rows = self._rows(f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? ORDER BY student", (quiz_id,))
         return [_sitting(r) for r in rows]
 
     def quizzes(self) -> list[tuple[str, str]]:
         """(id, title) of every quiz sat, the most recently started first."""
-        rows = self._rows("SELECT quiz_id, title, MAX(started_at) AS latest FROM sittings "
-                          "GROUP BY quiz_id ORDER BY latest DESC, quiz_id")
+        rows = self._rows(
+            "SELECT quiz_id, title, MAX(started_at) AS latest FROM sittings "
+            "GROUP BY quiz_id ORDER BY latest DESC, quiz_id"
+        )
         return [(r[0], r[1]) for r in rows]
 
     # --- answers --------------------------------------------------------------------------------
@@ -215,8 +230,7 @@ class ResultsDB:
         A part already answered keeps its first answer: a quiz answer is final, and a write
         repeated after a lost acknowledgement must not count twice.
         """
-        rows = [(quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now)
-                for a in answers]
+        rows = [(quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now) for a in answers]
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -245,23 +259,29 @@ class ResultsDB:
     # --- sessions (written by the server) ------------------------------------------------------
 
     def session_opened(self, session_id: str, student: str, address: str, quiz_id: str | None, now: float) -> None:
-        self._execute(f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL)",
-                      (session_id, student, address, quiz_id, now))
+        self._execute(
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+            (session_id, student, address, quiz_id, now),
+        )
 
     def session_closed(self, session_id: str, reason: str, now: float) -> None:
-        self._execute("UPDATE sessions SET disconnected_at = ?, reason = ? WHERE id = ? AND disconnected_at IS NULL",
-                      (now, reason, session_id))
+        self._execute(
+            "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE id = ? AND disconnected_at IS NULL",
+            (now, reason, session_id),
+        )
 
     def close_open_sessions(self, reason: str, now: float) -> int:
         """Close sessions left open by a server that stopped without saying (a crash, a power cut)."""
         with self._lock:
-            cursor = self._conn.execute("UPDATE sessions SET disconnected_at = ?, reason = ? "
-                                        "WHERE disconnected_at IS NULL", (now, reason))
+            cursor = self._conn.execute(
+                "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE disconnected_at IS NULL", (now, reason)
+            )
             return cursor.rowcount
 
     def open_sessions(self) -> list[SessionRow]:
-        rows = self._rows(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE disconnected_at IS NULL "
-                          "ORDER BY connected_at")
+        rows = self._rows(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE disconnected_at IS NULL ORDER BY connected_at"
+        )
         return [SessionRow(*r) for r in rows]
 
     def sessions(self) -> list[SessionRow]:
@@ -286,8 +306,9 @@ def _prepare(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=FULL")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        raise sqlite3.DatabaseError(f"it was written by a newer ConvQuest (schema {version}, this one knows "
-                                    f"{len(MIGRATIONS)})")
+        raise sqlite3.DatabaseError(
+            f"it was written by a newer ConvQuest (schema {version}, this one knows {len(MIGRATIONS)})"
+        )
     if version == len(MIGRATIONS):
         return
     conn.execute("BEGIN IMMEDIATE")

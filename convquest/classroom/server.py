@@ -188,7 +188,10 @@ class ClassroomServer:
         )
         log.info(
             "serving on %s port %d (host key %s, %s)%s",
-            self.config.host or "*", self.port, host_key.get_fingerprint(), self._access_words(),
+            self.config.host or "*",
+            self.port,
+            host_key.get_fingerprint(),
+            self._access_words(),
             f", quiz '{self.quiz.id}' ({len(self.quiz.questions)} questions)" if self.quiz else "",
         )
 
@@ -304,11 +307,15 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._server._connections.discard(self)
-        if not self._authenticated and self._username and not self._counted:
-            # Key-only servers never see a "wrong code"; a login that ends without success
-            # counts once, so trying keys one connection at a time is limited too.
-            if self._server.config.authorized_keys is not None:
-                self._server.limiter.record_failure(self._address)
+        # Key-only servers never see a "wrong code"; a login that ends without success
+        # counts once, so trying keys one connection at a time is limited too.
+        if (
+            not self._authenticated
+            and self._username
+            and not self._counted
+            and self._server.config.authorized_keys is not None
+        ):
+            self._server.limiter.record_failure(self._address)
 
     def _refuse(self, reason: str, message: str) -> asyncssh.PermissionDenied:
         log.info("refused user=%s from=%s reason=%s", self._username, self._peer, reason)
@@ -349,7 +356,9 @@ class _Connection(asyncssh.SSHServer):
                 self._conn.set_authorized_keys(str(keys))
             except (OSError, ValueError, asyncssh.KeyImportError) as exc:
                 log.error("cannot read authorized keys %s: %s", config.authorized_keys, exc)
-                raise self._refuse("authorized keys unreadable", "the server cannot check keys now; tell your teacher") from None
+                raise self._refuse(
+                    "authorized keys unreadable", "the server cannot check keys now; tell your teacher"
+                ) from None
         return config.class_code is not None or config.authorized_keys is not None
 
     def auth_completed(self) -> None:
@@ -389,11 +398,19 @@ class _Connection(asyncssh.SSHServer):
         return GameSession(self._server, self._username, self._peer)
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
-        log.info("refused user=%s from=%s reason=port forwarding to %s:%d", self._username, self._peer, dest_host, dest_port)
+        log.info(
+            "refused user=%s from=%s reason=port forwarding to %s:%d", self._username, self._peer, dest_host, dest_port
+        )
         return False
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
-        log.info("refused user=%s from=%s reason=remote forwarding from %s:%d", self._username, self._peer, listen_host, listen_port)
+        log.info(
+            "refused user=%s from=%s reason=remote forwarding from %s:%d",
+            self._username,
+            self._peer,
+            listen_host,
+            listen_port,
+        )
         return False
 
     def unix_connection_requested(self, dest_path: str) -> bool:

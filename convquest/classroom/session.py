@@ -102,8 +102,7 @@ class GameSession(asyncssh.SSHServerSession):
         elif self._term is None:
             self._log_refusal("no terminal")
             self._refuse(
-                "ConvQuest needs a terminal: connect with "
-                f"ssh -t -p {self._server.port} {self._username}@HOST"
+                f"ConvQuest needs a terminal: connect with ssh -t -p {self._server.port} {self._username}@HOST"
             )
         elif self._server.stopping:
             self._log_refusal("server stopping")
@@ -151,7 +150,7 @@ class GameSession(asyncssh.SSHServerSession):
     async def _run(self) -> None:
         try:
             self._child = await self._server.spawn_child(self._username, self._term or "", self._chan, self._size)
-        except Exception as exc:  # noqa: BLE001 - any failure to start is reported to the student
+        except Exception as exc:
             log.exception("could not start the game for %s", self._username)
             self._release()
             self._refuse(f"ConvQuest could not start on the server ({exc}). Tell your teacher.")
@@ -159,7 +158,12 @@ class GameSession(asyncssh.SSHServerSession):
         self._started = time.monotonic()
         log.info(
             "connect user=%s from=%s term=%s size=%dx%d pid=%d",
-            self._username, self._address, self._term, self._size[0], self._size[1], self._child.pid,
+            self._username,
+            self._address,
+            self._term,
+            self._size[0],
+            self._size[1],
+            self._child.pid,
         )
         self._session_id = self._server.session_opened(self._username, self._address)
         if self._gone:  # the client left while the game was starting
@@ -186,8 +190,12 @@ class GameSession(asyncssh.SSHServerSession):
             self._end_reason = "server stopped" if self._server.stopping else f"game exited ({_describe(status)})"
         log.info(
             "disconnect user=%s from=%s size=%dx%d duration=%.1fs reason=%s",
-            self._username, self._address, self._size[0], self._size[1],
-            time.monotonic() - self._started, self._end_reason,
+            self._username,
+            self._address,
+            self._size[0],
+            self._size[1],
+            time.monotonic() - self._started,
+            self._end_reason,
         )
         self._server.session_closed(self._session_id, self._end_reason)
         if self._gone or self._chan is None:
@@ -201,10 +209,7 @@ class GameSession(asyncssh.SSHServerSession):
             )
             self._chan.exit(IDLE_EXIT_STATUS)
         elif self._end_reason == "server stopped":
-            self._send(
-                _RESTORE_TERMINAL
-                + b"\r\nThe teacher stopped the ConvQuest server. Your progress is saved.\r\n"
-            )
+            self._send(_RESTORE_TERMINAL + b"\r\nThe teacher stopped the ConvQuest server. Your progress is saved.\r\n")
             self._chan.exit(REFUSED_EXIT_STATUS)
         elif status < 0:
             self._send(_RESTORE_TERMINAL)
@@ -262,7 +267,6 @@ def _describe(status: int) -> str:
     if status < 0:
         return f"signal {signal.Signals(-status).name}"
     return f"status {status}"
-
 
 
 def _duration_words(seconds: float) -> str:

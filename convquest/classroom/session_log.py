@@ -61,6 +61,7 @@ class SessionLog:
     def _submit(self, work, *, needs_db: bool = False) -> Future | None:
         if self._stopped:  # a game that ends after the server stopped has nowhere to write
             return None
+
         def run() -> None:
             try:
                 if needs_db:
@@ -68,7 +69,7 @@ class SessionLog:
                         work(self._db)
                 else:
                     work()
-            except Exception:  # noqa: BLE001 - see the module docstring: log, never raise
+            except Exception:
                 log.exception("could not write to the results database %s", self.path)
 
         return self._executor.submit(run)

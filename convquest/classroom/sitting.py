@@ -15,6 +15,7 @@ The clock is wall time (Unix seconds) and injected, so tests move it by hand.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -46,9 +47,14 @@ class QuizSitting(ExamSession):
         fresh = quiz.paper_for(student)
         problems = [q.problem() for q in fresh.questions]
         sitting = db.start_sitting(
-            quiz_id=quiz.id, student=student, title=quiz.title, paper=fresh.to_json(),
+            quiz_id=quiz.id,
+            student=student,
+            title=quiz.title,
+            paper=fresh.to_json(),
             labels=[tuple(p.parts()) or ("answer",) for p in problems],
-            minutes=quiz.minutes, feedback=quiz.feedback, now=now,
+            minutes=quiz.minutes,
+            feedback=quiz.feedback,
+            now=now,
         )
         # The stored sitting wins over the file: its paper, limit and feedback are what the student
         # started with, even if the teacher edited the quiz file since.
@@ -179,12 +185,10 @@ class QuizSitting(ExamSession):
 
     def _finish_in_db(self, reason: str) -> None:
         self.finish(reason)  # the first reason stands, here as in the database
-        try:
+        # The answers are what matter and they are saved; the end is also known from them and
+        # the time limit, so readers work it out (progress.student_progress) when this row is missing.
+        with contextlib.suppress(sqlite3.Error):
             self.db.finish_sitting(self.quiz.id, self.student, reason, now=min(self.clock(), self._deadline()))
-        except sqlite3.Error:
-            # The answers are what matter and they are saved; the end is also known from them and
-            # the time limit, so readers work it out (progress.student_progress) when this row is missing.
-            pass
 
     def _deadline(self) -> float:
         return float("inf") if self.limit is None else self.started + self.limit

@@ -9,8 +9,9 @@ one-side functions (`conv_output_size`, ...) take ints; the `*_shape` helpers ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from convquest.engine.checks import non_negative, pair, positive, whole_number
 
@@ -51,9 +52,7 @@ def padding_for(mode: str, k: int, d: int = 1) -> tuple[int, int]:
     )
 
 
-def _check_window_fits(
-    i: int, k: int, d: int, before: int, after: int, axis: str | None, window: str
-) -> None:
+def _check_window_fits(i: int, k: int, d: int, before: int, after: int, axis: str | None, window: str) -> None:
     span = d * (k - 1) + 1
     padded = i + before + after
     if span <= padded:
@@ -110,9 +109,7 @@ def _transposed_side(i: int, k: int, p: int, s: int, d: int, output_padding: int
     return size
 
 
-def transposed_output_size(
-    i: int, k: int, p: int = 0, s: int = 1, d: int = 1, output_padding: int = 0
-) -> int:
+def transposed_output_size(i: int, k: int, p: int = 0, s: int = 1, d: int = 1, output_padding: int = 0) -> int:
     """One side of a transposed convolution's output: (i-1)s - 2p + d(k-1) + output_padding + 1."""
     return _transposed_side(i, k, p, s, d, output_padding, None)
 
@@ -139,7 +136,9 @@ def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0, d: int = 
 
 
 def conv_padding(
-    padding: int | tuple[int, int] | str, k: int | tuple[int, int], s: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] | str,
+    k: int | tuple[int, int],
+    s: int | tuple[int, int] = 1,
     d: int | tuple[int, int] = 1,
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """((top, bottom), (left, right)) for conv2d's `padding` argument: an int, a pair, or a mode."""
@@ -164,15 +163,22 @@ def conv_output_shape(hw, k, p=0, s=1, d=1) -> tuple[int, int]:
     """(H', W') of a 2-D convolution; `p` may also be 'valid', 'same' or 'full'."""
     sizes, ks, ss, ds = pair(hw, "input size"), pair(k, "kernel size"), pair(s, "stride"), pair(d, "dilation")
     pads = conv_padding(p, ks, ss, ds)
-    h, w = (_conv_side(i, kk, pb, pa, st, dd, axis)
-            for i, kk, (pb, pa), st, dd, axis in zip(sizes, ks, pads, ss, ds, _AXES))
+    h, w = (
+        _conv_side(i, kk, pb, pa, st, dd, axis) for i, kk, (pb, pa), st, dd, axis in zip(sizes, ks, pads, ss, ds, _AXES)
+    )
     return h, w
 
 
 def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int, int]:
     """(H', W') of a 2-D transposed convolution."""
-    args = (pair(hw, "input size"), pair(k, "kernel size"), pair(p, "padding"), pair(s, "stride"),
-            pair(d, "dilation"), pair(output_padding, "output_padding"))
+    args = (
+        pair(hw, "input size"),
+        pair(k, "kernel size"),
+        pair(p, "padding"),
+        pair(s, "stride"),
+        pair(d, "dilation"),
+        pair(output_padding, "output_padding"),
+    )
     h, w = (_transposed_side(*per_axis, axis) for *per_axis, axis in zip(*args, _AXES))
     return h, w
 
@@ -180,8 +186,7 @@ def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int
 def pool_output_shape(hw, k, s=None, p=0, d=1) -> tuple[int, int]:
     """(H', W') of 2-D pooling; stride defaults to the window."""
     ks = pair(k, "pooling window")
-    args = (pair(hw, "input size"), ks, ks if s is None else pair(s, "stride"), pair(p, "padding"),
-            pair(d, "dilation"))
+    args = (pair(hw, "input size"), ks, ks if s is None else pair(s, "stride"), pair(p, "padding"), pair(d, "dilation"))
     h, w = (_pool_side(*per_axis, axis) for *per_axis, axis in zip(*args, _AXES))
     return h, w
 

@@ -109,8 +109,9 @@ def conv2d(x, w, *, padding=0, stride=1, dilation=1, bias=None) -> np.ndarray:
         for tap, (row, col, channel) in enumerate(np.ndindex(kh, kw, channels)):
             top_cell, left_cell = first_row * sh + row * dh, col * dw
             # The input cell that tap reads for each output pixel of the block: (rows, W').
-            under_tap = padded[channel, top_cell : top_cell + (rows - 1) * sh + 1 : sh,
-                               left_cell : left_cell + (ow - 1) * sw + 1 : sw]
+            under_tap = padded[
+                channel, top_cell : top_cell + (rows - 1) * sh + 1 : sh, left_cell : left_cell + (ow - 1) * sw + 1 : sw
+            ]
             weight = w[:, channel, row, col, np.newaxis, np.newaxis]  # one per output channel
             if tap == 0:
                 np.multiply(weight, under_tap, out=block)
@@ -136,8 +137,9 @@ def conv_transpose2d(x, w, *, padding=0, stride=1, dilation=1, output_padding=0,
     for row, col, channel in np.ndindex(kh, kw, channels):
         # Tap (row, col) of every input cell lands on one strided grid of the canvas.
         weight = w[channel, :, row, col, np.newaxis, np.newaxis]  # one per output channel
-        canvas[:, row * dh : row * dh + (h - 1) * sh + 1 : sh,
-               col * dw : col * dw + (wid - 1) * sw + 1 : sw] += np.multiply(weight, x[channel], out=painted)
+        canvas[:, row * dh : row * dh + (h - 1) * sh + 1 : sh, col * dw : col * dw + (wid - 1) * sw + 1 : sw] += (
+            np.multiply(weight, x[channel], out=painted)
+        )
     out = np.ascontiguousarray(canvas[:, ph : ph + oh, pw : pw + ow])
     return _finish(out, bias, single)
 
@@ -154,13 +156,16 @@ def _pool_taps(x, k, stride, padding, fill):
     ph, pw = pair(padding, "padding")
     oh, ow = pool_output_shape(x.shape[1:], (kh, kw), (sh, sw), (ph, pw))
     padded = np.pad(x, ((0, 0), (ph, ph), (pw, pw)), constant_values=fill)
-    taps = [padded[:, row : row + (oh - 1) * sh + 1 : sh, col : col + (ow - 1) * sw + 1 : sw]
-            for row, col in np.ndindex(kh, kw)]
+    taps = [
+        padded[:, row : row + (oh - 1) * sh + 1 : sh, col : col + (ow - 1) * sw + 1 : sw]
+        for row, col in np.ndindex(kh, kw)
+    ]
     return taps, single
 
 
 # Pooling folds the window's taps together one at a time, each over the whole output: a
 # reduction over a tiny trailing window axis would run NumPy's inner loop only kh·kw long.
+
 
 def max_pool2d(x, k, *, stride=None, padding=0) -> np.ndarray:
     """The largest value in each k×k window (stride defaults to k); padding never wins, as in

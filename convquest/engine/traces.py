@@ -137,8 +137,15 @@ def conv2d_trace(x, w, *, padding=0, stride=1, dilation=1, bias=None) -> ConvTra
         for i, j in np.ndindex(oh, ow)
     )
     return ConvTrace(
-        input=_frozen(x), kernel=_frozen(w), bias=bias.item(), stride=(sh, sw), dilation=(dh, dw),
-        pads=pads, padded=_frozen(np.pad(x, pads)), steps=steps, output=_frozen(results),
+        input=_frozen(x),
+        kernel=_frozen(w),
+        bias=bias.item(),
+        stride=(sh, sw),
+        dilation=(dh, dw),
+        pads=pads,
+        padded=_frozen(np.pad(x, pads)),
+        steps=steps,
+        output=_frozen(results),
     )
 
 
@@ -223,10 +230,20 @@ def conv_transpose2d_trace(x, w, *, padding=0, stride=1, dilation=1, output_padd
     reach_h, reach_w = dh * (kh - 1), dw * (kw - 1)
     equivalent_pads = ((reach_h - ph, reach_h - ph + ah), (reach_w - pw, reach_w - pw + aw))
     return TransposedTrace(
-        input=_frozen(x), kernel=_frozen(w), bias=bias.item(), stride=(sh, sw), dilation=(dh, dw),
-        padding=(ph, pw), output_padding=(ah, aw), paints=tuple(paints), canvas=_frozen(canvas),
-        crop=(ph, pw), output=_frozen(output), zero_inserted=_frozen(zero_inserted),
-        equivalent_pads=equivalent_pads, equivalent_input=_frozen(_pad_or_crop(zero_inserted, equivalent_pads)),
+        input=_frozen(x),
+        kernel=_frozen(w),
+        bias=bias.item(),
+        stride=(sh, sw),
+        dilation=(dh, dw),
+        padding=(ph, pw),
+        output_padding=(ah, aw),
+        paints=tuple(paints),
+        canvas=_frozen(canvas),
+        crop=(ph, pw),
+        output=_frozen(output),
+        zero_inserted=_frozen(zero_inserted),
+        equivalent_pads=equivalent_pads,
+        equivalent_input=_frozen(_pad_or_crop(zero_inserted, equivalent_pads)),
         flipped_kernel=_frozen(w[::-1, ::-1]),
     )
 
@@ -293,8 +310,17 @@ def _pool_trace(kind: str, x, k, stride, padding) -> PoolTrace:
         if kind == "max":
             a, b = divmod(int(winners[i, j]), kw)
             chosen = (int(rows[i, a]), int(cols[j, b]))
-        steps.append(PoolStep((i, j), tuple(int(r) for r in rows[i]), tuple(int(c) for c in cols[j]),
-                              in_padding[i, j], values[i, j], chosen, results[i, j].item()))
+        steps.append(
+            PoolStep(
+                (i, j),
+                tuple(int(r) for r in rows[i]),
+                tuple(int(c) for c in cols[j]),
+                in_padding[i, j],
+                values[i, j],
+                chosen,
+                results[i, j].item(),
+            )
+        )
     return PoolTrace(kind, _frozen(x), (kh, kw), (sh, sw), (ph, pw), tuple(steps), _frozen(results))
 
 

@@ -23,19 +23,37 @@ import os
 import re
 import textwrap
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
-from convquest.levels.model import (KINDS, Chapter, Curriculum, Level, LevelFileError, engine_refusal, is_pair,
-                                    ranges, resolve_params)
+from convquest.levels.model import (
+    KINDS,
+    Chapter,
+    Curriculum,
+    Level,
+    LevelFileError,
+    engine_refusal,
+    is_pair,
+    ranges,
+    resolve_params,
+)
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-CHAPTER_KEYS = {"id": "a string", "title": "a string", "order": "an integer",
-                "lesson": "a list of strings (one per page)"}
-LEVEL_REQUIRED = {"id": "a string", "title": "a string", "kind": "a string",
-                  "params": "a table", "explanation": "a string"}
+CHAPTER_KEYS = {
+    "id": "a string",
+    "title": "a string",
+    "order": "an integer",
+    "lesson": "a list of strings (one per page)",
+}
+LEVEL_REQUIRED = {
+    "id": "a string",
+    "title": "a string",
+    "kind": "a string",
+    "params": "a table",
+    "explanation": "a string",
+}
 LEVEL_OPTIONAL = {"hints": "a list of strings", "lesson": "a string"}
 
 # Ranges are checked at every corner of their box (where size limits bite) plus seeded draws
@@ -60,9 +78,11 @@ def load_curriculum(extra_dirs: Sequence[Path] = (), *, cache_dir: Path | None =
     shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False, cache=cache)
     cache.save()
     # A pack folder that is the shipped folder (or names a shipped file) adds nothing new.
-    chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped):], taken=shipped_chapters)
-    return Curriculum(chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
-                      errors=tuple(errors + shipped_errors + file_errors))
+    chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped) :], taken=shipped_chapters)
+    return Curriculum(
+        chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
+        errors=tuple(errors + shipped_errors + file_errors),
+    )
 
 
 def check_files(paths: Sequence[Path]) -> list[LevelFileError]:
@@ -158,8 +178,13 @@ def _stamp(raw: bytes) -> tuple[int, int]:
     return len(raw), zlib.crc32(raw)
 
 
-def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = (), *, build_problems: bool = True,
-                cache: ParseCache | None = None) -> tuple[list[Chapter], list[LevelFileError]]:
+def _load_files(
+    files: Sequence[Path],
+    taken: Sequence[Chapter] = (),
+    *,
+    build_problems: bool = True,
+    cache: ParseCache | None = None,
+) -> tuple[list[Chapter], list[LevelFileError]]:
     """The files' chapters that pass, checked against `taken` (already accepted) and each other.
     Without `build_problems`, the structural checks only (no engine import)."""
     accepted: list[Chapter] = list(taken)
@@ -172,7 +197,7 @@ def _load_files(files: Sequence[Path], taken: Sequence[Chapter] = (), *, build_p
             errors += problems
         else:
             accepted.append(chapter)
-    return accepted[len(taken):], errors
+    return accepted[len(taken) :], errors
 
 
 def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileError]:
@@ -180,16 +205,30 @@ def _clashes(chapter: Chapter, accepted: Sequence[Chapter]) -> list[LevelFileErr
     problems = []
     for other in accepted:
         if other.id == chapter.id:
-            problems.append(LevelFileError(file, f"chapter id '{chapter.id}' is already used by {other.source.name}",
-                                           field="chapter.id"))
+            problems.append(
+                LevelFileError(
+                    file, f"chapter id '{chapter.id}' is already used by {other.source.name}", field="chapter.id"
+                )
+            )
         if other.order == chapter.order:
-            problems.append(LevelFileError(file, f"chapter order {chapter.order} is already used by {other.source.name}"
-                                           f" (chapter '{other.id}')", field="chapter.order"))
+            problems.append(
+                LevelFileError(
+                    file,
+                    f"chapter order {chapter.order} is already used by {other.source.name} (chapter '{other.id}')",
+                    field="chapter.order",
+                )
+            )
         other_ids = {level.id for level in other.levels}
         for level in chapter.levels:
             if level.id in other_ids:
-                problems.append(LevelFileError(file, f"level id '{level.id}' is already used by {other.source.name}",
-                                               level=level.id, field="id"))
+                problems.append(
+                    LevelFileError(
+                        file,
+                        f"level id '{level.id}' is already used by {other.source.name}",
+                        level=level.id,
+                        field="id",
+                    )
+                )
     return problems
 
 
@@ -201,7 +240,7 @@ def parse_toml(raw: bytes, what: str) -> tuple[dict | None, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         return None, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8"
     try:
         return tomllib.loads(text), ""
@@ -211,8 +250,9 @@ def parse_toml(raw: bytes, what: str) -> tuple[dict | None, str]:
         return None, f"is not a {what}: its lists or tables are nested too deeply to read"
 
 
-def _read_chapter(path: Path, build_problems: bool,
-                  cache: ParseCache | None = None) -> tuple[Chapter | None, list[LevelFileError]]:
+def _read_chapter(
+    path: Path, build_problems: bool, cache: ParseCache | None = None
+) -> tuple[Chapter | None, list[LevelFileError]]:
     """The chapter (possibly missing refused levels) and every error; any error refuses the file."""
     try:
         raw = path.read_bytes()
@@ -229,12 +269,14 @@ def _read_chapter(path: Path, build_problems: bool,
     return _build_chapter(path, data, build_problems)
 
 
-def _build_chapter(path: Path, data: Mapping[str, object],
-                   build_problems: bool) -> tuple[Chapter | None, list[LevelFileError]]:
+def _build_chapter(
+    path: Path, data: Mapping[str, object], build_problems: bool
+) -> tuple[Chapter | None, list[LevelFileError]]:
     errors: list[LevelFileError] = []
     for key in data.keys() - {"chapter", "level"}:
-        errors.append(LevelFileError(path, f"unknown top-level key '{key}' (expected [chapter] and [[level]])",
-                                     field=key))
+        errors.append(
+            LevelFileError(path, f"unknown top-level key '{key}' (expected [chapter] and [[level]])", field=key)
+        )
     head = data.get("chapter")
     if not isinstance(head, dict):
         problem = "missing [chapter] table" if head is None else "must be one [chapter] table"
@@ -266,19 +308,33 @@ def _build_chapter(path: Path, data: Mapping[str, object],
         return None, errors
     # With only level errors the chapter is still built from its good levels, so clashes with other
     # files are reported in the same run; the caller refuses it all the same.
-    chapter = Chapter(id=head["id"], title=head["title"].strip(), order=head["order"],
-                      lesson=tuple(_text(page) for page in head["lesson"]), levels=tuple(levels), source=path)
+    chapter = Chapter(
+        id=head["id"],
+        title=head["title"].strip(),
+        order=head["order"],
+        lesson=tuple(_text(page) for page in head["lesson"]),
+        levels=tuple(levels),
+        source=path,
+    )
     return chapter, errors
 
 
-def _check_table(path: Path, table: Mapping[str, object], required: Mapping[str, str],
-                 optional: Mapping[str, str], *, prefix: str = "", level: str | None = None) -> list[LevelFileError]:
+def _check_table(
+    path: Path,
+    table: Mapping[str, object],
+    required: Mapping[str, str],
+    optional: Mapping[str, str],
+    *,
+    prefix: str = "",
+    level: str | None = None,
+) -> list[LevelFileError]:
     def error(message: str, key: str) -> LevelFileError:
         return LevelFileError(path, message, level=level, field=prefix + key)
 
     expected = {**required, **optional}
-    errors = [error(f"unknown key (expected one of: {', '.join(expected)})", key)
-              for key in table if key not in expected]
+    errors = [
+        error(f"unknown key (expected one of: {', '.join(expected)})", key) for key in table if key not in expected
+    ]
     errors += [error(f"missing (must be {required[key]})", key) for key in required if key not in table]
     for key, want in expected.items():
         if key in table and (problem := _type_problem(key, table[key], want)):
@@ -322,40 +378,67 @@ def _text(value: str) -> str:
     return textwrap.dedent(value).strip()
 
 
-def _build_level(path: Path, table: Mapping[str, object], number: int, chapter_id: str,
-                 build_problems: bool) -> tuple[Level | None, list[LevelFileError]]:
+def _build_level(
+    path: Path, table: Mapping[str, object], number: int, chapter_id: str, build_problems: bool
+) -> tuple[Level | None, list[LevelFileError]]:
     level_id = table.get("id")
     name = level_id if isinstance(level_id, str) and level_id else f"#{number}"
     errors = _check_table(path, table, LEVEL_REQUIRED, LEVEL_OPTIONAL, level=name)
     if errors:
         return None, errors
     if table["kind"] not in KINDS:
-        return None, [LevelFileError(path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})",
-                                     level=name, field="kind")]
+        return None, [
+            LevelFileError(
+                path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})", level=name, field="kind"
+            )
+        ]
     params = table["params"]
     errors = range_problems(path, name, params)
     if not errors and build_problems:
         errors = engine_problems(path, name, table["kind"], params)
     if errors:
         return None, errors
-    return Level(id=level_id, title=table["title"].strip(), kind=table["kind"], params=params,
-                 lesson=_text(table.get("lesson", "")), hints=tuple(_text(h) for h in table.get("hints", ())),
-                 explanation=_text(table["explanation"]), chapter=chapter_id, source=path), []
+    return Level(
+        id=level_id,
+        title=table["title"].strip(),
+        kind=table["kind"],
+        params=params,
+        lesson=_text(table.get("lesson", "")),
+        hints=tuple(_text(h) for h in table.get("hints", ())),
+        explanation=_text(table["explanation"]),
+        chapter=chapter_id,
+        source=path,
+    ), []
 
 
 def range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
     errors = []
     for key, value in params.items():
         if isinstance(value, dict) and not is_pair(value) and value.keys() & {"h", "w", "row", "col"}:
-            errors.append(LevelFileError(path, "a pair is written { h = .., w = .. } or { row = .., col = .. }, "
-                                               "with both keys and nothing else", level=level, field=f"params.{key}"))
+            errors.append(
+                LevelFileError(
+                    path,
+                    "a pair is written { h = .., w = .. } or { row = .., col = .. }, with both keys and nothing else",
+                    level=level,
+                    field=f"params.{key}",
+                )
+            )
     for name, (lo, hi) in ranges(params).items():
         if not (isinstance(lo, int) and isinstance(hi, int)):
-            errors.append(LevelFileError(path, f"a range [lo, hi] must be two integers, not [{lo}, {hi}]",
-                                         level=level, field=f"params.{name}"))
+            errors.append(
+                LevelFileError(
+                    path,
+                    f"a range [lo, hi] must be two integers, not [{lo}, {hi}]",
+                    level=level,
+                    field=f"params.{name}",
+                )
+            )
         elif lo > hi:
-            errors.append(LevelFileError(path, f"range [{lo}, {hi}] is empty: lo must not exceed hi",
-                                         level=level, field=f"params.{name}"))
+            errors.append(
+                LevelFileError(
+                    path, f"range [{lo}, {hi}] is empty: lo must not exceed hi", level=level, field=f"params.{name}"
+                )
+            )
     return errors
 
 
@@ -365,10 +448,14 @@ def _draws(params: Mapping[str, object]) -> list[dict[str, object]]:
     if not bounds:
         return [resolve_params(params, 0)]
     names = list(bounds)
-    corners = [dict(zip(names[:MAX_CORNER_RANGES], corner))
-               for corner in itertools.product(*(bounds[n] for n in names[:MAX_CORNER_RANGES]))]
-    return [resolve_params(params, seed, fixed)
-            for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]]
+    corners = [
+        dict(zip(names[:MAX_CORNER_RANGES], corner))
+        for corner in itertools.product(*(bounds[n] for n in names[:MAX_CORNER_RANGES]))
+    ]
+    return [
+        resolve_params(params, seed, fixed)
+        for seed, fixed in [(0, corner) for corner in corners] + [(seed, {}) for seed in range(RANGE_SEEDS)]
+    ]
 
 
 def engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
@@ -383,8 +470,14 @@ def engine_problems(path: Path, level: str, kind: str, params: Mapping[str, obje
             unused = [key for key in params if key not in problem.params()] if number == 0 else []
             if unused:
                 takes = ", ".join(problem.params())
-                return [LevelFileError(path, f"unknown parameter for {problem.topic} (it takes: {takes})",
-                                       level=level, field=f"params.{unused[0]}")]
+                return [
+                    LevelFileError(
+                        path,
+                        f"unknown parameter for {problem.topic} (it takes: {takes})",
+                        level=level,
+                        field=f"params.{unused[0]}",
+                    )
+                ]
         except Exception as exc:  # the engine's refusal, or its bug: either way, a message and not a traceback
             return [engine_refusal(path, level, exc, params, draw)]
     return []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from convquest.engine.problems import Problem
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
 class LevelFileError(ValueError):
     """One thing wrong with a level file, phrased so a teacher can fix it without reading Python."""
 
-    def __init__(self, file: Path, message: str, *, level: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(self, file: Path, message: str, *, level: str | None = None, field: str | None = None) -> None:
         self.file = Path(file)
         self.level = level
         self.field = field
@@ -40,8 +40,11 @@ KINDS: tuple[str, ...] = ("predict-size", "fill-cells", "match-kernel", "recepti
 
 def is_range(value: object) -> bool:
     """A param written as two numbers is a range; other lists (kernels, layer stacks) pass through."""
-    return (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value))
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    )
 
 
 PAIR_KEYS = (("h", "w"), ("row", "col"))
@@ -71,8 +74,9 @@ def ranges(params: Mapping[str, object]) -> dict[str, list]:
     return found
 
 
-def resolve_params(params: Mapping[str, object], seed: int,
-                   fixed: Mapping[str, int] | None = None) -> dict[str, object]:
+def resolve_params(
+    params: Mapping[str, object], seed: int, fixed: Mapping[str, int] | None = None
+) -> dict[str, object]:
     """Draw every range from one seeded generator, in a fixed order so a seed always means one problem.
 
     `fixed` pins some ranges to given values (the validator uses it to try the corners).
@@ -97,15 +101,17 @@ def picked(draw: Mapping[str, object], name: str) -> object:
     return draw[key][0 if side in ("h", "row") else 1] if side else draw[key]
 
 
-def engine_refusal(file: Path, level: str, exc: Exception, params: Mapping[str, object],
-                   draw: Mapping[str, object]) -> LevelFileError:
+def engine_refusal(
+    file: Path, level: str, exc: Exception, params: Mapping[str, object], draw: Mapping[str, object]
+) -> LevelFileError:
     """The engine's refusal to build a level's problem from `draw` (its params with the ranges
     drawn), as the LevelFileError a teacher can act on: the field it blames and what was drawn."""
     field, reason = _engine_field(exc, params)
     drawn = {name: picked(draw, name) for name in ranges(params)}
     when = f" (when the ranges draw {', '.join(f'{k} = {v}' for k, v in drawn.items())})" if drawn else ""
-    return LevelFileError(file, f"impossible parameters: {reason}{when}", level=level,
-                          field=f"params.{field}" if field else "params")
+    return LevelFileError(
+        file, f"impossible parameters: {reason}{when}", level=level, field=f"params.{field}" if field else "params"
+    )
 
 
 def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | None, str]:

@@ -18,25 +18,49 @@ EXIT_OK, EXIT_EMPTY, EXIT_USAGE = 0, 1, 2
 
 # (flags, argparse options) for each command; the CLI's command table can be built from these.
 PRACTICE_ARGS: tuple[tuple[tuple[str, ...], dict], ...] = (
-    (("--topic",), {"action": "append", "metavar": "T", "dest": "topics",
-                    "help": "only this topic: a kind (predict-size) or kind/variant "
-                            "(predict-size/transposed); repeatable; default every topic"}),
+    (
+        ("--topic",),
+        {
+            "action": "append",
+            "metavar": "T",
+            "dest": "topics",
+            "help": "only this topic: a kind (predict-size) or kind/variant "
+            "(predict-size/transposed); repeatable; default every topic",
+        },
+    ),
     (("--seed",), {"type": int, "metavar": "N", "help": "the same seed and answers give the same problems"}),
 )
 EXAM_ARGS: tuple[tuple[tuple[str, ...], dict], ...] = (
-    (("--questions",), {"type": int, "default": 10, "metavar": "N", "help": "questions on the paper (default 10)"}),
-    (("--minutes",), {"type": float, "default": 20.0, "metavar": "M",
-                      "help": "time allowed (default 20); unanswered questions count as wrong when it runs out"}),
-) + PRACTICE_ARGS[:1] + (
-    (("--seed",), {"type": int, "metavar": "N", "help": "the same seed gives the same paper"}),
+    (
+        (("--questions",), {"type": int, "default": 10, "metavar": "N", "help": "questions on the paper (default 10)"}),
+        (
+            ("--minutes",),
+            {
+                "type": float,
+                "default": 20.0,
+                "metavar": "M",
+                "help": "time allowed (default 20); unanswered questions count as wrong when it runs out",
+            },
+        ),
+    )
+    + PRACTICE_ARGS[:1]
+    + ((("--seed",), {"type": int, "metavar": "N", "help": "the same seed gives the same paper"}),)
 )
 REPORT_ARGS: tuple[tuple[tuple[str, ...], dict], ...] = (
-    (("--format",), {"choices": ("text", "csv", "json"), "default": "text",
-                     "help": "text (default, 80 columns), csv (one row per answer) or json"}),
+    (
+        ("--format",),
+        {
+            "choices": ("text", "csv", "json"),
+            "default": "text",
+            "help": "text (default, 80 columns), csv (one row per answer) or json",
+        },
+    ),
     (("--output",), {"type": Path, "metavar": "FILE", "help": "write to FILE instead of standard output"}),
     (("--session",), {"type": int, "metavar": "ID", "help": "report this session (default: the latest)"}),
-    (("--mode",), {"choices": ("exam", "practice"),
-                   "help": "the latest session of this mode (default: the latest of either)"}),
+    (
+        ("--mode",),
+        {"choices": ("exam", "practice"), "help": "the latest session of this mode (default: the latest of either)"},
+    ),
 )
 
 
@@ -78,8 +102,9 @@ def open_store(args: argparse.Namespace):
 
 def check_terminal() -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("this needs a terminal: run it in an interactive terminal, not with its input or "
-                         "output redirected or piped")
+        raise UsageError(
+            "this needs a terminal: run it in an interactive terminal, not with its input or output redirected or piped"
+        )
 
 
 def load_curriculum(args: argparse.Namespace):
@@ -111,8 +136,9 @@ def exam_plan(args: argparse.Namespace):
         raise UsageError(f"--minutes must be more than 0, not {minutes:g}")
     seed = getattr(args, "seed", None)
     try:
-        paper = make_paper(fresh_seed() if seed is None else seed, getattr(args, "questions", 10),
-                           getattr(args, "topics", None))
+        paper = make_paper(
+            fresh_seed() if seed is None else seed, getattr(args, "questions", 10), getattr(args, "topics", None)
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return paper, minutes
@@ -122,8 +148,9 @@ def exam_plan(args: argparse.Namespace):
 # the UI (tests/test_layers.py), importing it only once the arguments have been checked.
 
 
-def _run_game(args: argparse.Namespace, plan_of: Callable[[argparse.Namespace], Any],
-              open_first: Callable[[Any, Any, Any], None]) -> int:
+def _run_game(
+    args: argparse.Namespace, plan_of: Callable[[argparse.Namespace], Any], open_first: Callable[[Any, Any, Any], None]
+) -> int:
     """What `practice` and `exam` share: the arguments and the terminal are checked before the UI
     is imported (a refusal is one line on stderr), then the game runs with `open_first(ui, app,
     plan)` putting the first screen up, and the store is closed however the game ends."""
@@ -163,8 +190,9 @@ def run_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report is None:
-        print("convquest: no practice or exam session yet: try `convquest exam` or `convquest practice`",
-              file=sys.stderr)
+        print(
+            "convquest: no practice or exam session yet: try `convquest exam` or `convquest practice`", file=sys.stderr
+        )
         return EXIT_EMPTY
     fmt = getattr(args, "format", "text")
     text = {"csv": report.to_csv, "json": report.to_json}.get(fmt, report.render_text)()

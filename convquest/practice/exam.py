@@ -57,16 +57,18 @@ def split_grid(text: str, rows: int, cols: int) -> list[str]:
     cells = [re.split(r"[\s,]+", line.strip()) for line in lines]
     if len(cells) != rows or any(len(row) != cols for row in cells):
         got = f"{len(cells)} row(s) of " + "/".join(sorted({str(len(r)) for r in cells}) or ["0"])
-        raise ValueError(f"Type {rows} row(s) of {cols} number(s), rows separated by ';' "
-                         f"(like {'; '.join([' '.join(['0'] * cols)] * min(rows, 2))}{'; …' if rows > 2 else ''}); "
-                         f"got {got}.")
+        raise ValueError(
+            f"Type {rows} row(s) of {cols} number(s), rows separated by ';' "
+            f"(like {'; '.join([' '.join(['0'] * cols)] * min(rows, 2))}{'; …' if rows > 2 else ''}); "
+            f"got {got}."
+        )
     return [cell for row in cells for cell in row]
 
 
 def join_grid(texts: Sequence[str | None], cols: int) -> str:
     """The grid typed so far, as the student would type it; '?' for cells never answered."""
     cells = [t if t is not None else "?" for t in texts]
-    return "; ".join(" ".join(cells[i:i + cols]) for i in range(0, len(cells), cols))
+    return "; ".join(" ".join(cells[i : i + cols]) for i in range(0, len(cells), cols))
 
 
 def jsonable(value: Any) -> Any:
@@ -125,8 +127,7 @@ class Paper:
     def from_json(cls, text: str) -> Paper:
         data = json.loads(text)
         questions = tuple(
-            Question(q["number"], q["topic"], q["seed"], q["difficulty"], q["params"])
-            for q in data["questions"]
+            Question(q["number"], q["topic"], q["seed"], q["difficulty"], q["params"]) for q in data["questions"]
         )
         return cls(data["seed"], tuple(data["topics"]), questions)
 
@@ -273,9 +274,7 @@ class ExamSession:
         given = Given(text.strip(), verdict, self.elapsed())
         self.given[(self.current, part)] = given
         if self.on_answer is not None:
-            self.on_answer(
-                self.paper.questions[self.current], part, given.text, verdict, self.seconds[self.current]
-            )
+            self.on_answer(self.paper.questions[self.current], part, given.text, verdict, self.seconds[self.current])
         return given
 
     def answer_grid(self, text: str) -> list[Given]:

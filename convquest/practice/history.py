@@ -18,7 +18,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from convquest.practice.records import PartRecord, QuestionRecord
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS practice_state (
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def level_id(mode: str, session_id: int, number: int) -> str:
@@ -155,8 +155,7 @@ class History:
                 cur = self._conn.execute(
                     "INSERT INTO practice_sessions (mode, seed, topics, minutes, paper, started) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (mode, seed, json.dumps(list(topics)), minutes,
-                     None if paper is None else paper.to_json(), now()),
+                    (mode, seed, json.dumps(list(topics)), minutes, None if paper is None else paper.to_json(), now()),
                 )
                 session_id = int(cur.lastrowid)
                 if paper is not None:
@@ -172,25 +171,38 @@ class History:
                 raise
         return session_id
 
-    def _insert_question(self, session_id: int, number: int, topic: str, kind: str,
-                         params: dict, problem: Any) -> None:
+    def _insert_question(self, session_id: int, number: int, topic: str, kind: str, params: dict, problem: Any) -> None:
         self._conn.execute(
             "INSERT INTO practice_questions (session_id, number, topic, kind, params, parts, prompt, solution) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, number, topic, kind, _json(params), json.dumps(list(problem.parts())),
-             problem.prompt(), problem.solution()),
+            (
+                session_id,
+                number,
+                topic,
+                kind,
+                _json(params),
+                json.dumps(list(problem.parts())),
+                problem.prompt(),
+                problem.solution(),
+            ),
         )
 
     @_kept_going
     def add_question(self, session_id: int, number: int, problem: Any) -> None:
         """A practice problem as it is shown (exam papers are written whole by start_session)."""
         with self._lock:
-            self._insert_question(session_id, number, problem.topic, problem.kind,
-                                  problem.params(), problem)
+            self._insert_question(session_id, number, problem.topic, problem.kind, problem.params(), problem)
 
     @_kept_going
-    def update_question(self, session_id: int, number: int, *, seconds: float | None = None,
-                        hints: int | None = None, skipped: bool | None = None) -> None:
+    def update_question(
+        self,
+        session_id: int,
+        number: int,
+        *,
+        seconds: float | None = None,
+        hints: int | None = None,
+        skipped: bool | None = None,
+    ) -> None:
         sets, args = [], []
         for column, value in (("seconds", seconds), ("hints", hints), ("skipped", skipped)):
             if value is not None:
@@ -202,11 +214,18 @@ class History:
                 (*args, session_id, number),
             )
 
-    def record_answer(self, mode: str, session_id: int, number: int, topic: str, part: int,
-                      text: str, verdict: Any, *, hints: int = 0) -> None:
+    def record_answer(
+        self, mode: str, session_id: int, number: int, topic: str, part: int, text: str, verdict: Any, *, hints: int = 0
+    ) -> None:
         self.store.record_attempt(
-            level_id(mode, session_id, number), text, verdict.correct, part=part, hints=hints,
-            mode=mode, topic=topic, mistake=None if verdict.correct else (verdict.mistake or "other"),
+            level_id(mode, session_id, number),
+            text,
+            verdict.correct,
+            part=part,
+            hints=hints,
+            mode=mode,
+            topic=topic,
+            mistake=None if verdict.correct else (verdict.mistake or "other"),
         )
 
     @_kept_going
@@ -219,7 +238,9 @@ class History:
     def session(self, session_id: int) -> SessionInfo | None:
         rows = self._rows(
             "SELECT id, mode, seed, topics, minutes, paper, started, finished, reason "
-            "FROM practice_sessions WHERE id = ?", (session_id,))
+            "FROM practice_sessions WHERE id = ?",
+            (session_id,),
+        )
         return _info(rows[0]) if rows else None
 
     def sessions(self, mode: str | None = None) -> list[SessionInfo]:
@@ -245,12 +266,15 @@ class History:
             raise KeyError(f"no practice or exam session {session_id}")
         questions = self._rows(
             "SELECT number, topic, kind, params, parts, prompt, solution, seconds, hints, skipped "
-            "FROM practice_questions WHERE session_id = ? ORDER BY number", (session_id,))
+            "FROM practice_questions WHERE session_id = ? ORDER BY number",
+            (session_id,),
+        )
         prefix = f"{info.mode}:{session_id}:"
         with self._lock:
             attempts = self._conn.execute(
                 "SELECT level_id, part, answer, correct, mistake FROM attempts "
-                "WHERE level_id LIKE ? ESCAPE '\\' ORDER BY id", (prefix.replace("_", "\\_") + "%",)
+                "WHERE level_id LIKE ? ESCAPE '\\' ORDER BY id",
+                (prefix.replace("_", "\\_") + "%",),
             ).fetchall()
         last: dict[tuple[int, int], tuple[str, bool, str | None]] = {}
         keep_first = info.mode == "practice"
@@ -272,8 +296,9 @@ class History:
                     continue
                 answer, correct, mistake = last[(number, p)]
                 part_records.append(_part(label, p, answer, correct, mistake, problem))
-            out.append(QuestionRecord(number, topic, kind, prompt, solution, float(seconds),
-                                      tuple(part_records), hints))
+            out.append(
+                QuestionRecord(number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints)
+            )
         return out
 
     # -- the practice schedule ----------------------------------------------------------------
@@ -305,11 +330,16 @@ class History:
                     "wrong = excluded.wrong, last_turn = excluded.last_turn",
                     (st.topic, st.box, st.due, st.seen, st.correct, st.wrong, st.last_turn),
                 )
-                for key, value in (("turn", schedule.turn), ("streak", schedule.streak),
-                                   ("difficulty", schedule.difficulty)):
+                for key, value in (
+                    ("turn", schedule.turn),
+                    ("streak", schedule.streak),
+                    ("difficulty", schedule.difficulty),
+                ):
                     self._conn.execute(
                         "INSERT INTO practice_state (key, value) VALUES (?, ?) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, str(value)))
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (key, str(value)),
+                    )
                 self._conn.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
@@ -331,8 +361,7 @@ def _rebuild(kind: str, params: str) -> Any:
         return None  # a question the engine no longer makes: report what was stored
 
 
-def _part(label: str, part: int, answer: str, correct: bool, mistake: str | None,
-          problem: Any) -> PartRecord:
+def _part(label: str, part: int, answer: str, correct: bool, mistake: str | None, problem: Any) -> PartRecord:
     if problem is not None:
         try:
             verdict = problem.check(problem.parse_answer(answer, part), part)

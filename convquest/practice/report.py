@@ -275,8 +275,7 @@ class Report:
             marker = "*" if s.id == self.session_id else " "
             day = when(s.started)[:16]
             lines.append(
-                f"{marker}{day:<16} {s.mode:<8} |{_bar(s.accuracy, bar_w)}| {_pct(s.accuracy):>4} "
-                f"{s.right}/{s.asked}"
+                f"{marker}{day:<16} {s.mode:<8} |{_bar(s.accuracy, bar_w)}| {_pct(s.accuracy):>4} {s.right}/{s.asked}"
             )
         if len(shown) > 1:
             lines.append(f" trend {sparkline([s.accuracy for s in shown])}  (oldest to newest; * this session)")
@@ -284,8 +283,19 @@ class Report:
 
     # -- export -------------------------------------------------------------------------------
 
-    CSV_FIELDS = ("session", "mode", "number", "topic", "kind", "part", "answer", "correct",
-                  "mistake", "seconds", "prompt")
+    CSV_FIELDS = (
+        "session",
+        "mode",
+        "number",
+        "topic",
+        "kind",
+        "part",
+        "answer",
+        "correct",
+        "mistake",
+        "seconds",
+        "prompt",
+    )
 
     def to_csv(self) -> str:
         """One row per question part: a spreadsheet can pivot by topic or mistake."""
@@ -295,11 +305,21 @@ class Report:
         for q in self.questions:
             for i, p in enumerate(q.parts):
                 mistake = "" if p.answered and p.correct else (p.mistake or (UNANSWERED if not p.answered else "other"))
-                writer.writerow([
-                    self.session_id if self.session_id is not None else "", self.mode, q.number, q.topic,
-                    q.kind, i, "" if p.answer is None else p.answer, int(p.answered and p.correct),
-                    mistake, f"{q.seconds:.1f}", q.prompt,
-                ])
+                writer.writerow(
+                    [
+                        self.session_id if self.session_id is not None else "",
+                        self.mode,
+                        q.number,
+                        q.topic,
+                        q.kind,
+                        i,
+                        "" if p.answer is None else p.answer,
+                        int(p.answered and p.correct),
+                        mistake,
+                        f"{q.seconds:.1f}",
+                        q.prompt,
+                    ]
+                )
         return buf.getvalue()
 
     def to_dict(self) -> dict:
@@ -310,22 +330,59 @@ class Report:
             "started": self.started,
             "reason": self.reason,
             "minutes": self.minutes,
-            "score": {"right": self.right, "asked": self.asked, "unanswered": self.unanswered,
-                      "accuracy": round(self.accuracy, 4), "seconds": round(self.seconds, 1)},
-            "topics": [{"topic": t.topic, "right": t.right, "asked": t.asked,
-                        "accuracy": round(t.accuracy, 4), "seconds": round(t.seconds, 1)}
-                       for t in self.topics()],
-            "mistakes": [{"key": m.key, "count": m.count, "sentence": m.sentence, "example": m.example}
-                         for m in self.mistakes()],
+            "score": {
+                "right": self.right,
+                "asked": self.asked,
+                "unanswered": self.unanswered,
+                "accuracy": round(self.accuracy, 4),
+                "seconds": round(self.seconds, 1),
+            },
+            "topics": [
+                {
+                    "topic": t.topic,
+                    "right": t.right,
+                    "asked": t.asked,
+                    "accuracy": round(t.accuracy, 4),
+                    "seconds": round(t.seconds, 1),
+                }
+                for t in self.topics()
+            ],
+            "mistakes": [
+                {"key": m.key, "count": m.count, "sentence": m.sentence, "example": m.example} for m in self.mistakes()
+            ],
             "questions": [
-                {"number": q.number, "topic": q.topic, "kind": q.kind, "prompt": q.prompt,
-                 "correct": q.correct, "seconds": round(q.seconds, 1), "solution": q.solution,
-                 "parts": [{"label": p.label, "answer": p.answer, "correct": p.answered and p.correct,
-                            "mistake": p.mistake, "diagnosis": p.diagnosis} for p in q.parts]}
+                {
+                    "number": q.number,
+                    "topic": q.topic,
+                    "kind": q.kind,
+                    "prompt": q.prompt,
+                    "correct": q.correct,
+                    "seconds": round(q.seconds, 1),
+                    "solution": q.solution,
+                    "parts": [
+                        {
+                            "label": p.label,
+                            "answer": p.answer,
+                            "correct": p.answered and p.correct,
+                            "mistake": p.mistake,
+                            "diagnosis": p.diagnosis,
+                        }
+                        for p in q.parts
+                    ],
+                }
                 for q in self.questions
             ],
-            "history": [{"session": s.id, "mode": s.mode, "started": s.started, "right": s.right,
-                         "asked": s.asked, "accuracy": round(s.accuracy, 4)} for s in self.history],
+            "history": [
+                {
+                    "session": s.id,
+                    "mode": s.mode,
+                    "started": s.started,
+                    "right": s.right,
+                    "asked": s.asked,
+                    "accuracy": round(s.accuracy, 4),
+                }
+                for s in self.history
+            ],
         }
 
     def to_json(self) -> str:
@@ -341,8 +398,9 @@ def past_sessions(history, mode: str | None = None) -> list[PastSession]:
     for info in history.sessions(mode):
         records = history.records(info.id, recheck=False)
         if records:
-            out.append(PastSession(info.id, info.mode, info.started,
-                                   sum(1 for q in records if q.correct), len(records)))
+            out.append(
+                PastSession(info.id, info.mode, info.started, sum(1 for q in records if q.correct), len(records))
+            )
     return out
 
 
@@ -398,7 +456,7 @@ def _pct(fraction: float) -> str:
 
 
 def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
@@ -412,6 +470,8 @@ def _wrap(text: str, width: int, indent: str, first: str = "") -> list[str]:
     out: list[str] = []
     for i, line in enumerate(text.splitlines() or [""]):
         lead = first if i == 0 else indent
-        out.extend(textwrap.wrap(line, width=width, initial_indent=lead, subsequent_indent=indent,
-                                 break_long_words=True) or [lead.rstrip()])
+        out.extend(
+            textwrap.wrap(line, width=width, initial_indent=lead, subsequent_indent=indent, break_long_words=True)
+            or [lead.rstrip()]
+        )
     return out

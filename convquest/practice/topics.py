@@ -30,8 +30,7 @@ def select_topics(wanted: Iterable[str] | None, available: list[str] | None = No
         if not matches:
             kinds = sorted({t.split("/", 1)[0] for t in available})
             raise ValueError(
-                f"unknown topic {w!r}. Choose a kind ({', '.join(kinds)}) "
-                f"or a kind/variant ({', '.join(available)})."
+                f"unknown topic {w!r}. Choose a kind ({', '.join(kinds)}) or a kind/variant ({', '.join(available)})."
             )
         chosen.extend(m for m in matches if m not in chosen)
     # Keep curriculum order whatever order the flags came in, so --topic a --topic b and

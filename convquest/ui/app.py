@@ -104,8 +104,13 @@ class ConvQuestApp(App[None]):
             # in start-up), so one the engine refuses is first found here: say what is wrong and
             # leave the player where they were, with every other level still playable.
             # markup off: the message quotes the file, and "[lo, hi]" must not be read as a style.
-            self.notify(f"{error}\n\n`convquest levels check` on that file lists what to fix.",
-                        title=f"“{level.title}” cannot be played", severity="error", timeout=30, markup=False)
+            self.notify(
+                f"{error}\n\n`convquest levels check` on that file lists what to fix.",
+                title=f"“{level.title}” cannot be played",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
             return
         if replace:
             self.switch_screen(screen)

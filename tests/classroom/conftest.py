@@ -6,8 +6,9 @@ import pytest
 
 pytest.importorskip("asyncssh", reason="asyncssh is the SSH server's dependency")
 
-from convquest.classroom.server import ClassroomServer, ServerConfig  # noqa: E402
-from ssh_helpers import CODE, echo_argv  # noqa: E402
+from ssh_helpers import CODE, echo_argv
+
+from convquest.classroom.server import ClassroomServer, ServerConfig
 
 
 @pytest.fixture
@@ -34,4 +35,3 @@ async def serve(tmp_path):
     yield start
     for server in servers:
         await server.close()
-

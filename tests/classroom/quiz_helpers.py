@@ -37,8 +37,14 @@ difficulty = 2
 """
 
 
-def write_quiz(folder: Path, *, feedback: str = "at-end", seed: str = '"per-student"', name: str = "quiz.toml",
-               text: str | None = None) -> Path:
+def write_quiz(
+    folder: Path,
+    *,
+    feedback: str = "at-end",
+    seed: str = '"per-student"',
+    name: str = "quiz.toml",
+    text: str | None = None,
+) -> Path:
     path = folder / name
     path.write_text(text if text is not None else QUIZ.format(feedback=feedback, seed=seed), encoding="utf-8")
     return path

@@ -24,8 +24,14 @@ async def connect(server, username: str = "alice", password: str | None = CODE, 
 
 async def connect_port(port: int, username: str = "alice", password: str | None = CODE, **kwargs):
     return await asyncssh.connect(
-        "127.0.0.1", port, username=username, password=password,
-        known_hosts=None, client_keys=kwargs.pop("client_keys", None), agent_path=None, config=None,
+        "127.0.0.1",
+        port,
+        username=username,
+        password=password,
+        known_hosts=None,
+        client_keys=kwargs.pop("client_keys", None),
+        agent_path=None,
+        config=None,
         **kwargs,
     )
 
@@ -33,6 +39,7 @@ async def connect_port(port: int, username: str = "alice", password: str | None 
 async def read_until(stream, marker: bytes, timeout: float = 10.0) -> bytes:
     """Everything read from `stream` up to and including the first `marker`."""
     buffer = b""
+
     async def fill() -> bytes:
         nonlocal buffer
         while marker not in buffer:
@@ -41,9 +48,10 @@ async def read_until(stream, marker: bytes, timeout: float = 10.0) -> bytes:
                 raise AssertionError(f"stream ended before {marker!r}; got {buffer!r}")
             buffer += chunk
         return buffer
+
     try:
         return await asyncio.wait_for(fill(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise AssertionError(f"no {marker!r} within {timeout} s; got {buffer!r}") from None
 
 

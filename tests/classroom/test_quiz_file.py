@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from quiz_helpers import QUIZ, write_quiz
 
 from convquest.classroom.quiz import (
-    QuizFileError, QuizFileInvalid, check_quiz_file, is_quiz_file, load_quiz, partition_paths,
+    QuizFileError,
+    QuizFileInvalid,
+    check_quiz_file,
+    is_quiz_file,
+    load_quiz,
+    partition_paths,
 )
 from convquest.cli import main
 from convquest.levels.model import LevelFileError
-from quiz_helpers import QUIZ, write_quiz
 
 HEAD = '[quiz]\nid = "q"\ntitle = "T"\n'
 ONE_QUESTION = '[[question]]\nkind = "predict-size"\n[question.params]\nvariant = "conv"\ni = 9\nk = 3\n'
@@ -62,26 +67,33 @@ def where(error: QuizFileError) -> tuple:
     return error.level, error.field
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('[quiz]\ntitle = "T"\n' + ONE_QUESTION, [(None, "quiz.id")]),
-    ('[quiz]\nid = "Week 3"\ntitle = "T"\n' + ONE_QUESTION, [(None, "quiz.id")]),
-    (HEAD + 'minutes = 0\n' + ONE_QUESTION, [(None, "quiz.minutes")]),
-    (HEAD + 'minutes = "ten"\n' + ONE_QUESTION, [(None, "quiz.minutes")]),
-    (HEAD + 'feedback = "always"\n' + ONE_QUESTION, [(None, "quiz.feedback")]),
-    (HEAD + 'seed = "random"\n' + ONE_QUESTION, [(None, "quiz.seed")]),
-    (HEAD + 'colour = "blue"\n' + ONE_QUESTION, [(None, "quiz.colour")]),
-    (HEAD, [(None, "question")]),
-    (HEAD + '[[question]]\nkind = "guess-size"\n', [("1", "kind")]),
-    (HEAD + ONE_QUESTION + '[[question]]\nvariant = "conv"\n', [("2", "kind")]),
-    (HEAD + '[[question]]\nkind = "predict-size"\nvariant = "spiral"\n', [("1", "variant")]),
-    (HEAD + '[[question]]\nkind = "predict-size"\ndifficulty = 4\n', [("1", "difficulty")]),
-    (HEAD + ONE_QUESTION + 'p = [3, 1]\n', [("1", "params.p")]),
-    (HEAD + ONE_QUESTION + 'stride = 2\n', [("1", "params.stride")]),
-    (HEAD + '[[question]]\nkind = "predict-size"\n[question.params]\nvariant = "conv"\ni = 3\nk = 5\n',
-     [("1", "params.k")]),
-    (HEAD + '[[question]]\nkind = "predict-size"\nvariant = "conv"\n[question.params]\ni = 9\nk = 3\n',
-     [("1", "variant")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('[quiz]\ntitle = "T"\n' + ONE_QUESTION, [(None, "quiz.id")]),
+        ('[quiz]\nid = "Week 3"\ntitle = "T"\n' + ONE_QUESTION, [(None, "quiz.id")]),
+        (HEAD + "minutes = 0\n" + ONE_QUESTION, [(None, "quiz.minutes")]),
+        (HEAD + 'minutes = "ten"\n' + ONE_QUESTION, [(None, "quiz.minutes")]),
+        (HEAD + 'feedback = "always"\n' + ONE_QUESTION, [(None, "quiz.feedback")]),
+        (HEAD + 'seed = "random"\n' + ONE_QUESTION, [(None, "quiz.seed")]),
+        (HEAD + 'colour = "blue"\n' + ONE_QUESTION, [(None, "quiz.colour")]),
+        (HEAD, [(None, "question")]),
+        (HEAD + '[[question]]\nkind = "guess-size"\n', [("1", "kind")]),
+        (HEAD + ONE_QUESTION + '[[question]]\nvariant = "conv"\n', [("2", "kind")]),
+        (HEAD + '[[question]]\nkind = "predict-size"\nvariant = "spiral"\n', [("1", "variant")]),
+        (HEAD + '[[question]]\nkind = "predict-size"\ndifficulty = 4\n', [("1", "difficulty")]),
+        (HEAD + ONE_QUESTION + "p = [3, 1]\n", [("1", "params.p")]),
+        (HEAD + ONE_QUESTION + "stride = 2\n", [("1", "params.stride")]),
+        (
+            HEAD + '[[question]]\nkind = "predict-size"\n[question.params]\nvariant = "conv"\ni = 3\nk = 5\n',
+            [("1", "params.k")],
+        ),
+        (
+            HEAD + '[[question]]\nkind = "predict-size"\nvariant = "conv"\n[question.params]\ni = 9\nk = 3\n',
+            [("1", "variant")],
+        ),
+    ],
+)
 def test_a_broken_file_names_the_question_and_field(tmp_path, text, expected):
     errors = errors_of(tmp_path, text)
     assert [where(e) for e in errors] == expected, [str(e) for e in errors]
@@ -93,10 +105,17 @@ def test_a_broken_file_names_the_question_and_field(tmp_path, text, expected):
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    errors = errors_of(tmp_path, '[quiz]\nid = "q"\ntitle = ""\nfeedback = "x"\n'
-                                 '[[question]]\nkind = "nope"\n[[question]]\nkind = "predict-size"\ndifficulty = 0\n')
-    assert [where(e) for e in errors] == [(None, "quiz.title"), (None, "quiz.feedback"), ("1", "kind"),
-                                          ("2", "difficulty")]
+    errors = errors_of(
+        tmp_path,
+        '[quiz]\nid = "q"\ntitle = ""\nfeedback = "x"\n'
+        '[[question]]\nkind = "nope"\n[[question]]\nkind = "predict-size"\ndifficulty = 0\n',
+    )
+    assert [where(e) for e in errors] == [
+        (None, "quiz.title"),
+        (None, "quiz.feedback"),
+        ("1", "kind"),
+        ("2", "difficulty"),
+    ]
 
 
 def test_not_toml_or_not_utf8_is_one_clear_error(tmp_path):

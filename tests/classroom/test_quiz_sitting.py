@@ -9,12 +9,12 @@ import sys
 import textwrap
 
 import pytest
+from quiz_helpers import right, write_quiz, wrong
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.classroom.sitting import AlreadyAnswered, ExamOver, NotSaved, QuizSitting, TimeUp
 from convquest.practice.exam import cell_grid, join_grid
-from quiz_helpers import right, write_quiz, wrong
 from tests.practice.practice_oracle import FakeClock
 
 
@@ -119,12 +119,16 @@ def test_handing_in_early_leaves_the_rest_unanswered(quiz, db_path):
 
 
 def test_a_grid_question_is_saved_in_one_write_and_cells_count_separately(tmp_path, db_path):
-    quiz = load_quiz(write_quiz(tmp_path, text='[quiz]\nid = "grid"\ntitle = "G"\nseed = 3\n'
-                                                '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'))
+    quiz = load_quiz(
+        write_quiz(
+            tmp_path,
+            text='[quiz]\nid = "grid"\ntitle = "G"\nseed = 3\n[[question]]\nkind = "fill-cells"\nvariant = "valid"\n',
+        )
+    )
     sitting = QuizSitting(quiz, "alice", ResultsDB.open(db_path), clock=FakeClock())
     problem = sitting.problems[0]
     cells = [right(problem, part) for part in range(len(problem.parts()))]
-    rows, cols = cell_grid(problem.parts())
+    _rows, cols = cell_grid(problem.parts())
     text = join_grid(cells, cols)
     with pytest.raises(ValueError):
         sitting.answer_grid("1 2")  # the wrong shape: nothing saved
@@ -163,9 +167,16 @@ WRITER = textwrap.dedent("""
 def test_many_student_processes_write_at_once_and_nothing_is_lost(tmp_path, db_path):
     quiz_file = write_quiz(tmp_path)
     count = 12
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(quiz_file), str(db_path), f"s{n:02d}"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(_repo()))
-             for n in range(count)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(quiz_file), str(db_path), f"s{n:02d}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=str(_repo()),
+        )
+        for n in range(count)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err[-500:] for _, err in outputs]
     db = reopen(db_path)
@@ -192,7 +203,8 @@ def test_results_work_out_the_end_when_the_sitting_row_does_not_say(quiz, db_pat
     QuizSitting(quiz, "bob", db, clock=clock)  # starts, then never comes back
     # As if the finishing writes had failed: only the answers and the start are known.
     sqlite3.connect(db_path, isolation_level=None).execute(
-        "UPDATE sittings SET finished_at = NULL, finish_reason = NULL")
+        "UPDATE sittings SET finished_at = NULL, finish_reason = NULL"
+    )
     progress = {p.student: p for p in quiz_progress(reopen(db_path), "week-3", now=clock() + 25 * 60)}
     assert (progress["alice"].status, progress["alice"].seconds(0)) == ("completed", 90)
     assert progress["bob"].status == "time" and progress["bob"].ended_at == progress["bob"].deadline

@@ -8,12 +8,12 @@ import json
 import time
 
 import pytest
+from quiz_helpers import right, write_quiz, wrong
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.classroom.sitting import QuizSitting
 from convquest.cli import main
-from quiz_helpers import right, write_quiz, wrong
 from tests.practice.practice_oracle import FakeClock
 
 
@@ -82,8 +82,11 @@ def test_the_table_reads_per_student_and_per_question(capsys, given):
     assert lines[0] == "Quiz week-3: Week 3: sizes (3 questions, 2 students)"
     alice = next(i for i, line in enumerate(lines) if line.startswith("alice "))
     assert "2/3" in lines[alice] and "5:00" in lines[alice] and "completed" in lines[alice]
-    assert [line.split()[:3] for line in lines[alice + 1:alice + 4]] == [
-        ["Q1", "✓", answers["alice"][0]], ["Q2", "✗", answers["alice"][1]], ["Q3", "✓", answers["alice"][2]]]
+    assert [line.split()[:3] for line in lines[alice + 1 : alice + 4]] == [
+        ["Q1", "✓", answers["alice"][0]],
+        ["Q2", "✗", answers["alice"][1]],
+        ["Q3", "✓", answers["alice"][2]],
+    ]
     bob = next(i for i, line in enumerate(lines) if line.startswith("bob "))
     assert "0/3" in lines[bob] and "in progress" in lines[bob]
     assert lines[bob + 2].split()[:2] == ["Q2", "·"] and "(no answer)" in lines[bob + 2]

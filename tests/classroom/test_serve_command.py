@@ -91,7 +91,15 @@ async def test_sigterm_stops_serve_and_hangs_up_its_games(tmp_path):
     from ssh_helpers import connect_port, read_until, wait_reaped
 
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _SERVE, "--port", "0", "--data-dir", str(tmp_path), "--class-code", "c0de",
+        sys.executable,
+        "-c",
+        _SERVE,
+        "--port",
+        "0",
+        "--data-dir",
+        str(tmp_path),
+        "--class-code",
+        "c0de",
         stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -119,9 +127,12 @@ async def test_sigterm_stops_serve_and_hangs_up_its_games(tmp_path):
 
 def test_a_broken_quiz_is_refused_before_listening_with_every_problem(tmp_path, capsys):
     quiz = tmp_path / "week.toml"
-    quiz.write_text('[quiz]\nid = "w"\ntitle = "W"\nfeedback = "loud"\n[[question]]\nkind = "guess"\n', encoding="utf-8")
-    status = run_serve(parse("--class-code", "c", "--quiz", str(quiz), "--data-dir", str(tmp_path / "data"),
-                             "--port", "0"))
+    quiz.write_text(
+        '[quiz]\nid = "w"\ntitle = "W"\nfeedback = "loud"\n[[question]]\nkind = "guess"\n', encoding="utf-8"
+    )
+    status = run_serve(
+        parse("--class-code", "c", "--quiz", str(quiz), "--data-dir", str(tmp_path / "data"), "--port", "0")
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert "the quiz file has 2 problem(s)" in err

@@ -8,10 +8,10 @@ import stat
 
 import asyncssh
 import pytest
+from ssh_helpers import CODE, connect, read_until, start_game
 
 from convquest.classroom.hostkey import KEY_NAME
 from convquest.classroom.server import ServeError, ServerConfig, check_config
-from ssh_helpers import CODE, connect, read_until, start_game
 
 
 async def test_on_loopback_without_a_code_anyone_may_play(serve):
@@ -43,7 +43,7 @@ async def test_after_too_many_wrong_codes_even_the_right_code_waits(serve):
     for _ in range(2):
         with pytest.raises(asyncssh.PermissionDenied):
             await connect(server, password="guess")
-    with pytest.raises(asyncssh.PermissionDenied, match="too many failed logins from 127.0.0.1"):
+    with pytest.raises(asyncssh.PermissionDenied, match=r"too many failed logins from 127\.0\.0\.1"):
         await connect(server)
 
 

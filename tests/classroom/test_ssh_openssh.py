@@ -7,9 +7,9 @@ import os
 import shutil
 
 import pytest
+from ssh_helpers import CODE
 
 from convquest.classroom.pty_child import PtyChild
-from ssh_helpers import CODE
 
 SSH = shutil.which("ssh")
 pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH's ssh client is not installed")
@@ -31,9 +31,10 @@ class Screen:
             while marker not in self.data:
                 self._changed.clear()
                 await self._changed.wait()
+
         try:
             await asyncio.wait_for(poll(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"no {marker!r} within {timeout} s; screen: {self.data[-2000:]!r}") from None
 
 
@@ -50,10 +51,24 @@ async def run_ssh(port: int, tmp_path, method: str, code: str, size=(90, 25)) ->
         "DISPLAY": ":0",  # some OpenSSH versions want it before they use SSH_ASKPASS
     }
     argv = [
-        SSH, "-tt", "-F", "/dev/null", "-p", str(port),
-        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-        "-o", "PubkeyAuthentication=no", "-o", f"PreferredAuthentications={method}",
-        "-o", "NumberOfPasswordPrompts=1", "-o", "LogLevel=ERROR",
+        SSH,
+        "-tt",
+        "-F",
+        "/dev/null",
+        "-p",
+        str(port),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "PubkeyAuthentication=no",
+        "-o",
+        f"PreferredAuthentications={method}",
+        "-o",
+        "NumberOfPasswordPrompts=1",
+        "-o",
+        "LogLevel=ERROR",
         "alice@127.0.0.1",
     ]
     ssh = await PtyChild.spawn(argv, env, (*size, 0, 0))

@@ -14,12 +14,12 @@ import shutil
 import signal
 
 import pytest
+from quiz_helpers import right, write_quiz, wrong
+from ssh_helpers import CODE, connect, read_until, start_game, wait_reaped
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.cli import main
-from quiz_helpers import right, write_quiz, wrong
-from ssh_helpers import CODE, connect, read_until, start_game, wait_reaped
 
 ENV = {"TEXTUAL_ANIMATIONS": "none"}
 
@@ -42,6 +42,7 @@ class Terminal:
 
     async def wait_for(self, marker: bytes, since: int = 0, timeout: float = 20.0) -> int:
         """Where `marker` ends, once it has been drawn after offset `since`."""
+
         async def poll() -> int:
             while (at := self.data.find(marker, since)) < 0:
                 self._changed.clear()
@@ -49,9 +50,10 @@ class Terminal:
                     raise AssertionError(f"the session ended before {marker!r}")
                 await self._changed.wait()
             return at + len(marker)
+
         try:
             return await asyncio.wait_for(poll(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             visible = re.findall(rb"[^\x1b]{3,}", self.data[since:])[-40:]
             raise AssertionError(f"no {marker!r} within {timeout} s; drawn since: {visible!r}") from None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from ssh_helpers import connect, read_until, start_game
 
 cli = pytest.importorskip("convquest.cli", reason="the CLI is not written yet")

@@ -11,10 +11,10 @@ import sys
 
 import asyncssh
 import pytest
+from ssh_helpers import CODE, connect, echo_argv, pid_from, read_until, start_game, wait_reaped
 
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.server import ClassroomServer, ServerConfig
-from ssh_helpers import CODE, connect, echo_argv, pid_from, read_until, start_game, wait_reaped
 
 
 def key_bytes(output: bytes) -> bytes:
@@ -218,7 +218,9 @@ async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatc
         await asyncio.wait_for(game.wait_closed(), 10)
         names = ast.literal_eval((await game.stdout.read()).decode().strip())
     assert "TEACHER_SECRET" not in names and "LD_PRELOAD" not in names
-    assert {"TERM", "LANG", "LC_ALL", "COLORTERM", "CONVQUEST_USER", "CONVQUEST_SERVED", "CONVQUEST_DATA_DIR"} <= set(names)
+    assert {"TERM", "LANG", "LC_ALL", "COLORTERM", "CONVQUEST_USER", "CONVQUEST_SERVED", "CONVQUEST_DATA_DIR"} <= set(
+        names
+    )
 
 
 async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):

@@ -27,8 +27,10 @@ def main() -> int:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     out(f"pid {os.getpid()}")
     out(f"size {size()}")
-    out(f"env user={os.environ.get('CONVQUEST_USER')} served={os.environ.get('CONVQUEST_SERVED')} "
-        f"term={os.environ.get('TERM')} lang={os.environ.get('LC_ALL')}")
+    out(
+        f"env user={os.environ.get('CONVQUEST_USER')} served={os.environ.get('CONVQUEST_SERVED')} "
+        f"term={os.environ.get('TERM')} lang={os.environ.get('LC_ALL')}"
+    )
     try:
         os.close(os.open("/dev/tty", os.O_RDWR))  # succeeds only with a controlling terminal
         out("ctty yes")

@@ -73,8 +73,13 @@ def transposed_configs(draw, single: bool | None = None):
     x = grid(draw, (height, width) if single else (channels, height, width))
     w = grid(draw, (kh, kw) if single else (channels, out_channels, kh, kw), st.integers(-3, 3))
     bias = draw(st.none() | st.lists(VALUES, min_size=out_channels, max_size=out_channels).map(np.array))
-    kwargs = dict(padding=as_arg(draw, (ph, pw)), stride=as_arg(draw, (sh, sw)),
-                  dilation=as_arg(draw, (dh, dw)), output_padding=as_arg(draw, (ah, aw)), bias=bias)
+    kwargs = dict(
+        padding=as_arg(draw, (ph, pw)),
+        stride=as_arg(draw, (sh, sw)),
+        dilation=as_arg(draw, (dh, dw)),
+        output_padding=as_arg(draw, (ah, aw)),
+        bias=bias,
+    )
     return x, w, kwargs, dict(padding=(ph, pw), stride=(sh, sw), dilation=(dh, dw), output_padding=(ah, aw))
 
 

@@ -90,9 +90,13 @@ def test_padding_modes(i, k, d):
 
 def test_shape_helpers_work_per_axis():
     assert conv_output_shape((7, 9), (3, 5), (1, 0), (2, 1), (1, 2)) == (
-        conv_output_size(7, 3, 1, 2, 1), conv_output_size(9, 5, 0, 1, 2))
+        conv_output_size(7, 3, 1, 2, 1),
+        conv_output_size(9, 5, 0, 1, 2),
+    )
     assert transposed_output_shape((3, 4), (3, 2), (1, 0), (2, 3), 1, (1, 2)) == (
-        transposed_output_size(3, 3, 1, 2, 1, 1), transposed_output_size(4, 2, 0, 3, 1, 2))
+        transposed_output_size(3, 3, 1, 2, 1, 1),
+        transposed_output_size(4, 2, 0, 3, 1, 2),
+    )
     assert pool_output_shape((8, 6), (2, 3)) == (4, 2)
     # The helpers agree with the ops on the shape of a real result: (7 + 2 - 3)//2 + 1 = 4 rows,
     # 9 - (2·4 + 1) + 1 = 1 column.
@@ -153,7 +157,8 @@ layers_strategy = st.lists(
             lambda k: st.builds(Layer, st.just("pool"), st.just(k), st.integers(1, 3), st.integers(0, k // 2))
         ),
     ),
-    min_size=1, max_size=4,
+    min_size=1,
+    max_size=4,
 )
 
 
@@ -183,7 +188,9 @@ def test_receptive_cells_are_the_inputs_an_output_depends_on(layers, data):
         strip[0, lit] = 1.0
         for layer in layers:
             if layer.kind == "conv":
-                strip = conv2d(strip, np.ones((1, layer.k)), padding=(0, layer.p), stride=(1, layer.s), dilation=(1, layer.d))
+                strip = conv2d(
+                    strip, np.ones((1, layer.k)), padding=(0, layer.p), stride=(1, layer.s), dilation=(1, layer.d)
+                )
             else:
                 strip = avg_pool2d(strip, (1, layer.k), stride=(1, layer.s), padding=(0, layer.p))
         assert (strip[0, index] > 0) == (lit in cells)

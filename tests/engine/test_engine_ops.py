@@ -31,8 +31,14 @@ def test_conv2d_matches_the_loop_reference(config):
     single = x.ndim == 2
     w4 = w[np.newaxis, np.newaxis] if single else w
     expected = reference_result(
-        reference.conv2d(as_3d(x).tolist(), w4.tolist(), per_axis["pads"], per_axis["stride"],
-                         per_axis["dilation"], None if kwargs["bias"] is None else kwargs["bias"].tolist()),
+        reference.conv2d(
+            as_3d(x).tolist(),
+            w4.tolist(),
+            per_axis["pads"],
+            per_axis["stride"],
+            per_axis["dilation"],
+            None if kwargs["bias"] is None else kwargs["bias"].tolist(),
+        ),
         single,
     )
     got = conv2d(x, w, **kwargs)
@@ -48,8 +54,14 @@ def test_conv2d_on_floats_matches_the_reference(config, scale):
     single = x.ndim == 2
     w4 = w[np.newaxis, np.newaxis] if single else w
     expected = reference_result(
-        reference.conv2d(as_3d(x).tolist(), w4.tolist(), per_axis["pads"], per_axis["stride"],
-                         per_axis["dilation"], None if kwargs["bias"] is None else kwargs["bias"].tolist()),
+        reference.conv2d(
+            as_3d(x).tolist(),
+            w4.tolist(),
+            per_axis["pads"],
+            per_axis["stride"],
+            per_axis["dilation"],
+            None if kwargs["bias"] is None else kwargs["bias"].tolist(),
+        ),
         single,
     )
     got = conv2d(x, w, **kwargs)
@@ -64,9 +76,15 @@ def test_conv_transpose2d_matches_the_scatter_reference(config):
     single = x.ndim == 2
     w4 = w[np.newaxis, np.newaxis] if single else w
     expected = reference_result(
-        reference.conv_transpose2d(as_3d(x).tolist(), w4.tolist(), per_axis["padding"], per_axis["stride"],
-                                   per_axis["dilation"], per_axis["output_padding"],
-                                   None if kwargs["bias"] is None else kwargs["bias"].tolist()),
+        reference.conv_transpose2d(
+            as_3d(x).tolist(),
+            w4.tolist(),
+            per_axis["padding"],
+            per_axis["stride"],
+            per_axis["dilation"],
+            per_axis["output_padding"],
+            None if kwargs["bias"] is None else kwargs["bias"].tolist(),
+        ),
         single,
     )
     got = conv_transpose2d(x, w, **kwargs)

@@ -63,7 +63,10 @@ def tensor(array):
 def test_conv2d_agrees_with_torch(i, k, p, s, d, data):
     channels, out_channels = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))
     x = np.arange(channels * max(i, 0) ** 2).reshape(channels, max(i, 0), max(i, 0)) % 7 - 3
-    w = np.arange(out_channels * channels * max(k, 0) ** 2).reshape(out_channels, channels, max(k, 0), max(k, 0)) % 5 - 2
+    w = (
+        np.arange(out_channels * channels * max(k, 0) ** 2).reshape(out_channels, channels, max(k, 0), max(k, 0)) % 5
+        - 2
+    )
     theirs = torch_result(lambda: functional.conv2d(tensor(x)[None], tensor(w), stride=s, padding=p, dilation=d)[0])
     assert_agree(theirs, ours(lambda: conv2d(x, w, padding=p, stride=s, dilation=d)))
     if theirs[1] is None:
@@ -75,8 +78,11 @@ def test_conv2d_agrees_with_torch(i, k, p, s, d, data):
 def test_conv_transpose2d_agrees_with_torch(i, k, p, s, d, a):
     x = np.arange(max(i, 0) ** 2).reshape(1, max(i, 0), max(i, 0)) % 7 - 3
     w = np.arange(max(k, 0) ** 2).reshape(1, 1, max(k, 0), max(k, 0)) % 5 - 2
-    theirs = torch_result(lambda: functional.conv_transpose2d(
-        tensor(x)[None], tensor(w), stride=s, padding=p, dilation=d, output_padding=a)[0])
+    theirs = torch_result(
+        lambda: functional.conv_transpose2d(
+            tensor(x)[None], tensor(w), stride=s, padding=p, dilation=d, output_padding=a
+        )[0]
+    )
     assert_agree(theirs, ours(lambda: conv_transpose2d(x, w, padding=p, stride=s, dilation=d, output_padding=a)))
     if theirs[1] is None:
         assert transposed_output_size(i, k, p, s, d, a) == theirs[0].shape[-1]

@@ -25,19 +25,19 @@ SIZE_KEYS = {"i", "k", "s", "d", "n", "c_in", "c_out", "h", "w", "units", "out_c
 
 @dataclass(frozen=True)
 class Mutant:
-    name: str        # the file name: kind, source and number, e.g. "wrong-type-03-padding-12.toml"
+    name: str  # the file name: kind, source and number, e.g. "wrong-type-03-padding-12.toml"
     data: bytes
-    refused: bool    # False: the mutation may leave a valid file (a cut after a whole level)
-    level: str | None = None   # the level id (quiz: question number) the refusal must name
-    field: str | None = None   # the field it must name ("params.k", "title", "chapter.order")
+    refused: bool  # False: the mutation may leave a valid file (a cut after a whole level)
+    level: str | None = None  # the level id (quiz: question number) the refusal must name
+    field: str | None = None  # the field it must name ("params.k", "title", "chapter.order")
     kind: str = ""
 
 
 @dataclass(frozen=True)
 class Line:
     index: int
-    section: str        # "chapter", "level", "params" (quiz: "quiz", "question", "params")
-    owner: str | None   # the level id, or the quiz question's number, the line belongs to
+    section: str  # "chapter", "level", "params" (quiz: "quiz", "question", "params")
+    owner: str | None  # the level id, or the quiz question's number, the line belongs to
     key: str
     value: str
 
@@ -99,8 +99,19 @@ def mutate(text: str, rng: random.Random, stem: str, number: int, *, quiz: bool 
     params = [ln for ln in owned if ln.section == "params"]
     ints = [ln for ln in params if INT_VALUE.match(ln.value.strip())]
     strings = [ln for ln in owned if ln.section != "params" and ln.value.startswith('"') and ln.key != "id"]
-    kinds = ["truncate", "unknown-key", "unknown-param", "unknown-head-key", "non-utf8", "empty", "junk",
-             "nested", "duplicate-key", "wrong-type-text", "head-type"]
+    kinds = [
+        "truncate",
+        "unknown-key",
+        "unknown-param",
+        "unknown-head-key",
+        "non-utf8",
+        "empty",
+        "junk",
+        "nested",
+        "duplicate-key",
+        "wrong-type-text",
+        "head-type",
+    ]
     if ints:
         kinds += ["wrong-type-number", "huge", "huge-range", "negative", "zero", "impossible", "bool", "float"]
     if not quiz and len([ln for ln in scanned if ln.section == "level" and ln.key == "id"]) > 1:
@@ -110,20 +121,26 @@ def mutate(text: str, rng: random.Random, stem: str, number: int, *, quiz: bool 
     raw = text.encode()
 
     def refused(data: bytes, line: Line | None = None, field: str | None = None) -> Mutant:
-        return Mutant(name, data, True, line.owner if line else None,
-                      field if field is not None else (_field(line) if line else None), kind)
+        return Mutant(
+            name,
+            data,
+            True,
+            line.owner if line else None,
+            field if field is not None else (_field(line) if line else None),
+            kind,
+        )
 
     if kind == "truncate":
         return Mutant(name, raw[: rng.randrange(len(raw))], False, kind=kind)
     if kind == "unknown-key":
         line = rng.choice([ln for ln in owned if ln.section != "params"])
-        return refused(_insert(lines, line.index, "colour = \"red\""), line, "colour")
+        return refused(_insert(lines, line.index, 'colour = "red"'), line, "colour")
     if kind == "unknown-param":
         line = rng.choice(params)
         return refused(_insert(lines, line.index, "strid = 2"), line, "params.strid")
     if kind == "unknown-head-key":
         line = next(ln for ln in scanned if ln.section == head)
-        return refused(_insert(lines, line.index, "colour = \"red\""), None, f"{head}.colour" if not quiz else "colour")
+        return refused(_insert(lines, line.index, 'colour = "red"'), None, f"{head}.colour" if not quiz else "colour")
     if kind == "non-utf8":
         cut = rng.randrange(len(raw))
         return Mutant(name, raw[:cut] + b"\xff\xfe" + raw[cut:], True, kind=kind)

@@ -121,8 +121,10 @@ async def walk(app: App, pilot, seed: int, n_keys: int, quit_keys: frozenset[str
         if not app.is_running:
             # With q, ctrl+q and ctrl+c left out (and no command palette in any of the apps),
             # nothing the monkey presses is a way out.
-            raise UnexpectedExit(f"the app stopped (return code {app.return_code}) on {before} "
-                                 f"after {action!r}; seed {seed}; last steps {log.tail(20)}")
+            raise UnexpectedExit(
+                f"the app stopped (return code {app.return_code}) on {before} "
+                f"after {action!r}; seed {seed}; last steps {log.tail(20)}"
+            )
         log.screens.add(type(app.screen).__name__)
     return log
 

@@ -29,16 +29,29 @@ def plain(data: bytes) -> str:
 
 
 class Game:
-    def __init__(self, argv: list[str], *, size: tuple[int, int] = (80, 24), env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        size: tuple[int, int] = (80, 24),
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         master, slave = os.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows),
-                    "TEXTUAL_ANIMATIONS": "none", **(env or {})}
+        full_env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(cols),
+            "LINES": str(rows),
+            "TEXTUAL_ANIMATIONS": "none",
+            **(env or {}),
+        }
         full_env.pop("NO_COLOR", None)
-        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=cwd,
-                                        start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=cwd, start_new_session=True, close_fds=True
+        )
         os.close(slave)
         self.master = master
         self.output = b""
@@ -63,8 +76,10 @@ class Game:
                 return screen
             if not self.read(0.2) and self.process.poll() is not None:
                 break
-        raise AssertionError(f"{text!r} never appeared (exit {self.process.poll()}); "
-                             f"last screen text: {plain(self.output[since:])[-1500:]!r}")
+        raise AssertionError(
+            f"{text!r} never appeared (exit {self.process.poll()}); "
+            f"last screen text: {plain(self.output[since:])[-1500:]!r}"
+        )
 
     def send(self, data: bytes | str) -> None:
         os.write(self.master, data.encode() if isinstance(data, str) else data)

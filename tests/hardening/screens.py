@@ -193,8 +193,7 @@ def quiz(tmp_path: Path):
     from convquest.classroom.results import ResultsDB
 
     db = ResultsDB.open(tmp_path / "data" / "classroom.db")
-    app = quiz_app(quiz=load_quiz(write_quiz(tmp_path)), student="monkey", db=db,
-                   store=open_store(tmp_path / "data"))
+    app = quiz_app(quiz=load_quiz(write_quiz(tmp_path)), student="monkey", db=db, store=open_store(tmp_path / "data"))
     return app, _noop
 
 

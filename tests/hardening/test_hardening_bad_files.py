@@ -28,8 +28,10 @@ LOOSE_FIELD = {"huge", "huge-range"}
 def names_field(error, field: str) -> bool:
     """The error names `field` (or, when the engine blamed a neighbour, says the field's name)."""
     key = field.split(".")[-1]
-    return bool(error.field and (error.field == field or error.field.split(".")[-1] == key)
-                or re.search(rf"\b{re.escape(key)}\b", error.message))
+    return bool(
+        (error.field and (error.field == field or error.field.split(".")[-1] == key))
+        or re.search(rf"\b{re.escape(key)}\b", error.message)
+    )
 
 
 def problems_with(mutant: Mutant, errors: list) -> list[str]:
@@ -62,7 +64,7 @@ def playable(path) -> list[str]:
             problem.prompt()
             problem.parts()
             problem.solution()
-        except Exception as exc:  # noqa: BLE001 - on the level screen this would be a crash
+        except Exception as exc:
             failures.append(f"{level.id}: {type(exc).__name__}: {exc}")
     return failures
 
@@ -96,7 +98,7 @@ def test_every_broken_level_file_is_refused_by_name(level_mutants, tmp_path):
         path = folder / mutant.name
         try:
             errors = check_files([path])
-        except Exception as exc:  # noqa: BLE001 - the point is that nothing escapes
+        except Exception as exc:
             failures.append(f"{mutant.name}: raised {type(exc).__name__}: {exc}")
             continue
         failures += [f"{mutant.name}: {p}" for p in problems_with(mutant, errors)]
@@ -115,26 +117,32 @@ def test_every_broken_quiz_file_is_refused_by_name(quiz_mutants, tmp_path):
         try:
             levels, quizzes = partition_paths([path])
             errors = (check_files(levels) if levels else []) + [e for q in quizzes for e in check_quiz_file(q)]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             failures.append(f"{mutant.name}: raised {type(exc).__name__}: {exc}")
             continue
         failures += [f"{mutant.name}: {p}" for p in problems_with(mutant, errors)]
     assert failures == []
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ('variant = "conv"\ni = 3\nk = 5', "params.k"),                      # kernel larger than the input
-    ('variant = "transposed"\ni = 4\nk = 3\ns = 2\na = 2', "params.a"),   # output padding not below stride
-    ('variant = "conv"\ni = 0\nk = 1', "params.i"),                      # no input at all
-    ('variant = "conv"\ni = -4\nk = 3', "params.i"),                     # negative size
-    ('variant = "stride"\ni = 8\nk = 3\ns = 0', "params.s"),             # stride zero
-    ('variant = "conv"\ni = [9, 3]\nk = 3', "params.i"),                 # empty range
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ('variant = "conv"\ni = 3\nk = 5', "params.k"),  # kernel larger than the input
+        ('variant = "transposed"\ni = 4\nk = 3\ns = 2\na = 2', "params.a"),  # output padding not below stride
+        ('variant = "conv"\ni = 0\nk = 1', "params.i"),  # no input at all
+        ('variant = "conv"\ni = -4\nk = 3', "params.i"),  # negative size
+        ('variant = "stride"\ni = 8\nk = 3\ns = 0', "params.s"),  # stride zero
+        ('variant = "conv"\ni = [9, 3]\nk = 3', "params.i"),  # empty range
+    ],
+)
 def test_impossible_parameters_name_level_and_field(params, field, tmp_path):
     path = tmp_path / "bad.toml"
-    path.write_text(f'[chapter]\nid = "bad"\ntitle = "Bad"\norder = 950\nlesson = ["x"]\n\n[[level]]\n'
-                    f'id = "bad-1"\ntitle = "Bad"\nkind = "predict-size"\nexplanation = "x"\n'
-                    f"[level.params]\n{params}\n", encoding="utf-8")
+    path.write_text(
+        f'[chapter]\nid = "bad"\ntitle = "Bad"\norder = 950\nlesson = ["x"]\n\n[[level]]\n'
+        f'id = "bad-1"\ntitle = "Bad"\nkind = "predict-size"\nexplanation = "x"\n'
+        f"[level.params]\n{params}\n",
+        encoding="utf-8",
+    )
     errors = check_files([path])
     assert [(e.level, e.field) for e in errors] == [("bad-1", field)], [str(e) for e in errors]
     assert str(errors[0]).startswith(f"{path}: level 'bad-1': field '{field}': ")
@@ -162,33 +170,49 @@ def test_a_huge_known_value_in_a_solve_level_is_refused_by_field(variant, known,
     # Every field now stops at 10,000 (test_a_huge_number_is_refused); below that, a solve level
     # still refuses what it cannot draw.
     path = tmp_path / "solve.toml"
-    path.write_text(f'[chapter]\nid = "solve"\ntitle = "Solve"\norder = 952\nlesson = ["x"]\n\n[[level]]\n'
-                    f'id = "solve-1"\ntitle = "Solve"\nkind = "predict-size"\nexplanation = "x"\n'
-                    f'[level.params]\nvariant = "{variant}"\ni = 28\nk = 3\no = 14\n{known} = 5000\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'[chapter]\nid = "solve"\ntitle = "Solve"\norder = 952\nlesson = ["x"]\n\n[[level]]\n'
+        f'id = "solve-1"\ntitle = "Solve"\nkind = "predict-size"\nexplanation = "x"\n'
+        f'[level.params]\nvariant = "{variant}"\ni = 28\nk = 3\no = 14\n{known} = 5000\n',
+        encoding="utf-8",
+    )
     errors = check_files([path])
     assert [(e.level, e.field) for e in errors] == [("solve-1", f"params.{known}")], [str(e) for e in errors]
     assert "too big" in errors[0].message
 
 
-@pytest.mark.parametrize(("kind", "params", "field"), [
-    ("predict-size", 'variant = "stride"\ni = 8\nk = 3\ns = 1000000000000000000000000000000', "s"),
-    ("count-params", 'variant = "conv-vs-dense"\nc_in = 3\nc_out = 1000000000000000000000000000000\nk = 3\nh = 8\nw = 8',
-     "c_out"),
-])
+@pytest.mark.parametrize(
+    ("kind", "params", "field"),
+    [
+        ("predict-size", 'variant = "stride"\ni = 8\nk = 3\ns = 1000000000000000000000000000000', "s"),
+        (
+            "count-params",
+            'variant = "conv-vs-dense"\nc_in = 3\nc_out = 1000000000000000000000000000000\nk = 3\nh = 8\nw = 8',
+            "c_out",
+        ),
+    ],
+)
 def test_a_huge_number_is_refused(kind, params, field, tmp_path):
     path = tmp_path / "huge.toml"
-    path.write_text(f'[chapter]\nid = "huge"\ntitle = "Huge"\norder = 951\nlesson = ["x"]\n\n[[level]]\n'
-                    f'id = "huge-1"\ntitle = "Huge"\nkind = "{kind}"\nexplanation = "x"\n'
-                    f"[level.params]\n{params}\n", encoding="utf-8")
+    path.write_text(
+        f'[chapter]\nid = "huge"\ntitle = "Huge"\norder = 951\nlesson = ["x"]\n\n[[level]]\n'
+        f'id = "huge-1"\ntitle = "Huge"\nkind = "{kind}"\nexplanation = "x"\n'
+        f"[level.params]\n{params}\n",
+        encoding="utf-8",
+    )
     errors = check_files([path])
     assert [(e.level, e.field) for e in errors] == [("huge-1", f"params.{field}")], [str(e) for e in errors]
     assert "too large" in errors[0].message
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "convquest", *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "CONVQUEST_DATA_DIR": os.devnull + "-unused"})
+    return subprocess.run(
+        [sys.executable, "-m", "convquest", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CONVQUEST_DATA_DIR": os.devnull + "-unused"},
+    )
 
 
 def test_the_cli_refuses_the_corpus_by_name_and_still_lists_the_rest(level_mutants, quiz_mutants, tmp_path):

@@ -53,8 +53,17 @@ def test_a_quiz_answer_survives_sigkill(tmp_path):
 
     answer = str(right_number(from_params("predict-size", first.params)))
     results = tmp_path / "data" / "classroom.db"
-    argv = CONVQUEST + ["--data-dir", str(tmp_path / "data"), "quiz", "--file", str(quiz_file),
-                        "--student", "alice", "--results-db", str(results)]
+    argv = CONVQUEST + [
+        "--data-dir",
+        str(tmp_path / "data"),
+        "quiz",
+        "--file",
+        str(quiz_file),
+        "--student",
+        "alice",
+        "--results-db",
+        str(results),
+    ]
     with Game(argv) as game:
         game.wait_for("question 1 of")
         mark = len(game.output)

@@ -23,15 +23,27 @@ N_SEEDS = int(os.environ.get("CONVQUEST_MONKEY_SEEDS", "1"))
 # The screen each walk must start on: a setup that silently failed would leave the monkey on the
 # home screen, testing that one twice and the intended one never.
 STARTS = {
-    "home": "HomeScreen", "lesson": "LessonScreen", "result": "ResultScreen", "help": "HelpScreen",
-    "settings": "SettingsScreen", "playground": "PlaygroundScreen", "playground-app": "PlaygroundScreen",
-    "exam-setup": "SetupScreen", "practice": "PracticeScreen",
-    "practice-setup": "SetupScreen", "exam": "ExamScreen", "report": "ReportScreen", "quiz": "QuizScreen",
+    "home": "HomeScreen",
+    "lesson": "LessonScreen",
+    "result": "ResultScreen",
+    "help": "HelpScreen",
+    "settings": "SettingsScreen",
+    "playground": "PlaygroundScreen",
+    "playground-app": "PlaygroundScreen",
+    "exam-setup": "SetupScreen",
+    "practice": "PracticeScreen",
+    "practice-setup": "SetupScreen",
+    "exam": "ExamScreen",
+    "report": "ReportScreen",
+    "quiz": "QuizScreen",
     **{name: "LevelScreen" for name in SCREENS if name.startswith("level-")},
 }
 
-CASES = [pytest.param(name, seed, id=f"{name}-seed{seed}")
-         for n, name in enumerate(SCREENS) for seed in range(1000 + n, 1000 + n + N_SEEDS)]
+CASES = [
+    pytest.param(name, seed, id=f"{name}-seed{seed}")
+    for n, name in enumerate(SCREENS)
+    for seed in range(1000 + n, 1000 + n + N_SEEDS)
+]
 
 
 @pytest.mark.parametrize(("screen", "seed"), CASES)
@@ -50,8 +62,9 @@ async def test_random_keys_never_crash(screen, seed, tmp_path):
                 assert app.is_running and app.return_code is None, f"seed {seed}: the app stopped"
     except Exception as exc:
         steps = log.tail() if log else []
-        raise AssertionError(f"{screen} seed {seed}: {type(exc).__name__}: {exc}\n"
-                             f"replay (last steps): {steps}") from exc
+        raise AssertionError(
+            f"{screen} seed {seed}: {type(exc).__name__}: {exc}\nreplay (last steps): {steps}"
+        ) from exc
     finally:
         store = getattr(app, "store", None)
         if store is not None:

@@ -24,11 +24,15 @@ async def run_steps(screen: str, steps: list[str], tmp_path) -> str:
 
 
 @pytest.mark.parametrize("screen", ["home", "level-receptive-field", "teacher"])
-@pytest.mark.parametrize("steps", [
-    ["keys:ctrl+p,pagedown"],                        # one burst: a fast typist, a held key, SSH batching
-    ["size:10x3", "keys:ctrl+p", "keys:pagedown"],   # each key settled: an ordinary pace
-    ["keys:ctrl+p", "size:40x12", "keys:ctrl+p"],    # a palette under the too-small screen, opened again
-], ids=["burst", "too-small", "twice"])
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ["keys:ctrl+p,pagedown"],  # one burst: a fast typist, a held key, SSH batching
+        ["size:10x3", "keys:ctrl+p", "keys:pagedown"],  # each key settled: an ordinary pace
+        ["keys:ctrl+p", "size:40x12", "keys:ctrl+p"],  # a palette under the too-small screen, opened again
+    ],
+    ids=["burst", "too-small", "twice"],
+)
 async def test_the_command_palette_cannot_be_crashed(screen, steps, tmp_path):
     # Found by the monkey (level-receptive-field seed 1006, minimised; lesson seed 1001 at 3000 keys):
     # Textual's palette raised KeyError 0 in OptionList._move_page on a page key before its list had

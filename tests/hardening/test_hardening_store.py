@@ -14,8 +14,11 @@ import pytest
 from convquest.store import DB_NAME, Store
 from tests.hardening.pty_game import CONVQUEST, Game
 
-NEIGHBOURS = {"classroom.db": b"SQLite format 3\x00 not ours to touch", "notes.txt": "keep me ✓".encode(),
-              "students/dana/progress.db": b"dana's own"}
+NEIGHBOURS = {
+    "classroom.db": b"SQLite format 3\x00 not ours to touch",
+    "notes.txt": "keep me ✓".encode(),
+    "students/dana/progress.db": b"dana's own",
+}
 
 
 def good_database(folder) -> bytes:
@@ -41,7 +44,7 @@ def broken(kind: str, tmp_path) -> bytes:
         return good[: len(good) // 2 + 100]
     if kind == "pages-scrambled":  # the header survives, a page in the middle does not
         page = 4096
-        return good[:page] + rng.randbytes(page) + good[2 * page:]
+        return good[:page] + rng.randbytes(page) + good[2 * page :]
     raise ValueError(kind)
 
 
@@ -122,8 +125,12 @@ class Holder:
 
     def __init__(self, data, journal: str) -> None:
         self.data = data
-        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(data / DB_NAME), journal],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(data / DB_NAME), journal],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout.readline().strip() == "locked"
 
     def release(self) -> None:

@@ -1,6 +1,6 @@
 """A small valid level pack that each broken-file test bends in one place."""
 
-GOOD = '''\
+GOOD = """\
 [chapter]
 id = "test-pack"
 title = "A test pack"
@@ -27,4 +27,4 @@ explanation = "The window fits i - k + 1 times."
 variant = "conv"
 i = [6, 9]
 k = 3
-'''
+"""

@@ -8,8 +8,17 @@ from convquest.levels.loader import shipped_files
 
 CURRICULUM = load_curriculum()
 
-TEACHING_ORDER = ["sliding", "arithmetic", "padding", "stride", "dilation", "transposed", "kernels",
-                  "why-convolution", "stacking"]
+TEACHING_ORDER = [
+    "sliding",
+    "arithmetic",
+    "padding",
+    "stride",
+    "dilation",
+    "transposed",
+    "kernels",
+    "why-convolution",
+    "stacking",
+]
 
 # Dumoulin & Visin (2016), "A guide to convolution arithmetic for deep learning": the parameters of
 # the figure drawn for each relationship, as (layer, i, k, p, s, d, output padding a).
@@ -31,8 +40,14 @@ GUIDE_FIGURES = {
     "Relationship 14, Figure 4.7": ("transposed", 3, 3, 1, 2, 1, 1),
     "Relationship 15, Figure 5.1": ("conv", 7, 3, 0, 1, 2, 0),
 }
-SINGLE_LAYER = {"conv": "conv", "padding": "conv", "stride": "conv", "dilation": "conv",
-                "transposed": "transposed", "pool": "pool"}
+SINGLE_LAYER = {
+    "conv": "conv",
+    "padding": "conv",
+    "stride": "conv",
+    "dilation": "conv",
+    "transposed": "transposed",
+    "pool": "pool",
+}
 
 
 def single_layers():
@@ -43,8 +58,10 @@ def single_layers():
             continue
         p = padding_for(params["padding"], params["k"], params["d"])[0] if "padding" in params else params["p"]
         s = params.get("s", params["k"])  # pooling's stride defaults to its window
-        yield level.id, (SINGLE_LAYER[params["variant"]], params["i"], params["k"], p, s, params["d"],
-                         params.get("a", 0))
+        yield (
+            level.id,
+            (SINGLE_LAYER[params["variant"]], params["i"], params["k"], p, s, params["d"], params.get("a", 0)),
+        )
 
 
 def test_every_shipped_file_loads_and_checks_clean():
@@ -71,7 +88,7 @@ def test_every_level_builds_a_problem_for_any_seed(level):
 
 
 def test_every_figure_of_the_guide_is_a_level():
-    played = dict((layer, level_id) for level_id, layer in single_layers())
+    played = {layer: level_id for level_id, layer in single_layers()}
     missing = [name for name, layer in GUIDE_FIGURES.items() if layer not in played]
     assert missing == []
 
@@ -86,7 +103,13 @@ def test_a_seed_always_draws_the_same_problem_and_seeds_differ():
 def test_kinds_beyond_predict_size_are_used():
     assert CURRICULUM.chapters[0].levels[0].kind == "fill-cells"  # the dot product by hand comes first
     assert CURRICULUM.chapter("kernels").levels[0].kind == "match-kernel"  # seeing kernels before counting them
-    assert {level.kind for level in CURRICULUM.levels} >= {"predict-size", "count-params", "receptive-field", "fill-cells", "match-kernel"}
+    assert {level.kind for level in CURRICULUM.levels} >= {
+        "predict-size",
+        "count-params",
+        "receptive-field",
+        "fill-cells",
+        "match-kernel",
+    }
 
 
 def test_next_level_runs_through_chapters_and_ends():

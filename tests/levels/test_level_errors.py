@@ -11,33 +11,76 @@ from tests.levels.packs import GOOD
 # (case, edit of the good pack, level named, field named, words the message must contain)
 BROKEN = [
     ("bad toml", lambda t: t.replace("k = 3\n", "k = = 3\n", 1), None, None, ["not valid TOML", "line 16"]),
-    ("unknown kind", lambda t: t.replace('kind = "predict-size"', 'kind = "guess-size"', 1),
-     "test-1", "kind", ["unknown kind 'guess-size'", "predict-size", "count-params"]),
-    ("missing field", lambda t: t.replace('explanation = "Three positions fit."\n', ""),
-     "test-1", "explanation", ["missing"]),
-    ("wrong type", lambda t: t.replace("order = 100", 'order = "100"'), None, "chapter.order",
-     ["must be an integer, not a string"]),
-    ("boolean for a number", lambda t: t.replace("order = 100", "order = true"), None, "chapter.order",
-     ["must be an integer"]),
-    ("unknown key", lambda t: t.replace('title = "One convolution"', 'title = "One convolution"\ncolour = "red"'),
-     "test-1", "colour", ["unknown key", "explanation"]),
-    ("kernel larger than input", lambda t: t.replace("i = 5\nk = 3", "i = 2\nk = 5"),
-     "test-1", "params.k", ["impossible parameters", "padded input"]),
-    ("engine refuses a type", lambda t: t.replace("i = 5\nk = 3", 'i = 5\nk = "three"'),
-     "test-1", "params.k", ["impossible parameters", "whole number"]),
+    (
+        "unknown kind",
+        lambda t: t.replace('kind = "predict-size"', 'kind = "guess-size"', 1),
+        "test-1",
+        "kind",
+        ["unknown kind 'guess-size'", "predict-size", "count-params"],
+    ),
+    (
+        "missing field",
+        lambda t: t.replace('explanation = "Three positions fit."\n', ""),
+        "test-1",
+        "explanation",
+        ["missing"],
+    ),
+    (
+        "wrong type",
+        lambda t: t.replace("order = 100", 'order = "100"'),
+        None,
+        "chapter.order",
+        ["must be an integer, not a string"],
+    ),
+    (
+        "boolean for a number",
+        lambda t: t.replace("order = 100", "order = true"),
+        None,
+        "chapter.order",
+        ["must be an integer"],
+    ),
+    (
+        "unknown key",
+        lambda t: t.replace('title = "One convolution"', 'title = "One convolution"\ncolour = "red"'),
+        "test-1",
+        "colour",
+        ["unknown key", "explanation"],
+    ),
+    (
+        "kernel larger than input",
+        lambda t: t.replace("i = 5\nk = 3", "i = 2\nk = 5"),
+        "test-1",
+        "params.k",
+        ["impossible parameters", "padded input"],
+    ),
+    (
+        "engine refuses a type",
+        lambda t: t.replace("i = 5\nk = 3", 'i = 5\nk = "three"'),
+        "test-1",
+        "params.k",
+        ["impossible parameters", "whole number"],
+    ),
     ("duplicate id", lambda t: t.replace('id = "test-2"', 'id = "test-1"'), "test-1", "id", ["twice"]),
     ("range lo > hi", lambda t: t.replace("i = [6, 9]", "i = [9, 6]"), "test-2", "params.i", ["empty"]),
-    ("range not integers", lambda t: t.replace("i = [6, 9]", "i = [6, 9.5]"), "test-2", "params.i",
-     ["two integers"]),
-    ("range with an impossible draw", lambda t: t.replace("i = [6, 9]", "i = [1, 9]"), "test-2", "params.k",
-     ["impossible parameters", "i = 1"]),
+    ("range not integers", lambda t: t.replace("i = [6, 9]", "i = [6, 9.5]"), "test-2", "params.i", ["two integers"]),
+    (
+        "range with an impossible draw",
+        lambda t: t.replace("i = [6, 9]", "i = [1, 9]"),
+        "test-2",
+        "params.k",
+        ["impossible parameters", "i = 1"],
+    ),
     ("half a pair", lambda t: t.replace("i = [6, 9]", "i = { h = 6 }"), "test-2", "params.i", ["{ h = .., w = .. }"]),
-    ("missing chapter", lambda t: "[[level]]" + t.split("[[level]]", 1)[1], None, "chapter",
-     ["missing [chapter]"]),
+    ("missing chapter", lambda t: "[[level]]" + t.split("[[level]]", 1)[1], None, "chapter", ["missing [chapter]"]),
     ("chapter twice", lambda t: t.replace("[chapter]", "[[chapter]]"), None, "chapter", ["one [chapter] table"]),
     ("no levels", lambda t: t.split("[[level]]")[0], None, "level", ["no levels"]),
-    ("empty lesson", lambda t: t.replace('lesson = ["A page about convolution."]', "lesson = []"), None,
-     "chapter.lesson", ["at least one page"]),
+    (
+        "empty lesson",
+        lambda t: t.replace('lesson = ["A page about convolution."]', "lesson = []"),
+        None,
+        "chapter.lesson",
+        ["at least one page"],
+    ),
     ("bad id", lambda t: t.replace('id = "test-1"', 'id = "Test 1"'), "Test 1", "id", ["lowercase"]),
 ]
 
@@ -77,9 +120,13 @@ def test_every_problem_in_a_file_is_reported_at_once(write_pack):
 
 def test_broken_file_is_left_out_and_the_others_still_load(write_pack):
     good = write_pack(GOOD, "a-good.toml")
-    broken = write_pack(GOOD.replace("test-", "other-").replace("order = 100", "order = 101")
-                        .replace('id = "test-pack"', 'id = "other-pack"').replace("i = 5\nk = 3", "i = 2\nk = 5"),
-                        "b-broken.toml")
+    broken = write_pack(
+        GOOD.replace("test-", "other-")
+        .replace("order = 100", "order = 101")
+        .replace('id = "test-pack"', 'id = "other-pack"')
+        .replace("i = 5\nk = 3", "i = 2\nk = 5"),
+        "b-broken.toml",
+    )
     curriculum = load_curriculum([good.parent])
     assert [e.file for e in curriculum.errors] == [broken]
     assert curriculum.chapter("test-pack").source == good
@@ -92,8 +139,12 @@ def test_broken_file_is_left_out_and_the_others_still_load(write_pack):
 
 def test_duplicate_level_id_across_files_refuses_the_later_file(write_pack):
     first = write_pack(GOOD, "a.toml")
-    second = write_pack(GOOD.replace('id = "test-pack"', 'id = "second"').replace("order = 100", "order = 101")
-                        .replace('id = "test-2"', 'id = "fresh"'), "b.toml")
+    second = write_pack(
+        GOOD.replace('id = "test-pack"', 'id = "second"')
+        .replace("order = 100", "order = 101")
+        .replace('id = "test-2"', 'id = "fresh"'),
+        "b.toml",
+    )
     errors = check_files([first, second])
     assert [(e.file, e.level, e.field) for e in errors] == [(second, "test-1", "id")]
     assert "already used by a.toml" in str(errors[0])
@@ -101,8 +152,9 @@ def test_duplicate_level_id_across_files_refuses_the_later_file(write_pack):
 
 def test_pack_may_not_reuse_a_shipped_id_or_order(write_pack):
     shipped = load_curriculum().chapters[0]
-    text = (GOOD.replace('id = "test-1"', f'id = "{shipped.levels[0].id}"')
-            .replace("order = 100", f"order = {shipped.order}"))
+    text = GOOD.replace('id = "test-1"', f'id = "{shipped.levels[0].id}"').replace(
+        "order = 100", f"order = {shipped.order}"
+    )
     fields = {(e.field, e.level) for e in check_files([write_pack(text)])}
     assert fields == {("chapter.order", None), ("id", shipped.levels[0].id)}
 

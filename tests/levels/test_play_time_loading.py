@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from convquest.levels import LevelFileError, check_files, load_curriculum
-from convquest.levels import loader
+from convquest.levels import LevelFileError, check_files, load_curriculum, loader
 from convquest.levels.model import KINDS
 from tests.levels.packs import GOOD
 
@@ -44,8 +43,10 @@ def test_kind_names_are_the_engines():
 
 
 def test_loading_the_shipped_chapters_imports_no_numpy():
-    code = ("import sys\nfrom convquest.levels import load_curriculum\ncurriculum = load_curriculum()\n"
-            "print('LEVELS', len(curriculum.levels), 'ERRORS', len(curriculum.errors), 'NUMPY', 'numpy' in sys.modules)")
+    code = (
+        "import sys\nfrom convquest.levels import load_curriculum\ncurriculum = load_curriculum()\n"
+        "print('LEVELS', len(curriculum.levels), 'ERRORS', len(curriculum.errors), 'NUMPY', 'numpy' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert f"LEVELS {len(load_curriculum().levels)} ERRORS 0 NUMPY False" in result.stdout
@@ -66,8 +67,10 @@ def test_a_shipped_level_the_engine_refuses_loads_but_is_refused_when_built(ship
 
 
 def test_levels_check_and_packs_still_build_every_problem(shipped_unbuildable, write_pack):
-    assert {(e.level, e.field) for e in check_files([shipped_unbuildable])} == {("test-1", "params.k"),
-                                                                                 ("test-2", "params.k")}
+    assert {(e.level, e.field) for e in check_files([shipped_unbuildable])} == {
+        ("test-1", "params.k"),
+        ("test-2", "params.k"),
+    }
     pack = write_pack(UNBUILDABLE.replace("order = 100", "order = 101").replace("test-", "pack-"))
     curriculum = load_curriculum([pack.parent])
     assert [(e.file, e.level) for e in curriculum.errors] == [(pack, "pack-1"), (pack, "pack-2")]
@@ -130,7 +133,7 @@ def test_an_edited_file_is_read_again(shipped_good, tmp_path):
 def test_what_the_cache_holds_is_checked_like_a_file(shipped_good, tmp_path):
     load_curriculum(cache_dir=tmp_path)
     cache = loader.ParseCache(tmp_path)
-    (stamp, data), = cache.entries.values()
+    ((stamp, data),) = cache.entries.values()
     data["level"][0]["kind"] = "guess-size"  # as if the cache file were edited by hand
     cache.entries[str(shipped_good)] = (stamp, data)
     cache.changed = True

@@ -28,8 +28,10 @@ def parse(add, argv, data_dir=None):
 
 
 def test_importing_the_commands_loads_neither_textual_nor_the_engine():
-    code = ("import sys, convquest.practice.commands; "
-            "print(sorted(m for m in ('textual', 'numpy', 'sqlite3') if m in sys.modules))")
+    code = (
+        "import sys, convquest.practice.commands; "
+        "print(sorted(m for m in ('textual', 'numpy', 'sqlite3') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -48,16 +50,21 @@ def test_exam_plan_is_the_same_paper_for_the_same_seed_and_refuses_bad_choices()
     paper, minutes = commands.exam_plan(args)
     assert commands.exam_plan(args)[0].to_json() == paper.to_json() and minutes == 20.0
     assert {q.topic for q in paper.questions} == {"predict-size/stride"}
-    for argv, message in ((["--minutes", "0"], "--minutes must be more than 0"),
-                          (["--topic", "nope"], "unknown topic 'nope'"),
-                          (["--questions", "0"], "between 1 and")):
+    for argv, message in (
+        (["--minutes", "0"], "--minutes must be more than 0"),
+        (["--topic", "nope"], "unknown topic 'nope'"),
+        (["--questions", "0"], "between 1 and"),
+    ):
         with pytest.raises(commands.UsageError, match=message):
             commands.exam_plan(parse(commands.add_exam_arguments, argv))
 
 
 def test_practice_plan_keeps_the_seed_and_curriculum_order():
-    topics, seed = commands.practice_plan(parse(commands.add_practice_arguments,
-                                                ["--topic", "count-params", "--topic", "predict-size/conv", "--seed", "3"]))
+    topics, seed = commands.practice_plan(
+        parse(
+            commands.add_practice_arguments, ["--topic", "count-params", "--topic", "predict-size/conv", "--seed", "3"]
+        )
+    )
     assert (topics, seed) == (["predict-size/conv", "count-params/conv-vs-dense"], 3)
 
 
@@ -71,8 +78,12 @@ def _one_exam(data_dir: Path) -> int:
         history = History(store)
         paper = make_paper(2, 3, NUMERIC_TOPICS)
         sid = history.start_session("exam", 2, NUMERIC_TOPICS, minutes=5, paper=paper)
-        exam = ExamSession(paper, 5, clock=lambda: 0.0, on_answer=lambda q, part, text, v, s:
-                           history.record_answer("exam", sid, q.number, q.topic, part, text, v))
+        exam = ExamSession(
+            paper,
+            5,
+            clock=lambda: 0.0,
+            on_answer=lambda q, part, text, v, s: history.record_answer("exam", sid, q.number, q.topic, part, text, v),
+        )
         exam.answer(str(right_number(exam.problems[0])))
         history.finish_session(sid, "submitted")
         return sid
@@ -88,7 +99,10 @@ def test_report_command_prints_text_and_writes_csv_and_json(tmp_path, capsys):
     assert f"Exam report - session {sid}" in out and "Score: 1/3" in out
 
     target = tmp_path / "r.csv"
-    assert commands.run_report(parse(commands.add_report_arguments, ["--format", "csv", "--output", str(target)], data)) == 0
+    assert (
+        commands.run_report(parse(commands.add_report_arguments, ["--format", "csv", "--output", str(target)], data))
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [int(r["correct"]) for r in rows] == [1, 0, 0]
 

@@ -17,13 +17,17 @@ def wired(store, seed=1, topics=NUMERIC_TOPICS, clock=None):
     sid = history.start_session("practice", seed, topics)
     kwargs = {} if clock is None else {"clock": clock}
     session = PracticeSession(
-        schedule, topics, seed,
+        schedule,
+        topics,
+        seed,
         on_problem=lambda d: history.add_question(sid, d.number, d.problem),
-        on_answer=lambda d, part, text, v: history.record_answer("practice", sid, d.number, d.topic, part,
-                                                                   text, v, hints=d.hints),
-        on_done=lambda d, o: (history.save_topic(schedule, d.topic),
-                              history.update_question(sid, d.number, seconds=d.seconds, hints=d.hints,
-                                                      skipped=d.skipped)),
+        on_answer=lambda d, part, text, v: history.record_answer(
+            "practice", sid, d.number, d.topic, part, text, v, hints=d.hints
+        ),
+        on_done=lambda d, o: (
+            history.save_topic(schedule, d.topic),
+            history.update_question(sid, d.number, seconds=d.seconds, hints=d.hints, skipped=d.skipped),
+        ),
         **kwargs,
     )
     return history, sid, session
@@ -68,7 +72,8 @@ def test_every_answer_is_in_the_database_at_once_with_mode_topic_and_mistake(sto
     verdict = session.answer(wrong)
     attempts = store.attempts(f"practice:{sid}:1")
     assert [(a.answer, a.correct, a.mode, a.topic, a.mistake) for a in attempts] == [
-        (wrong, False, "practice", drill.topic, verdict.mistake or "other")]
+        (wrong, False, "practice", drill.topic, verdict.mistake or "other")
+    ]
 
 
 def test_the_schedule_is_kept_across_runs(store):
@@ -146,7 +151,7 @@ def test_the_schedule_object_round_trips_through_the_database(store):
 def test_a_locked_database_mid_session_is_said_not_crashed_on(store, tmp_path):
     import sqlite3
 
-    history, sid, session = wired(store)
+    _history, sid, session = wired(store)
     store.connection.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting 5 s
     blocker = sqlite3.connect(store.path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")

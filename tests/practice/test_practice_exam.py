@@ -26,8 +26,9 @@ def test_the_same_seed_gives_the_same_paper_in_another_process():
     outputs = set()
     for hash_seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         outputs.add(done.stdout)
     assert outputs == {make_paper(7, 15).to_json() + "\n"}
 
@@ -59,7 +60,7 @@ def test_a_paper_survives_json_and_rebuilds_the_same_problems():
 
 
 def test_unknown_topics_and_sizes_are_refused_with_what_exists():
-    with pytest.raises(ValueError, match="unknown topic 'padding'.*predict-size/padding"):
+    with pytest.raises(ValueError, match=r"unknown topic 'padding'.*predict-size/padding"):
         make_paper(1, 5, ["padding"])
     with pytest.raises(ValueError, match="between 1 and"):
         make_paper(1, 0)
@@ -122,8 +123,7 @@ def test_changing_an_answer_keeps_the_last_one(clock):
 
 def test_text_that_is_not_an_answer_is_refused_and_not_saved(clock):
     given = []
-    exam = ExamSession(make_paper(4, 2, NUMERIC_TOPICS), minutes=5, clock=clock,
-                       on_answer=lambda *a: given.append(a))
+    exam = ExamSession(make_paper(4, 2, NUMERIC_TOPICS), minutes=5, clock=clock, on_answer=lambda *a: given.append(a))
     with pytest.raises(ValueError):
         exam.answer("seven")
     assert given == [] and exam.unanswered() == [0, 1]
@@ -164,11 +164,11 @@ def test_a_grid_is_taken_whole_cell_by_cell_or_not_at_all(clock):
     bad = list(cells)
     bad[-1] = "x"
     with pytest.raises(ValueError, match=r"cell \(\d+,\d+\)"):
-        exam.answer_grid("; ".join(" ".join(bad[r * cols:(r + 1) * cols]) for r in range(rows)))
+        exam.answer_grid("; ".join(" ".join(bad[r * cols : (r + 1) * cols]) for r in range(rows)))
     assert given == []  # one unreadable cell: nothing taken
     wrong = list(cells)
     wrong[0] = str(int(cells[0]) + 1)
-    exam.answer_grid("; ".join(" ".join(wrong[r * cols:(r + 1) * cols]) for r in range(rows)))
+    exam.answer_grid("; ".join(" ".join(wrong[r * cols : (r + 1) * cols]) for r in range(rows)))
     assert given == list(enumerate(wrong))  # every cell its own answer, in order
     record = exam.finish()[0]
     assert not record.correct and [p.correct for p in record.parts] == [False] + [True] * (len(cells) - 1)

@@ -90,7 +90,8 @@ def test_the_stored_report_equals_the_live_one(store, clock):
     live = Report(exam.records(), session_id=sid)
     stored = report_for(History(store), sid)
     assert [(q.number, q.correct, q.mistakes, q.seconds) for q in live.questions] == [
-        (q.number, q.correct, q.mistakes, q.seconds) for q in stored.questions]
+        (q.number, q.correct, q.mistakes, q.seconds) for q in stored.questions
+    ]
 
 
 def test_csv_and_json_exports_carry_the_same_numbers(store, clock):
@@ -101,8 +102,13 @@ def test_csv_and_json_exports_carry_the_same_numbers(store, clock):
     assert sum(int(r["correct"]) for r in rows) == report.right
     assert [r["mistake"] for r in rows if r["answer"] == ""] == ["unanswered"] * PLAN.count(None)
     data = json.loads(report.to_json())
-    assert data["score"] == {"right": report.right, "asked": report.asked, "unanswered": report.unanswered,
-                             "accuracy": round(report.right / report.asked, 4), "seconds": 240.0}
+    assert data["score"] == {
+        "right": report.right,
+        "asked": report.asked,
+        "unanswered": report.unanswered,
+        "accuracy": round(report.right / report.asked, 4),
+        "seconds": 240.0,
+    }
     assert [m["key"] for m in data["mistakes"]] == [m.key for m in report.mistakes()]
 
 
@@ -134,8 +140,15 @@ def test_the_text_report_fits_80_columns(store, clock):
 def test_a_question_counts_only_when_every_part_is_right():
     parts = (PartRecord("conv", "40", True), PartRecord("dense", "7", False, "misread_the_kernel"))
     q = QuestionRecord(1, "count-params/conv-vs-dense", "count-params", "?", "sol", 5.0, parts)
-    half = QuestionRecord(2, "count-params/conv-vs-dense", "count-params", "?", "sol", 5.0,
-                          (PartRecord("conv", "40", True), PartRecord("dense", None, False)))
+    half = QuestionRecord(
+        2,
+        "count-params/conv-vs-dense",
+        "count-params",
+        "?",
+        "sol",
+        5.0,
+        (PartRecord("conv", "40", True), PartRecord("dense", None, False)),
+    )
     report = Report([q, half])
     assert report.right == 0 and report.unanswered == 0
     assert {m.key: m.count for m in report.mistakes()} == {"misread_the_kernel": 1, "unanswered": 1}
@@ -152,7 +165,6 @@ def test_every_mistake_key_the_engine_names_has_a_sentence_of_its_own():
     # Grepping the engine's sources for Verdict keys would be brittle; instead ask each size
     # mistake table the engine exports, which is where most keys live.
     from convquest.engine.problems.sizes import MISTAKES
-
     from convquest.practice.report import MISTAKE_SENTENCES
 
     assert {m.key for m in MISTAKES} <= set(MISTAKE_SENTENCES)

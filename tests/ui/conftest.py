@@ -13,14 +13,14 @@ import os
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.pop("NO_COLOR", None)
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.ui.packs import pack_curriculum  # noqa: E402
+from tests.ui.packs import pack_curriculum
 
 PACK = {
-    "901-test-arithmetic.toml": '''
+    "901-test-arithmetic.toml": """
 [chapter]
 id = "t-arith"
 title = "Test arithmetic"
@@ -53,8 +53,8 @@ i = 8
 k = 3
 p = 0
 s = 2
-''',
-    "902-test-later.toml": '''
+""",
+    "902-test-later.toml": """
 [chapter]
 id = "t-later"
 title = "Test later chapter"
@@ -73,8 +73,8 @@ i = 5
 k = 3
 p = 1
 s = 1
-''',
-    "903-test-stacking.toml": '''
+""",
+    "903-test-stacking.toml": """
 [chapter]
 id = "t-stack"
 title = "Test stacking"
@@ -108,7 +108,7 @@ c_out = 8
 k = 3
 h = 8
 w = 8
-''',
+""",
 }
 
 

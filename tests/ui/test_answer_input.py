@@ -26,12 +26,15 @@ def key(name: str) -> events.Key:
     return events.Key(name, name if len(name) == 1 else None)
 
 
-@pytest.mark.parametrize("burst, expected", [
-    (["backspace"] * 5 + ["7"], "7"),        # wipe "seven" key by key, type the answer
-    (["ctrl+u", "7"], "7"),                  # wipe it in one key
-    (["backspace", "backspace", "7"], "sev7"),
-    (["home", "delete", "S"], "Seven"),      # move, delete, insert
-])
+@pytest.mark.parametrize(
+    "burst, expected",
+    [
+        (["backspace"] * 5 + ["7"], "7"),  # wipe "seven" key by key, type the answer
+        (["ctrl+u", "7"], "7"),  # wipe it in one key
+        (["backspace", "backspace", "7"], "sev7"),
+        (["home", "delete", "S"], "Seven"),  # move, delete, insert
+    ],
+)
 async def test_a_burst_of_keys_edits_in_typing_order(burst, expected):
     app = OneBox()
     async with app.run_test() as pilot:

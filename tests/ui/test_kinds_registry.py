@@ -6,7 +6,7 @@ import pytest
 
 from tests.ui.packs import pack_curriculum
 
-PACK = '''
+PACK = """
 [chapter]
 id = "t-kinds"
 title = "Test kinds"
@@ -33,7 +33,7 @@ variant = "one-layer"
 n = 6
 layers = [{ kind = "conv", k = 3 }]
 cell = { row = 1, col = 2 }
-'''
+"""
 
 
 @pytest.fixture

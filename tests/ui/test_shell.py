@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from shell_helpers import text
 
 
@@ -162,8 +161,10 @@ async def test_no_palette_and_no_key_that_writes_files(make_app):
     from convquest.ui.screens import confirm, help, home, lesson, level, result, settings
 
     owners = [type(app)] + [
-        cls for module in (confirm, help, home, lesson, level, result, settings)
-        for cls in vars(module).values() if isinstance(cls, type) and hasattr(cls, "BINDINGS")
+        cls
+        for module in (confirm, help, home, lesson, level, result, settings)
+        for cls in vars(module).values()
+        if isinstance(cls, type) and hasattr(cls, "BINDINGS")
     ]
     actions = [b.action for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
     assert "app.pop_screen" in actions  # the scan really read the screens' bindings
@@ -197,7 +198,8 @@ async def test_map_cursor_is_a_glyph_not_only_a_colour(make_app):
 
         def marked() -> list[int]:
             return [
-                n for n in range(chapter_map.option_count)
+                n
+                for n in range(chapter_map.option_count)
                 if str(chapter_map.get_option_at_index(n).prompt).startswith("▸")
             ]
 

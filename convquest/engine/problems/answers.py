@@ -107,7 +107,9 @@ def parse_grid(text: str) -> tuple[tuple[int, ...], ...]:
     for row in rows:
         numbers = [n for n in re.split(r"[\s,]+", row.strip().strip("[]")) if n]
         if not numbers or not all(_INT.fullmatch(n) for n in numbers):
-            raise ValueError(f"Type the kernel as rows of whole numbers, like 1 0 -1; 2 0 -2; 1 0 -1 — could not read {row.strip()!r}.")
+            raise ValueError(
+                f"Type the kernel as rows of whole numbers, like 1 0 -1; 2 0 -2; 1 0 -1 — could not read {row.strip()!r}."
+            )
         grid.append(tuple(int(n) for n in numbers))
     if len({len(r) for r in grid}) != 1:
         raise ValueError("Every row of the kernel needs the same number of values.")

@@ -45,14 +45,19 @@ class CountParams:
 
     @cached_property
     def answers(self) -> tuple[int, int]:
-        return conv_params(self.c_in, self.c_out, self.k, self.bias), dense_params(self.dense_in, self.dense_out, self.bias)
+        return conv_params(self.c_in, self.c_out, self.k, self.bias), dense_params(
+            self.dense_in, self.dense_out, self.bias
+        )
 
     def prompt(self) -> str:
         oh, ow = self.out_hw
         pad = f", padding {self.p}" if self.p else ""
         bias = "with" if self.bias else "without"
-        target = (f"{self.units} units" if self.units is not None
-                  else f"as many outputs as the conv gives ({self.c_out}×{oh}×{ow} = {self.dense_out})")
+        target = (
+            f"{self.units} units"
+            if self.units is not None
+            else f"as many outputs as the conv gives ({self.c_out}×{oh}×{ow} = {self.dense_out})"
+        )
         return (
             f"{article(self.c_in, True)} {self.c_in}×{self.h}×{self.w} image (channels×height×width). Layer A: a convolution with "
             f"{self.c_out} filter{'s' if self.c_out != 1 else ''} of {self.k}×{self.k}{pad}, {bias} biases. Layer B: a fully connected "
@@ -112,23 +117,48 @@ class CountParams:
         found: list[tuple[str, int, str]] = []
         if part == 0:
             if self.bias:
-                found.append(("forgot_bias", conv_params(self.c_in, self.c_out, self.k, False),
-                              f"You forgot the biases: one per filter, {self.c_out} more."))
+                found.append(
+                    (
+                        "forgot_bias",
+                        conv_params(self.c_in, self.c_out, self.k, False),
+                        f"You forgot the biases: one per filter, {self.c_out} more.",
+                    )
+                )
             if self.c_in > 1:
-                found.append(("forgot_input_channels", conv_params(1, self.c_out, self.k, self.bias),
-                              f"Each filter spans all {self.c_in} input channels: it has "
-                              f"{self.c_in}·{self.k}·{self.k} weights, not {self.k}·{self.k}."))
+                found.append(
+                    (
+                        "forgot_input_channels",
+                        conv_params(1, self.c_out, self.k, self.bias),
+                        f"Each filter spans all {self.c_in} input channels: it has "
+                        f"{self.c_in}·{self.k}·{self.k} weights, not {self.k}·{self.k}.",
+                    )
+                )
             oh, ow = self.out_hw
-            found.append(("counted_per_position", self.answers[0] * oh * ow,
-                          f"The same filters are used at every position: do not multiply by the "
-                          f"{oh}·{ow} positions — that is the point of parameter sharing."))
+            found.append(
+                (
+                    "counted_per_position",
+                    self.answers[0] * oh * ow,
+                    f"The same filters are used at every position: do not multiply by the "
+                    f"{oh}·{ow} positions — that is the point of parameter sharing.",
+                )
+            )
         else:
             if self.bias:
-                found.append(("forgot_bias", dense_params(self.dense_in, self.dense_out, False),
-                              f"You forgot the biases: one per output, {self.dense_out} more."))
+                found.append(
+                    (
+                        "forgot_bias",
+                        dense_params(self.dense_in, self.dense_out, False),
+                        f"You forgot the biases: one per output, {self.dense_out} more.",
+                    )
+                )
             if self.c_in > 1:
-                found.append(("forgot_input_channels", dense_params(self.h * self.w, self.dense_out, self.bias),
-                              f"The flattened image has H·W·C_in = {self.dense_in} inputs, not H·W = {self.h * self.w}."))
+                found.append(
+                    (
+                        "forgot_input_channels",
+                        dense_params(self.h * self.w, self.dense_out, self.bias),
+                        f"The flattened image has H·W·C_in = {self.dense_in} inputs, not H·W = {self.h * self.w}.",
+                    )
+                )
         return found
 
     def solution(self) -> str:
@@ -138,8 +168,16 @@ class CountParams:
         return "A filter has C_in·k·k weights (plus a bias) and is reused everywhere; a dense layer has a weight for every input–output pair."
 
     def params(self) -> dict:
-        out = {"variant": "conv-vs-dense", "c_in": self.c_in, "c_out": self.c_out, "k": self.k, "h": self.h,
-               "w": self.w, "p": self.p, "bias": self.bias}
+        out = {
+            "variant": "conv-vs-dense",
+            "c_in": self.c_in,
+            "c_out": self.c_out,
+            "k": self.k,
+            "h": self.h,
+            "w": self.w,
+            "p": self.p,
+            "bias": self.bias,
+        }
         if self.units is not None:
             out["units"] = self.units
         return out
@@ -148,12 +186,17 @@ class CountParams:
 def from_params(fields: Fields, variant: str) -> CountParams:
     units = fields.raw("units")
     problem = CountParams(
-        fields.int("c_in", minimum=1), fields.int("c_out", minimum=1), fields.int("k", minimum=1),
-        fields.int("h", minimum=1), fields.int("w", minimum=1), fields.int("p", 0, minimum=0),
-        fields.bool("bias", True), None if units is None else fields.int("units", minimum=1),
+        fields.int("c_in", minimum=1),
+        fields.int("c_out", minimum=1),
+        fields.int("k", minimum=1),
+        fields.int("h", minimum=1),
+        fields.int("w", minimum=1),
+        fields.int("p", 0, minimum=0),
+        fields.bool("bias", True),
+        None if units is None else fields.int("units", minimum=1),
     )
     try:
-        problem.out_hw
+        _ = problem.out_hw  # computing it is the check
     except ValueError as error:
         raise blame(error, "k") from None
     return problem
@@ -165,5 +208,13 @@ def generate(rng: random.Random, variant: str, difficulty: int) -> CountParams:
     side = rng.randint(6, (12, 32)[difficulty - 2])
     k = rng.choice((3, 5))
     units = rng.choice((10, 64, 100, 128)) if difficulty == 3 and rng.random() < 0.4 else None
-    return CountParams(rng.choice((1, 3)), rng.choice((4, 8, 16)), k, side, side,
-                       p=rng.choice((0, k // 2)), bias=difficulty == 2 or rng.random() < 0.8, units=units)
+    return CountParams(
+        rng.choice((1, 3)),
+        rng.choice((4, 8, 16)),
+        k,
+        side,
+        side,
+        p=rng.choice((0, k // 2)),
+        bias=difficulty == 2 or rng.random() < 0.8,
+        units=units,
+    )

@@ -67,10 +67,17 @@ class FillCells:
             make = traces.max_pool2d_trace if self.variant == "maxpool" else traces.avg_pool2d_trace
             return make(self.input, self.k, stride=self.stride, padding=self.padding)
         if self.variant == "transposed":
-            return traces.conv_transpose2d_trace(self.input, self.kernel, padding=self.padding, stride=self.stride,
-                                                 dilation=self.dilation, output_padding=self.output_padding)
-        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, stride=self.stride,
-                                   dilation=self.dilation)
+            return traces.conv_transpose2d_trace(
+                self.input,
+                self.kernel,
+                padding=self.padding,
+                stride=self.stride,
+                dilation=self.dilation,
+                output_padding=self.output_padding,
+            )
+        return traces.conv2d_trace(
+            self.input, self.kernel, padding=self.padding, stride=self.stride, dilation=self.dilation
+        )
 
     @property
     def expected(self) -> np.ndarray:
@@ -181,31 +188,65 @@ class FillCells:
         if self.variant in POOLS:
             values = self.trace.step(r, c).values
             if self.variant == "maxpool":
-                return [("averaged_instead_of_max", values.mean().item(),
-                         "Max pooling keeps the largest value in the window, not the average."),
-                        ("took_min", values.min().item(), "Max pooling keeps the largest value, not the smallest.")]
-            return [("forgot_to_divide", values.sum().item(),
-                     f"You added the window up but did not divide by its {values.size} cells."),
-                    ("took_max_instead_of_mean", values.max().item(),
-                     "Average pooling takes the mean of the window, not its largest value.")]
+                return [
+                    (
+                        "averaged_instead_of_max",
+                        values.mean().item(),
+                        "Max pooling keeps the largest value in the window, not the average.",
+                    ),
+                    ("took_min", values.min().item(), "Max pooling keeps the largest value, not the smallest."),
+                ]
+            return [
+                (
+                    "forgot_to_divide",
+                    values.sum().item(),
+                    f"You added the window up but did not divide by its {values.size} cells.",
+                ),
+                (
+                    "took_max_instead_of_mean",
+                    values.max().item(),
+                    "Average pooling takes the mean of the window, not its largest value.",
+                ),
+            ]
         if self.variant == "transposed":
             value = self.expected[r, c].item()
-            return [("missed_overlap", value - v * w,
-                     f"Overlapping patches add up: this cell also gets {_num(v)}·{_num(w)} = {_signed(v * w)} "
-                     f"from input ({i},{j}).")
-                    for (i, j), v, w in self._contributions(r, c) if v * w != 0]
+            return [
+                (
+                    "missed_overlap",
+                    value - v * w,
+                    f"Overlapping patches add up: this cell also gets {_num(v)}·{_num(w)} = {_signed(v * w)} "
+                    f"from input ({i},{j}).",
+                )
+                for (i, j), v, w in self._contributions(r, c)
+                if v * w != 0
+            ]
         step = self.trace.step(r, c)
-        found = [("flipped_kernel", int((step.values * self.kernel[::-1, ::-1]).sum()),
-                  "You flipped the kernel (textbook convolution); here the kernel slides unflipped "
-                  "(cross-correlation, as in PyTorch): the top-left weight meets the top-left cell.")]
+        found = [
+            (
+                "flipped_kernel",
+                int((step.values * self.kernel[::-1, ::-1]).sum()),
+                "You flipped the kernel (textbook convolution); here the kernel slides unflipped "
+                "(cross-correlation, as in PyTorch): the top-left weight meets the top-left cell.",
+            )
+        ]
         for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
             if product:
-                found.append(("forgot_product", step.result - int(product),
-                              f"You left out a product: {_num(w)}·{_num(v)} = {_signed(product)}."))
+                found.append(
+                    (
+                        "forgot_product",
+                        step.result - int(product),
+                        f"You left out a product: {_num(w)}·{_num(v)} = {_signed(product)}.",
+                    )
+                )
         for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
             if product < 0:
-                found.append(("sign_error", step.result - 2 * int(product),
-                              f"Sign slip: {_num(w)}·{_num(v)} is {_signed(product)}, not {_signed(-product)}."))
+                found.append(
+                    (
+                        "sign_error",
+                        step.result - 2 * int(product),
+                        f"Sign slip: {_num(w)}·{_num(v)} is {_signed(product)}, not {_signed(-product)}.",
+                    )
+                )
         return found
 
     def solution(self) -> str:
@@ -228,8 +269,7 @@ class FillCells:
         }[self.variant]
 
     def params(self) -> dict:
-        out = {"variant": self.variant, "input": rows_to_lists(self.x), "padding": self.padding,
-               "stride": self.stride}
+        out = {"variant": self.variant, "input": rows_to_lists(self.x), "padding": self.padding, "stride": self.stride}
         if self.variant in POOLS:
             out["k"] = self.k
         else:
@@ -253,9 +293,16 @@ def from_params(fields: Fields, variant: str) -> FillCells:
         problem = FillCells(variant, x, None, k, padding, fields.int("stride", k, minimum=1))
     else:
         w = fields.grid("kernel", low=-9, high=9, max_side=5)
-        problem = FillCells(variant, x, w, len(w), padding, fields.int("stride", 1, minimum=1),
-                            fields.int("dilation", 1, minimum=1),
-                            fields.int("output_padding", 0, minimum=0) if variant == "transposed" else 0)
+        problem = FillCells(
+            variant,
+            x,
+            w,
+            len(w),
+            padding,
+            fields.int("stride", 1, minimum=1),
+            fields.int("dilation", 1, minimum=1),
+            fields.int("output_padding", 0, minimum=0) if variant == "transposed" else 0,
+        )
     try:
         cells = problem.expected.size
     except ValueError as error:
@@ -312,8 +359,14 @@ def generate(rng: random.Random, variant: str, difficulty: int) -> FillCells:
         k = rng.choice((2, 3)) if difficulty > 1 else 2
         stride = rng.choice((1, 2)) if difficulty > 1 else 2
         padding = rng.randint(0, 1) if difficulty == 3 else 0
-        return FillCells(variant, _grid(rng, 2, rng.randint(2, 3) if difficulty > 1 else 2, 0, 3), _kernel(rng, k),
-                         k, padding, stride)
+        return FillCells(
+            variant,
+            _grid(rng, 2, rng.randint(2, 3) if difficulty > 1 else 2, 0, 3),
+            _kernel(rng, k),
+            k,
+            padding,
+            stride,
+        )
     k = 2 if difficulty == 1 else 3
     x = _grid(rng, side, side, 0, 4)
     if variant == "valid":

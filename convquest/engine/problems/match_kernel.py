@@ -141,7 +141,9 @@ class MatchKernel:
         if self.variant == "palette":
             return kernel_name(text, self.palette)
         if self.variant == "two-step":
-            pieces = [p for p in text.replace(" then ", ",").replace(";", ",").replace("+", ",").split(",") if p.strip()]
+            pieces = [
+                p for p in text.replace(" then ", ",").replace(";", ",").replace("+", ",").split(",") if p.strip()
+            ]
             if len(pieces) != 2:
                 raise ValueError("Type two kernel names separated by a comma, like gaussian, sobel_x.")
             return tuple(kernel_name(p, BLURS + EDGES) for p in pieces)
@@ -182,9 +184,12 @@ class MatchKernel:
     def _explain(self, choice, out: np.ndarray) -> str:
         cells = out.size
         differ = _differing(out, self.target)
-        head = (f"{self._describe(choice)} give{'s' if not isinstance(choice, np.ndarray) and len(choice) == 1 else ''} "
-                f"the target exactly." if differ == 0 else
-                f"{self._describe(choice)}: {differ} of {cells} cells differ from the target.")
+        head = (
+            f"{self._describe(choice)} give{'s' if not isinstance(choice, np.ndarray) and len(choice) == 1 else ''} "
+            f"the target exactly."
+            if differ == 0
+            else f"{self._describe(choice)}: {differ} of {cells} cells differ from the target."
+        )
         lines = [head[0].upper() + head[1:]]
         if not isinstance(choice, np.ndarray):
             lines += [f"{KERNELS[name].title}: {KERNELS[name].detects}" for name in choice]
@@ -202,8 +207,10 @@ class MatchKernel:
         if _same(self.apply(choice.T), target):
             return "transposed_kernel", "Rows and columns are swapped: your kernel finds the other direction."
         if _same(self.apply(choice[::-1, ::-1]), target):
-            return "flipped_kernel", ("Your kernel is turned round (the textbook convolution flip); "
-                                      "here the kernel slides unflipped (cross-correlation).")
+            return "flipped_kernel", (
+                "Your kernel is turned round (the textbook convolution flip); "
+                "here the kernel slides unflipped (cross-correlation)."
+            )
         return None, None
 
     def _diagnose_names(self, choice: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -215,8 +222,10 @@ class MatchKernel:
             return None, None
         chosen, hidden = KERNELS[choice[0]].weights, KERNELS[self.hidden[0]].weights
         if chosen.shape == hidden.shape and np.array_equal(chosen.T, hidden):
-            return "transposed_kernel", (f"{KERNELS[choice[0]].title} looks for the same thing in the other "
-                                         "direction: compare where the target lights up.")
+            return "transposed_kernel", (
+                f"{KERNELS[choice[0]].title} looks for the same thing in the other "
+                "direction: compare where the target lights up."
+            )
         return None, None
 
     def solution(self) -> str:

@@ -90,12 +90,19 @@ class NetworkShapes:
             return Verdict(True, explanation)
         if answer[0] != right[0]:
             if layer.kind == "pool":
-                return Verdict(False, explanation, f"Pooling keeps the channels: {before[0]} in, {before[0]} out.",
-                               "pool_changed_channels")
+                return Verdict(
+                    False,
+                    explanation,
+                    f"Pooling keeps the channels: {before[0]} in, {before[0]} out.",
+                    "pool_changed_channels",
+                )
             if answer[0] == before[0]:
-                return Verdict(False, explanation,
-                               f"A conv layer gives one channel per filter: {layer.out_channels}, "
-                               f"not the {before[0]} it took in.", "conv_kept_channels")
+                return Verdict(
+                    False,
+                    explanation,
+                    f"A conv layer gives one channel per filter: {layer.out_channels}, not the {before[0]} it took in.",
+                    "conv_kept_channels",
+                )
             return Verdict(False, explanation, f"The channels are {right[0]}, not {answer[0]}.", "wrong_channels")
         side = answer[1] if answer[1] != right[1] else answer[2]
         key, sentence = combine(size_mistakes(self._spec(part), side))
@@ -116,17 +123,19 @@ class NetworkShapes:
             "variant": "network",
             "input": list(self.input),
             "layers": [
-                {"kind": l.kind, "k": l.k, "s": l.s, "p": l.p, "d": l.d}
-                | ({"out_channels": l.out_channels} if l.kind == "conv" else {})
-                for l in self.layers
+                {"kind": layer.kind, "k": layer.k, "s": layer.s, "p": layer.p, "d": layer.d}
+                | ({"out_channels": layer.out_channels} if layer.kind == "conv" else {})
+                for layer in self.layers
             ],
         }
 
 
 def network_from_params(fields: Fields) -> NetworkShapes:
     raw_input = fields.raw("input")
-    if not isinstance(raw_input, (list, tuple)) or len(raw_input) != 3 or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in raw_input
+    if (
+        not isinstance(raw_input, (list, tuple))
+        or len(raw_input) != 3
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in raw_input)
     ):
         raise ValueError(f"input: expected [channels, height, width] of whole numbers ≥ 1, got {raw_input!r}.")
     if raw_input[1] != raw_input[2]:
@@ -146,7 +155,7 @@ def network_from_params(fields: Fields) -> NetworkShapes:
             raise ValueError(f"layers[{n}]: a conv layer needs out_channels.")
     problem = NetworkShapes(tuple(raw_input), tuple(layers))
     try:
-        problem.shapes
+        _ = problem.shapes  # computing it is the check
     except ValueError as error:
         raise ValueError(f"layers: {error}") from None
     return problem

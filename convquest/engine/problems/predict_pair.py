@@ -97,8 +97,14 @@ class PairSize:
         return "Work out the height and the width separately, each with its own k, p, s and d."
 
     def params(self) -> dict:
-        return {"variant": "non-square", "i": list(self.i), "k": list(self.k), "p": list(self.p),
-                "s": list(self.s), "d": list(self.d)}
+        return {
+            "variant": "non-square",
+            "i": list(self.i),
+            "k": list(self.k),
+            "p": list(self.p),
+            "s": list(self.s),
+            "d": list(self.d),
+        }
 
 
 def pair_from_params(fields: Fields) -> PairSize:
@@ -112,7 +118,7 @@ def pair_from_params(fields: Fields) -> PairSize:
     if max(problem.i) > MAX_SIDE:
         raise ValueError(f"i: an input of {problem.i[0]}×{problem.i[1]} is too big to draw; use at most {MAX_SIDE}.")
     try:
-        problem.answer
+        _ = problem.answer  # computing it is the check
     except ValueError as error:
         raise blame(error, "k") from None
     return problem
@@ -129,7 +135,7 @@ def generate_pair(rng: random.Random, difficulty: int) -> PairSize:
         s = (rng.randint(1, 2), rng.randint(1, 3)) if difficulty == 3 else (1, 1)
         problem = PairSize(i, k, p, s)
         try:
-            problem.answer
+            _ = problem.answer  # computing it is the check
         except ValueError:
             continue
         return problem

@@ -72,8 +72,10 @@ class ReceptiveField:
         infos = receptive_field(self.layers)
         lines = []
         for number, (layer, info) in enumerate(zip(self.layers, infos), start=1):
-            lines.append(f"after layer {number} ({_describe(layer)}): field {info.size}, jump {info.jump}, "
-                         f"cell 0 centred on {info.start:g}")
+            lines.append(
+                f"after layer {number} ({_describe(layer)}): field {info.size}, jump {info.jump}, "
+                f"cell 0 centred on {info.start:g}"
+            )
         last = infos[-1]
         for axis, index in (("rows", self.cell[0]), ("columns", self.cell[1])):
             first, final = last.span(index)
@@ -82,9 +84,11 @@ class ReceptiveField:
                 f"± {(last.size - 1) / 2:g} → {first}..{final}"
             )
         seen = self.answer
-        if len(seen) < last.size ** 2:
-            lines.append(f"Only cells 0..{self.n - 1} are real input (the rest is padding, or gaps between "
-                         f"dilated taps), so {len(seen)} cells are seen.")
+        if len(seen) < last.size**2:
+            lines.append(
+                f"Only cells 0..{self.n - 1} are real input (the rest is padding, or gaps between "
+                f"dilated taps), so {len(seen)} cells are seen."
+            )
         return "\n".join(lines)
 
     def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
@@ -105,21 +109,36 @@ class ReceptiveField:
         found = []
         if any(layer.p for layer in self.layers):
             unpadded = tuple(_without_padding(layer) for layer in self.layers)
-            found.append(("padding_shift", self.cells_seen(unpadded),
-                          "You forgot that padding shifts the window: output cell 0 starts p cells "
-                          "before input cell 0, in the padding."))
+            found.append(
+                (
+                    "padding_shift",
+                    self.cells_seen(unpadded),
+                    "You forgot that padding shifts the window: output cell 0 starts p cells "
+                    "before input cell 0, in the padding.",
+                )
+            )
         if any(layer.d > 1 for layer in self.layers):
             rows = sorted({r for r, _ in self.answer})
             cols = sorted({c for _, c in self.answer})
             filled = frozenset((r, c) for r in range(rows[0], rows[-1] + 1) for c in range(cols[0], cols[-1] + 1))
-            found.append(("ignored_dilation", filled,
-                          "A dilated kernel's taps skip cells: the cells between the taps are not seen."))
+            found.append(
+                (
+                    "ignored_dilation",
+                    filled,
+                    "A dilated kernel's taps skip cells: the cells between the taps are not seen.",
+                )
+            )
         if len(self.layers) > 1:
             for number in range(len(self.layers)):
-                fewer = self.layers[:number] + self.layers[number + 1:]
-                found.append(("ignored_layer", self.cells_seen(fewer),
-                              f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
-                              "every layer widens the field."))
+                fewer = self.layers[:number] + self.layers[number + 1 :]
+                found.append(
+                    (
+                        "ignored_layer",
+                        self.cells_seen(fewer),
+                        f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
+                        "every layer widens the field.",
+                    )
+                )
         return found
 
     def solution(self) -> str:
@@ -132,7 +151,9 @@ class ReceptiveField:
         return {
             "variant": self.variant,
             "n": self.n,
-            "layers": [{"kind": l.kind, "k": l.k, "s": l.s, "p": l.p, "d": l.d} for l in self.layers],
+            "layers": [
+                {"kind": layer.kind, "k": layer.k, "s": layer.s, "p": layer.p, "d": layer.d} for layer in self.layers
+            ],
             "cell": list(self.cell),
         }
 

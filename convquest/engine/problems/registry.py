@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import random
+from collections.abc import Mapping
 from types import ModuleType
-from typing import Mapping
 
 from convquest.engine.problems.base import Fields, Problem, check_difficulty, rng_for
 

@@ -8,9 +8,9 @@ mistake matches if its mistaken formula gives the wanted size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Callable
 
 from convquest.engine.arithmetic import conv_output_size, pool_output_size, transposed_output_size
 
@@ -108,7 +108,9 @@ MISTAKES: tuple[Mistake, ...] = (
         ("transposed",),
         lambda sp: sp.a > 0,
         lambda sp: replace(sp, a=0).size(),
-        lambda sp, w, ok: f"You forgot the output padding: a = {sp.a} adds {_cells(sp.a)} on one side, so {w} + {sp.a} = {ok}.",
+        lambda sp, w, ok: (
+            f"You forgot the output padding: a = {sp.a} adds {_cells(sp.a)} on one side, so {w} + {sp.a} = {ok}."
+        ),
     ),
     Mistake(
         "forgot_plus_one",
@@ -134,8 +136,11 @@ MISTAKES: tuple[Mistake, ...] = (
         lambda sp: replace(sp, p=0).size(),
         lambda sp, w, ok: (
             f"You left out the padding: with p = 0 the size is {w}, but p = {sp.p} "
-            + (f"adds {_cells(2 * sp.p)} ({sp.p} on each side), giving {ok}." if sp.op != "transposed"
-               else f"trims {sp.p} from each side of the transposed output, giving {ok}.")
+            + (
+                f"adds {_cells(2 * sp.p)} ({sp.p} on each side), giving {ok}."
+                if sp.op != "transposed"
+                else f"trims {sp.p} from each side of the transposed output, giving {ok}."
+            )
         ),
     ),
     Mistake(
@@ -153,7 +158,9 @@ MISTAKES: tuple[Mistake, ...] = (
         ("transposed",),
         lambda sp: sp.p > 0,
         lambda sp: (sp.i - 1) * sp.s - sp.p + sp.d * (sp.k - 1) + sp.a + 1,
-        lambda sp, w, ok: f"Padding trims both sides: subtract 2p = {2 * sp.p}, not p = {sp.p}; that gives {ok}, not {w}.",
+        lambda sp, w, ok: (
+            f"Padding trims both sides: subtract 2p = {2 * sp.p}, not p = {sp.p}; that gives {ok}, not {w}."
+        ),
     ),
     Mistake(
         "pool_stride_one",
@@ -173,8 +180,11 @@ MISTAKES: tuple[Mistake, ...] = (
         lambda sp: _transposed_raw(replace(sp, s=1)) if sp.op == "transposed" else replace(sp, s=1).size(),
         lambda sp, w, ok: (
             f"You ignored the stride: {w} is the size with stride 1, but "
-            + (f"the window jumps {sp.s} cells at a time, giving {ok}." if sp.op != "transposed"
-               else f"each input cell moves {sp.s} cells on the output, giving {ok}.")
+            + (
+                f"the window jumps {sp.s} cells at a time, giving {ok}."
+                if sp.op != "transposed"
+                else f"each input cell moves {sp.s} cells on the output, giving {ok}."
+            )
         ),
     ),
     Mistake(
@@ -262,8 +272,10 @@ def _off_by_one(spec: SizeSpec, answer: int, right: int) -> str:
         return f"Off by one: {answer} is {side} than {right}. Recount (i − 1)·s − 2p + d(k − 1) + a + 1 term by term."
     last = (right - 1) * spec.s
     if right == 1:
-        return (f"Off by one: {answer} is {side} than 1. The window spans {spec.span} of the "
-                f"{spec.i + 2 * spec.p} padded cells and has no room for a second position.")
+        return (
+            f"Off by one: {answer} is {side} than 1. The window spans {spec.span} of the "
+            f"{spec.i + 2 * spec.p} padded cells and has no room for a second position."
+        )
     return (
         f"Off by one: {answer} is {side} than {right}. On the {spec.i + 2 * spec.p} padded cells the "
         f"window starts at 0, {spec.s}, …, {last}; the last one covers cells {last} to "

@@ -73,14 +73,22 @@ class SolveFor:
         floor = 0 if self.unknown == "p" else 1
         if answer < floor:
             what = "Padding cannot be negative" if self.unknown == "p" else "A stride is at least 1"
-            return Verdict(False, explanation, f"{what}; {answer} is not a possible {UNKNOWN_NAME[self.unknown]}.",
-                           "impossible_value")
+            return Verdict(
+                False,
+                explanation,
+                f"{what}; {answer} is not a possible {UNKNOWN_NAME[self.unknown]}.",
+                "impossible_value",
+            )
         spec = self.spec_with(answer)
         try:
             reached = spec.size()
         except ValueError as error:
-            return Verdict(False, explanation, f"With {self.unknown} = {answer} the layer is impossible: {error}.",
-                           "impossible_value")
+            return Verdict(
+                False,
+                explanation,
+                f"With {self.unknown} = {answer} the layer is impossible: {error}.",
+                "impossible_value",
+            )
         found = [(k, f"With {self.unknown} = {answer}: {s}") for k, s in mistakes_reaching(spec, self.o, self.unknown)]
         swapped = self._swapped(answer)
         if swapped is not None:
@@ -114,8 +122,14 @@ class SolveFor:
 
     def params(self) -> dict:
         known = "s" if self.unknown == "p" else "p"
-        return {"variant": self.topic.split("/")[1], "i": self.i, "k": self.k, "o": self.o,
-                known: self.known, "d": self.d}
+        return {
+            "variant": self.topic.split("/")[1],
+            "i": self.i,
+            "k": self.k,
+            "o": self.o,
+            known: self.known,
+            "d": self.d,
+        }
 
 
 def solve_from_params(fields: Fields, unknown: str) -> SolveFor:

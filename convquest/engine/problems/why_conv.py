@@ -119,11 +119,22 @@ class Translation:
         before, after = self.peaks
         opposite = (before[0] - self.shift[0], before[1] - self.shift[1])
         slips = [
-            ("did_not_move", before, "The feature moved, so the peak moves with it: the kernel finds it wherever it is."),
-            ("moved_opposite", opposite, f"Wrong way round: the image moved {_moves(self.shift)}, and the peak moves the same way."),
-            ("input_coordinates", self._centre(True),
-             "That is the feature's cell in the input; without padding the output is smaller and its cell "
-             "(r, c) sits over input cell (r + 1, c + 1)."),
+            (
+                "did_not_move",
+                before,
+                "The feature moved, so the peak moves with it: the kernel finds it wherever it is.",
+            ),
+            (
+                "moved_opposite",
+                opposite,
+                f"Wrong way round: the image moved {_moves(self.shift)}, and the peak moves the same way.",
+            ),
+            (
+                "input_coordinates",
+                self._centre(True),
+                "That is the feature's cell in the input; without padding the output is smaller and its cell "
+                "(r, c) sits over input cell (r + 1, c + 1).",
+            ),
             ("swapped_row_col", after[::-1], "Row first, then column."),
         ]
         for key, wrong, sentence in slips:
@@ -138,8 +149,13 @@ class Translation:
         return "The kernel is the same at every position: where the feature goes, its response follows."
 
     def params(self) -> dict:
-        return {"variant": "translation", "n": self.n, "feature": self.feature, "at": list(self.at),
-                "shift": list(self.shift)}
+        return {
+            "variant": "translation",
+            "n": self.n,
+            "feature": self.feature,
+            "at": list(self.at),
+            "shift": list(self.shift),
+        }
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,7 @@ class Locality:
     def _axis(self, index: int) -> str:
         first = max(0, -(-(index - self.k + 1) // self.stride))
         last = min(self.out_side - 1, index // self.stride)
-        return (f"{self.stride}·i ≤ {index} ≤ {self.stride}·i + {self.k - 1} → i from {first} to {last}")
+        return f"{self.stride}·i ≤ {index} ≤ {self.stride}·i + {self.k - 1} → i from {first} to {last}"
 
     def _working(self) -> str:
         r, c = self.pixel
@@ -201,22 +217,35 @@ class Locality:
             return Verdict(True, explanation)
         half = self.k // 2
         r, c = self.pixel
-        centred = frozenset((r + a, c + b) for a in range(-half, half + 1) for b in range(-half, half + 1)
-                            if 0 <= r + a < self.out_side and 0 <= c + b < self.out_side)
+        centred = frozenset(
+            (r + a, c + b)
+            for a in range(-half, half + 1)
+            for b in range(-half, half + 1)
+            if 0 <= r + a < self.out_side and 0 <= c + b < self.out_side
+        )
         every = frozenset((i, j) for i in range(self.out_side) for j in range(self.out_side))
         slips = [
             ("whole_output", every, "Not every output cell changes: each one only sees its own window."),
-            ("centred_on_pixel", centred,
-             f"Those windows are centred on the pixel in input coordinates; output cell (i, j) starts at input "
-             f"({self.stride}·i, {self.stride}·j), so count the windows that cover {_cell(self.pixel)}."),
+            (
+                "centred_on_pixel",
+                centred,
+                f"Those windows are centred on the pixel in input coordinates; output cell (i, j) starts at input "
+                f"({self.stride}·i, {self.stride}·j), so count the windows that cover {_cell(self.pixel)}.",
+            ),
         ]
         for key, wrong, sentence in slips:
             if answer == wrong:
                 return Verdict(False, explanation, sentence, key)
         if len(answer) == 1 and answer < right:
-            return Verdict(False, explanation,
-                           f"Every window that covers the pixel changes: {len(right)} cells, not one.", "one_cell")
-        return Verdict(False, explanation, f"{len(right - answer)} changed cell(s) missing, {len(answer - right)} extra.")
+            return Verdict(
+                False,
+                explanation,
+                f"Every window that covers the pixel changes: {len(right)} cells, not one.",
+                "one_cell",
+            )
+        return Verdict(
+            False, explanation, f"{len(right - answer)} changed cell(s) missing, {len(answer - right)} extra."
+        )
 
     def solution(self) -> str:
         return f"{self._working()}\nThe cells: {format_cells(self.answer)}."
@@ -236,21 +265,26 @@ def from_params(fields: Fields, variant: str):
         feature = fields.choice("feature", tuple(FEATURES))
         problem = Translation(n, feature, fields.int_or_pair("at", minimum=0), fields.int_or_pair("shift"))
         pattern = np.array(FEATURES[feature][0])
-        for name, top_left in (("at", problem.at), ("shift", (problem.at[0] + problem.shift[0],
-                                                               problem.at[1] + problem.shift[1]))):
+        for name, top_left in (
+            ("at", problem.at),
+            ("shift", (problem.at[0] + problem.shift[0], problem.at[1] + problem.shift[1])),
+        ):
             if min(top_left) < 0 or top_left[0] + pattern.shape[0] > n or top_left[1] + pattern.shape[1] > n:
                 raise ValueError(f"{name}: the {feature} must stay inside the {n}×{n} image.")
         if problem.shift == (0, 0):
             raise ValueError("shift: move the image by at least one cell.")
         try:
-            problem.peaks
+            _ = problem.peaks  # computing it is the check
         except ValueError as error:
             raise ValueError(f"at: {error}") from None
         return problem
-    problem = Locality(n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1),
-                       fields.int_or_pair("pixel", minimum=0))
+    problem = Locality(
+        n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1), fields.int_or_pair("pixel", minimum=0)
+    )
     if problem.k > n:
-        raise ValueError(f"k: {article(problem.k)} {problem.k}×{problem.k} kernel does not fit {article(n)} {n}×{n} image.")
+        raise ValueError(
+            f"k: {article(problem.k)} {problem.k}×{problem.k} kernel does not fit {article(n)} {n}×{n} image."
+        )
     if max(problem.pixel) >= n:
         raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
     return problem

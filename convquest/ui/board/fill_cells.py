@@ -26,8 +26,6 @@ from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 VIEW_KEY = "v"
 
 
-
-
 def sweep_for(trace: Any):
     if isinstance(trace, ConvTrace):
         return ConvSweep(trace)

@@ -21,8 +21,8 @@ from convquest.engine.arithmetic import conv_output_shape, conv_padding, pool_ou
 from convquest.engine.images import IMAGES
 from convquest.engine.kernels import KERNELS
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
-from convquest.ui.board import scenes
 from convquest.ui.app import ConvQuestApp
+from convquest.ui.board import scenes
 from convquest.ui.board.player import SweepPlayer, TextLines
 
 OPS = ("conv", "transposed", "maxpool", "avgpool")
@@ -145,7 +145,9 @@ def formula_text(params: Params) -> str:
     """The size formula with the numbers in, for when the engine refuses the settings."""
     p = params.padding
     if params.op == "conv":
-        return f"o = ⌊(i + 2p − d·(k−1) − 1) / s⌋ + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}, d={params.d}"
+        return (
+            f"o = ⌊(i + 2p − d·(k−1) − 1) / s⌋ + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}, d={params.d}"
+        )
     if params.op == "transposed":
         return (
             f"o = (i−1)·s − 2p + d·(k−1) + a + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}, "

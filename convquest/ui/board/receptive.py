@@ -25,7 +25,14 @@ UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
 
 def layers_of(params: dict[str, Any]) -> tuple[Layer, ...]:
     return tuple(
-        Layer(raw["kind"], raw["k"], raw.get("s", 1), raw.get("p", 0), raw.get("d", 1), 1 if raw["kind"] == "conv" else None)
+        Layer(
+            raw["kind"],
+            raw["k"],
+            raw.get("s", 1),
+            raw.get("p", 0),
+            raw.get("d", 1),
+            1 if raw["kind"] == "conv" else None,
+        )
         for raw in params["layers"]
     )
 
@@ -59,7 +66,10 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         yield Static(self.problem.prompt(), id="rf-prompt", classes="panel-prompt", markup=False)
         yield Board(self.scene(), id="rf-board")
         yield Static(
-            "arrows move · space marks · enter checks · c clears", id="rf-feedback", classes="panel-feedback", markup=False
+            "arrows move · space marks · enter checks · c clears",
+            id="rf-feedback",
+            classes="panel-feedback",
+            markup=False,
         )
 
     def on_mount(self) -> None:

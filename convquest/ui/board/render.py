@@ -367,9 +367,7 @@ def render_scene(scene: Scene, width: int, height: int, styler: Styler) -> Pictu
                 drawn = [[] for _ in range(offset)] + render_grid(block, scale, styler)
                 rows, cols = block.shape
                 inner = grid_inner(block, scale)
-                places[block.id] = GridPlace(
-                    block.id, x, top + offset + 1, inner + 1, 1 + scale.gap, rows, cols
-                )
+                places[block.id] = GridPlace(block.id, x, top + offset + 1, inner + 1, 1 + scale.gap, rows, cols)
             for y in range(band_h):
                 segs = drawn[y] if y < len(drawn) else []
                 used = sum(cell_len(s.text) for s in segs)

@@ -50,7 +50,7 @@ def _factor(value: Any) -> str:
 
 
 def _span_text(values: tuple[int, ...]) -> str:
-    """"−1 to 1": padding rows have negative numbers, so a dash would read as a minus."""
+    """ "−1 to 1": padding rows have negative numbers, so a dash would read as a minus."""
     first, last = (str(v).replace("-", MINUS) for v in (values[0], values[-1]))
     return f"{first} to {last}" if len(values) > 1 else first
 
@@ -91,7 +91,9 @@ def pool_formula(i: int, k: int, p: int, s: int) -> TextLine:
 # -- grids ------------------------------------------------------------------------------------
 
 
-def value_grid(grid_id: str, title: str, values: np.ndarray, marks: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Grid:
+def value_grid(
+    grid_id: str, title: str, values: np.ndarray, marks: dict[tuple[int, int], tuple[str, ...]] | None = None
+) -> Grid:
     marks = marks or {}
     rows = tuple(
         tuple(Cell(fmt(values[r, c]), "value", marks.get((r, c), ())) for c in range(values.shape[1]))
@@ -105,8 +107,12 @@ def _add(marks: dict[tuple[int, int], tuple[str, ...]], cell: tuple[int, int], m
 
 
 def output_grid(
-    values: np.ndarray, done: int, *, entered: dict[tuple[int, int], str] | None = None,
-    wrong: frozenset[tuple[int, int]] = frozenset(), title: str = "output",
+    values: np.ndarray,
+    done: int,
+    *,
+    entered: dict[tuple[int, int], str] | None = None,
+    wrong: frozenset[tuple[int, int]] = frozenset(),
+    title: str = "output",
 ) -> Grid:
     """The output with cells before `done` written, cell `done` being written, the rest pending.
 
@@ -137,7 +143,10 @@ def output_grid(
 
 
 def window_marks(
-    rows: tuple[int, ...], cols: tuple[int, ...], offset: tuple[int, int], previous: tuple[tuple[int, ...], tuple[int, ...]] | None,
+    rows: tuple[int, ...],
+    cols: tuple[int, ...],
+    offset: tuple[int, int],
+    previous: tuple[tuple[int, ...], tuple[int, ...]] | None,
 ) -> dict[tuple[int, int], tuple[str, ...]]:
     """Marks on a padded grid: the window's taps, the cells between dilated taps, and the taps
     of the previous step that the window has left (so the stride's jump can be seen)."""
@@ -159,8 +168,14 @@ def window_marks(
 
 
 def padded_grid(
-    grid_id: str, title: str, padded: np.ndarray, offset: tuple[int, int], shape: tuple[int, int],
-    marks: dict[tuple[int, int], tuple[str, ...]], *, role_of=None,
+    grid_id: str,
+    title: str,
+    padded: np.ndarray,
+    offset: tuple[int, int],
+    shape: tuple[int, int],
+    marks: dict[tuple[int, int], tuple[str, ...]],
+    *,
+    role_of=None,
 ) -> Grid:
     """A padded input: cells outside the original `shape` (placed at `offset`) are padding."""
     top, left = offset
@@ -180,9 +195,14 @@ def padded_grid(
 
 
 def products_line(
-    step: ConvStep, kernel: np.ndarray, bias: Any, *, hide_total: bool = False, scaled: tuple[np.ndarray, int] | None = None,
+    step: ConvStep,
+    kernel: np.ndarray,
+    bias: Any,
+    *,
+    hide_total: bool = False,
+    scaled: tuple[np.ndarray, int] | None = None,
 ) -> TextLine:
-    """"1·2 + 0·0 + (−1)·3 … = −1": kernel weight · input value for every tap (the order the
+    """ "1·2 + 0·0 + (−1)·3 … = −1": kernel weight · input value for every tap (the order the
     engine's explanations use), then the sum (or "?" while a player still has to work it out).
 
     `scaled` = (numerators, divisor) for an averaging kernel such as 1/16 × Gaussian: the terms
@@ -290,7 +310,10 @@ class ConvSweep(_CellSweep):
         trace = self.trace
         current = trace.steps[step]
         blocks = (
-            self.input_grid(step), Joiner("∗"), self.kernel_grid(), Joiner("="),
+            self.input_grid(step),
+            Joiner("∗"),
+            self.kernel_grid(),
+            Joiner("="),
             output_grid(trace.output, step, **output_options),
         )
         top, left = self.offset
@@ -349,7 +372,10 @@ class PoolSweep(_CellSweep):
             for b in range(current.values.shape[1])
             if trace.kind == "avg" or not current.in_padding[a, b]  # padding never wins a max
         ]
-        spans: list[Span] = [Span(f"output {current.cell} = ", "dim"), Span("max(" if trace.kind == "max" else "(", "dim")]
+        spans: list[Span] = [
+            Span(f"output {current.cell} = ", "dim"),
+            Span("max(" if trace.kind == "max" else "(", "dim"),
+        ]
         for n, (text, role) in enumerate(terms):
             if n:
                 spans.append(Span(", " if trace.kind == "max" else " + ", "dim"))
@@ -364,7 +390,11 @@ class PoolSweep(_CellSweep):
         current = trace.steps[step]
         kh, kw = trace.window
         name = "max" if trace.kind == "max" else "average"
-        blocks = (self.input_grid(step), Joiner(f"{name} {kh}×{kw} →"), output_grid(trace.output, step, **output_options))
+        blocks = (
+            self.input_grid(step),
+            Joiner(f"{name} {kh}×{kw} →"),
+            output_grid(trace.output, step, **output_options),
+        )
         lines: tuple[TextLine, ...] = ()
         if products != "none":
             lines += (self.result_line(step, hide_total=products == "hidden"),)
@@ -412,8 +442,13 @@ class TransposedSweep:
             cells.update((r, c) for r in paint.rows for c in paint.cols)
         return cells
 
-    def canvas_grid(self, step: int, *, entered: dict[tuple[int, int], str] | None = None,
-                    wrong: frozenset[tuple[int, int]] = frozenset()) -> Grid:
+    def canvas_grid(
+        self,
+        step: int,
+        *,
+        entered: dict[tuple[int, int], str] | None = None,
+        wrong: frozenset[tuple[int, int]] = frozenset(),
+    ) -> Grid:
         trace = self.trace
         paint = trace.paints[step]
         canvas = paint.canvas_after
@@ -454,7 +489,11 @@ class TransposedSweep:
         blocks = (
             value_grid("input", f"input {h}×{w}", trace.input, marks),
             Joiner("×"),
-            value_grid("kernel", f"kernel {kh}×{kw}" + (f", d={trace.dilation[0]}" if trace.dilation[0] > 1 else ""), trace.kernel),
+            value_grid(
+                "kernel",
+                f"kernel {kh}×{kw}" + (f", d={trace.dilation[0]}" if trace.dilation[0] > 1 else ""),
+                trace.kernel,
+            ),
             Joiner("→"),
             self.canvas_grid(step, **canvas_options),
         )
@@ -462,9 +501,13 @@ class TransposedSweep:
         r, c = paint.cell
         lines: tuple[TextLine, ...] = (
             (
-                Span(f"input ({r}, {c}) = ", "dim"), Span(fmt(paint.value), "sum"),
-                Span(" paints value × kernel = ", "dim"), Span(" ".join(patch)),
-                Span(f" onto canvas rows {_span_text(paint.rows)}, cols {_span_text(paint.cols)}; overlaps add up", "dim"),
+                Span(f"input ({r}, {c}) = ", "dim"),
+                Span(fmt(paint.value), "sum"),
+                Span(" paints value × kernel = ", "dim"),
+                Span(" ".join(patch)),
+                Span(
+                    f" onto canvas rows {_span_text(paint.rows)}, cols {_span_text(paint.cols)}; overlaps add up", "dim"
+                ),
             ),
         )
         if self.formula_line:
@@ -538,7 +581,7 @@ class TransposedSweep:
     def equivalent_scene(self, step: int, *, products: str = "total", **output_options: Any) -> Scene:
         sweep = self.equivalent
         trace = self.trace
-        (top, bottom), (left, right) = trace.equivalent_pads
+        (top, bottom), (_left, _right) = trace.equivalent_pads
         sh = trace.stride[0]
         title = f"zero-inserted, pad {top}" + (f"/{bottom}" if bottom != top else "")
         base = sweep.scene(step, products=products, **output_options)
@@ -547,7 +590,11 @@ class TransposedSweep:
             Span(f"stride {sh}: zeros go between the input cells; " if sh > 1 else "stride 1: no zeros to insert; "),
             Span("padding d·(k−1) − p = "),
             Span(str(top), "sum"),
-            Span(" on each side" + (f", +{trace.output_padding[0]} output padding" if trace.output_padding[0] else "") + "; "),
+            Span(
+                " on each side"
+                + (f", +{trace.output_padding[0]} output padding" if trace.output_padding[0] else "")
+                + "; "
+            ),
             Span("the kernel is flipped", "dim"),
         )
         split = 0 if products == "none" else 1  # the note goes under the products line

@@ -98,19 +98,19 @@ def drawing(params: dict[str, Any]) -> list[str]:
     else:
         lines.append("input" + (" + pad ·" if any(pad) else ""))
         for r in range(rows):
-            lines.append(" ".join(
-                "■" if pad[0] <= r < pad[0] + size[0] and pad[1] <= c < pad[1] + size[1] else "·"
-                for c in range(cols)
-            ))
+            lines.append(
+                " ".join(
+                    "■" if pad[0] <= r < pad[0] + size[0] and pad[1] <= c < pad[1] + size[1] else "·"
+                    for c in range(cols)
+                )
+            )
     span = ((kernel[0] - 1) * dil[0] + 1, (kernel[1] - 1) * dil[1] + 1)
     taps: list[str] = []
     if max(span) <= MAX_DRAWN:
         name = "window" if params.get("variant") == "pool" else "kernel"
         taps.append(name + (" (∘ skipped)" if max(dil) > 1 else ""))
         for r in range(span[0]):
-            taps.append(" ".join(
-                "◆" if r % dil[0] == 0 and c % dil[1] == 0 else "∘" for c in range(span[1])
-            ))
+            taps.append(" ".join("◆" if r % dil[0] == 0 and c % dil[1] == 0 else "∘" for c in range(span[1])))
     width = max((len(line) for line in lines), default=0)
     if lines and taps and width + 2 + max(len(t) for t in taps) <= BOARD_WIDTH:
         # Side by side where they fit: the level screen has few rows at 80×24.
@@ -146,7 +146,9 @@ class PredictSizePanel(KindPanel):
                 with VerticalScroll(id="ps-question"):
                     yield Static(self.problem.prompt(), id="ps-prompt", markup=False)
                 yield Static(id="ps-parts", markup=False)
-                yield AnswerInput(placeholder="your answer, then Enter", id="ps-answer", command_keys=LEVEL_COMMAND_KEYS)
+                yield AnswerInput(
+                    placeholder="your answer, then Enter", id="ps-answer", command_keys=LEVEL_COMMAND_KEYS
+                )
                 with VerticalScroll(id="ps-feedback"):
                     yield Static(id="ps-feedback-text", markup=False)
 

@@ -99,8 +99,12 @@ def _transposed(size, kernel, params, stride, dilation) -> list[str]:
     from convquest.engine.traces import conv_transpose2d_trace
 
     trace = conv_transpose2d_trace(
-        np.ones(size), np.ones(kernel), padding=param_pair(params.get("p", 0)) or 0, stride=stride,
-        dilation=dilation, output_padding=param_pair(params.get("a", 0)) or 0,
+        np.ones(size),
+        np.ones(kernel),
+        padding=param_pair(params.get("p", 0)) or 0,
+        stride=stride,
+        dilation=dilation,
+        output_padding=param_pair(params.get("a", 0)) or 0,
     )
     inserted = trace.zero_inserted
     (top, bottom), (left, right) = trace.equivalent_pads

@@ -252,8 +252,13 @@ class ShadedImage(Widget):
         # Every line of the picture is built at once and kept until something drawn changes:
         # render_line asks once per row, and a classroom server draws many screens.
         key = (
-            self._version, self.show_numbers, self.compact, self.cursor, self.colour,
-            self.rich_style, tuple(self._cell_texts().items()),
+            self._version,
+            self.show_numbers,
+            self.compact,
+            self.cursor,
+            self.colour,
+            self.rich_style,
+            tuple(self._cell_texts().items()),
         )
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
@@ -276,7 +281,12 @@ class ShadedImage(Widget):
         scale = self.scale
         lines.extend(grid_strips(self._values, scale, self._look(), base))
         if self._legend:
-            lines.extend([[Segment(s.text, base + s.style if s.style else base) for s in line] for line in legend_lines(scale, self.colour)])
+            lines.extend(
+                [
+                    [Segment(s.text, base + s.style if s.style else base) for s in line]
+                    for line in legend_lines(scale, self.colour)
+                ]
+            )
         return lines
 
     def render_line(self, y: int) -> Strip:
@@ -289,7 +299,9 @@ class ShadedImage(Widget):
         return strip.adjust_cell_length(width, self.rich_style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return max((Strip(l).cell_length if not isinstance(l, Strip) else l.cell_length) for l in self._lines())
+        return max(
+            (Strip(line).cell_length if not isinstance(line, Strip) else line.cell_length) for line in self._lines()
+        )
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines())

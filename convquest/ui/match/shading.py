@@ -184,7 +184,10 @@ def _compact_strips(values: np.ndarray, scale: Scale, look: Look, base: Style) -
     return strips
 
 
-def grid_strips(values: np.ndarray, scale: Scale, look: Look, base: Style = Style()) -> list[Strip]:
+_PLAIN = Style()
+
+
+def grid_strips(values: np.ndarray, scale: Scale, look: Look, base: Style = _PLAIN) -> list[Strip]:
     """One Strip per text row: one per array row, or one per two rows when compact in colour."""
     values = np.asarray(values, dtype=float)
     if look.is_compact:
@@ -248,9 +251,7 @@ def _cell(
 _BLANK = (48, 48, 48)
 
 
-def _blank_cell(
-    rc: tuple[int, int], width: int, look: Look, flag: str | None, at_cursor: bool, base: Style
-) -> Segment:
+def _blank_cell(rc: tuple[int, int], width: int, look: Look, flag: str | None, at_cursor: bool, base: Style) -> Segment:
     if at_cursor:
         text = "[" + "·".center(width - 2) + "]" if width > 2 else "[]"
     else:

@@ -12,17 +12,29 @@ DEFAULT_QUESTIONS = 10
 DEFAULT_MINUTES = 20.0
 
 
-def open_practice(app: Any, topics: Sequence[str] | None = None, seed: int | None = None,
-                  *, clock: Callable[[], float] = time.monotonic) -> None:
+def open_practice(
+    app: Any,
+    topics: Sequence[str] | None = None,
+    seed: int | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
     from convquest.practice.topics import fresh_seed, select_topics
     from convquest.ui.practice.practice_screen import PracticeScreen
 
     app.push_screen(PracticeScreen(select_topics(topics), fresh_seed() if seed is None else seed, clock=clock))
 
 
-def open_exam(app: Any, questions: int = DEFAULT_QUESTIONS, minutes: float | None = DEFAULT_MINUTES,
-              topics: Sequence[str] | None = None, seed: int | None = None, *, paper: Any = None,
-              clock: Callable[[], float] = time.monotonic) -> None:
+def open_exam(
+    app: Any,
+    questions: int = DEFAULT_QUESTIONS,
+    minutes: float | None = DEFAULT_MINUTES,
+    topics: Sequence[str] | None = None,
+    seed: int | None = None,
+    *,
+    paper: Any = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
     """A new paper from (seed, questions, topics), or the `paper` the command line already made."""
     from convquest.practice.exam import make_paper
     from convquest.practice.topics import fresh_seed

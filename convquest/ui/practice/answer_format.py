@@ -22,8 +22,10 @@ def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None
     parts once ("" when the parser gives none)."""
     if grid is not None:
         rows, cols = grid
-        return (f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
-                f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)}).")
+        return (
+            f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
+            f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)})."
+        )
     formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
     return "\n".join(f"How to answer: {f}" for f in formats if f)
 

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, join_grid
 from convquest.practice.history import History
-from convquest.ui.practice.figure import figure
 from convquest.ui.practice.answer_format import answer_parts, question_text
+from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
 
 
@@ -54,8 +54,14 @@ class ExamScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", priority=True),
     ]
 
-    def __init__(self, paper: Paper, minutes: float | None, *,
-                 clock: Callable[[], float] = time.monotonic, tick_every: float = 0.5) -> None:
+    def __init__(
+        self,
+        paper: Paper,
+        minutes: float | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        tick_every: float = 0.5,
+    ) -> None:
         super().__init__()
         self.paper = paper
         self.minutes = minutes
@@ -79,7 +85,8 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.history = History(self.app.store)
         self.session_id = self.history.start_session(
-            "exam", self.paper.seed, list(self.paper.topics), minutes=self.minutes, paper=self.paper)
+            "exam", self.paper.seed, list(self.paper.topics), minutes=self.minutes, paper=self.paper
+        )
         self.exam = ExamSession(self.paper, self.minutes, clock=self.clock, on_answer=self._saved)
         self.exam.start()
         self.set_interval(self.tick_every, self.tick)
@@ -110,8 +117,7 @@ class ExamScreen(Screen[None]):
         exam = self.exam
         answered = len(exam) - len(exam.unanswered())
         self.query_one("#exam-clock", Static).update(
-            f"Exam · question {exam.current + 1} of {len(exam)} · answered {answered} · "
-            f"{clock_text(exam.remaining())}"
+            f"Exam · question {exam.current + 1} of {len(exam)} · answered {answered} · {clock_text(exam.remaining())}"
         )
         self.query_one("#exam-nav", Static).update(nav_text(exam))
 
@@ -131,18 +137,27 @@ class ExamScreen(Screen[None]):
         await holder.mount_all(figure(problem, width=max(40, self.size.width - 8)))
         widgets = []
         if grid is not None:
-            texts = [exam.given[(exam.current, p)].text if (exam.current, p) in exam.given else None
-                     for p in range(len(labels))]
-            box = AnswerInput(value=join_grid(texts, grid[1]) if any(texts) else "",
-                        placeholder="row by row, rows separated by ';', then Enter",
-                        id="exam-grid", classes="exam-answer")
+            texts = [
+                exam.given[(exam.current, p)].text if (exam.current, p) in exam.given else None
+                for p in range(len(labels))
+            ]
+            box = AnswerInput(
+                value=join_grid(texts, grid[1]) if any(texts) else "",
+                placeholder="row by row, rows separated by ';', then Enter",
+                id="exam-grid",
+                classes="exam-answer",
+            )
             box.border_title = f"output {grid[0]}×{grid[1]}"
             widgets.append(box)
         else:
             for p, label in enumerate(labels):
                 given = exam.given.get((exam.current, p))
-                box = AnswerInput(value=given.text if given else "", placeholder=f"{label}, then Enter",
-                            id=f"exam-answer-{p}", classes="exam-answer")
+                box = AnswerInput(
+                    value=given.text if given else "",
+                    placeholder=f"{label}, then Enter",
+                    id=f"exam-answer-{p}",
+                    classes="exam-answer",
+                )
                 box.border_title = label
                 widgets.append(box)
         await parts.mount_all(widgets)
@@ -174,8 +189,11 @@ class ExamScreen(Screen[None]):
         if self.exam is None or self.exam.finished:
             return
         grid = event.input.id == "exam-grid"
-        part = len(self.exam.problems[self.exam.current].parts()) - 1 if grid else int(
-            (event.input.id or "exam-answer-0").rsplit("-", 1)[1])
+        part = (
+            len(self.exam.problems[self.exam.current].parts()) - 1
+            if grid
+            else int((event.input.id or "exam-answer-0").rsplit("-", 1)[1])
+        )
         try:
             if grid:
                 self.exam.answer_grid(event.value)
@@ -189,10 +207,15 @@ class ExamScreen(Screen[None]):
         except ValueError as exc:
             self._status(f"Not an answer the game can read: {exc}")
             return
-        self._status(f"Saved answer to Q{self.exam.current + 1}"
-                     + (f" ({event.input.border_title})" if len(self.exam.problems[self.exam.current].parts()) > 1
-                        and not grid else "")
-                     + ". Change it any time before you hand in.")
+        self._status(
+            f"Saved answer to Q{self.exam.current + 1}"
+            + (
+                f" ({event.input.border_title})"
+                if len(self.exam.problems[self.exam.current].parts()) > 1 and not grid
+                else ""
+            )
+            + ". Change it any time before you hand in."
+        )
         self._show_clock()
         # Move on: the next empty box of this question, else the next question.
         boxes = list(self.query(".exam-answer").results(Input))
@@ -219,7 +242,8 @@ class ExamScreen(Screen[None]):
 
         left = len(self.exam.unanswered())
         question = "Hand in the paper now?" + (
-            f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else "")
+            f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else ""
+        )
         self._handing_in = True
 
         def answered(yes: bool | None) -> None:

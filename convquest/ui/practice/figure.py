@@ -22,8 +22,12 @@ def number_grids(params: dict) -> list[tuple[str, list[list[Any]]]]:
     """(name, rows) for every param that is a grid of numbers, in the params' own order."""
     grids = []
     for name, value in params.items():
-        if (isinstance(value, list) and value and all(isinstance(row, list) and row for row in value)
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in value for v in row)):
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(row, list) and row for row in value)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in value for v in row)
+        ):
             grids.append((name, value))
     return grids
 
@@ -74,8 +78,7 @@ def _match_pictures(problem: Any) -> list[Widget]:
         shown = [(view.image, f"pixel {r},{c} changes")]
     else:
         shown = [(view.image, "image"), (view.target, "target")]
-    return [ShadedImage(values, label=label, classes="exam-picture") for values, label in shown
-            if values is not None]
+    return [ShadedImage(values, label=label, classes="exam-picture") for values, label in shown if values is not None]
 
 
 def _kernel_choices(problem: Any, width: int) -> list[Widget]:

@@ -19,10 +19,8 @@ from textual.widgets import Footer, Static
 from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
 from convquest.practice.schedule import Outcome
-from convquest.ui.kinds.base import KindPanel
 from convquest.ui.kinds import panel_for
-
-
+from convquest.ui.kinds.base import KindPanel
 
 
 class PracticeScreen(Screen[None]):
@@ -57,8 +55,13 @@ class PracticeScreen(Screen[None]):
         schedule = self.history.load_schedule()
         self.session_id = self.history.start_session("practice", self.seed, self.topics)
         self.session = PracticeSession(
-            schedule, self.topics, self.seed, clock=self.clock,
-            on_problem=self._saved_problem, on_answer=self._saved_answer, on_done=self._saved_outcome,
+            schedule,
+            self.topics,
+            self.seed,
+            clock=self.clock,
+            on_problem=self._saved_problem,
+            on_answer=self._saved_answer,
+            on_done=self._saved_outcome,
         )
         self._next()
 
@@ -68,13 +71,15 @@ class PracticeScreen(Screen[None]):
         self.history.add_question(self.session_id, drill.number, drill.problem)
 
     def _saved_answer(self, drill: Drill, part: int, text: str, verdict: Any) -> None:
-        self.history.record_answer("practice", self.session_id, drill.number, drill.topic, part, text,
-                                   verdict, hints=drill.hints)
+        self.history.record_answer(
+            "practice", self.session_id, drill.number, drill.topic, part, text, verdict, hints=drill.hints
+        )
 
     def _saved_outcome(self, drill: Drill, outcome: Outcome) -> None:
         self.history.save_topic(self.session.schedule, drill.topic)
-        self.history.update_question(self.session_id, drill.number, seconds=drill.seconds,
-                                     hints=drill.hints, skipped=drill.skipped)
+        self.history.update_question(
+            self.session_id, drill.number, seconds=drill.seconds, hints=drill.hints, skipped=drill.skipped
+        )
 
     # -- the stream ---------------------------------------------------------------------------
 

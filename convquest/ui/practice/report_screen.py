@@ -35,8 +35,7 @@ class ReportScreen(Screen[None]):
         yield Static(id="report-summary", markup=False)
         with VerticalScroll(id="report-body"):
             yield Static(id="report-text", markup=False)
-        yield Static(
-            "Export: convquest report --format csv|json --output FILE", id="report-export", markup=False)
+        yield Static("Export: convquest report --format csv|json --output FILE", id="report-export", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

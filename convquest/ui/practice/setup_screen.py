@@ -37,8 +37,11 @@ class SetupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from convquest.engine.problems import KINDS
 
-        title = "Practice: problems without end, what you miss comes back sooner" if self.mode == "practice" \
+        title = (
+            "Practice: problems without end, what you miss comes back sooner"
+            if self.mode == "practice"
             else "Mock exam: a timed paper, marked when you hand it in"
+        )
         yield Static(title, id="setup-title", markup=False)
         with VerticalScroll(id="setup-body"):
             yield Static("Topics (space turns one on or off):", markup=False)

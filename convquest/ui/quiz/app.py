@@ -15,8 +15,16 @@ from convquest.ui.app import ConvQuestApp
 class QuizApp(ConvQuestApp):
     TITLE = "ConvQuest quiz"
 
-    def __init__(self, *, quiz: Any, student: str, db: Any, store: Any,
-                 clock: Callable[[], float] = time.time, tick_every: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        quiz: Any,
+        student: str,
+        db: Any,
+        store: Any,
+        clock: Callable[[], float] = time.time,
+        tick_every: float = 0.5,
+    ) -> None:
         # No curriculum: the home screen and levels are never reached from a quiz.
         super().__init__(curriculum=Curriculum(chapters=()), store=store)
         self.quiz = quiz
@@ -28,5 +36,6 @@ class QuizApp(ConvQuestApp):
     def get_default_screen(self):
         from convquest.ui.quiz.screen import QuizScreen
 
-        return QuizScreen(lambda: QuizSitting(self.quiz, self.student, self.db, clock=self.clock),
-                          tick_every=self.tick_every)
+        return QuizScreen(
+            lambda: QuizSitting(self.quiz, self.student, self.db, clock=self.clock), tick_every=self.tick_every
+        )

@@ -27,8 +27,10 @@ def run_quiz(args: argparse.Namespace) -> int:
         db = ResultsDB.open(path)
     except ResultsUnavailable as exc:
         # Said to the student's terminal: they can only pass it on.
-        print(f"convquest quiz: your answers cannot be saved, so the quiz cannot start: {exc}. "
-              "Tell your teacher.", file=sys.stderr)
+        print(
+            f"convquest quiz: your answers cannot be saved, so the quiz cannot start: {exc}. Tell your teacher.",
+            file=sys.stderr,
+        )
         return 1
     from convquest.store import Store, default_data_dir
     from convquest.ui.quiz.app import QuizApp
@@ -64,8 +66,9 @@ def run_teacher(args: argparse.Namespace) -> int:
         print(f"convquest teacher: --every must be between 0.1 and 60 seconds, not {every:g}", file=sys.stderr)
         return 2
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print("convquest teacher: the live view needs a terminal; `convquest results` prints the results",
-              file=sys.stderr)
+        print(
+            "convquest teacher: the live view needs a terminal; `convquest results` prints the results", file=sys.stderr
+        )
         return 2
     from convquest.ui.quiz.teacher import TeacherApp
 

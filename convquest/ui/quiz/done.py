@@ -19,8 +19,10 @@ ENDINGS = {
 
 
 def done_text(sitting: QuizSitting) -> str:
-    lines = [f"{sitting.quiz.title} — {ENDINGS.get(sitting.finished_reason or '', 'The quiz is over.')}",
-             "Your answers are saved with your teacher."]
+    lines = [
+        f"{sitting.quiz.title} — {ENDINGS.get(sitting.finished_reason or '', 'The quiz is over.')}",
+        "Your answers are saved with your teacher.",
+    ]
     if sitting.feedback == "none":
         lines.append("Your teacher will tell you how you did.")
         return "\n".join(lines)

@@ -23,8 +23,10 @@ from convquest.ui.widgets.answer_input import AnswerInput
 
 
 def head_text(sitting: QuizSitting) -> str:
-    return (f"{sitting.quiz.title} · {sitting.student} · question {sitting.current + 1} of {len(sitting)} · "
-            f"answered {sitting.answered_count()} · {clock_text(sitting.remaining())}")
+    return (
+        f"{sitting.quiz.title} · {sitting.student} · question {sitting.current + 1} of {len(sitting)} · "
+        f"answered {sitting.answered_count()} · {clock_text(sitting.remaining())}"
+    )
 
 
 def verdict_text(number: int, label: str | None, verdict) -> str:
@@ -73,9 +75,11 @@ class QuizScreen(Screen[None]):
         self.set_interval(self.tick_every, self.tick)
         await self._show_question()
         resumed = self.sitting.answered_count()
-        self._say(f"Welcome back: {resumed} question{'s' * (resumed != 1)} already answered, carrying on."
-                  if resumed or self.sitting.given else
-                  "Type your answer and press Enter. Each answer is saved at once and is final.")
+        self._say(
+            f"Welcome back: {resumed} question{'s' * (resumed != 1)} already answered, carrying on."
+            if resumed or self.sitting.given
+            else "Type your answer and press Enter. Each answer is saved at once and is final."
+        )
 
     # -- the clock ----------------------------------------------------------------------------
 
@@ -122,8 +126,9 @@ class QuizScreen(Screen[None]):
             await parts.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
             widgets = []
             for spec in boxes:
-                widget = AnswerInput(value=spec["value"], placeholder=spec["placeholder"], id=spec["id"],
-                                   classes="quiz-answer")
+                widget = AnswerInput(
+                    value=spec["value"], placeholder=spec["placeholder"], id=spec["id"], classes="quiz-answer"
+                )
                 # A blinking cursor redraws every box twice a second: for a class served from one
                 # machine that is 120 redraws a second of CPU and traffic that show nothing new.
                 widget.cursor_blink = False
@@ -143,14 +148,25 @@ class QuizScreen(Screen[None]):
         given = [sitting.given.get((sitting.current, p)) for p in range(len(labels))]
         if grid is not None:
             texts = [g.text if g else None for g in given]
-            return [{"id": "quiz-grid", "title": f"output {grid[0]}×{grid[1]}",
-                     "value": join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
-                     "placeholder": "row by row, rows separated by ';', then Enter",
-                     "disabled": all(t is not None for t in texts)}]
-        return [{"id": f"quiz-answer-{p}", "title": label + (" (answered)" if given[p] else ""),
-                 "value": given[p].text if given[p] else "", "placeholder": f"{label}, then Enter",
-                 "disabled": given[p] is not None}
-                for p, label in enumerate(labels)]
+            return [
+                {
+                    "id": "quiz-grid",
+                    "title": f"output {grid[0]}×{grid[1]}",
+                    "value": join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
+                    "placeholder": "row by row, rows separated by ';', then Enter",
+                    "disabled": all(t is not None for t in texts),
+                }
+            ]
+        return [
+            {
+                "id": f"quiz-answer-{p}",
+                "title": label + (" (answered)" if given[p] else ""),
+                "value": given[p].text if given[p] else "",
+                "placeholder": f"{label}, then Enter",
+                "disabled": given[p] is not None,
+            }
+            for p, label in enumerate(labels)
+        ]
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -231,8 +247,9 @@ class QuizScreen(Screen[None]):
         from convquest.ui.screens.confirm import ConfirmScreen
 
         left = len(self.sitting.unanswered())
-        question = ("Hand in the quiz now? You cannot change or add answers after." +
-                    (f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else ""))
+        question = "Hand in the quiz now? You cannot change or add answers after." + (
+            f" {left} question{'s' * (left != 1)} still unanswered will count as wrong." if left else ""
+        )
         self._handing_in = True
 
         def answered(yes: bool | None) -> None:

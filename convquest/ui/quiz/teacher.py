@@ -43,8 +43,11 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
     if progress is None:
         return [student, online, "", ""] + ["·"] * questions + [time_cell(None, shot.taken_at)]
     marks = [q.mark for q in progress.questions] + [""] * (questions - progress.total)
-    return ([student, online, f"{progress.answered}/{progress.total}", f"{progress.score}"] + marks[:questions]
-            + [time_cell(progress, shot.taken_at)])
+    return (
+        [student, online, f"{progress.answered}/{progress.total}", f"{progress.score}"]
+        + marks[:questions]
+        + [time_cell(progress, shot.taken_at)]
+    )
 
 
 def head_text(shot: Snapshot, path: Path) -> str:
@@ -54,8 +57,10 @@ def head_text(shot: Snapshot, path: Path) -> str:
         waiting = f"quiz {shot.quiz_id}: {shot.title}"
     finished = sum(1 for s in shot.students if s.ended_at is not None)
     stamp = datetime.fromtimestamp(shot.taken_at).strftime("%H:%M:%S")
-    return (f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
-            f"{finished} finished · updated {stamp}")
+    return (
+        f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
+        f"{finished} finished · updated {stamp}"
+    )
 
 
 class TeacherApp(App[None]):
@@ -69,8 +74,9 @@ class TeacherApp(App[None]):
         Binding("r", "refresh_now", "Refresh now"),
     ]
 
-    def __init__(self, path: Path, *, quiz_id: str | None = None, every: float = 1.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, path: Path, *, quiz_id: str | None = None, every: float = 1.0, clock: Callable[[], float] = time.time
+    ) -> None:
         super().__init__()
         self.path = Path(path)
         self.quiz_id = quiz_id
@@ -106,7 +112,8 @@ class TeacherApp(App[None]):
             if self.db is None:
                 self.query_one("#teacher-head", Static).update(
                     f"Waiting for the class: no results database yet at {self.path} "
-                    "(start `convquest serve` with the same --data-dir).")
+                    "(start `convquest serve` with the same --data-dir)."
+                )
                 return
         shot = snapshot(self.db, self.quiz_id, now=self.clock())
         self.shot = shot
@@ -151,8 +158,11 @@ def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
     for (student, number, at), group in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
         group = list(group)
         progress = shot.progress_of(student)
-        labels = ([p.label for p in progress.questions[number - 1].parts]
-                  if progress is not None and number <= progress.total else [])
+        labels = (
+            [p.label for p in progress.questions[number - 1].parts]
+            if progress is not None and number <= progress.total
+            else []
+        )
         stamp = datetime.fromtimestamp(at).strftime("%H:%M:%S")
         right = sum(r.correct for r in group)
         if len(group) == 1:

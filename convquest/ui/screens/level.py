@@ -147,7 +147,11 @@ class LevelScreen(Screen[None]):
         panel = self._panel()
         self.app.switch_screen(
             ResultScreen(
-                self.level, earned, verdict, wrong=self.wrong, hints=self.hints_used,
+                self.level,
+                earned,
+                verdict,
+                wrong=self.wrong,
+                hints=self.hints_used,
                 picture=panel.picture() if panel is not None else "",
             )
         )

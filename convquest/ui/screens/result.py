@@ -37,14 +37,13 @@ class ResultScreen(Screen[None]):
         hints = "no hints" if self.hints == 0 else f"{self.hints} hint{'s' * (self.hints != 1)}"
         yield Static(f"✓ Solved: {self.level.title}", id="result-title", markup=False)
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
-        with VerticalScroll(id="result-body"):
-            with Horizontal(id="result-columns"):
-                with Vertical(id="result-words"):
-                    yield Static(self.verdict.explanation, id="result-explanation", markup=False)
-                    if self.level.explanation:
-                        yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
-                if self.picture:
-                    yield Static(self.picture, id="result-picture", markup=False)
+        with VerticalScroll(id="result-body"), Horizontal(id="result-columns"):
+            with Vertical(id="result-words"):
+                yield Static(self.verdict.explanation, id="result-explanation", markup=False)
+                if self.level.explanation:
+                    yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
+            if self.picture:
+                yield Static(self.picture, id="result-picture", markup=False)
         with Horizontal(id="result-buttons"):
             yield Button("Next level (n)", id="result-next", variant="primary")
             yield Button("Retry (r)", id="result-retry")

@@ -35,13 +35,16 @@ def test_seeds_differ_and_no_variant_means_any():
     assert drawn == {f"fill-cells/{v}" for v in variants("fill-cells")}
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda: generate("guess-the-number", 0), "unknown problem kind 'guess-the-number'"),
-    (lambda: generate("predict-size", 0, 4), "difficulty must be 1, 2 or 3"),
-    (lambda: generate("predict-size", 0, 1, "sideways"), "unknown predict-size variant 'sideways'"),
-    (lambda: generate("predict-size", "seven"), "seed must be a whole number"),
-    (lambda: from_params("predict-size", [1, 2]), "mapping"),
-])
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda: generate("guess-the-number", 0), "unknown problem kind 'guess-the-number'"),
+        (lambda: generate("predict-size", 0, 4), "difficulty must be 1, 2 or 3"),
+        (lambda: generate("predict-size", 0, 1, "sideways"), "unknown predict-size variant 'sideways'"),
+        (lambda: generate("predict-size", "seven"), "seed must be a whole number"),
+        (lambda: from_params("predict-size", [1, 2]), "mapping"),
+    ],
+)
 def test_bad_requests_are_refused_with_a_sentence(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -59,9 +62,18 @@ def test_verdict_is_a_frozen_record():
         verdict.correct = True  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("wrong,hints,expected", [
-    (0, 0, 3), (1, 0, 2), (0, 1, 2), (1, 1, 1), (2, 0, 1), (0, 2, 1), (7, 3, 1),
-])
+@pytest.mark.parametrize(
+    "wrong,hints,expected",
+    [
+        (0, 0, 3),
+        (1, 0, 2),
+        (0, 1, 2),
+        (1, 1, 1),
+        (2, 0, 1),
+        (0, 2, 1),
+        (7, 3, 1),
+    ],
+)
 def test_stars(wrong, hints, expected):
     assert stars(wrong, hints) == expected
 
@@ -72,8 +84,18 @@ def test_stars_refuses_impossible_counts(wrong, hints):
         stars(wrong, hints)
 
 
-@pytest.mark.parametrize("text,shape", [("5x7", (5, 7)), ("5 x 7", (5, 7)), ("5×7", (5, 7)), ("5,7", (5, 7)),
-                                        ("5 7", (5, 7)), ("(5, 7)", (5, 7)), ("5X7", (5, 7))])
+@pytest.mark.parametrize(
+    "text,shape",
+    [
+        ("5x7", (5, 7)),
+        ("5 x 7", (5, 7)),
+        ("5×7", (5, 7)),
+        ("5,7", (5, 7)),
+        ("5 7", (5, 7)),
+        ("(5, 7)", (5, 7)),
+        ("5X7", (5, 7)),
+    ],
+)
 def test_shape_syntax(text, shape):
     assert parse_shape(text, 2) == shape
 
@@ -129,19 +151,22 @@ def test_parse_answer_never_crashes_on_any_text(text):
                 assert isinstance(problem.check(answer, part), Verdict)
 
 
-@pytest.mark.parametrize("kind,params,field", [
-    ("predict-size", {"variant": "conv", "i": 7, "k": 3, "stide": 2}, "stide"),
-    ("predict-size", {"variant": "conv", "i": 7, "k": 3, "a": 1}, "a"),  # output padding is transposed-only
-    ("fill-cells", {"variant": "maxpool", "input": [[1, 2], [3, 4]], "k": 2, "kernel": [[1]]}, "kernel"),
-    ("count-params", {"c_in": 1, "c_out": 2, "k": 3, "h": 5, "w": 5, "units ": 10}, "units "),
-])
+@pytest.mark.parametrize(
+    "kind,params,field",
+    [
+        ("predict-size", {"variant": "conv", "i": 7, "k": 3, "stide": 2}, "stide"),
+        ("predict-size", {"variant": "conv", "i": 7, "k": 3, "a": 1}, "a"),  # output padding is transposed-only
+        ("fill-cells", {"variant": "maxpool", "input": [[1, 2], [3, 4]], "k": 2, "kernel": [[1]]}, "kernel"),
+        ("count-params", {"c_in": 1, "c_out": 2, "k": 3, "h": 5, "w": 5, "units ": 10}, "units "),
+    ],
+)
 def test_a_field_the_variant_does_not_use_is_refused_by_name(kind, params, field):
     with pytest.raises(ValueError, match=rf"^{field}: .* has no field"):
         from_params(kind, params)
 
 
 def test_same_padding_refuses_a_stride():
-    with pytest.raises(ValueError, match="^s: 'same' padding"):
+    with pytest.raises(ValueError, match=r"^s: 'same' padding"):
         from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "same", "s": 2})
     full = from_params("predict-size", {"variant": "padding", "i": 7, "k": 3, "padding": "full", "s": 2})
     assert full.check(5).correct  # floor((7 + 4 − 3)/2) + 1

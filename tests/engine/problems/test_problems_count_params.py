@@ -24,7 +24,7 @@ def test_counts_and_slips(difficulty):
     for seed in SEEDS:
         problem = generate("count-params", seed, difficulty)
         p = problem.params()
-        conv, dense, inputs, outputs = by_hand(p)
+        conv, dense, _inputs, outputs = by_hand(p)
         assert problem.parts() == ("conv layer", "dense layer")
         assert problem.check(conv, 0).correct and problem.check(dense, 1).correct
         assert f"{dense / conv:,.1f}×" in problem.check(dense, 1).explanation
@@ -48,12 +48,15 @@ def test_worked_example():
     assert problem.check(448 * 32 * 32, 0).mistake == "counted_per_position"
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"c_in": 0, "c_out": 1, "k": 3, "h": 5, "w": 5}, "c_in"),
-    ({"c_in": 1, "c_out": 1, "k": 7, "h": 5, "w": 5}, "k"),
-    ({"c_in": 1, "c_out": 1, "k": 3, "h": 5, "w": 5, "bias": "yes"}, "bias"),
-    ({"c_in": 1, "c_out": 1, "k": 3, "h": 5}, "w"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"c_in": 0, "c_out": 1, "k": 3, "h": 5, "w": 5}, "c_in"),
+        ({"c_in": 1, "c_out": 1, "k": 7, "h": 5, "w": 5}, "k"),
+        ({"c_in": 1, "c_out": 1, "k": 3, "h": 5, "w": 5, "bias": "yes"}, "bias"),
+        ({"c_in": 1, "c_out": 1, "k": 3, "h": 5}, "w"),
+    ],
+)
 def test_from_params_names_the_field(params, field):
     with pytest.raises(ValueError, match=rf"^{field}: "):
         from_params("count-params", params)

@@ -29,8 +29,14 @@ def expected_output(params):
         return ops.avg_pool2d(x, params["k"], stride=params["stride"], padding=params["padding"])
     w = np.array(params["kernel"])
     if variant == "transposed":
-        return ops.conv_transpose2d(x, w, padding=params["padding"], stride=params["stride"],
-                                    dilation=params["dilation"], output_padding=params["output_padding"])
+        return ops.conv_transpose2d(
+            x,
+            w,
+            padding=params["padding"],
+            stride=params["stride"],
+            dilation=params["dilation"],
+            output_padding=params["output_padding"],
+        )
     return ops.conv2d(x, w, padding=params["padding"], stride=params["stride"], dilation=params["dilation"])
 
 
@@ -45,10 +51,14 @@ def scatter_terms(params, r, c):
     """Every value·weight a transposed convolution adds onto output cell (r, c), by a plain loop."""
     x, w = np.array(params["input"]), np.array(params["kernel"])
     s, p, d = params["stride"], params["padding"], params["dilation"]
-    return [x[i, j] * w[a, b]
-            for i in range(x.shape[0]) for j in range(x.shape[1])
-            for a in range(w.shape[0]) for b in range(w.shape[1])
-            if (i * s + a * d - p, j * s + b * d - p) == (r, c)]
+    return [
+        x[i, j] * w[a, b]
+        for i in range(x.shape[0])
+        for j in range(x.shape[1])
+        for a in range(w.shape[0])
+        for b in range(w.shape[1])
+        if (i * s + a * d - p, j * s + b * d - p) == (r, c)
+    ]
 
 
 def test_variants():
@@ -84,8 +94,11 @@ def wrong_ways(params, padded, r, c, value):
     variant = params["variant"]
     if variant in ("maxpool", "avgpool"):
         window = window_values(params, padded, r, c)
-        ways = [("averaged_instead_of_max", window.mean()), ("took_min", window.min())] if variant == "maxpool" \
+        ways = (
+            [("averaged_instead_of_max", window.mean()), ("took_min", window.min())]
+            if variant == "maxpool"
             else [("forgot_to_divide", window.sum()), ("took_max_instead_of_mean", window.max())]
+        )
     elif variant == "transposed":
         ways = [("missed_overlap", value - t) for t in scatter_terms(params, r, c) if t]
     else:
@@ -113,8 +126,9 @@ def test_worked_sum_lists_the_products():
 
 
 def test_transposed_overlaps_add():
-    problem = from_params("fill-cells", {"variant": "transposed", "input": [[1, 2]], "kernel": [[1, 1]],
-                                         "stride": 1, "padding": 0})
+    problem = from_params(
+        "fill-cells", {"variant": "transposed", "input": [[1, 2]], "kernel": [[1, 1]], "stride": 1, "padding": 0}
+    )
     assert problem.expected.tolist() == [[1, 3, 2]]
     assert problem.check(3, 1).correct
     assert problem.check(2, 1).mistake == "missed_overlap"

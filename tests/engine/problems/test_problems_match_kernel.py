@@ -65,15 +65,20 @@ def test_edit(difficulty):
         assert problem.check(weights).correct
         text = "; ".join(" ".join(map(str, row)) for row in weights.tolist())
         assert problem.check(problem.parse_answer(text)).correct
-        ways = [("opposite_sign", -weights), ("wrong_scale", 3 * weights), ("transposed_kernel", weights.T),
-                ("flipped_kernel", weights[::-1, ::-1])]
+        ways = [
+            ("opposite_sign", -weights),
+            ("wrong_scale", 3 * weights),
+            ("transposed_kernel", weights.T),
+            ("flipped_kernel", weights[::-1, ::-1]),
+        ]
         seen = [target]
         for key, wrong in ways:
             out = conv2d(image, wrong)
             # Sign and scale are judged first, on the output; a later slip is expected only where no
             # earlier one already explains the same output.
-            earlier = any(np.array_equal(out, s) for s in seen) or (key not in ("opposite_sign", "wrong_scale")
-                                                                    and is_multiple(out, target))
+            earlier = any(np.array_equal(out, s) for s in seen) or (
+                key not in ("opposite_sign", "wrong_scale") and is_multiple(out, target)
+            )
             if not earlier:
                 assert problem.check(wrong).mistake == key, (params, key)
             seen.append(out)
@@ -134,8 +139,10 @@ def test_locality(difficulty):
         p = problem.params()
         n, k, s, (r, c) = p["n"], p["k"], p["stride"], p["pixel"]
         side = (n - k) // s + 1
-        covers = [i for i in range(side) if s * i <= r <= s * i + k - 1], \
-            [j for j in range(side) if s * j <= c <= s * j + k - 1]
+        covers = (
+            [i for i in range(side) if s * i <= r <= s * i + k - 1],
+            [j for j in range(side) if s * j <= c <= s * j + k - 1],
+        )
         right = frozenset((i, j) for i in covers[0] for j in covers[1])
         if not right:
             assert problem.check(frozenset()).correct  # a pixel no window reaches changes nothing
@@ -154,16 +161,33 @@ def test_locality_worked_example():
     assert problem.check(problem.parse_answer("1..3, 2..3")).mistake == "centred_on_pixel"
 
 
-@pytest.mark.parametrize("text,name", [("sobel_x", "sobel_x"), ("Sobel X", "sobel_x"), ("2", "box_blur"),
-                                       ("box blur", "box_blur")])
+@pytest.mark.parametrize(
+    "text,name", [("sobel_x", "sobel_x"), ("Sobel X", "sobel_x"), ("2", "box_blur"), ("box blur", "box_blur")]
+)
 def test_palette_reads_names_titles_and_numbers(text, name):
-    problem = from_params("match-kernel", {"variant": "palette", "image": "square", "kernels": ["sobel_x"],
-                                           "palette": ["identity", "box_blur", "sobel_x", "sobel_y"]})
+    problem = from_params(
+        "match-kernel",
+        {
+            "variant": "palette",
+            "image": "square",
+            "kernels": ["sobel_x"],
+            "palette": ["identity", "box_blur", "sobel_x", "sobel_y"],
+        },
+    )
     assert problem.parse_answer(text) == name
 
 
-@pytest.mark.parametrize("variant,text", [("palette", "nonsense"), ("palette", "9"), ("edit", "1 2; 3"),
-                                          ("edit", "1 2 3; 4 5 6"), ("two-step", "gaussian"), ("edit", "a b c")])
+@pytest.mark.parametrize(
+    "variant,text",
+    [
+        ("palette", "nonsense"),
+        ("palette", "9"),
+        ("edit", "1 2; 3"),
+        ("edit", "1 2 3; 4 5 6"),
+        ("two-step", "gaussian"),
+        ("edit", "a b c"),
+    ],
+)
 def test_parse_answer_rejects_garbage(variant, text):
     with pytest.raises(ValueError):
         generate("match-kernel", 0, 1, variant).parse_answer(text)

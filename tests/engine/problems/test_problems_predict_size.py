@@ -22,8 +22,9 @@ def ops_side(params):
     x = np.zeros((i, i))
     variant = params["variant"]
     if variant == "transposed":
-        out = ops.conv_transpose2d(x, np.ones((k, k)), padding=params["p"], stride=params["s"], dilation=d,
-                                   output_padding=params["a"])
+        out = ops.conv_transpose2d(
+            x, np.ones((k, k)), padding=params["p"], stride=params["s"], dilation=d, output_padding=params["a"]
+        )
     elif variant == "pool":
         out = ops.max_pool2d(x, k, stride=params.get("s"), padding=params["p"])
     else:
@@ -74,7 +75,7 @@ def test_non_square_problems(difficulty):
         problem = generate("predict-size", seed, difficulty, "non-square")
         p = problem.params()
         right = tuple(conv_size(*(p[f][n] for f in "ikpsd")) for n in (0, 1))
-        assert min(right) >= 1 and right[0] != right[1] or p["i"][0] != p["i"][1]
+        assert (min(right) >= 1 and right[0] != right[1]) or p["i"][0] != p["i"][1]
         assert problem.check(right).correct
         assert problem.check(problem.parse_answer(f"{right[0]} x {right[1]}")).correct
         if right[0] != right[1]:
@@ -91,8 +92,10 @@ def brute_force(params, unknown):
     found = []
     for value in range(0 if unknown == "p" else 1, 41):
         p, s = (value, params["s"]) if unknown == "p" else (params["p"], value)
-        if params["i"] + 2 * p >= params["d"] * (params["k"] - 1) + 1 and \
-                conv_size(params["i"], params["k"], p, s, params["d"]) == params["o"]:
+        if (
+            params["i"] + 2 * p >= params["d"] * (params["k"] - 1) + 1
+            and conv_size(params["i"], params["k"], p, s, params["d"]) == params["o"]
+        ):
             found.append(value)
     return found
 
@@ -171,11 +174,19 @@ def test_network_problems_check_each_layer(difficulty):
 
 
 def test_lenet_worked_example():
-    problem = from_params("predict-size", {
-        "variant": "network", "input": [1, 32, 32],
-        "layers": [{"kind": "conv", "k": 5, "out_channels": 6}, {"kind": "pool", "k": 2, "s": 2},
-                   {"kind": "conv", "k": 5, "out_channels": 16}, {"kind": "pool", "k": 2, "s": 2}],
-    })
+    problem = from_params(
+        "predict-size",
+        {
+            "variant": "network",
+            "input": [1, 32, 32],
+            "layers": [
+                {"kind": "conv", "k": 5, "out_channels": 6},
+                {"kind": "pool", "k": 2, "s": 2},
+                {"kind": "conv", "k": 5, "out_channels": 16},
+                {"kind": "pool", "k": 2, "s": 2},
+            ],
+        },
+    )
     answers = ["6x28x28", "6×14×14", "16 10 10", "16,5,5"]
     for part, text in enumerate(answers):
         assert problem.check(problem.parse_answer(text, part), part).correct

@@ -46,33 +46,42 @@ def test_cells_and_slips(variant, difficulty):
 
 
 def test_worked_example_two_3x3_convs_see_5x5():
-    problem = from_params("receptive-field", {"variant": "stack", "n": 8, "cell": [1, 2],
-                                              "layers": [{"kind": "conv", "k": 3}, {"kind": "conv", "k": 3}]})
+    problem = from_params(
+        "receptive-field",
+        {"variant": "stack", "n": 8, "cell": [1, 2], "layers": [{"kind": "conv", "k": 3}, {"kind": "conv", "k": 3}]},
+    )
     assert problem.check(problem.parse_answer("1..5, 2..6")).correct
     assert problem.check(problem.parse_answer("1..3, 2..4")).mistake == "ignored_layer"
     assert "field 5, jump 1" in problem.solution()
 
 
 def test_padding_cells_are_not_part_of_the_answer():
-    problem = from_params("receptive-field", {"variant": "one-layer", "n": 5, "cell": [0, 0],
-                                              "layers": [{"kind": "conv", "k": 3, "p": 1}]})
+    problem = from_params(
+        "receptive-field",
+        {"variant": "one-layer", "n": 5, "cell": [0, 0], "layers": [{"kind": "conv", "k": 3, "p": 1}]},
+    )
     assert problem.check(problem.parse_answer("0..1, 0..1")).correct
     assert problem.check(problem.parse_answer("0..2, 0..2")).mistake == "padding_shift"
 
 
 def test_dilated_taps_leave_gaps():
-    problem = from_params("receptive-field", {"variant": "one-layer", "n": 7, "cell": [0, 0],
-                                              "layers": [{"kind": "conv", "k": 2, "d": 2}]})
+    problem = from_params(
+        "receptive-field",
+        {"variant": "one-layer", "n": 7, "cell": [0, 0], "layers": [{"kind": "conv", "k": 2, "d": 2}]},
+    )
     assert problem.check(problem.parse_answer("0,0; 0,2; 2,0; 2,2")).correct
     assert problem.check(problem.parse_answer("0..2, 0..2")).mistake == "ignored_dilation"
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"variant": "one-layer", "n": 13, "cell": [0, 0], "layers": [{"kind": "conv", "k": 3}]}, "n"),
-    ({"variant": "one-layer", "n": 5, "cell": [3, 0], "layers": [{"kind": "conv", "k": 3}]}, "cell"),
-    ({"variant": "one-layer", "n": 5, "cell": [0, 0], "layers": [{"kind": "conv", "k": 3}] * 2}, "layers"),
-    ({"variant": "stack", "n": 5, "cell": [0, 0], "layers": [{"kind": "blur", "k": 3}]}, r"layers\[0\]"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"variant": "one-layer", "n": 13, "cell": [0, 0], "layers": [{"kind": "conv", "k": 3}]}, "n"),
+        ({"variant": "one-layer", "n": 5, "cell": [3, 0], "layers": [{"kind": "conv", "k": 3}]}, "cell"),
+        ({"variant": "one-layer", "n": 5, "cell": [0, 0], "layers": [{"kind": "conv", "k": 3}] * 2}, "layers"),
+        ({"variant": "stack", "n": 5, "cell": [0, 0], "layers": [{"kind": "blur", "k": 3}]}, r"layers\[0\]"),
+    ],
+)
 def test_from_params_names_the_field(params, field):
     with pytest.raises(ValueError, match=rf"^{field}: "):
         from_params("receptive-field", params)

@@ -6,7 +6,7 @@ Update after a deliberate change with
 
 from __future__ import annotations
 
-from convquest.ui.board.playground import PlaygroundApp, Params
+from convquest.ui.board.playground import Params, PlaygroundApp
 
 
 def test_playground_conv_window_mid_sweep(snap_compare):

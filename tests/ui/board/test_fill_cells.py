@@ -45,9 +45,15 @@ async def test_filling_every_cell_right_solves_the_level(variant):
             assert marked(scene.grid("output"), "current") == {(r, c)}
             if variant != "transposed":
                 step = trace.steps[part]
-                pad = trace.pads if variant not in ("maxpool", "avgpool") else ((trace.padding[0],) * 2, (trace.padding[1],) * 2)
+                pad = (
+                    trace.pads
+                    if variant not in ("maxpool", "avgpool")
+                    else ((trace.padding[0],) * 2, (trace.padding[1],) * 2)
+                )
                 top, left = pad[0][0], pad[1][0]
-                assert marked(scene.grid("input"), "tap") == {(rr + top, cc + left) for rr in step.rows for cc in step.cols}
+                assert marked(scene.grid("input"), "tap") == {
+                    (rr + top, cc + left) for rr in step.rows for cc in step.cols
+                }
             else:
                 sources = {paint.cell for paint, _, _ in panel.sweep.contributions(r, c)}
                 assert marked(scene.grid("input"), "tap") == sources

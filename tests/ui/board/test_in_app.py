@@ -4,9 +4,10 @@ the help listing the playground's keys, and the panels on the real level screen.
 from __future__ import annotations
 
 from shell_helpers import see_result
-from tests.ui.packs import pack_curriculum
+
 from convquest.ui.board.player import SETTING_SPEED, SweepPlayer
 from convquest.ui.board.playground import PlaygroundScreen
+from tests.ui.packs import pack_curriculum
 
 
 async def test_the_playground_opens_over_the_home_screen_and_escape_returns(make_app):
@@ -35,7 +36,7 @@ async def test_the_speed_setting_sets_the_players_speed(make_app, store):
         assert app.screen.query_one(SweepPlayer).speed == SETTING_SPEED["fast"]
 
 
-BOARD_PACK = '''
+BOARD_PACK = """
 [chapter]
 id = "t-board"
 title = "Test board"
@@ -64,7 +65,7 @@ variant = "one-layer"
 n = 3
 layers = [{ kind = "conv", k = 2 }]
 cell = [1, 1]
-'''
+"""
 
 
 def board_app(tmp_path, store, monkeypatch):

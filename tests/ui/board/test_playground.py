@@ -8,7 +8,7 @@ import pytest
 
 from convquest.engine.arithmetic import conv_output_shape, pool_output_shape, transposed_output_shape
 from convquest.ui.board.player import SweepPlayer
-from convquest.ui.board.playground import KERNEL_NAMES, PlaygroundApp, PlaygroundScreen, Params, playground_sweep
+from convquest.ui.board.playground import KERNEL_NAMES, Params, PlaygroundApp, PlaygroundScreen, playground_sweep
 from convquest.ui.board.scenes import fmt
 
 
@@ -168,7 +168,9 @@ async def test_an_averaging_kernel_is_shown_as_whole_numbers_over_its_divisor():
         scene = app.query_one(SweepPlayer).board.scene
         kernel = scene.grid("kernel")
         assert kernel.title.endswith(f"÷{gaussian.divisor}")
-        assert [[c.text for c in row] for row in kernel.cells] == [[str(v) for v in row] for row in gaussian.numerators.tolist()]
+        assert [[c.text for c in row] for row in kernel.cells] == [
+            [str(v) for v in row] for row in gaussian.numerators.tolist()
+        ]
         products = scene.text().splitlines()[0]
         step = playground_sweep(screen_of(app).params).trace.steps[1]
         assert f") / {gaussian.divisor} = " in products

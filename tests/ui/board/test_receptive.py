@@ -27,7 +27,10 @@ def stack():
         {
             "variant": "stack",
             "n": 8,
-            "layers": [{"kind": "conv", "k": 3, "s": 1, "p": 0, "d": 1}, {"kind": "pool", "k": 2, "s": 2, "p": 0, "d": 1}],
+            "layers": [
+                {"kind": "conv", "k": 3, "s": 1, "p": 0, "d": 1},
+                {"kind": "pool", "k": 2, "s": 2, "p": 0, "d": 1},
+            ],
             "cell": [1, 2],
         },
     )
@@ -54,7 +57,9 @@ async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
         assert panel.marked == set(problem.answer)
         # The marks are drawn: the marked glyph sits on exactly the marked cells (offset by the ring).
         grid = app.query_one(Board).scene.grid("input")
-        drawn = {(r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if cell.text == MARKED}
+        drawn = {
+            (r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if cell.text == MARKED
+        }
         assert drawn == set(problem.answer)
         await pilot.press("enter")
         assert [m.verdict.correct for m in app.judged] == [True]
@@ -121,7 +126,10 @@ async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_i
         {
             "variant": "stack",
             "n": 5,
-            "layers": [{"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1}, {"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1}],
+            "layers": [
+                {"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1},
+                {"kind": "conv", "k": 3, "s": 1, "p": 1, "d": 1},
+            ],
             "cell": [0, 0],
         },
     )
@@ -131,7 +139,9 @@ async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_i
         await pilot.press("enter")
         assert app.solved
         grid = app.query_one(Board).scene.grid("input")
-        seen = {(r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if "marked" in cell.marks}
+        seen = {
+            (r - 1, c - 1) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if "marked" in cell.marks
+        }
         inside = {(r, c) for r, c in seen if 0 <= r < 5 and 0 <= c < 5}
         assert inside == set(problem.answer)
         # The first layer's padding ring is reached; the second layer's padding reads nothing,

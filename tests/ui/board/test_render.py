@@ -107,7 +107,9 @@ def test_text_lines_wrap_between_products():
     line = tuple(Span(f"{i}·{i}") if i % 2 == 0 else Span(" + ") for i in range(40))
     wrapped = wrap_spans(line, 20)
     assert all(sum(len(s.text) for s in w) <= 20 for w in wrapped)
-    assert "".join(s.text for w in wrapped for s in w).replace(" ", "") == "".join(s.text for s in line).replace(" ", "")
+    assert "".join(s.text for w in wrapped for s in w).replace(" ", "") == "".join(s.text for s in line).replace(
+        " ", ""
+    )
     assert not any(w[0].text.startswith(" ") for w in wrapped[1:])
 
 

@@ -120,7 +120,11 @@ async def test_dilated_taps_leave_gaps_inside_the_window():
     async with app.run_test(size=(80, 24)):
         grid = app.query_one(SweepPlayer).board.scene.grid("input")
         step = trace.steps[0]
-        span = {(r, c) for r in range(step.rows[0] + 1, step.rows[-1] + 2) for c in range(step.cols[0] + 1, step.cols[-1] + 2)}
+        span = {
+            (r, c)
+            for r in range(step.rows[0] + 1, step.rows[-1] + 2)
+            for c in range(step.cols[0] + 1, step.cols[-1] + 2)
+        }
         assert marked(grid, "gap") == span - marked(grid, "tap")
         assert len(marked(grid, "tap")) == 9 and len(span) == 25
 
@@ -149,7 +153,7 @@ async def test_transposed_scatter_paints_each_patch_and_crops_the_padding():
         top, left = trace.crop
         oh, ow = trace.output.shape
         painted: set[tuple[int, int]] = set()
-        for index, paint in enumerate(trace.paints):
+        for _index, paint in enumerate(trace.paints):
             scene = player.board.scene
             canvas = scene.grid("canvas")
             patch = {(r, c) for r in paint.rows for c in paint.cols}

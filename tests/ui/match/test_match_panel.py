@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from shell_helpers import see_result
 from textual.widgets import OptionList, Static
 
-from shell_helpers import see_result
 from convquest.ui.match.editor import WeightEditor
 from convquest.ui.match.panel import MatchKernelPanel
 from convquest.ui.match.shaded import ShadedImage
@@ -253,8 +253,30 @@ async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(mat
 
 
 async def test_random_keys_never_crash_the_panel(match_app, store):
-    keys = ["up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "backspace",
-            "n", "l", "minus", "0", "1", "2", "7", "9", "x", "home", "end", "pageup", "pagedown"]
+    keys = [
+        "up",
+        "down",
+        "left",
+        "right",
+        "enter",
+        "space",
+        "tab",
+        "shift+tab",
+        "backspace",
+        "n",
+        "l",
+        "minus",
+        "0",
+        "1",
+        "2",
+        "7",
+        "9",
+        "x",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+    ]
     for level in ("t-palette", "t-lesson", "t-edit", "t-two", "t-move", "t-local"):
         rng = random.Random(f"match/{level}")
         app = match_app(level)

@@ -104,5 +104,5 @@ async def test_show_replaces_values_and_marks():
         img.show(SQUARE, marks={(0, 0)})
         await pilot.pause()
         assert img.size.height == 6
-        first = list(img.render_line(0))[0]
+        first = next(iter(img.render_line(0)))
         assert first.text == "  " and first.style.underline

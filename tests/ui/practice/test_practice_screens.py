@@ -57,7 +57,7 @@ async def test_a_missed_topic_comes_back_sooner_in_a_practice_run(make_app, stor
         assert asked.index(asked[0], 1) > 3  # the first topic, right first time, waited longer
         title = shown(app, "#practice-title")
         assert title.startswith(f"#{len(asked)} {asked[-1]} · difficulty ")
-        assert f"streak {screen.session.schedule.streak}" in title and f"first try 6/7" in title
+        assert f"streak {screen.session.schedule.streak}" in title and "first try 6/7" in title
         # Every answer reached the database at once, the slip with its mistake key.
         attempts = [a for a in store.attempts() if a.mode == "practice"]
         assert len(attempts) == 8
@@ -268,7 +268,7 @@ async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app,
         assert all(" ".join(line.split()).find(r) >= 0 for line, r in zip(figure.splitlines()[1:], rows_in))
         rows, cols = cell_grid(problem.parts())
         cells = [str(right_number(problem, p)) for p in range(rows * cols)]
-        grid = "; ".join(" ".join(cells[r * cols:(r + 1) * cols]) for r in range(rows))
+        grid = "; ".join(" ".join(cells[r * cols : (r + 1) * cols]) for r in range(rows))
         await type_into(pilot, screen.query_one("#exam-grid", Input), grid)
         assert len([a for a in store.attempts() if a.mode == "exam"]) == rows * cols
         await pilot.press("ctrl+s", "y")

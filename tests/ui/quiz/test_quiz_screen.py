@@ -98,7 +98,10 @@ async def test_finishing_shows_the_score_and_every_mark(tmp_path, db, store):
         done = shown(app, "#quiz-done-text")
         assert "You have answered every question." in done and "Score: 2 of 3" in done
         assert [line for line in done.splitlines() if line.startswith("Q")] == [
-            f"Q1 ✓ {texts[0]}", f"Q2 ✗ {texts[1]}", f"Q3 ✓ {texts[2]}"]
+            f"Q1 ✓ {texts[0]}",
+            f"Q2 ✗ {texts[1]}",
+            f"Q3 ✓ {texts[2]}",
+        ]
         await pilot.press("q")
     assert db.sitting("week-3", "alice").finish_reason == "completed"
 
@@ -151,8 +154,10 @@ async def test_time_running_out_ends_the_quiz_even_under_the_hand_in_dialog(tmp_
 
 
 async def test_a_network_question_takes_one_shape_per_layer_and_locks_each(tmp_path, db, store):
-    text = ('[quiz]\nid = "net"\ntitle = "Net"\nseed = 1\nfeedback = "after-each"\n'
-            '[[question]]\nkind = "predict-size"\nvariant = "network"\n')
+    text = (
+        '[quiz]\nid = "net"\ntitle = "Net"\nseed = 1\nfeedback = "after-each"\n'
+        '[[question]]\nkind = "predict-size"\nvariant = "network"\n'
+    )
     app = make(tmp_path, db, store, text=text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -180,9 +185,11 @@ def _right_shape(problem, part: int) -> str:
 async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store):
     from convquest.practice.exam import cell_grid, join_grid
 
-    text = ('[quiz]\nid = "grid"\ntitle = "Grid"\nseed = 3\nfeedback = "after-each"\n'
-            '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'
-            '[[question]]\nkind = "predict-size"\nvariant = "conv"\n')
+    text = (
+        '[quiz]\nid = "grid"\ntitle = "Grid"\nseed = 3\nfeedback = "after-each"\n'
+        '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'
+        '[[question]]\nkind = "predict-size"\nvariant = "conv"\n'
+    )
     app = make(tmp_path, db, store, text=text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

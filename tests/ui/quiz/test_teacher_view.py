@@ -84,13 +84,17 @@ async def test_a_grid_typed_at_once_is_one_line_of_the_feed(tmp_path, class_db):
     from convquest.practice.exam import cell_grid, join_grid
 
     path, db = class_db
-    quiz = load_quiz(write_quiz(tmp_path, text='[quiz]\nid = "grid"\ntitle = "G"\nseed = 3\n'
-                                                '[[question]]\nkind = "fill-cells"\nvariant = "valid"\n'))
+    quiz = load_quiz(
+        write_quiz(
+            tmp_path,
+            text='[quiz]\nid = "grid"\ntitle = "G"\nseed = 3\n[[question]]\nkind = "fill-cells"\nvariant = "valid"\n',
+        )
+    )
     sitting = QuizSitting(quiz, "dana", db)
     problem = sitting.problems[0]
     cells = [right(problem, part) for part in range(len(problem.parts()))]
     cells[0] = wrong(problem, 0)
-    rows, cols = cell_grid(problem.parts())
+    _rows, cols = cell_grid(problem.parts())
     app = TeacherApp(path, every=EVERY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
