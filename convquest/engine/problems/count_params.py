@@ -9,6 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "count-params"
 VARIANTS = ("conv-vs-dense",)
@@ -103,7 +104,7 @@ class CountParams:
     def _working(self, part: int) -> str:
         return self._conv_working() if part == 0 else f"{self._dense_working()}\n{self._sharing()}"
 
-    def check(self, answer: int, part: int = 0) -> Verdict:
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 2)
         explanation = self._working(part)
         if answer == self.answers[part]:

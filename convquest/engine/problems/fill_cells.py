@@ -16,6 +16,7 @@ import numpy as np
 from convquest.engine import traces
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, rows_to_lists
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "fill-cells"
 VARIANTS = ("valid", "same", "full", "strided", "dilated", "transposed", "maxpool", "avgpool")
@@ -142,7 +143,7 @@ class FillCells:
             self._per_cell[part] = (self.working(r, c), self._mistakes(r, c))
         return self._per_cell[part]
 
-    def check(self, answer: int | float, part: int = 0) -> Verdict:
+    def check(self, answer: int | float, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         r, c = self._cell(part)
         value = self.expected[r, c].item()
         explanation, mistakes = self._cell_notes(r, c)

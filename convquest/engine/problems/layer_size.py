@@ -9,6 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
 
 KIND = "predict-size"
@@ -85,7 +86,7 @@ class LayerSize:
         }[self.mode]
         return f"{why}\n{explain(self.spec)}"
 
-    def check(self, answer: int, part: int = 0) -> Verdict:
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         explanation = self._working
         if answer == self.answer:

@@ -25,6 +25,7 @@ from convquest.engine.ops import conv2d
 from convquest.engine.problems import why_conv
 from convquest.engine.problems.answers import parse_grid
 from convquest.engine.problems.base import Fields, Verdict, check_part, rows_to_lists
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("palette", "edit", "two-step") + why_conv.VARIANTS
@@ -171,7 +172,7 @@ class MatchKernel:
             return "those weights"
         return " then ".join(KERNELS[name].title for name in choice)
 
-    def check(self, answer, part: int = 0) -> Verdict:
+    def check(self, answer, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         choice = self._choice(answer)
         out = self.apply(choice)

@@ -9,6 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import Layer, shapes_through
 from convquest.engine.problems.answers import parse_shape
 from convquest.engine.problems.base import Fields, Verdict, check_part
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 from convquest.engine.problems.layer_size import KIND
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
 
@@ -81,7 +82,7 @@ class NetworkShapes:
             f"{explain(self._spec(part))}\nshape: {_shape(after)}"
         )
 
-    def check(self, answer: Shape, part: int = 0) -> Verdict:
+    def check(self, answer: Shape, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, len(self.layers))
         answer = tuple(answer)
         right, before, layer = self.shapes[part], self._before(part), self.layers[part]

@@ -9,6 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import conv_output_shape
 from convquest.engine.problems.answers import parse_shape
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
 
@@ -64,7 +65,7 @@ class PairSize:
     def _working(self) -> str:
         return "\n".join(f"{name}:\n{explain(self.axis(n))}" for n, name in enumerate(AXES))
 
-    def check(self, answer: tuple[int, int], part: int = 0) -> Verdict:
+    def check(self, answer: tuple[int, int], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         answer = tuple(answer)
         explanation = self._working

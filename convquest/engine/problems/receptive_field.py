@@ -13,6 +13,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
 from convquest.engine.problems.answers import Cell, format_cells, parse_cells
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 from convquest.engine.problems.network import describe
 
 KIND = "receptive-field"
@@ -91,7 +92,7 @@ class ReceptiveField:
             )
         return "\n".join(lines)
 
-    def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
+    def check(self, answer: frozenset[Cell], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         answer = frozenset(tuple(cell) for cell in answer)
         explanation = self._working

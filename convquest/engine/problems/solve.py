@@ -9,6 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import solve_padding, solve_stride
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
 from convquest.engine.problems.sizes import SizeSpec, combine, explain, mistakes_reaching
 
@@ -64,7 +65,7 @@ class SolveFor:
     def _working(self, value: int) -> str:
         return f"{self._every_answer()}\nWith {self.unknown} = {value}:\n{explain(self.spec_with(value))}"
 
-    def check(self, answer: int, part: int = 0) -> Verdict:
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         values = self.answers
         if answer in values:

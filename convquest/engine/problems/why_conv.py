@@ -20,6 +20,7 @@ from convquest.engine.kernels import KERNELS
 from convquest.engine.ops import conv2d
 from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
+from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("translation", "locality")
@@ -110,7 +111,7 @@ class Translation:
             f"peak before {_cell((r0, c0))}, shift ({dr:+d}, {dc:+d}) → peak after {_cell((r1, c1))}"
         )
 
-    def check(self, answer: Cell, part: int = 0) -> Verdict:
+    def check(self, answer: Cell, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         answer = tuple(answer)
         explanation = self._working()
@@ -208,7 +209,7 @@ class Locality:
             f"Only those {len(self.answer)} windows cover the pixel; every other output cell ignores it (locality)."
         )
 
-    def check(self, answer: frozenset[Cell], part: int = 0) -> Verdict:
+    def check(self, answer: frozenset[Cell], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         answer = frozenset(tuple(cell) for cell in answer)
         explanation = self._working()
