@@ -322,25 +322,3 @@ class PlaygroundApp(ConvQuestApp):
 
     def get_default_screen(self) -> PlaygroundScreen:
         return PlaygroundScreen(self._params)
-
-
-def playground_command(args: object = None) -> int:
-    """`convquest playground`: the CLI's Command target (takes the parsed arguments, returns the
-    exit code)."""
-    import sys
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print(
-            "convquest: the playground needs a terminal: run it in an interactive terminal, not with its "
-            "input or output redirected or piped",
-            file=sys.stderr,
-        )
-        return 2
-    from convquest.store import Store, default_data_dir
-
-    store = Store.open(getattr(args, "data_dir", None) or default_data_dir())
-    try:
-        PlaygroundApp(store=store).run()
-    finally:
-        store.close()
-    return 0
