@@ -44,6 +44,49 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # The practice and exam history (convquest.practice.history). Before this migration the
+    # history made these tables itself, so a database at version 1 may have them already (with
+    # these very columns): IF NOT EXISTS keeps them and what they hold.
+    """
+    CREATE TABLE IF NOT EXISTS practice_sessions (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,              -- 'practice' | 'exam'
+        seed INTEGER NOT NULL,
+        topics TEXT NOT NULL,            -- JSON list of the topics asked for
+        minutes REAL,                    -- exam time limit; NULL for practice
+        paper TEXT,                      -- exam: Paper.to_json(); NULL for practice
+        started TEXT NOT NULL,
+        finished TEXT,
+        reason TEXT                      -- 'submitted' | 'time' | 'quit'; NULL while running
+    );
+    CREATE TABLE IF NOT EXISTS practice_questions (
+        session_id INTEGER NOT NULL REFERENCES practice_sessions (id),
+        number INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        params TEXT NOT NULL,            -- JSON: engine.problems.from_params(kind, params) rebuilds it
+        parts TEXT NOT NULL,             -- JSON list of part labels
+        prompt TEXT NOT NULL,
+        solution TEXT NOT NULL,
+        seconds REAL NOT NULL DEFAULT 0,
+        hints INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, number)
+    );
+    CREATE TABLE IF NOT EXISTS practice_topics (
+        topic TEXT PRIMARY KEY,
+        box INTEGER NOT NULL,
+        due INTEGER NOT NULL,
+        seen INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        wrong INTEGER NOT NULL,
+        last_turn INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS practice_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 MAX_STARS = 3
@@ -279,20 +322,20 @@ def _prepare(conn: sqlite3.Connection, *, in_memory: bool) -> None:
         raise UnusableDatabase(
             f"it was written by a newer ConvQuest (schema {version}, this one knows {len(MIGRATIONS)})"
         )
-    if version == len(MIGRATIONS):
-        _check_schema(conn)
+    if version:
+        _check_schema(conn, version)  # what this version should hold, before a migration writes
     if not in_memory:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise UnusableDatabase(f"cannot switch to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous=FULL")
     _migrate(conn)
-    _check_schema(conn)
+    _check_schema(conn, len(MIGRATIONS))
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _migrate(conn: sqlite3.Connection, upto: int = len(MIGRATIONS)) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number in range(version, len(MIGRATIONS)):
+    for number in range(version, upto):
         try:
             # One transaction per migration: a database is never left half-upgraded.
             conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\nPRAGMA user_version = {number + 1};\nCOMMIT;")
@@ -310,18 +353,18 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
 
 
 @functools.cache
-def _expected_columns() -> dict[str, list[tuple[str, str]]]:
+def _expected_columns(version: int) -> dict[str, list[tuple[str, str]]]:
     reference = sqlite3.connect(":memory:", isolation_level=None)
-    _migrate(reference)
+    _migrate(reference, version)
     columns = _columns(reference)
     reference.close()
     return columns
 
 
-def _check_schema(conn: sqlite3.Connection) -> None:
-    """A database can claim our version yet hold other tables; compare with a freshly migrated one."""
+def _check_schema(conn: sqlite3.Connection, version: int) -> None:
+    """A database can claim a version yet hold other tables; compare with a fresh one migrated to it."""
     actual = _columns(conn)
-    for table, columns in _expected_columns().items():
+    for table, columns in _expected_columns(version).items():
         if actual.get(table) != columns:
             raise UnusableDatabase(f"table '{table}' is missing or has other columns than expected")
 

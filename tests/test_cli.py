@@ -164,9 +164,9 @@ def test_anything_but_a_plain_launch_goes_to_the_full_parser(argv):
 
 
 def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
-    # The subcommands' argument hooks import their modules; a launch has no use for them (start-up).
+    # Building the parser imports every command module; a launch needs only play's (start-up).
     result = run_python(
         f"import sys\nfrom convquest.cli import main\ncode = main(['--data-dir', {str(tmp_path)!r}])\n"
-        "print('CODE', code, 'HOOKS', sorted(m for m in sys.modules if m.endswith('.commands')))"
+        "print('CODE', code, 'MODULES', sorted(m for m in sys.modules if m.startswith('convquest.commands.')))"
     )
-    assert "CODE 2 HOOKS []" in result.stdout, result.stderr
+    assert "CODE 2 MODULES ['convquest.commands.common', 'convquest.commands.play']" in result.stdout, result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from convquest.store import DB_NAME, Store, default_data_dir
+from convquest.store import DB_NAME, MIGRATIONS, Store, default_data_dir
 
 
 @pytest.fixture
@@ -189,3 +189,131 @@ def test_a_feature_can_keep_its_own_table_on_the_shared_connection(tmp_path):
     assert again.notice is None
     assert again.connection.execute("SELECT answer FROM quiz_answers").fetchall() == [("5",)]
     again.close()
+
+
+# What a database looked like before the practice tables were a migration: the store's migration 1,
+# and the tables practice/history.py then made itself with CREATE TABLE IF NOT EXISTS. Copied here
+# (not imported) so the test keeps the old code path's SQL whatever the code becomes.
+OLD_STORE_SCHEMA = """
+CREATE TABLE attempts (id INTEGER PRIMARY KEY, level_id TEXT NOT NULL, part INTEGER NOT NULL,
+    answer TEXT NOT NULL, correct INTEGER NOT NULL, hints INTEGER NOT NULL, mode TEXT NOT NULL,
+    topic TEXT, mistake TEXT, at TEXT NOT NULL);
+CREATE INDEX attempts_by_level ON attempts (level_id, id);
+CREATE TABLE stars (level_id TEXT PRIMARY KEY, stars INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+PRAGMA user_version = 1;
+"""
+OLD_HISTORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS practice_sessions (id INTEGER PRIMARY KEY, mode TEXT NOT NULL,
+    seed INTEGER NOT NULL, topics TEXT NOT NULL, minutes REAL, paper TEXT, started TEXT NOT NULL,
+    finished TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS practice_questions (session_id INTEGER NOT NULL REFERENCES practice_sessions (id),
+    number INTEGER NOT NULL, topic TEXT NOT NULL, kind TEXT NOT NULL, params TEXT NOT NULL,
+    parts TEXT NOT NULL, prompt TEXT NOT NULL, solution TEXT NOT NULL, seconds REAL NOT NULL DEFAULT 0,
+    hints INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (session_id, number));
+CREATE TABLE IF NOT EXISTS practice_topics (topic TEXT PRIMARY KEY, box INTEGER NOT NULL, due INTEGER NOT NULL,
+    seen INTEGER NOT NULL, correct INTEGER NOT NULL, wrong INTEGER NOT NULL, last_turn INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS practice_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+OLD_ROWS = """
+INSERT INTO attempts VALUES (1, 'exam:1:1', 0, '5', 0, 0, 'exam', 'predict-size/conv', 'forgot_plus_one', '2026-01-01T10:00:00');
+INSERT INTO stars VALUES ('sliding-1', 3, '2026-01-01T09:00:00');
+INSERT INTO settings VALUES ('theme', 'light');
+INSERT INTO practice_sessions VALUES (1, 'exam', 7, '["predict-size"]', 20.0, NULL, '2026-01-01T10:00:00',
+    '2026-01-01T10:05:00', 'submitted');
+INSERT INTO practice_questions VALUES (1, 1, 'predict-size/conv', 'predict-size', '{"i": 5, "k": 3}', '["o"]',
+    'What size?', '3', 12.5, 1, 0);
+INSERT INTO practice_topics VALUES ('predict-size/conv', 2, 9, 4, 3, 1, 5);
+INSERT INTO practice_state VALUES ('turn', '6');
+"""
+TABLES = (
+    "attempts",
+    "stars",
+    "settings",
+    "practice_sessions",
+    "practice_questions",
+    "practice_topics",
+    "practice_state",
+)
+
+
+def contents(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
+    finally:
+        conn.close()
+
+
+def test_a_database_the_old_history_code_made_keeps_every_row_under_the_migrations(tmp_path):
+    from convquest.practice.history import History
+
+    path = tmp_path / DB_NAME
+    conn = sqlite3.connect(path)
+    conn.executescript(OLD_STORE_SCHEMA + OLD_HISTORY_SCHEMA + OLD_ROWS)
+    conn.close()
+    before = contents(path)
+    assert all(before.values())
+
+    store = Store.open(tmp_path)
+    try:
+        assert store.notice is None and store.path == path  # used in place, not moved aside
+        history = History(store)
+        (session,) = history.sessions()
+        assert (session.mode, session.seed, session.topics, session.reason) == (
+            "exam",
+            7,
+            ("predict-size",),
+            "submitted",
+        )
+        schedule = history.load_schedule()
+        assert (schedule.turn, schedule.states["predict-size/conv"].box) == (6, 2)
+        assert store.get_setting("theme") == "light" and store.all_stars() == {"sliding-1": 3}
+        # ...and the history still writes where it reads.
+        history.start_session("practice", 1, ["count-params"])
+        assert [s.mode for s in history.sessions()] == ["exam", "practice"]
+    finally:
+        store.close()
+    after = contents(path)
+    assert {table: rows for table, rows in after.items() if table != "practice_sessions"} == {
+        table: rows for table, rows in before.items() if table != "practice_sessions"
+    }
+    assert after["practice_sessions"][0] == before["practice_sessions"][0]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
+
+
+def test_a_version_1_database_without_practice_tables_gets_them(tmp_path):
+    from convquest.practice.history import History
+
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.executescript(OLD_STORE_SCHEMA + "INSERT INTO stars VALUES ('sliding-1', 2, '2026-01-01');")
+    conn.close()
+    store = Store.open(tmp_path)
+    try:
+        assert store.notice is None and store.all_stars() == {"sliding-1": 2}
+        history = History(store)
+        assert history.sessions() == []
+        session_id = history.start_session("practice", 3, ["predict-size"])
+        assert [s.id for s in history.sessions()] == [session_id]
+    finally:
+        store.close()
+
+
+def test_practice_tables_of_the_wrong_shape_set_the_database_aside_untouched(tmp_path):
+    path = tmp_path / DB_NAME
+    conn = sqlite3.connect(path)
+    wrong = OLD_HISTORY_SCHEMA.replace(
+        "practice_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)", "practice_state (k)"
+    )
+    conn.executescript(OLD_STORE_SCHEMA + wrong + "PRAGMA user_version = 2;")
+    conn.close()
+    original = path.read_bytes()
+    store = Store.open(tmp_path)
+    try:
+        assert store.notice is not None and "practice_state" in store.notice
+    finally:
+        store.close()
+    (aside,) = tmp_path.glob(f"{DB_NAME}.corrupt-*")
+    assert aside.read_bytes() == original

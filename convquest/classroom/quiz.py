@@ -32,6 +32,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from convquest.levels.loader import ID_PATTERN, engine_problems, parse_toml, range_problems
 from convquest.levels.model import LevelFileError, resolve_params
@@ -155,7 +156,7 @@ def check_quiz_file(path: Path) -> list[QuizFileError]:
 
 def load_quiz(path: Path) -> Quiz:
     quiz, errors = _read(Path(path))
-    if errors:
+    if quiz is None or errors:
         raise QuizFileInvalid(errors)
     return quiz
 
@@ -241,8 +242,9 @@ def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:
             errors.append(error(f"must be a string, not {_describe(value)}", key))
         elif not value.strip():
             errors.append(error("must not be empty", key))
-    if isinstance(head.get("id"), str) and head["id"].strip() and not ID_PATTERN.match(head["id"]):
-        errors.append(error(f"'{head['id']}' must use only lowercase letters, digits and hyphens", "id"))
+    quiz_id = head.get("id")
+    if isinstance(quiz_id, str) and quiz_id.strip() and not ID_PATTERN.match(quiz_id):
+        errors.append(error(f"'{quiz_id}' must use only lowercase letters, digits and hyphens", "id"))
     if "seed" in head:
         seed = head["seed"]
         if not (seed == PER_STUDENT or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0)):
@@ -312,7 +314,17 @@ def _build_question(
         problems = range_problems(path, str(number), params) or engine_problems(path, str(number), kind, params)
         if problems:
             return None, [QuizFileError(path, p.message, level=str(number), field=p.field) for p in problems]
-    return QuizQuestion(number, kind, params, variant, difficulty), []
+    # Each field was checked above; the casts only tell mypy what the checks established.
+    return (
+        QuizQuestion(
+            number,
+            kind,
+            cast("Mapping[str, object] | None", params),
+            cast("str | None", variant),
+            cast(int, difficulty),
+        ),
+        [],
+    )
 
 
 def _describe(value: object) -> str:

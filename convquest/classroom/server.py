@@ -343,6 +343,8 @@ class _Connection(asyncssh.SSHServer):
             self._record_failure()
             raise self._refuse("bad username", problem)
         config = self._server.config
+        conn = self._conn
+        assert conn is not None  # asyncssh makes the connection before it asks about logins
         if config.authorized_keys is not None:
             # Re-read at every login so a teacher can enrol a student without a restart.
             keys = config.authorized_keys
@@ -350,10 +352,10 @@ class _Connection(asyncssh.SSHServer):
                 # One file per student: only alice's keys open the id "alice".
                 keys = keys / f"{username}.pub"
                 if not keys.exists():
-                    self._conn.set_authorized_keys(None)
+                    conn.set_authorized_keys(None)
                     return True
             try:
-                self._conn.set_authorized_keys(str(keys))
+                conn.set_authorized_keys(str(keys))
             except (OSError, ValueError, asyncssh.KeyImportError) as exc:
                 log.error("cannot read authorized keys %s: %s", config.authorized_keys, exc)
                 raise self._refuse(

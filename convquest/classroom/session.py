@@ -149,6 +149,8 @@ class GameSession(asyncssh.SSHServerSession):
 
     async def _run(self) -> None:
         try:
+            # asyncssh makes the connection before any request that starts the game.
+            assert self._chan is not None
             self._child = await self._server.spawn_child(self._username, self._term or "", self._chan, self._size)
         except Exception as exc:
             log.exception("could not start the game for %s", self._username)

@@ -30,7 +30,9 @@ class SessionLog:
     async def start(self) -> None:
         """Open the database, and close the sessions a previous server left open (it crashed or
         lost power, so it never wrote their disconnects)."""
-        await asyncio.wrap_future(self._submit(self._open))
+        opening = self._submit(self._open)
+        if opening is not None:  # None once stopped: a server stopped before it started
+            await asyncio.wrap_future(opening)
 
     def _open(self) -> None:
         self._db = ResultsDB.open(self.path)
@@ -50,7 +52,8 @@ class SessionLog:
             return
         closing = self._submit(self._close)
         self._stopped = True  # after the close was queued: later writes have nowhere to go
-        await asyncio.wrap_future(closing)
+        if closing is not None:
+            await asyncio.wrap_future(closing)
         self._executor.shutdown(wait=False)
 
     def _close(self) -> None:

@@ -25,6 +25,7 @@ import textwrap
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 from convquest.levels.model import (
     KINDS,
@@ -120,7 +121,12 @@ def _gather(paths: Sequence[Path], missing: str) -> tuple[list[Path], list[Level
 def _unique(files: Sequence[Path]) -> list[Path]:
     """A file named twice (a pack given twice, the shipped folder given as a pack) is read once."""
     seen: set[Path] = set()
-    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    unique = []
+    for file in files:
+        if file.resolve() not in seen:
+            seen.add(file.resolve())
+            unique.append(file)
+    return unique
 
 
 class ParseCache:
@@ -193,7 +199,7 @@ def _load_files(
         chapter, problems = _read_chapter(path, build_problems, cache)
         if chapter is not None:
             problems += _clashes(chapter, accepted)
-        if problems:
+        if chapter is None or problems:
             errors += problems
         else:
             accepted.append(chapter)
@@ -284,7 +290,8 @@ def _build_chapter(
         head = {}
     else:
         errors += _check_table(path, head, CHAPTER_KEYS, {}, prefix="chapter.")
-    chapter_id = head.get("id") if isinstance(head.get("id"), str) else "?"
+    head_id = head.get("id")
+    chapter_id = head_id if isinstance(head_id, str) else "?"
 
     raw_levels = data.get("level")
     if raw_levels is None or raw_levels == []:
@@ -386,26 +393,26 @@ def _build_level(
     errors = _check_table(path, table, LEVEL_REQUIRED, LEVEL_OPTIONAL, level=name)
     if errors:
         return None, errors
-    if table["kind"] not in KINDS:
+    # _check_table has checked every field's type, which these casts only tell mypy.
+    kind = cast(str, table["kind"])
+    if kind not in KINDS:
         return None, [
-            LevelFileError(
-                path, f"unknown kind '{table['kind']}' (known kinds: {', '.join(KINDS)})", level=name, field="kind"
-            )
+            LevelFileError(path, f"unknown kind '{kind}' (known kinds: {', '.join(KINDS)})", level=name, field="kind")
         ]
-    params = table["params"]
+    params = cast("Mapping[str, object]", table["params"])
     errors = range_problems(path, name, params)
     if not errors and build_problems:
-        errors = engine_problems(path, name, table["kind"], params)
+        errors = engine_problems(path, name, kind, params)
     if errors:
         return None, errors
     return Level(
-        id=level_id,
-        title=table["title"].strip(),
-        kind=table["kind"],
+        id=cast(str, level_id),
+        title=cast(str, table["title"]).strip(),
+        kind=kind,
         params=params,
-        lesson=_text(table.get("lesson", "")),
-        hints=tuple(_text(h) for h in table.get("hints", ())),
-        explanation=_text(table["explanation"]),
+        lesson=_text(cast(str, table.get("lesson", ""))),
+        hints=tuple(_text(h) for h in cast("list[str]", table.get("hints", []))),
+        explanation=_text(cast(str, table["explanation"])),
         chapter=chapter_id,
         source=path,
     ), []

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from convquest.engine.problems import Problem
@@ -62,15 +62,16 @@ def is_pair(value: object) -> bool:
     return pair_keys(value) is not None
 
 
-def ranges(params: Mapping[str, object]) -> dict[str, list]:
+def ranges(params: Mapping[str, object]) -> dict[str, list[int]]:
     """Every range in the params by its field name ("i", or "i.h" inside a pair), in draw order."""
-    found = {}
+    found: dict[str, list[int]] = {}
     for key in sorted(params):
         value = params[key]
         if is_range(value):
-            found[key] = value
+            found[key] = cast("list[int]", value)
         elif keys := pair_keys(value):
-            found.update({f"{key}.{side}": value[side] for side in keys if is_range(value[side])})
+            pair = cast("dict[str, object]", value)
+            found.update({f"{key}.{side}": cast("list[int]", pair[side]) for side in keys if is_range(pair[side])})
     return found
 
 
@@ -90,7 +91,10 @@ def resolve_params(
 
     def resolve(key: str, raw: object) -> object:
         keys = pair_keys(raw)
-        return [value(f"{key}.{side}", raw[side]) for side in keys] if keys else value(key, raw)
+        if not keys:
+            return value(key, raw)
+        pair = cast("dict[str, object]", raw)
+        return [value(f"{key}.{side}", pair[side]) for side in keys]
 
     return {key: resolve(key, raw) for key, raw in params.items()}
 
@@ -98,7 +102,9 @@ def resolve_params(
 def picked(draw: Mapping[str, object], name: str) -> object:
     """What a draw gave the range called `name` ("i", or "i.h" for one side of a pair)."""
     key, _, side = name.partition(".")
-    return draw[key][0 if side in ("h", "row") else 1] if side else draw[key]
+    if not side:
+        return draw[key]
+    return cast("list[object]", draw[key])[0 if side in ("h", "row") else 1]
 
 
 def engine_refusal(

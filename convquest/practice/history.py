@@ -5,7 +5,7 @@ and the engine's mistake key), the moment they are given, like every other answe
 Their ``level_id`` is ``"<mode>:<session>:<question>"`` so a session's answers can be found again.
 This module adds what the store does not know about: the sessions, the questions each one asked
 (topic, params, prompt, solution, time spent) and the practice schedule, in tables of its own
-created with CREATE TABLE IF NOT EXISTS (the store's schema check ignores tables it does not own).
+(the store's migration 2 makes them).
 
 Answers are re-checked against the question rebuilt from its params when a report is made, so the
 report's diagnoses are the engine's sentences, not a copy frozen in the database.
@@ -23,47 +23,6 @@ from typing import Any
 
 from convquest.practice.records import PartRecord, QuestionRecord
 from convquest.practice.schedule import Schedule, TopicState
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS practice_sessions (
-    id INTEGER PRIMARY KEY,
-    mode TEXT NOT NULL,              -- 'practice' | 'exam'
-    seed INTEGER NOT NULL,
-    topics TEXT NOT NULL,            -- JSON list of the topics asked for
-    minutes REAL,                    -- exam time limit; NULL for practice
-    paper TEXT,                      -- exam: Paper.to_json(); NULL for practice
-    started TEXT NOT NULL,
-    finished TEXT,
-    reason TEXT                      -- 'submitted' | 'time' | 'quit'; NULL while running
-);
-CREATE TABLE IF NOT EXISTS practice_questions (
-    session_id INTEGER NOT NULL REFERENCES practice_sessions (id),
-    number INTEGER NOT NULL,
-    topic TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    params TEXT NOT NULL,            -- JSON: engine.problems.from_params(kind, params) rebuilds it
-    parts TEXT NOT NULL,             -- JSON list of part labels
-    prompt TEXT NOT NULL,
-    solution TEXT NOT NULL,
-    seconds REAL NOT NULL DEFAULT 0,
-    hints INTEGER NOT NULL DEFAULT 0,
-    skipped INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (session_id, number)
-);
-CREATE TABLE IF NOT EXISTS practice_topics (
-    topic TEXT PRIMARY KEY,
-    box INTEGER NOT NULL,
-    due INTEGER NOT NULL,
-    seen INTEGER NOT NULL,
-    correct INTEGER NOT NULL,
-    wrong INTEGER NOT NULL,
-    last_turn INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS practice_state (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
 
 
 def now() -> str:
@@ -123,8 +82,6 @@ class History:
         self.store = store
         self._conn: sqlite3.Connection = store.connection
         self._lock: threading.Lock = store.lock
-        with self._lock:
-            self._conn.executescript(SCHEMA)
 
     # -- low level ----------------------------------------------------------------------------
 

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 
+from convquest.ui import settings
+
 if TYPE_CHECKING:
+    from textual.events import Resize
     from textual.screen import Screen
 
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
-
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
-ANIMATION_SPEEDS = ("off", "slow", "normal", "fast")
+    from convquest.levels.model import Chapter, Curriculum, Level
+    from convquest.store import Store
 
 
 class ConvQuestApp(App[None]):
@@ -40,7 +40,7 @@ class ConvQuestApp(App[None]):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, *, curriculum: Any, store: Any, start_level: str | None = None) -> None:
+    def __init__(self, *, curriculum: Curriculum, store: Store, start_level: str | None = None) -> None:
         super().__init__()
         self.curriculum = curriculum
         self.store = store
@@ -52,21 +52,18 @@ class ConvQuestApp(App[None]):
     # -- settings ---------------------------------------------------------------------------
 
     def setting(self, key: str, default: str) -> str:
-        value = self.store.get_setting(key, default)
-        return default if value is None else str(value)
+        return settings.setting(self.store, key, default)
 
     @property
     def unlock_all(self) -> bool:
-        return self.setting("unlock_all", "no") == "yes"
+        return settings.unlock_all(self.store)
 
     @property
     def animation_speed(self) -> str:
-        speed = self.setting("animation_speed", "normal")
-        return speed if speed in ANIMATION_SPEEDS else "normal"
+        return settings.animation_speed(self.store)
 
     def _apply_settings(self) -> None:
-        theme = self.setting("theme", "dark")
-        self.theme = THEMES.get(theme, THEMES["dark"])
+        self.theme = settings.theme(self.store)
         self.animation_level = "none" if self.animation_speed == "off" else self._animation_ceiling
 
     def save_setting(self, key: str, value: str) -> None:
@@ -75,7 +72,7 @@ class ConvQuestApp(App[None]):
 
     # -- screens ----------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from convquest.ui.screens.home import HomeScreen
 
         return HomeScreen()
@@ -86,12 +83,12 @@ class ConvQuestApp(App[None]):
             self.open_level(level)
         self._guard_size(self.size.width, self.size.height)
 
-    def open_lesson(self, chapter: Any) -> None:
+    def open_lesson(self, chapter: Chapter) -> None:
         from convquest.ui.screens.lesson import LessonScreen
 
         self.push_screen(LessonScreen(chapter))
 
-    def open_level(self, level: Any, *, replace: bool = False) -> None:
+    def open_level(self, level: Level, *, replace: bool = False) -> None:
         """Show a level; `replace` swaps out the current screen (lesson or result) so that
         escape from the level always lands on the chapter map."""
         from convquest.levels.model import LevelFileError
@@ -117,7 +114,7 @@ class ConvQuestApp(App[None]):
         else:
             self.push_screen(screen)
 
-    def first_unplayed(self, chapter: Any) -> Any:
+    def first_unplayed(self, chapter: Chapter) -> Level:
         stars = self.store.all_stars()
         for level in chapter.levels:
             if not stars.get(level.id):
@@ -142,19 +139,20 @@ class ConvQuestApp(App[None]):
 
     # -- too small --------------------------------------------------------------------------
 
-    def on_resize(self, event: Any) -> None:
+    def on_resize(self, event: Resize) -> None:
         self._guard_size(event.size.width, event.size.height)
 
     def _guard_size(self, width: int, height: int) -> None:
         from convquest.ui.screens.too_small import TooSmallScreen
 
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        on_top = isinstance(self.screen, TooSmallScreen)
-        if small and not on_top:
-            self.push_screen(TooSmallScreen())
+        small = width < settings.MIN_WIDTH or height < settings.MIN_HEIGHT
+        screen = self.screen
+        if not isinstance(screen, TooSmallScreen):
+            if small:
+                self.push_screen(TooSmallScreen())
         elif small:
-            self.screen.show_size(width, height)
-        elif on_top:
+            screen.show_size(width, height)
+        else:
             self.pop_screen()
 
     # -- nothing here writes files ----------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from convquest.classroom.commands import add_serve_arguments, run_serve
+from convquest.commands.classroom import add_serve_arguments, run_serve
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -32,7 +32,7 @@ def test_a_code_and_a_keys_file_cannot_be_given_together(capsys):
 
 def test_importing_the_command_does_not_load_asyncssh():
     # `convquest --help` builds this parser; it must not pay for asyncssh and cryptography.
-    code = "import sys, convquest.classroom.commands; print('asyncssh' in sys.modules)"
+    code = "import sys, convquest.commands.classroom; print('asyncssh' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -75,7 +75,7 @@ def test_the_cli_global_data_dir_option_is_reused_not_duplicated(tmp_path):
 
 _SERVE = (
     "import argparse, sys\n"
-    "from convquest.classroom.commands import add_serve_arguments, run_serve\n"
+    "from convquest.commands.classroom import add_serve_arguments, run_serve\n"
     "parser = argparse.ArgumentParser()\n"
     "add_serve_arguments(parser)\n"
     "sys.exit(run_serve(parser.parse_args(sys.argv[1:])))\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from convquest.practice import commands
+from convquest.commands import practice as commands
 from convquest.practice.history import History
 from tests.practice.practice_oracle import NUMERIC_TOPICS
 
@@ -29,7 +29,7 @@ def parse(add, argv, data_dir=None):
 
 def test_importing_the_commands_loads_neither_textual_nor_the_engine():
     code = (
-        "import sys, convquest.practice.commands; "
+        "import sys, convquest.commands.practice; "
         "print(sorted(m for m in ('textual', 'numpy', 'sqlite3') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -119,7 +119,7 @@ def test_report_command_with_nothing_to_report_says_what_to_do(tmp_path, capsys)
 
 
 def test_practice_and_exam_refuse_without_a_terminal(tmp_path, capsys):
-    from convquest.practice.commands import run_exam, run_practice
+    from convquest.commands.practice import run_exam, run_practice
 
     # pytest's stdin is not a terminal: the commands must say so rather than draw into a pipe.
     assert run_practice(parse(commands.add_practice_arguments, [], tmp_path)) == 2

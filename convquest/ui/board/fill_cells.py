@@ -10,12 +10,13 @@ onto this output cell (scatter, read backwards), or the window over the zero-ins
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from convquest.engine.problems.fill_cells import FillCells
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
@@ -23,10 +24,13 @@ from convquest.ui.board.widget import Board
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
+if TYPE_CHECKING:
+    from convquest.levels.model import Level
+
 VIEW_KEY = "v"
 
 
-def sweep_for(trace: Any):
+def sweep_for(trace: ConvTrace | PoolTrace | TransposedTrace) -> ConvSweep | PoolSweep | TransposedSweep:
     if isinstance(trace, ConvTrace):
         return ConvSweep(trace)
     if isinstance(trace, PoolTrace):
@@ -41,7 +45,7 @@ class FillCellsPanel(KindPanel):
 
     BINDINGS = [Binding(VIEW_KEY, "view", "Other view", priority=True)]
 
-    def __init__(self, level: Any, problem: Any) -> None:
+    def __init__(self, level: Level, problem: FillCells) -> None:
         super().__init__(level, problem)
         self.sweep = sweep_for(problem.trace)
         self.shape = problem.trace.output.shape
@@ -85,7 +89,7 @@ class FillCellsPanel(KindPanel):
         if self.wrong_text is not None and not self.solved:
             entered[(r, c)] = self.wrong_text
             wrong = frozenset({(r, c)})
-        options = dict(products=products, entered=entered, wrong=wrong)
+        options: dict[str, Any] = dict(products=products, entered=entered, wrong=wrong)
         if isinstance(self.sweep, TransposedSweep):
             if self.view == "gather":
                 return self.sweep.gather_scene(r, c, **options)

@@ -9,7 +9,7 @@ board, so the player learns *why* (e.g. the dilated kernel spans more than the p
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual.app import ComposeResult
@@ -24,6 +24,9 @@ from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpo
 from convquest.ui.app import ConvQuestApp
 from convquest.ui.board import scenes
 from convquest.ui.board.player import SweepPlayer, TextLines
+
+if TYPE_CHECKING:
+    from convquest.store import Store
 
 OPS = ("conv", "transposed", "maxpool", "avgpool")
 OP_TITLES = {
@@ -131,14 +134,14 @@ def playground_sweep(params: Params):
         return scenes.ConvSweep(trace, formula, scaled=scaled)
     if params.op == "transposed":
         w, _, _ = kernel_for(params)
-        trace = conv_transpose2d_trace(
+        scatter = conv_transpose2d_trace(
             x, w, padding=params.p, stride=params.s, dilation=params.d, output_padding=params.a
         )
         formula = scenes.transposed_formula(params.i, params.k, params.p, params.s, params.d, params.a)
-        return scenes.TransposedSweep(trace, formula)
+        return scenes.TransposedSweep(scatter, formula)
     pool = max_pool2d_trace if params.op == "maxpool" else avg_pool2d_trace
-    trace = pool(x, params.k, stride=params.s, padding=params.p)
-    return scenes.PoolSweep(trace, scenes.pool_formula(params.i, params.k, params.p, params.s))
+    pooled = pool(x, params.k, stride=params.s, padding=params.p)
+    return scenes.PoolSweep(pooled, scenes.pool_formula(params.i, params.k, params.p, params.s))
 
 
 def formula_text(params: Params) -> str:
@@ -274,7 +277,7 @@ class PlaygroundScreen(Screen[None]):
     def action_nudge(self, name: str, delta: int) -> None:
         lo, hi = LIMITS[name]
         value = max(lo, min(getattr(self.params, name) + delta, hi))
-        changes: dict[str, object] = {name: value}
+        changes: dict[str, Any] = {name: value}
         if name == "p":
             changes["mode"] = None  # typing a number leaves the named modes
         self.params = replace(self.params, **changes)
@@ -310,34 +313,12 @@ class PlaygroundApp(ConvQuestApp):
 
     TITLE = "ConvQuest playground"
 
-    def __init__(self, params: Params | None = None, *, store: Any = None) -> None:
+    def __init__(self, params: Params | None = None, *, store: Store | None = None) -> None:
         from convquest.levels.model import Curriculum
         from convquest.store import Store
 
         super().__init__(curriculum=Curriculum(chapters=()), store=store or Store.in_memory())
         self._params = params
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> PlaygroundScreen:
         return PlaygroundScreen(self._params)
-
-
-def playground_command(args: object = None) -> int:
-    """`convquest playground`: the CLI's Command target (takes the parsed arguments, returns the
-    exit code)."""
-    import sys
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print(
-            "convquest: the playground needs a terminal: run it in an interactive terminal, not with its "
-            "input or output redirected or piped",
-            file=sys.stderr,
-        )
-        return 2
-    from convquest.store import Store, default_data_dir
-
-    store = Store.open(getattr(args, "data_dir", None) or default_data_dir())
-    try:
-        PlaygroundApp(store=store).run()
-    finally:
-        store.close()
-    return 0

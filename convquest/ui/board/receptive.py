@@ -8,7 +8,7 @@ reads, so the field can be seen growing layer by layer (the engine's `receptive_
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +16,12 @@ from textual.widgets import Static
 
 from convquest.engine.arithmetic import Layer, receptive_cells, shapes_through
 from convquest.engine.problems.network import describe
-from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span
+from convquest.engine.problems.receptive_field import ReceptiveField
+from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span, TextLine
 from convquest.ui.board.widget import Board
+
+if TYPE_CHECKING:
+    from convquest.levels.model import Level
 from convquest.ui.kinds.base import KindPanel
 
 UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
@@ -45,12 +49,12 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         Binding("down", "move(1, 0)", "Down", show=False),
         Binding("left", "move(0, -1)", "Left", show=False),
         Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("space", "toggle", "Mark"),
+        Binding("space", "toggle_mark", "Mark"),
         Binding("enter", "check", "Check"),
         Binding("c", "clear", "Clear"),
     ]
 
-    def __init__(self, level: Any, problem: Any) -> None:
+    def __init__(self, level: Level, problem: ReceptiveField) -> None:
         super().__init__(level, problem)
         params = problem.params()
         self.n = int(params["n"])
@@ -97,8 +101,7 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
             for C in range(n + 2 * pad):
                 r, c = R - pad, C - pad
                 if not (0 <= r < n and 0 <= c < n):
-                    marks = ("marked",) if (r, c) in seen else ()
-                    row.append(Cell("·", "pad", marks))
+                    row.append(Cell("·", "pad", ("marked",) if (r, c) in seen else ()))
                     continue
                 marks: tuple[str, ...] = ()
                 if (r, c) in self.marked:
@@ -134,7 +137,7 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         blocks: list[Grid | Joiner] = [self._input_grid()]
         for depth in range(1, len(self.stack) + 1):
             blocks += [Joiner("→"), self._map_grid(depth)]
-        lines = tuple(
+        lines: tuple[TextLine, ...] = tuple(
             (Span(f"layer {number}: ", "dim"), Span(describe(layer).replace("1 filters ", "")))
             for number, layer in enumerate(self.stack, start=1)
         )
@@ -153,7 +156,8 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         self.cursor = (max(0, min(r + dr, self.n - 1)), max(0, min(c + dc, self.n - 1)))
         self._redraw()
 
-    def action_toggle(self) -> None:
+    # Not `action_toggle`: that is Textual's own action (toggle a boolean attribute) on every node.
+    def action_toggle_mark(self) -> None:
         if self.solved:
             return
         self.marked ^= {self.cursor}

@@ -361,7 +361,7 @@ def render_scene(scene: Scene, width: int, height: int, styler: Styler) -> Pictu
         for block in band:
             w, h = _block_size(block, scale)
             if isinstance(block, Joiner):
-                drawn = [[] for _ in range(mid)] + [[Segment(f" {block.text} ", styler("joiner"))]]
+                drawn: list[list[Segment]] = [[] for _ in range(mid)] + [[Segment(f" {block.text} ", styler("joiner"))]]
             else:
                 offset = (band_h - h) // 2
                 drawn = [[] for _ in range(offset)] + render_grid(block, scale, styler)

@@ -241,6 +241,9 @@ class _CellSweep:
     the step a click on an output cell goes to, and the formula as plain text. The dataclasses
     below give it `trace` and `formula_line`."""
 
+    trace: ConvTrace | PoolTrace
+    formula_line: TextLine
+
     def count(self, view: str) -> int:
         return len(self.trace.steps)
 

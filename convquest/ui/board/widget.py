@@ -6,6 +6,8 @@ twenty strips and refreshes one region, which keeps a key press well inside one 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from textual.events import Click, Resize
 from textual.geometry import Region, Size
@@ -23,7 +25,7 @@ class Board(ScrollView, can_focus=False):
     """Shows one `Scene`; call `show(scene)` to change it. Scrolls when the picture is larger
     than the widget, keeping the scene's focus cell (the window) in view."""
 
-    COMPONENT_CLASSES = COMPONENT_CLASSES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENT_CLASSES)
 
     class CellClicked(Message):
         """A grid cell was clicked: `grid` is the grid id ("input", "output", …)."""

@@ -61,7 +61,7 @@ class MatchView:
 
     @property
     def changed_pixel(self) -> Cell:
-        return tuple(self.problem.pixel)  # type: ignore[return-value]
+        return tuple(self.problem.pixel)
 
     @property
     def changed_cells(self) -> frozenset[Cell]:

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from convquest.classroom.sitting import QuizSitting
 from convquest.levels.model import Curriculum
 from convquest.ui.app import ConvQuestApp
+
+if TYPE_CHECKING:
+    from convquest.classroom.quiz import Quiz
+    from convquest.classroom.results import ResultsDB
+    from convquest.store import Store
+    from convquest.ui.quiz.screen import QuizScreen
 
 
 class QuizApp(ConvQuestApp):
@@ -18,10 +24,10 @@ class QuizApp(ConvQuestApp):
     def __init__(
         self,
         *,
-        quiz: Any,
+        quiz: Quiz,
         student: str,
-        db: Any,
-        store: Any,
+        db: ResultsDB,
+        store: Store,
         clock: Callable[[], float] = time.time,
         tick_every: float = 0.5,
     ) -> None:
@@ -33,7 +39,7 @@ class QuizApp(ConvQuestApp):
         self.clock = clock
         self.tick_every = tick_every
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> QuizScreen:
         from convquest.ui.quiz.screen import QuizScreen
 
         return QuizScreen(

@@ -120,7 +120,7 @@ class TeacherApp(App[None]):
         self.query_one("#teacher-head", Static).update(head_text(shot, self.path))
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
-        self._feed_answers(shot)
+        self._feed_answers(self.db, shot)
 
     def _fill_table(self, shot: Snapshot, questions: int) -> None:
         table = self.query_one("#teacher-table", DataTable)
@@ -140,10 +140,10 @@ class TeacherApp(App[None]):
                 if str(table.get_cell(student, name)) != value:
                     table.update_cell(student, name, value)
 
-    def _feed_answers(self, shot: Snapshot) -> None:
+    def _feed_answers(self, db: ResultsDB, shot: Snapshot) -> None:
         if shot.quiz_id is None:
             return
-        fresh: list[AnswerRow] = self.db.answers(shot.quiz_id, after=self._last_answer)
+        fresh: list[AnswerRow] = db.answers(shot.quiz_id, after=self._last_answer)
         if not fresh:
             return
         self._last_answer = fresh[-1].id
@@ -155,8 +155,8 @@ class TeacherApp(App[None]):
 def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
     """One line per answer given: the parts saved together (a whole grid, typed at once) share one."""
     lines = []
-    for (student, number, at), group in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
-        group = list(group)
+    for (student, number, at), answers in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
+        group = list(answers)
         progress = shot.progress_of(student)
         labels = (
             [p.label for p in progress.questions[number - 1].parts]

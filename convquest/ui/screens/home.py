@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -11,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from convquest.ui.game import game
 from convquest.ui.widgets.stars import MAX_STARS, star_text
 
 
@@ -40,7 +39,7 @@ class HomeScreen(Screen[None]):
         self.refresh_map()
 
     def refresh_map(self) -> None:
-        app = self.app
+        app = game(self)
         curriculum = app.curriculum
         stars = dict(app.store.all_stars())
         rows: list[tuple[str, str]] = []  # (option id, text after the cursor column)
@@ -109,9 +108,9 @@ class HomeScreen(Screen[None]):
         if selected is None:
             return
         kind, ident = selected
-        app = self.app
+        app = game(self)
         curriculum = app.curriculum
-        chapter: Any = curriculum.chapter(ident) if kind == "chapter" else curriculum.chapter_of(ident)
+        chapter = curriculum.chapter(ident) if kind == "chapter" else curriculum.chapter_of(ident)
         if not curriculum.unlocked(chapter.id, dict(app.store.all_stars()), unlock_all=app.unlock_all):
             self.notify(
                 f"“{chapter.title}” is locked: earn stars in the chapter before it "

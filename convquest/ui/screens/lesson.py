@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +11,11 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.ui.game import game
 from convquest.ui.widgets.prose import reflow
+
+if TYPE_CHECKING:
+    from convquest.levels.model import Chapter
 
 
 class LessonScreen(Screen[None]):
@@ -23,7 +27,7 @@ class LessonScreen(Screen[None]):
         Binding("l", "play", "Play now"),
     ]
 
-    def __init__(self, chapter: Any) -> None:
+    def __init__(self, chapter: Chapter) -> None:
         super().__init__()
         self.chapter = chapter
         self.page = 0
@@ -64,4 +68,5 @@ class LessonScreen(Screen[None]):
             self.show_page()
 
     def action_play(self) -> None:
-        self.app.open_level(self.app.first_unplayed(self.chapter), replace=True)
+        app = game(self)
+        app.open_level(app.first_unplayed(self.chapter), replace=True)

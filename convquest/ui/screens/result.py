@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +10,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from convquest.ui.game import game
 from convquest.ui.widgets.prose import reflow
 from convquest.ui.widgets.stars import star_words
+
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Verdict
+    from convquest.levels.model import Level
 
 
 class ResultScreen(Screen[None]):
@@ -23,7 +28,9 @@ class ResultScreen(Screen[None]):
         Binding("escape,m", "app.pop_screen", "Map"),
     ]
 
-    def __init__(self, level: Any, stars: int, verdict: Any, *, wrong: int, hints: int, picture: str = "") -> None:
+    def __init__(
+        self, level: Level, stars: int, verdict: Verdict, *, wrong: int, hints: int, picture: str = ""
+    ) -> None:
         super().__init__()
         self.picture = picture
         self.level = level
@@ -62,10 +69,10 @@ class ResultScreen(Screen[None]):
             action()
 
     def action_retry(self) -> None:
-        self.app.open_level(self.level, replace=True)
+        game(self).open_level(self.level, replace=True)
 
     def action_next(self) -> None:
-        app = self.app
+        app = game(self)
         curriculum = app.curriculum
         following = curriculum.next_level(self.level.id)
         if following is None:

@@ -8,7 +8,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static, Switch
 
-from convquest.ui.app import ANIMATION_SPEEDS, THEMES
+from convquest.ui.game import game
+from convquest.ui.settings import ANIMATION_SPEEDS, THEMES
 
 
 def _label(name: str, chosen: bool) -> str:
@@ -28,7 +29,7 @@ class SettingsScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        app = self.app
+        app = game(self)
         theme = app.setting("theme", "dark")
         speed = app.animation_speed
         yield Static("Settings", id="settings-title", markup=False)
@@ -57,14 +58,14 @@ class SettingsScreen(Screen[None]):
         event.stop()
         value = (event.pressed.id or "").partition("-")[2]
         key = "theme" if event.radio_set.id == "setting-theme" else "animation_speed"
-        self.app.save_setting(key, value)
+        game(self).save_setting(key, value)
         for button in event.radio_set.query(RadioButton):
             name = (button.id or "").partition("-")[2]
             button.label = _label(name, button is event.pressed)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
-        self.app.save_setting("unlock_all", "yes" if event.value else "no")
+        game(self).save_setting("unlock_all", "yes" if event.value else "no")
         self.query_one("#setting-unlock-state", Label).update(_on_off(event.value))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -82,7 +83,7 @@ class SettingsScreen(Screen[None]):
 
     def _reset(self, confirmed: bool | None) -> None:
         if confirmed:
-            self.app.store.reset_progress()
+            game(self).store.reset_progress()
             self.notify("Progress reset: every chapter starts fresh.", title="Reset")
         else:
             self.notify("Nothing was reset.")

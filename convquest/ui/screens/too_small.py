@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from convquest.ui.settings import MIN_HEIGHT, MIN_WIDTH
+
 
 class TooSmallScreen(Screen[None]):
     HELP_NAME = "too small"
@@ -17,8 +19,6 @@ class TooSmallScreen(Screen[None]):
         self.show_size(self.app.size.width, self.app.size.height)
 
     def show_size(self, width: int, height: int) -> None:
-        from convquest.ui.app import MIN_HEIGHT, MIN_WIDTH
-
         self.query_one("#too-small", Static).update(
             f"Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT} (now {width}×{height}).\n"
             "The game comes back as soon as it fits. ctrl+q quits."

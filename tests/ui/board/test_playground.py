@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 
 import pytest
@@ -189,9 +190,9 @@ async def test_a_transposed_canvas_too_big_to_draw_is_refused_by_the_board_not_t
 
 
 def test_the_playground_command_refuses_to_run_without_a_terminal(capsys):
-    from convquest.ui.board.playground import playground_command
+    from convquest.commands.playground import run_playground
 
-    assert playground_command(None) == 2  # pytest's stdin is not a terminal
+    assert run_playground(argparse.Namespace()) == 2  # pytest's stdin is not a terminal
     assert "needs a terminal" in capsys.readouterr().err
 
 

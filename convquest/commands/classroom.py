@@ -1,10 +1,8 @@
 """`convquest serve`, `convquest quiz` (what each student's session runs with --quiz),
-`convquest results`: their arguments, and the entry points that need no UI.
+`convquest results` and `convquest teacher`.
 
-Only argparse and the standard library at import time: the CLI imports this module to build
-`--help`, which must stay instant. asyncssh is imported when the server actually starts.
-The quiz screen and the teacher's live view are Textual, so their entry points live in
-convquest.ui.quiz.command; their arguments are added here.
+asyncssh is imported when the server actually starts; the quiz and the teacher's live view start
+Textual only once their arguments and the terminal have been checked.
 """
 
 from __future__ import annotations
@@ -12,7 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from convquest.commands.common import data_dir, interactive
+
+if TYPE_CHECKING:
+    from convquest.classroom.quiz import Quiz
 
 CLASS_CODE_ENV = "CONVQUEST_CLASS_CODE"
 
@@ -67,10 +72,8 @@ def run_serve(args: argparse.Namespace) -> int:
     import asyncio
     import logging
     import signal
-    import sys
 
     from convquest.classroom.server import ClassroomServer, ServeError, ServerConfig
-    from convquest.store import default_data_dir
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     # asyncssh logs every packet-level step at INFO; our own lines are the ones a teacher needs.
@@ -81,7 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
         class_code = os.environ.get(CLASS_CODE_ENV) or None
     quiz_file = getattr(args, "quiz", None)
     config = ServerConfig(
-        data_dir=(getattr(args, "data_dir", None) or default_data_dir()).expanduser(),
+        data_dir=data_dir(args),
         host=args.host,
         port=args.port,
         class_code=class_code,
@@ -96,6 +99,7 @@ def run_serve(args: argparse.Namespace) -> int:
         # SIGTERM (systemd, kill) must hang up the games too: they run in their own sessions and
         # would otherwise outlive the server.
         task = asyncio.current_task()
+        assert task is not None  # asyncio.run runs this coroutine as a task
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
         with contextlib.suppress(asyncio.CancelledError):
@@ -139,7 +143,7 @@ class QuizSetupError(Exception):
     """The quiz cannot start; the message says why, for the student's terminal or the teacher's."""
 
 
-def quiz_plan(args: argparse.Namespace):
+def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path]:
     """(quiz, student id, results db path) for `convquest quiz`; QuizSetupError if it cannot run."""
     import getpass
 
@@ -155,8 +159,54 @@ def quiz_plan(args: argparse.Namespace):
     problem = username_problem(student)
     if problem is not None:
         raise QuizSetupError(problem)
-    path = args.results_db or default_path(_data_dir(args))
+    path = args.results_db or default_path(data_dir(args))
     return quiz, student, Path(path).expanduser()
+
+
+def run_quiz(args: argparse.Namespace) -> int:
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
+
+    try:
+        quiz, student, path = quiz_plan(args)
+    except QuizSetupError as exc:
+        print(f"convquest quiz: {exc}", file=sys.stderr)
+        return 2
+    if not interactive():
+        print("convquest quiz: the quiz needs a terminal (connect with ssh -t)", file=sys.stderr)
+        return 2
+    try:
+        db = ResultsDB.open(path)
+    except ResultsUnavailable as exc:
+        # Said to the student's terminal: they can only pass it on.
+        print(
+            f"convquest quiz: your answers cannot be saved, so the quiz cannot start: {exc}. Tell your teacher.",
+            file=sys.stderr,
+        )
+        return 1
+    from convquest.store import Store
+    from convquest.ui.quiz.app import QuizApp
+
+    store = Store.open(data_dir(args))  # the student's own settings
+    try:
+        QuizApp(quiz=quiz, student=student, db=db, store=store).run()
+    finally:
+        store.close()
+        db.close()
+    if os.environ.get("CONVQUEST_SERVED") == "1":
+        leave_at_once()
+    return 0
+
+
+def leave_at_once() -> None:
+    """End a served process without Python's teardown of every loaded module.
+
+    The answers are committed and both databases closed by now; what is left is about 50 ms of CPU
+    per student unloading Textual and NumPy. When 40 students leave within a second, that CPU is
+    taken from the others still typing (the SSH benchmark saw their key echo go from 19 to 160 ms).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 # --- convquest results ------------------------------------------------------------------------------
@@ -179,21 +229,14 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    from convquest.store import default_data_dir
-
-    return Path(getattr(args, "data_dir", None) or default_data_dir()).expanduser()
-
-
 def results_db_path(args: argparse.Namespace) -> Path:
     from convquest.classroom.results import default_path
 
     given = getattr(args, "results_db", None)
-    return Path(given).expanduser() if given else default_path(_data_dir(args))
+    return Path(given).expanduser() if given else default_path(data_dir(args))
 
 
 def run_results(args: argparse.Namespace) -> int:
-    import sys
     import time
 
     from convquest.classroom import export
@@ -242,7 +285,7 @@ def run_results(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- convquest teacher (the live view runs in convquest.ui.quiz.command) -----------------------------
+# --- convquest teacher -------------------------------------------------------------------------------
 
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
@@ -256,3 +299,19 @@ def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
     )
+
+
+def run_teacher(args: argparse.Namespace) -> int:
+    every = getattr(args, "every", 1.0)
+    if not 0.1 <= every <= 60:
+        print(f"convquest teacher: --every must be between 0.1 and 60 seconds, not {every:g}", file=sys.stderr)
+        return 2
+    if not interactive():
+        print(
+            "convquest teacher: the live view needs a terminal; `convquest results` prints the results", file=sys.stderr
+        )
+        return 2
+    from convquest.ui.quiz.teacher import TeacherApp
+
+    TeacherApp(results_db_path(args), quiz_id=getattr(args, "quiz", None), every=every).run()
+    return 0

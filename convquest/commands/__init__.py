@@ -1,0 +1,60 @@
+"""Every `convquest` subcommand: this table, and one module per group of commands beside it.
+
+A row names the command's words, its one-line help, and "module:name": the module here
+(`convquest.commands.<module>`) defines `run_<name>(args) -> int` and, if the command takes
+arguments, `add_<name>_arguments(parser)`. `convquest.cli` builds the parser from the table and
+imports a row's module only to add its arguments (for `--help`) or to run it.
+
+So a command module imports only the standard library at module level: `convquest --help` imports
+every one of them and must load no Textual or NumPy (tests/test_cli.py). Whatever the command
+runs (the engine, the store, the UI) is imported inside its `run_<name>`, once the arguments are
+checked. These modules are the CLI layer: they are the only ones outside `convquest.ui` that may
+start the UI (tests/test_layers.py).
+
+To add `convquest shapes`: write `convquest/commands/shapes.py` with `add_shapes_arguments(parser)`
+and `run_shapes(args)`, and add `Command(("shapes",), "…", "shapes:shapes")` below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]  # ("levels", "check") is `convquest levels check`
+    help: str
+    target: str  # "module:name": convquest.commands.<module>, with run_<name> and add_<name>_arguments
+
+    @property
+    def module(self) -> str:
+        return f"{__name__}.{self.target.partition(':')[0]}"
+
+    @property
+    def name(self) -> str:
+        return self.target.partition(":")[2]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(("play",), "play the game (the default when no command is given)", "play:play"),
+    Command(("levels", "list"), "list every level: id, kind, title", "levels:list"),
+    Command(("levels", "check"), "validate level and quiz files; exit 1 with every problem found", "levels:check"),
+    Command(("practice",), "endless practice, each topic coming back when it is due", "practice:practice"),
+    Command(("exam",), "a timed paper of mixed questions, marked at the end", "practice:exam"),
+    Command(
+        ("report",), "what a practice or exam session showed: scores, mistakes, topics to revise", "practice:report"
+    ),
+    Command(("serve",), "serve the game to a class over SSH", "classroom:serve"),
+    Command(("quiz",), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
+    Command(
+        ("results",), "quiz results per student: score, each answer, time (table, csv or json)", "classroom:results"
+    ),
+    Command(
+        ("teacher",), "live view of a class sitting a quiz: who is connected, who answered what", "classroom:teacher"
+    ),
+    Command(
+        ("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep", "playground:playground"
+    ),
+)
+GROUP_HELP = {"levels": "list the levels, or check level files"}
+PLAY = COMMANDS[0]  # what a launch with no command runs

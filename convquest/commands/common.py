@@ -1,0 +1,54 @@
+"""What the command modules share: exit codes, refusals on stderr, the terminal check, the data
+folder, the store and the curriculum. Standard library only at module level (see __init__)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from convquest.levels.model import Curriculum
+    from convquest.store import Store
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A choice on the command line that cannot be run; the message says what to do instead."""
+
+
+def fail(message: str, code: int = EXIT_USAGE, *, prog: str = "convquest") -> int:
+    print(f"{prog}: {message}", file=sys.stderr)
+    return code
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    """--data-dir, else $CONVQUEST_DATA_DIR, else the user data folder."""
+    from convquest.store import default_data_dir
+
+    return Path(getattr(args, "data_dir", None) or default_data_dir()).expanduser()
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    from convquest.store import Store
+
+    store = Store.open(data_dir(args))
+    if store.notice:
+        print(f"convquest: {store.notice}", file=sys.stderr)
+    return store
+
+
+def curriculum(args: argparse.Namespace, cache_dir: Path | None = None) -> Curriculum:
+    """The shipped chapters and every --levels pack; a pack refused is one line on stderr."""
+    from convquest.levels import load_curriculum
+
+    loaded = load_curriculum(list(getattr(args, "levels", None) or []), cache_dir=cache_dir)
+    for error in loaded.errors:
+        print(f"convquest: skipped {error}", file=sys.stderr)
+    return loaded
