@@ -48,12 +48,12 @@ REFUSALS = [
     (
         "output_padding as large as the stride",
         lambda: transposed_output_size(3, 3, 1, 2, output_padding=2),
-        ["output_padding 2 is too large", "stride (2)", "dilation (1)"],
+        ["output_padding (2) must be smaller", "stride (2)", "dilation (1)", "whichever is larger (2)"],
     ),
     (
         "output_padding as large as stride and dilation",
         lambda: transposed_output_size(3, 3, 0, 1, 2, output_padding=2),
-        ["output_padding 2", "stride (1)", "dilation (2)"],
+        ["output_padding (2)", "stride (1)", "dilation (2)", "whichever is larger (2)"],
     ),
     (
         "negative output_padding",
