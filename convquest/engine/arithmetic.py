@@ -94,7 +94,7 @@ def _transposed_side(i: int, k: int, p: int, s: int, d: int, output_padding: int
     a = non_negative(output_padding, _named("output_padding", axis))
     if a >= max(s, d):
         raise ValueError(
-            f"{_named('output_padding', axis)} ({a}) must be smaller than the stride ({s}) or the dilation ({d}),"
+            f"output_padding{'' if axis is None else ' along the ' + axis} ({a}) must be smaller than the stride ({s}) or the dilation ({d}),"
             f" whichever is larger ({max(s, d)}): it only chooses between the output sizes"
             f" that map back to the same input size"
         )

@@ -111,6 +111,17 @@ def _conv_args_1d(
     return ((0, 0), padding_1d(padding, ops.w.shape[3], s, d, padding_mode)), (1, s), (1, d)
 
 
+def _one_channel(ops: Operands, x: npt.ArrayLike, w: npt.ArrayLike, spatial: int) -> Operands:
+    """`ops` if the caller gave one channel and one kernel; refused otherwise."""
+    if not ops.single:
+        forms = "x (L,) with a kernel (k,)" if spatial == 1 else "x (H, W) with a kernel (kh, kw)"
+        raise ValueError(
+            f"traces show one channel: {forms}, but x has shape {np.shape(x)} and w {np.shape(w)}"
+            + ("" if ops.transposed else "; the volume traces show channels and filters")
+        )
+    return ops
+
+
 @dataclass(frozen=True, eq=False)
 class ConvStep:
     """One output cell of a convolution: the window, what it reads, and what it adds up.
@@ -173,11 +184,6 @@ def _sources(windows: _ConvWindows) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def _conv_trace(ops: Operands, pads: Pads, stride: Pair, dilation: Pair, padding_mode: str, axes: Axes) -> ConvTrace:
-    if ops.x.shape[0] != 1 or ops.w.shape[:2] != (1, 1):
-        raise ValueError(
-            "this trace shows one channel: give x without a channel axis and a single kernel, or use the"
-            f" volume trace for channels and filters (x has {ops.x.shape[0]} channels, w is {ops.w.shape[:2]})"
-        )
     w = ops.w[0, 0]
     bias = np.zeros((), ops.x.dtype) if ops.bias is None else ops.bias[0]
     windows = _conv_windows(ops.x, w.shape, pads, stride, dilation, padding_mode, axes)
@@ -226,7 +232,7 @@ def conv2d_trace(
     padding_mode: str = "zeros",
 ) -> ConvTrace:
     """Trace `ops.conv2d` on a single channel; takes the same arguments (groups aside)."""
-    ops = conv_operands(x, w, bias, transposed=False)
+    ops = _one_channel(conv_operands(x, w, bias, transposed=False), x, w, 2)
     pads, stride2, dilation2 = _conv_args_2d(ops, padding, stride, dilation)
     return _conv_trace(ops, pads, stride2, dilation2, padding_mode, AXES_2D)
 
@@ -243,7 +249,7 @@ def conv1d_trace(
 ) -> ConvTrace:
     """Trace `ops1d.conv1d` on a single sequence, as a one-row ConvTrace; takes the same arguments
     (groups aside), padding='causal' too."""
-    ops = conv_operands(x, w, bias, transposed=False, spatial=1)
+    ops = _one_channel(conv_operands(x, w, bias, transposed=False, spatial=1), x, w, 1)
     pads, stride2, dilation2 = _conv_args_1d(ops, padding, stride, dilation, padding_mode)
     return _conv_trace(ops, pads, stride2, dilation2, padding_mode, AXES_1D)
 
@@ -463,11 +469,6 @@ def _pad_or_crop(x: np.ndarray, pads: tuple[Pair, Pair]) -> np.ndarray:
 def _transposed_trace(
     ops: Operands, padding: Pair, stride: Pair, dilation: Pair, output_padding: Pair, axes: Axes
 ) -> TransposedTrace:
-    if ops.x.shape[0] != 1 or ops.w.shape[:2] != (1, 1) or ops.groups != 1:
-        raise ValueError(
-            "this trace shows one channel: give x without a channel axis and a single kernel"
-            f" (x has {ops.x.shape[0]} channels, w is {ops.w.shape[:2]})"
-        )
     x, w = ops.x[0], ops.w[0, 0]
     bias = np.zeros((), x.dtype) if ops.bias is None else ops.bias[0]
     (sh, sw), (dh, dw), (ph, pw), (ah, aw) = stride, dilation, padding, output_padding
@@ -519,7 +520,7 @@ def conv_transpose2d_trace(
     bias: npt.ArrayLike | None = None,
 ) -> TransposedTrace:
     """Trace `ops.conv_transpose2d` on a single channel; takes the same arguments (groups aside)."""
-    ops = conv_operands(x, w, bias, transposed=True)
+    ops = _one_channel(conv_operands(x, w, bias, transposed=True), x, w, 2)
     return _transposed_trace(
         ops,
         pair(padding, "padding"),
@@ -541,7 +542,7 @@ def conv_transpose1d_trace(
     bias: npt.ArrayLike | None = None,
 ) -> TransposedTrace:
     """Trace `ops1d.conv_transpose1d` on a single sequence, as a one-row TransposedTrace."""
-    ops = conv_operands(x, w, bias, transposed=True, spatial=1)
+    ops = _one_channel(conv_operands(x, w, bias, transposed=True, spatial=1), x, w, 1)
     return _transposed_trace(
         ops,
         (0, whole_number(padding, "padding")),
