@@ -196,12 +196,18 @@ def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int
     return h, w
 
 
-def pool_output_shape(hw, k, s=None, p=0, d=1, ceil_mode: bool = False) -> tuple[int, int]:
+def pool_output_shape(
+    hw: int | tuple[int, int],
+    k: int | tuple[int, int],
+    s: int | tuple[int, int] | None = None,
+    p: int | tuple[int, int] = 0,
+    d: int | tuple[int, int] = 1,
+    ceil_mode: bool = False,
+) -> tuple[int, int]:
     """(H', W') of 2-D pooling; stride defaults to the window."""
-    ks = pair(k, "pooling window")
-    args = (pair(hw, "input size"), ks, ks if s is None else pair(s, "stride"), pair(p, "padding"), pair(d, "dilation"))
-    h, w = (_pool_side(*per_axis, ceil_mode, axis) for *per_axis, axis in zip(*args, _AXES))
-    return h, w
+    (h, w), (kh, kw) = pair(hw, "input size"), pair(k, "pooling window")
+    (sh, sw), (ph, pw), (dh, dw) = (kh, kw) if s is None else pair(s, "stride"), pair(p, "padding"), pair(d, "dilation")
+    return _pool_side(h, kh, sh, ph, dh, ceil_mode, "height"), _pool_side(w, kw, sw, pw, dw, ceil_mode, "width")
 
 
 def solve_padding(i: int, k: int, o: int, s: int = 1, d: int = 1) -> list[int]:

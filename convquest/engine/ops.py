@@ -84,11 +84,17 @@ def check_exact(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None, terms: in
         )
 
 
-def _common_dtype(*arrays: np.ndarray | None) -> list[np.ndarray | None]:
-    present = [a for a in arrays if a is not None]
-    if all(a.dtype == np.int64 for a in present):
-        return list(arrays)
-    return [None if a is None else a.astype(np.float64, copy=False) for a in arrays]
+def _common_dtype(
+    x: np.ndarray, w: np.ndarray, bias: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    if x.dtype == w.dtype == np.int64 and (bias is None or bias.dtype == np.int64):
+        return x, w, bias
+    as_float = np.float64
+    return (
+        x.astype(as_float, copy=False),
+        w.astype(as_float, copy=False),
+        None if bias is None else bias.astype(as_float),
+    )
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,6 @@ def conv_operands(
             )
         bias_array = bias_array.reshape(out_channels)
     xs, ws, bias_array = _common_dtype(xs, ws, bias_array)
-    assert xs is not None and ws is not None
     return Operands(xs, ws, bias_array, groups, single, transposed)
 
 

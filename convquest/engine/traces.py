@@ -171,7 +171,7 @@ class ConvTrace:
     sources: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
 
     def step(self, row: int, col: int) -> ConvStep:
-        return self.steps[row * self.output.shape[1] + col]
+        return self.steps[row * int(self.output.shape[1]) + col]
 
     def source(self, row: int, col: int) -> Cell | None:
         """The input cell whose value cell (row, col) of the padded input holds (itself, inside the
@@ -304,7 +304,7 @@ class VolumeTrace:
 
     def step(self, filter: int, row: int, col: int) -> VolumeStep:
         _, oh, ow = self.output.shape
-        return self.steps[(filter * oh + row) * ow + col]
+        return self.steps[(filter * int(oh) + row) * int(ow) + col]
 
     def source(self, row: int, col: int) -> Cell | None:
         """As ConvTrace.source (the same on every channel)."""
@@ -596,7 +596,7 @@ class PoolTrace:
     ceil_mode: bool = False
 
     def step(self, row: int, col: int) -> PoolStep:
-        return self.steps[row * self.output.shape[1] + col]
+        return self.steps[row * int(self.output.shape[1]) + col]
 
 
 def _pool_trace(
