@@ -364,14 +364,15 @@ def pool_windows(
     x = x[np.newaxis] if single else x
     axes = AXES_1D if spatial == 1 else AXES_2D
 
-    def per_axis(value: object, name: str) -> tuple[int, int]:
-        return (1, whole_number(value, name)) if spatial == 1 else pair(value, name)
+    def per_axis(value: object, name: str, row: int = 1) -> tuple[int, int]:
+        """`value` for each axis; a 1-D pooling's row axis takes `row` (no padding, else 1)."""
+        return (row, whole_number(value, name)) if spatial == 1 else pair(value, name)
 
     if spatial == 1:
         x = x[:, np.newaxis]
     ks = per_axis(k, "pooling window")
     ss = ks if stride is None else per_axis(stride, "stride")
-    ps, ds = per_axis(padding, "padding"), per_axis(dilation, "dilation")
+    ps, ds = per_axis(padding, "padding", 0), per_axis(dilation, "dilation")
     out = (
         _pool_side(x.shape[1], ks[0], ss[0], ps[0], ds[0], ceil_mode, axes[0]),
         _pool_side(x.shape[2], ks[1], ss[1], ps[1], ds[1], ceil_mode, axes[1]),
