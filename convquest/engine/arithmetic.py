@@ -94,9 +94,9 @@ def _transposed_side(i: int, k: int, p: int, s: int, d: int, output_padding: int
     a = non_negative(output_padding, _named("output_padding", axis))
     if a >= max(s, d):
         raise ValueError(
-            f"{_named('output_padding', axis)} {a} is too large: it must be smaller than the stride ({s})"
-            f" or the dilation ({d}), because it only chooses between the output sizes that a stride-{s}"
-            f" convolution maps back to the same input size"
+            f"output_padding{'' if axis is None else ' along the ' + axis} ({a}) must be smaller than the stride ({s}) or the dilation ({d}),"
+            f" whichever is larger ({max(s, d)}): it only chooses between the output sizes"
+            f" that map back to the same input size"
         )
     uncropped = (i - 1) * s + d * (k - 1) + a + 1
     size = uncropped - 2 * p
@@ -114,25 +114,38 @@ def transposed_output_size(i: int, k: int, p: int = 0, s: int = 1, d: int = 1, o
     return _transposed_side(i, k, p, s, d, output_padding, None)
 
 
-def _pool_side(i: int, k: int, s: int | None, p: int, d: int, axis: str | None) -> int:
+def _pool_side(i: int, k: int, s: int | None, p: int, d: int, ceil_mode: bool, axis: str | None) -> int:
     k = positive(k, _named("pooling window", axis))
     s = k if s is None else positive(s, _named("stride", axis))
     p = non_negative(p, _named("padding", axis))
     i = positive(i, _named("input size", axis))
     d = positive(d, _named("dilation", axis))
+    if not isinstance(ceil_mode, bool):
+        raise ValueError(f"ceil_mode must be True or False, but got {ceil_mode!r}")
     # PyTorch checks both pad <= k // 2 and pad <= d(k-1)+1 // 2; the first is the stricter one.
     if p > k // 2:
         raise ValueError(
             f"{_named('pooling padding', axis)} {p} is more than half the pooling window {k};"
             f" use padding at most {k // 2}"
         )
-    _check_window_fits(i, k, d, p, p, axis, "pooling window")
-    return (i + 2 * p - (d * (k - 1) + 1)) // s + 1
+    room = i + 2 * p - (d * (k - 1) + 1)
+    if not ceil_mode:
+        _check_window_fits(i, k, d, p, p, axis, "pooling window")
+        return room // s + 1
+    # Rounding up counts a last window that runs past the padding, but PyTorch drops it when it
+    # would start in the right padding (it would see no input cell, or only cells already seen).
+    size = -(-room // s) + 1
+    if (size - 1) * s >= i + p:
+        size -= 1
+    if size < 1:
+        _check_window_fits(i, k, d, p, p, axis, "pooling window")
+    return size
 
 
-def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0, d: int = 1) -> int:
-    """One side of a pooling output (floor, as PyTorch's ceil_mode=False); stride defaults to k."""
-    return _pool_side(i, k, s, p, d, None)
+def pool_output_size(i: int, k: int, s: int | None = None, p: int = 0, d: int = 1, ceil_mode: bool = False) -> int:
+    """One side of a pooling output; stride defaults to k. floor((i + 2p - d(k-1) - 1) / s) + 1, or
+    with ceil_mode rounded up, less one if that last window would start in the right padding."""
+    return _pool_side(i, k, s, p, d, ceil_mode, None)
 
 
 def conv_padding(
@@ -183,12 +196,18 @@ def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int
     return h, w
 
 
-def pool_output_shape(hw, k, s=None, p=0, d=1) -> tuple[int, int]:
+def pool_output_shape(
+    hw: int | tuple[int, int],
+    k: int | tuple[int, int],
+    s: int | tuple[int, int] | None = None,
+    p: int | tuple[int, int] = 0,
+    d: int | tuple[int, int] = 1,
+    ceil_mode: bool = False,
+) -> tuple[int, int]:
     """(H', W') of 2-D pooling; stride defaults to the window."""
-    ks = pair(k, "pooling window")
-    args = (pair(hw, "input size"), ks, ks if s is None else pair(s, "stride"), pair(p, "padding"), pair(d, "dilation"))
-    h, w = (_pool_side(*per_axis, axis) for *per_axis, axis in zip(*args, _AXES))
-    return h, w
+    (h, w), (kh, kw) = pair(hw, "input size"), pair(k, "pooling window")
+    (sh, sw), (ph, pw), (dh, dw) = (kh, kw) if s is None else pair(s, "stride"), pair(p, "padding"), pair(d, "dilation")
+    return _pool_side(h, kh, sh, ph, dh, ceil_mode, "height"), _pool_side(w, kw, sw, pw, dw, ceil_mode, "width")
 
 
 def solve_padding(i: int, k: int, o: int, s: int = 1, d: int = 1) -> list[int]:

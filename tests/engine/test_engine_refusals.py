@@ -48,12 +48,12 @@ REFUSALS = [
     (
         "output_padding as large as the stride",
         lambda: transposed_output_size(3, 3, 1, 2, output_padding=2),
-        ["output_padding 2 is too large", "stride (2)", "dilation (1)"],
+        ["output_padding (2) must be smaller", "stride (2)", "dilation (1)", "whichever is larger (2)"],
     ),
     (
         "output_padding as large as stride and dilation",
         lambda: transposed_output_size(3, 3, 0, 1, 2, output_padding=2),
-        ["output_padding 2", "stride (1)", "dilation (2)"],
+        ["output_padding (2)", "stride (1)", "dilation (2)", "whichever is larger (2)"],
     ),
     (
         "negative output_padding",
@@ -148,7 +148,9 @@ def test_refusals_from_the_ops_match_the_size_functions():
     # The ops refuse through the same checks, so a student sees the same sentence either way.
     with pytest.raises(ValueError, match=re.escape("kernel 5 with dilation 2 spans 9 cells")):
         conv2d(np.zeros((5, 5)), np.ones((5, 5)), padding=1, dilation=2)
-    with pytest.raises(ValueError, match=re.escape("output_padding (height) 2 is too large")):
+    with pytest.raises(
+        ValueError, match=re.escape("output_padding along the height (2) must be smaller than the stride (2)")
+    ):
         conv_transpose2d(np.zeros((3, 3)), np.ones((3, 3)), stride=2, output_padding=2)
 
 
