@@ -95,8 +95,8 @@ def _transposed_side(i: int, k: int, p: int, s: int, d: int, output_padding: int
     if a >= max(s, d):
         raise ValueError(
             f"{_named('output_padding', axis)} {a} is too large: it must be smaller than the stride ({s})"
-            f" or the dilation ({d}), because it only chooses between the output sizes that a stride-{s}"
-            f" convolution maps back to the same input size"
+            f" or the dilation ({d}), whichever is larger, so at most {max(s, d) - 1} here (PyTorch's rule);"
+            f" it only adds cells on one side to pick among the sizes the forward layer could have come from"
         )
     uncropped = (i - 1) * s + d * (k - 1) + a + 1
     size = uncropped - 2 * p

@@ -11,7 +11,7 @@ from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
 
 KIND = "count-params"
-VARIANTS = ("conv-vs-dense", "locally-connected")
+VARIANTS = ("conv-vs-dense", "locally-connected", "pool-vs-conv")
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,79 @@ class LocallyConnected(CountParams):
         return out
 
 
+@dataclass(frozen=True)
+class PoolVsConv(CountParams):
+    """A max pool beside a conv with the same window on the same map: the pool has nothing to learn."""
+
+    topic = f"{KIND}/pool-vs-conv"
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """The pool's and the conv's learned numbers, in the order the parts ask them."""
+        return 0, self.answers[0]
+
+    def prompt(self) -> str:
+        bias = "with" if self.bias else "without"
+        return (
+            f"{article(self.c_in, True)} {self.c_in}×{self.h}×{self.w} map (channels×height×width). Layer A: a "
+            f"{self.k}×{self.k} max pool. Layer B: a convolution with {self.c_out} filter{'s' if self.c_out != 1 else ''} "
+            f"of {self.k}×{self.k}, {bias} biases. How many learned numbers does each layer have?"
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("max pool", "conv layer")
+
+    def _pool_working(self) -> str:
+        return "A max pool takes the largest value in each window: no weights, no biases.\ntotal = 0"
+
+    def check(self, answer: int, part: int = 0) -> Verdict:
+        check_part(part, 2)
+        if part == 1:
+            return super().check(answer, 0)
+        explanation = self._pool_working()
+        if answer == 0:
+            return Verdict(True, explanation)
+        window = self.k * self.k
+        slips = [
+            ("pool_weights", window, "A pooling window has no weights: it only picks the largest value under it."),
+            ("pool_weights", window * self.c_in, "Pooling has no weights on any channel: it only picks maxima."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(
+            False, explanation, "Is there anything in a max pool that training could change?", "pool_weights"
+        )
+
+    def solution(self) -> str:
+        return f"Max pool:\n{self._pool_working()}\nConv layer:\n{self._conv_working()}"
+
+    def hint(self) -> str:
+        return "What does a max pool compute, and which of its numbers would training adjust?"
+
+    def params(self) -> dict:
+        out = super().params()
+        out["variant"] = "pool-vs-conv"
+        for unused in ("p", "units"):
+            out.pop(unused, None)
+        return out
+
+
 def from_params(fields: Fields, variant: str) -> CountParams:
+    if variant == "pool-vs-conv":
+        pool = PoolVsConv(
+            fields.int("c_in", minimum=1),
+            fields.int("c_out", minimum=1),
+            fields.int("k", minimum=1),
+            fields.int("h", minimum=1),
+            fields.int("w", minimum=1),
+            bias=fields.bool("bias", True),
+        )
+        try:
+            _ = pool.out_hw  # computing it is the check
+        except ValueError as error:
+            raise blame(error, "k") from None
+        return pool
     if variant == "locally-connected":
         problem: CountParams = LocallyConnected(
             fields.int("c_in", minimum=1),
@@ -308,6 +380,10 @@ def from_params(fields: Fields, variant: str) -> CountParams:
 
 
 def generate(rng: random.Random, variant: str, difficulty: int) -> CountParams:
+    if variant == "pool-vs-conv":
+        channels = rng.choice((1, 3, 6, 16)[: difficulty + 1])
+        side = rng.randint(8, 32)
+        return PoolVsConv(channels, rng.choice((4, 8, 16)), rng.choice((2, 3)), side, side, bias=rng.random() < 0.7)
     if variant == "locally-connected":
         side = rng.randint(5, (8, 16, 32)[difficulty - 1])
         k = rng.choice((3, 5)) if side > 5 else 3
