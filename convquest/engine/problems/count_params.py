@@ -12,7 +12,7 @@ from convquest.engine.problems.base import Fields, Verdict, article, blame, chec
 from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "count-params"
-VARIANTS = ("conv-vs-dense",)
+VARIANTS = ("conv-vs-dense", "locally-connected", "pool-vs-conv")
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,184 @@ class CountParams:
         return out
 
 
+@dataclass(frozen=True)
+class LocallyConnected(CountParams):
+    """Three layers on one image: shared (conv), local but unshared, and dense. The middle one keeps
+    locality and drops sharing, so it splits the conv-to-dense gap into the part each idea saves."""
+
+    topic = f"{KIND}/locally-connected"
+
+    @cached_property
+    def local_count(self) -> int:
+        # As Keras's LocallyConnected2D: a filter of its own at every output position, and a bias per output cell.
+        oh, ow = self.out_hw
+        positions = oh * ow
+        return positions * self.c_out * self.c_in * self.k * self.k + (positions * self.c_out if self.bias else 0)
+
+    def prompt(self) -> str:
+        oh, ow = self.out_hw
+        pad = f", padding {self.p}" if self.p else ""
+        bias = "with" if self.bias else "without"
+        return (
+            f"{article(self.c_in, True)} {self.c_in}×{self.h}×{self.w} image (channels×height×width), three layers "
+            f"that each give a {self.c_out}×{oh}×{ow} output, {bias} biases. A: a convolution with {self.c_out} "
+            f"filter{'s' if self.c_out != 1 else ''} of {self.k}×{self.k}{pad}. B: locally connected, the same "
+            f"{self.k}×{self.k} windows but a filter of its own at each of the {oh}·{ow} positions. C: fully connected "
+            "on the flattened image. How many learned numbers does each layer have?"
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("conv layer", "locally connected", "dense layer")
+
+    def parse_answer(self, text: str, part: int = 0) -> int:
+        check_part(part, 3)
+        return super().parse_answer(text, min(part, 1))
+
+    def _local_working(self) -> str:
+        oh, ow = self.out_hw
+        per_position = self.c_out * self.c_in * self.k * self.k
+        lines = [
+            f"positions = {oh}·{ow} = {oh * ow}",
+            f"weights = positions·C_out·C_in·k·k = {oh * ow}·{self.c_out}·{self.c_in}·{self.k}·{self.k} "
+            f"= {oh * ow * per_position}",
+        ]
+        if self.bias:
+            lines.append(f"biases = positions·C_out = {oh * ow * self.c_out}")
+        lines.append(f"total = {self.local_count}")
+        return "\n".join(lines)
+
+    def _split(self) -> str:
+        (conv, dense), local = self.answers, self.local_count
+        return (
+            f"Sharing saves {local / conv:,.1f}× (conv → locally connected); locality saves "
+            f"{dense / local:,.1f}× more (locally connected → dense)."
+        )
+
+    def check(self, answer: int, part: int = 0) -> Verdict:
+        check_part(part, 3)
+        if part != 1:
+            verdict = super().check(answer, part // 2)
+            if part == 2:
+                return Verdict(
+                    verdict.correct, f"{verdict.explanation}\n{self._split()}", verdict.diagnosis, verdict.mistake
+                )
+            return verdict
+        explanation = f"{self._local_working()}\n{self._split()}"
+        if answer == self.local_count:
+            return Verdict(True, explanation)
+        slips = [
+            ("shared_count", self.answers[0], "That is the shared count: here every position has a filter of its own."),
+            ("dense_count", self.answers[1], "That is the dense count: each position still sees only its own window."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(False, explanation)
+
+    def solution(self) -> str:
+        return (
+            f"Conv layer:\n{self._conv_working()}\nLocally connected:\n{self._local_working()}\n"
+            f"Dense layer:\n{self._dense_working()}\n{self._split()}"
+        )
+
+    def hint(self) -> str:
+        return "Locally connected: the conv's windows, but a new filter at every output position."
+
+    def params(self) -> dict:
+        out = super().params()
+        out["variant"] = "locally-connected"
+        out.pop("units", None)
+        return out
+
+
+@dataclass(frozen=True)
+class PoolVsConv(CountParams):
+    """A max pool beside a conv with the same window on the same map: the pool has nothing to learn."""
+
+    topic = f"{KIND}/pool-vs-conv"
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """The pool's and the conv's learned numbers, in the order the parts ask them."""
+        return 0, self.answers[0]
+
+    def prompt(self) -> str:
+        bias = "with" if self.bias else "without"
+        return (
+            f"{article(self.c_in, True)} {self.c_in}×{self.h}×{self.w} map (channels×height×width). Layer A: a "
+            f"{self.k}×{self.k} max pool. Layer B: a convolution with {self.c_out} filter{'s' if self.c_out != 1 else ''} "
+            f"of {self.k}×{self.k}, {bias} biases. How many learned numbers does each layer have?"
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("max pool", "conv layer")
+
+    def _pool_working(self) -> str:
+        return "A max pool takes the largest value in each window: no weights, no biases.\ntotal = 0"
+
+    def check(self, answer: int, part: int = 0) -> Verdict:
+        check_part(part, 2)
+        if part == 1:
+            return super().check(answer, 0)
+        explanation = self._pool_working()
+        if answer == 0:
+            return Verdict(True, explanation)
+        window = self.k * self.k
+        slips = [
+            ("pool_weights", window, "A pooling window has no weights: it only picks the largest value under it."),
+            ("pool_weights", window * self.c_in, "Pooling has no weights on any channel: it only picks maxima."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(
+            False, explanation, "Is there anything in a max pool that training could change?", "pool_weights"
+        )
+
+    def solution(self) -> str:
+        return f"Max pool:\n{self._pool_working()}\nConv layer:\n{self._conv_working()}"
+
+    def hint(self) -> str:
+        return "What does a max pool compute, and which of its numbers would training adjust?"
+
+    def params(self) -> dict:
+        out = super().params()
+        out["variant"] = "pool-vs-conv"
+        for unused in ("p", "units"):
+            out.pop(unused, None)
+        return out
+
+
 def from_params(fields: Fields, variant: str) -> CountParams:
+    if variant == "pool-vs-conv":
+        pool = PoolVsConv(
+            fields.int("c_in", minimum=1),
+            fields.int("c_out", minimum=1),
+            fields.int("k", minimum=1),
+            fields.int("h", minimum=1),
+            fields.int("w", minimum=1),
+            bias=fields.bool("bias", True),
+        )
+        try:
+            _ = pool.out_hw  # computing it is the check
+        except ValueError as error:
+            raise blame(error, "k") from None
+        return pool
+    if variant == "locally-connected":
+        problem: CountParams = LocallyConnected(
+            fields.int("c_in", minimum=1),
+            fields.int("c_out", minimum=1),
+            fields.int("k", minimum=1),
+            fields.int("h", minimum=1),
+            fields.int("w", minimum=1),
+            fields.int("p", 0, minimum=0),
+            fields.bool("bias", True),
+        )
+        try:
+            _ = problem.out_hw  # computing it is the check
+        except ValueError as error:
+            raise blame(error, "k") from None
+        return problem
     units = fields.raw("units")
     problem = CountParams(
         fields.int("c_in", minimum=1),
@@ -204,6 +381,14 @@ def from_params(fields: Fields, variant: str) -> CountParams:
 
 
 def generate(rng: random.Random, variant: str, difficulty: int) -> CountParams:
+    if variant == "pool-vs-conv":
+        channels = rng.choice((1, 3, 6, 16)[: difficulty + 1])
+        side = rng.randint(8, 32)
+        return PoolVsConv(channels, rng.choice((4, 8, 16)), rng.choice((2, 3)), side, side, bias=rng.random() < 0.7)
+    if variant == "locally-connected":
+        side = rng.randint(5, (8, 16, 32)[difficulty - 1])
+        k = rng.choice((3, 5)) if side > 5 else 3
+        return LocallyConnected(rng.choice((1, 3)), rng.choice((1, 2, 4, 8)), k, side, side, bias=rng.random() < 0.5)
     if difficulty == 1:
         return CountParams(1, rng.randint(1, 4), 3, *(2 * (rng.randint(4, 8),)), p=1, bias=rng.random() < 0.5)
     side = rng.randint(6, (12, 32)[difficulty - 2])

@@ -17,13 +17,13 @@ from functools import cached_property
 import numpy as np
 
 from convquest.engine.kernels import KERNELS
-from convquest.engine.ops import conv2d
+from convquest.engine.ops import conv2d, max_pool2d
 from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
 from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
 
 KIND = "match-kernel"
-VARIANTS = ("translation", "locality")
+VARIANTS = ("translation", "locality", "pooled-translation")
 # A feature and the library kernel that finds it, peaking in exactly one output cell.
 FEATURES = {
     "dot": (((9,),), "sharpen"),
@@ -160,6 +160,79 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class PooledTranslation(Translation):
+    """The same move seen through a 2×2 max pool (stride 2) after the kernel: a shift that stays inside
+    one pooling block leaves the output as it was (invariance); across a block edge the peak moves."""
+
+    topic = f"{KIND}/pooled-translation"
+
+    def output(self, moved: bool) -> np.ndarray:
+        return max_pool2d(conv2d(self.image(moved), self.kernel), 2)
+
+    def prompt(self) -> str:
+        title = KERNELS[FEATURES[self.feature][1]].title
+        return (
+            f"{article(self.feature, True)} {self.feature} centred on input cell {_cell(self._centre(False))} of "
+            f"{article(self.n)} {self.n}×{self.n} image goes through the {title} kernel, then a 2×2 max pool "
+            f"(stride 2); the pooled output peaks at {_cell(self.peaks[0])}. The image moves {_moves(self.shift)}. "
+            "Where is the pooled peak now? Answer row,col."
+        )
+
+    def _working(self) -> str:
+        conv_before, conv_after = (
+            tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape))
+            for out in (conv2d(self.image(moved), self.kernel) for moved in (False, True))
+        )
+        (r0, c0), (r1, c1) = self.peaks
+        return (
+            "The kernel's peak moves with the feature; the pool then keeps each 2×2 block's largest value, "
+            "so the pooled peak is the block holding the kernel's peak: (row // 2, col // 2).\n"
+            f"kernel's peak {_cell(conv_before)} → {_cell(conv_after)}; pooled peak {_cell((r0, c0))} → {_cell((r1, c1))}"
+        )
+
+    def check(self, answer: Cell, part: int = 0) -> Verdict:
+        check_part(part, 1)
+        answer = tuple(answer)
+        explanation = self._working()
+        before, after = self.peaks
+        if answer == after:
+            return Verdict(True, explanation)
+        unpooled = (before[0] + self.shift[0], before[1] + self.shift[1])
+        slips = [
+            (
+                "did_not_move",
+                before,
+                "The move carried the kernel's peak into another 2×2 block, so the pooled peak moves too.",
+            ),
+            (
+                "moved_when_invariant",
+                unpooled if after == before else None,
+                "The kernel's peak stayed inside the same 2×2 block, and the block's maximum is the same: "
+                "the pooled output does not change.",
+            ),
+            (
+                "shift_not_pooled",
+                unpooled,
+                "The pool halves the coordinates: a move of the input moves the pooled peak by about half as many cells.",
+            ),
+            ("swapped_row_col", after[::-1], "Row first, then column."),
+        ]
+        for key, wrong, sentence in slips:
+            if answer == wrong and wrong != after:
+                return Verdict(False, explanation, sentence, key)
+        return Verdict(False, explanation)
+
+    def solution(self) -> str:
+        return f"{self._working()}\nThe pooled peak is at {_cell(self.answer)}."
+
+    def hint(self) -> str:
+        return "Find the block of 2×2 kernel outputs that holds the kernel's peak after the move."
+
+    def params(self) -> dict:
+        return {**super().params(), "variant": "pooled-translation"}
+
+
+@dataclass(frozen=True)
 class Locality:
     n: int
     k: int
@@ -262,9 +335,10 @@ def from_params(fields: Fields, variant: str):
     n = fields.int("n", minimum=3)
     if n > 12:
         raise ValueError(f"n: {article(n)} {n}×{n} image is too big for the board; use at most 12.")
-    if variant == "translation":
+    if variant in ("translation", "pooled-translation"):
         feature = fields.choice("feature", tuple(FEATURES))
-        problem = Translation(n, feature, fields.int_or_pair("at", minimum=0), fields.int_or_pair("shift"))
+        kind = PooledTranslation if variant == "pooled-translation" else Translation
+        problem = kind(n, feature, fields.int_or_pair("at", minimum=0), fields.int_or_pair("shift"))
         pattern = np.array(FEATURES[feature][0])
         for name, top_left in (
             ("at", problem.at),
@@ -288,7 +362,24 @@ def from_params(fields: Fields, variant: str):
         )
     if max(problem.pixel) >= n:
         raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
+    _refuse_unseen(problem)
     return problem
+
+
+def _last_seen(problem: Locality) -> int:
+    """The last input row (or column) any window reads: with a stride the floor can leave cells unread."""
+    return (problem.out_side - 1) * problem.stride + problem.k - 1
+
+
+def _refuse_unseen(problem: Locality) -> None:
+    # A pixel no window covers changes no output cell: the question would have the empty set as its answer.
+    if not problem.answer:
+        last = _last_seen(problem)
+        raise ValueError(
+            f"pixel: no window of the {problem.k}×{problem.k} convolution with stride {problem.stride} reads input "
+            f"cell {_cell(problem.pixel)}; the windows stop at row and column {last}, so choose a pixel with row and "
+            f"column at most {last}."
+        )
 
 
 def generate(rng: random.Random, variant: str, difficulty: int):
@@ -296,7 +387,9 @@ def generate(rng: random.Random, variant: str, difficulty: int):
     if variant == "locality":
         k = 5 if difficulty == 3 and rng.random() < 0.5 else 3
         stride = 2 if difficulty == 3 or (difficulty == 2 and rng.random() < 0.5) else 1
-        return Locality(n, k, stride, (rng.randrange(n), rng.randrange(n)))
+        # Draw only pixels some window reads (a stride can leave the last rows unread).
+        last = _last_seen(Locality(n, k, stride, (0, 0)))
+        return Locality(n, k, stride, (rng.randint(0, last), rng.randint(0, last)))
     while True:
         feature = rng.choice(tuple(FEATURES) if difficulty > 1 else ("dot",))
         height, width = np.array(FEATURES[feature][0]).shape
@@ -308,4 +401,11 @@ def generate(rng: random.Random, variant: str, difficulty: int):
         cols = range(1 + max(0, -shift[1]), n - width - max(0, shift[1]))
         if shift == (0, 0) or not rows or not cols:
             continue
-        return Translation(n, feature, (rng.choice(rows), rng.choice(cols)), shift)
+        if variant == "translation":
+            return Translation(n, feature, (rng.choice(rows), rng.choice(cols)), shift)
+        pooled = PooledTranslation(n, feature, (rng.choice(rows), rng.choice(cols)), shift)
+        try:
+            _ = pooled.peaks  # a peak in a row the pool's floor drops has no single pooled peak
+        except ValueError:
+            continue
+        return pooled

@@ -20,9 +20,9 @@ def by_hand(p):
 
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
 def test_counts_and_slips(difficulty):
-    assert variants("count-params") == ("conv-vs-dense",)
+    assert variants("count-params") == ("conv-vs-dense", "locally-connected")
     for seed in SEEDS:
-        problem = generate("count-params", seed, difficulty)
+        problem = generate("count-params", seed, difficulty, "conv-vs-dense")
         p = problem.params()
         conv, dense, _inputs, outputs = by_hand(p)
         assert problem.parts() == ("conv layer", "dense layer")

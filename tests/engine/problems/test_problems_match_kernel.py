@@ -30,7 +30,7 @@ def is_multiple(out, target):
 
 
 def test_variants():
-    assert variants("match-kernel") == ("palette", "edit", "two-step", "translation", "locality")
+    assert variants("match-kernel") == ("palette", "edit", "two-step", "translation", "locality", "pooled-translation")
 
 
 @pytest.mark.parametrize("difficulty", DIFFICULTIES)
