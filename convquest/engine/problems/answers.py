@@ -21,13 +21,31 @@ def _clean(text: str) -> str:
     return stripped
 
 
-def parse_whole_number(text: str, example: str = "5") -> int:
+# Thousands separators a person writes: a comma, a space (plain, no-break, thin or narrow), an
+# underscore as in Python, an apostrophe as in Switzerland. One kind throughout, and strictly in
+# groups of three after the first, so "1,00" or "12,34,567" is refused rather than guessed at. Only
+# where one whole number is asked: in a shape, a cell or a grid a comma separates two numbers.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<sep>[,_' \u00a0\u2009\u202f])\d{3})(?:(?P=sep)\d{3})*")
+_SEPARATED = re.compile(r"[+-]?[\d,_' \u00a0\u2009\u202f]*\d[\d,_' \u00a0\u2009\u202f]*")
+GROUPS = "thousands may be grouped in threes, like 34,944 or 34 944"
+
+
+def parse_whole_number(text: str, example: str = "5", *, big: bool = False) -> int:
+    """'34944', '34,944', '34 944' or '34_944' → 34944. `big` says in the how-to sentence that
+    thousands may be grouped (for answers that run to thousands)."""
     stripped = _clean(text)
     if _INT.fullmatch(stripped):
         return int(stripped)
-    if re.fullmatch(r"[+-]?\d*[.,]\d+", stripped):
+    if _GROUPED.fullmatch(stripped):
+        return int(re.sub(r"[^\d+-]", "", stripped))
+    if re.fullmatch(r"[+-]?\d*\.\d+", stripped):
         raise ValueError(f"Type a whole number, like {example}: a layer has a whole number of cells.")
-    raise ValueError(f"Type a whole number, like {example}.")
+    if _SEPARATED.fullmatch(stripped):
+        raise ValueError(
+            f"Type a whole number, like {example}; thousands go in groups of three, like 34,944 "
+            f"— could not read {stripped!r}."
+        )
+    raise ValueError(f"Type a whole number, like {example}" + (f"; {GROUPS}." if big else "."))
 
 
 def parse_shape(text: str, count: int) -> tuple[int, ...]:
@@ -37,7 +55,9 @@ def parse_shape(text: str, count: int) -> tuple[int, ...]:
     pieces = [p for p in _SHAPE_SEP.split(stripped) if p]
     if len(pieces) != count or not all(_INT.fullmatch(p) for p in pieces):
         what = "three whole numbers C×H×W" if count == 3 else "two whole numbers H×W"
-        raise ValueError(f"Type {what}, like {example}.")
+        # A comma here separates the numbers (never thousands), and the sentence says so.
+        reads = "16,5,5 is 16×5×5" if count == 3 else "5,7 is 5×7"
+        raise ValueError(f"Type {what}, like {example} (a comma separates them: {reads}).")
     return tuple(int(p) for p in pieces)
 
 

@@ -15,6 +15,15 @@ KIND = "count-params"
 VARIANTS = ("conv-vs-dense", "locally-connected", "pool-vs-conv")
 
 
+def times(a: int, b: int) -> str:
+    """a / b as a reader says it: "112,384×" when exact, else "about 2.3×" (whole above ten)."""
+    if a % b == 0:
+        return f"{a // b:,}×"
+    ratio = a / b
+    shown = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+    return f"about {shown}×"
+
+
 @dataclass(frozen=True)
 class CountParams:
     c_in: int
@@ -71,7 +80,7 @@ class CountParams:
 
     def parse_answer(self, text: str, part: int = 0) -> int:
         check_part(part, 2)
-        return parse_whole_number(text.replace("_", "").replace("'", ""), "224")
+        return parse_whole_number(text, "224", big=True)
 
     def _conv_working(self) -> str:
         weights = self.c_out * self.c_in * self.k * self.k
@@ -96,7 +105,7 @@ class CountParams:
         conv, dense = self.answers
         oh, ow = self.out_hw
         return (
-            f"The dense layer has {dense / conv:,.1f}× as many. Parameter sharing: each filter's "
+            f"The dense layer has {times(dense, conv)} as many. Parameter sharing: each filter's "
             f"{self.c_in * self.k * self.k} weights are reused at all {oh}·{ow} = {oh * ow} positions, "
             "and each output looks only at its own window."
         )

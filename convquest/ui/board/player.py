@@ -9,6 +9,7 @@ straight to the finished picture and the arrows still step.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Protocol
 
 from rich.text import Text
@@ -44,24 +45,41 @@ class Sweep(Protocol):
 
 
 class TextLines(Static):
-    """A fixed number of lines of plain text, cut with "…" when too long.
+    """A fixed number of lines of plain text, cut with "…" when too long; with `wrap`, each line
+    instead wraps at words onto as many rows as it needs (at least `lines` rows in all).
 
     `Static.update` re-lays-out the whole screen; these lines only repaint themselves, which is
-    most of what a step or a parameter change costs otherwise. (A Static, for its auto height.)"""
+    most of what a step or a parameter change costs otherwise, and re-lay-out only when `wrap`
+    changes how many rows they take. (A Static, for its auto height.)"""
 
     text: reactive[str] = reactive("", layout=False)
 
-    def __init__(self, text: str = "", *, lines: int = 1, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, text: str = "", *, lines: int = 1, wrap: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes, markup=False)
         self._lines = lines
+        self._wrap = wrap
         self.set_reactive(TextLines.text, text)
 
+    def _rows(self, width: int, text: str | None = None) -> list[str]:
+        rows = (self.text if text is None else text).split("\n")[: self._lines]
+        if not self._wrap or width <= 0:
+            return rows
+        wrapped = [part for row in rows for part in (textwrap.wrap(row, width, subsequent_indent="  ") or [""])]
+        return wrapped + [""] * (self._lines - len(wrapped))
+
+    def watch_text(self, old: str, new: str) -> None:
+        width = self.content_size.width
+        if self._wrap and len(self._rows(width, old)) != len(self._rows(width, new)):
+            self.refresh(layout=True)
+
     def render(self) -> Text:
-        rows = self.text.split("\n")[: self._lines]
+        rows = self._rows(self.content_size.width)
         return Text("\n".join(rows), no_wrap=True, overflow="ellipsis", end="")
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return self._lines
+        return len(self._rows(width))
 
 
 class SweepPlayer(Vertical, can_focus=True):
@@ -156,7 +174,7 @@ class SweepPlayer(Vertical, can_focus=True):
             mode = f"▶ {self.speed:g}/s"
         else:
             mode = f"‖ {self.speed:g}/s"
-        views = f" · {self.view} view (v)" if len(sweep.views) > 1 else ""
+        views = f" · {self.view} (v)" if len(sweep.views) > 1 else ""
         total = sweep.count(self.view)
         return f"step {self.step + 1}/{total} {mode}{views} · {sweep.describe(self.step, self.view)}"
 

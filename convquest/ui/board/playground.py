@@ -159,6 +159,21 @@ def formula_text(params: Params) -> str:
     return f"o = ⌊(i + 2p − k) / s⌋ + 1 with i={params.i}, k={params.k}, p={p}, s={params.s}"
 
 
+def keys_line(params: Params) -> str:
+    """The parameter keys that change something for this operation (the rest are in the help)."""
+    nudged = "i/I k/K p/P s/S" + {"conv": " d/D", "transposed": " d/D a/A"}.get(params.op, "")
+    keys = [f"{nudged}: −/+"]
+    if params.op == "conv":
+        keys.append("m pad mode")
+    keys.append("t op")
+    if params.op in ("conv", "transposed"):
+        keys.append("c kernel")
+    keys.append("x image")
+    if params.op == "transposed":
+        keys.append("v view")  # scatter or zero-insertion: only a transposed sweep has two views
+    return " · ".join(keys)
+
+
 def next_kernel(params: Params, delta: int) -> Params:
     """The next library kernel; choosing one brings k back to the library's size."""
     index = (KERNEL_NAMES.index(params.kernel) + delta) % len(KERNEL_NAMES)
@@ -191,6 +206,7 @@ class PlaygroundScreen(Screen[None]):
         ("home / end", "first / last step"),
         ("g", "go to an output cell: type row,col then enter"),
         ("v", "transposed: scatter or zero-insertion view"),
+        ("q / esc", "leave the playground"),
         ("click", "a cell of the output jumps there"),
     )
 
@@ -209,13 +225,16 @@ class PlaygroundScreen(Screen[None]):
         Binding("D", "nudge('d', 1)", "d+", show=False, priority=True),
         Binding("a", "nudge('a', -1)", "a−", show=False, priority=True),
         Binding("A", "nudge('a', 1)", "a+", show=False, priority=True),
-        Binding("m", "pad_mode", "Pad mode", priority=True),
-        Binding("t", "op", "Operation", priority=True),
-        Binding("c", "kernel(1)", "Kernel", priority=True),
+        # m, t, c and x are on the key line above the footer, which has room only for the
+        # player's keys, leaving and help at 80 columns.
+        Binding("m", "pad_mode", "Pad mode", show=False, priority=True),
+        Binding("t", "op", "Operation", show=False, priority=True),
+        Binding("c", "kernel(1)", "Kernel", show=False, priority=True),
         Binding("C", "kernel(-1)", "Kernel", show=False, priority=True),
-        Binding("x", "image(1)", "Image", priority=True),
+        Binding("x", "image(1)", "Image", show=False, priority=True),
         Binding("X", "image(-1)", "Image", show=False, priority=True),
-        Binding("escape", "leave", "Back"),
+        # q leaves this screen, as on the lesson and level screens, rather than the whole game.
+        Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
 
     def __init__(self, params: Params | None = None) -> None:
@@ -224,16 +243,12 @@ class PlaygroundScreen(Screen[None]):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield TextLines(id="pg-params", lines=2)
+        yield TextLines(id="pg-params", lines=2, wrap=True)
         error = Static("", id="pg-error", markup=False)
         error.display = False
         yield error
         yield SweepPlayer(id="pg-player")
-        yield Static(
-            "i/I k/K p/P s/S d/D a/A: −/+ · m pad mode · t op · c kernel · x image · v view",
-            id="pg-keys",
-            markup=False,
-        )
+        yield TextLines(id="pg-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -250,10 +265,10 @@ class PlaygroundScreen(Screen[None]):
         if params.op != "conv" and params.mode is not None:
             line += f" (pad mode {params.mode} is for convolution)"
         _, kernel_title, detects = kernel_for(params)
-        second = f"image {IMAGES[params.image].title}"
-        if params.op in ("conv", "transposed"):
-            second = f"kernel {kernel_title}: {detects} · " + second
+        line += f"  · image {IMAGES[params.image].title}"
+        second = f"kernel {kernel_title}: {detects}" if params.op in ("conv", "transposed") else ""
         self.query_one("#pg-params", TextLines).text = f"{line}\n{second}"
+        self.query_one("#pg-keys", TextLines).text = keys_line(params)
         try:
             sweep = playground_sweep(params)
         except ValueError as exc:

@@ -617,5 +617,5 @@ class TransposedSweep:
     def describe(self, step: int, view: str = "scatter") -> str:
         if view == "scatter":
             paint = self.trace.paints[step]
-            return f"input {paint.cell} paints canvas rows {_span_text(paint.rows)}, cols {_span_text(paint.cols)}"
+            return f"input {paint.cell} → canvas rows {_span_text(paint.rows)}, cols {_span_text(paint.cols)}"
         return self.equivalent.describe(step)

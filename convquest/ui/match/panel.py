@@ -43,12 +43,15 @@ KEYS = {
     "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers.",
     "locality": "Arrows move the cursor on the output; space marks a cell, Enter when done. n shows the numbers.",
 }
+# The palette or editor is set aside while the numbers are read, so its keys must not be offered then.
+NUMBERS_KEYS = "Reading the numbers: the kernels are set aside. n or Enter brings them back."
 
 
 class MatchKernelPanel(KindPanel):
     BINDINGS = [
         Binding("n", "toggle_numbers", "Numbers"),
         Binding("l", "load_kernel", "Load kernel"),
+        Binding("enter", "leave_numbers", "Kernels", show=False),
     ]
 
     def __init__(self, level: Any, problem: Any) -> None:
@@ -59,6 +62,7 @@ class MatchKernelPanel(KindPanel):
         self._first: str | None = None  # the two-step level's first pick, until the second
         self._marked: set[tuple[int, int]] = set()
         self._loaded = -1  # which starting point the editor last loaded
+        self._keys_shown = True  # the verdict box still holds the keys, not a verdict
 
     @property
     def part(self) -> int:
@@ -79,7 +83,7 @@ class MatchKernelPanel(KindPanel):
                     yield from self._pictures()
                 yield ShadeKey(id="match-key")
                 with VerticalScroll(id="match-feedback"):
-                    yield Static(KEYS.get(view.variant, "n shows the numbers."), id="match-feedback-text", markup=False)
+                    yield Static(self._keys(), id="match-feedback-text", markup=False)
             if side:
                 with Vertical(id="match-side"):
                     yield Static(self.problem.prompt(), id="match-prompt", markup=False)
@@ -160,6 +164,8 @@ class MatchKernelPanel(KindPanel):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_kernel":
             return self.view.variant == "edit" and not self._solved
+        if action == "leave_numbers":
+            return self._side_hidden
         return True
 
     def action_load_kernel(self) -> None:
@@ -175,6 +181,18 @@ class MatchKernelPanel(KindPanel):
         self._feedback(f"Loaded {kernel.title}: {kernel.detects}\n(l loads the next one.)", kind="slip")
 
     # -- numbers ------------------------------------------------------------------------------
+
+    def _keys(self) -> str:
+        if self._side_hidden:
+            return NUMBERS_KEYS
+        return KEYS.get(self.view.variant, "n shows the numbers.")
+
+    @property
+    def _side_hidden(self) -> bool:
+        return any(not side.display for side in self.query("#match-side"))
+
+    def action_leave_numbers(self) -> None:
+        self.action_toggle_numbers()
 
     @property
     def numbers_shown(self) -> bool:
@@ -196,11 +214,14 @@ class MatchKernelPanel(KindPanel):
                 self.query_one("#match-feedback").focus()
             else:
                 self._focus_input()
+        if self._keys_shown:
+            self._feedback(self._keys(), kind="keys")
         self.call_after_refresh(self._fit_width)
 
     # -- answers ------------------------------------------------------------------------------
 
     def _feedback(self, text: str, *, kind: str) -> None:
+        self._keys_shown = kind == "keys"
         box = self.query_one("#match-feedback-text", Static)
         box.update(text)
         box.set_classes(f"feedback-{kind}")

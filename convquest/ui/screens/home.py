@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -51,8 +53,9 @@ class HomeScreen(Screen[None]):
             earned += got
             possible += most
             state = f"{got:>2}/{most} ★" if unlocked else "locked"
-            head = f"{number}. {chapter.title}"
-            rows.append((f"chapter:{chapter.id}", f"{head:<60.60} {state:>9}"))
+            # A title longer than its column wraps under itself rather than being cut mid-word.
+            first, *more = textwrap.wrap(f"{number}. {chapter.title}", 60, subsequent_indent="   ") or [""]
+            rows.append((f"chapter:{chapter.id}", "\n  ".join([f"{first:<60} {state:>9}", *more])))
             for level in chapter.levels:
                 total += 1
                 level_stars = stars.get(level.id, 0)

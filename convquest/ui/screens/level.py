@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.widgets.prose import reflow
+from convquest.ui.widgets.title_line import TitleLine
 
 
 class LevelScreen(Screen[None]):
@@ -57,7 +58,7 @@ class LevelScreen(Screen[None]):
         from convquest.ui.kinds import panel_for
 
         chapter = self.app.curriculum.chapter_of(self.level.id)
-        yield Static(f"{chapter.title} › {self.level.title}", id="level-title", markup=False)
+        yield TitleLine(chapter.title, self.level.title, id="level-title")
         with VerticalScroll(id="level-notes"):
             yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
             yield Static(id="level-hints", markup=False)

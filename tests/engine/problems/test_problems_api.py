@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convquest.engine.problems import KINDS, Problem, Verdict, from_params, generate, stars, variants
-from convquest.engine.problems.answers import format_cells, parse_cell, parse_cells, parse_grid, parse_shape
+from convquest.engine.problems.answers import (
+    format_cells,
+    parse_cell,
+    parse_cells,
+    parse_grid,
+    parse_shape,
+    parse_whole_number,
+)
 
 ALL = [(kind, variant, difficulty) for kind in KINDS for variant in variants(kind) for difficulty in (1, 2, 3)]
 
@@ -104,6 +111,39 @@ def test_shape_syntax(text, shape):
 def test_shape_garbage(text):
     with pytest.raises(ValueError, match="Type"):
         parse_shape(text, 2)
+
+
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        ("50,348,032", 50_348_032),
+        ("34 944", 34_944),
+        ("34\u202f944", 34_944),  # the narrow no-break space typographers put between thousands
+        ("34_944", 34_944),
+        ("1'000", 1000),
+        ("-1,000", -1000),
+        ("999", 999),
+        ("1,000,000", 1_000_000),
+    ],
+)
+def test_whole_numbers_take_thousands_in_groups_of_three(text, number):
+    """Issue 14.3: count-params refused "50,348,032" and "34 944" as people write them."""
+    assert parse_whole_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["1,00", "12,34,567", "1,0000", ",000", "1,000 000", "1__000", "1 00", "34 944,"])
+def test_thousands_not_in_threes_are_refused_with_a_sentence(text):
+    with pytest.raises(ValueError, match="groups of three"):
+        parse_whole_number(text)
+
+
+def test_answer_format_lines_say_how_commas_read():
+    """A whole number takes thousands separators; a shape reads a comma as between H and W."""
+    with pytest.raises(ValueError, match=r"34,944"):
+        parse_whole_number("?", big=True)
+    with pytest.raises(ValueError, match=r"5,7 is 5×7"):
+        parse_shape("?", 2)
+    assert parse_shape("5,7", 2) == (5, 7)
 
 
 def test_cell_syntax():

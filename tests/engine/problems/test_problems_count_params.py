@@ -27,7 +27,10 @@ def test_counts_and_slips(difficulty):
         conv, dense, _inputs, outputs = by_hand(p)
         assert problem.parts() == ("conv layer", "dense layer")
         assert problem.check(conv, 0).correct and problem.check(dense, 1).correct
-        assert f"{dense / conv:,.1f}×" in problem.check(dense, 1).explanation
+        times = f"{dense // conv:,}×" if dense % conv == 0 else None
+        explanation = problem.check(dense, 1).explanation
+        assert ".0×" not in explanation
+        assert f"has {times} as many" in explanation if times else "has about " in explanation
         if p["bias"]:
             assert problem.check(conv - p["c_out"], 0).mistake == "forgot_bias"
             assert problem.check(dense - outputs, 1).mistake == "forgot_bias"
@@ -44,6 +47,9 @@ def test_worked_example():
     problem = from_params("count-params", {"c_in": 3, "c_out": 16, "k": 3, "h": 32, "w": 32, "p": 1})
     assert problem.check(problem.parse_answer("448"), 0).correct
     assert problem.check(problem.parse_answer("50_348_032"), 1).correct
+    # Issue 14.3: numbers as people write them, and the ratio without a spurious ".0".
+    assert problem.parse_answer("50,348,032", 1) == problem.parse_answer("50 348 032", 1) == 50_348_032
+    assert "The dense layer has 112,384× as many." in problem.check(50_348_032, 1).explanation
     assert problem.check(432, 0).mistake == "forgot_bias"
     assert problem.check(448 * 32 * 32, 0).mistake == "counted_per_position"
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from convquest.engine.arithmetic import conv_output_shape, pool_output_shape, transposed_output_shape
+from convquest.engine.kernels import KERNELS
 from convquest.ui.board.player import SweepPlayer
 from convquest.ui.board.playground import KERNEL_NAMES, Params, PlaygroundApp, PlaygroundScreen, playground_sweep
 from convquest.ui.board.scenes import fmt
@@ -210,3 +211,62 @@ async def test_on_its_own_the_playground_has_help_and_escape_leaves():
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def visible_footer_keys(app) -> set[str]:
+    """The keys whose footer entry lies wholly on screen (an 80-column footer cuts off the rest)."""
+    screen = app.screen.region
+    return {key.key for key in app.screen.query("FooterKey") if key.region.width and screen.contains_region(key.region)}
+
+
+def lines_of(widget) -> list[str]:
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_at_80_columns_the_lines_fit_and_the_footer_shows_leave_and_help(size):
+    """Issue 14.4: the kernel description and the transposed status line ran off an 80-column
+    screen, and the footer had no room for Esc, ? or q."""
+    app = PlaygroundApp()
+    async with app.run_test(size=size) as pilot:
+        width = size[0]
+        for op in ("conv", "transposed"):
+            await pilot.pause()
+            assert screen_of(app).params.op == op
+            for line in lines_of(app.query_one("#pg-params")) + lines_of(app.query_one("#board-status")):
+                assert len(line) <= width - 1  # inside the padding, not under the screen's edge
+                assert width == 80 or "…" not in line  # 200 columns hold every sentence whole
+            status = lines_of(app.query_one("#board-status"))[0]
+            assert "…" not in status, status
+            assert {"escape", "question_mark"} <= visible_footer_keys(app)
+            # The kernel's whole sentence is on screen, wrapped at words if need be.
+            shown = " ".join(" ".join(lines_of(app.query_one("#pg-params"))).split())
+            assert f"kernel Sobel x: {KERNELS['sobel_x'].detects}" in shown
+            await pilot.press("t")
+
+
+async def test_q_on_the_playground_goes_back_to_the_map_not_out_of_the_game(make_app):
+    """Issue 14.4: q on the playground quit the whole game."""
+    from convquest.ui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, PlaygroundScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+
+
+async def test_v_view_is_offered_only_where_it_does_something():
+    """Issue 14.5: the key line offered "v view" in convolution mode, where v does nothing."""
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = lambda: str(app.query_one("#pg-keys").render())  # noqa: E731
+        player = app.query_one(SweepPlayer)
+        for _ in range(4):
+            views = player.sweep.views
+            assert ("v view" in keys()) == (len(views) > 1), (screen_of(app).params.op, keys())
+            await pilot.press("t")
+            await pilot.pause()

@@ -219,10 +219,9 @@ async def test_n_shows_numbers_on_every_picture(match_app, store):
         assert not side.display and not app.screen.query_one(OptionList).has_focus
         screen = app.screen.region
         assert screen.contains_region(target.region) and screen.contains_region(output.region)
-        await pilot.press("enter")  # nothing to pick while the palette is away
-        assert len(store.attempts("t-palette")) == 1
-        await pilot.press("n")
+        await pilot.press("enter")  # nothing is picked while the palette is away: Enter brings it back
         await pilot.pause()
+        assert len(store.attempts("t-palette")) == 1
         assert not any(p.show_numbers for p in pictures)
         assert side.display and app.screen.query_one(OptionList).has_focus
 
@@ -290,3 +289,23 @@ async def test_random_keys_never_crash_the_panel(match_app, store):
         # Whatever was judged was recorded, one row per answer, in the engine's syntax.
         for attempt in store.attempts(level):
             assert attempt.answer.strip()
+
+
+async def test_numbers_view_says_how_to_get_the_kernels_back(match_app, store):
+    """Issue 14.1: with the palette set aside, the screen must not keep saying "↑↓ choose a kernel,
+    Enter to try it" (Down and Enter did nothing); it says n or Enter brings the kernels back, and Enter does."""
+    for size in ((80, 24), (200, 50)):
+        app = match_app("t-palette")
+        async with app.run_test(size=size) as pilot:
+            assert "↑↓ choose a kernel" in feedback(app)
+            await pilot.press("n")
+            await pilot.pause()
+            said = feedback(app)
+            assert "↑↓" not in said and "Enter to try" not in said
+            assert "n or Enter" in said
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not panel(app).numbers_shown
+            assert app.screen.query_one("#match-side").display and app.screen.query_one(OptionList).has_focus
+            assert "↑↓ choose a kernel" in feedback(app)
+            assert store.attempts("t-palette") == []
