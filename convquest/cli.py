@@ -104,6 +104,12 @@ COMMANDS: tuple[Command, ...] = (
         arguments="convquest.classroom.commands:add_teacher_arguments",
     ),
     Command(
+        ("shapes",),
+        "your own network: each layer's shape, parameters, multiply-adds, receptive field, and the PyTorch code",
+        "convquest.shapes_command:run",
+        arguments="convquest.shapes_command:add_arguments",
+    ),
+    Command(
         ("playground",),
         "the free visualizer: set i, k, p, s, d and watch the window sweep",
         "convquest.ui.board.playground:playground_command",
