@@ -34,7 +34,7 @@ NETWORKS = {
         "conv 1>6 k5; tanh; avgpool k2\nconv 6>16 k5; tanh; avgpool k2\nflatten; dense 120; tanh; dense 84; tanh; dense 10",
     ),
     "alexnet": Network(
-        "AlexNet (Krizhevsky et al., 2012) as Caffe's bvlc_alexnet, two towers as groups=2",
+        "AlexNet (Krizhevsky et al., 2012), Caffe's version: its two towers as groups=2",
         (3, 227, 227),
         "conv 3>96 k11 s4; relu; maxpool k3 s2\n"
         "conv 96>256 k5 p2 g2; relu; maxpool k3 s2\n"
