@@ -11,8 +11,8 @@ runs (the engine, the store, the UI) is imported inside its `run_<name>`, once t
 checked. These modules are the CLI layer: they are the only ones outside `convquest.ui` that may
 start the UI (tests/test_layers.py).
 
-To add `convquest shapes`: write `convquest/commands/shapes.py` with `add_shapes_arguments(parser)`
-and `run_shapes(args)`, and add `Command(("shapes",), "…", "shapes:shapes")` below.
+To add a command, say `convquest shapes`: write `convquest/commands/shapes.py` with
+`add_shapes_arguments(parser)` and `run_shapes(args)`, and add `Command(("shapes",), "…", "shapes:shapes")` below.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         ("teacher",), "live view of a class sitting a quiz: who is connected, who answered what", "classroom:teacher"
+    ),
+    Command(
+        ("shapes",),
+        "your own network: each layer's shape, parameters, multiply-adds, receptive field, and the PyTorch code",
+        "shapes:shapes",
     ),
     Command(
         ("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep", "playground:playground"

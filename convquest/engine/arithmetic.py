@@ -15,6 +15,7 @@ from typing import Literal
 
 from convquest.engine.checks import non_negative, pair, positive, whole_number
 
+IntPair = int | tuple[int, int]
 PaddingMode = Literal["valid", "same", "full"]
 PADDING_MODES: tuple[str, ...] = ("valid", "same", "full")
 
@@ -172,7 +173,7 @@ def _show(values: tuple[int, int]) -> str:
     return str(values[0]) if values[0] == values[1] else str(values)
 
 
-def conv_output_shape(hw, k, p=0, s=1, d=1) -> tuple[int, int]:
+def conv_output_shape(hw: IntPair, k: IntPair, p: IntPair | str = 0, s: IntPair = 1, d: IntPair = 1) -> tuple[int, int]:
     """(H', W') of a 2-D convolution; `p` may also be 'valid', 'same' or 'full'."""
     sizes, ks, ss, ds = pair(hw, "input size"), pair(k, "kernel size"), pair(s, "stride"), pair(d, "dilation")
     pads = conv_padding(p, ks, ss, ds)
@@ -182,7 +183,9 @@ def conv_output_shape(hw, k, p=0, s=1, d=1) -> tuple[int, int]:
     return h, w
 
 
-def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int, int]:
+def transposed_output_shape(
+    hw: IntPair, k: IntPair, p: IntPair = 0, s: IntPair = 1, d: IntPair = 1, output_padding: IntPair = 0
+) -> tuple[int, int]:
     """(H', W') of a 2-D transposed convolution."""
     args = (
         pair(hw, "input size"),
@@ -192,7 +195,7 @@ def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int
         pair(d, "dilation"),
         pair(output_padding, "output_padding"),
     )
-    h, w = (_transposed_side(*per_axis, axis) for *per_axis, axis in zip(*args, _AXES))
+    h, w = (_transposed_side(i, kk, pp, ss, dd, a, axis) for i, kk, pp, ss, dd, a, axis in zip(*args, _AXES))
     return h, w
 
 
@@ -242,39 +245,125 @@ def solve_stride(i: int, k: int, o: int, p: int = 0, d: int = 1) -> list[int]:
     return list(range(room // o + 1, room // (o - 1) + 1))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Layer:
-    """One layer of a stack, with a square kernel: a convolution or a pooling.
+    """One layer of a stack, with a square kernel: a convolution or a pooling, with `nn.Conv2d`'s
+    and `nn.MaxPool2d`'s options.
 
-    A conv layer needs `out_channels` for `shapes_through`; a pool layer keeps its channels and
-    takes none. Unlike `pool_output_size`, the stride here defaults to 1 for pooling too: give it.
+    The stride defaults to 1 for a convolution and to the window `k` for a pooling, as PyTorch's.
+    `p` is a number or, for a convolution, 'valid', 'same' or 'full' (see `conv_padding`). A conv
+    layer needs `out_channels` for `shapes_through`; `in_channels`, when given, is checked against
+    what arrives. `groups` splits the channels as `nn.Conv2d` does: groups = in_channels is a
+    depthwise layer, k = 1 a pointwise one. A pool layer keeps its channels and takes none.
     """
 
     kind: Literal["conv", "pool"]
     k: int
-    s: int = 1
-    p: int = 0
-    d: int = 1
-    out_channels: int | None = None
+    s: int
+    p: int | str
+    d: int
+    out_channels: int | None
+    in_channels: int | None
+    groups: int
+    bias: bool
 
-    def __post_init__(self) -> None:
-        if self.kind not in ("conv", "pool"):
-            raise ValueError(f"a layer's kind must be 'conv' or 'pool', but got {self.kind!r}")
-        positive(self.k, "kernel size")
-        positive(self.s, "stride")
-        non_negative(self.p, "padding")
-        positive(self.d, "dilation")
+    def __init__(
+        self,
+        kind: Literal["conv", "pool"],
+        k: int,
+        s: int | None = None,
+        p: int | str = 0,
+        d: int = 1,
+        out_channels: int | None = None,
+        in_channels: int | None = None,
+        groups: int = 1,
+        bias: bool = True,
+    ) -> None:
+        if kind not in ("conv", "pool"):
+            raise ValueError(f"a layer's kind must be 'conv' or 'pool', but got {kind!r}")
+        k = positive(k, "kernel size")
+        s = (k if kind == "pool" else 1) if s is None else positive(s, "stride")
+        d = positive(d, "dilation")
+        groups = positive(groups, "groups")
+        if not isinstance(bias, bool):
+            raise ValueError(f"bias must be true or false, but got {bias!r}")
+        if kind == "pool":
+            _check_pool_layer(k, p, out_channels, in_channels, groups, bias)
+        else:
+            conv_padding(p if isinstance(p, str) else non_negative(p, "padding"), k, s, d)
+            for count, name in ((in_channels, "in_channels"), (out_channels, "out_channels")):
+                if count is not None:
+                    _check_divisible(positive(count, name), f"{name[:-9]}put channels ({name})", groups)
+        for name, value in zip(
+            ("kind", "k", "s", "p", "d", "out_channels", "in_channels", "groups", "bias"),
+            (kind, k, s, p, d, out_channels, in_channels, groups, bias),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def pads(self) -> tuple[int, int]:
+        """The padding (before, after) along each axis: 'same' with an even span puts the odd cell after."""
+        if isinstance(self.p, str):
+            return padding_for(self.p, self.k, self.d)
+        return self.p, self.p
+
+    def side(self, i: int) -> int:
+        """One side of the output for an input side `i`."""
         if self.kind == "pool":
-            if self.out_channels is not None:
-                raise ValueError(
-                    f"a pooling layer keeps its input's channels, so it takes no out_channels (got {self.out_channels})"
-                )
-            if self.p > self.k // 2:
-                raise ValueError(
-                    f"pooling padding {self.p} is more than half the pooling window {self.k}; use padding at most {self.k // 2}"
-                )
-        elif self.out_channels is not None:
-            positive(self.out_channels, "out_channels")
+            return _pool_side(i, self.k, self.s, non_negative(self.p, "padding"), self.d, None)
+        return _conv_side(i, self.k, *self.pads, self.s, self.d, None)
+
+    def output_shape(self, in_shape: tuple[int, int, int]) -> tuple[int, int, int]:
+        """(C, H, W) out of this layer for a (C, H, W) input."""
+        channels, h, w = in_shape
+        if self.kind == "pool":
+            return (channels, *pool_output_shape((h, w), self.k, self.s, self.p, self.d))
+        if self.out_channels is None:
+            raise ValueError("a conv layer needs out_channels to give a shape")
+        self._check_input_channels(channels)
+        return (self.out_channels, *conv_output_shape((h, w), self.k, self.p, self.s, self.d))
+
+    def params(self, in_channels: int | None = None) -> int:
+        """Learned numbers of the layer (0 for pooling); a conv layer needs its input channels,
+        given here or as `in_channels`, and its `out_channels`."""
+        if self.kind == "pool":
+            return 0
+        c_in = self._check_input_channels(in_channels)
+        if self.out_channels is None:
+            raise ValueError("a conv layer needs out_channels to count its parameters")
+        return conv_params(c_in, self.out_channels, self.k, self.bias, self.groups)
+
+    def macs(self, in_shape: tuple[int, int, int]) -> int:
+        """Multiply-adds of the layer on a (C, H, W) input, bias additions not counted; pooling
+        multiplies nothing, so 0 (its comparisons or additions are not multiply-adds)."""
+        if self.kind == "pool":
+            return 0
+        c_out, h, w = self.output_shape(in_shape)
+        return conv_macs(in_shape[0], c_out, self.k, (h, w), self.groups)
+
+    def _check_input_channels(self, arriving: int | None) -> int:
+        if arriving is None:
+            if self.in_channels is None:
+                raise ValueError("a conv layer needs its input channels to count its parameters")
+            return self.in_channels
+        arriving = positive(arriving, "input channels")
+        if self.in_channels is not None and arriving != self.in_channels:
+            raise ValueError(f"the layer takes {self.in_channels} input channels (in_channels), but {arriving} arrive")
+        _check_divisible(arriving, "input channels", self.groups)
+        return arriving
+
+
+def _check_pool_layer(
+    k: int, p: object, out_channels: int | None, in_channels: int | None, groups: int, bias: bool
+) -> None:
+    for value, name in ((out_channels, "out_channels"), (in_channels, "in_channels")):
+        if value is not None:
+            raise ValueError(f"a pooling layer keeps its input's channels, so it takes no {name} (got {value})")
+    if groups != 1 or not bias:
+        raise ValueError("a pooling layer has no filters, so it takes neither groups nor bias")
+    p = non_negative(p, "padding")
+    if p > k // 2:
+        raise ValueError(f"pooling padding {p} is more than half the pooling window {k}; use padding at most {k // 2}")
 
 
 @dataclass(frozen=True)
@@ -307,7 +396,7 @@ def receptive_field(layers: Sequence[Layer]) -> list[RFInfo]:
     for layer in layers:
         span = effective_kernel(layer.k, layer.d)
         size += (span - 1) * jump
-        start += ((span - 1) / 2 - layer.p) * jump
+        start += ((span - 1) / 2 - layer.pads[0]) * jump
         jump *= layer.s
         infos.append(RFInfo(size, jump, start))
     return infos
@@ -327,17 +416,14 @@ def receptive_cells(layers: Sequence[Layer], index: int, input_size: int | None 
     if input_size is not None:
         size = positive(input_size, "input size")
         for number, layer in enumerate(layers):
-            if layer.kind == "conv":
-                size = conv_output_size(size, layer.k, layer.p, layer.s, layer.d)
-            else:
-                size = pool_output_size(size, layer.k, layer.s, layer.p, layer.d)
-            sizes[number] = size
+            size = sizes[number] = layer.side(size)
         if index >= size:
             raise ValueError(f"output index {index} is past the last layer's {size} cells")
     cells = {index}
     for number in range(len(layers) - 1, -1, -1):
         layer = layers[number]
-        cells = {o * layer.s - layer.p + t * layer.d for o in cells for t in range(layer.k)}
+        before = layer.pads[0]
+        cells = {o * layer.s - before + t * layer.d for o in cells for t in range(layer.k)}
         below = sizes[number - 1] if number > 0 else None
         if below is not None:
             cells = {c for c in cells if 0 <= c < below}
@@ -348,30 +434,56 @@ def shapes_through(layers: Sequence[Layer], in_shape: tuple[int, int, int]) -> l
     """(C, H, W) after each layer; conv layers set C to their out_channels, pools keep it."""
     if not isinstance(in_shape, (tuple, list)) or len(in_shape) != 3:
         raise ValueError(f"the input shape must be (channels, height, width), but got {in_shape!r}")
-    channels = positive(in_shape[0], "input channels")
-    hw = (in_shape[1], in_shape[2])
+    shape = (positive(in_shape[0], "input channels"), in_shape[1], in_shape[2])
     shapes = []
     for number, layer in enumerate(layers, start=1):
         try:
-            if layer.kind == "conv":
-                if layer.out_channels is None:
-                    raise ValueError("a conv layer needs out_channels to give a shape")
-                channels = layer.out_channels
-                hw = conv_output_shape(hw, layer.k, layer.p, layer.s, layer.d)
-            else:
-                hw = pool_output_shape(hw, layer.k, layer.s, layer.p, layer.d)
+            shape = layer.output_shape(shape)
         except ValueError as error:
             raise ValueError(f"layer {number} ({layer.kind}): {error}") from None
-        shapes.append((channels, *hw))
+        shapes.append(shape)
     return shapes
 
 
-def conv_params(c_in: int, c_out: int, k: int | tuple[int, int], bias: bool = True) -> int:
-    """Learned numbers in a conv layer: c_out · c_in · kh · kw weights, plus c_out biases."""
+def _check_divisible(count: int, what: str, groups: int) -> None:
+    if count % groups:
+        raise ValueError(
+            f"the {what} ({count}) must be divisible by groups ({groups}): each of the {groups} groups"
+            f" takes an equal share of them; use a groups that divides {count}"
+        )
+
+
+def grouped_channels(c_in: int, c_out: int, groups: int = 1) -> int:
+    """Input channels each filter reads, c_in / groups, refusing what `nn.Conv2d` refuses: channel
+    counts that are not positive or not divisible by the groups."""
     c_in, c_out = positive(c_in, "input channels"), positive(c_out, "output channels")
+    groups = positive(groups, "groups")
+    _check_divisible(c_in, "input channels", groups)
+    _check_divisible(c_out, "output channels", groups)
+    return c_in // groups
+
+
+def _kernel_sides(k: int | tuple[int, int]) -> tuple[int, int]:
     kh, kw = pair(k, "kernel size")
-    positive(kh, "kernel size (height)"), positive(kw, "kernel size (width)")
-    return c_out * c_in * kh * kw + (c_out if bias else 0)
+    return positive(kh, "kernel size (height)"), positive(kw, "kernel size (width)")
+
+
+def conv_params(c_in: int, c_out: int, k: int | tuple[int, int], bias: bool = True, groups: int = 1) -> int:
+    """Learned numbers in a conv layer, as `nn.Conv2d` counts them: c_out · (c_in / groups) · kh · kw
+    weights (each filter reads only its group's channels), plus c_out biases."""
+    per_filter = grouped_channels(c_in, c_out, groups)
+    kh, kw = _kernel_sides(k)
+    return c_out * per_filter * kh * kw + (c_out if bias else 0)
+
+
+def conv_macs(c_in: int, c_out: int, k: int | tuple[int, int], out: int | tuple[int, int], groups: int = 1) -> int:
+    """Multiply-adds of a conv layer: each of the c_out · out_h · out_w outputs is a sum of
+    (c_in / groups) · kh · kw products. The bias additions (one per output) are not counted."""
+    per_filter = grouped_channels(c_in, c_out, groups)
+    kh, kw = _kernel_sides(k)
+    oh, ow = pair(out, "output size")
+    oh, ow = positive(oh, "output size (height)"), positive(ow, "output size (width)")
+    return c_out * oh * ow * per_filter * kh * kw
 
 
 def dense_params(in_features: int, out_features: int, bias: bool = True) -> int:
