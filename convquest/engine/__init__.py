@@ -27,7 +27,9 @@ from convquest.engine.arithmetic import (
 )
 from convquest.engine.images import IMAGES, Image
 from convquest.engine.kernels import KERNELS, Kernel
+from convquest.engine.learn import FitStep, fit_kernel, stable_rate
 from convquest.engine.ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
+from convquest.engine.photos import PHOTOS, Photo
 from convquest.engine.traces import (
     ConvStep,
     ConvTrace,
@@ -45,12 +47,15 @@ __all__ = [
     "IMAGES",
     "KERNELS",
     "PADDING_MODES",
+    "PHOTOS",
     "ConvStep",
     "ConvTrace",
+    "FitStep",
     "Image",
     "Kernel",
     "Layer",
     "Paint",
+    "Photo",
     "PoolStep",
     "PoolTrace",
     "RFInfo",
@@ -67,6 +72,7 @@ __all__ = [
     "conv_transpose2d_trace",
     "dense_params",
     "effective_kernel",
+    "fit_kernel",
     "max_pool2d",
     "max_pool2d_trace",
     "padding_for",
@@ -77,6 +83,7 @@ __all__ = [
     "shapes_through",
     "solve_padding",
     "solve_stride",
+    "stable_rate",
     "transposed_output_shape",
     "transposed_output_size",
 ]
