@@ -29,9 +29,11 @@ from convquest.engine.arithmetic import (
 )
 from convquest.engine.images import IMAGES, Image
 from convquest.engine.kernels import KERNELS, Kernel
+from convquest.engine.learn import FitStep, fit_kernel, stable_rate
 from convquest.engine.ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from convquest.engine.ops1d import PADDING_NAMES_1D, avg_pool1d, conv1d, conv_transpose1d, max_pool1d
 from convquest.engine.padding import PADDING_MODE_NAMES, pad_sources
+from convquest.engine.photos import PHOTOS, Photo
 from convquest.engine.traces import (
     ConvStep,
     ConvTrace,
@@ -59,12 +61,15 @@ __all__ = [
     "PADDING_MODES",
     "PADDING_MODE_NAMES",
     "PADDING_NAMES_1D",
+    "PHOTOS",
     "ConvStep",
     "ConvTrace",
+    "FitStep",
     "Image",
     "Kernel",
     "Layer",
     "Paint",
+    "Photo",
     "PoolStep",
     "PoolTrace",
     "RFInfo",
@@ -92,6 +97,7 @@ __all__ = [
     "conv_transpose2d_trace",
     "dense_params",
     "effective_kernel",
+    "fit_kernel",
     "grouped_channels",
     "max_pool1d",
     "max_pool1d_trace",
@@ -106,6 +112,7 @@ __all__ = [
     "shapes_through",
     "solve_padding",
     "solve_stride",
+    "stable_rate",
     "transposed_output_shape",
     "transposed_output_size",
 ]
