@@ -274,7 +274,7 @@ class Layer:
             conv_padding(p if isinstance(p, str) else non_negative(p, "padding"), k, s, d)
             for count, name in ((in_channels, "in_channels"), (out_channels, "out_channels")):
                 if count is not None:
-                    _check_divisible(positive(count, name), f"{name[:-9]}put channels ({name})", groups)
+                    _check_divisible(positive(count, name), f"{name[:-9]}put channels", groups)
         for name, value in zip(
             ("kind", "k", "s", "p", "d", "out_channels", "in_channels", "groups", "bias"),
             (kind, k, s, p, d, out_channels, in_channels, groups, bias),
