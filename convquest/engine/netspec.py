@@ -57,7 +57,6 @@ FIELDS = {
     "dense": ("nobias",),
 }
 KINDS = (*FIELDS, "gap", "flatten", "bn", "dropout", *ACTIVATIONS)
-PADDING_WORDS = ("same", "valid", "full")
 
 _CHANNELS = re.compile(r"(\d*)>(\d+)|(\d+)")
 _NUMBER_FIELD = re.compile(r"([a-z]+)=?(\d+)")
@@ -189,13 +188,9 @@ def _read_token(item: Item, token: str) -> tuple[str, object]:
         if not smallest <= value <= MAX_NUMBER:
             limit = "at least 1" if value < smallest else f"at most {MAX_NUMBER:,}"
             raise item.fail(f"{value:,} is not a sensible {label}; it must be {limit}", token)
-        return _key(name), value
+        return {"g": "groups"}.get(name, name), value
     takes = ", ".join(allowed) if allowed else "no fields"
     raise item.fail(f"{kind} takes {takes}; this is none of them", token)
-
-
-def _key(name: str) -> str:
-    return "groups" if name == "g" else name
 
 
 def _read_channels(item: Item, token: str, found: re.Match[str]) -> tuple[str, object]:
