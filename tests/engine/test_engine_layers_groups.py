@@ -231,3 +231,17 @@ def test_refusals_name_the_numbers(call, words):
         call()
     for word in words:
         assert word in str(refusal.value)
+
+
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 5), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_conv_params_and_refusals_match_pytorch(c_in, c_out, groups, k, bias):
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle only where it is installed")
+    try:
+        with torch.device("meta"):
+            module = torch.nn.Conv2d(c_in, c_out, k, groups=groups, bias=bias)
+    except ValueError:
+        with pytest.raises(ValueError, match="divisible by groups"):
+            conv_params(c_in, c_out, k, bias, groups)
+        return
+    assert conv_params(c_in, c_out, k, bias, groups) == sum(p.numel() for p in module.parameters())
