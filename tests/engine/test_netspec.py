@@ -130,8 +130,11 @@ def test_report_fits_80_columns_and_says_what_is_counted():
 
 def test_report_of_huge_but_allowed_sizes_still_fits_80_columns():
     spec = "conv 100000 k1 nobias; conv 900000 k3 p1 nobias; conv 1000000 k1 nobias; gap; flatten; dense 50"
-    text = format_report(analyse(spec, (1000, 1000, 1000)))
-    assert max(len(line) for line in text.splitlines()) <= 80
+    report = analyse(spec, (1000, 1000, 1000))
+    for text in (format_report(report), torch_code(report)):
+        assert max(len(line) for line in text.splitlines()) <= 80
+    long_call = torch_code(analyse("conv 1000000 k3 s2 p1 d2 g1000000 nobias", (1000000, 99, 99)))
+    assert max(len(line) for line in long_call.splitlines()) <= 80
 
 
 def test_long_layer_text_wraps_inside_its_column():
@@ -248,7 +251,8 @@ def random_specs(draw):
             groups = draw(st.sampled_from([1, 2]))
             out = groups * draw(st.integers(1, 4))
             bias = draw(st.sampled_from(["", " nobias"]))
-            layers.append(f"conv {out} k{k} s{s} p{p} d{d} g{groups}{bias}")
+            padding = draw(st.sampled_from([f"p{p}", "full"] + (["same"] if s == 1 else [])))
+            layers.append(f"conv {out} k{k} s{s} {padding} d{d} g{groups}{bias}")
         elif choice == "dw":
             layers.append(f"dw k{k} s{s} p{p} d{d}")
         elif choice == "maxpool":
