@@ -1,5 +1,5 @@
 """Convolution arithmetic: output sizes, padding modes, solving for a missing parameter,
-receptive fields through a stack of layers, and parameter counts.
+receptive fields through a stack of layers, and parameter and multiply-add counts (with groups).
 
 Sizes follow PyTorch exactly (floor division, `ceil_mode=False` for pooling), and every
 configuration PyTorch refuses is refused here with a `ValueError` that names the numbers. The
