@@ -1,5 +1,5 @@
 """Convolution arithmetic: output sizes, padding modes, solving for a missing parameter,
-receptive fields through a stack of layers, and parameter counts.
+receptive fields through a stack of layers, and parameter and multiply-add counts (with groups).
 
 Sizes follow PyTorch exactly (floor division, `ceil_mode=False` for pooling), and every
 configuration PyTorch refuses is refused here with a `ValueError` that names the numbers. The
@@ -291,9 +291,12 @@ class Layer:
             _check_pool_layer(k, p, out_channels, in_channels, groups, bias)
         else:
             conv_padding(p if isinstance(p, str) else non_negative(p, "padding"), k, s, d)
-            for count, name in ((in_channels, "in_channels"), (out_channels, "out_channels")):
+            for count, name, what in (
+                (in_channels, "in_channels", "input channels"),
+                (out_channels, "out_channels", "output channels"),
+            ):
                 if count is not None:
-                    _check_divisible(positive(count, name), f"{name[:-9]}put channels ({name})", groups)
+                    _check_divisible(positive(count, name), what, groups)
         for name, value in zip(
             ("kind", "k", "s", "p", "d", "out_channels", "in_channels", "groups", "bias"),
             (kind, k, s, p, d, out_channels, in_channels, groups, bias),
@@ -310,14 +313,14 @@ class Layer:
     def side(self, i: int) -> int:
         """One side of the output for an input side `i`."""
         if self.kind == "pool":
-            return _pool_side(i, self.k, self.s, non_negative(self.p, "padding"), self.d, None)
+            return pool_output_size(i, self.k, self.s, non_negative(self.p, "padding"), self.d)
         return _conv_side(i, self.k, *self.pads, self.s, self.d, None)
 
     def output_shape(self, in_shape: tuple[int, int, int]) -> tuple[int, int, int]:
         """(C, H, W) out of this layer for a (C, H, W) input."""
         channels, h, w = in_shape
         if self.kind == "pool":
-            return (channels, *pool_output_shape((h, w), self.k, self.s, self.p, self.d))
+            return (channels, *pool_output_shape((h, w), self.k, self.s, non_negative(self.p, "padding"), self.d))
         if self.out_channels is None:
             raise ValueError("a conv layer needs out_channels to give a shape")
         self._check_input_channels(channels)

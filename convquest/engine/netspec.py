@@ -57,7 +57,6 @@ FIELDS = {
     "dense": ("nobias",),
 }
 KINDS = (*FIELDS, "gap", "flatten", "bn", "dropout", *ACTIVATIONS)
-PADDING_WORDS = ("same", "valid", "full")
 
 _CHANNELS = re.compile(r"(\d*)>(\d+)|(\d+)")
 _NUMBER_FIELD = re.compile(r"([a-z]+)=?(\d+)")
@@ -90,6 +89,8 @@ class Item:
     tokens: dict[str, str] = field(default_factory=dict, compare=False)  # field name → as typed
 
     def fail(self, sentence: str, field_name: str | None = None) -> SpecError:
+        """The refusal of this layer; `field_name` is a field's key (its text as typed is shown) or
+        the text itself."""
         where = f'layer {self.number} "{self.text}"'
         if field_name is not None:
             where += f', field "{self.tokens.get(field_name, field_name)}"'
@@ -145,7 +146,7 @@ def _parse_item(number: int, text: str) -> Item:
     for token in tokens:
         name, value = _read_token(probe, token)
         if name in typed:
-            raise probe.fail(f"{name} is given twice ({typed[name]} and {token}); give it once", name)
+            raise probe.fail(f"{name} is given twice ({typed[name]} and {token}); give it once", token)
         typed[name] = token
         if name == "channels":
             values["c_in"], values["c_out"] = value  # type: ignore[misc]
@@ -153,12 +154,12 @@ def _parse_item(number: int, text: str) -> Item:
             values[name] = value
     item = Item(number, text, kind, tokens=typed, **values)  # type: ignore[arg-type]
     if item.kind in ("conv", "dw") and item.k is None:
-        raise item.fail(f"{item.kind} needs a kernel size, e.g. k3")
+        raise item.fail(f"{item.kind} needs a kernel size, e.g. k3", "k")
     if item.kind in ("maxpool", "avgpool") and item.k is None:
-        raise item.fail(f"{item.kind} needs a window size, e.g. k2")
+        raise item.fail(f"{item.kind} needs a window size, e.g. k2", "k")
     if item.kind in ("conv", "pw", "dense") and item.c_out is None:
         what = "out_features, e.g. 10 or 512>10" if item.kind == "dense" else "its output channels, e.g. 64 or 3>64"
-        raise item.fail(f"{item.kind} needs {what}")
+        raise item.fail(f"{item.kind} needs {what}", "channels")
     return item
 
 
@@ -172,7 +173,7 @@ def _read_token(item: Item, token: str) -> tuple[str, object]:
     if kind == "dropout":
         rate = _RATE.fullmatch(token)
         if rate is None:
-            raise item.fail("dropout takes one rate from 0 to 1, e.g. 0.5")
+            raise item.fail("dropout takes one rate from 0 to 1, e.g. 0.5", token)
         return "rate", float(rate.group(1))
     if token == "nobias" and "nobias" in allowed:
         return "bias", False
@@ -186,31 +187,27 @@ def _read_token(item: Item, token: str) -> tuple[str, object]:
         label = {"k": "kernel size", "s": "stride", "p": "padding", "d": "dilation", "g": "groups"}[name]
         if not smallest <= value <= MAX_NUMBER:
             limit = "at least 1" if value < smallest else f"at most {MAX_NUMBER:,}"
-            raise item.fail(f"{value:,} is not a sensible {label}; it must be {limit}", _key(name))
-        return _key(name), value
+            raise item.fail(f"{value:,} is not a sensible {label}; it must be {limit}", token)
+        return {"g": "groups"}.get(name, name), value
     takes = ", ".join(allowed) if allowed else "no fields"
-    raise item.fail(f'"{token}" is not something {kind} takes; it takes {takes}')
-
-
-def _key(name: str) -> str:
-    return "groups" if name == "g" else name
+    raise item.fail(f"{kind} takes {takes}; this is none of them", token)
 
 
 def _read_channels(item: Item, token: str, found: re.Match[str]) -> tuple[str, object]:
     kind = item.kind
     if kind not in ("conv", "dw", "pw", "dense", "bn"):
-        raise item.fail(f'"{token}" looks like channels, but {kind} keeps the channels it gets and takes none')
+        raise item.fail(f"this looks like channels, but {kind} keeps the channels it gets and takes none", token)
     first, second, alone = found.groups()
     numbers = [int(n) for n in (first, second, alone) if n]
     for n in numbers:
         if not 1 <= n <= MAX_NUMBER:
             what = "feature count" if kind == "dense" else "channel count"
             limit = "at least 1" if n < 1 else f"at most {MAX_NUMBER:,}"
-            raise item.fail(f"{n:,} is not a sensible {what}; it must be {limit}", "channels")
+            raise item.fail(f"{n:,} is not a sensible {what}; it must be {limit}", token)
     if kind == "bn":
         if second:
-            raise item.fail("batch norm keeps its channels: give one number, e.g. bn 64")
-        return "c_in", numbers[0]
+            raise item.fail("batch norm keeps its channels: give one number, e.g. bn 64", token)
+        return "channels", (numbers[0], None)
     if first:
         return "channels", (numbers[0], numbers[1])
     return "channels", (None, numbers[-1])
@@ -293,6 +290,8 @@ def _conv_or_pool(item: Item, arriving: int) -> tuple[Layer, str]:
         c_out = item.c_out if item.c_out is not None else c_in
         groups = c_in if item.kind == "dw" else item.groups
         layer = Layer("conv", k, item.s, item.p, item.d, c_out, c_in, groups, item.bias)
+    except SpecError:
+        raise
     except ValueError as error:
         raise item.fail(str(error), _blamed_field(item, str(error))) from None
     return layer, _conv_torch(layer)
@@ -369,8 +368,6 @@ def _batch_norm(item: Item, shape: Shape) -> Step:
 
 
 def _dropout(item: Item, shape: Shape) -> Step:
-    if not 0 <= item.rate <= 1:
-        raise item.fail(f"a dropout rate is from 0 to 1, not {item.rate}", "rate")
     return shape, 0, 0, f"nn.Dropout({item.rate:g})", None
 
 
