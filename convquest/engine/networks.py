@@ -2,8 +2,9 @@
 
 Each is written layer by layer as its paper or reference implementation has it, so its counts can
 be checked against the published ones: VGG-16 138,357,544 parameters; MobileNet-v1 (1.0, 224)
-4,231,976 with its classifier; AlexNet as Caffe's grouped two-tower model 60,965,224; LeNet-5
-(with a dense C5) 61,706.
+4,231,976 with its classifier; AlexNet as Caffe's grouped two-tower model 60,965,224; a
+LeNet-style net 61,706 (LeNet-5's layer sizes, but every C3 map sees all six S2 maps and the
+subsampling has no weights: the 1998 paper's C3 has 1,516 parameters, not 2,416).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _mobilenet_pair(c_out: int, stride: int) -> str:
 
 NETWORKS = {
     "lenet5": Network(
-        "LeNet-5 (LeCun et al., 1998), with average pooling and a dense C5",
+        "LeNet-style (LeNet-5's sizes; in the 1998 paper C3 maps see only some S2 maps: 1,516 params there)",
         (1, 32, 32),
         "conv 1>6 k5; tanh; avgpool k2\nconv 6>16 k5; tanh; avgpool k2\nflatten; dense 120; tanh; dense 84; tanh; dense 10",
     ),
