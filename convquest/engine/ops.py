@@ -110,10 +110,6 @@ class Operands:
     single: bool
     transposed: bool
 
-    @property
-    def out_channels(self) -> int:
-        return int(self.w.shape[1] * self.groups if self.transposed else self.w.shape[0])
-
 
 def _layouts(transposed: bool, spatial: int) -> tuple[str, str, str, str]:
     """How the caller writes (single x, single w, volume x, volume w)."""
@@ -156,7 +152,7 @@ def conv_operands(
         raise ValueError(f"x and w need at least one channel each, but x has shape {shape_x} and w {shape_w}")
     if channels % groups:
         raise ValueError(
-            f"x has {channels} input channels, which cannot be split into {groups} groups:"
+            f"x has {channels} input channel{'s' if channels > 1 else ''}, which cannot be split into {groups} groups:"
             f" the input channels must be divisible by groups"
         )
     if transposed:
