@@ -167,8 +167,8 @@ class ConvTrace:
     padded: np.ndarray
     steps: tuple[ConvStep, ...]
     output: np.ndarray
-    padding_mode: str = "zeros"
-    sources: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+    padding_mode: str
+    sources: tuple[tuple[int, ...], tuple[int, ...]]
 
     def step(self, row: int, col: int) -> ConvStep:
         return self.steps[row * int(self.output.shape[1]) + col]
@@ -577,7 +577,7 @@ class PoolStep:
     values: np.ndarray
     chosen: Cell | None
     result: Number
-    divisor: int | None = None
+    divisor: int | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -592,8 +592,8 @@ class PoolTrace:
     padding: Pair
     steps: tuple[PoolStep, ...]
     output: np.ndarray
-    dilation: Pair = (1, 1)
-    ceil_mode: bool = False
+    dilation: Pair
+    ceil_mode: bool
 
     def step(self, row: int, col: int) -> PoolStep:
         return self.steps[row * int(self.output.shape[1]) + col]
