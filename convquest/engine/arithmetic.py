@@ -172,7 +172,13 @@ def _show(values: tuple[int, int]) -> str:
     return str(values[0]) if values[0] == values[1] else str(values)
 
 
-def conv_output_shape(hw, k, p=0, s=1, d=1) -> tuple[int, int]:
+def conv_output_shape(
+    hw: int | tuple[int, int],
+    k: int | tuple[int, int],
+    p: int | tuple[int, int] | str = 0,
+    s: int | tuple[int, int] = 1,
+    d: int | tuple[int, int] = 1,
+) -> tuple[int, int]:
     """(H', W') of a 2-D convolution; `p` may also be 'valid', 'same' or 'full'."""
     sizes, ks, ss, ds = pair(hw, "input size"), pair(k, "kernel size"), pair(s, "stride"), pair(d, "dilation")
     pads = conv_padding(p, ks, ss, ds)
@@ -182,18 +188,18 @@ def conv_output_shape(hw, k, p=0, s=1, d=1) -> tuple[int, int]:
     return h, w
 
 
-def transposed_output_shape(hw, k, p=0, s=1, d=1, output_padding=0) -> tuple[int, int]:
+def transposed_output_shape(
+    hw: int | tuple[int, int],
+    k: int | tuple[int, int],
+    p: int | tuple[int, int] = 0,
+    s: int | tuple[int, int] = 1,
+    d: int | tuple[int, int] = 1,
+    output_padding: int | tuple[int, int] = 0,
+) -> tuple[int, int]:
     """(H', W') of a 2-D transposed convolution."""
-    args = (
-        pair(hw, "input size"),
-        pair(k, "kernel size"),
-        pair(p, "padding"),
-        pair(s, "stride"),
-        pair(d, "dilation"),
-        pair(output_padding, "output_padding"),
-    )
-    h, w = (_transposed_side(*per_axis, axis) for *per_axis, axis in zip(*args, _AXES))
-    return h, w
+    (h, w), (kh, kw), (ph, pw) = pair(hw, "input size"), pair(k, "kernel size"), pair(p, "padding")
+    (sh, sw), (dh, dw), (ah, aw) = pair(s, "stride"), pair(d, "dilation"), pair(output_padding, "output_padding")
+    return _transposed_side(h, kh, ph, sh, dh, ah, "height"), _transposed_side(w, kw, pw, sw, dw, aw, "width")
 
 
 def pool_output_shape(
