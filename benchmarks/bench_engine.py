@@ -16,12 +16,13 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks.row import Row
-from convquest.engine import conv2d, conv_transpose2d, max_pool2d
+from convquest.engine import conv1d, conv2d, conv_transpose2d, max_pool2d
 
 SIDE = 256
 SAMPLES = 31  # timed samples per contender; the median of these is compared
 CALLS_PER_SAMPLE = 10  # calls per sample, so one sample is well above the timer's resolution
 RATIO_GOAL = 1.5
+CHANNELS = 32  # of the depthwise row
 
 
 def _sample(call: Callable[[], object]) -> float:
@@ -84,4 +85,16 @@ def run() -> list[Row]:
         )
     )
     rows.append(Row(f"max_pool2d 2x2, {SIDE}x{SIDE}", _ms(pooled_median), "", None, "", None))
+
+    # Depthwise (one filter per channel) and a dilated causal 1-D layer, as in a MobileNet block
+    # and a WaveNet stack: the grouped and 1-D paths through the same core.
+    volume = rng.standard_normal((CHANNELS, SIDE // 4, SIDE // 4))
+    depthwise_kernels = rng.standard_normal((CHANNELS, 1, 3, 3))
+    sequence, taps = rng.standard_normal(SIDE * SIDE), rng.standard_normal(3)
+    depthwise = lambda: conv2d(volume, depthwise_kernels, padding=1, groups=CHANNELS)  # noqa: E731
+    causal = lambda: conv1d(sequence, taps, padding="causal", dilation=4)  # noqa: E731
+    depthwise_median, causal_median = _medians(depthwise, causal)
+    side = SIDE // 4
+    rows.append(Row(f"conv2d depthwise 3x3, {CHANNELS}x{side}x{side}", _ms(depthwise_median), "", None, "", None))
+    rows.append(Row(f"conv1d causal k3 d4, {SIDE * SIDE}", _ms(causal_median), "", None, "", None))
     return rows

@@ -110,10 +110,6 @@ class Operands:
     single: bool
     transposed: bool
 
-    @property
-    def out_channels(self) -> int:
-        return int(self.w.shape[1] * self.groups if self.transposed else self.w.shape[0])
-
 
 def _layouts(transposed: bool, spatial: int) -> tuple[str, str, str, str]:
     """How the caller writes (single x, single w, volume x, volume w)."""
@@ -156,7 +152,7 @@ def conv_operands(
         raise ValueError(f"x and w need at least one channel each, but x has shape {shape_x} and w {shape_w}")
     if channels % groups:
         raise ValueError(
-            f"x has {channels} input channels, which cannot be split into {groups} groups:"
+            f"x has {channels} input channel{'s' if channels > 1 else ''}, which cannot be split into {groups} groups:"
             f" the input channels must be divisible by groups"
         )
     if transposed:
@@ -230,25 +226,32 @@ def conv_core(
     check_exact(x, w, ops.bias, per_group * kh * kw)
     padded = pad_input(x, pads, checked_padding_mode(padding_mode), axes)
     out = np.empty((out_channels, oh, ow), dtype=x.dtype)
+    # Groups side by side on a leading axis, so one NumPy call serves every group at once: a
+    # depthwise layer is kh·kw calls per block, not kh·kw·C.
+    by_group = out.reshape(groups, filters, oh, ow)
+    padded_by_group = padded.reshape(groups, per_group, *padded.shape[1:])
+    w_by_group = w.reshape(groups, filters, per_group, kh, kw)
     rows_per_block = max(1, _BLOCK_VALUES // (out_channels * ow))
-    term = np.empty((out_channels, min(rows_per_block, oh), ow), dtype=x.dtype)
+    term = np.empty((groups, filters, min(rows_per_block, oh), ow), dtype=x.dtype)
     # Every output pixel of a block at once; the loops run over blocks and kernel taps only.
     for first_row in range(0, oh, rows_per_block):
         rows = min(rows_per_block, oh - first_row)
-        block, block_term = out[:, first_row : first_row + rows], term[:, :rows]
-        for row, col, channel in np.ndindex(kh, kw, x.shape[0]):
-            group, local = divmod(channel, per_group)
-            mine = slice(group * filters, (group + 1) * filters)  # the filters that see this channel
+        block, block_term = by_group[:, :, first_row : first_row + rows], term[:, :, :rows]
+        for row, col, local in np.ndindex(kh, kw, per_group):
             top_cell, left_cell = first_row * sh + row * dh, col * dw
-            # The input cell that tap reads for each output pixel of the block: (rows, W').
-            under_tap = padded[
-                channel, top_cell : top_cell + (rows - 1) * sh + 1 : sh, left_cell : left_cell + (ow - 1) * sw + 1 : sw
+            # The input cell that tap reads for each output pixel of the block: (groups, 1, rows, W').
+            under_tap = padded_by_group[
+                :,
+                local,
+                np.newaxis,
+                top_cell : top_cell + (rows - 1) * sh + 1 : sh,
+                left_cell : left_cell + (ow - 1) * sw + 1 : sw,
             ]
-            weight = w[mine, local, row, col, np.newaxis, np.newaxis]  # one per filter
+            weight = w_by_group[:, :, local, row, col, np.newaxis, np.newaxis]  # (groups, filters, 1, 1)
             if row == col == local == 0:
-                np.multiply(weight, under_tap, out=block[mine])
+                np.multiply(weight, under_tap, out=block)
             else:
-                block[mine] += np.multiply(weight, under_tap, out=block_term[mine])
+                block += np.multiply(weight, under_tap, out=block_term)
     return out
 
 
@@ -293,15 +296,17 @@ def transpose_core(
     # The canvas before cropping: `padding` more on each side than the output, which already
     # includes output_padding's extra cells at the bottom/right (they receive no paint).
     canvas = np.zeros((filters * groups, oh + 2 * ph, ow + 2 * pw), dtype=x.dtype)
-    painted = np.empty((filters, h, wid), dtype=x.dtype)
-    for row, col, channel in np.ndindex(kh, kw, channels):
-        group = channel // per_group
-        mine = slice(group * filters, (group + 1) * filters)  # the output channels this one paints
+    # Groups side by side on a leading axis, as in conv_core.
+    canvas_by_group = canvas.reshape(groups, filters, *canvas.shape[1:])
+    x_by_group = x.reshape(groups, per_group, 1, h, wid)
+    w_by_group = w.reshape(groups, per_group, filters, kh, kw)
+    painted = np.empty((groups, filters, h, wid), dtype=x.dtype)
+    for row, col, local in np.ndindex(kh, kw, per_group):
         # Tap (row, col) of every input cell lands on one strided grid of the canvas.
-        weight = w[channel, :, row, col, np.newaxis, np.newaxis]
-        canvas[mine, row * dh : row * dh + (h - 1) * sh + 1 : sh, col * dw : col * dw + (wid - 1) * sw + 1 : sw] += (
-            np.multiply(weight, x[channel], out=painted)
-        )
+        weight = w_by_group[:, local, :, row, col, np.newaxis, np.newaxis]  # (groups, filters, 1, 1)
+        canvas_by_group[
+            :, :, row * dh : row * dh + (h - 1) * sh + 1 : sh, col * dw : col * dw + (wid - 1) * sw + 1 : sw
+        ] += np.multiply(weight, x_by_group[:, local], out=painted)
     return np.ascontiguousarray(canvas[:, ph : ph + oh, pw : pw + ow])
 
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from convquest.engine.arithmetic import _conv_side, _pool_side, _transposed_side, conv_padding
 from convquest.engine.checks import pair, whole_number
-from convquest.engine.ops import AXES_1D, AXES_2D, Axes, IntPair, Operands, Pads, conv_operands, numeric
+from convquest.engine.ops import AXES_1D, AXES_2D, Axes, IntPair, Operands, Pads, check_exact, conv_operands, numeric
 from convquest.engine.ops1d import padding_1d
 from convquest.engine.padding import NO_SOURCE, checked_padding_mode, pad_input, pad_sources
 
@@ -167,8 +167,8 @@ class ConvTrace:
     padded: np.ndarray
     steps: tuple[ConvStep, ...]
     output: np.ndarray
-    padding_mode: str = "zeros"
-    sources: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+    padding_mode: str
+    sources: tuple[tuple[int, ...], tuple[int, ...]]
 
     def step(self, row: int, col: int) -> ConvStep:
         return self.steps[row * int(self.output.shape[1]) + col]
@@ -186,6 +186,7 @@ def _sources(windows: _ConvWindows) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def _conv_trace(ops: Operands, pads: Pads, stride: Pair, dilation: Pair, padding_mode: str, axes: Axes) -> ConvTrace:
     w = ops.w[0, 0]
     bias = np.zeros((), ops.x.dtype) if ops.bias is None else ops.bias[0]
+    check_exact(ops.x, w, ops.bias, w.size)
     windows = _conv_windows(ops.x, w.shape, pads, stride, dilation, padding_mode, axes)
     values = windows.values[0]
     products = values * w
@@ -317,6 +318,7 @@ def _volume_trace(
     x, w = ops.x, ops.w
     out_channels, per_group = w.shape[:2]
     filters_per_group = out_channels // ops.groups
+    check_exact(x, w, ops.bias, w[0].size)
     bias = np.zeros(out_channels, x.dtype) if ops.bias is None else ops.bias
     windows = _conv_windows(x, w.shape[2:], pads, stride, dilation, padding_mode, axes)
     in_padding = _frozen(windows.in_padding)
@@ -471,6 +473,7 @@ def _transposed_trace(
 ) -> TransposedTrace:
     x, w = ops.x[0], ops.w[0, 0]
     bias = np.zeros((), x.dtype) if ops.bias is None else ops.bias[0]
+    check_exact(x, w, ops.bias, w.size)
     (sh, sw), (dh, dw), (ph, pw), (ah, aw) = stride, dilation, padding, output_padding
     kh, kw = w.shape
     oh = _transposed_side(x.shape[0], kh, ph, sh, dh, ah, axes[0])
@@ -577,7 +580,7 @@ class PoolStep:
     values: np.ndarray
     chosen: Cell | None
     result: Number
-    divisor: int | None = None
+    divisor: int | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -592,8 +595,8 @@ class PoolTrace:
     padding: Pair
     steps: tuple[PoolStep, ...]
     output: np.ndarray
-    dilation: Pair = (1, 1)
-    ceil_mode: bool = False
+    dilation: Pair
+    ceil_mode: bool
 
     def step(self, row: int, col: int) -> PoolStep:
         return self.steps[row * int(self.output.shape[1]) + col]

@@ -186,3 +186,18 @@ def test_1d_refusals_name_the_numbers(call, words):
         call()
     for word in words:
         assert word in str(refused.value), f"{word!r} missing from: {refused.value}"
+
+
+@PROPERTY
+@given(grouped_transposed_configs(spatial=1))
+def test_transposed_1d_trace_reproduces_conv_transpose1d(config):
+    x, w, kwargs, per_axis = config
+    if not per_axis["single"]:
+        x, w = np.asarray(x)[0], np.asarray(w)[0, 0]
+    kwargs = dict(kwargs, groups=1, bias=None if kwargs["bias"] is None else int(kwargs["bias"][0]))
+    trace = conv_transpose1d_trace(x, w, **{name: value for name, value in kwargs.items() if name != "groups"})
+    np.testing.assert_array_equal(trace.output[0], conv_transpose1d(x, w, **kwargs))
+    for paint, t in zip(trace.paints, range(len(x)), strict=True):
+        assert paint.rows == (0,) and paint.cols == tuple(
+            t * kwargs["stride"] + a * kwargs["dilation"] for a in range(len(w))
+        )

@@ -76,3 +76,17 @@ def test_the_1d_ops_and_groups_are_checked_too():
 def test_whole_numbers_past_int64_are_refused(values):
     with pytest.raises(ValueError, match="too large to compute with exactly"):
         conv1d(values, [1])
+
+
+def test_the_traces_refuse_what_the_ops_refuse():
+    from convquest.engine import conv1d_trace, conv2d_trace, conv2d_volume_trace, conv_transpose2d_trace
+
+    big, four = np.full((3, 3), 2**62), np.full((3, 3), 4)
+    for call in (
+        lambda: conv2d_trace(big, four),
+        lambda: conv2d_volume_trace(big[None], four[None, None]),
+        lambda: conv_transpose2d_trace(big, four),
+        lambda: conv1d_trace(big[0], four[0]),
+    ):
+        with pytest.raises(ValueError, match="too large to add up exactly"):
+            call()

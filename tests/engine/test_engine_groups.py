@@ -100,7 +100,7 @@ GROUP_REFUSALS = [
         ["groups=2", "4 / 2 = 2", "have 1"],
     ),
     (lambda: conv2d(np.zeros((4, 5, 5)), np.ones((4, 4, 3, 3)), groups=0), ["groups must be at least 1", "0"]),
-    (lambda: conv2d(np.zeros((5, 5)), np.ones((3, 3)), groups=2), ["1 input channels", "2 groups"]),
+    (lambda: conv2d(np.zeros((5, 5)), np.ones((3, 3)), groups=2), ["x has 1 input channel,", "2 groups"]),
     (lambda: conv_transpose2d(np.zeros((3, 5, 5)), np.ones((3, 2, 3, 3)), groups=2), ["3 input channels", "2 groups"]),
     (lambda: conv_transpose2d(np.zeros((4, 5, 5)), np.ones((2, 2, 3, 3)), groups=2), ["expects 2", "has 4"]),
     (lambda: conv2d(np.zeros((2, 5, 5)), np.ones((2, 2, 3, 3)), groups=1.5), ["groups must be a whole number"]),
