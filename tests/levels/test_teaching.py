@@ -278,3 +278,59 @@ def test_a_new_player_still_has_to_finish_a_chapter_to_open_the_next() -> None:
     almost = {level.id: 3 for level in first.levels[:-1]}
     assert not CURRICULUM.unlocked(second.id, almost)
     assert CURRICULUM.unlocked(second.id, {**almost, first.levels[-1].id: 1})
+
+
+# --- the pages' own numbers ------------------------------------------------------------------------
+
+
+def _page(chapter_id: str, containing: str) -> str:
+    return next(page for page in CURRICULUM.chapter(chapter_id).lesson if containing in page)
+
+
+def test_the_transposed_figures_listed_on_the_page_have_the_sizes_it_gives() -> None:
+    from convquest.engine.arithmetic import transposed_output_size
+
+    line = re.compile(r"Figure (4\.\d): i = (\d+), k = (\d+)(?:, p = (\d+))?(?:, s = (\d+))?\s+→\s+o = (\d+)")
+    rows = line.findall(_page("transposed", "stretched input"))
+    assert [row[0] for row in rows] == ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6"]
+    for _, i, k, p, s, o in rows:
+        assert transposed_output_size(int(i), int(k), int(p or 0), int(s or 1)) == int(o)
+
+
+def test_the_counts_on_the_why_convolution_page_are_the_engines() -> None:
+    from convquest.engine.problems import from_params
+
+    page = " ".join(_page("why-convolution", "An example").split())
+    shared = from_params("count-params", {"c_in": 3, "c_out": 16, "k": 3, "h": 32, "w": 32, "p": 1})
+    local = from_params(
+        "count-params", {"variant": "locally-connected", "c_in": 3, "c_out": 16, "k": 3, "h": 32, "w": 32, "p": 1}
+    )
+    assert f"= {shared.answers[0]}" in page and f"= {local.local_count:,}" in page
+    assert round(shared.answers[1] / 1e6) == 50 and "≈ 50 million" in page
+    assert f"about {round(local.local_count / shared.answers[0], -2):,.0f}×" in page
+    assert f"about {round(shared.answers[1] / local.local_count, -1):.0f}× more" in page
+
+
+def test_the_lenet_table_is_what_the_engine_computes() -> None:
+    from convquest.engine.problems import from_params
+
+    layers = [
+        {"kind": "conv", "k": 5, "out_channels": 6},
+        {"kind": "pool", "k": 2, "s": 2},
+        {"kind": "conv", "k": 5, "out_channels": 16},
+        {"kind": "pool", "k": 2, "s": 2},
+    ]
+    network = from_params("predict-size", {"variant": "network", "input": [1, 32, 32], "layers": layers})
+    table = re.findall(r"→\s+(\d+×\d+×\d+)", _page("stacking", "LeNet-5:"))
+    assert table == ["×".join(map(str, shape)) for shape in network.shapes]
+
+
+def test_the_padding_and_stride_pages_worked_examples() -> None:
+    from convquest.engine.arithmetic import conv_output_size
+
+    assert "5 + 2·2 − 4 + 1 = 6" in _page("padding", "Figure 2.2") and conv_output_size(5, 4, 2) == 6
+    assert "i = 13 gives ⌊(13 + 2 − 3)/2⌋ + 1 = 7" in _page("stride", "refuses") and conv_output_size(13, 3, 1, 2) == 7
+    # A corner of a p = 1 border: the 3×3 window there covers 5 padding cells, an edge window 3.
+    padded = np.pad(np.ones((3, 3), dtype=int), 1)
+    assert (padded[0:3, 0:3] == 0).sum() == 5 and (padded[0:3, 1:4] == 0).sum() == 3
+    assert "covers 5 cells of padding (at an edge, 3)" in CURRICULUM.level("padding-by-hand").explanation
