@@ -334,3 +334,11 @@ def test_the_padding_and_stride_pages_worked_examples() -> None:
     padded = np.pad(np.ones((3, 3), dtype=int), 1)
     assert (padded[0:3, 0:3] == 0).sum() == 5 and (padded[0:3, 1:4] == 0).sum() == 3
     assert "covers 5 cells of padding (at an edge, 3)" in CURRICULUM.level("padding-by-hand").explanation
+
+
+def test_a_player_who_finished_the_old_chapter_8_keeps_chapter_9() -> None:
+    earlier = {level.id: 3 for chapter in CURRICULUM.chapters[:7] for level in chapter.levels}
+    earlier.update({f"why-convolution-{n}": 3 for n in range(1, 10)})
+    assert "why-convolution-local" not in earlier
+    assert CURRICULUM.unlocked("stacking", earlier)
+    assert not CURRICULUM.unlocked("stacking", {**earlier, "why-convolution-9": 0})
