@@ -65,7 +65,15 @@ def test_practice_plan_keeps_the_seed_and_curriculum_order():
             commands.add_practice_arguments, ["--topic", "count-params", "--topic", "predict-size/conv", "--seed", "3"]
         )
     )
-    assert (topics, seed) == (["predict-size/conv", "count-params/conv-vs-dense"], 3)
+    assert (topics, seed) == (
+        [
+            "predict-size/conv",
+            "count-params/conv-vs-dense",
+            "count-params/locally-connected",
+            "count-params/pool-vs-conv",
+        ],
+        3,
+    )
 
 
 def _one_exam(data_dir: Path) -> int:

@@ -258,7 +258,13 @@ class LocallyConnected(CountParams):
         explanation = f"{self._local_working()}\n{self._split()}"
         if answer == self.local_count:
             return Verdict(True, explanation)
+        oh, ow = self.out_hw
         slips = [
+            (
+                "forgot_bias",
+                self.local_count - oh * ow * self.c_out if self.bias else None,
+                "You forgot the biases: a locally connected layer has one for every output cell.",
+            ),
             ("shared_count", self.answers[0], "That is the shared count: here every position has a filter of its own."),
             ("dense_count", self.answers[1], "That is the dense count: each position still sees only its own window."),
         ]

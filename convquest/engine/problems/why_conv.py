@@ -165,6 +165,9 @@ class PooledTranslation(Translation):
     one pooling block leaves the output as it was (invariance); across a block edge the peak moves."""
 
     topic = f"{KIND}/pooled-translation"
+    # Boards that know translation (image, its map, the moved image, a cell to pick) play this one
+    # as it is: only the map differs, and they read it from output().
+    variant = "translation"
 
     def output(self, moved: bool) -> np.ndarray:
         return max_pool2d(conv2d(self.image(moved), self.kernel), 2)
@@ -186,7 +189,7 @@ class PooledTranslation(Translation):
         (r0, c0), (r1, c1) = self.peaks
         return (
             "The kernel's peak moves with the feature; the pool then keeps each 2×2 block's largest value, "
-            "so the pooled peak is the block holding the kernel's peak: (row // 2, col // 2).\n"
+            "so the pooled peak is the block holding the kernel's peak: (⌊row/2⌋, ⌊col/2⌋).\n"
             f"kernel's peak {_cell(conv_before)} → {_cell(conv_after)}; pooled peak {_cell((r0, c0))} → {_cell((r1, c1))}"
         )
 

@@ -20,7 +20,7 @@ def by_hand(p):
 
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
 def test_counts_and_slips(difficulty):
-    assert variants("count-params") == ("conv-vs-dense", "locally-connected")
+    assert variants("count-params") == ("conv-vs-dense", "locally-connected", "pool-vs-conv")
     for seed in SEEDS:
         problem = generate("count-params", seed, difficulty, "conv-vs-dense")
         p = problem.params()

@@ -47,6 +47,7 @@ def test_locally_connected_sits_between_shared_and_dense() -> None:
     assert shared < local < dense
     assert problem.check(shared, 1).mistake == "shared_count"
     assert problem.check(dense, 1).mistake == "dense_count"
+    assert problem.check(local - positions * 4, 1).mistake == "forgot_bias"
     assert from_params("count-params", problem.params()) == problem
 
 
@@ -80,3 +81,16 @@ def test_generated_pooled_translations_have_one_peak() -> None:
     for seed in range(100):
         problem = generate("match-kernel", seed, 2, "pooled-translation")
         assert problem.check(problem.answer).correct
+
+
+@pytest.mark.parametrize("difficulty", [1, 2, 3])
+def test_a_max_pool_has_nothing_to_learn_beside_a_conv_with_its_window(difficulty: int) -> None:
+    for seed in range(100):
+        problem = generate("count-params", seed, difficulty, "pool-vs-conv")
+        p = problem.params()
+        conv = p["c_out"] * p["c_in"] * p["k"] ** 2 + (p["c_out"] if p["bias"] else 0)
+        assert problem.parts() == ("max pool", "conv layer")
+        assert problem.check(0, 0).correct and problem.check(conv, 1).correct
+        assert not problem.check(p["k"] ** 2, 0).correct
+        assert problem.check(p["k"] ** 2, 0).mistake == "pool_weights"
+        assert from_params("count-params", p) == problem
