@@ -21,6 +21,8 @@ from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.cli import main
 
+pytestmark = pytest.mark.slow  # the real quiz game, started in a PTY per session
+
 ENV = {"TEXTUAL_ANIMATIONS": "none"}
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from ssh_helpers import connect, read_until, start_game
 
 from convquest.cli import COMMANDS
+
+pytestmark = pytest.mark.slow  # the real game, started in a PTY per session
 
 
 def test_play_is_a_command():

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-KINDS = ("predict-size", "count-params", "fill-cells", "match-kernel", "receptive-field")
+from convquest.levels.model import KINDS  # one screen per level kind the game has
 
 # One question of each kind, so the quiz screen shows each kind's answer box in turn.
 QUIZ = """
