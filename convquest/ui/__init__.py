@@ -1,1 +1,2 @@
-"""The Textual front end. Only `convquest.cli` imports this package (see docs/ARCHITECTURE.md)."""
+"""The Textual front end. Outside this package only the CLI (`convquest.cli` and the command modules
+in `convquest.commands`) imports it (see docs/ARCHITECTURE.md)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncssh
@@ -67,13 +68,35 @@ def pid_from(output: bytes) -> int:
     raise AssertionError(f"no pid line in {output!r}")
 
 
-async def wait_reaped(pid: int, timeout: float = 5.0) -> bool:
-    """True once `pid` no longer exists. A zombie still answers kill(pid, 0), so this means reaped."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        await asyncio.sleep(0.05)
+# Generous: a condition that holds is seen within one poll; only a broken one waits this long, and
+# a machine busy with other test runs may take seconds for what takes milliseconds alone.
+PATIENCE = 20.0
+
+
+async def eventually(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
+    """Return once `condition()` holds, polling; fail naming `what` if it does not within `timeout`.
+    For a state the server reaches in its own time (a count, a closed session), instead of a sleep
+    that is too short on a busy machine and wasted on an idle one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.02)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
     return False
+
+
+async def wait_reaped(pid: int, timeout: float = PATIENCE) -> bool:
+    """True once `pid` no longer exists. A zombie still answers kill(pid, 0), so this means reaped."""
+    try:
+        await eventually(lambda: _gone(pid), f"process {pid} reaped", timeout)
+    except AssertionError:
+        return False
+    return True

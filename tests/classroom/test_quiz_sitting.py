@@ -164,6 +164,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # load: a class of processes writing at once
 def test_many_student_processes_write_at_once_and_nothing_is_lost(tmp_path, db_path):
     quiz_file = write_quiz(tmp_path)
     count = 12

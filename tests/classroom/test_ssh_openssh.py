@@ -12,7 +12,7 @@ from ssh_helpers import CODE
 from convquest.classroom.pty_child import PtyChild
 
 SSH = shutil.which("ssh")
-pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH's ssh client is not installed")
+pytestmark = [pytest.mark.skipif(SSH is None, reason="OpenSSH's ssh client is not installed"), pytest.mark.slow]
 
 
 class Screen:

@@ -15,11 +15,13 @@ import signal
 
 import pytest
 from quiz_helpers import right, write_quiz, wrong
-from ssh_helpers import CODE, connect, read_until, start_game, wait_reaped
+from ssh_helpers import CODE, connect, eventually, read_until, start_game, wait_reaped
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.cli import main
+
+pytestmark = pytest.mark.slow  # the real quiz game, started in a PTY per session
 
 ENV = {"TEXTUAL_ANIMATIONS": "none"}
 
@@ -178,10 +180,11 @@ async def test_the_same_quiz_through_openssh_with_a_killed_client(serve, tmp_pat
     given = [right(problems[0]), right(problems[1]), wrong(problems[2])]
 
     async def type_answer(ssh, screen, text: str, then: bytes) -> None:
+        # Each key is drawn (the answer box echoes it) before the next, as a person types.
         for key in text.encode():
+            drawn = len(screen.data)
             ssh.write(bytes([key]))
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.3)
+            await eventually(lambda drawn=drawn: len(screen.data) > drawn, f"{bytes([key])!r} drawn")
         ssh.write(b"\r")
         await screen.wait_for(then, timeout=20)
 

@@ -1,8 +1,8 @@
 """Every screen the game has, each as `open(tmp_path) -> (app, setup)`: the real app on the shipped
 curriculum with a real Store, and `setup(app)` putting the screen on top once the app is running.
 
-A screen whose code is not there yet (the ui folder is still growing) is skipped with the reason,
-never faked. Level screens take the first shipped level of each kind, with "unlock all" on so the
+A screen whose code cannot be found fails the test naming what is missing: a rename must show up
+as a failure here, not as a skip nobody reads. Level screens take the first shipped level of each kind, with "unlock all" on so the
 monkey can wander into any chapter from the map.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-KINDS = ("predict-size", "count-params", "fill-cells", "match-kernel", "receptive-field")
+from convquest.levels.model import KINDS  # one screen per level kind the game has
 
 # One question of each kind, so the quiz screen shows each kind's answer box in turn.
 QUIZ = """
@@ -54,15 +54,15 @@ difficulty = 1
 
 
 def need(module: str, name: str | None = None) -> Any:
-    """The module (or a name in it), or skip the test naming what is missing."""
+    """The module (or a name in it), or fail the test naming what is missing."""
     try:
         found = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        pytest.skip(f"{module} is not there yet ({exc})")
+        pytest.fail(f"{module} is missing ({exc}): was it renamed? Update tests/hardening/screens.py")
     if name is None:
         return found
     if not hasattr(found, name):
-        pytest.skip(f"{module}.{name} is not there yet")
+        pytest.fail(f"{module}.{name} is missing: was it renamed? Update tests/hardening/screens.py")
     return getattr(found, name)
 
 
@@ -88,7 +88,7 @@ def first_level(kind: str):
     for level in load_curriculum().levels:
         if level.kind == kind:
             return level
-    pytest.skip(f"no shipped level of kind {kind} yet")
+    pytest.fail(f"no shipped level is of kind {kind}; every kind in KINDS should have one")
 
 
 def right_number(problem, part: int = 0, limit: int = 2000) -> int:

@@ -14,6 +14,8 @@ import pytest
 from tests.hardening.monkey import walk
 from tests.hardening.screens import QUIT_KEYS, SCREENS
 
+pytestmark = pytest.mark.slow  # a random walk on every screen: minutes
+
 # 160 keys a screen keeps the module under 90 s on a shared 2-core machine (a 400-key walk took
 # 8-12 s there); a run before a release should set thousands (the walks found their crashes at
 # a few hundred to a few thousand keys).

@@ -85,6 +85,23 @@ class TextLines(Static):
 class SweepPlayer(Vertical, can_focus=True):
     """The board, a status line, and the keys that drive the sweep."""
 
+    DEFAULT_CSS = """
+    SweepPlayer {
+        height: 1fr;
+    }
+    SweepPlayer > Board {
+        height: 1fr;
+    }
+    SweepPlayer > .board-status {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+    SweepPlayer:focus > .board-status {
+        text-style: bold;
+    }
+    """
+
     BINDINGS = [
         Binding("right,n", "step(1)", "Step", key_display="→"),
         Binding("left,p", "step(-1)", "Back", key_display="←"),

@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from convquest.ui.board.render import FALLBACK, Picture, Scene, render_scene
 
-#: One component class per role or mark; the stylesheet (convquest.tcss) gives them colour.
+#: One component class per role or mark; Board.DEFAULT_CSS gives them colour.
 COMPONENT_CLASSES = frozenset(f"board--{name}" for name in FALLBACK)
 
 
@@ -26,6 +26,37 @@ class Board(ScrollView, can_focus=False):
     than the widget, keeping the scene's focus cell (the window) in view."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENT_CLASSES)
+
+    # The board draws its marks with glyphs (brackets round the window, · for padding) and with
+    # attributes that need no colour (reverse, underline, strike, dim), so NO_COLOR keeps them;
+    # these rules only add colour. Roles that are reversed (tap, current, patch, cursor) take a
+    # foreground colour, which the reverse turns into the cell's background.
+    DEFAULT_CSS = """
+    Board {
+        padding: 0 1;
+    }
+    Board > .board--pad { color: $text-muted; background: $panel; }
+    Board > .board--inserted { color: $warning; }
+    Board > .board--pending { color: $text-disabled; }
+    Board > .board--cropped { color: $error; }
+    Board > .board--title { color: $primary; }
+    Board > .board--joiner { color: $secondary; }
+    Board > .board--bracket { color: $accent; }
+    Board > .board--tap { color: $accent; }
+    Board > .board--gap { color: $text-muted; }
+    Board > .board--prev { color: $accent; }
+    Board > .board--current { color: $success; }
+    Board > .board--chosen { color: $warning; }
+    Board > .board--patch { color: $secondary; }
+    Board > .board--painted { color: $secondary; }
+    Board > .board--wrong { color: $error; }
+    Board > .board--right { color: $success; }
+    Board > .board--marked { color: $warning; }
+    Board > .board--cursor { color: $accent; }
+    Board > .board--sum { color: $success; }
+    Board > .board--error { color: $error; }
+    Board > .board--note { color: $text-muted; }
+    """
 
     class CellClicked(Message):
         """A grid cell was clicked: `grid` is the grid id ("input", "output", …)."""

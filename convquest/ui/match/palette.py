@@ -24,7 +24,6 @@ from convquest.ui.match.shading import Scale
 class KernelPalette(Vertical):
     """`kernels` are the engine's Kernel objects (name, title, weights, detects), in palette order."""
 
-    # Only intrinsic sizes (as Textual's own widgets do); looks are in convquest.tcss.
     DEFAULT_CSS = """
     KernelPalette {
         height: auto;
@@ -39,6 +38,10 @@ class KernelPalette(Vertical):
     KernelPalette Static {
         width: 1fr;
         height: auto;
+    }
+    KernelPalette .palette-detects {
+        padding-left: 1;
+        text-style: italic;
     }
     """
 
@@ -64,7 +67,7 @@ class KernelPalette(Vertical):
             weights = ShadedImage(label="weights", id="palette-weights")
             weights.numbers_fixed = True  # a kernel is read by its numbers; n must not hide them
             yield weights
-            yield Static("", id="palette-detects", markup=False)
+            yield Static("", id="palette-detects", classes="palette-detects", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

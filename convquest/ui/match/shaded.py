@@ -44,12 +44,15 @@ class _CellMessage(Message):
 
 
 class ShadedImage(Widget):
-    # Only the intrinsic size lives here: a picture is as big as its pixels, never stretched to
-    # fill (colours and spacing are in convquest.tcss).
+    # A picture is as big as its pixels, never stretched to fill; its shades are drawn by the
+    # widget, so this only sizes it and marks focus without colour (NO_COLOR keeps bold).
     DEFAULT_CSS = """
     ShadedImage {
         width: auto;
         height: auto;
+    }
+    ShadedImage:focus {
+        text-style: bold;
     }
     """
 

@@ -22,6 +22,18 @@ LEVEL_COMMAND_KEYS = frozenset({"h", "?"})
 
 
 class AnswerInput(Input):
+    # Focus is a heavy border and bold text, not only a colour (NO_COLOR); a disabled box (a final
+    # answer in a quiz) reads as done.
+    DEFAULT_CSS = """
+    AnswerInput:focus {
+        border: heavy $accent;
+        text-style: bold;
+    }
+    AnswerInput:disabled {
+        text-style: italic;
+    }
+    """
+
     def __init__(self, *args, command_keys: frozenset[str] = frozenset(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.command_keys = command_keys

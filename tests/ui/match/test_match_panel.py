@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from shell_helpers import see_result
 from textual.widgets import OptionList, Static
 
@@ -251,6 +252,7 @@ async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(mat
         assert "★★☆" in str(app.screen.query_one("#result-stars", Static).content)
 
 
+@pytest.mark.slow  # a monkey: random keys for every variant
 async def test_random_keys_never_crash_the_panel(match_app, store):
     keys = [
         "up",
