@@ -41,3 +41,40 @@ async def test_a_long_chapter_title_is_not_cut_on_the_map_or_the_level(shipped_a
         line = title.render_line(0).text.rstrip()
         assert line.endswith(level.title)
         assert line.lstrip().startswith(chapter.title[:8])
+
+
+def board_text(app) -> str:
+    return str(app.screen.query_one("#ps-board-text").content)
+
+
+async def test_a_5x5_kernel_is_drawn_whole_without_a_scroll_bar_at_80x24(shipped_app):
+    """Issue 14.4: "A 5×5 kernel" showed two of the kernel's five rows before a scroll bar."""
+    app = shipped_app("arithmetic-2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        board = app.screen.query_one("#ps-board")
+        text = board_text(app)
+        assert sum(line.count("◆") == 5 for line in text.splitlines()) == 5
+        assert board.max_scroll_y == 0 and board.max_scroll_x == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_a_14x14_input_is_drawn_and_a_wide_screen_gives_the_board_room(shipped_app, size):
+    """Issue 14.9: "(a 14×14 input is too big to draw)" on the 28-column board at 80×24, and at
+    200×50 the answer box took about 170 columns while the board stayed 30 wide."""
+    level = "arithmetic-5"
+    app = shipped_app(level)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        i = dict(app.screen.problem.params())["i"]
+        text = board_text(app)
+        assert "too big" not in text
+        assert sum(line.count("■") == i for line in text.splitlines()) == i
+        board = app.screen.query_one("#ps-board")
+        assert board.max_scroll_x == 0
+        if size[0] == 200:
+            assert board.size.width >= 50
+            # With the room, cells are drawn a space apart again.
+            assert any(line.startswith("■ ■ ■") for line in text.splitlines())
