@@ -78,3 +78,22 @@ async def test_a_14x14_input_is_drawn_and_a_wide_screen_gives_the_board_room(shi
             assert board.size.width >= 50
             # With the room, cells are drawn a space apart again.
             assert any(line.startswith("■ ■ ■") for line in text.splitlines())
+
+
+# The lesson box at 80×24: the screen less the border, the padding and a scroll bar's two columns.
+LESSON_COLUMNS = 80 - 2 - 2 - 2
+
+
+def test_lines_a_lesson_keeps_as_written_fit_an_80_column_lesson_box():
+    """Issue 14.4: transposed page 2 wrapped "(same padding stays / same)". Prose is re-wrapped to
+    the box, but indented lines (figures, sums) are kept as written, so they must fit."""
+    from convquest.ui.widgets.prose import reflow
+
+    too_wide = [
+        (chapter.id, number, line)
+        for chapter in load_curriculum().chapters
+        for number, page in enumerate(chapter.lesson, start=1)
+        for line in reflow(page).splitlines()
+        if line[:1].isspace() and len(line) > LESSON_COLUMNS
+    ]
+    assert too_wide == []
