@@ -97,3 +97,32 @@ def test_lines_a_lesson_keeps_as_written_fit_an_80_column_lesson_box():
         if line[:1].isspace() and len(line) > LESSON_COLUMNS
     ]
     assert too_wide == []
+
+
+KINDS = ("predict-size", "count-params", "fill-cells", "match-kernel", "receptive-field")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("turns", [0, 1, 2])
+async def test_a_level_left_in_the_burst_of_keys_that_opened_it_does_not_crash(shipped_app, kind, turns):
+    """Issue 14.15: the monkey's `NoMatches: No nodes match '#l…'`. Enter on the map then Escape
+    faster than a frame popped the level while it was still mounting; the pop pruned its widgets
+    and its own Mount handlers (the level screen's, the panel's) then queried children already
+    gone. Here the pop comes `turns` loop turns after the push, before the mount is done."""
+    import asyncio
+
+    from convquest.ui.screens.home import HomeScreen
+
+    app = shipped_app()
+    level = next(level for level in app.curriculum.levels if level.kind == kind)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_level(level)
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        opened = app.screen
+        assert not opened.is_mounted  # the race: still mounting when it is popped
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app._exception is None
