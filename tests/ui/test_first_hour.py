@@ -126,3 +126,72 @@ async def test_a_level_left_in_the_burst_of_keys_that_opened_it_does_not_crash(s
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app._exception is None
+
+
+# -- issue 14.16: the mouse ------------------------------------------------------------------
+
+
+async def test_clicking_a_receptive_field_cell_marks_it(shipped_app):
+    from convquest.ui.board.receptive import ReceptiveFieldPanel
+    from convquest.ui.board.widget import Board
+
+    level = next(level for level in shipped_app().curriculum.levels if level.kind == "receptive-field")
+    app = shipped_app(level.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(ReceptiveFieldPanel)
+        board = panel.query_one(Board)
+        place = board._picture.places["input"]
+        r, c = panel.pad + 1, panel.pad + 2  # a cell inside the padding ring
+        x, y, _, _ = place.region(r, c)
+        await pilot.click(Board, offset=(x + 1 - board.scroll_offset.x, y - board.scroll_offset.y))
+        await pilot.pause()
+        assert panel.marked == {(1, 2)} and panel.cursor == (1, 2)
+        await pilot.click(Board, offset=(x + 1 - board.scroll_offset.x, y - board.scroll_offset.y))
+        await pilot.pause()
+        assert panel.marked == set()
+
+
+async def test_clicking_a_palette_kernel_tries_it(shipped_app, store):
+    from textual.widgets import OptionList
+
+    app = shipped_app("kernels-2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#palette-list", OptionList)
+        await pilot.click("#palette-list", offset=(3, 3))  # the third kernel (under the border)
+        await pilot.pause()
+        attempts = store.attempts("kernels-2")
+        assert len(attempts) == 1 and attempts[0].answer == options.get_option_at_index(2).id
+
+
+async def test_clicking_a_chapter_on_the_map_opens_its_lesson(shipped_app):
+    from convquest.ui.screens.lesson import LessonScreen
+
+    app = shipped_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click("#chapter-map", offset=(4, 1))  # the first chapter's row
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.chapter is app.curriculum.chapters[0]
+
+
+async def test_clicking_the_lesson_pager_turns_the_page(shipped_app):
+    from convquest.ui.screens.lesson import LessonScreen
+
+    app = shipped_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson(app.curriculum.chapters[0])
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.page == 0
+        pager = screen.query_one("#lesson-pager")
+        text = pager.render_line(0).text
+        await pilot.click("#lesson-pager", offset=(text.index("next"), 0))
+        await pilot.pause()
+        assert screen.page == 1
+        text = pager.render_line(0).text
+        await pilot.click("#lesson-pager", offset=(text.index("previous"), 0))
+        await pilot.pause()
+        assert screen.page == 0
