@@ -76,8 +76,14 @@ def test_broken_pack_is_reported_and_listing_exits_1(tmp_path, capsys):
 
 def test_levels_check_passes_every_shipped_file(capsys):
     assert main(["levels", "check", *map(str, shipped_files())]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("OK:") and f"{len(shipped_files())} file(s)" in out and len(out.splitlines()) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # Issue 14.10: each file is named with what it is; then the totals.
+    files = shipped_files()
+    assert len(lines) == len(files) + 1
+    for path, line in zip(sorted(files, key=lambda p: p.name), sorted(lines[:-1])):
+        assert line.startswith(f"OK: {path.name} (a level file: chapter “")
+    levels = len(load_curriculum().levels)
+    assert lines[-1] == f"All {len(files)} files OK: {len(files)} level files with {levels} levels, no problems."
 
 
 def test_levels_check_refuses_broken_files_with_every_message(tmp_path, capsys):

@@ -21,9 +21,15 @@ log = logging.getLogger("convquest.classroom")
 IDLE_EXIT_STATUS = 124  # what `timeout(1)` uses; lets a script tell an idle close from a refusal
 REFUSED_EXIT_STATUS = 1
 
-# Put the student's terminal back if the game could not: main screen, cursor shown, mouse
-# reporting and bracketed paste off, colours reset. Sent only after an unclean end.
-_RESTORE_TERMINAL = b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[0m"
+# Put the student's terminal back if the game could not, undoing what Textual's driver sets: main
+# screen, cursor shown, line wrap on (off, a goodbye longer than the screen overwrites its own
+# last column), mouse, focus and resize reporting, bracketed paste and the kitty keyboard mode
+# off, colours reset. Sent only after an unclean end, and before any message of the server's.
+_RESTORE_TERMINAL = (
+    b"\x1b[?1049l\x1b[?25h\x1b[?7h"
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l\x1b[?1004l\x1b[?2048l"
+    b"\x1b[?2004l\x1b[<u\x1b[0m"
+)
 
 # How long to keep relaying output after the child exits, for a grandchild still holding the PTY.
 _DRAIN_SECONDS = 0.5

@@ -25,7 +25,8 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from convquest.classroom.quiz import check_quiz_file, partition_paths
+    from convquest.classroom.quiz import check_quiz_file, load_quiz, partition_paths
+    from convquest.levels.check_summary import ok_lines
     from convquest.levels.loader import inspect_files
 
     # A file with a [quiz] table is a quiz (convquest.classroom.quiz), the rest are chapters.
@@ -39,7 +40,5 @@ def run_check(args: argparse.Namespace) -> int:
         files = len({error.file for error in errors})
         print(f"{len(errors)} problem(s) in {files} file(s)", file=sys.stderr)
         return EXIT_ERRORS
-    levels = sum(len(chapter.levels) for chapter in chapters)
-    quizzes = f", {len(quiz_files)} quiz file(s)" if quiz_files else ""
-    print(f"OK: {len(chapters)} file(s), {levels} level(s){quizzes}, no problems")
+    print("\n".join(ok_lines(chapters, [load_quiz(path) for path in quiz_files])))
     return EXIT_OK

@@ -11,12 +11,16 @@ again a couple of problems later either way, and a test can replay a run without
   is not buried under the whole curriculum's first appearances.
 - Difficulty rises by one after ``STREAK_TO_RISE`` correct answers in a row and falls by one
   after a miss. A correct answer that needed a hint keeps the streak but does not lengthen it.
+- A session starts no lower than the game's progress shows (`start_from_progress`): a student
+  who has cleared six chapters is not asked beginner's problems, while one whose practice has
+  already climbed past that keeps their level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # Turns until a topic in box b is due again. Box 0 waits two turns, not one, so a missed topic is
 # separated from its retry by one other problem instead of being asked twice in a row.
@@ -131,3 +135,22 @@ class Schedule:
         names = self.states if topics is None else topics
         top = len(INTERVALS) - 1
         return [t for t in names if t in self.states and self.states[t].box == top]
+
+
+def difficulty_from_progress(cleared: int, chapters: int, max_difficulty: int = DEFAULT_MAX_DIFFICULTY) -> int:
+    """The difficulty `cleared` of `chapters` chapters stand for: the lowest with none cleared,
+    the highest with all of them, evenly (rounded) between."""
+    if chapters <= 0:
+        return MIN_DIFFICULTY
+    share = min(max(cleared, 0), chapters) / chapters
+    return MIN_DIFFICULTY + round(share * (max_difficulty - MIN_DIFFICULTY))
+
+
+def start_from_progress(schedule: Schedule, curriculum: Any, stars: Mapping[str, int]) -> Schedule:
+    """`schedule` raised to the difficulty the game's progress shows, for a session about to
+    start. A chapter counts as cleared when every one of its levels has a star."""
+    chapters = list(curriculum.chapters)
+    cleared = sum(all(stars.get(level.id, 0) > 0 for level in chapter.levels) for chapter in chapters)
+    floor = difficulty_from_progress(cleared, len(chapters), schedule.max_difficulty)
+    schedule.difficulty = max(schedule.difficulty, floor)
+    return schedule

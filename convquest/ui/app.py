@@ -114,6 +114,15 @@ class ConvQuestApp(App[None]):
         else:
             self.push_screen(screen)
 
+    async def _replace_screen(self, screen: Screen[Any]) -> Screen[Any]:
+        # A screen popped in the same burst of keys that pushed it (Enter then Escape faster than a
+        # frame) is still mounting: removing it then prunes its widgets while their own Mount
+        # handlers are queued, and those query children already gone (the monkey's NoMatches on
+        # '#level-notes'). It is off the stack already; it is removed once it has finished mounting.
+        if screen.is_running and not screen.is_mounted:
+            await screen._mounted_event.wait()
+        return await super()._replace_screen(screen)
+
     def first_unplayed(self, chapter: Chapter) -> Level:
         stars = self.store.all_stars()
         for level in chapter.levels:

@@ -148,7 +148,11 @@ def test_quiz_files_are_told_apart_from_chapters_even_when_broken(tmp_path):
 def test_levels_check_takes_quiz_files(tmp_path, capsys):
     good = write_quiz(tmp_path)
     assert main(["levels", "check", str(good)]) == 0
-    assert "1 quiz file(s), no problems" in capsys.readouterr().out
+    # Issue 14.10: it printed "OK: 0 file(s), 0 level(s), 1 quiz file(s)"; it says what was checked.
+    quiz = load_quiz(good)
+    assert (
+        capsys.readouterr().out == f"OK: {good.name} (a quiz file: “{quiz.title}”, {len(quiz.questions)} questions)\n"
+    )
     bad = tmp_path / "bad.toml"
     bad.write_text(QUIZ.format(feedback="loud", seed='"per-student"'), encoding="utf-8")
     assert main(["levels", "check", str(tmp_path)]) == 1

@@ -175,6 +175,24 @@ async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
     assert await wait_reaped(pid_from(out))
 
 
+async def test_the_idle_goodbye_is_written_on_a_restored_terminal(serve):
+    """Issue 14.13: the goodbye read "Your progress ." — the game had turned line wrap off, and
+    the server wrote its message before turning it back on (and showing the cursor, leaving the
+    alternate screen)."""
+    server = await serve(idle_timeout=0.5, child_argv=echo_argv("--like-textual"))
+    async with await connect(server) as conn:
+        game = await start_game(conn, size=(80, 24))
+        out = await read_until(game.stdout, b"ready")
+        await asyncio.wait_for(game.wait_closed(), 5)
+        out += await game.stdout.read()
+    assert game.exit_status == 124
+    goodbye = out.index(b"No keys pressed for")
+    restored = out[out.rindex(b"\x1b[?7l") : goodbye]
+    for sequence in (b"\x1b[?7h", b"\x1b[?25h", b"\x1b[?1049l", b"\x1b[?1003l", b"\x1b[?1004l", b"\x1b[?2004l"):
+        assert sequence in restored, sequence
+    assert b"Your progress is saved: connect again to carry on." in out[goodbye:]
+
+
 @pytest.mark.parametrize("extra", [(), ("--ignore-hup",)], ids=["sighup", "sigkill-after-grace"])
 async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extra):
     server = await serve(child_argv=echo_argv(*extra), hangup_grace=0.5)

@@ -3,6 +3,8 @@
 It deliberately does not set its terminal mode itself, so what it reports is what the server
 prepared. Output lines end in CRLF because the terminal is raw (no newline translation).
 Typing "q" exits with status 3. With --ignore-hup it survives SIGHUP (to test the SIGKILL).
+With --like-textual it first sets the terminal as Textual does (alternate screen, cursor hidden,
+line wrap off, mouse and focus reporting on) and never restores it, as a game killed mid-run.
 """
 
 import fcntl
@@ -25,6 +27,8 @@ def out(line: str) -> None:
 def main() -> int:
     if "--ignore-hup" in sys.argv:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    if "--like-textual" in sys.argv:
+        os.write(1, b"\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?1003h\x1b[?1006h\x1b[?1004h\x1b[?2004h")
     out(f"pid {os.getpid()}")
     out(f"size {size()}")
     out(

@@ -39,9 +39,9 @@ async def test_count_params_asks_conv_then_dense(make_app, store):
         assert "→ conv layer" in text(app, "#ps-parts")
         await type_answer(pilot, "224")  # 8·3·3·3 + 8
         assert "→ dense layer" in text(app, "#ps-parts")
-        await type_answer(pilot, "55,584")  # digit grouping with a comma is not a number here
+        await type_answer(pilot, "555,84")  # thousands come in groups of three (issue 14.3)
         assert "no penalty" in text(app, "#ps-feedback-text")
-        await type_answer(pilot, "55584")  # 3·8·8 = 192 inputs · 288 outputs + 288 biases
+        await type_answer(pilot, "55,584")  # 3·8·8 = 192 inputs · 288 outputs + 288 biases
         await see_result(pilot)
         assert "★★★" in text(app, "#result-stars")
         assert "Parameter sharing" in text(app, "#result-explanation")

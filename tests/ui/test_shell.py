@@ -113,13 +113,14 @@ async def test_settings_are_stored_and_applied(make_app, store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
         app.screen.query_one("#theme-light").value = True
-        app.screen.query_one("#setting-unlock").value = True
+        app.screen.query_one("#unlock-on").value = True
         app.screen.query_one("#speed-off").value = True
         await pilot.pause()
         assert app.theme == "textual-light"
         assert str(app.screen.query_one("#theme-light").label) == "light ✓"
         assert str(app.screen.query_one("#theme-dark").label) == "dark"
-        assert str(app.screen.query_one("#setting-unlock-state").content).startswith("on")
+        assert str(app.screen.query_one("#unlock-on").label) == "on ✓"
+        assert str(app.screen.query_one("#setting-unlock-state").content) == "every chapter is open"
         app.screen.query_one("#speed-fast").value = True
         await pilot.pause()
         await pilot.press("escape")
@@ -238,3 +239,50 @@ async def test_q_outside_the_answer_box_returns_to_it_instead_of_quitting(make_a
         await pilot.pause()
         assert app.is_running
         assert app.focused is box and box.value == ""
+
+
+async def test_enter_on_a_setting_keeps_what_is_chosen(make_app, store):
+    """Issue 14.6: Tab to "Animation speed" and Enter turned animations off unasked (the
+    highlight started on the first choice, whatever was chosen)."""
+    from textual.widgets import RadioSet
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        for _ in range(6):
+            if getattr(app.focused, "id", None) == "setting-speed":
+                break
+            await pilot.press("tab")
+        assert isinstance(app.focused, RadioSet) and app.focused.id == "setting-speed"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.animation_speed == "normal" and store.get_setting("animation_speed") in (None, "normal")
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert app.animation_speed == "fast"
+
+
+async def test_unlock_all_looks_different_on_and_off_without_colour(make_app, store):
+    """Issue 14.6: the unlock-all switch was drawn the same on and off but for its colour."""
+
+    def plain(widget) -> str:
+        """The characters drawn for the widget and the widgets inside it, colours dropped."""
+        parts = [widget, *widget.query("*")]
+        return "\n".join(part.render_line(y).text for part in parts for y in range(part.size.height))
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        widget = app.screen.query_one("#setting-unlock")
+        off = plain(widget)
+        for _ in range(6):
+            if app.focused is widget:
+                break
+            await pilot.press("tab")
+        assert app.focused is widget
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert app.unlock_all
+        assert plain(widget) != off

@@ -90,7 +90,10 @@ class SolveFor:
                 f"With {self.unknown} = {answer} the layer is impossible: {error}.",
                 "impossible_value",
             )
-        found = [(k, f"With {self.unknown} = {answer}: {s}") for k, s in mistakes_reaching(spec, self.o, self.unknown)]
+        # Said of the student's value first, so the slip's sentence that follows is not read as
+        # a rule about that value ("With p = 4: Padding goes on both sides…").
+        reaches = f"{self.unknown} = {answer} reaches {square(self.o)} only through a slip."
+        found = [(k, f"{reaches} {s}") for k, s in mistakes_reaching(spec, self.o, self.unknown)]
         swapped = self._swapped(answer)
         if swapped is not None:
             found.append(("swapped_input_output", swapped))

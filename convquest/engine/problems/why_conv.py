@@ -93,7 +93,7 @@ class Translation:
         return (
             f"{article(self.feature, True)} {self.feature} centred on input cell {_cell(self._centre(False))} of {article(self.n)} {self.n}×{self.n} image "
             f"makes the {title} kernel's output peak at {_cell(self.peaks[0])}. The image moves "
-            f"{_moves(self.shift)}. Where is the peak now? Answer row,col."
+            f"{_moves(self.shift)}. Where is the peak now?"
         )
 
     def parts(self) -> tuple[str, ...]:
@@ -262,7 +262,7 @@ class Locality:
         return (
             f"{article(self.k, True)} {self.k}×{self.k} convolution (no padding{stride}) runs over {article(self.n)} {self.n}×{self.n} image, giving {article(self.out_side)} "
             f"{self.out_side}×{self.out_side} output. Input pixel {_cell(self.pixel)} changes. Which output "
-            "cells change? Answer rows, columns like 0..2, 1..3, or cells like 0,1; 0,2."
+            "cells change?"
         )
 
     def parts(self) -> tuple[str, ...]:

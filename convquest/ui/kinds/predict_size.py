@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from convquest.ui.kinds.base import KindPanel
-from convquest.ui.kinds.why import param_pair, why_lines
+from convquest.ui.kinds.why import why_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
+from convquest.ui.widgets.layer_drawing import drawing
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
 PARAM_NAMES = {
@@ -35,10 +36,6 @@ PARAM_NAMES = {
     "bias": "biases",
     "input": "input C×H×W",
 }
-
-# The drawing is skipped when the padded input would not fit the board's column.
-MAX_DRAWN = 11
-BOARD_WIDTH = 26  # inside #ps-board's border and padding (convquest.tcss)
 
 
 def _show(value: Any) -> str:
@@ -75,50 +72,6 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
         if number <= len(answers):
             lines.append(f"   ✓ {answers[number - 1]}")
     return lines
-
-
-def drawing(params: dict[str, Any]) -> list[str]:
-    """The input (with its padding ring) and the kernel's taps, as characters: '■' input cell,
-    '·' padding, '◆' kernel tap, '∘' the gap a dilation leaves. Only single layers are drawn:
-    a network or a parameter count has no one picture, and a big input would not fit."""
-    if params.get("variant") in ("network", "conv-vs-dense") or "layers" in params:
-        return []
-    size = param_pair(params.get("i"))
-    kernel = param_pair(params.get("k"))
-    if size is None or kernel is None:
-        return []
-    # In a transposed convolution p crops the output rather than padding the input.
-    ring = params.get("variant") != "transposed"
-    pad = (param_pair(params.get("p", 0)) or (0, 0)) if ring else (0, 0)
-    dil = param_pair(params.get("d", 1)) or (1, 1)
-    rows, cols = size[0] + 2 * pad[0], size[1] + 2 * pad[1]
-    lines: list[str] = []
-    if rows > MAX_DRAWN or cols > MAX_DRAWN:
-        lines.append(f"(a {size[0]}×{size[1]} input is too big to draw)")
-    else:
-        lines.append("input" + (" + pad ·" if any(pad) else ""))
-        for r in range(rows):
-            lines.append(
-                " ".join(
-                    "■" if pad[0] <= r < pad[0] + size[0] and pad[1] <= c < pad[1] + size[1] else "·"
-                    for c in range(cols)
-                )
-            )
-    span = ((kernel[0] - 1) * dil[0] + 1, (kernel[1] - 1) * dil[1] + 1)
-    taps: list[str] = []
-    if max(span) <= MAX_DRAWN:
-        name = "window" if params.get("variant") == "pool" else "kernel"
-        taps.append(name + (" (∘ skipped)" if max(dil) > 1 else ""))
-        for r in range(span[0]):
-            taps.append(" ".join("◆" if r % dil[0] == 0 and c % dil[1] == 0 else "∘" for c in range(span[1])))
-    width = max((len(line) for line in lines), default=0)
-    if lines and taps and width + 2 + max(len(t) for t in taps) <= BOARD_WIDTH:
-        # Side by side where they fit: the level screen has few rows at 80×24.
-        rows_needed = max(len(lines), len(taps))
-        lines += [""] * (rows_needed - len(lines))
-        taps += [""] * (rows_needed - len(taps))
-        return [f"{left:<{width}}  {right}".rstrip() for left, right in zip(lines, taps)]
-    return lines + taps
 
 
 class PredictSizePanel(KindPanel):
@@ -160,10 +113,20 @@ class PredictSizePanel(KindPanel):
     def _show_board(self) -> None:
         params = dict(self.problem.params())
         board = param_table(params, tuple(self._answers))
-        picture = (self._judged and why_lines(params)) or drawing(params)
+        room = self.query_one("#ps-board").content_size  # the drawing fits what the board has
+        rows = room.height - len(board) - 1 if room.height else 10**6
+        picture = (self._judged and why_lines(params)) or drawing(params, room.width or 26, rows)
         if picture:
             board += [""] + picture
         self.query_one("#ps-board-text", Static).update("\n".join(board))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        # After the layout the board's size is known; a panel already leaving has none to fit.
+        if self.is_attached:
+            self._show_board()
 
     def _labels(self) -> tuple[str, ...]:
         return tuple(self.problem.parts()) or ("",)

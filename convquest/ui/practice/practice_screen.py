@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 
 from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
-from convquest.practice.schedule import Outcome
+from convquest.practice.schedule import Outcome, start_from_progress
 from convquest.ui.kinds import panel_for
 from convquest.ui.kinds.base import KindPanel
 
@@ -52,7 +52,7 @@ class PracticeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.history = History(self.app.store)
-        schedule = self.history.load_schedule()
+        schedule = start_from_progress(self.history.load_schedule(), self.app.curriculum, self.app.store.all_stars())
         self.session_id = self.history.start_session("practice", self.seed, self.topics)
         self.session = PracticeSession(
             schedule,

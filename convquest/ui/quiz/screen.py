@@ -20,13 +20,16 @@ from convquest.ui.practice.answer_format import answer_parts, question_text
 from convquest.ui.practice.exam_screen import clock_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.title_line import fit_title
 
 
-def head_text(sitting: QuizSitting) -> str:
-    return (
-        f"{sitting.quiz.title} · {sitting.student} · question {sitting.current + 1} of {len(sitting)} · "
+def head_text(sitting: QuizSitting, width: int = 0) -> str:
+    """The header in `width` columns (0: whole): a long quiz title gives way, never the time left."""
+    progress = (
+        f"{sitting.student} · question {sitting.current + 1} of {len(sitting)} · "
         f"answered {sitting.answered_count()} · {clock_text(sitting.remaining())}"
     )
+    return fit_title((sitting.quiz.title, progress), width, separator=" · ")
 
 
 def verdict_text(number: int, label: str | None, verdict) -> str:
@@ -94,8 +97,9 @@ class QuizScreen(Screen[None]):
     def _show_head(self) -> None:
         # Redrawn only when its text changes: an untimed quiz then sends nothing between keys,
         # which matters when 60 students share one server's CPU and network.
-        text = head_text(self.sitting)
         head = self.query_one("#quiz-head", Static)
+        # Before its first layout the header is as wide as the screen less its padding.
+        text = head_text(self.sitting, head.content_size.width or self.app.size.width - 2)
         if str(head.content) != text:
             head.update(text)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -54,8 +55,13 @@ class LessonScreen(Screen[None]):
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
         last = self.page == len(pages) - 1
         onward = "→ start the first level" if last else "→ next page"
+        # The two directions are links as well as keys: people click them (Textual and SSH
+        # clients pass clicks), and a click runs the same action as the key.
+        previous = "[@click='screen.page(-1)']← previous[/]" if self.page else "← previous"
         self.query_one("#lesson-pager", Static).update(
-            f"Page {self.page + 1} of {len(pages)}    ← previous    {onward}"
+            Content.from_markup(
+                f"Page {self.page + 1} of {len(pages)}    {previous}    [@click='screen.page(1)']{onward}[/]"
+            )
         )
 
     def action_page(self, step: int) -> None:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
 
 from convquest.ui.game import game
 from convquest.ui.settings import ANIMATION_SPEEDS, THEMES
@@ -18,7 +18,24 @@ def _label(name: str, chosen: bool) -> str:
 
 
 def _on_off(value: bool) -> str:
-    return "on — every chapter is open" if value else "off — finish a chapter to open the next"
+    return "every chapter is open" if value else "finish a chapter to open the next"
+
+
+class Choice(RadioSet):
+    """A RadioSet whose highlight starts on the chosen button: Textual's starts on the first, so
+    Tab then Enter would choose that one unasked."""
+
+    def on_mount(self) -> None:
+        # After RadioSet's own mount handler, which highlights the first button.
+        self.call_later(self._highlight_chosen)
+
+    def _highlight_chosen(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def choices(self, key: str, names: tuple[str, ...] | list[str], chosen: str) -> ComposeResult:
+        for name in names:
+            yield RadioButton(_label(name, name == chosen), value=name == chosen, id=f"{key}-{name}")
 
 
 class SettingsScreen(Screen[None]):
@@ -36,18 +53,18 @@ class SettingsScreen(Screen[None]):
         with VerticalScroll(id="settings-body"):
             with Horizontal(classes="setting-row"):
                 yield Label("Theme", classes="setting-label")
-                with RadioSet(id="setting-theme"):
-                    for name in THEMES:
-                        yield RadioButton(_label(name, name == theme), value=name == theme, id=f"theme-{name}")
+                with Choice(id="setting-theme") as choice:
+                    yield from choice.choices("theme", list(THEMES), theme)
             with Horizontal(classes="setting-row"):
                 yield Label("Animation speed", classes="setting-label")
-                with RadioSet(id="setting-speed"):
-                    for name in ANIMATION_SPEEDS:
-                        yield RadioButton(_label(name, name == speed), value=name == speed, id=f"speed-{name}")
+                with Choice(id="setting-speed") as choice:
+                    yield from choice.choices("speed", ANIMATION_SPEEDS, speed)
             with Horizontal(classes="setting-row"):
                 yield Label("Unlock all chapters", classes="setting-label")
-                yield Switch(value=app.unlock_all, id="setting-unlock")
-                # The switch's knob is drawn in colour; the word says it without.
+                # Two choices with a ✓, like the settings above: a Switch's knob is told apart
+                # by its colour only, and so not at all under NO_COLOR.
+                with Choice(id="setting-unlock") as choice:
+                    yield from choice.choices("unlock", ("off", "on"), "on" if app.unlock_all else "off")
                 yield Label(_on_off(app.unlock_all), id="setting-unlock-state", classes="setting-state")
             with Horizontal(classes="setting-row"):
                 yield Label("Progress", classes="setting-label")
@@ -57,16 +74,15 @@ class SettingsScreen(Screen[None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
         value = (event.pressed.id or "").partition("-")[2]
-        key = "theme" if event.radio_set.id == "setting-theme" else "animation_speed"
-        game(self).save_setting(key, value)
         for button in event.radio_set.query(RadioButton):
             name = (button.id or "").partition("-")[2]
             button.label = _label(name, button is event.pressed)
-
-    def on_switch_changed(self, event: Switch.Changed) -> None:
-        event.stop()
-        game(self).save_setting("unlock_all", "yes" if event.value else "no")
-        self.query_one("#setting-unlock-state", Label).update(_on_off(event.value))
+        if event.radio_set.id == "setting-unlock":
+            game(self).save_setting("unlock_all", "yes" if value == "on" else "no")
+            self.query_one("#setting-unlock-state", Label).update(_on_off(value == "on"))
+            return
+        key = "theme" if event.radio_set.id == "setting-theme" else "animation_speed"
+        game(self).save_setting(key, value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

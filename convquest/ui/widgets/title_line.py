@@ -10,16 +10,16 @@ SEPARATOR = " › "
 SHORTEST_PART = 8
 
 
-def fit_title(parts: tuple[str, ...], width: int) -> str:
+def fit_title(parts: tuple[str, ...], width: int, separator: str = SEPARATOR) -> str:
     """Join `parts` with › in `width` columns: earlier parts (the chapter) give way with an ellipsis
-    first, since the last one (the level being played) is what the player needs to read."""
-    whole = SEPARATOR.join(parts)
+    first, since the last one (the level being played, the time left) is what the player needs."""
+    whole = separator.join(parts)
     if width <= 0 or len(whole) <= width:
         return whole
     *before, last = parts
-    room = width - len(last) - len(SEPARATOR)
+    room = width - len(last) - len(separator)
     if before and room >= SHORTEST_PART:
-        return SEPARATOR.join(before)[: room - 1].rstrip(" ,:›") + "…" + SEPARATOR + last
+        return separator.join(before)[: room - 1].rstrip(" ,:›·") + "…" + separator + last
     return last if len(last) <= width else last[: width - 1] + "…"
 
 

@@ -121,6 +121,10 @@ def test_solve_padding_diagnoses_one_sided_padding_and_swapping():
     keep = from_params("predict-size", {"variant": "solve-padding", "i": 7, "k": 5, "o": 7, "s": 1})
     assert keep.check(2).correct
     assert keep.check(4).mistake == "padded_one_side"  # 7 + 4 − 4 − 1 + 1 = 7 with p counted once
+    # Issue 14.7: "With p = 4: Padding goes on both sides…" read as if p = 4 were the padding to add.
+    said = keep.check(4).diagnosis
+    assert said.startswith("p = 4 reaches 7×7 only through a slip. Padding goes on both sides")
+    assert "With p = 4:" not in said
     halve = from_params("predict-size", {"variant": "solve-padding", "i": 8, "k": 3, "o": 4, "s": 2})
     assert halve.check(1).correct
     assert halve.check(2).mistake == "forgot_plus_one"  # floor((8 + 4 − 3)/2) = 4 without the +1

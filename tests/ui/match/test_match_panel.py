@@ -311,3 +311,18 @@ async def test_numbers_view_says_how_to_get_the_kernels_back(match_app, store):
             assert app.screen.query_one("#match-side").display and app.screen.query_one(OptionList).has_focus
             assert "↑↓ choose a kernel" in feedback(app)
             assert store.attempts("t-palette") == []
+
+
+async def test_cell_levels_say_the_keys_not_a_typed_format(match_app):
+    """Issue 14.7: "Change one pixel" said "Answer rows, columns like 0..2" where the player marks
+    cells with the arrows and space; the typed format belongs to typed answers (exam, quiz)."""
+    from convquest.ui.practice.answer_format import answer_format
+
+    for level, keys in (("t-local", "space marks a cell"), ("t-move", "Enter says the peak is there")):
+        app = match_app(level)
+        async with app.run_test(size=(80, 24)):
+            prompt = str(app.screen.query_one("#match-prompt", Static).content)
+            assert "Answer" not in prompt and "0..2" not in prompt and "row,col" not in prompt
+            assert keys in feedback(app)
+            # Typed, the same problem still says how to type it.
+            assert "row" in answer_format(panel(app).problem, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from convquest.practice.history import History
@@ -339,3 +340,35 @@ async def test_an_exam_opened_and_left_in_one_burst_does_not_crash(make_app):
         app.pop_screen()
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ExamScreen)
+
+
+@pytest.mark.parametrize("cleared", [0, 2, 3])
+async def test_practice_starts_at_the_difficulty_progress_shows(make_app, store, cleared):
+    """Issue 14.8: practice started at difficulty 1 after six chapters were cleared."""
+    from convquest.practice.schedule import difficulty_from_progress
+
+    app = make_app()
+    chapters = app.curriculum.chapters
+    for chapter in chapters[:cleared]:
+        for level in chapter.levels:
+            store.complete_level(level.id, 2)
+    expected = difficulty_from_progress(cleared, len(chapters))
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice(app, NUMERIC_TOPICS, seed=3)
+        await pilot.pause()
+        drill = app.screen.session.current
+        assert drill.difficulty == expected
+        assert f"difficulty {expected}/3" in shown(app, "#practice-title")
+    if cleared == len(chapters):
+        assert expected == 3
+
+
+def test_difficulty_from_progress_climbs_with_the_chapters_cleared():
+    from convquest.practice.schedule import difficulty_from_progress
+
+    # Nine chapters, as shipped: none cleared is the start; six of nine is two thirds of the way.
+    by_cleared = [difficulty_from_progress(n, 9) for n in range(10)]
+    assert by_cleared[0] == 1 and by_cleared[-1] == 3
+    assert by_cleared == sorted(by_cleared)
+    assert by_cleared[6] >= 2
+    assert difficulty_from_progress(0, 0) == 1

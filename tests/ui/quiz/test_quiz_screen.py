@@ -202,3 +202,19 @@ async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store)
         assert feedback.startswith(f"Q1: ✗ {len(cells) - 1} of {len(cells)} cells right; the first wrong one:")
         assert len(db.answers()) == len(cells)
         assert "question 2 of 2" in shown(app, "#quiz-head")
+
+
+async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
+    """Issue 14.4: at 80 columns a long quiz title pushed the time left off the header."""
+    from tests.classroom.quiz_helpers import QUIZ
+
+    long_title = "Week 3: output sizes, padding, strides and dilation, the whole chapter revised"
+    text = QUIZ.format(feedback="at-end", seed='"per-student"').replace("Week 3: sizes", long_title)
+    assert long_title in text
+    app = make(tmp_path, db, store, text=text)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        head = app.screen.query_one("#quiz-head")
+        line = head.render_line(0).text.rstrip()
+        assert line.endswith("question 1 of 3 · answered 0 · 20:00 left")
+        assert line.lstrip().startswith("Week 3: output") and "…" in line
