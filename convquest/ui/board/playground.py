@@ -212,6 +212,7 @@ class PlaygroundScreen(Screen[None]):
         Binding("C", "kernel(-1)", "Kernel", show=False, priority=True),
         Binding("x", "image(1)", "Image", priority=True),
         Binding("X", "image(-1)", "Image", show=False, priority=True),
+        Binding("f", "photo_lab", "Photo lab", priority=True),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -296,6 +297,11 @@ class PlaygroundScreen(Screen[None]):
     def action_image(self, delta: int) -> None:
         self.params = next_image(self.params, delta)
         self.rebuild()
+
+    def action_photo_lab(self) -> None:
+        from convquest.ui.screens.photo_lab import PhotoLabScreen
+
+        self.app.push_screen(PhotoLabScreen())
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:
