@@ -88,7 +88,7 @@ def test_a_diverged_loss_is_a_full_column_with_a_mark():
 
 
 def test_the_arrows_point_against_the_gradient():
-    assert moves(np.array([[-1.0, 0.0, 2.0]])) == [" ↑  ·  ↓ "]
+    assert moves(np.array([[-1.0, 0.0, 2.0]])) == ["    ↑      ·      ↓"]
 
 
 # -- the screens in the app -------------------------------------------------------------------------

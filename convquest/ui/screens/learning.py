@@ -97,13 +97,15 @@ def loss_chart(losses: list[float], upto: int, width: int, height: int) -> list[
 
 def moves(grad: NDArray[np.float64]) -> list[str]:
     """Which way each weight moves on the next step: against its gradient (↑ up, ↓ down, · still)."""
-    return ["".join(" ↑ " if g < 0 else " ↓ " if g > 0 else " · " for g in row) for row in grad]
+    # Seven characters a weight, as in kernel_lines, the arrow under the weight's units.
+    return ["".join(f"{'↑' if g < 0 else '↓' if g > 0 else '·':>5}  " for g in row).rstrip() for row in grad]
 
 
 def kernel_lines(kernel: NDArray[np.float64], target: NDArray[np.float64]) -> list[str]:
     """The kernel's weights beside the target's, row by row."""
+    # A diverging run's weights outgrow two decimals; powers of ten keep the table's columns.
     return [
-        "".join(f"{v:6.2f}" for v in row) + "   " + "".join(f"{v:3g}" for v in goal)
+        "".join(f"{v:7.2f}" if abs(v) < 100 else f"{v:7.0e}" for v in row) + "   " + "".join(f"{v:3g}" for v in goal)
         for row, goal in zip(kernel, target)
     ]
 
@@ -124,7 +126,7 @@ class LearningScreen(Screen[None]):
     DEFAULT_CSS = """
     LearningScreen #learn-title { height: 2; }
     LearningScreen #learn-top { height: 10; }
-    LearningScreen #learn-weights { width: 32; height: 10; }
+    LearningScreen #learn-weights { width: 35; height: 10; }
     LearningScreen #learn-chart { width: 1fr; height: 10; }
     LearningScreen #learn-pictures { height: 1fr; }
     LearningScreen .learn-column { width: 1fr; margin-right: 1; }
@@ -185,11 +187,11 @@ class LearningScreen(Screen[None]):
         self.query_one("#learn-title", Static).update(
             f"Learning the kernel · {photo.title} ({photo.credit})\n"
             f"step {self.at} of {STEPS} · {state}, {SPEEDS[self.speed]} a tick · "
-            f"rate {run.multiple:g} × stable = {run.rate:.3g}"
+            f"rate {run.multiple:g} × stable = {run.rate:.3g}" + (", too large" if step.loss > first else "")
         )
         ratio = step.loss / first if first else 0.0
         weights = [
-            f"{'kernel now':<21}{KERNELS[TARGET].title}",
+            f"{'kernel now':<24}{KERNELS[TARGET].title}",
             *kernel_lines(step.kernel, KERNELS[TARGET].weights),
             "next move" if self.at < STEPS else "last step",
             *(moves(step.grad) if self.at < STEPS else []),
@@ -197,7 +199,7 @@ class LearningScreen(Screen[None]):
         self.query_one("#learn-weights", Static).update("\n".join(weights))
         chart = self.query_one("#learn-chart", Static)
         width = max(10, chart.size.width or 40)
-        loss_line = f"loss {step.loss:.3g} = {ratio:.2g} of the start" if math.isfinite(step.loss) else "loss: ∞"
+        loss_line = f"loss {step.loss:.3g} = {ratio:.2g} × the start" if math.isfinite(step.loss) else "loss: ∞"
         rows = loss_chart([s.loss for s in run.steps], self.at, width, 8)
         chart.update("\n".join([loss_line, *rows, f"log scale, steps 0 to {STEPS}"]))
         span = float(np.abs(run.target).max())
