@@ -165,7 +165,8 @@ class GradientSign:
             "x": _lists(self.x),
             "w": _lists(self.w),
             "y": _lists(self.y),
-            "tap": list(self.tap),
+            "row": self.tap[0],
+            "col": self.tap[1],
         }
 
 
@@ -300,16 +301,15 @@ def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
         if len(w) != len(w[0]):
             raise ValueError(f"w: the kernel must be square, but it is {len(w)}×{len(w[0])}.")
         _valid_shape(fields, x, y, len(w))
-        tap = fields.raw("tap")
-        if (
-            not isinstance(tap, (list, tuple))
-            or len(tap) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < len(w) for v in tap)
-        ):
-            raise ValueError(f"tap: expected [row, col] of a weight, each from 0 to {len(w) - 1}, got {tap!r}.")
-        problem = GradientSign(x, w, y, (tap[0], tap[1]))
+        # Two fields, not a [row, col] pair: a level file's pair of whole numbers is a range.
+        tap = (fields.int("row", minimum=0), fields.int("col", minimum=0))
+        if max(tap) >= len(w):
+            raise ValueError(
+                f"{'row' if tap[0] >= len(w) else 'col'}: a {len(w)}×{len(w)} kernel's weights are numbered 0 to {len(w) - 1}, got {max(tap)}."
+            )
+        problem = GradientSign(x, w, y, tap)
         if problem.gradient == 0:
-            raise ValueError(f"tap: the gradient of w[{tap[0]}][{tap[1]}] is 0 here, so it does not move.")
+            raise ValueError(f"row: the gradient of w[{tap[0]}][{tap[1]}] is 0 here, so it does not move.")
         return problem
     y = fields.grid("y", low=-99, high=99, max_side=8)
     k = fields.int("k", minimum=1)

@@ -120,7 +120,8 @@ def test_impossible_rates_are_slips(text):
     ("changes", "start"),
     [
         ({"y": [[1, 2, 3], [4, 5, 6], [7, 8, 9]]}, "y: y must have the shape"),
-        ({"tap": [2, 0]}, "tap: expected [row, col]"),
+        ({"row": 2}, "row: a 2×2 kernel's weights are numbered 0 to 1, got 2"),
+        ({"col": -1}, "col: must be at least 0"),
         ({"w": [[1, 0, 1], [0, 1, 0]]}, "w: the kernel must be square"),
     ],
 )
@@ -133,8 +134,8 @@ def test_bad_gradient_sign_params_are_refused_by_field(changes, start):
 
 def test_a_tap_that_does_not_move_is_refused():
     # The kernel already makes the target: no error, so no gradient.
-    params = {"variant": "gradient-sign", "x": [[1, 2], [3, 4]], "w": [[1]], "y": [[1, 2], [3, 4]], "tap": [0, 0]}
-    with pytest.raises(ValueError, match=r"^tap: the gradient of w\[0\]\[0\] is 0"):
+    params = {"variant": "gradient-sign", "x": [[1, 2], [3, 4]], "w": [[1]], "y": [[1, 2], [3, 4]], "row": 0, "col": 0}
+    with pytest.raises(ValueError, match=r"^row: the gradient of w\[0\]\[0\] is 0"):
         from_params("learn-kernel", params)
 
 
