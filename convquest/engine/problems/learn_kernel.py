@@ -22,7 +22,7 @@ import numpy as np
 
 from convquest.engine.learn import fit_kernel, stable_rate
 from convquest.engine.ops import conv2d
-from convquest.engine.problems.base import Fields, Verdict, blame, check_part
+from convquest.engine.problems.base import Fields, Verdict, check_part
 from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "learn-kernel"
@@ -162,9 +162,9 @@ class GradientSign:
     def params(self) -> dict:
         return {
             "variant": "gradient-sign",
-            "x": _lists(self.x),
-            "w": _lists(self.w),
-            "y": _lists(self.y),
+            "image": _lists(self.x),
+            "kernel": _lists(self.w),
+            "target": _lists(self.y),
             "row": self.tap[0],
             "col": self.tap[1],
         }
@@ -194,8 +194,8 @@ class LearningRate:
 
     def prompt(self) -> str:
         return (
-            f"Gradient descent on a {self.k}×{self.k} kernel, from zeros, fits conv2d(x, w) to the "
-            f"target y (x and y are beside). The loss (mean squared error) curves most "
+            f"Gradient descent on a {self.k}×{self.k} kernel w, from zeros, fits conv2d(x, w) to the "
+            f"target y (the image x and target y are beside). The loss (mean squared error) curves most "
             f"steeply with L = {_number(self.curvature)}. Which learning rate cuts the loss a hundredfold "
             f"within {self.steps} steps?"
         )
@@ -283,24 +283,30 @@ class LearningRate:
         )
 
     def params(self) -> dict:
-        return {"variant": "learning-rate", "x": _lists(self.x), "y": _lists(self.y), "k": self.k, "steps": self.steps}
+        return {
+            "variant": "learning-rate",
+            "image": _lists(self.x),
+            "target": _lists(self.y),
+            "k": self.k,
+            "steps": self.steps,
+        }
 
 
-def _valid_shape(fields: Fields, x: Grid, y: Grid, k: int) -> None:
+def _valid_shape(x: Grid, y: Grid, k: int) -> None:
     try:
         fit_kernel(np.array(x), np.array(y), k, steps=0)
     except ValueError as error:
-        raise blame(error, "y") from None
+        raise ValueError(f"target: {error}") from None
 
 
 def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
-    x = fields.grid("x", low=-9, high=9, max_side=8)
+    x = fields.grid("image", low=-9, high=9, max_side=8)
     if variant == "gradient-sign":
-        w = fields.grid("w", low=-9, high=9, max_side=4)
-        y = fields.grid("y", low=-99, high=99, max_side=8)
+        w = fields.grid("kernel", low=-9, high=9, max_side=4)
+        y = fields.grid("target", low=-99, high=99, max_side=8)
         if len(w) != len(w[0]):
-            raise ValueError(f"w: the kernel must be square, but it is {len(w)}×{len(w[0])}.")
-        _valid_shape(fields, x, y, len(w))
+            raise ValueError(f"kernel: the kernel must be square, but it is {len(w)}×{len(w[0])}.")
+        _valid_shape(x, y, len(w))
         # Two fields, not a [row, col] pair: a level file's pair of whole numbers is a range.
         tap = (fields.int("row", minimum=0), fields.int("col", minimum=0))
         if max(tap) >= len(w):
@@ -311,9 +317,9 @@ def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
         if problem.gradient == 0:
             raise ValueError(f"row: the gradient of w[{tap[0]}][{tap[1]}] is 0 here, so it does not move.")
         return problem
-    y = fields.grid("y", low=-99, high=99, max_side=8)
+    y = fields.grid("target", low=-99, high=99, max_side=8)
     k = fields.int("k", minimum=1)
-    _valid_shape(fields, x, y, k)
+    _valid_shape(x, y, k)
     steps = fields.int("steps", minimum=1)
     if steps > 500:
         raise ValueError(f"steps: at most 500 steps for a level, got {steps}.")

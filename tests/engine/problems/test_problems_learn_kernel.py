@@ -119,10 +119,10 @@ def test_impossible_rates_are_slips(text):
 @pytest.mark.parametrize(
     ("changes", "start"),
     [
-        ({"y": [[1, 2, 3], [4, 5, 6], [7, 8, 9]]}, "y: y must have the shape"),
+        ({"target": [[1, 2, 3], [4, 5, 6], [7, 8, 9]]}, "target: y must have the shape"),
         ({"row": 2}, "row: a 2×2 kernel's weights are numbered 0 to 1, got 2"),
         ({"col": -1}, "col: must be at least 0"),
-        ({"w": [[1, 0, 1], [0, 1, 0]]}, "w: the kernel must be square"),
+        ({"kernel": [[1, 0, 1], [0, 1, 0]]}, "kernel: the kernel must be square"),
     ],
 )
 def test_bad_gradient_sign_params_are_refused_by_field(changes, start):
@@ -134,7 +134,14 @@ def test_bad_gradient_sign_params_are_refused_by_field(changes, start):
 
 def test_a_tap_that_does_not_move_is_refused():
     # The kernel already makes the target: no error, so no gradient.
-    params = {"variant": "gradient-sign", "x": [[1, 2], [3, 4]], "w": [[1]], "y": [[1, 2], [3, 4]], "row": 0, "col": 0}
+    params = {
+        "variant": "gradient-sign",
+        "image": [[1, 2], [3, 4]],
+        "kernel": [[1]],
+        "target": [[1, 2], [3, 4]],
+        "row": 0,
+        "col": 0,
+    }
     with pytest.raises(ValueError, match=r"^row: the gradient of w\[0\]\[0\] is 0"):
         from_params("learn-kernel", params)
 
