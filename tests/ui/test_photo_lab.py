@@ -168,3 +168,11 @@ async def test_the_rate_key_cycles_rates_and_above_twice_the_stable_one_the_loss
         grows = run.steps[-1].loss > run.steps[0].loss
         assert grows == (run.multiple > 2)
         assert f"rate {run.multiple:g} × stable" in visible_text(app)
+
+
+async def test_the_playgrounds_help_names_the_photo_lab_key():
+    from convquest.ui.screens.help import keys_of
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)):
+        assert ("f", "Photo lab") in keys_of(app.screen)
