@@ -176,3 +176,28 @@ async def test_the_playgrounds_help_names_the_photo_lab_key():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)):
         assert ("f", "Photo lab") in keys_of(app.screen)
+
+
+async def test_the_tiny_network_trains_here_and_shows_its_kernels_and_maps():
+    from convquest.ui.screens.network import SHOWN, NetworkScreen
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "l", "c")
+        screen = app.screen
+        assert isinstance(screen, NetworkScreen)
+        for _ in range(120):  # training takes a few seconds in its worker thread
+            if screen.trained is not None:
+                break
+            await pilot.pause(0.25)
+        trained = screen.trained
+        assert trained is not None and f"{trained.test_accuracy:.1%}" in visible_text(app)
+        np.testing.assert_array_equal(screen.query_one("#net-kernel-0", Picture).values, trained.net.w1[0, 0])
+        await pilot.press("n")
+        assert screen.at == 1
+        layers = trained.net.layers(screen.pictures[1:2])
+        np.testing.assert_allclose(screen.query_one("#net-conv1-2", Picture).values, layers["conv1"][0, 2])
+        np.testing.assert_allclose(screen.query_one("#net-conv2-7", Picture).values, layers["conv2"][0, 7])
+        assert f"picture 2 of {SHOWN}" in visible_text(app)
+        await pilot.press("p", "p")
+        assert screen.at == SHOWN - 1

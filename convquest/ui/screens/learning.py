@@ -145,6 +145,7 @@ class LearningScreen(Screen[None]):
         Binding("r", "rate", "Rate"),
         Binding("p", "photo(1)", "Photo"),
         Binding("P", "photo(-1)", "Photo", show=False),
+        Binding("c", "network", "A tiny CNN"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -255,3 +256,9 @@ class LearningScreen(Screen[None]):
     def action_photo(self, delta: int) -> None:
         names = tuple(PHOTOS)
         self._restart(names[(names.index(self.fit.photo) + delta) % len(names)], self.fit.multiple)
+
+    def action_network(self) -> None:
+        from convquest.ui.screens.network import NetworkScreen
+
+        self._stop()
+        self.app.push_screen(NetworkScreen())
