@@ -116,7 +116,8 @@ class NetworkScreen(Screen[None]):
         mark = "✓" if guess == truth else "✗"
         self.query_one("#net-verdict", Static).update(
             f"picture {self.at + 1} of {SHOWN}: a {CLASSES[truth]}. {mark} The network says {CLASSES[guess]} "
-            f"({chances[guess]:.0%}).\nAfter ReLU, maps are 0 or above: orange where a filter fires."
+            f"({chances[guess]:.0%}).\nAfter ReLU, maps are 0 or above. conv1's key: "
+            + self.query_one("#net-conv1-0", Picture).legend()
         )
 
     def action_picture(self, delta: int) -> None:
