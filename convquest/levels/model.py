@@ -35,7 +35,14 @@ class LevelFileError(ValueError):
 
 # The level kinds by name, kept here so the loader can check a file's kind without importing the
 # engine (NumPy costs most of the game's start-up); tests pin it to convquest.engine.problems.KINDS.
-KINDS: tuple[str, ...] = ("predict-size", "fill-cells", "match-kernel", "receptive-field", "count-params")
+KINDS: tuple[str, ...] = (
+    "predict-size",
+    "fill-cells",
+    "match-kernel",
+    "receptive-field",
+    "count-params",
+    "learn-kernel",
+)
 
 
 def is_range(value: object) -> bool:

@@ -18,6 +18,7 @@ TEACHING_ORDER = [
     "kernels",
     "why-convolution",
     "stacking",
+    "learning",
 ]
 
 # Dumoulin & Visin (2016), "A guide to convolution arithmetic for deep learning": the parameters of

@@ -144,6 +144,20 @@ async def test_a_signed_map_without_colour_uses_its_own_characters_for_each_sign
         assert "−9" in app.query_one(Picture).legend() and "+9" in app.query_one(Picture).legend()
 
 
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_every_segment_has_a_style_even_in_the_space_around_the_picture(colours, monkeypatch, no_color):
+    """Textual's NO_COLOR filter reads every segment's style; one without crashed the app."""
+    colours("truecolor")
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = Host(Picture(PHOTOS["chelsea"].pixels, id="small"))
+    async with app.run_test(size=(40, 12)):
+        picture = app.query_one(Picture)
+        assert picture.size == Size(20, 10)  # a wide photograph: room to spare below it
+        segments = [seg for y in range(12) for seg in picture.render_line(y)]
+        assert all(seg.style is not None for seg in segments)
+
+
 async def test_show_replaces_the_picture(colours):
     colours("truecolor")
     app = Host(Picture(np.zeros((4, 4))))

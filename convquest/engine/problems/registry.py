@@ -16,6 +16,7 @@ _MODULES = {
     "match-kernel": "match_kernel",
     "receptive-field": "receptive_field",
     "count-params": "count_params",
+    "learn-kernel": "learn_kernel",
 }
 KINDS: tuple[str, ...] = tuple(_MODULES)
 

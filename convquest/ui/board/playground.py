@@ -171,6 +171,7 @@ def keys_line(params: Params) -> str:
     keys.append("x image")
     if params.op == "transposed":
         keys.append("v view")  # scatter or zero-insertion: only a transposed sweep has two views
+    keys.append("f photos")
     return " · ".join(keys)
 
 
@@ -233,6 +234,7 @@ class PlaygroundScreen(Screen[None]):
         Binding("C", "kernel(-1)", "Kernel", show=False, priority=True),
         Binding("x", "image(1)", "Image", show=False, priority=True),
         Binding("X", "image(-1)", "Image", show=False, priority=True),
+        Binding("f", "photo_lab", "Photo lab", show=False, priority=True),
         # q leaves this screen, as on the lesson and level screens, rather than the whole game.
         Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
@@ -314,6 +316,11 @@ class PlaygroundScreen(Screen[None]):
     def action_image(self, delta: int) -> None:
         self.params = next_image(self.params, delta)
         self.rebuild()
+
+    def action_photo_lab(self) -> None:
+        from convquest.ui.screens.photo_lab import PhotoLabScreen
+
+        self.app.push_screen(PhotoLabScreen())
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -80,9 +80,17 @@ def levels(values: Floats, limits: tuple[float, float], signed: bool) -> NDArray
     return np.rint(np.clip((values - lo) / span, 0, 1) * (LEVELS - 1)).astype(np.int64)
 
 
+def strength(level: int, signed: bool) -> float:
+    """How far from the start of the scale a shade is drawn, 0..1."""
+    t = abs(level) / (LEVELS - 1)
+    # Edge maps are mostly small values with a few strong ones; the square root lifts the faint
+    # edges off zero while leaving zero and both ends of the scale where they are.
+    return t**0.5 if signed else t
+
+
 def shade(level: int, signed: bool) -> tuple[int, int, int]:
     """The RGB colour of a shade index."""
-    t = abs(level) / (LEVELS - 1)
+    t = strength(level, signed)
     if signed:
         start, end = _GREY, (_POSITIVE if level >= 0 else _NEGATIVE)
     else:
@@ -97,10 +105,8 @@ def _palette(signed: bool, system: ColorSystem) -> dict[int, Color]:
 
 
 def ramp_char(level: int, signed: bool) -> str:
-    if not signed:
-        return RAMP[round(level / (LEVELS - 1) * (len(RAMP) - 1))]
-    ramp = POSITIVE_RAMP if level >= 0 else NEGATIVE_RAMP
-    return ramp[round(abs(level) / (LEVELS - 1) * (len(ramp) - 1))]
+    ramp = RAMP if not signed else POSITIVE_RAMP if level >= 0 else NEGATIVE_RAMP
+    return ramp[round(strength(level, signed) * (len(ramp) - 1))]
 
 
 def colour_strips(shades: NDArray[np.int64], signed: bool, system: ColorSystem) -> list[Strip]:
@@ -132,11 +138,11 @@ def legend(limits: tuple[float, float], signed: bool, colour: bool) -> str:
     if signed:
         span = max(abs(lo), abs(hi))
         if colour:
-            return f"blue −{span:g} · grey 0 · orange +{span:g}"
-        return f"= −{span:g}  - ,  0  . +  # +{span:g}"
+            return f"blue −{span:.3g} … orange +{span:.3g}"
+        return f"= −{span:.3g} - , 0 . + # +{span:.3g}"
     if colour:
-        return f"black {lo:g} … white {hi:g}"
-    return f"'{RAMP[1]}' {lo:g} … '{RAMP[-1]}' {hi:g}"
+        return f"black {lo:.4g} … white {hi:.4g}"
+    return f"'{RAMP[1]}' {lo:.4g} … '{RAMP[-1]}' {hi:.4g}"
 
 
 _SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT}
@@ -232,6 +238,7 @@ class Picture(Widget):
 
     def render_line(self, y: int) -> Strip:
         strips = self._strips()
-        width = self.size.width
-        strip = strips[y] if y < len(strips) else Strip.blank(width)
-        return strip.extend_cell_length(width).crop(0, width)
+        width, style = self.size.width, self.rich_style
+        # Every segment gets a style: Textual's NO_COLOR filter reads each one's colours.
+        strip = strips[y] if y < len(strips) else Strip.blank(width, style)
+        return strip.extend_cell_length(width, style).crop(0, width)
