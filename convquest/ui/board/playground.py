@@ -207,6 +207,7 @@ class PlaygroundScreen(Screen[None]):
         ("home / end", "first / last step"),
         ("g", "go to an output cell: type row,col then enter"),
         ("v", "transposed: scatter or zero-insertion view"),
+        ("f", "Photo lab: a kernel on a photograph, and learning one"),
         ("q / esc", "leave the playground"),
         ("click", "a cell of the output jumps there"),
     )
