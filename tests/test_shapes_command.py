@@ -11,7 +11,7 @@ import pytest
 
 from convquest.cli import main
 from convquest.engine.networks import NETWORKS
-from convquest.shapes_command import EXAMPLE_NAMES
+from convquest.commands.shapes import EXAMPLE_NAMES
 
 ROOT = Path(__file__).parents[1]
 
