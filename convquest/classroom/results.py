@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from convquest.play.record import Answer
 
 DB_NAME = "classroom.db"
 BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock: 60 students answering at once queue briefly
@@ -119,6 +121,21 @@ class NewAnswer:
     answer: str
     correct: bool
     mistake: str | None
+
+
+class QuizRecorder:
+    """The play layer's Recorder for one student's quiz: answers go to the class results."""
+
+    def __init__(self, db: ResultsDB, quiz_id: str, student: str, clock: Callable[[], float]) -> None:
+        self.db = db
+        self.quiz_id = quiz_id
+        self.student = student
+        self.clock = clock
+
+    def record(self, answers: tuple[Answer, ...]) -> None:
+        """All of `answers` in one write, or none (sqlite3.Error: the caller retries)."""
+        rows = [NewAnswer(a.question, a.part, a.text, a.correct, a.mistake) for a in answers]
+        self.db.record_answers(self.quiz_id, self.student, rows, now=self.clock())
 
 
 _SITTING_COLUMNS = "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason"

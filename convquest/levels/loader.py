@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from convquest.levels.model import (
+    CONCEPTS,
     KINDS,
     Chapter,
     Curriculum,
@@ -47,6 +48,7 @@ CHAPTER_KEYS = {
     "order": "an integer",
     "lesson": "a list of strings (one per page)",
 }
+CHAPTER_OPTIONAL = {"teaches": "a list of concepts"}
 LEVEL_REQUIRED = {
     "id": "a string",
     "title": "a string",
@@ -283,7 +285,7 @@ def _build_chapter(
         errors.append(LevelFileError(path, f"{problem} (id, title, order, lesson)", field="chapter"))
         head = {}
     else:
-        errors += _check_table(path, head, CHAPTER_KEYS, {}, prefix="chapter.")
+        errors += _check_table(path, head, CHAPTER_KEYS, CHAPTER_OPTIONAL, prefix="chapter.")
     chapter_id = head.get("id") if isinstance(head.get("id"), str) else "?"
 
     raw_levels = data.get("level")
@@ -315,6 +317,7 @@ def _build_chapter(
         lesson=tuple(_text(page) for page in head["lesson"]),
         levels=tuple(levels),
         source=path,
+        teaches=frozenset(head["teaches"]) if "teaches" in head else None,
     )
     return chapter, errors
 
@@ -364,6 +367,12 @@ def _type_problem(key: str, value: object, want: str) -> str | None:
             return got()
         if key == "lesson" and not value:
             return "needs at least one page"
+    elif want == "a list of concepts":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be a list of concept names ({', '.join(CONCEPTS)}), not {_describe(value)}"
+        unknown = [v for v in value if v not in CONCEPTS]
+        if unknown:
+            return f"'{unknown[0]}' is not a concept the game knows (known: {', '.join(CONCEPTS)})"
     return None
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from convquest.levels.model import ALL_TAUGHT
 from convquest.practice.schedule import Outcome, Schedule
 from convquest.practice.topics import derive_seed, split_topic
 
@@ -78,6 +79,7 @@ class PracticeSession:
         on_problem: ProblemHook | None = None,
         on_answer: AnswerHook | None = None,
         on_done: DoneHook | None = None,
+        taught: Callable[[str], frozenset[str]] | None = None,
     ) -> None:
         if not topics:
             raise ValueError("no topics to practise")
@@ -89,6 +91,11 @@ class PracticeSession:
         self.on_answer = on_answer
         self.on_done = on_done
         self.drills: list[Drill] = []
+        self._taught = taught
+
+    def taught_for(self, topic: str) -> frozenset[str]:
+        """What the problem's words may use: the chapter its topic belongs to (everything by default)."""
+        return ALL_TAUGHT if self._taught is None else self._taught(topic)
 
     @property
     def current(self) -> Drill | None:
@@ -128,8 +135,11 @@ class PracticeSession:
         part = drill.next_part if part is None else part
         if part in drill.verdicts:
             raise ValueError(f"part {part + 1} is already right.")
-        value = drill.problem.parse_answer(text, part)
-        verdict = drill.problem.check(value, part)
+        from convquest.play.judge import Slip, judge
+
+        verdict = judge(drill.problem, text, part, taught=self.taught_for(drill.topic))
+        if isinstance(verdict, Slip):
+            raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
     def judged(self, text: str, part: int, verdict: Any) -> Any:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.play.taught import topic_taught
 from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
 from convquest.practice.schedule import Outcome
@@ -62,6 +63,7 @@ class PracticeScreen(Screen[None]):
             on_problem=self._saved_problem,
             on_answer=self._saved_answer,
             on_done=self._saved_outcome,
+            taught=topic_taught(self.app.curriculum),
         )
         self._next()
 
