@@ -94,6 +94,11 @@ class ProblemRun:
         """No more answers are taken: solved, or the solution was shown."""
         return self.solved or self.shown
 
+    @property
+    def wrong(self) -> int:
+        """Wrong answers judged so far (repeats and slips are not counted)."""
+        return sum(len(state.tried) for state in self.states)
+
     def rung_of(self, part: int) -> int:
         return self.states[part].rung
 

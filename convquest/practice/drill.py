@@ -142,8 +142,15 @@ class PracticeSession:
             raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
+    def run_for(self, drill: Drill) -> Any:
+        """The play layer's run a kind panel hands the drill's answers to (convquest.play.run);
+        the panel tells the screen each verdict, which passes it on to `judged`."""
+        from convquest.play.run import ProblemRun
+
+        return ProblemRun(drill.problem, taught=self.taught_for(drill.topic))
+
     def judged(self, text: str, part: int, verdict: Any) -> Any:
-        """Take a verdict a kind panel already computed (it checks answers itself)."""
+        """Take a verdict the drill's run judged (a kind panel handed it the answer)."""
         drill = self._current_open()
         drill.last_verdict = verdict
         if verdict.correct:

@@ -99,7 +99,7 @@ class PracticeScreen(Screen[None]):
             old.remove()
         drill = self.session.next()
         self.asked.append(drill.topic)
-        panel = panel_for(drill.kind)(None, drill.problem)
+        panel = panel_for(drill.kind)(self.session.run_for(drill))
         panel.add_class("practice-panel")
         self.mount(panel, before=self.query_one("#practice-status"))
         hint = self.query_one("#practice-hint", Static)
