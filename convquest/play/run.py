@@ -171,7 +171,7 @@ class ProblemRun:
         state.last_wrong = verdict
         state.rung = min(TOP_RUNG, state.rung + 1)
         self._record(part, given.text, verdict, rung_before)
-        return self._say(Feedback("wrong", ("✗ Not it.", *self.words(part)), part))
+        return self._say(Feedback("wrong", ("✗ Wrong.", *self.words(part)), part))
 
     def climb(self) -> Feedback:
         """`h`: one rung up the ladder of the current part."""

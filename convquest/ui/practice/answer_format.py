@@ -9,11 +9,10 @@ def answer_format(problem, part: int) -> str:
     """How to type this part, in the engine's own words: the sentence its parser gives for text
     that is no answer at all ("Type a whole number, like 5."). Shown before the first try: in an
     exam a refused answer costs time, and in practice a guess at the format teaches nothing."""
-    try:
-        problem.parse_answer("?", part)
-    except ValueError as exc:
-        return str(exc).split(" — could not read", 1)[0].strip()
-    return ""
+    from convquest.play.judge import Slip, read
+
+    given = read(problem, "?", part)
+    return given.message.split(" — could not read", 1)[0].strip() if isinstance(given, Slip) else ""
 
 
 def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
