@@ -65,9 +65,9 @@ def _calls_on_a_problem(path: Path, root: Path = PACKAGE.parent) -> list[str]:
     """Every `.check(` and `.parse_answer(` call in the file, as "file:line: .name("."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("check", "parse_answer"):
-                found.append(f"{path.relative_to(root)}:{node.lineno}: .{node.func.attr}(")
+        called = node.func if isinstance(node, ast.Call) else None
+        if isinstance(called, ast.Attribute) and called.attr in ("check", "parse_answer"):
+            found.append(f"{path.relative_to(root)}:{node.lineno}: .{called.attr}(")
     return found
 
 
