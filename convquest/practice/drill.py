@@ -33,6 +33,7 @@ class Drill:
     difficulty: int
     seed: int
     problem: Any
+    run: Any = None  # the play layer's ProblemRun: its hint ladder, and what a kind panel plays
     verdicts: dict[int, Any] = field(default_factory=dict)  # the right answer's verdict, per part
     texts: dict[int, str] = field(default_factory=dict)
     wrong: int = 0
@@ -116,7 +117,12 @@ class PracticeSession:
         # same answers meets the very same problems.
         seed = derive_seed("practice", self.seed, number)
         problem = problems.generate(kind, seed, difficulty=difficulty, variant=variant)
-        drill = Drill(number, problem.topic, difficulty, seed, problem, shown_at=self.clock())
+        from convquest.play.run import ProblemRun
+
+        # A kind panel hands its answers to the run and tells the screen each verdict, which passes
+        # it on to `judged`; h climbs the run's ladder, as on a level.
+        run = ProblemRun(problem, taught=self.taught_for(problem.topic))
+        drill = Drill(number, problem.topic, difficulty, seed, problem, run, shown_at=self.clock())
         self.drills.append(drill)
         if self.on_problem is not None:
             self.on_problem(drill)
@@ -142,13 +148,6 @@ class PracticeSession:
             raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
-    def run_for(self, drill: Drill) -> Any:
-        """The play layer's run a kind panel hands the drill's answers to (convquest.play.run);
-        the panel tells the screen each verdict, which passes it on to `judged`."""
-        from convquest.play.run import ProblemRun
-
-        return ProblemRun(drill.problem, taught=self.taught_for(drill.topic))
-
     def judged(self, text: str, part: int, verdict: Any) -> Any:
         """Take a verdict the drill's run judged (a kind panel handed it the answer)."""
         drill = self._current_open()
@@ -165,9 +164,10 @@ class PracticeSession:
         return verdict
 
     def hint(self) -> str:
+        """One rung up the problem's hint ladder; its words so far."""
         drill = self._current_open()
         drill.hints += 1
-        text = drill.problem.hint()
+        text = drill.run.climb().text
         drill.hint_texts.append(text)
         return text
 

@@ -99,7 +99,7 @@ class PracticeScreen(Screen[None]):
             old.remove()
         drill = self.session.next()
         self.asked.append(drill.topic)
-        panel = panel_for(drill.kind)(self.session.run_for(drill))
+        panel = panel_for(drill.kind)(drill.run)
         panel.add_class("practice-panel")
         self.mount(panel, before=self.query_one("#practice-status"))
         hint = self.query_one("#practice-hint", Static)
@@ -153,9 +153,8 @@ class PracticeScreen(Screen[None]):
         drill = self.drill
         if drill is None or drill.done:
             return
-        text = self.session.hint()
         box = self.query_one("#practice-hint", Static)
-        box.update("\n".join(f"Hint: {t}" for t in drill.hint_texts) if drill.hint_texts else text)
+        box.update(self.session.hint())
         box.display = True
 
     def action_next(self) -> None:
