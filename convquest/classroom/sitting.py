@@ -67,7 +67,7 @@ class QuizSitting(ExamSession):
         # started with, even if the teacher edited the quiz file since.
         self.sitting: Sitting = sitting
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
-        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught())
+        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=quiz.grid_marking)
         self.feedback = sitting.feedback
         self.started = sitting.started_at
         self._shown_since = now
@@ -115,10 +115,11 @@ class QuizSitting(ExamSession):
     def answered_count(self) -> int:
         return sum(1 for i in range(len(self)) if self.complete(i))
 
-    def score(self) -> tuple[int, int]:
-        """(questions right, questions): a question counts when every part of it is right."""
+    def score(self) -> tuple[float, int]:
+        """(marks, questions): a question's mark when every part is right; a grid marked per cell
+        earns its share of the cells right."""
         records = self.records()
-        return sum(1 for r in records if r.correct), len(records)
+        return sum(r.marks for r in records), len(records)
 
     # --- time -------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from convquest.levels.model import ALL_TAUGHT
-from convquest.practice.records import PartRecord, QuestionRecord
+from convquest.practice.records import GRID_MARKING, PartRecord, QuestionRecord
 from convquest.practice.topics import derive_seed, select_topics, split_topic
 
 MAX_QUESTIONS = 100
@@ -183,7 +183,11 @@ class ExamSession:
         clock: Callable[[], float] = time.monotonic,
         on_answer: AnswerHook | None = None,
         taught: Callable[[str], frozenset[str]] | None = None,
+        grid_marking: str = GRID_MARKING[0],
     ) -> None:
+        if grid_marking not in GRID_MARKING:
+            raise ValueError(f"grid marking is one of {', '.join(GRID_MARKING)}, not {grid_marking!r}.")
+        self.grid_marking = grid_marking
         if minutes is not None and minutes <= 0:
             raise ValueError(f"an exam needs a positive number of minutes, not {minutes}.")
         self.paper = paper
@@ -329,6 +333,7 @@ class ExamSession:
                     solution=problem.solution(),
                     seconds=round(self.seconds[i], 3),
                     parts=tuple(parts),
+                    per_cell=self.grid_marking == "per-cell" and cell_grid(problem.parts()) is not None,
                 )
             )
         return out

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from convquest.practice.exam import cell_grid
 from convquest.practice.records import PartRecord, QuestionRecord
 from convquest.practice.schedule import Schedule, TopicState
 
@@ -304,8 +305,12 @@ class History:
                     continue
                 answer, correct, mistake = last[(number, p)]
                 part_records.append(_part(label, p, answer, correct, mistake, problem))
+            # Exams mark a grid per cell; a practice problem's grid is its own cells just the same.
+            per_cell = cell_grid(labels) is not None
             out.append(
-                QuestionRecord(number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints)
+                QuestionRecord(
+                    number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints, per_cell
+                )
             )
         return out
 
