@@ -62,6 +62,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sessions_open ON sessions (disconnected_at);
     """,
+    # How the quiz marks a grid question, as it was when the student started (the file may change).
+    "ALTER TABLE sittings ADD COLUMN grid_marking TEXT NOT NULL DEFAULT 'per-cell';",
 )
 
 
@@ -81,6 +83,7 @@ class Sitting:
     started_at: float
     finished_at: float | None
     finish_reason: str | None
+    grid_marking: str = "per-cell"  # or "all-or-nothing": practice.records.GRID_MARKING
 
     @property
     def parts(self) -> int:
@@ -138,7 +141,9 @@ class QuizRecorder:
         self.db.record_answers(self.quiz_id, self.student, rows, now=self.clock())
 
 
-_SITTING_COLUMNS = "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason"
+_SITTING_COLUMNS = (
+    "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason, grid_marking"
+)
 _ANSWER_COLUMNS = "id, quiz_id, student, question, part, answer, correct, mistake, at"
 _SESSION_COLUMNS = "id, student, address, quiz_id, connected_at, disconnected_at, reason"
 
@@ -198,13 +203,24 @@ class ResultsDB:
         minutes: float | None,
         feedback: str,
         now: float,
+        grid_marking: str = "per-cell",
     ) -> Sitting:
         """The student's sitting of this quiz: created now if it is their first start, else the
         one they began before (its paper and start time win, so a reconnect changes nothing)."""
         self._execute(
-            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
+            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) "
             "ON CONFLICT (quiz_id, student) DO NOTHING",
-            (quiz_id, student, title, paper, json.dumps([list(q) for q in labels]), minutes, feedback, now),
+            (
+                quiz_id,
+                student,
+                title,
+                paper,
+                json.dumps([list(q) for q in labels]),
+                minutes,
+                feedback,
+                now,
+                grid_marking,
+            ),
         )
         sitting = self.sitting(quiz_id, student)
         assert sitting is not None  # inserted, or there already
@@ -311,7 +327,7 @@ def default_path(data_dir: Path) -> Path:
 
 def _sitting(row: tuple) -> Sitting:
     labels = tuple(tuple(q) for q in json.loads(row[4]))
-    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9])
+    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9], row[10])
 
 
 def _prepare(conn: sqlite3.Connection) -> None:

@@ -62,12 +62,13 @@ class QuizSitting(ExamSession):
             minutes=quiz.minutes,
             feedback=quiz.feedback,
             now=now,
+            grid_marking=quiz.grid_marking,
         )
         # The stored sitting wins over the file: its paper, limit and feedback are what the student
         # started with, even if the teacher edited the quiz file since.
         self.sitting: Sitting = sitting
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
-        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=quiz.grid_marking)
+        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking)
         self.feedback = sitting.feedback
         self.started = sitting.started_at
         self._shown_since = now
