@@ -120,25 +120,28 @@ class ProblemRun:
         return rungs(self.problem, self.part if part is None else part, self.taught)
 
     def words(self, part: int | None = None) -> tuple[str, ...]:
-        """The ladder's words for `part` up to its rung (nothing below rung 1)."""
+        """The ladder's words for `part` at its rung (nothing below rung 1). Above rung 1 the slip
+        the last answer made stays named; the nudge gives way to the formula, then the steps
+        (the panels have a few lines at 80×24)."""
         part = self.part if part is None else part
         state = self.states[part]
         if state.rung == 0:
             return ()
         ladder = self.ladder(part)
-        lines = list(self._first_rung(state, ladder))
-        if state.rung >= 2:
-            lines += ["", f"The formula: {ladder.formula}"]
+        slip = self._slip_named(state)
+        if state.rung == 1:
+            # Where the engine recognises no slip, the level's own hints are the nudge it wrote for it.
+            return slip or self.hints or (ladder.nudge,)
         if state.rung >= TOP_RUNG and ladder.steps:
-            lines += ["", "The steps so far:", *ladder.steps]
-        return tuple(lines)
+            return (*slip, "The steps so far:", *ladder.steps)
+        return (*slip, f"The formula: {ladder.formula}")
 
-    def _first_rung(self, state: PartState, ladder: Rungs) -> tuple[str, ...]:
+    @staticmethod
+    def _slip_named(state: PartState) -> tuple[str, ...]:
         verdict = state.last_wrong
         if verdict is not None and verdict.mistake is not None and verdict.diagnosis:
             return (verdict.diagnosis,)
-        # Where the engine recognises no slip, the level's own hints are the nudge it wrote for it.
-        return self.hints or (ladder.nudge,)
+        return ()
 
     # -- the player's actions -----------------------------------------------------------------
 
