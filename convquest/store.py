@@ -13,9 +13,11 @@ import functools
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 DB_NAME = "progress.db"
 
@@ -233,6 +235,13 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (level_id, part, str(answer), int(bool(correct)), hints, mode, topic, mistake, now()),
         )
+
+    def record(self, answers: Iterable[Any]) -> None:
+        """The play layer's Recorder (convquest.play.record): each judged `Answer` as an attempt."""
+        for a in answers:
+            self.record_attempt(
+                a.place, a.text, a.correct, part=a.part, hints=a.rung, mode=a.mode, topic=a.topic, mistake=a.mistake
+            )
 
     def complete_level(self, level_id: str, stars: int) -> None:
         if not 0 <= stars <= MAX_STARS:

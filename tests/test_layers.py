@@ -17,7 +17,12 @@ RULES = [
         ("convquest.ui", "convquest.classroom", "convquest.store", "textual"),
         "levels are data and their loader",
     ),
-    (("convquest.store",), ("convquest.ui", "textual"), "the store knows nothing of the screen"),
+    (("convquest.store",), ("convquest.ui", "convquest.play", "textual"), "the store knows nothing of the screen"),
+    (
+        ("convquest.play",),
+        ("convquest.ui", "convquest.practice", "convquest.classroom", "textual"),
+        "play is plain Python below practice, the classroom and the screens",
+    ),
     (("convquest.classroom",), ("convquest.ui",), "the classroom runs the game as a program, never its insides"),
 ]
 ENGINE = "convquest.engine"

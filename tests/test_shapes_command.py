@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from convquest.cli import main
-from convquest.engine.networks import NETWORKS
 from convquest.commands.shapes import EXAMPLE_NAMES
+from convquest.engine.networks import NETWORKS
 
 ROOT = Path(__file__).parents[1]
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from convquest.classroom.progress import OPEN, QuestionState, StudentProgress
 from convquest.practice.exam import cell_grid, join_grid
+from convquest.practice.records import marks_text
 
 
 def iso(seconds: float | None) -> str:
@@ -64,7 +65,9 @@ def to_table(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: flo
         name = max([len("student")] + [len(s.student) for s in students])
         lines.append(f"{'student':<{name}}  {'score':>7}  {'time':>7}  status")
         for s in students:
-            lines.append(f"{s.student:<{name}}  {f'{s.score}/{s.total}':>7}  {duration(s.seconds(now)):>7}  {s.status}")
+            lines.append(
+                f"{s.student:<{name}}  {f'{marks_text(s.score)}/{s.total}':>7}  {duration(s.seconds(now)):>7}  {s.status}"
+            )
             for q in s.questions:
                 text = answer_text(q) or "(no answer)"
                 line = f"{'':<{name}}    Q{q.number} {q.mark} {text}"
@@ -85,7 +88,7 @@ def to_csv(quizzes: Sequence[tuple[str, str, list[StudentProgress]]], now: float
             row = [
                 quiz_id,
                 s.student,
-                s.score,
+                marks_text(s.score),
                 s.total,
                 s.status,
                 iso(s.started_at),

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from convquest.classroom.results import AnswerRow, ResultsDB, SessionRow, Sitting
+from convquest.practice.exam import cell_grid
 
 RIGHT, WRONG, PARTLY, OPEN = "right", "wrong", "partly", "open"
 MARKS = {RIGHT: "✓", WRONG: "✗", PARTLY: "½", OPEN: "·"}  # ½: some parts answered, the rest still open
@@ -33,6 +34,13 @@ class QuestionState:
     number: int
     topic: str
     parts: tuple[PartState, ...]
+    per_cell: bool = False  # a grid marked per cell: each cell right earns its share of the mark
+
+    @property
+    def marks(self) -> float:
+        if self.per_cell and self.parts:
+            return sum(1 for p in self.parts if p.correct) / len(self.parts)
+        return 1.0 if self.state == RIGHT else 0.0
 
     @property
     def state(self) -> str:
@@ -64,8 +72,9 @@ class StudentProgress:
         return sum(1 for q in self.questions if q.state in (RIGHT, WRONG))
 
     @property
-    def score(self) -> int:
-        return sum(1 for q in self.questions if q.state == RIGHT)
+    def score(self) -> float:
+        """Marks so far: a question right is 1, a grid marked per cell its share of cells right."""
+        return sum(q.marks for q in self.questions)
 
     @property
     def total(self) -> int:
@@ -103,7 +112,9 @@ def student_progress(sitting: Sitting, answers: list[AnswerRow], now: float) -> 
                     row.at if row else None,
                 )
             )
-        questions.append(QuestionState(number, topics[number - 1] if number <= len(topics) else "", tuple(parts)))
+        per_cell = sitting.grid_marking == "per-cell" and cell_grid(labels) is not None
+        topic = topics[number - 1] if number <= len(topics) else ""
+        questions.append(QuestionState(number, topic, tuple(parts), per_cell))
     deadline = sitting.deadline()
     status, ended = sitting.finish_reason or IN_PROGRESS, sitting.finished_at
     # Worked out when the sitting row does not say (its finishing write failed, or nobody came back).

@@ -7,6 +7,7 @@
                                   # number: the same paper for everyone (default "per-student")
     minutes = 20                  # optional time limit, counted from the student's first start
     feedback = "at-end"           # "none" | "after-each" | "at-end" (default "at-end")
+    grid_marking = "per-cell"     # a grid question: "per-cell" (8 of 9 right is 8/9) | "all-or-nothing"
 
     [[question]]                  # one table per question, in order; at least one
     kind = "predict-size"         # a level kind (engine.problems.KINDS)
@@ -37,13 +38,14 @@ from typing import cast
 from convquest.levels.loader import ID_PATTERN, engine_problems, parse_toml, range_problems
 from convquest.levels.model import LevelFileError, resolve_params
 from convquest.practice.exam import MAX_QUESTIONS, Paper, Question, jsonable
+from convquest.practice.records import GRID_MARKING
 from convquest.practice.topics import derive_seed
 
 PER_STUDENT = "per-student"
 FEEDBACK = ("none", "after-each", "at-end")
 MAX_MINUTES = 24 * 60
 
-QUIZ_KEYS = {"id", "title", "seed", "minutes", "feedback"}
+QUIZ_KEYS = {"id", "title", "seed", "minutes", "feedback", "grid_marking"}
 QUESTION_KEYS = {"kind", "params", "variant", "difficulty"}
 
 _QUIZ_TABLE = re.compile(r"^\s*\[\s*quiz\s*\]\s*(#.*)?$", re.MULTILINE)
@@ -97,6 +99,7 @@ class Quiz:
     feedback: str
     questions: tuple[QuizQuestion, ...]
     source: Path
+    grid_marking: str = GRID_MARKING[0]  # "per-cell": 8 of 9 cells right is 8/9 of the mark
 
     @property
     def per_student(self) -> bool:
@@ -222,6 +225,7 @@ def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[Qu
         feedback=head.get("feedback", "at-end"),
         questions=tuple(questions),
         source=path,
+        grid_marking=head.get("grid_marking", GRID_MARKING[0]),
     ), []
 
 
@@ -264,6 +268,13 @@ def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:
     if "feedback" in head and head["feedback"] not in FEEDBACK:
         errors.append(
             error(f"must be one of {', '.join(repr(f) for f in FEEDBACK)}, not {_shown(head['feedback'])}", "feedback")
+        )
+    if "grid_marking" in head and head["grid_marking"] not in GRID_MARKING:
+        errors.append(
+            error(
+                f"must be one of {', '.join(repr(g) for g in GRID_MARKING)}, not {_shown(head['grid_marking'])}",
+                "grid_marking",
+            )
         )
     return errors
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from convquest.play.record import Answer
 
 DB_NAME = "classroom.db"
 BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock: 60 students answering at once queue briefly
@@ -60,6 +62,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sessions_open ON sessions (disconnected_at);
     """,
+    # How the quiz marks a grid question, as it was when the student started (the file may change).
+    "ALTER TABLE sittings ADD COLUMN grid_marking TEXT NOT NULL DEFAULT 'per-cell';",
 )
 
 
@@ -79,6 +83,7 @@ class Sitting:
     started_at: float
     finished_at: float | None
     finish_reason: str | None
+    grid_marking: str = "per-cell"  # or "all-or-nothing": practice.records.GRID_MARKING
 
     @property
     def parts(self) -> int:
@@ -121,7 +126,24 @@ class NewAnswer:
     mistake: str | None
 
 
-_SITTING_COLUMNS = "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason"
+class QuizRecorder:
+    """The play layer's Recorder for one student's quiz: answers go to the class results."""
+
+    def __init__(self, db: ResultsDB, quiz_id: str, student: str, clock: Callable[[], float]) -> None:
+        self.db = db
+        self.quiz_id = quiz_id
+        self.student = student
+        self.clock = clock
+
+    def record(self, answers: tuple[Answer, ...]) -> None:
+        """All of `answers` in one write, or none (sqlite3.Error: the caller retries)."""
+        rows = [NewAnswer(a.question, a.part, a.text, a.correct, a.mistake) for a in answers]
+        self.db.record_answers(self.quiz_id, self.student, rows, now=self.clock())
+
+
+_SITTING_COLUMNS = (
+    "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason, grid_marking"
+)
 _ANSWER_COLUMNS = "id, quiz_id, student, question, part, answer, correct, mistake, at"
 _SESSION_COLUMNS = "id, student, address, quiz_id, connected_at, disconnected_at, reason"
 
@@ -181,13 +203,24 @@ class ResultsDB:
         minutes: float | None,
         feedback: str,
         now: float,
+        grid_marking: str = "per-cell",
     ) -> Sitting:
         """The student's sitting of this quiz: created now if it is their first start, else the
         one they began before (its paper and start time win, so a reconnect changes nothing)."""
         self._execute(
-            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
+            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) "
             "ON CONFLICT (quiz_id, student) DO NOTHING",
-            (quiz_id, student, title, paper, json.dumps([list(q) for q in labels]), minutes, feedback, now),
+            (
+                quiz_id,
+                student,
+                title,
+                paper,
+                json.dumps([list(q) for q in labels]),
+                minutes,
+                feedback,
+                now,
+                grid_marking,
+            ),
         )
         sitting = self.sitting(quiz_id, student)
         assert sitting is not None  # inserted, or there already
@@ -294,7 +327,7 @@ def default_path(data_dir: Path) -> Path:
 
 def _sitting(row: tuple) -> Sitting:
     labels = tuple(tuple(q) for q in json.loads(row[4]))
-    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9])
+    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9], row[10])
 
 
 def _prepare(conn: sqlite3.Connection) -> None:

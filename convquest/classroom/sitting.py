@@ -19,11 +19,17 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from convquest.classroom.quiz import Quiz
-from convquest.classroom.results import NewAnswer, ResultsDB, Sitting
+from convquest.classroom.results import QuizRecorder, ResultsDB, Sitting
+from convquest.play.record import Answer
+from convquest.play.taught import topic_taught
 from convquest.practice.exam import ExamOver, ExamSession, Given, Paper, TimeUp, cell_grid, split_grid
 from convquest.practice.records import QuestionRecord
+
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Verdict
 
 __all__ = ["AlreadyAnswered", "ExamOver", "NotSaved", "QuizSitting", "TimeUp"]
 
@@ -43,6 +49,7 @@ class QuizSitting(ExamSession):
         self.quiz = quiz
         self.student = student
         self.db = db
+        self.recorder = QuizRecorder(db, quiz.id, student, clock)
         now = clock()
         fresh = quiz.paper_for(student)
         problems = [q.problem() for q in fresh.questions]
@@ -55,21 +62,26 @@ class QuizSitting(ExamSession):
             minutes=quiz.minutes,
             feedback=quiz.feedback,
             now=now,
+            grid_marking=quiz.grid_marking,
         )
         # The stored sitting wins over the file: its paper, limit and feedback are what the student
         # started with, even if the teacher edited the quiz file since.
         self.sitting: Sitting = sitting
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
-        super().__init__(paper, sitting.minutes, clock=clock)
+        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking)
         self.feedback = sitting.feedback
         self.started = sitting.started_at
         self._shown_since = now
+        from convquest.play.judge import Slip, judge
+
         for row in db.answers(quiz.id, student):
             index, part = row.question - 1, row.part
             if 0 <= index < len(self.problems):
                 problem = self.problems[index]
                 # Re-checked from the stored text so the verdict (and its explanation) is whole.
-                verdict = problem.check(problem.parse_answer(row.answer, part), part)
+                verdict = judge(problem, row.answer, part, taught=self.taught[index])
+                if isinstance(verdict, Slip):
+                    continue  # a stored answer this engine can no longer read: as if never given
                 self.given[(index, part)] = Given(row.answer, verdict, row.at - sitting.started_at)
         self.finished_reason = sitting.finish_reason
         # The time may have run out while the student was away (tick finishes the sitting then).
@@ -104,10 +116,11 @@ class QuizSitting(ExamSession):
     def answered_count(self) -> int:
         return sum(1 for i in range(len(self)) if self.complete(i))
 
-    def score(self) -> tuple[int, int]:
-        """(questions right, questions): a question counts when every part of it is right."""
+    def score(self) -> tuple[float, int]:
+        """(marks, questions): a question's mark when every part is right; a grid marked per cell
+        earns its share of the cells right."""
         records = self.records()
-        return sum(1 for r in records if r.correct), len(records)
+        return sum(r.marks for r in records), len(records)
 
     # --- time -------------------------------------------------------------------------------
 
@@ -144,18 +157,31 @@ class QuizSitting(ExamSession):
         index = self.current
         problem = self.problems[index]
         labels = problem.parts() or ("answer",)
-        taken: list[tuple[int, str, object]] = []
+        from convquest.play.judge import Slip, judge
+
+        taken: list[tuple[int, str, Verdict]] = []
         for part, text in texts:
             if (index, part) in self.given:
                 raise AlreadyAnswered(f"{labels[part]} is answered already; answers in a quiz are final.")
-            try:
-                value = problem.parse_answer(text, part)
-            except ValueError as exc:
-                raise ValueError(f"{labels[part]}: {exc}" if len(texts) > 1 else str(exc)) from None
-            taken.append((part, text.strip(), problem.check(value, part)))
-        rows = [NewAnswer(index + 1, part, text, verdict.correct, verdict.mistake) for part, text, verdict in taken]
+            verdict = judge(problem, text, part, taught=self.taught[index])
+            if isinstance(verdict, Slip):
+                raise ValueError(f"{labels[part]}: {verdict.message}" if len(texts) > 1 else verdict.message)
+            taken.append((part, text.strip(), verdict))
+        rows = tuple(
+            Answer(
+                place=self.quiz.id,
+                part=part,
+                text=text,
+                correct=verdict.correct,
+                mistake=verdict.mistake,
+                topic=self.paper.questions[index].topic,
+                mode="quiz",
+                question=index + 1,
+            )
+            for part, text, verdict in taken
+        )
         try:
-            self.db.record_answers(self.quiz.id, self.student, rows, now=self.clock())
+            self.recorder.record(rows)
         except sqlite3.Error as exc:
             raise NotSaved(f"your answer could not be saved just now ({exc}); press Enter to try again.") from None
         self._account()

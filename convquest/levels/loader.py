@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import cast
 
 from convquest.levels.model import (
+    CONCEPTS,
     KINDS,
     Chapter,
     Curriculum,
@@ -48,6 +49,7 @@ CHAPTER_KEYS = {
     "order": "an integer",
     "lesson": "a list of strings (one per page)",
 }
+CHAPTER_OPTIONAL = {"teaches": "a list of concepts"}
 LEVEL_REQUIRED = {
     "id": "a string",
     "title": "a string",
@@ -289,7 +291,7 @@ def _build_chapter(
         errors.append(LevelFileError(path, f"{problem} (id, title, order, lesson)", field="chapter"))
         head = {}
     else:
-        errors += _check_table(path, head, CHAPTER_KEYS, {}, prefix="chapter.")
+        errors += _check_table(path, head, CHAPTER_KEYS, CHAPTER_OPTIONAL, prefix="chapter.")
     head_id = head.get("id")
     chapter_id = head_id if isinstance(head_id, str) else "?"
 
@@ -322,6 +324,7 @@ def _build_chapter(
         lesson=tuple(_text(page) for page in head["lesson"]),
         levels=tuple(levels),
         source=path,
+        teaches=frozenset(head["teaches"]) if "teaches" in head else None,
     )
     return chapter, errors
 
@@ -371,6 +374,12 @@ def _type_problem(key: str, value: object, want: str) -> str | None:
             return got()
         if key == "lesson" and not value:
             return "needs at least one page"
+    elif want == "a list of concepts":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be a list of concept names ({', '.join(CONCEPTS)}), not {_describe(value)}"
+        unknown = [v for v in value if v not in CONCEPTS]
+        if unknown:
+            return f"'{unknown[0]}' is not a concept the game knows (known: {', '.join(CONCEPTS)})"
     return None
 
 

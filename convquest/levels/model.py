@@ -44,6 +44,23 @@ KINDS: tuple[str, ...] = (
     "learn-kernel",
 )
 
+# The concepts a chapter can declare it teaches, kept here for the same reason (the loader checks a
+# file's `teaches` without the engine); tests pin it to convquest.engine.problems.ladder.CONCEPTS.
+CONCEPTS: tuple[str, ...] = (
+    "padding",
+    "stride",
+    "dilation",
+    "transposed",
+    "output_padding",
+    "channels",
+    "bias",
+    "dense",
+    "receptive_field",
+    "pooling",
+    "groups",
+)
+ALL_TAUGHT: frozenset[str] = frozenset(CONCEPTS)
+
 
 def is_range(value: object) -> bool:
     """A param written as two numbers is a range; other lists (kernels, layer stacks) pass through."""
@@ -185,6 +202,9 @@ class Chapter:
     lesson: tuple[str, ...]
     levels: tuple[Level, ...]
     source: Path
+    # What the chapter's lessons introduce (its `teaches`); None for a file that does not say (a
+    # teacher's pack), whose levels then get the full formulas.
+    teaches: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +232,18 @@ class Curriculum:
 
     def chapter_of(self, level_id: str) -> Chapter:
         return self.chapter(self.level(level_id).chapter)
+
+    def taught(self, chapter_id: str) -> frozenset[str]:
+        """The concepts a player has met by the end of this chapter: what it and every chapter
+        before it that declares `teaches` introduce; all of them for a chapter that declares nothing."""
+        chapter = self.chapter(chapter_id)
+        if chapter.teaches is None:
+            return ALL_TAUGHT
+        earlier = (c.teaches for c in self.chapters if c.order <= chapter.order and c.teaches is not None)
+        return frozenset().union(*earlier)
+
+    def taught_for(self, level_id: str) -> frozenset[str]:
+        return self.taught(self.level(level_id).chapter)
 
     def next_level(self, level_id: str) -> Level | None:
         """The next level in play order: on through the chapter, then the next chapter's first."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from convquest.levels.model import ALL_TAUGHT
 from convquest.practice.schedule import Outcome, Schedule
 from convquest.practice.topics import derive_seed, split_topic
 
@@ -32,6 +33,7 @@ class Drill:
     difficulty: int
     seed: int
     problem: Any
+    run: Any = None  # the play layer's ProblemRun: its hint ladder, and what a kind panel plays
     verdicts: dict[int, Any] = field(default_factory=dict)  # the right answer's verdict, per part
     texts: dict[int, str] = field(default_factory=dict)
     wrong: int = 0
@@ -78,6 +80,7 @@ class PracticeSession:
         on_problem: ProblemHook | None = None,
         on_answer: AnswerHook | None = None,
         on_done: DoneHook | None = None,
+        taught: Callable[[str], frozenset[str]] | None = None,
     ) -> None:
         if not topics:
             raise ValueError("no topics to practise")
@@ -89,6 +92,11 @@ class PracticeSession:
         self.on_answer = on_answer
         self.on_done = on_done
         self.drills: list[Drill] = []
+        self._taught = taught
+
+    def taught_for(self, topic: str) -> frozenset[str]:
+        """What the problem's words may use: the chapter its topic belongs to (everything by default)."""
+        return ALL_TAUGHT if self._taught is None else self._taught(topic)
 
     @property
     def current(self) -> Drill | None:
@@ -109,7 +117,12 @@ class PracticeSession:
         # same answers meets the very same problems.
         seed = derive_seed("practice", self.seed, number)
         problem = problems.generate(kind, seed, difficulty=difficulty, variant=variant)
-        drill = Drill(number, problem.topic, difficulty, seed, problem, shown_at=self.clock())
+        from convquest.play.run import ProblemRun
+
+        # A kind panel hands its answers to the run and tells the screen each verdict, which passes
+        # it on to `judged`; h climbs the run's ladder, as on a level.
+        run = ProblemRun(problem, taught=self.taught_for(problem.topic))
+        drill = Drill(number, problem.topic, difficulty, seed, problem, run, shown_at=self.clock())
         self.drills.append(drill)
         if self.on_problem is not None:
             self.on_problem(drill)
@@ -128,12 +141,15 @@ class PracticeSession:
         part = drill.next_part if part is None else part
         if part in drill.verdicts:
             raise ValueError(f"part {part + 1} is already right.")
-        value = drill.problem.parse_answer(text, part)
-        verdict = drill.problem.check(value, part)
+        from convquest.play.judge import Slip, judge
+
+        verdict = judge(drill.problem, text, part, taught=self.taught_for(drill.topic))
+        if isinstance(verdict, Slip):
+            raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
     def judged(self, text: str, part: int, verdict: Any) -> Any:
-        """Take a verdict a kind panel already computed (it checks answers itself)."""
+        """Take a verdict the drill's run judged (a kind panel handed it the answer)."""
         drill = self._current_open()
         drill.last_verdict = verdict
         if verdict.correct:
@@ -148,9 +164,10 @@ class PracticeSession:
         return verdict
 
     def hint(self) -> str:
+        """One rung up the problem's hint ladder; its words so far."""
         drill = self._current_open()
         drill.hints += 1
-        text = drill.problem.hint()
+        text = drill.run.climb().text
         drill.hint_texts.append(text)
         return text
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from convquest.practice.records import PartRecord, QuestionRecord
+from convquest.levels.model import ALL_TAUGHT
+from convquest.practice.records import GRID_MARKING, PartRecord, QuestionRecord
 from convquest.practice.topics import derive_seed, select_topics, split_topic
 
 MAX_QUESTIONS = 100
@@ -181,7 +182,12 @@ class ExamSession:
         *,
         clock: Callable[[], float] = time.monotonic,
         on_answer: AnswerHook | None = None,
+        taught: Callable[[str], frozenset[str]] | None = None,
+        grid_marking: str = GRID_MARKING[0],
     ) -> None:
+        if grid_marking not in GRID_MARKING:
+            raise ValueError(f"grid marking is one of {', '.join(GRID_MARKING)}, not {grid_marking!r}.")
+        self.grid_marking = grid_marking
         if minutes is not None and minutes <= 0:
             raise ValueError(f"an exam needs a positive number of minutes, not {minutes}.")
         self.paper = paper
@@ -189,6 +195,8 @@ class ExamSession:
         self.clock = clock
         self.on_answer = on_answer
         self.problems = [q.problem() for q in paper.questions]
+        # Each question in the words of the chapter its topic belongs to (all of them by default).
+        self.taught = [ALL_TAUGHT if taught is None else taught(q.topic) for q in paper.questions]
         self.given: dict[tuple[int, int], Given] = {}
         self.seconds = [0.0] * len(paper.questions)
         self.current = 0
@@ -267,9 +275,11 @@ class ExamSession:
         self.start()
         if self.tick():
             raise TimeUp("time is up: the paper has been handed in.")
-        problem = self.problems[self.current]
-        value = problem.parse_answer(text, part)
-        verdict = problem.check(value, part)
+        from convquest.play.judge import Slip, judge
+
+        verdict = judge(self.problems[self.current], text, part, taught=self.taught[self.current])
+        if isinstance(verdict, Slip):
+            raise ValueError(verdict.message)
         self._account()
         given = Given(text.strip(), verdict, self.elapsed())
         self.given[(self.current, part)] = given
@@ -287,12 +297,13 @@ class ExamSession:
         shape = cell_grid(problem.parts())
         if shape is None:
             raise ValueError("this question is not a grid of cells.")
+        from convquest.play.judge import Slip, read
+
         cells = split_grid(text, *shape)
         for part, cell in enumerate(cells):
-            try:
-                problem.parse_answer(cell, part)
-            except ValueError as exc:
-                raise ValueError(f"cell {problem.parts()[part]}: {exc}") from None
+            given = read(problem, cell, part)
+            if isinstance(given, Slip):
+                raise ValueError(f"cell {problem.parts()[part]}: {given.message}")
         return [self.answer(cell, part) for part, cell in enumerate(cells)]
 
     def finish(self, reason: str = "submitted") -> list[QuestionRecord]:
@@ -322,6 +333,7 @@ class ExamSession:
                     solution=problem.solution(),
                     seconds=round(self.seconds[i], 3),
                     parts=tuple(parts),
+                    per_cell=self.grid_marking == "per-cell" and cell_grid(problem.parts()) is not None,
                 )
             )
         return out

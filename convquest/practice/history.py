@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from convquest.practice.exam import cell_grid
 from convquest.practice.records import PartRecord, QuestionRecord
 from convquest.practice.schedule import Schedule, TopicState
 
@@ -174,16 +175,24 @@ class History:
     def record_answer(
         self, mode: str, session_id: int, number: int, topic: str, part: int, text: str, verdict: Any, *, hints: int = 0
     ) -> None:
-        self.store.record_attempt(
-            level_id(mode, session_id, number),
-            text,
-            verdict.correct,
+        from convquest.play.record import Answer
+
+        answer = Answer(
+            place=level_id(mode, session_id, number),
             part=part,
-            hints=hints,
-            mode=mode,
-            topic=topic,
+            text=text,
+            correct=verdict.correct,
             mistake=None if verdict.correct else (verdict.mistake or "other"),
+            topic=topic,
+            rung=hints,
+            mode=mode,
+            question=number,
         )
+        self.record((answer,))
+
+    def record(self, answers: tuple[Any, ...]) -> None:
+        """The play layer's Recorder: answers kept with the progress store's attempts."""
+        self.store.record(answers)
 
     @_kept_going
     def finish_session(self, session_id: int, reason: str) -> None:
@@ -253,8 +262,12 @@ class History:
                     continue
                 answer, correct, mistake = last[(number, p)]
                 part_records.append(_part(label, p, answer, correct, mistake, problem))
+            # Exams mark a grid per cell; a practice problem's grid is its own cells just the same.
+            per_cell = cell_grid(labels) is not None
             out.append(
-                QuestionRecord(number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints)
+                QuestionRecord(
+                    number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints, per_cell
+                )
             )
         return out
 
@@ -320,10 +333,13 @@ def _rebuild(kind: str, params: str) -> Any:
 
 def _part(label: str, part: int, answer: str, correct: bool, mistake: str | None, problem: Any) -> PartRecord:
     if problem is not None:
+        from convquest.engine.problems import Verdict
+        from convquest.play.judge import judge
+
         try:
-            verdict = problem.check(problem.parse_answer(answer, part), part)
-        except (ValueError, TypeError):
+            verdict = judge(problem, answer, part)
+        except TypeError:
             verdict = None
-        if verdict is not None and verdict.correct == correct:
+        if isinstance(verdict, Verdict) and verdict.correct == correct:
             return PartRecord(label, answer, correct, mistake, verdict.diagnosis, verdict.explanation)
     return PartRecord(label, answer, correct, mistake)

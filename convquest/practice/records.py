@@ -7,6 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 UNANSWERED = "unanswered"
+GRID_MARKING = ("per-cell", "all-or-nothing")  # how a paper marks a grid question (per-cell by default)
+
+
+def marks_text(marks: float) -> str:
+    """A score as people write it: 7, or 7.89 when a grid was partly right."""
+    return f"{marks:g}" if float(marks).is_integer() else f"{marks:.2f}"
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,15 @@ class QuestionRecord:
     seconds: float
     parts: tuple[PartRecord, ...] = field(default_factory=tuple)
     hints: int = 0
+    per_cell: bool = False  # the parts are one grid's cells, each worth its share of the mark
+
+    @property
+    def marks(self) -> float:
+        """The share of the question's mark earned: per cell on a grid marked per cell (8 of 9
+        cells right is 8/9), else all or nothing."""
+        if self.per_cell and self.parts:
+            return sum(1 for p in self.parts if p.answered and p.correct) / len(self.parts)
+        return 1.0 if self.correct else 0.0
 
     @property
     def answered(self) -> bool:

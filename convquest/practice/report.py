@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from convquest.practice.records import UNANSWERED, QuestionRecord
+from convquest.practice.records import UNANSWERED, QuestionRecord, marks_text
 
 # The engine's mistake keys as a general sentence (the engine's own diagnosis of each answer is
 # specific to that problem's numbers; a summary across questions needs the general form).
@@ -132,12 +132,17 @@ class Report:
         return sum(1 for q in self.questions if q.correct)
 
     @property
+    def marks(self) -> float:
+        """The score in marks: a grid marked per cell earns its share of cells right."""
+        return sum(q.marks for q in self.questions)
+
+    @property
     def unanswered(self) -> int:
         return sum(1 for q in self.questions if not q.answered)
 
     @property
     def accuracy(self) -> float:
-        return self.right / self.asked if self.asked else 0.0
+        return self.marks / self.asked if self.asked else 0.0
 
     @property
     def seconds(self) -> float:
@@ -189,7 +194,7 @@ class Report:
             out.append("Left before handing in: unanswered questions count as wrong.")
         out.append("")
         out.append(
-            f"Score: {self.right}/{self.asked} ({_pct(self.accuracy)})   "
+            f"Score: {marks_text(self.marks)}/{self.asked} ({_pct(self.accuracy)})   "
             f"time {_duration(self.seconds)}   unanswered {self.unanswered}"
         )
         out.append("")
@@ -250,7 +255,8 @@ class Report:
         lines = []
         if many:
             right = sum(1 for p in q.parts if p.answered and p.correct)
-            lines.append(f"    {right} of {len(q.parts)} parts right")
+            share = f": {marks_text(q.marks)} of its mark" if q.per_cell else ""
+            lines.append(f"    {right} of {len(q.parts)} parts right{share}")
         shown = [p for p in q.parts if not (many and p.answered and p.correct)]
         for p in shown[: self.MAX_PARTS_LISTED] if many else shown:
             label = f"{p.label}: " if p.label and len(q.parts) > 1 else ""
@@ -295,6 +301,7 @@ class Report:
         "mistake",
         "seconds",
         "prompt",
+        "question_marks",
     )
 
     def to_csv(self) -> str:
@@ -318,6 +325,7 @@ class Report:
                         mistake,
                         f"{q.seconds:.1f}",
                         q.prompt,
+                        f"{q.marks:.4g}",
                     ]
                 )
         return buf.getvalue()
@@ -332,6 +340,7 @@ class Report:
             "minutes": self.minutes,
             "score": {
                 "right": self.right,
+                "marks": round(self.marks, 4),
                 "asked": self.asked,
                 "unanswered": self.unanswered,
                 "accuracy": round(self.accuracy, 4),
@@ -357,6 +366,7 @@ class Report:
                     "kind": q.kind,
                     "prompt": q.prompt,
                     "correct": q.correct,
+                    "marks": round(q.marks, 4),
                     "seconds": round(q.seconds, 1),
                     "solution": q.solution,
                     "parts": [

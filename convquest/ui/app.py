@@ -92,10 +92,17 @@ class ConvQuestApp(App[None]):
         """Show a level; `replace` swaps out the current screen (lesson or result) so that
         escape from the level always lands on the chapter map."""
         from convquest.levels.model import LevelFileError
+        from convquest.play.run import LevelRun
         from convquest.ui.screens.level import LevelScreen
 
         try:
-            screen = LevelScreen(level, seed=len(self.store.attempts(level.id)))
+            run = LevelRun(
+                level,
+                seed=len(self.store.attempts(level.id)),
+                taught=self.curriculum.taught_for(level.id),
+                recorder=self.store,
+                keeper=self.store,
+            )
         except LevelFileError as error:
             # The shipped chapters load without building their problems (that would put the engine
             # in start-up), so one the engine refuses is first found here: say what is wrong and
@@ -109,6 +116,7 @@ class ConvQuestApp(App[None]):
                 markup=False,
             )
             return
+        screen = LevelScreen(run)
         if replace:
             self.switch_screen(screen)
         else:

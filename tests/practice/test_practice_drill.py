@@ -115,7 +115,8 @@ def test_difficulty_climbs_with_a_streak_and_the_problems_follow_it(store):
 def test_a_skip_counts_as_a_miss_and_a_hint_is_counted(store):
     history, sid, session = wired(store)
     drill = session.next()
-    assert session.hint() == drill.problem.hint()
+    assert session.hint() == "\n".join(drill.run.words())  # rung 1 of the ladder
+    assert drill.run.rung == 1
     outcome = session.skip()
     assert drill.skipped and not drill.correct and outcome.box_after == 0
     records = history.records(sid)

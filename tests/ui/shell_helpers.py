@@ -23,7 +23,7 @@ async def see_result(pilot) -> None:
     """A solved level keeps its board in view until the player presses Enter for the result."""
     from convquest.ui.screens.level import LevelScreen
 
-    assert isinstance(pilot.app.screen, LevelScreen) and pilot.app.screen.solved is not None
+    assert isinstance(pilot.app.screen, LevelScreen) and pilot.app.screen.run.solved
     assert "Solved" in text(pilot.app, "#level-status")
     await pilot.press("enter")
     await pilot.pause()

@@ -30,19 +30,19 @@ async def test_home_lesson_level_result_home(make_app, store):
         await type_answer(pilot, "4")  # i - k, without the +1: wrong, and the engine knows why
         feedback = text(app, "#ps-feedback-text")
         assert feedback.startswith("✗ Wrong.")
-        assert "You forgot the +1" in feedback  # the engine's diagnosis
-        assert "= 4 + 1 = 5" in feedback  # and the worked formula with the level's numbers
-        assert "1 wrong" in text(app, "#level-status")
+        assert "You forgot the +1" in feedback  # rung 1: the engine's diagnosis, in words
+        assert app.screen.run.last_verdict.explanation not in feedback  # not the worked solution
+        assert "hint 1 of 3" in text(app, "#level-status")
 
         await pilot.press("h")
-        assert "Hint 1: Count the positions" in text(app, "#level-hints")
-        assert "hints 1 of 2" in text(app, "#level-status")
+        assert "The formula: " + app.screen.run.ladder().formula in text(app, "#ps-feedback-text")
+        assert "hint 2 of 3" in text(app, "#level-status")
         assert app.screen.query_one("#ps-answer").value == "4"  # h was a hint, not a letter typed
 
         await type_answer(pilot, "5")
         await see_result(pilot)
         assert isinstance(app.screen, ResultScreen)
-        assert "★☆☆" in text(app, "#result-stars")  # one wrong + one hint cost two stars
+        assert "★☆☆" in text(app, "#result-stars")  # solved at rung 2: one star
         assert "i - k + 1 times" in text(app, "#result-level-explanation")
 
         await pilot.press("escape")
@@ -51,7 +51,7 @@ async def test_home_lesson_level_result_home(make_app, store):
 
     assert store.stars("t-valid") == 1
     attempts = store.attempts("t-valid")
-    assert [(a.answer, a.correct, a.hints) for a in attempts] == [("4", False, 0), ("5", True, 1)]
+    assert [(a.answer, a.correct, a.hints) for a in attempts] == [("4", False, 0), ("5", True, 2)]
     assert all(a.mode == "level" and a.topic == "predict-size/conv" for a in attempts)
     assert [a.mistake for a in attempts] == ["forgot_plus_one", None]
 
@@ -82,7 +82,7 @@ async def test_non_numeric_answer_is_a_slip_not_a_wrong_answer(make_app, store):
             feedback = text(app, "#ps-feedback-text")
             assert feedback.startswith("! Type"), slip  # the engine's own words for the slip
             assert "no penalty" in feedback
-        assert "0 wrong" in text(app, "#level-status")
+        assert "no hints yet · solve now for ★★★" in text(app, "#level-status")
         await type_answer(pilot, "5")
         await see_result(pilot)
         assert "★★★" in text(app, "#result-stars")

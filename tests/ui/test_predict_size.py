@@ -57,17 +57,18 @@ async def test_board_draws_the_layer(make_app):
         assert board.count("◆") == 9  # the 3×3 kernel
 
 
-async def test_hints_run_out_without_costing_more(make_app, store):
+async def test_hints_climb_the_ladder_to_its_top_without_costing_more(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("h", "h", "h")
-        assert "hints 2 of 2" in text(app, "#level-status")
-        assert "no more hints" in text(app, "#level-status")
-        assert "Hint 2: o = i - k + 1." in text(app, "#level-hints")
+        await pilot.press("h", "h", "h", "h")
+        assert "hint 3 of 3" in text(app, "#level-status")
+        said = text(app, "#ps-feedback-text")
+        assert "every hint" in said and "s shows the solution" in said
+        assert app.screen.run.words()[-1] in said  # rung 3: the steps short of the last
         await type_answer(pilot, "5")
         await see_result(pilot)
         assert "★☆☆" in text(app, "#result-stars")
-    assert [a.hints for a in store.attempts("t-valid")] == [2]
+    assert [a.hints for a in store.attempts("t-valid")] == [3]
 
 
 async def test_any_key_on_the_level_screen_is_safe(make_app, store):
@@ -118,11 +119,13 @@ async def test_any_key_on_the_level_screen_is_safe(make_app, store):
     assert all(not a.correct for a in store.attempts("t-net"))
 
 
-async def test_after_an_answer_the_board_shows_the_last_window_from_the_engine(make_app):
+async def test_once_solved_the_board_shows_the_last_window_from_the_engine(make_app):
     app = make_app(start_level="t-stride")  # 8×8, k 3, stride 2: the last column is never reached
     async with app.run_test(size=(80, 24)) as pilot:
         assert "why:" not in text(app, "#ps-board-text")
         await type_answer(pilot, "4")  # rounded up
+        assert "that fits" not in text(app, "#ps-board-text")  # the last window would give the answer away
+        await type_answer(pilot, "3")
         board = text(app, "#ps-board-text")
         assert "that fits: output (2, 2)" in board
         grid = [line for line in board.splitlines() if line.startswith(("■", "◆"))]
@@ -130,7 +133,6 @@ async def test_after_an_answer_the_board_shows_the_last_window_from_the_engine(m
         # the window covers columns and rows 4..6; row/column 7 is left over: the floor
         assert grid[4] == "■ ■ ■ ■ ◆ ◆ ◆ ■"
         assert grid[7] == "■ ■ ■ ■ ■ ■ ■ ■"
-        await type_answer(pilot, "3")
         await see_result(pilot)
         assert "that fits: output (2, 2)" in text(app, "#result-picture")
 

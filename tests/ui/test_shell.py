@@ -71,7 +71,7 @@ async def test_small_terminal_shows_the_size_message_and_comes_back(make_app):
         await pilot.pause(0.1)
         assert app.screen is level_screen
         assert app.screen.query_one("#ps-answer").region.height > 0
-        assert level_screen.hints_used == 0  # the h pressed while too small did not reach it
+        assert level_screen.run.rung == 0  # the h pressed while too small did not reach it
 
 
 async def test_starting_too_small_shows_the_message(make_app):

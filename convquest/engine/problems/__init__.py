@@ -4,7 +4,7 @@
     problem = from_params("predict-size", {"variant": "conv", "i": 7, "k": 3, "p": 1, "s": 2})
     answer = problem.parse_answer(typed_text, part)   # ValueError: a typing slip, show it inline
     verdict = problem.check(answer, part)             # Verdict(correct, explanation, diagnosis, mistake)
-    stars(wrong_attempts, hints_used)                 # 3, 2 or 1 once solved
+    stars(rung)                                       # 3, 2, 1 or 0 by the hint rung reached
 
 A problem is a frozen dataclass: equal seeds give equal problems, `problem.params()` is JSON and
 `from_params(problem.kind, problem.params())` rebuilds an equal problem. Every answer is derived

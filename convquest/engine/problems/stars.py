@@ -1,14 +1,17 @@
-"""The star rule shared by levels, practice and exams."""
+"""The star rule shared by levels, practice and exams: stars follow the hint rung reached."""
 
 from __future__ import annotations
 
+TOP_RUNG = 3  # the worked steps short of the last: the highest rung `h` or wrong answers reach
+SHOWN = 4  # "show me": the whole solution, which earns nothing
 
-def stars(wrong_attempts: int, hints_used: int) -> int:
-    """3 for right first time without a hint; each wrong try or hint costs a star; never below 1.
 
-    Only call this once the problem is solved: an unsolved problem earns no stars at all.
+def stars(rung: int) -> int:
+    """Stars for a problem solved at `rung`: none reached 3, the first 2, the second or third 1,
+    the solution shown (SHOWN) 0.
+
+    Only call this once the problem is solved or shown: an unsolved problem earns no stars at all.
     """
-    for name, value in (("wrong_attempts", wrong_attempts), ("hints_used", hints_used)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}.")
-    return max(1, 3 - wrong_attempts - hints_used)
+    if isinstance(rung, bool) or not isinstance(rung, int) or not 0 <= rung <= SHOWN:
+        raise ValueError(f"rung must be a whole number from 0 to {SHOWN}, got {rung!r}.")
+    return (3, 2, 1, 1, 0)[rung]

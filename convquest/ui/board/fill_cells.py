@@ -2,9 +2,9 @@
 
 The board is the same one the playground animates, built from the problem's own trace, so the
 window the player looks at is the one the engine checks against. Before a cell is tried only the
-window shows; a wrong value is struck through and the products are spelled out with "= ?" and
-the engine's diagnosis, so the player can redo the sum; a second miss on the same cell shows the
-engine's full working. Transposed convolutions can be seen both ways (v): which input cells paint
+window shows; a wrong value is struck through and the run's feedback names the slip. The cell's
+hint ladder (convquest.play) climbs per cell: which product is off, then the products spelled out
+with "= ?" on the board, then the sum short of its last step. Transposed convolutions can be seen both ways (v): which input cells paint
 onto this output cell (scatter, read backwards), or the window over the zero-inserted input.
 """
 
@@ -16,16 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from convquest.engine.problems.fill_cells import FillCells
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 if TYPE_CHECKING:
-    from convquest.levels.model import Level
+    from convquest.play.run import ProblemRun
 
 VIEW_KEY = "v"
 
@@ -45,25 +44,23 @@ class FillCellsPanel(KindPanel):
 
     BINDINGS = [Binding(VIEW_KEY, "view", "Other view", priority=True)]
 
-    def __init__(self, level: Level, problem: FillCells) -> None:
-        super().__init__(level, problem)
+    def __init__(self, run: ProblemRun) -> None:
+        super().__init__(run)
+        problem = run.problem
         self.sweep = sweep_for(problem.trace)
         self.shape = problem.trace.output.shape
         self.views = ("gather", "equivalent") if isinstance(self.sweep, TransposedSweep) else ("window",)
         self.view = self.views[0]
-        self._part = 0
         self.entered: dict[tuple[int, int], str] = {}
-        self.misses: dict[int, int] = {}  # part → wrong tries on it
         self.wrong_text: str | None = None  # the last wrong value on the current cell
-        self.solved = False
 
     @property
-    def part(self) -> int:
-        return self._part
+    def solved(self) -> bool:
+        return bool(self.run.solved)
 
     @property
     def cell(self) -> tuple[int, int]:
-        return divmod(self._part, self.shape[1])
+        return divmod(self.part, self.shape[1])
 
     def compose(self) -> ComposeResult:
         yield Static(self.problem.prompt(), id="fc-prompt", classes="panel-prompt", markup=False)
@@ -79,14 +76,15 @@ class FillCellsPanel(KindPanel):
 
     def scene(self) -> Scene:
         r, c = self.cell
-        if self.solved:
-            products, index = "total", self._part
+        index = self.part
+        if self.run.over:
+            products = "total"
         else:
-            products = "hidden" if self.misses.get(self._part) else "none"
-            index = self._part
+            # Rung 2 of the cell's ladder is its products, left for the player to add up.
+            products = "hidden" if self.run.rung_of(index) >= 2 else "none"
         entered = dict(self.entered)
         wrong: frozenset[tuple[int, int]] = frozenset()
-        if self.wrong_text is not None and not self.solved:
+        if self.wrong_text is not None and not self.run.over:
             entered[(r, c)] = self.wrong_text
             wrong = frozenset({(r, c)})
         options: dict[str, Any] = dict(products=products, entered=entered, wrong=wrong)
@@ -103,7 +101,7 @@ class FillCellsPanel(KindPanel):
         r, c = self.cell
         total = self.shape[0] * self.shape[1]
         views = f" · {VIEW_KEY}: other view" if len(self.views) > 1 else ""
-        return f"Output cell ({r}, {c}) — {self._part + 1} of {total}{views}"
+        return f"Output cell ({r}, {c}) — {self.part + 1} of {total}{views}"
 
     def _feedback(self, text: str, kind: str) -> None:
         box = self.query_one("#fc-feedback", Static)
@@ -122,42 +120,30 @@ class FillCellsPanel(KindPanel):
             self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
             self._redraw()
 
-    def show_slip(self, message: str) -> None:
-        self._feedback(f"! {message} (No penalty.)", "slip")
+    def show_feedback(self, feedback: Any) -> None:
+        text = feedback.text
+        if feedback.kind == "right" and not self.run.over:
+            text += f"\n{self._ask()}"
+        elif feedback.kind == "right":
+            text = f"✓ All {self.run.part_count} cells right.\n" + "\n".join(feedback.lines[1:])
+        self._feedback(text, feedback_class(feedback))
+        if self.run.over:
+            self.query_one("#fc-answer", Input).disabled = True
+        self._redraw()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.solved:
+        if self.run.over:
             return
-        part = self._part
-        judged = self.judge(event.value, part)
-        if judged is None:
-            return
-        answer, verdict = judged
         box = self.query_one("#fc-answer", Input)
-        box.value = ""
-        if not verdict.correct:
-            self.misses[part] = self.misses.get(part, 0) + 1
-            self.wrong_text = fmt(answer)
-            lines = [f"✗ {fmt(answer)} is not it."]
-            if verdict.diagnosis:
-                lines.append(verdict.diagnosis)
-            if self.misses[part] > 1:
-                lines.append(verdict.explanation)  # the second miss shows the engine's working
-            else:
-                lines.append("The products are on the board now: add them up again.")
-            self._feedback("\n".join(lines), "wrong")
-            self._redraw()
-            return
-        self.entered[self.cell] = fmt(answer)
-        self.wrong_text = None
-        if part + 1 >= self.shape[0] * self.shape[1]:
-            self.solved = True
-            box.disabled = True
-            self._feedback(f"✓ All {part + 1} cells right.\n{verdict.explanation}", "right")
-            self._redraw()
-            self.post_message(self.Solved(verdict))
-            return
-        self._part += 1
-        self._feedback(f"✓ {verdict.explanation}\n{self._ask()}", "right")
-        self._redraw()
+        cell = self.cell
+        text = event.value.strip()
+        feedback = self.run.answer(text)
+        if feedback.kind in ("right", "wrong", "repeat"):
+            box.value = ""
+        if feedback.kind == "wrong":
+            self.wrong_text = text
+        elif feedback.kind == "right":
+            self.entered[cell] = fmt(self.problem.trace.output[cell])  # as the board writes the value
+            self.wrong_text = None
+        self.announce(text, feedback)

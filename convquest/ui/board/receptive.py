@@ -1,8 +1,8 @@
 """receptive-field levels: move a cursor over the input and mark the cells one output cell sees.
 
 The board shows the input (with the first layer's padding ring, which cannot be marked: there
-is nothing there), each layer's feature map, and the chosen output cell. The engine's Problem
-judges the marked set; once it is right, every map shows which of its cells the output cell
+is nothing there), each layer's feature map, and the chosen output cell. The marked set goes to
+the run as the cells' text (convquest.play judges it); once it is right or shown, every map shows which of its cells the output cell
 reads, so the field can be seen growing layer by layer (the engine's `receptive_cells`).
 """
 
@@ -16,13 +16,13 @@ from textual.widgets import Static
 
 from convquest.engine.arithmetic import Layer, receptive_cells, shapes_through
 from convquest.engine.problems.network import describe
-from convquest.engine.problems.receptive_field import ReceptiveField
 from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span, TextLine
 from convquest.ui.board.widget import Board
 
 if TYPE_CHECKING:
-    from convquest.levels.model import Level
+    from convquest.play.run import ProblemRun
 from convquest.ui.kinds.base import KindPanel
+from convquest.ui.match.view import MatchView
 
 UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
 
@@ -54,9 +54,9 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         Binding("c", "clear", "Clear"),
     ]
 
-    def __init__(self, level: Level, problem: ReceptiveField) -> None:
-        super().__init__(level, problem)
-        params = problem.params()
+    def __init__(self, run: ProblemRun) -> None:
+        super().__init__(run)
+        params = run.problem.params()
         self.n = int(params["n"])
         self.stack = layers_of(params)
         self.cell = tuple(params["cell"])
@@ -64,7 +64,11 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         self.pad = self.stack[0].p
         self.cursor = (0, 0)
         self.marked: set[tuple[int, int]] = set()
-        self.solved = False
+
+    @property
+    def solved(self) -> bool:
+        """The field is on show: answered right, or the solution was asked for."""
+        return bool(self.run.over)
 
     def compose(self) -> ComposeResult:
         yield Static(self.problem.prompt(), id="rf-prompt", classes="panel-prompt", markup=False)
@@ -181,22 +185,16 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
     def action_check(self) -> None:
         if self.solved:
             return
-        feedback = self.query_one("#rf-feedback", Static)
         if not self.marked:
-            feedback.update("Mark at least one cell (space) before checking. (No penalty.)")
+            self.query_one("#rf-feedback", Static).update(
+                "Mark at least one cell (space) before checking. (No penalty.)"
+            )
             return
-        answer = frozenset(self.marked)
-        verdict = self.problem.check(answer)
-        text = "; ".join(f"{r},{c}" for r, c in sorted(answer))
-        self.post_message(self.Judged(text, 0, verdict))
-        if verdict.correct:
-            self.solved = True
-            feedback.update(f"✓ Right.\n{verdict.explanation}")
-            self._redraw()
-            self.post_message(self.Solved(verdict))
-        else:
-            lines = ["✗ Not quite."]
-            if verdict.diagnosis:
-                lines.append(verdict.diagnosis)
-            lines.append("Change the marks and press enter again, or h for a hint.")
-            feedback.update("\n".join(lines))
+        self.submit(MatchView.cells_text(self.marked))
+
+    def show_feedback(self, feedback: Any) -> None:
+        text = feedback.text
+        if feedback.kind == "wrong":
+            text += "\nChange the marks and press enter again, or h for a hint."
+        self.query_one("#rf-feedback", Static).update(text)
+        self._redraw()

@@ -1,18 +1,32 @@
-"""What every kind panel shares: its inputs and the two messages the level screen listens for."""
+"""What every kind panel shares: the run it renders, and the two messages its screen listens for.
+
+A panel never judges: it hands what the player typed or marked to its run
+(`convquest.play.run.ProblemRun`), which reads, checks, climbs the hint ladder and keeps the
+score, and it renders the `Feedback` the run gives back.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import Container
 from textual.message import Message
+
+if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
+    from convquest.play.run import Feedback, ProblemRun
+
+
+def feedback_class(feedback: Feedback) -> str:
+    """The style a feedback box takes: a repeat or a hint reads like a slip (nothing was counted)."""
+    return {"repeat": "slip", "hint": "slip", "shown": "right", "none": "slip"}.get(feedback.kind, feedback.kind)
 
 
 class KindPanel(Container):
     """Base for the middle of the level screen; subclasses compose the board and the answer box."""
 
     class Judged(Message):
-        """An answer was checked: `text` as typed, `part` it answered, the engine's `verdict`."""
+        """An answer was judged (right or wrong, not a slip or a repeat): `text` as typed, `part`
+        it answered, the engine's `verdict`. The run has recorded it already."""
 
         def __init__(self, text: str, part: int, verdict: Any) -> None:
             super().__init__()
@@ -27,31 +41,34 @@ class KindPanel(Container):
             super().__init__()
             self.verdict = verdict
 
-    def __init__(self, level: Any, problem: Any) -> None:
+    def __init__(self, run: ProblemRun) -> None:
         super().__init__(classes="kind-panel")
-        self.level = level
-        self.problem = problem
+        self.run = run
 
-    def judge(self, text: str, part: int) -> tuple[Any, Any] | None:
-        """Parse and check typed `text` with the engine and tell the level screen (Judged).
+    @property
+    def problem(self) -> Any:
+        return self.run.problem
 
-        Returns (answer, verdict), or None for a slip the engine could not read or judge: a slip
-        is not an answer, so nothing is saved or counted; `show_slip` tells the player instead."""
-        try:
-            answer = self.problem.parse_answer(text, part)
-            verdict = self.problem.check(answer, part)
-        except ValueError as exc:
-            self.show_slip(str(exc))
-            return None
-        self.post_message(self.Judged(text.strip(), part, verdict))
-        return answer, verdict
+    def submit(self, text: str, part: int | None = None) -> Feedback:
+        """Hand typed `text` to the run, tell the screen what was judged, show what the run says."""
+        feedback = self.run.answer(text, part)
+        self.announce(text, feedback)
+        return feedback
 
-    def show_slip(self, message: str) -> None:
-        """Say why typed text was not read as an answer (panels that take typed answers)."""
-        raise NotImplementedError(f"{type(self).__name__} takes no typed answers")
+    def announce(self, text: str, feedback: Feedback) -> None:
+        """After the run took `text`: tell the screen what was judged and show what the run says."""
+        if feedback.kind in ("right", "wrong"):
+            self.post_message(self.Judged(text.strip(), feedback.part, self.run.last_verdict))
+        self.show_feedback(feedback)
+        if feedback.kind == "right" and self.run.solved:
+            self.post_message(self.Solved(self.run.last_verdict))
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        """Render what the run said (an answer's verdict, a rung climbed with h, the solution)."""
+        raise NotImplementedError(f"{type(self).__name__} must show the run's feedback")
 
     def part_count(self) -> int:
-        return max(1, len(self.problem.parts()))
+        return self.run.part_count
 
     def picture(self) -> str:
         """Text drawing of why the answer is what it is, for the result screen ("" for none)."""
@@ -59,5 +76,5 @@ class KindPanel(Container):
 
     @property
     def part(self) -> int:
-        """The part being answered now (0-based); panels with one answer stay at 0."""
-        return 0
+        """The part being answered now (0-based)."""
+        return self.run.part

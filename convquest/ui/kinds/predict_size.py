@@ -1,7 +1,8 @@
 """predict-size and count-params: the layer drawn small, the question, one answer box per part.
 
-Everything judged comes from the engine's Problem (parse_answer, check); this panel only shows the
-layer it was given and the verdicts it gets back.
+Everything judged comes from the run (convquest.play); this panel only shows the layer it was
+given and the feedback it gets back. The board draws the layer; why the answer is what it is
+(the output worked out) is drawn only once the run is over, never after a wrong answer.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.kinds.why import why_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 from convquest.ui.widgets.layer_drawing import drawing
@@ -77,19 +78,12 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
 class PredictSizePanel(KindPanel):
     """One Input asked part by part: a network's layers in order, count-params conv then dense."""
 
-    def __init__(self, level: Any, problem: Any) -> None:
-        super().__init__(level, problem)
-        self._part = 0
-        self._solved = False
+    def __init__(self, run: Any) -> None:
+        super().__init__(run)
         self._answers: list[str] = []
-        self._judged = False  # once any answer is judged the board shows why, not just the layer
 
     def picture(self) -> str:
         return "\n".join(why_lines(dict(self.problem.params())))
-
-    @property
-    def part(self) -> int:
-        return self._part
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="ps-body"):
@@ -115,7 +109,7 @@ class PredictSizePanel(KindPanel):
         board = param_table(params, tuple(self._answers))
         room = self.query_one("#ps-board").content_size  # the drawing fits what the board has
         rows = room.height - len(board) - 1 if room.height else 10**6
-        picture = (self._judged and why_lines(params)) or drawing(params, room.width or 26, rows)
+        picture = (self.run.over and why_lines(params)) or drawing(params, room.width or 26, rows)
         if picture:
             board += [""] + picture
         self.query_one("#ps-board-text", Static).update("\n".join(board))
@@ -139,10 +133,10 @@ class PredictSizePanel(KindPanel):
             box.display = False
             return
         # Only the part being asked: the board lists the answers already given, layer by layer.
-        if self._solved:
+        if self.run.solved:
             box.update(f"✓ all {len(labels)} parts right")
         else:
-            box.update(f"→ {labels[self._part]}  (part {self._part + 1} of {len(labels)})")
+            box.update(f"→ {labels[self.part]}  (part {self.part + 1} of {len(labels)})")
 
     def _feedback(self, text: str, *, kind: str) -> None:
         box = self.query_one("#ps-feedback-text", Static)
@@ -150,40 +144,23 @@ class PredictSizePanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#ps-feedback", VerticalScroll).scroll_home(animate=False)
 
-    def show_slip(self, message: str) -> None:
-        self._feedback(f"! {message}\nNot counted as an answer: no penalty. Fix it and press Enter.", kind="slip")
+    def show_feedback(self, feedback: Any) -> None:
+        self._feedback(feedback.text, kind=feedback_class(feedback))
+        if self.run.over:
+            self.query_one("#ps-answer", Input).disabled = True
+            self._show_board()
+            self._show_parts()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._solved:
+        if self.run.over:
             return
-        part = self._part
-        judged = self.judge(event.value, part)
-        if judged is None:
-            return
-        _, verdict = judged
+        feedback = self.submit(event.value)
         answer_box = self.query_one("#ps-answer", Input)
-        if not self._judged:
-            self._judged = True
-            self._show_board()
-        if not verdict.correct:
-            lines = ["✗ Wrong."]
-            if verdict.diagnosis:
-                lines.append(verdict.diagnosis)
-            lines += ["", verdict.explanation, "", "Try again, or press h for a hint."]
-            self._feedback("\n".join(lines), kind="wrong")
+        if feedback.kind != "right":
             answer_box.focus()
             return
         self._answers.append(event.value.strip())
         answer_box.value = ""
         self._show_board()
-        if part + 1 < len(self._labels()):
-            self._part += 1
-            self._show_parts()
-            self._feedback(f"✓ Right.\n\n{verdict.explanation}", kind="right")
-            return
-        self._solved = True
-        answer_box.disabled = True
         self._show_parts()
-        self._feedback(f"✓ Right.\n\n{verdict.explanation}", kind="right")
-        self.post_message(self.Solved(verdict))

@@ -7,8 +7,8 @@ Variants (the engine problem's `variant`):
 - translation: the image is shifted; put the cursor where the feature map's peak moves to;
 - locality: one input pixel changes; mark (space) every output cell that changes.
 
-Every answer is typed into the engine's own answer syntax, parsed and checked by the Problem, and
-reported to the level screen with `KindPanel.Judged`; the pictures show what the engine computed
+Every answer is written in the engine's own answer syntax and handed to the run (convquest.play),
+which judges it; the panel shows the run's feedback and reports to the screen with `KindPanel.Judged`; the pictures show what the engine computed
 (`MatchView` reads it off the problem) and never work anything out themselves.
 """
 
@@ -24,7 +24,7 @@ from textual.events import Resize
 from textual.geometry import Size
 from textual.widgets import Static
 
-from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.match.editor import WeightEditor
 from convquest.ui.match.palette import KernelPalette
 from convquest.ui.match.shaded import ShadedImage, ShadeKey
@@ -54,19 +54,13 @@ class MatchKernelPanel(KindPanel):
         Binding("enter", "leave_numbers", "Kernels", show=False),
     ]
 
-    def __init__(self, level: Any, problem: Any) -> None:
-        super().__init__(level, problem)
-        self.view = MatchView(problem)
-        self._part = 0
-        self._solved = False
+    def __init__(self, run: Any) -> None:
+        super().__init__(run)
+        self.view = MatchView(run.problem)
         self._first: str | None = None  # the two-step level's first pick, until the second
         self._marked: set[tuple[int, int]] = set()
         self._loaded = -1  # which starting point the editor last loaded
         self._keys_shown = True  # the verdict box still holds the keys, not a verdict
-
-    @property
-    def part(self) -> int:
-        return self._part
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -163,7 +157,7 @@ class MatchKernelPanel(KindPanel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_kernel":
-            return self.view.variant == "edit" and not self._solved
+            return self.view.variant == "edit" and not self.run.over
         if action == "leave_numbers":
             return self._side_hidden
         return True
@@ -227,39 +221,18 @@ class MatchKernelPanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#match-feedback", VerticalScroll).scroll_home(animate=False)
 
-    def show_slip(self, message: str) -> None:
-        self._feedback(f"The game could not read that: {message}\n(No penalty.)", kind="slip")
+    def show_feedback(self, feedback: Any) -> None:
+        self._feedback(feedback.text, kind=feedback_class(feedback))
+        if self.run.over and self.view.variant in ("translation", "locality"):
+            self._reveal()
 
-    def submit(self, text: str) -> Any | None:
-        """Parse and check `text` with the engine, tell the level screen, show the verdict.
-
-        Returns the verdict, or None when the text was a slip the engine could not read (a slip is
-        not an answer: nothing is judged, saved or counted)."""
-        if self._solved:
+    def submit(self, text: str, part: int | None = None) -> Any:
+        """Hand `text` to the run (nothing once the level is over); the verdict when it was judged,
+        else None (a slip or a repeat: nothing counted)."""
+        if self.run.over:
             return None
-        part = self._part
-        judged = self.judge(text, part)
-        if judged is None:
-            return None
-        _, verdict = judged
-        self._show_verdict(verdict)
-        if verdict.correct:
-            if part + 1 < self.part_count():
-                self._part += 1
-            else:
-                self._solved = True
-                self.post_message(self.Solved(verdict))
-        return verdict
-
-    def _show_verdict(self, verdict: Any) -> None:
-        if verdict.correct:
-            self._feedback(f"✓ Right.\n{verdict.explanation}", kind="right")
-            return
-        lines = ["✗ Not yet."]
-        if verdict.diagnosis:
-            lines.append(verdict.diagnosis)
-        lines += [verdict.explanation, "Try again, or press h for a hint."]
-        self._feedback("\n".join(lines), kind="wrong")
+        feedback = super().submit(text, part)
+        return self.run.last_verdict if feedback.kind in ("right", "wrong") else None
 
     def _show_key(self, *outputs: np.ndarray) -> None:
         key = [] if self.view.variant == "locality" else [("image", self.view.image_scale)]
@@ -311,17 +284,13 @@ class MatchKernelPanel(KindPanel):
         event.stop()
         view = self.view
         if view.variant == "translation":
-            verdict = self.submit(view.cell_text(event.cell))
-            if verdict is not None and verdict.correct:
-                self._reveal()
+            self.submit(view.cell_text(event.cell))
         elif view.variant == "locality":
-            verdict = self.submit(view.cells_text(self._marked))
-            if verdict is not None and verdict.correct:
-                self._reveal()
+            self.submit(view.cells_text(self._marked))
 
     def on_shaded_image_toggled(self, event: ShadedImage.Toggled) -> None:
         event.stop()
-        if self.view.variant != "locality" or self._solved:
+        if self.view.variant != "locality" or self.run.over:
             return
         self._marked ^= {event.cell}
         event.image.set_selected(self._marked)

@@ -9,11 +9,10 @@ def answer_format(problem, part: int) -> str:
     """How to type this part, in the engine's own words: the sentence its parser gives for text
     that is no answer at all ("Type a whole number, like 5."). Shown before the first try: in an
     exam a refused answer costs time, and in practice a guess at the format teaches nothing."""
-    try:
-        problem.parse_answer("?", part)
-    except ValueError as exc:
-        return str(exc).split(" — could not read", 1)[0].strip()
-    return ""
+    from convquest.play.judge import Slip, read
+
+    given = read(problem, "?", part)
+    return given.message.split(" — could not read", 1)[0].strip() if isinstance(given, Slip) else ""
 
 
 def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
@@ -22,9 +21,12 @@ def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None
     parts once ("" when the parser gives none)."""
     if grid is not None:
         rows, cols = grid
+        # The example has as many rows as the grid (a 3×3 one shows three), up to a few.
+        shown = rows if rows <= 4 else 2
+        example = join_grid([str(n) for n in range(1, shown * cols + 1)], cols) + ("; …" if shown < rows else "")
         return (
             f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
-            f"(like {join_grid(['1'] * min(rows, 2) * cols, cols)})."
+            f"(like {example} for a {rows}×{cols} grid)."
         )
     formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
     return "\n".join(f"How to answer: {f}" for f in formats if f)
@@ -40,4 +42,8 @@ def answer_parts(problem) -> tuple[tuple[str, ...], tuple[int, int] | None]:
 def question_text(problem, number: int, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
     """A question as the exam and the quiz show it: "Q<number>. <prompt>", then how to answer."""
     how = how_to_answer(problem, labels, grid)
-    return f"Q{number}. {problem.prompt()}" + (f"\n\n{how}" if how else "")
+    prompt = problem.prompt()
+    if grid is not None:
+        # A level asks for a grid cell by cell; a paper takes it whole, as the line below says.
+        prompt = prompt.replace(", one cell at a time.", ".")
+    return f"Q{number}. {prompt}" + (f"\n\n{how}" if how else "")

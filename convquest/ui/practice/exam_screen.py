@@ -18,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from convquest.play.taught import topic_taught
 from convquest.practice.exam import ExamOver, ExamSession, Paper, TimeUp, join_grid
 from convquest.practice.history import History
 from convquest.ui.practice.answer_format import answer_parts, question_text
@@ -87,7 +88,9 @@ class ExamScreen(Screen[None]):
         self.session_id = self.history.start_session(
             "exam", self.paper.seed, list(self.paper.topics), minutes=self.minutes, paper=self.paper
         )
-        self.exam = ExamSession(self.paper, self.minutes, clock=self.clock, on_answer=self._saved)
+        self.exam = ExamSession(
+            self.paper, self.minutes, clock=self.clock, on_answer=self._saved, taught=topic_taught(self.app.curriculum)
+        )
         self.exam.start()
         self.set_interval(self.tick_every, self.tick)
         try:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.play.taught import topic_taught
 from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
 from convquest.practice.schedule import Outcome, start_from_progress
@@ -62,6 +63,7 @@ class PracticeScreen(Screen[None]):
             on_problem=self._saved_problem,
             on_answer=self._saved_answer,
             on_done=self._saved_outcome,
+            taught=topic_taught(self.app.curriculum),
         )
         self._next()
 
@@ -97,7 +99,7 @@ class PracticeScreen(Screen[None]):
             old.remove()
         drill = self.session.next()
         self.asked.append(drill.topic)
-        panel = panel_for(drill.kind)(None, drill.problem)
+        panel = panel_for(drill.kind)(drill.run)
         panel.add_class("practice-panel")
         self.mount(panel, before=self.query_one("#practice-status"))
         hint = self.query_one("#practice-hint", Static)
@@ -151,9 +153,8 @@ class PracticeScreen(Screen[None]):
         drill = self.drill
         if drill is None or drill.done:
             return
-        text = self.session.hint()
         box = self.query_one("#practice-hint", Static)
-        box.update("\n".join(f"Hint: {t}" for t in drill.hint_texts) if drill.hint_texts else text)
+        box.update(self.session.hint())
         box.display = True
 
     def action_next(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 
 from convquest.classroom.sitting import COMPLETED, HANDED_IN, TIME, QuizSitting
 from convquest.practice.exam import cell_grid, join_grid
+from convquest.practice.records import marks_text
 
 ENDINGS = {
     COMPLETED: "You have answered every question.",
@@ -26,8 +27,8 @@ def done_text(sitting: QuizSitting) -> str:
     if sitting.feedback == "none":
         lines.append("Your teacher will tell you how you did.")
         return "\n".join(lines)
-    right, total = sitting.score()
-    lines += ["", f"Score: {right} of {total}", ""]
+    marks, total = sitting.score()
+    lines += ["", f"Score: {marks_text(marks)} of {total}", ""]
     for record in sitting.records():
         labels = [p.label for p in record.parts]
         shape = cell_grid(labels)
@@ -38,7 +39,8 @@ def done_text(sitting: QuizSitting) -> str:
             text = join_grid(answers, shape[1])
         else:
             text = " | ".join(a if a is not None else "?" for a in answers)
-        lines.append(f"Q{record.number} {'✓' if record.correct else '✗'} {text}")
+        share = f" ({marks_text(record.marks)} of its mark)" if record.per_cell and 0 < record.marks < 1 else ""
+        lines.append(f"Q{record.number} {'✓' if record.correct else '✗'} {text}{share}")
     return "\n".join(lines)
 
 

@@ -44,7 +44,8 @@ class QuizScreen(Screen[None]):
     HELP_NAME = "quiz"
     HELP_EXTRA = (("enter", "Give the answer in the box (final: it is saved at once)"),)
     BINDINGS = [
-        Binding("ctrl+n,pagedown", "skip", "Skip for now", priority=True),
+        # PgDn first: the footer shows the first key, and docs/CLASSROOM.md names the same one.
+        Binding("pagedown,ctrl+n", "skip", "Skip for now", priority=True),
         Binding("ctrl+s", "hand_in", "Hand in", priority=True),
         Binding("ctrl+down,shift+down", "scroll_question(3)", "Scroll", priority=True),
         Binding("ctrl+up,shift+up", "scroll_question(-3)", "Scroll up", show=False, priority=True),

@@ -22,6 +22,7 @@ from convquest.classroom.export import duration
 from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
+from convquest.practice.records import marks_text
 
 FEED_LINES = 6
 
@@ -44,7 +45,7 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
         return [student, online, "", ""] + ["·"] * questions + [time_cell(None, shot.taken_at)]
     marks = [q.mark for q in progress.questions] + [""] * (questions - progress.total)
     return (
-        [student, online, f"{progress.answered}/{progress.total}", f"{progress.score}"]
+        [student, online, f"{progress.answered}/{progress.total}", marks_text(progress.score)]
         + marks[:questions]
         + [time_cell(progress, shot.taken_at)]
     )

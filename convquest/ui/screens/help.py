@@ -11,7 +11,8 @@ from textual.widgets import Footer, Static
 ABOUT = (
     "ConvQuest teaches convolution and CNN arithmetic by doing it. Each chapter opens with a short "
     "lesson; its levels ask you to predict output sizes, count parameters, fill feature maps and "
-    "more. A level gives 3 stars for a right answer first time without hints, fewer otherwise. "
+    "more. A wrong answer or h climbs a hint ladder: solved before any hint is 3 stars, after the "
+    "first hint 2, after more 1; s shows the whole solution for none. f opens the formula card. "
     "Every answer is saved the moment you give it, so quitting never loses progress."
 )
 

@@ -1,8 +1,9 @@
-"""The level frame: title, the level's lesson and hints, the kind panel, and a status line.
+"""The level frame: title, the level's lesson, the kind panel, and a status line, over a LevelRun.
 
-The screen, not the panel, keeps the score: it saves each judged answer at once and, when the
-panel reports every part right, stores the stars at once, then leaves the solved board in view
-until the player asks for the result (the last window, the revealed field: the point of the level).
+The run (convquest.play.run) judges, records each answer the moment it is judged, climbs the hint
+ladder and stores the stars; this screen hands it the keys (h a rung, s show me, a another like
+it) and renders its state. When every part is right the solved board stays in view until the
+player asks for the result (the last window, the revealed field: the point of the level).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from convquest.ui.kinds.base import KindPanel
 from convquest.ui.widgets.prose import reflow
 from convquest.ui.widgets.title_line import TitleLine
 
+SHOW_ME = (
+    "Show the whole solution?\n\nThe level then counts as seen, not solved: no stars. "
+    "A level with ranges offers another like it to earn them."
+)
+
 
 class LevelScreen(Screen[None]):
     HELP_NAME = "level"
@@ -28,8 +34,11 @@ class LevelScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Map"),
-        # Answers are numbers, so h and ? are free to act even while the answer box has focus.
+        # Answers are numbers, so these letters are free to act even while the answer box has focus.
         Binding("h", "hint", "Hint", priority=True),
+        Binding("s", "show_me", "Show me", priority=True),
+        Binding("f", "formulas", "Formulas", priority=True),
+        Binding("a", "another", "Another like it", priority=True),
         Binding("question_mark", "app.help", "Help", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
         Binding("enter", "result", "Result"),
@@ -38,101 +47,90 @@ class LevelScreen(Screen[None]):
         Binding("q", "focus_answer", show=False),
     ]
 
-    def __init__(self, level: Any, *, seed: int = 0) -> None:
+    def __init__(self, run: Any) -> None:
         super().__init__()
-        self.level = level
-        self.seed = seed
-        self.problem = level.problem(seed)
-        self.wrong = 0
-        self.hints_used = 0
-        self.solved: tuple[int, Any] | None = None  # (stars, verdict) once every part is right
+        self.run = run  # a convquest.play.run.LevelRun; "another like it" replaces it
+        self.level = run.level
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        run = self.run
         if action == "result":
-            return self.solved is not None
-        if action == "hint":
-            return self.solved is None
+            return run.solved
+        if action in ("hint", "show_me"):
+            return not run.over
+        if action == "another":
+            return run.shown and run.can_draw_again
         return True
 
     def compose(self) -> ComposeResult:
-        from convquest.ui.kinds import panel_for
-
         chapter = self.app.curriculum.chapter_of(self.level.id)
         yield TitleLine(chapter.title, self.level.title, id="level-title")
         with VerticalScroll(id="level-notes"):
             yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
-            yield Static(id="level-hints", markup=False)
-        yield panel_for(self.level.kind)(self.level, self.problem)
+        yield self._new_panel()
         yield Static(id="level-status", markup=False)
         yield Footer()
 
+    def _new_panel(self) -> KindPanel:
+        from convquest.ui.kinds import panel_for
+
+        panel: KindPanel = panel_for(self.level.kind)(self.run)
+        return panel
+
     def on_mount(self) -> None:
-        notes = self.query_one("#level-notes")
-        notes.display = bool(self.level.lesson)
-        self.query_one("#level-lesson").display = bool(self.level.lesson)
-        self.query_one("#level-hints").display = False
+        self.query_one("#level-notes").display = bool(self.level.lesson)
         self._show_status()
 
-    # -- scoring ----------------------------------------------------------------------------
+    # -- what the run says ------------------------------------------------------------------
 
-    def _available_hints(self) -> tuple[str, ...]:
-        return tuple(self.level.hints) or (self.problem.hint(),)
+    @property
+    def problem(self) -> Any:
+        return self.run.problem
 
     def _panel(self) -> KindPanel | None:
         panels = self.query(KindPanel)
         return panels.first() if panels else None
 
-    def _show_status(self, extra: str = "") -> None:
-        from convquest.engine.problems import stars
+    def _show_status(self) -> None:
+        from convquest.engine.problems.stars import TOP_RUNG
         from convquest.ui.widgets.stars import star_text
 
-        panel = self._panel()
+        run = self.run
         bits = []
-        if panel is not None and panel.part_count() > 1:
-            bits.append(f"part {panel.part + 1} of {panel.part_count()}")
-        bits.append(f"{self.wrong} wrong")
-        bits.append(f"hints {self.hints_used} of {len(self._available_hints())}")
-        bits.append(f"solve now for {star_text(stars(self.wrong, self.hints_used))}")
+        if run.part_count > 1:
+            bits.append(f"part {run.part + 1} of {run.part_count}")
+        if run.shown:
+            bits.append("seen, not solved: no stars")
+            if run.can_draw_again:
+                bits.append("a: another like it")
+        else:
+            bits.append(f"hint {run.rung_of(run.part)} of {TOP_RUNG}" if run.rung_of(run.part) else "no hints yet")
+            bits.append(f"solve now for {star_text(run.stars_now)}")
+        line = " · ".join(bits)
         notice = self.app.store.notice
-        line = " · ".join(bits) + (f"  {extra}" if extra else "")
         if notice:
             line += f"\n! {notice}"
         self.query_one("#level-status", Static).update(line)
+        self.refresh_bindings()
 
     def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
         message.stop()
-        verdict = message.verdict
-        # Saved the moment it is judged: a dropped SSH link or a quit loses nothing.
-        self.app.store.record_attempt(
-            self.level.id,
-            message.text,
-            verdict.correct,
-            part=message.part,
-            hints=self.hints_used,
-            mode="level",
-            topic=self.problem.topic,
-            mistake=verdict.mistake,
-        )
-        if not verdict.correct:
-            self.wrong += 1
         self._show_status()
 
     def on_kind_panel_solved(self, message: KindPanel.Solved) -> None:
         message.stop()
-        from convquest.engine.problems import stars
         from convquest.ui.widgets.stars import star_text
 
-        earned = stars(self.wrong, self.hints_used)
-        self.app.store.complete_level(self.level.id, earned)
-        self.solved = (earned, message.verdict)
         panel = self._panel()
         if panel is not None:
             panel.disabled = True  # the board stays in view but takes no more answers
         self.set_focus(None)
         self.query_one("#level-status", Static).update(
-            f"✓ Solved: {star_text(earned)} saved. Press Enter for the explanation."
+            f"✓ Solved: {star_text(self.run.earned)} saved. Press Enter for the explanation."
         )
         self.refresh_bindings()
+
+    # -- keys -------------------------------------------------------------------------------
 
     def action_focus_answer(self) -> None:
         boxes = [box for box in self.query(Input) if not box.disabled]
@@ -140,34 +138,56 @@ class LevelScreen(Screen[None]):
             boxes[0].focus()
 
     def action_result(self) -> None:
-        if self.solved is None:
+        if not self.run.solved:
             return
         from convquest.ui.screens.result import ResultScreen
 
-        earned, verdict = self.solved
         panel = self._panel()
         self.app.switch_screen(
             ResultScreen(
                 self.level,
-                earned,
-                verdict,
-                wrong=self.wrong,
-                hints=self.hints_used,
+                self.run.earned,
+                self.run.last_verdict,
+                wrong=self.run.wrong,
+                hints=self.run.rung,
                 picture=panel.picture() if panel is not None else "",
             )
         )
 
     def action_hint(self) -> None:
-        hints = self._available_hints()
-        if self.hints_used >= len(hints):
-            self._show_status("(no more hints)")
+        panel = self._panel()
+        if panel is None or self.run.over:
             return
-        self.hints_used += 1
-        shown = "\n".join(f"Hint {n}: {reflow(text)}" for n, text in enumerate(hints[: self.hints_used], start=1))
-        box = self.query_one("#level-hints", Static)
-        box.update(shown)
-        box.display = True
-        notes = self.query_one("#level-notes", VerticalScroll)
-        notes.display = True
-        notes.scroll_end(animate=False)
+        panel.show_feedback(self.run.climb())
+        self._show_status()
+
+    def action_show_me(self) -> None:
+        if self.run.over:
+            return
+        from convquest.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            panel = self._panel()
+            if not yes or panel is None or self.run.over:
+                return
+            panel.show_feedback(self.run.show_me())
+            self._show_status()
+
+        self.app.push_screen(ConfirmScreen(SHOW_ME, "Show me"), answered)
+
+    def action_formulas(self) -> None:
+        from convquest.play.formulas import formula_card
+        from convquest.ui.screens.formulas import FormulaCard
+
+        self.app.push_screen(FormulaCard(formula_card(self.run.taught)))
+
+    async def action_another(self) -> None:
+        if not (self.run.shown and self.run.can_draw_again):
+            return
+        old = self._panel()
+        self.run = self.run.another()
+        panel = self._new_panel()
+        if old is not None:
+            await self.mount(panel, before=old)
+            await old.remove()
         self._show_status()

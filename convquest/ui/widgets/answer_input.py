@@ -18,7 +18,9 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-LEVEL_COMMAND_KEYS = frozenset({"h", "?"})
+LEVEL_COMMAND_KEYS = frozenset(
+    {"h", "s", "f", "a", "?"}
+)  # the level screen's letter keys (hint, show me, formulas, another)
 
 
 class AnswerInput(Input):

@@ -69,26 +69,15 @@ def test_verdict_is_a_frozen_record():
         verdict.correct = True  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(
-    "wrong,hints,expected",
-    [
-        (0, 0, 3),
-        (1, 0, 2),
-        (0, 1, 2),
-        (1, 1, 1),
-        (2, 0, 1),
-        (0, 2, 1),
-        (7, 3, 1),
-    ],
-)
-def test_stars(wrong, hints, expected):
-    assert stars(wrong, hints) == expected
+@pytest.mark.parametrize("rung,expected", [(0, 3), (1, 2), (2, 1), (3, 1), (4, 0)])
+def test_stars_follow_the_rung_reached(rung, expected):
+    assert stars(rung) == expected
 
 
-@pytest.mark.parametrize("wrong,hints", [(-1, 0), (0, -1), (True, 0), (1.5, 0)])
-def test_stars_refuses_impossible_counts(wrong, hints):
-    with pytest.raises(ValueError, match="whole number of at least 0"):
-        stars(wrong, hints)
+@pytest.mark.parametrize("rung", [-1, 5, True, 1.5])
+def test_stars_refuses_impossible_rungs(rung):
+    with pytest.raises(ValueError, match="whole number from 0 to 4"):
+        stars(rung)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ class PanelApp(App[None]):
         self.solved: list[KindPanel.Solved] = []
 
     def compose(self) -> ComposeResult:
-        yield self.panel_class(None, self.problem)
+        from convquest.play.run import ProblemRun
+
+        yield self.panel_class(ProblemRun(self.problem))
 
     def on_kind_panel_judged(self, message: KindPanel.Judged) -> None:
         self.judged.append(message)

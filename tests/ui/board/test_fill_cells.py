@@ -65,7 +65,7 @@ async def test_filling_every_cell_right_solves_the_level(variant):
         assert [[cell.text for cell in row] for row in output.cells] == [[fmt(v) for v in row] for row in trace.output]
 
 
-async def test_a_wrong_value_is_struck_out_and_explained_with_the_products():
+async def test_a_wrong_value_is_struck_out_and_the_cells_ladder_brings_the_products():
     problem = generate("fill-cells", 5, difficulty=2, variant="valid")
     trace = problem.trace
     app = PanelApp(problem)
@@ -77,13 +77,16 @@ async def test_a_wrong_value_is_struck_out_and_explained_with_the_products():
         assert [m.verdict.correct for m in app.judged] == [False]
         cell = board.scene.grid("output").cells[0][0]
         assert cell.text == fmt(wrong) and "wrong" in cell.marks
-        products = board.scene.text().splitlines()[0]
-        assert products.endswith("= ?") and products.count("·") == trace.kernel.size
+        assert board.scene.lines == ()  # rung 1 is words: the products wait for rung 2
         feedback = str(app.query_one("#fc-feedback").render())
         assert feedback.startswith("✗") and app.judged[0].verdict.explanation not in feedback
         await answer(pilot, typed(wrong))
-        feedback = str(app.query_one("#fc-feedback").render())
-        assert app.judged[1].verdict.explanation in feedback  # the second miss shows the working
+        assert len(app.judged) == 1  # the same value again is not judged again
+        assert "already" in str(app.query_one("#fc-feedback").render())
+        await answer(pilot, typed(wrong + 1))  # a second miss: rung 2, the products to add up
+        products = board.scene.text().splitlines()[0]
+        assert products.endswith("= ?") and products.count("·") == trace.kernel.size
+        assert app.judged[1].verdict.explanation not in str(app.query_one("#fc-feedback").render())
         await answer(pilot, typed(trace.output[0, 0]))
         assert app.judged[-1].verdict.correct
         assert app.query_one(FillCellsPanel).part == 1

@@ -69,7 +69,7 @@ async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
         assert [c for c, cell in enumerate(grid.cells[0]) if "marked" in cell.marks] == [1, 2, 3]
 
 
-async def test_a_wrong_set_is_judged_wrong_with_the_engines_diagnosis():
+async def test_a_wrong_set_is_judged_wrong_with_the_first_rung_of_the_ladder():
     problem = one_layer()
     app = PanelApp(problem)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -79,7 +79,9 @@ async def test_a_wrong_set_is_judged_wrong_with_the_engines_diagnosis():
         assert [m.verdict.correct for m in app.judged] == [False]
         assert not app.solved
         feedback = str(app.query_one("#rf-feedback").render())
-        assert "✗" in feedback and app.judged[0].verdict.diagnosis.split()[0] in feedback
+        panel = app.query_one(ReceptiveFieldPanel)
+        assert "✗" in feedback and panel.run.words()[0] in feedback
+        assert app.judged[0].verdict.explanation not in feedback
 
 
 async def test_nothing_marked_is_not_judged():

@@ -1,0 +1,197 @@
+"""LevelRun and ProblemRun: the ladder for every kind, repeats, show me, another like it, stars."""
+
+from __future__ import annotations
+
+import pytest
+
+from convquest.engine.problems.ladder import ALL_TAUGHT
+from convquest.play.run import LevelRun, ProblemRun
+from convquest.play.taught import topic_taught
+from tests.play.helpers import answers, curriculum, first_level, level_kinds
+
+
+class Keeper:
+    """A Recorder and StarKeeper that remembers what it was given."""
+
+    def __init__(self) -> None:
+        self.answers: list = []
+        self.stars: list[tuple[str, int]] = []
+
+    def record(self, answers) -> None:
+        self.answers += list(answers)
+
+    def complete_level(self, level_id: str, stars: int) -> None:
+        self.stars.append((level_id, stars))
+
+
+def run_of(level, keeper=None, seed=0) -> LevelRun:
+    return LevelRun(level, seed=seed, taught=curriculum().taught_for(level.id), recorder=keeper, keeper=keeper)
+
+
+KINDS = level_kinds()
+
+
+@pytest.mark.parametrize("kind,variant", KINDS)
+def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(kind, variant):
+    level = first_level(kind, variant)
+    keeper = Keeper()
+    run = run_of(level, keeper)
+    ladder = run.ladder()
+    wrong = answers(run.problem, 0, correct=False, count=3)
+
+    first = run.answer(wrong[0])
+    assert first.kind == "wrong" and run.rung_of(0) == 1
+    verdict = run.last_verdict
+    named = verdict.diagnosis if verdict.mistake is not None else None
+    expected = (named,) if named else (tuple(level.hints) or (ladder.nudge,))
+    assert first.lines[1 : 1 + len(expected)] == expected
+    assert verdict.explanation not in first.text and ladder.solution not in first.text
+
+    second = run.answer(wrong[1])
+    assert run.rung_of(0) == 2 and f"The formula: {ladder.formula}" in second.text
+
+    third = run.answer(wrong[2])
+    assert run.rung_of(0) == 3
+    assert all(
+        step in third.text for step in ladder.steps
+    )  # what the steps hold is the ladder's (its kind's) to keep clean
+    assert run.stars_now == 1
+    assert [(a.place, a.part, a.correct, a.rung) for a in keeper.answers] == [
+        (level.id, 0, False, 0),
+        (level.id, 0, False, 1),
+        (level.id, 0, False, 2),
+    ]
+
+
+@pytest.mark.parametrize("kind,variant", KINDS)
+def test_h_before_any_answer_climbs_from_the_first_rung(kind, variant):
+    level = first_level(kind, variant)
+    run = run_of(level)
+    ladder = run.ladder()
+    first = run.climb()
+    assert first.lines == (tuple(level.hints) or (ladder.nudge,))
+    assert run.stars_now == 2
+    assert f"The formula: {ladder.formula}" in run.climb().text
+    assert run.stars_now == 1
+    assert run.climb().lines[-len(ladder.steps) or None :] == (ladder.steps or run.words()[-1:])
+    top = run.climb()
+    assert run.rung_of(0) == 3 and "every hint" in top.text and "s shows the solution" in top.text
+
+
+@pytest.mark.parametrize("kind,variant", KINDS)
+def test_a_repeated_wrong_answer_is_not_judged_again(kind, variant):
+    keeper = Keeper()
+    run = run_of(first_level(kind, variant), keeper)
+    wrong = answers(run.problem, 0, correct=False)[0]
+    run.answer(wrong)
+    again = run.answer(f"  {wrong} ")
+    assert again.kind == "repeat" and f"You tried {wrong} already" in again.text
+    assert run.rung_of(0) == 1 and run.wrong == 1 and len(keeper.answers) == 1
+    assert run.stars_now == 2
+
+
+def test_a_repeat_is_the_same_parsed_value_not_the_same_text():
+    run = run_of(first_level("predict-size", "non-square"))
+    wrong = answers(run.problem, 0, correct=False)[0]  # like "1x1"
+    h, w = wrong.split("x")
+    run.answer(wrong)
+    assert run.answer(f"{h} × {w}").kind == "repeat"
+
+
+def test_fill_cells_repeats_and_rungs_are_per_cell():
+    run = run_of(first_level("fill-cells", "valid"))
+    wrong = answers(run.problem, 0, correct=False)[0]
+    assert wrong in answers(run.problem, 1, correct=False, count=5)  # wrong for the next cell too
+    run.answer(wrong)
+    assert run.rung_of(0) == 1
+    run.answer(answers(run.problem, 0, correct=True)[0])
+    assert run.part == 1 and run.rung_of(1) == 0
+    assert run.answer(wrong).kind == "wrong"  # judged: cell 0's tries are cell 0's
+    assert run.rung_of(1) == 1 and run.rung == 1
+
+
+@pytest.mark.parametrize("wrong_first,hints,stars", [(0, 0, 3), (1, 0, 2), (0, 1, 2), (2, 0, 1), (0, 3, 1), (1, 2, 1)])
+def test_stars_follow_the_rung_reached(wrong_first, hints, stars):
+    keeper = Keeper()
+    level = first_level("predict-size", "conv")
+    run = run_of(level, keeper)
+    for text in answers(run.problem, 0, correct=False, count=max(wrong_first, 1))[:wrong_first]:
+        run.answer(text)
+    for _ in range(hints):
+        run.climb()
+    right = run.answer(answers(run.problem, 0, correct=True)[0])
+    assert right.kind == "right" and run.solved and run.earned == stars
+    assert run.last_verdict.explanation in right.text  # a right answer shows the whole working
+    assert keeper.stars == [(level.id, stars)]
+
+
+def test_show_me_gives_the_solution_and_no_stars_then_takes_no_answers():
+    keeper = Keeper()
+    level = first_level("predict-size", "conv")
+    run = run_of(level, keeper)
+    shown = run.show_me()
+    assert shown.kind == "shown" and run.problem.solution() in shown.text and "no stars" in shown.text
+    assert run.over and not run.solved and run.stars_now == 0
+    assert keeper.stars == [(level.id, 0)]
+    assert run.answer(answers(run.problem, 0, correct=True)[0]).kind == "slip"
+    assert keeper.answers == [] and keeper.stars == [(level.id, 0)]
+
+
+def test_another_like_it_is_a_different_draw_played_from_the_start():
+    level = next(lv for lv in curriculum().levels if lv.has_ranges and lv.kind == "predict-size")
+    run = run_of(level)
+    assert run.can_draw_again
+    run.answer(answers(run.problem, 0, correct=False)[0])
+    run.show_me()
+    fresh = run.another()
+    assert fresh.problem.params() != run.problem.params()
+    assert fresh.rung == 0 and not fresh.over and fresh.stars_now == 3
+    assert fresh.answer(answers(fresh.problem, 0, correct=True)[0]).kind == "right" and fresh.earned == 3
+
+
+def test_a_level_without_ranges_offers_no_other_draw():
+    run = run_of(first_level("predict-size", "conv"))
+    assert not run.can_draw_again
+    with pytest.raises(ValueError, match="no ranges"):
+        run.another()
+
+
+def test_a_slip_is_not_counted():
+    keeper = Keeper()
+    run = run_of(first_level("predict-size", "conv"), keeper)
+    slip = run.answer("seven")
+    assert slip.kind == "slip" and "no penalty" in slip.text
+    assert run.rung == 0 and keeper.answers == []
+
+
+def test_a_network_is_answered_part_by_part_with_a_ladder_each():
+    run = run_of(first_level("predict-size", "network"))
+    assert run.part_count > 1
+    run.answer(answers(run.problem, 0, correct=False)[0])
+    run.answer(answers(run.problem, 0, correct=True)[0])
+    assert run.part == 1 and run.rung_of(1) == 0 and run.stars_now == 2
+
+
+def test_a_problem_run_plays_a_generated_problem_without_a_level():
+    from convquest.engine.problems import generate
+
+    run = ProblemRun(generate("predict-size", 3, variant="stride"))
+    assert run.taught == ALL_TAUGHT and not run.can_draw_again
+    run.answer(answers(run.problem, 0, correct=False)[0])
+    assert run.rung == 1
+
+
+def test_levels_are_taught_what_their_chapter_and_the_ones_before_teach():
+    c = curriculum()
+    assert c.taught("sliding") == c.taught("arithmetic") == frozenset()
+    assert c.taught("padding") == {"padding"}
+    assert c.taught("stride") == {"padding", "stride"}
+    assert "transposed" not in c.taught("dilation") and "transposed" in c.taught("transposed")
+    assert run_of(first_level("predict-size", "conv")).taught == c.taught_for("sliding-2")
+
+
+def test_a_topic_takes_the_taught_set_of_its_first_chapter():
+    taught = topic_taught(curriculum())
+    assert taught("predict-size/conv") == frozenset()
+    assert taught("predict-size/stride") == {"padding", "stride"}
+    assert taught("count-params/no-such-variant") == ALL_TAUGHT
