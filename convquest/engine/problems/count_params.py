@@ -9,7 +9,7 @@ from functools import cached_property
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "count-params"
 VARIANTS = ("conv-vs-dense",)
@@ -115,6 +115,7 @@ class CountParams:
         return Verdict(False, explanation)
 
     def _mistakes(self, part: int) -> list[tuple[str, int, str]]:
+        # Words only: each names the slip without a number that would add up to the answer.
         found: list[tuple[str, int, str]] = []
         if part == 0:
             if self.bias:
@@ -122,7 +123,7 @@ class CountParams:
                     (
                         "forgot_bias",
                         conv_params(self.c_in, self.c_out, self.k, False),
-                        f"You forgot the biases: one per filter, {self.c_out} more.",
+                        "You forgot the biases: each filter has one bias besides its weights.",
                     )
                 )
             if self.c_in > 1:
@@ -130,8 +131,8 @@ class CountParams:
                     (
                         "forgot_input_channels",
                         conv_params(1, self.c_out, self.k, self.bias),
-                        f"Each filter spans all {self.c_in} input channels: it has "
-                        f"{self.c_in}·{self.k}·{self.k} weights, not {self.k}·{self.k}.",
+                        "You counted each filter as flat. A filter spans every input channel: it has "
+                        "C_in·k·k weights, not k·k.",
                     )
                 )
             oh, ow = self.out_hw
@@ -139,8 +140,8 @@ class CountParams:
                 (
                     "counted_per_position",
                     self.answers[0] * oh * ow,
-                    f"The same filters are used at every position: do not multiply by the "
-                    f"{oh}·{ow} positions — that is the point of parameter sharing.",
+                    "The same filters are used at every position: do not multiply by the number of positions "
+                    "— that is the point of parameter sharing.",
                 )
             )
         else:
@@ -149,7 +150,7 @@ class CountParams:
                     (
                         "forgot_bias",
                         dense_params(self.dense_in, self.dense_out, False),
-                        f"You forgot the biases: one per output, {self.dense_out} more.",
+                        "You forgot the biases: each output unit has one bias besides its weights.",
                     )
                 )
             if self.c_in > 1:
@@ -157,10 +158,43 @@ class CountParams:
                     (
                         "forgot_input_channels",
                         dense_params(self.h * self.w, self.dense_out, self.bias),
-                        f"The flattened image has H·W·C_in = {self.dense_in} inputs, not H·W = {self.h * self.w}.",
+                        "The flattened image has H·W·C_in inputs: every channel's pixels count, not one channel's.",
                     )
                 )
         return found
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 2)
+        right = self.answers[part]
+        bias = self.bias
+        if part == 0:
+            weights = self.c_in * self.k * self.k
+            nudge = (
+                "A filter has one weight for every input channel and kernel cell"
+                + (", plus one bias" if bias else "")
+                + "; the layer has C_out filters, and the same ones are used at every position."
+            )
+            formula = "C_out·(C_in·k·k + 1)" if bias else "C_out·C_in·k·k"
+            numbers = (
+                f"{self.c_out}·({self.c_in}·{self.k}·{self.k} + 1)"
+                if bias
+                else f"{self.c_out}·{self.c_in}·{self.k}·{self.k}"
+            )
+            steps = [_step(f"one filter: C_in·k·k = {self.c_in}·{self.k}·{self.k}", weights, right)]
+            if bias:
+                steps.append(_step(f"with its bias: {weights} + 1", weights + 1, right))
+        else:
+            n_in, n_out = self.dense_in, self.dense_out
+            nudge = "Flatten the image into H·W·C_in inputs. A dense layer has a weight for every input–output pair" + (
+                ", plus one bias per output." if bias else "."
+            )
+            formula = "(H·W·C_in)·outputs + outputs" if bias else "(H·W·C_in)·outputs"
+            numbers = f"({self.h}·{self.w}·{self.c_in})·{n_out}" + (f" + {n_out}" if bias else "")
+            steps = [
+                _step(f"inputs: H·W·C_in = {self.h}·{self.w}·{self.c_in}", n_in, right),
+                _step(f"weights: {n_in}·{n_out}", n_in * n_out, right),
+            ]
+        return Rungs(nudge, f"{formula}\n  = {numbers}", tuple(steps), self._working(part))
 
     def solution(self) -> str:
         return f"Conv layer:\n{self._conv_working()}\nDense layer:\n{self._dense_working()}\n{self._sharing()}"
@@ -182,6 +216,11 @@ class CountParams:
         if self.units is not None:
             out["units"] = self.units
         return out
+
+
+def _step(text: str, value: int, answer: int) -> str:
+    """A worked step, left for the player to evaluate where its value is already the answer."""
+    return text if value == answer else f"{text} = {value}"
 
 
 def from_params(fields: Fields, variant: str) -> CountParams:

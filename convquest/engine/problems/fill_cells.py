@@ -16,7 +16,8 @@ import numpy as np
 from convquest.engine import traces
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, rows_to_lists
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
+from convquest.engine.problems.slips import nameable
 
 KIND = "fill-cells"
 VARIANTS = ("valid", "same", "full", "strided", "dilated", "transposed", "maxpool", "avgpool")
@@ -34,6 +35,15 @@ def _num(value: float) -> str:
 
 def _signed(value: float) -> str:
     return _num(value).strip("()")
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
+def _place(row: int, col: int) -> str:
+    """A kernel weight's place in words ("the weight in the first row, third column"): no digits,
+    so no diagnosis shows a number that could be the cell's value."""
+    return f"weight in the {_ORDINALS[row]} row, {_ORDINALS[col]} column"
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,7 @@ class FillCells:
         if self._is_right(answer, value):
             return Verdict(True, explanation)
         for key, wrong, sentence in mistakes:
-            if wrong != value and self._is_right(answer, wrong):
+            if wrong != value and self._is_right(answer, wrong) and nameable(key, taught):
                 return Verdict(False, explanation, sentence, key)
         return Verdict(False, explanation)
 
@@ -186,6 +196,7 @@ class FillCells:
         return found
 
     def _mistakes(self, r: int, c: int) -> list[tuple[str, float, str]]:
+        # Words only: a diagnosis names the slip and where it is, never a number adding up to the cell.
         if self.variant in POOLS:
             values = self.trace.step(r, c).values
             if self.variant == "maxpool":
@@ -201,7 +212,7 @@ class FillCells:
                 (
                     "forgot_to_divide",
                     values.sum().item(),
-                    f"You added the window up but did not divide by its {values.size} cells.",
+                    "You added the window up but did not divide by the number of cells in it.",
                 ),
                 (
                     "took_max_instead_of_mean",
@@ -215,14 +226,13 @@ class FillCells:
                 (
                     "missed_overlap",
                     value - v * w,
-                    f"Overlapping patches add up: this cell also gets {_num(v)}·{_num(w)} = {_signed(v * w)} "
-                    f"from input ({i},{j}).",
+                    "Overlapping patches add up: one more input cell's patch also paints this cell.",
                 )
-                for (i, j), v, w in self._contributions(r, c)
+                for _, v, w in self._contributions(r, c)
                 if v * w != 0
             ]
         step = self.trace.step(r, c)
-        found = [
+        found: list[tuple[str, float, str]] = [
             (
                 "flipped_kernel",
                 int((step.values * self.kernel[::-1, ::-1]).sum()),
@@ -230,25 +240,92 @@ class FillCells:
                 "(cross-correlation, as in PyTorch): the top-left weight meets the top-left cell.",
             )
         ]
-        for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
+        cols = self.kernel.shape[1]
+        for n, product in enumerate(step.products.ravel()):
             if product:
                 found.append(
                     (
                         "forgot_product",
                         step.result - int(product),
-                        f"You left out a product: {_num(w)}·{_num(v)} = {_signed(product)}.",
+                        f"You left out a product: the {_place(*divmod(n, cols))} times the cell under it.",
                     )
                 )
-        for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
+        for n, product in enumerate(step.products.ravel()):
             if product < 0:
                 found.append(
                     (
                         "sign_error",
                         step.result - 2 * int(product),
-                        f"Sign slip: {_num(w)}·{_num(v)} is {_signed(product)}, not {_signed(-product)}.",
+                        f"Sign slip: the product of the {_place(*divmod(n, cols))} and its cell is negative, "
+                        "since one of the two is negative.",
                     )
                 )
+        # Last: a window moved one cell lands on an arbitrary sum, so a likelier slip giving it wins.
+        unstrided = self._unstrided
+        if self.stride > 1 and (r, c) != (0, 0) and r < unstrided.shape[0] and c < unstrided.shape[1]:
+            found.append(
+                (
+                    "window_moved_by_one",
+                    int(unstrided[r, c]),
+                    "The window jumps by the stride: output cell (r, c) starts s·r rows down and s·c columns "
+                    "across, not r rows and c columns.",
+                )
+            )
         return found
+
+    @cached_property
+    def _unstrided(self) -> np.ndarray:
+        """The same layer with stride 1: where each cell would be if the window moved one cell at a time."""
+        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, dilation=self.dilation).output
+
+    def _terms(self, r: int, c: int) -> list[tuple[float, float]]:
+        """(weight or value, the other factor) of each product that makes cell (r, c)."""
+        if self.variant == "transposed":
+            return [(v, w) for _, v, w in self._contributions(r, c)]
+        step = self.trace.step(r, c)
+        return [(w.item(), v.item()) for w, v in zip(self.kernel.ravel(), step.values.ravel())]
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        r, c = self._cell(part)
+        value = self.expected[r, c].item()
+        if self.variant in POOLS:
+            values = [_num(v) for v in self.trace.step(r, c).values.ravel()]
+            start = f"row {self.stride}·{r}, column {self.stride}·{c}" + (
+                f", minus the padding {self.padding}" if self.padding else ""
+            )
+            if self.variant == "maxpool":
+                nudge = "The window for cell (r, c) starts at row s·r, column s·c; keep its largest value."
+                formula = f"cell ({r},{c}): window from {start}\n  max({', '.join(values)})"
+                steps: tuple[str, ...] = (f"the window holds {', '.join(values)}",)
+            else:
+                nudge = "The window for cell (r, c) starts at row s·r, column s·c; add it up and divide by its cells."
+                total = self.trace.step(r, c).values.sum().item()
+                formula = f"cell ({r},{c}): window from {start}\n  ({' + '.join(values)}) / {len(values)}"
+                steps = (f"({' + '.join(values)}) / {len(values)}", f"= {_signed(total)} / {len(values)}")
+            return Rungs(nudge, formula, steps, self.working(r, c))
+        terms = self._terms(r, c)
+        if self.variant == "transposed":
+            nudge = (
+                "Find every input cell whose patch lands on this cell: input (i, j) paints the kernel, times its "
+                "value, with its top-left corner at (s·i, s·j); add what lands here."
+            )
+            if "padding" in taught or self.padding:
+                nudge += " Padding p crops p cells from each edge of the result."
+        else:
+            start = "s·r − p, s·c − p" if "stride" in taught or self.stride > 1 else "r, c"
+            if start == "r, c" and ("padding" in taught or self.padding):
+                start = "r − p, c − p"
+            taps = " with its taps d cells apart" if self.dilation > 1 else ""
+            nudge = (
+                f"Lay the kernel{taps} on the window starting at input ({start}); multiply each weight by the cell "
+                "under it (no flip) and add."
+            )
+        if not terms:
+            return Rungs(nudge, f"cell ({r},{c}): no input cell's patch reaches it", (), self.working(r, c))
+        products = " + ".join(f"{_num(a)}·{_num(b)}" for a, b in terms)
+        evaluated = " + ".join(_num(a * b) for a, b in terms)
+        steps = (products,) if len(terms) == 1 or evaluated == _signed(value) else (products, f"= {evaluated}")
+        return Rungs(nudge, f"cell ({r},{c}) = {products}", steps, self.working(r, c))
 
     def solution(self) -> str:
         rows, cols = self.expected.shape

@@ -25,7 +25,7 @@ from convquest.engine.ops import conv2d
 from convquest.engine.problems import why_conv
 from convquest.engine.problems.answers import parse_grid
 from convquest.engine.problems.base import Fields, Verdict, check_part, rows_to_lists
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("palette", "edit", "two-step") + why_conv.VARIANTS
@@ -241,6 +241,23 @@ class MatchKernel:
             "edit": "Start from the library kernel that looks closest, then fix the sign, the scale or the direction.",
             "two-step": "The target is smooth (blurred) and bright only at edges: which blur, and which edges?",
         }[self.variant]
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        """Looking comes before naming: the rungs say what to compare, never which kernel it is."""
+        check_part(part, 1)
+        compare = (
+            "Compare the target with the image: flat areas a blur keeps and an edge detector sends to 0; "
+            "an x detector lights up at vertical edges, a y detector at horizontal ones."
+        )
+        if self.variant == "edit":
+            steps: tuple[str, ...] = (
+                "Each target cell is the sum of the 3×3 weights times the 3×3 window of the image under them.",
+                "Try the library kernel that looks closest, then fix its sign, its scale or its direction.",
+            )
+        else:
+            names = self.palette if self.variant == "palette" else BLURS + EDGES
+            steps = tuple(f"{KERNELS[name].title}: {KERNELS[name].detects}" for name in names)
+        return Rungs(self.hint(), compare, steps, self.solution())
 
     def params(self) -> dict:
         out: dict = {"variant": self.variant, "image": self.image_name}

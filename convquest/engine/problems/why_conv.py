@@ -18,9 +18,9 @@ import numpy as np
 
 from convquest.engine.kernels import KERNELS
 from convquest.engine.ops import conv2d
-from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
+from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells, range_off_by_one
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("translation", "locality")
@@ -149,6 +149,17 @@ class Translation:
     def hint(self) -> str:
         return "The kernel is the same at every position: where the feature goes, its response follows."
 
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        (r0, c0), _ = self.peaks
+        dr, dc = self.shift
+        return Rungs(
+            self.hint(),
+            f"peak after = peak before + the image's move\n  = {_cell((r0, c0))} + ({dr:+d}, {dc:+d})",
+            (f"peak before: {_cell((r0, c0))}", f"the image moves {_moves(self.shift)}: ({dr:+d}, {dc:+d})"),
+            self.solution(),
+        )
+
     def params(self) -> dict:
         return {
             "variant": "translation",
@@ -238,11 +249,14 @@ class Locality:
             if answer == wrong:
                 return Verdict(False, explanation, sentence, key)
         if len(answer) == 1 and answer < right:
+            return Verdict(False, explanation, "Every window that covers the pixel changes, not only one.", "one_cell")
+        if range_off_by_one(answer, right):
             return Verdict(
                 False,
                 explanation,
-                f"Every window that covers the pixel changes: {len(right)} cells, not one.",
-                "one_cell",
+                "One edge of your block is a cell off: both ends of a range count, so check the first and the "
+                "last window that still covers the pixel.",
+                "range_off_by_one",
             )
         return Verdict(
             False, explanation, f"{len(right - answer)} changed cell(s) missing, {len(answer - right)} extra."
@@ -253,6 +267,18 @@ class Locality:
 
     def hint(self) -> str:
         return "An output cell changes only if its window covers the pixel."
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        r, c = self.pixel
+        s, last = self.stride, self.k - 1
+        reads = "s·i … s·i + k − 1" if "stride" in taught or s > 1 else "i … i + k − 1"
+        return Rungs(
+            f"{self.hint()} Output cell (i, j) reads input rows {reads} and the same columns.",
+            f"rows: {s}·i ≤ {r} ≤ {s}·i + {last}\n  columns: {s}·j ≤ {c} ≤ {s}·j + {last}",
+            (f"rows: {self._axis(r)}",),
+            self.solution(),
+        )
 
     def params(self) -> dict:
         return {"variant": "locality", "n": self.n, "k": self.k, "stride": self.stride, "pixel": list(self.pixel)}
