@@ -118,7 +118,9 @@ class NetworkShapes:
         check_part(part, len(self.layers))
         spec, layer = self._spec(part), self.layers[part]
         work = working(spec, taught)
-        head = f"Layer {part + 1} ({describe(layer)}) on {_shape(self._before(part))}"
+        # The shape going in is not written out: a layer that keeps the shape would show its answer.
+        went_in = "the input" if part == 0 else f"what layer {part} gives"
+        head = f"Layer {part + 1} ({describe(layer)}), on {went_in}"
         return Rungs(
             nudge=f"Channels and sides are separate. {self._channels(part).capitalize()}. Sides: {nudge(spec, taught)}",
             formula=f"{head}\n{self._channels(part)}\nsides: {work.formula}\n  {work.substituted.removeprefix('o ')}",

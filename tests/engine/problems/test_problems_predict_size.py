@@ -37,7 +37,9 @@ def ops_side(params):
 
 
 def numbers_in(text):
-    return {int(n) for n in re.findall(r"\d+", text)}
+    """The numbers a sentence shows, leaving out those of the formulas' symbols (the +1, d(k − 1), 2p)."""
+    symbols = re.sub(r"\b\d+(?=[a-zA-Z·(])", "", re.sub(r"[+−]\s?1\b", "", text))
+    return {int(n) for n in re.findall(r"\d+", symbols)}
 
 
 def assert_diagnosed(problem, key, wrong):
