@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
@@ -202,7 +203,7 @@ class CountParams:
     def hint(self) -> str:
         return "A filter has C_in·k·k weights (plus a bias) and is reused everywhere; a dense layer has a weight for every input–output pair."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         out = {
             "variant": "conv-vs-dense",
             "c_in": self.c_in,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -71,8 +72,15 @@ class FillCells:
     def kernel(self) -> np.ndarray | None:
         return None if self.w is None else np.array(self.w, dtype=np.int64)
 
+    @property
+    def weights(self) -> np.ndarray:
+        """The kernel of a convolution variant (pooling has none)."""
+        if self.kernel is None:
+            raise ValueError(f"{self.variant} has no kernel")
+        return self.kernel
+
     @cached_property
-    def trace(self):
+    def trace(self) -> Any:
         """The engine's step-by-step view: ConvTrace, TransposedTrace or PoolTrace."""
         if self.variant in POOLS:
             make = traces.max_pool2d_trace if self.variant == "maxpool" else traces.avg_pool2d_trace
@@ -92,12 +100,12 @@ class FillCells:
 
     @property
     def expected(self) -> np.ndarray:
-        return self.trace.output
+        return np.asarray(self.trace.output)
 
     def _cell(self, part: int) -> tuple[int, int]:
         rows, cols = self.expected.shape
         check_part(part, rows * cols)
-        return divmod(part, cols)
+        return part // cols, part % cols
 
     def prompt(self) -> str:
         if self.variant in POOLS:
@@ -105,7 +113,7 @@ class FillCells:
             if self.padding:
                 what += f" and padding {self.padding}"
         else:
-            kh, kw = self.kernel.shape
+            kh, kw = self.weights.shape
             name = "transposed convolution" if self.variant == "transposed" else "cross-correlation (no flip)"
             bits = [f"{kh}×{kw} {name}"]
             if self.padding:
@@ -173,14 +181,14 @@ class FillCells:
                 return f"cell ({r},{c}): max({', '.join(values)}) = {_signed(step.result)}"
             return f"cell ({r},{c}): ({' + '.join(values)}) / {step.values.size} = {_signed(step.result)}"
         if self.variant == "transposed":
-            terms = self._contributions(r, c)
-            if not terms:
+            paints = self._contributions(r, c)
+            if not paints:
                 return f"cell ({r},{c}): no input cell paints here, so it stays 0"
-            sums = " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in terms)
-            sources = ", ".join(f"({i},{j})" for (i, j), _, _ in terms)
+            sums = " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in paints)
+            sources = ", ".join(f"({i},{j})" for (i, j), _, _ in paints)
             return f"cell ({r},{c}) gets paint from input {sources}: {sums} = {_signed(self.expected[r, c].item())}"
         step = self.trace.step(r, c)
-        terms = " + ".join(f"{_num(w)}·{_num(v)}" for w, v in zip(self.kernel.ravel(), step.values.ravel()))
+        terms = " + ".join(f"{_num(w)}·{_num(v)}" for w, v in zip(self.weights.ravel(), step.values.ravel()))
         pad = " (padding cells count as 0)" if step.in_padding.any() else ""
         return f"cell ({r},{c}): {terms} = {_signed(step.result)}{pad}"
 
@@ -192,7 +200,7 @@ class FillCells:
             for a, row in enumerate(paint.rows):
                 for b, col in enumerate(paint.cols):
                     if (row, col) == (r + top, c + left):
-                        found.append((paint.cell, paint.value, int(self.kernel[a, b])))
+                        found.append((paint.cell, paint.value, int(self.weights[a, b])))
         return found
 
     def _mistakes(self, r: int, c: int) -> list[tuple[str, float, str]]:
@@ -235,12 +243,12 @@ class FillCells:
         found: list[tuple[str, float, str]] = [
             (
                 "flipped_kernel",
-                int((step.values * self.kernel[::-1, ::-1]).sum()),
+                int((step.values * self.weights[::-1, ::-1]).sum()),
                 "You flipped the kernel (textbook convolution); here the kernel slides unflipped "
                 "(cross-correlation, as in PyTorch): the top-left weight meets the top-left cell.",
             )
         ]
-        cols = self.kernel.shape[1]
+        cols = self.weights.shape[1]
         for n, product in enumerate(step.products.ravel()):
             if product:
                 found.append(
@@ -283,7 +291,7 @@ class FillCells:
         if self.variant == "transposed":
             return [(v, w) for _, v, w in self._contributions(r, c)]
         step = self.trace.step(r, c)
-        return [(w.item(), v.item()) for w, v in zip(self.kernel.ravel(), step.values.ravel())]
+        return [(w.item(), v.item()) for w, v in zip(self.weights.ravel(), step.values.ravel())]
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
         r, c = self._cell(part)
@@ -346,12 +354,17 @@ class FillCells:
             "avgpool": "Each output cell is the mean of its window: add up, divide by the window's cells.",
         }[self.variant]
 
-    def params(self) -> dict:
-        out = {"variant": self.variant, "input": rows_to_lists(self.x), "padding": self.padding, "stride": self.stride}
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "variant": self.variant,
+            "input": rows_to_lists(self.x),
+            "padding": self.padding,
+            "stride": self.stride,
+        }
         if self.variant in POOLS:
             out["k"] = self.k
         else:
-            out["kernel"] = rows_to_lists(self.w)
+            out["kernel"] = rows_to_lists(self.w or ())
             out["dilation"] = self.dilation
         if self.variant == "transposed":
             out["output_padding"] = self.output_padding
@@ -362,6 +375,7 @@ def from_params(fields: Fields, variant: str) -> FillCells:
     x = fields.grid("input", low=-9, high=9, max_side=MAX_INPUT)
     # The same/full variants are about that padding mode, so it is their default too.
     raw_padding = fields.raw("padding", variant if variant in ("same", "full") else 0)
+    padding: int | str
     if isinstance(raw_padding, str) and variant not in ("transposed",) + tuple(POOLS):
         padding = fields.choice("padding", ("valid", "same", "full"), raw_padding)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from typing import Any
 
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
@@ -119,9 +120,9 @@ class LayerSize:
             "pool": "Pooling counts windows like a convolution; with no stride given, the stride is the window size.",
         }[self.variant]
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         sp = self.spec
-        out: dict = {"variant": self.variant, "i": sp.i, "k": sp.k}
+        out: dict[str, Any] = {"variant": self.variant, "i": sp.i, "k": sp.k}
         if self.mode is not None:
             out["padding"] = self.mode
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import Layer, shapes_through
 from convquest.engine.problems.answers import parse_shape
@@ -131,7 +132,7 @@ class NetworkShapes:
     def hint(self) -> str:
         return "Take one layer at a time: conv sets C to its filter count, pooling keeps C; H and W follow the size formula."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "network",
             "input": list(self.input),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import conv_output_shape
 from convquest.engine.problems.answers import parse_shape
@@ -113,7 +114,7 @@ class PairSize:
     def hint(self) -> str:
         return "Work out the height and the width separately, each with its own k, p, s and d."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "non-square",
             "i": list(self.i),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
 from convquest.engine.problems.answers import Cell, format_cells, parse_cells, range_off_by_one
@@ -204,7 +205,7 @@ class ReceptiveField:
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": self.variant,
             "n": self.n,
@@ -262,7 +263,7 @@ def _draw_layers(rng: random.Random, variant: str, difficulty: int) -> tuple[Lay
         return (_conv(k, s, p, d),)
     first = _conv(3, 1, rng.choice((0, 1)) if difficulty > 1 else 0)
     second = rng.choice((_conv(3), Layer("pool", 2, 2))) if difficulty > 1 else _conv(rng.choice((2, 3)))
-    layers = (first, second)
+    layers: tuple[Layer, ...] = (first, second)
     if difficulty == 3:
         layers += (rng.choice((_conv(3), _conv(2, 2), Layer("pool", 2, 2))),)
     return layers

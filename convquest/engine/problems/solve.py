@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import solve_padding, solve_stride
 from convquest.engine.problems.answers import parse_whole_number
@@ -149,7 +150,7 @@ class SolveFor:
             return "Write o = floor((i + 2p − d(k − 1) − 1)/s) + 1 with the numbers and try p = 0, 1, 2, …"
         return "Write o = floor((i + 2p − d(k − 1) − 1)/s) + 1 with the numbers and try s = 1, 2, 3, …"
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         known = "s" if self.unknown == "p" else "p"
         return {
             "variant": self.topic.split("/")[1],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -70,13 +71,14 @@ class Translation:
     @cached_property
     def peaks(self) -> tuple[Cell, Cell]:
         """The output's single brightest cell, before and after the move."""
-        found = []
+        found: list[Cell] = []
         for moved in (False, True):
             out = self.output(moved)
             top = out.max()
             if (out == top).sum() != 1:
                 raise ValueError(f"the {self.feature} at {self.at} gives no single peak; move it off the border")
-            found.append(tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape)))
+            row, col = np.unravel_index(out.argmax(), out.shape)
+            found.append((int(row), int(col)))
         return found[0], found[1]
 
     @property
@@ -113,7 +115,7 @@ class Translation:
 
     def check(self, answer: Cell, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = tuple(answer)
+        answer = (answer[0], answer[1])
         explanation = self._working()
         if answer == self.answer:
             return Verdict(True, explanation)
@@ -160,7 +162,7 @@ class Translation:
             self.solution(),
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "translation",
             "n": self.n,
@@ -190,7 +192,7 @@ class Locality:
 
     @cached_property
     def out_side(self) -> int:
-        return conv2d(np.zeros((self.n, self.n)), np.ones((self.k, self.k)), stride=self.stride).shape[0]
+        return int(conv2d(np.zeros((self.n, self.n)), np.ones((self.k, self.k)), stride=self.stride).shape[0])
 
     def prompt(self) -> str:
         stride = f", stride {self.stride}" if self.stride > 1 else ""
@@ -222,7 +224,7 @@ class Locality:
 
     def check(self, answer: frozenset[Cell], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = frozenset(tuple(cell) for cell in answer)
+        answer = frozenset((cell[0], cell[1]) for cell in answer)
         explanation = self._working()
         right = self.answer
         if answer == right:
@@ -280,11 +282,11 @@ class Locality:
             self.solution(),
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"variant": "locality", "n": self.n, "k": self.k, "stride": self.stride, "pixel": list(self.pixel)}
 
 
-def from_params(fields: Fields, variant: str):
+def from_params(fields: Fields, variant: str) -> Translation | Locality:
     n = fields.int("n", minimum=3)
     if n > 12:
         raise ValueError(f"n: {article(n)} {n}×{n} image is too big for the board; use at most 12.")
@@ -305,19 +307,17 @@ def from_params(fields: Fields, variant: str):
         except ValueError as error:
             raise ValueError(f"at: {error}") from None
         return problem
-    problem = Locality(
+    local = Locality(
         n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1), fields.int_or_pair("pixel", minimum=0)
     )
-    if problem.k > n:
-        raise ValueError(
-            f"k: {article(problem.k)} {problem.k}×{problem.k} kernel does not fit {article(n)} {n}×{n} image."
-        )
-    if max(problem.pixel) >= n:
+    if local.k > n:
+        raise ValueError(f"k: {article(local.k)} {local.k}×{local.k} kernel does not fit {article(n)} {n}×{n} image.")
+    if max(local.pixel) >= n:
         raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
-    return problem
+    return local
 
 
-def generate(rng: random.Random, variant: str, difficulty: int):
+def generate(rng: random.Random, variant: str, difficulty: int) -> Translation | Locality:
     n = rng.randint(*((7, 8), (8, 10), (10, 12))[difficulty - 1])
     if variant == "locality":
         k = 5 if difficulty == 3 and rng.random() < 0.5 else 3
