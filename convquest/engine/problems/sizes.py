@@ -96,9 +96,10 @@ class Working:
         return self.before + self.chain[:-1]
 
     def text(self) -> str:
-        return "\n".join(
-            (*self.before, self.formula, *(f"  {line.removeprefix('o ')}" for line in self.chain), *self.after)
-        )
+        # The last reduction and its result share a line: "= 2 + 1 = 3".
+        *reduced, last, result = (line.removeprefix("o ") for line in self.chain)
+        lines = (*reduced, f"{last} {result}")
+        return "\n".join((*self.before, self.formula, *(f"  {line}" for line in lines), *self.after))
 
 
 def working(spec: SizeSpec, taught: Taught = ALL_TAUGHT) -> Working:

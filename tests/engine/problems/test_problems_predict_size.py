@@ -247,8 +247,7 @@ def test_explanation_substitutes_the_numbers():
         "o = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1",
         "  = ⌊(6 + 2·1 − 1·(3 − 1) − 1)/2⌋ + 1",
         "  = ⌊5/2⌋ + 1",
-        "  = 2 + 1",
-        "  = 3",
+        "  = 2 + 1 = 3",
         "(5/2 is not whole: a window that would run past the edge is dropped, so round down)",
         "The output is 3×3.",
     ]
