@@ -127,12 +127,26 @@ class Schedule:
     focus: tuple[str, ...] = ()  # topics of the slip being worked on
     focus_left: int = 0  # problems of the focus still to come
     focus_slip: str | None = None
+    brought_back: set[str] = field(default_factory=set)  # slips already given a run this session
 
     def focus_on(self, slip: RecurringSlip, run: int = FOCUS_RUN) -> str:
         """Bring back `run` problems where `slip` can happen, before anything else; the sentence
         to show the player."""
         self.focus, self.focus_left, self.focus_slip = slip.topics, run, slip.key
+        self.brought_back.add(slip.key)
         return slip.message(run)
+
+    def bring_back(
+        self, attempts: Iterable[Answered], topics: Sequence[str], *, taught: frozenset[str] | None = None
+    ) -> str | None:
+        """Between focus runs, start one on the player's most made recurring slip not yet brought
+        back this session; the sentence to show, or None. A drill calls it before each topic."""
+        if self.focus_left > 0:
+            return None
+        for slip in recurring_slips(attempts, topics, taught=taught):
+            if slip.key not in self.brought_back:
+                return self.focus_on(slip)
+        return None
 
     def state(self, topic: str) -> TopicState:
         if topic not in self.states:

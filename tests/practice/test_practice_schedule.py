@@ -148,3 +148,18 @@ def test_every_slip_can_happen_somewhere_the_engine_generates():
     offered = set(all_topics())
     for slip in SLIPS.values():
         assert slip.topics and set(slip.topics) <= offered, slip.key
+
+
+def test_bring_back_starts_one_run_per_recurring_slip_then_lets_the_schedule_be():
+    topics = all_topics()
+    made = [attempt("ignored_floor")] * 4 + [attempt("forgot_bias", topic="count-params/conv-vs-dense")] * 3
+    schedule = Schedule()
+    first = schedule.bring_back(made, topics)
+    assert first is not None and first.startswith("Four times lately: rounded up")
+    assert schedule.bring_back(made, topics) is None  # a run is under way
+    run(schedule, 3, topics=topics)
+    assert schedule.focus_left == 0
+    second = schedule.bring_back(made, topics)
+    assert second is not None and "biases" in second
+    assert run(schedule, 3, topics=topics) == ["count-params/conv-vs-dense"] * 3  # its only topic
+    assert schedule.bring_back(made, topics) is None  # each slip once a session
