@@ -279,12 +279,27 @@ class FillCells:
                     "across, not r rows and c columns.",
                 )
             )
+        # A named padding grows with the dilation, so the undilated window would start elsewhere.
+        if self.dilation > 1 and isinstance(self.padding, int):
+            found.append(
+                (
+                    "ignored_dilation",
+                    int(self._undilated[r, c]),
+                    "The kernel's taps sit d cells apart: each weight meets every d-th cell of the window, "
+                    "skipping the cells between.",
+                )
+            )
         return found
 
     @cached_property
     def _unstrided(self) -> np.ndarray:
         """The same layer with stride 1: where each cell would be if the window moved one cell at a time."""
         return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, dilation=self.dilation).output
+
+    @cached_property
+    def _undilated(self) -> np.ndarray:
+        """The same layer with its taps side by side; each window starts where the dilated one does."""
+        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, stride=self.stride).output
 
     def _terms(self, r: int, c: int) -> list[tuple[float, float]]:
         """(weight or value, the other factor) of each product that makes cell (r, c)."""

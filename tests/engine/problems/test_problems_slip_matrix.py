@@ -307,6 +307,16 @@ ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]
         lambda q: cell_by_loop(X5, W3, 1, 0),
         2,
     ),
+    # dilation 2, cell (0, 0) read with the taps side by side
+    (
+        "ignored_dilation",
+        "dilated",
+        "fill-cells",
+        {"variant": "dilated", "input": X5, "kernel": [[1, 2], [0, 1]], "dilation": 2},
+        DILATION,
+        lambda q: cell_by_loop(X5, [[1, 2], [0, 1]], 0, 0),
+        0,
+    ),
     (
         "flipped_kernel",
         "valid",
