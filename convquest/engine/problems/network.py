@@ -123,7 +123,7 @@ class NetworkShapes:
         went_in = "the input" if part == 0 else f"what layer {part} gives"
         head = f"Layer {part + 1} ({describe(layer)}), on {went_in}"
         return Rungs(
-            nudge=f"Channels and sides are separate. {self._channels(part).capitalize()}. Sides: {nudge(spec, taught)}",
+            nudge=f"Channels and sides are separate. C{self._channels(part)[1:]}. Sides: {nudge(spec, taught)}",
             formula=f"{head}\n{self._channels(part)}\nsides: {work.formula}\n  {work.substituted.removeprefix('o ')}",
             steps=(head, self._channels(part), *work.steps()),
             solution=self.solution(taught),
