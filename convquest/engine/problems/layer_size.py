@@ -93,7 +93,7 @@ class LayerSize:
 
     def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        explanation = self.solution(taught)
+        explanation = self._working(taught)
         if answer == self.answer:
             return Verdict(True, explanation)
         key, sentence = combine(size_mistakes(self.spec, answer, taught))

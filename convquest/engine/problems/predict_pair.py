@@ -68,7 +68,7 @@ class PairSize:
     def check(self, answer: tuple[int, int], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         answer = (answer[0], answer[1])
-        explanation = self.solution(taught)
+        explanation = self._working(taught)
         right = self.answer
         if answer == right:
             return Verdict(True, explanation)

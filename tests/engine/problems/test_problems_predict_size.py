@@ -249,7 +249,6 @@ def test_explanation_substitutes_the_numbers():
         "  = ⌊5/2⌋ + 1",
         "  = 2 + 1 = 3",
         "(5/2 is not whole: a window that would run past the edge is dropped, so round down)",
-        "The output is 3×3.",
     ]
 
 

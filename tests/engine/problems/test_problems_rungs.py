@@ -53,10 +53,9 @@ def test_the_formula_rung_is_the_chapters_form_with_the_numbers_put_in(params, t
     assert ladder.formula.splitlines() == [formula, f"  {with_numbers}"]
     # What is shown after an answer uses the same form, and only it ends in the answer.
     explanation = problem.check(problem.answer, taught=taught).explanation
-    assert formula in explanation.splitlines() and explanation.endswith(
-        f"The output is {problem.answer}×{problem.answer}."
-    )
-    assert ladder.solution == explanation
+    lines = explanation.splitlines()
+    assert formula in lines and any(line.endswith(f"= {problem.answer}") for line in lines)
+    assert ladder.solution == f"{explanation}\nThe output is {problem.answer}×{problem.answer}."
     assert f"= {problem.answer}" not in "\n".join(ladder.steps)
 
 
