@@ -471,3 +471,14 @@ def test_grids_of_cells_checked_by_loop_agree_with_the_engine():
     problem = from_params("fill-cells", {"variant": "strided", "input": X5, "kernel": W3, "stride": 2})
     assert problem.expected.tolist() == [[cell_by_loop(X5, W3, 2 * r, 2 * c) for c in range(2)] for r in range(2)]
     assert np.array_equal(problem.expected, np.array(problem.expected))
+
+
+def test_the_old_awkward_wordings_are_gone():
+    # Issue 14 item 7: "(… another slip: used transposed formula.)" and "With p = 4: Padding goes on both sides…".
+    shared = from_params("predict-size", conv(7, 3, 1)).check(6)  # the +1 forgotten, or padding on one side
+    assert shared.mistake == "forgot_plus_one"
+    assert shared.diagnosis.endswith("(The same number could also come from padding only one side.)")
+    assert "another slip" not in shared.diagnosis and "_" not in shared.diagnosis
+    solve = from_params("predict-size", {"variant": "solve-padding", "i": 7, "k": 5, "o": 7, "s": 1}).check(4)
+    assert solve.mistake == "padded_one_side"
+    assert solve.diagnosis.startswith("That padding gives the wanted size only through a slip. Padding goes on both")
