@@ -16,54 +16,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from convquest.engine.problems.slips import SLIPS
 from convquest.practice.records import UNANSWERED, QuestionRecord, marks_text
+from convquest.practice.schedule import RecurringSlip, recurring_slips
+from convquest.practice.topics import all_topics
 
 # The engine's mistake keys as a general sentence (the engine's own diagnosis of each answer is
-# specific to that problem's numbers; a summary across questions needs the general form).
+# specific to that problem's numbers; a summary across questions needs the general form, which is
+# the slip table's line of advice).
 MISTAKE_SENTENCES: dict[str, str] = {
     UNANSWERED: "Left (part of) a question unanswered.",
-    "forgot_plus_one": "Forgot the +1 that counts the window's first position.",
-    "ignored_padding": "Left the padding out of the size.",
-    "padded_one_side": "Padded one side only: padding adds 2p, one p on each side.",
-    "pool_stride_one": "Used stride 1 for pooling; with no stride given it equals the window size.",
-    "ignored_stride": "Ignored the stride.",
-    "ignored_floor": "Rounded up where the division must round down (a window past the edge is dropped).",
-    "ignored_dilation": "Ignored the dilation: k taps dilated by d span d(k - 1) + 1 cells.",
-    "used_transposed_formula": "Used the transposed-convolution formula for an ordinary convolution.",
-    "used_conv_formula": "Used the ordinary convolution formula for a transposed convolution.",
-    "forgot_output_padding": "Forgot the output padding of a transposed convolution.",
-    "used_i_times_s": "Used i*s instead of (i - 1)*s in a transposed convolution.",
-    "off_by_one": "Off by one: recount the window positions.",
-    "swapped_height_width": "Swapped height and width.",
-    "impossible_value": "Gave a padding or stride no layer can have.",
-    "swapped_input_output": "Swapped the input and output sizes when solving for p or s.",
-    "wrong_channels": "Gave the wrong number of channels.",
-    "conv_kept_channels": "Kept the input's channels after a conv: it has one channel per filter.",
-    "pool_changed_channels": "Changed the channels in a pooling layer: pooling keeps them.",
-    "forgot_bias": "Forgot the biases: one per filter (or per output).",
-    "forgot_input_channels": "Forgot that each filter spans every input channel.",
-    "counted_per_position": "Counted the weights once per position: filters are shared.",
-    "padding_shift": "Forgot that padding shifts the window into the padding.",
-    "ignored_layer": "Left a layer out of the receptive field: every layer widens it.",
-    "flipped_kernel": "Flipped the kernel: here it slides unflipped (cross-correlation, as in PyTorch).",
-    "forgot_product": "Left a product out of the window's sum.",
-    "sign_error": "Slipped a sign in a product.",
-    "missed_overlap": "Missed an overlap: in a transposed convolution overlapping patches add up.",
-    "averaged_instead_of_max": "Averaged where max pooling keeps the largest value.",
-    "took_min": "Took the smallest value where max pooling keeps the largest.",
-    "forgot_to_divide": "Summed the window in average pooling without dividing by its size.",
-    "took_max_instead_of_mean": "Took the largest value where average pooling takes the mean.",
-    "opposite_sign": "Gave a kernel with every weight's sign the wrong way round.",
-    "wrong_scale": "Gave the right kernel pattern at the wrong strength.",
-    "transposed_kernel": "Swapped a kernel's rows and columns (it finds the other direction).",
-    "one_step_wrong": "Got one of the two kernels of a two-layer stack wrong.",
-    "did_not_move": "Kept a feature map's peak in place when the image moved.",
-    "moved_opposite": "Moved a feature map's peak the wrong way.",
-    "input_coordinates": "Answered in input coordinates where output coordinates were asked.",
-    "swapped_row_col": "Swapped row and column.",
-    "whole_output": "Said every output cell changes when one pixel does (each only sees its window).",
-    "centred_on_pixel": "Centred the changed windows on the pixel instead of counting the windows that cover it.",
-    "one_cell": "Said one output cell changes when every window covering the pixel does.",
+    **{key: slip.advice for key, slip in SLIPS.items()},
     "other": "A slip the game could not name: compare with the worked solution.",
 }
 
@@ -120,6 +83,7 @@ class Report:
     reason: str | None = None  # 'submitted' | 'time' | 'quit'
     minutes: float | None = None
     history: list[PastSession] = field(default_factory=list)
+    recurring: list[RecurringSlip] = field(default_factory=list)  # slips the player keeps making, over all play
 
     # -- numbers ------------------------------------------------------------------------------
 
@@ -202,6 +166,9 @@ class Report:
         out.append("")
         out.extend(self._mistake_lines(width))
         out.append("")
+        if self.recurring:
+            out.extend(self._recurring_lines(width))
+            out.append("")
         out.extend(self._wrong_lines(width))
         if self.history:
             out.append("")
@@ -229,6 +196,13 @@ class Report:
             lines.append("None: every question right.")
         for m in mistakes:
             lines.extend(_wrap(f"{m.count} x {m.sentence}", width, "    "))
+        return lines
+
+    def _recurring_lines(self, width: int) -> list[str]:
+        lines = ["Slips you keep making", "---------------------"]
+        for slip in self.recurring:
+            lines.extend(_wrap(f"{slip.count} x {slip.advice}", width, "    "))
+        lines.append("Practice brings these back until they stop.")
         return lines
 
     def _wrong_lines(self, width: int) -> list[str]:
@@ -359,6 +333,7 @@ class Report:
             "mistakes": [
                 {"key": m.key, "count": m.count, "sentence": m.sentence, "example": m.example} for m in self.mistakes()
             ],
+            "recurring": [{"key": r.key, "count": r.count, "advice": r.advice} for r in self.recurring],
             "questions": [
                 {
                     "number": q.number,
@@ -433,6 +408,7 @@ def report_for(history, session_id: int | None = None, *, mode: str | None = Non
         reason=info.reason,
         minutes=info.minutes,
         history=[s for s in past_sessions(history) if s.id <= info.id],
+        recurring=recurring_slips(history.store.attempts(), all_topics()),
     )
 
 

@@ -14,13 +14,27 @@ again a couple of problems later either way, and a test can replay a run without
 - A session starts no lower than the game's progress shows (`start_from_progress`): a student
   who has cleared six chapters is not asked beginner's problems, while one whose practice has
   already climbed past that keeps their level.
+- The learner model: a slip the player keeps making (``recurring_slips``, from the mistake keys the
+  store recorded) can be worked on with ``focus_on``: the next few problems come from the topics
+  where that slip can happen, before anything else is due.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+from convquest.engine.problems.slips import advice as slip_advice
+from convquest.engine.problems.slips import nameable, topics_for
+
+# A slip made this often, among the player's recent answers, is worth a few problems of its own.
+RECURRING = 3
+RECENT = 60  # answers looked back over: an old habit the player has since dropped is not brought back
+FOCUS_RUN = 3
+_NOT_A_SLIP = frozenset({"other", "unanswered"})
+_COUNTS = ("no", "once", "twice", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # Turns until a topic in box b is due again. Box 0 waits two turns, not one, so a missed topic is
 # separated from its retry by one other problem instead of being asked twice in a row.
@@ -59,6 +73,53 @@ class Outcome:
     difficulty_after: int
 
 
+class Answered(Protocol):
+    """An answer as the store keeps it (``store.Attempt``): right or not, and the slip's key."""
+
+    @property
+    def correct(self) -> bool: ...
+    @property
+    def mistake(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class RecurringSlip:
+    key: str
+    count: int
+    advice: str  # the slip table's line of advice, for the report
+    topics: tuple[str, ...]  # the topics offered where this slip can happen
+
+    def message(self, run: int = FOCUS_RUN) -> str:
+        """'Three times lately: forgot the +1 (the window's first position counts too). Three quick
+        ones on it.'"""
+        times = _COUNTS[self.count] + " times" if 2 < self.count < len(_COUNTS) else f"{self.count} times"
+        quick = _COUNTS[run] if 2 < run < len(_COUNTS) else str(run)
+        what, _, why = self.advice.rstrip(".").partition(": ")
+        said = f"{what[0].lower()}{what[1:]}" + (f" ({why})" if why else "")
+        return f"{times.capitalize()} lately: {said}. {quick.capitalize()} quick ones on it."
+
+
+def recurring_slips(
+    attempts: Iterable[Answered],
+    topics: Sequence[str],
+    *,
+    at_least: int = RECURRING,
+    recent: int = RECENT,
+    taught: frozenset[str] | None = None,
+) -> list[RecurringSlip]:
+    """The slips made at least `at_least` times among the last `recent` wrong-or-right answers,
+    most made first, each with the topics (of `topics`) where it can happen. A slip with nowhere to
+    practise it, or naming an idea outside `taught` (when given), is left out."""
+    answers = list(attempts)[-recent:]
+    counts = Counter(a.mistake for a in answers if not a.correct and a.mistake and a.mistake not in _NOT_A_SLIP)
+    found = []
+    for key, count in counts.most_common():
+        where = tuple(topics_for(key, list(topics)))
+        if count >= at_least and where and (taught is None or nameable(key, taught)):
+            found.append(RecurringSlip(key, count, slip_advice(key), where))
+    return found
+
+
 @dataclass
 class Schedule:
     states: dict[str, TopicState] = field(default_factory=dict)
@@ -66,6 +127,29 @@ class Schedule:
     streak: int = 0
     difficulty: int = MIN_DIFFICULTY
     max_difficulty: int = DEFAULT_MAX_DIFFICULTY
+    focus: tuple[str, ...] = ()  # topics of the slip being worked on
+    focus_left: int = 0  # problems of the focus still to come
+    focus_slip: str | None = None
+    brought_back: set[str] = field(default_factory=set)  # slips already given a run this session
+
+    def focus_on(self, slip: RecurringSlip, run: int = FOCUS_RUN) -> str:
+        """Bring back `run` problems where `slip` can happen, before anything else; the sentence
+        to show the player."""
+        self.focus, self.focus_left, self.focus_slip = slip.topics, run, slip.key
+        self.brought_back.add(slip.key)
+        return slip.message(run)
+
+    def bring_back(
+        self, attempts: Iterable[Answered], topics: Sequence[str], *, taught: frozenset[str] | None = None
+    ) -> str | None:
+        """Between focus runs, start one on the player's most made recurring slip not yet brought
+        back this session; the sentence to show, or None. A drill calls it before each topic."""
+        if self.focus_left > 0:
+            return None
+        for slip in recurring_slips(attempts, topics, taught=taught):
+            if slip.key not in self.brought_back:
+                return self.focus_on(slip)
+        return None
 
     def state(self, topic: str) -> TopicState:
         if topic not in self.states:
@@ -81,6 +165,11 @@ class Schedule:
         if not topics:
             raise ValueError("no topics to practise")
         order = {t: i for i, t in enumerate(topics)}
+        focus = [t for t in topics if t in self.focus] if self.focus_left > 0 else []
+        if focus:
+            # Round the slip's topics, least recently asked first, so three quick ones are not one topic thrice.
+            fresh = [t for t in focus if t != last] or focus
+            return min(fresh, key=lambda t: (self.states[t].last_turn if t in self.states else -1, order[t]))
         seen = [self.states[t] for t in topics if t in self.states and self.states[t].seen]
         due = [s for s in seen if s.due <= self.turn]
         if due:
@@ -102,6 +191,8 @@ class Schedule:
         """Apply one answered problem: move the topic's box, the streak and the difficulty."""
         st = self.state(topic)
         box_before, diff_before = st.box, self.difficulty
+        if self.focus_left > 0 and topic in self.focus:
+            self.focus_left -= 1
         st.seen += 1
         st.last_turn = self.turn
         if correct:

@@ -182,3 +182,18 @@ def test_reset_progress_forgets_exam_sessions_with_their_answers(store, clock):
     assert history.sessions() == []
     assert store.attempts() == []
     assert store.get_setting("theme") == "light"
+
+
+def test_the_report_lists_the_slips_the_player_keeps_making_with_advice(store, clock):
+    for _ in range(3):
+        store.record_attempt("padding-2", "9", False, topic="predict-size/padding", mistake="padded_one_side")
+    store.record_attempt("padding-2", "8", False, topic="predict-size/padding", mistake="other")
+    sit(store, clock, ["right"] * 4, questions=4)
+    report = report_for(History(store))
+    assert [(r.key, r.count) for r in report.recurring] == [("padded_one_side", 3)]
+    text = report.render_text()
+    assert "Slips you keep making" in text
+    assert "3 x Padded one side only: padding adds p cells on each side, 2p in all." in text
+    assert json.loads(report.to_json())["recurring"] == [
+        {"key": "padded_one_side", "count": 3, "advice": mistake_sentence("padded_one_side")}
+    ]

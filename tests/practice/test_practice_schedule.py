@@ -1,8 +1,11 @@
-"""The per-topic Leitner schedule and the streak-driven difficulty (no engine, no database)."""
+"""The per-topic Leitner schedule, the streak-driven difficulty, and the slips brought back (no database)."""
 
 from __future__ import annotations
 
-from convquest.practice.schedule import INTERVALS, STREAK_TO_RISE, Schedule
+from convquest.engine.problems.slips import SLIPS
+from convquest.practice.schedule import INTERVALS, STREAK_TO_RISE, RecurringSlip, Schedule, recurring_slips
+from convquest.practice.topics import all_topics
+from convquest.store import Attempt
 
 TOPICS = ["t/a", "t/b", "t/c", "t/d", "t/e", "t/f"]
 
@@ -90,3 +93,73 @@ def test_a_hinted_right_answer_keeps_the_streak_without_lengthening_it():
 def test_the_same_history_always_picks_the_same_topics():
     wrong = {("t/b", 0), ("t/e", 1)}
     assert run(Schedule(), 40, wrong) == run(Schedule(), 40, wrong)
+
+
+# -- the learner model: slips that keep coming back --------------------------------------------------
+
+
+def attempt(mistake: str | None, correct: bool = False, topic: str = "predict-size/conv") -> Attempt:
+    return Attempt("l", 0, "7", correct, 0, "level", topic, mistake, "2026-12-01T00:00:00+00:00")
+
+
+def test_a_slip_made_three_times_is_recurring_and_brings_its_topics():
+    made = [attempt("forgot_plus_one")] * 3 + [attempt("ignored_floor")] * 2 + [attempt(None, True)] * 4
+    made += [attempt("other")] * 5  # a slip the engine could not name has no topics to practise
+    found = recurring_slips(made, all_topics())
+    assert [(slip.key, slip.count) for slip in found] == [("forgot_plus_one", 3)]
+    slip = found[0]
+    assert slip.advice == SLIPS["forgot_plus_one"].advice
+    assert "predict-size/conv" in slip.topics and "predict-size/transposed" in slip.topics
+    assert not any(topic.startswith("fill-cells") for topic in slip.topics)
+    assert slip.message() == (
+        "Three times lately: forgot the +1 (the window's first position counts too). Three quick ones on it."
+    )
+
+
+def test_an_old_habit_the_player_dropped_is_not_brought_back():
+    made = [attempt("ignored_padding")] * 5 + [attempt(None, True)] * 60
+    assert recurring_slips(made, all_topics()) == []
+
+
+def test_a_slip_is_not_brought_back_before_its_idea_is_taught():
+    made = [attempt("used_i_times_s", topic="predict-size/transposed")] * 4
+    assert recurring_slips(made, all_topics(), taught=frozenset({"padding", "stride"})) == []
+    assert [s.key for s in recurring_slips(made, all_topics())] == ["used_i_times_s"]
+
+
+def test_focus_asks_the_slips_topics_first_each_in_turn_then_the_schedule_resumes():
+    topics = ["predict-size/conv", "predict-size/stride", "fill-cells/valid", "count-params/conv-vs-dense"]
+    schedule = Schedule()
+    run(schedule, 6, topics=topics)
+    slip = RecurringSlip(
+        "ignored_floor", 3, SLIPS["ignored_floor"].advice, ("predict-size/conv", "predict-size/stride")
+    )
+    schedule.focus_on(slip)
+    asked = run(schedule, 5, topics=topics)
+    assert asked[:3] in (
+        ["predict-size/conv", "predict-size/stride", "predict-size/conv"],
+        ["predict-size/stride", "predict-size/conv", "predict-size/stride"],
+    )
+    assert schedule.focus_left == 0
+    assert set(asked[3:]) - {"predict-size/conv", "predict-size/stride"}  # back to the whole schedule
+
+
+def test_every_slip_can_happen_somewhere_the_engine_generates():
+    offered = set(all_topics())
+    for slip in SLIPS.values():
+        assert slip.topics and set(slip.topics) <= offered, slip.key
+
+
+def test_bring_back_starts_one_run_per_recurring_slip_then_lets_the_schedule_be():
+    topics = all_topics()
+    made = [attempt("ignored_floor")] * 4 + [attempt("forgot_bias", topic="count-params/conv-vs-dense")] * 3
+    schedule = Schedule()
+    first = schedule.bring_back(made, topics)
+    assert first is not None and first.startswith("Four times lately: rounded up")
+    assert schedule.bring_back(made, topics) is None  # a run is under way
+    run(schedule, 3, topics=topics)
+    assert schedule.focus_left == 0
+    second = schedule.bring_back(made, topics)
+    assert second is not None and "biases" in second
+    assert run(schedule, 3, topics=topics) == ["count-params/conv-vs-dense"] * 3  # its only topic
+    assert schedule.bring_back(made, topics) is None  # each slip once a session

@@ -146,3 +146,22 @@ def format_cells(cells: frozenset[Cell]) -> str:
     if len(cells) == (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1):
         return f"{rows[0]}..{rows[-1]}, {cols[0]}..{cols[-1]}"
     return "; ".join(f"{r},{c}" for r, c in sorted(cells))
+
+
+def _bounds(cells: frozenset[Cell]) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) when `cells` fill a rectangle exactly, else None."""
+    if not cells:
+        return None
+    rows, cols = {r for r, _ in cells}, {c for _, c in cells}
+    top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+    if len(cells) != (bottom - top + 1) * (right - left + 1):
+        return None
+    return top, bottom, left, right
+
+
+def range_off_by_one(answer: frozenset[Cell], right: frozenset[Cell]) -> bool:
+    """Both block-shaped, and every edge of the answer within one cell of the right one's."""
+    given, wanted = _bounds(answer), _bounds(right)
+    if given is None or wanted is None or given == wanted:
+        return False
+    return all(abs(a - b) <= 1 for a, b in zip(given, wanted))

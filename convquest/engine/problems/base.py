@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import random
 import re
 from collections.abc import Mapping
@@ -21,8 +22,10 @@ class Verdict:
 
 @runtime_checkable
 class Problem(Protocol):
-    kind: str
-    topic: str
+    @property
+    def kind(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
 
     def prompt(self) -> str: ...
     def parts(self) -> tuple[str, ...]: ...
@@ -30,7 +33,7 @@ class Problem(Protocol):
     def check(self, answer: Any, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict: ...
     def solution(self) -> str: ...
     def hint(self) -> str: ...
-    def params(self) -> dict: ...
+    def params(self) -> dict[str, Any]: ...
 
 
 def check_part(part: int, count: int) -> None:
@@ -94,7 +97,9 @@ class Fields:
         _refuse_huge(name, value)
         return value
 
-    def int_or_pair(self, name: str, default: object = None, *, minimum: int | None = None) -> tuple[int, int]:
+    def int_or_pair(
+        self, name: str, default: object = None, *, minimum: builtins.int | None = None
+    ) -> tuple[builtins.int, builtins.int]:
         if default is None:
             default = _REQUIRED
         value = self._get(name, default)
@@ -110,7 +115,7 @@ class Fields:
             if minimum is not None and v < minimum:
                 raise ValueError(f"{name}: must be at least {minimum}, got {value!r}.")
             _refuse_huge(name, v)
-        return pair  # type: ignore[return-value]
+        return pair[0], pair[1]
 
     def choice(self, name: str, options: tuple[str, ...], default: object = None) -> str:
         if default is None:
@@ -118,7 +123,7 @@ class Fields:
         value = self._get(name, default)
         if value not in options:
             raise ValueError(f"{name}: must be one of {', '.join(options)}; got {value!r}.")
-        return value  # type: ignore[return-value]
+        return str(value)
 
     def bool(self, name: str, default: bool) -> bool:
         value = self._get(name, default)
@@ -126,7 +131,9 @@ class Fields:
             raise ValueError(f"{name}: expected true or false, got {value!r}.")
         return value
 
-    def grid(self, name: str, *, low: int = -99, high: int = 99, max_side: int = 12) -> tuple[tuple[int, ...], ...]:
+    def grid(
+        self, name: str, *, low: builtins.int = -99, high: builtins.int = 99, max_side: builtins.int = 12
+    ) -> tuple[tuple[builtins.int, ...], ...]:
         value = self._get(name, _REQUIRED)
         rows = _as_rows(value)
         if rows is None or not rows or not rows[0]:
@@ -140,7 +147,7 @@ class Fields:
             for v in r:
                 if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
                     raise ValueError(f"{name}: values must be whole numbers from {low} to {high}, got {v!r}.")
-        return tuple(tuple(int(v) for v in r) for r in rows)
+        return tuple(tuple(builtins.int(v) for v in r) for r in rows)  # type: ignore[call-overload]
 
 
 _REQUIRED = object()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import conv_output_size, conv_params, dense_params
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "count-params"
 VARIANTS = ("conv-vs-dense", "locally-connected", "pool-vs-conv")
@@ -124,6 +125,7 @@ class CountParams:
         return Verdict(False, explanation)
 
     def _mistakes(self, part: int) -> list[tuple[str, int, str]]:
+        # Words only: each names the slip without a number that would add up to the answer.
         found: list[tuple[str, int, str]] = []
         if part == 0:
             if self.bias:
@@ -131,7 +133,7 @@ class CountParams:
                     (
                         "forgot_bias",
                         conv_params(self.c_in, self.c_out, self.k, False),
-                        f"You forgot the biases: one per filter, {self.c_out} more.",
+                        "You forgot the biases: each filter has one bias besides its weights.",
                     )
                 )
             if self.c_in > 1:
@@ -139,8 +141,8 @@ class CountParams:
                     (
                         "forgot_input_channels",
                         conv_params(1, self.c_out, self.k, self.bias),
-                        f"Each filter spans all {self.c_in} input channels: it has "
-                        f"{self.c_in}·{self.k}·{self.k} weights, not {self.k}·{self.k}.",
+                        "You counted each filter as flat. A filter spans every input channel: it has "
+                        "C_in·k·k weights, not k·k.",
                     )
                 )
             oh, ow = self.out_hw
@@ -148,8 +150,8 @@ class CountParams:
                 (
                     "counted_per_position",
                     self.answers[0] * oh * ow,
-                    f"The same filters are used at every position: do not multiply by the "
-                    f"{oh}·{ow} positions — that is the point of parameter sharing.",
+                    "The same filters are used at every position: do not multiply by the number of positions "
+                    "— that is the point of parameter sharing.",
                 )
             )
         else:
@@ -158,7 +160,7 @@ class CountParams:
                     (
                         "forgot_bias",
                         dense_params(self.dense_in, self.dense_out, False),
-                        f"You forgot the biases: one per output, {self.dense_out} more.",
+                        "You forgot the biases: each output unit has one bias besides its weights.",
                     )
                 )
             if self.c_in > 1:
@@ -166,10 +168,43 @@ class CountParams:
                     (
                         "forgot_input_channels",
                         dense_params(self.h * self.w, self.dense_out, self.bias),
-                        f"The flattened image has H·W·C_in = {self.dense_in} inputs, not H·W = {self.h * self.w}.",
+                        "The flattened image has H·W·C_in inputs: every channel's pixels count, not one channel's.",
                     )
                 )
         return found
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 2)
+        right = self.answers[part]
+        bias = self.bias
+        if part == 0:
+            weights = self.c_in * self.k * self.k
+            nudge = (
+                "A filter has one weight for every input channel and kernel cell"
+                + (", plus one bias" if bias else "")
+                + "; the layer has C_out filters, and the same ones are used at every position."
+            )
+            formula = "C_out·(C_in·k·k + 1)" if bias else "C_out·C_in·k·k"
+            numbers = (
+                f"{self.c_out}·({self.c_in}·{self.k}·{self.k} + 1)"
+                if bias
+                else f"{self.c_out}·{self.c_in}·{self.k}·{self.k}"
+            )
+            steps = [_step(f"one filter: C_in·k·k = {self.c_in}·{self.k}·{self.k}", weights, right)]
+            if bias:
+                steps.append(_step(f"with its bias: {weights} + 1", weights + 1, right))
+        else:
+            n_in, n_out = self.dense_in, self.dense_out
+            nudge = "Flatten the image into H·W·C_in inputs. A dense layer has a weight for every input–output pair" + (
+                ", plus one bias per output." if bias else "."
+            )
+            formula = "(H·W·C_in)·outputs + outputs" if bias else "(H·W·C_in)·outputs"
+            numbers = f"({self.h}·{self.w}·{self.c_in})·{n_out}" + (f" + {n_out}" if bias else "")
+            steps = [
+                _step(f"inputs: H·W·C_in = {self.h}·{self.w}·{self.c_in}", n_in, right),
+                _step(f"weights: {n_in}·{n_out}", n_in * n_out, right),
+            ]
+        return Rungs(nudge, f"{formula}\n  = {numbers}", tuple(steps), self._working(part))
 
     def solution(self) -> str:
         return f"Conv layer:\n{self._conv_working()}\nDense layer:\n{self._dense_working()}\n{self._sharing()}"
@@ -177,7 +212,7 @@ class CountParams:
     def hint(self) -> str:
         return "A filter has C_in·k·k weights (plus a bias) and is reused everywhere; a dense layer has a weight for every input–output pair."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         out = {
             "variant": "conv-vs-dense",
             "c_in": self.c_in,
@@ -246,10 +281,37 @@ class LocallyConnected(CountParams):
             f"{dense / local:,.1f}× more (locally connected → dense)."
         )
 
-    def check(self, answer: int, part: int = 0) -> Verdict:
+    def rungs(self, part: int, taught: Taught) -> Rungs:
         check_part(part, 3)
         if part != 1:
-            verdict = super().check(answer, part // 2)
+            return super().rungs(part // 2, taught)
+        oh, ow = self.out_hw
+        positions = oh * ow
+        per_position = self.c_out * self.c_in * self.k * self.k
+        formula = "positions·C_out·C_in·k·k" + (" + positions·C_out" if self.bias else "")
+        numbers = f"{oh}·{ow}·{self.c_out}·{self.c_in}·{self.k}·{self.k}" + (
+            f" + {oh}·{ow}·{self.c_out}" if self.bias else ""
+        )
+        steps = [
+            _step(f"positions: {oh}·{ow}", positions, self.local_count),
+            _step(
+                f"weights at one position: C_out·C_in·k·k = {self.c_out}·{self.c_in}·{self.k}·{self.k}",
+                per_position,
+                self.local_count,
+            ),
+        ]
+        return Rungs(
+            "The conv's windows, but a filter of its own at every output position: count one position's "
+            "weights" + (" and biases" if self.bias else "") + ", then multiply by the positions.",
+            f"{formula}\n  = {numbers}",
+            tuple(steps),
+            self._local_working(),
+        )
+
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+        check_part(part, 3)
+        if part != 1:
+            verdict = super().check(answer, part // 2, taught=taught)
             if part == 2:
                 return Verdict(
                     verdict.correct, f"{verdict.explanation}\n{self._split()}", verdict.diagnosis, verdict.mistake
@@ -314,10 +376,17 @@ class PoolVsConv(CountParams):
     def _pool_working(self) -> str:
         return "A max pool takes the largest value in each window: no weights, no biases.\ntotal = 0"
 
-    def check(self, answer: int, part: int = 0) -> Verdict:
+    def rungs(self, part: int, taught: Taught) -> Rungs:
         check_part(part, 2)
         if part == 1:
-            return super().check(answer, 0)
+            return super().rungs(0, taught)
+        question = "What does a max pool compute from its window, and which of its numbers would training change?"
+        return Rungs(question, "learned numbers = weights + biases of the pool", (), self._pool_working())
+
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+        check_part(part, 2)
+        if part == 1:
+            return super().check(answer, 0, taught=taught)
         explanation = self._pool_working()
         if answer == 0:
             return Verdict(True, explanation)
@@ -345,6 +414,11 @@ class PoolVsConv(CountParams):
         for unused in ("p", "units"):
             out.pop(unused, None)
         return out
+
+
+def _step(text: str, value: int, answer: int) -> str:
+    """A worked step, left for the player to evaluate where its value is already the answer."""
+    return text if value == answer else f"{text} = {value}"
 
 
 def from_params(fields: Fields, variant: str) -> CountParams:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from convquest.engine import traces
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, rows_to_lists
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
+from convquest.engine.problems.slips import nameable
 
 KIND = "fill-cells"
 VARIANTS = ("valid", "same", "full", "strided", "dilated", "transposed", "maxpool", "avgpool")
@@ -34,6 +36,15 @@ def _num(value: float) -> str:
 
 def _signed(value: float) -> str:
     return _num(value).strip("()")
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
+def _place(row: int, col: int) -> str:
+    """A kernel weight's place in words ("the weight in the first row, third column"): no digits,
+    so no diagnosis shows a number that could be the cell's value."""
+    return f"weight in the {_ORDINALS[row]} row, {_ORDINALS[col]} column"
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,15 @@ class FillCells:
     def kernel(self) -> np.ndarray | None:
         return None if self.w is None else np.array(self.w, dtype=np.int64)
 
+    @property
+    def weights(self) -> np.ndarray:
+        """The kernel of a convolution variant (pooling has none)."""
+        if self.kernel is None:
+            raise ValueError(f"{self.variant} has no kernel")
+        return self.kernel
+
     @cached_property
-    def trace(self):
+    def trace(self) -> Any:
         """The engine's step-by-step view: ConvTrace, TransposedTrace or PoolTrace."""
         if self.variant in POOLS:
             make = traces.max_pool2d_trace if self.variant == "maxpool" else traces.avg_pool2d_trace
@@ -82,12 +100,12 @@ class FillCells:
 
     @property
     def expected(self) -> np.ndarray:
-        return self.trace.output
+        return np.asarray(self.trace.output)
 
     def _cell(self, part: int) -> tuple[int, int]:
         rows, cols = self.expected.shape
         check_part(part, rows * cols)
-        return divmod(part, cols)
+        return part // cols, part % cols
 
     def prompt(self) -> str:
         if self.variant in POOLS:
@@ -95,7 +113,7 @@ class FillCells:
             if self.padding:
                 what += f" and padding {self.padding}"
         else:
-            kh, kw = self.kernel.shape
+            kh, kw = self.weights.shape
             name = "transposed convolution" if self.variant == "transposed" else "cross-correlation (no flip)"
             bits = [f"{kh}×{kw} {name}"]
             if self.padding:
@@ -150,7 +168,7 @@ class FillCells:
         if self._is_right(answer, value):
             return Verdict(True, explanation)
         for key, wrong, sentence in mistakes:
-            if wrong != value and self._is_right(answer, wrong):
+            if wrong != value and self._is_right(answer, wrong) and nameable(key, taught):
                 return Verdict(False, explanation, sentence, key)
         return Verdict(False, explanation)
 
@@ -163,14 +181,14 @@ class FillCells:
                 return f"cell ({r},{c}): max({', '.join(values)}) = {_signed(step.result)}"
             return f"cell ({r},{c}): ({' + '.join(values)}) / {step.values.size} = {_signed(step.result)}"
         if self.variant == "transposed":
-            terms = self._contributions(r, c)
-            if not terms:
+            paints = self._contributions(r, c)
+            if not paints:
                 return f"cell ({r},{c}): no input cell paints here, so it stays 0"
-            sums = " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in terms)
-            sources = ", ".join(f"({i},{j})" for (i, j), _, _ in terms)
+            sums = " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in paints)
+            sources = ", ".join(f"({i},{j})" for (i, j), _, _ in paints)
             return f"cell ({r},{c}) gets paint from input {sources}: {sums} = {_signed(self.expected[r, c].item())}"
         step = self.trace.step(r, c)
-        terms = " + ".join(f"{_num(w)}·{_num(v)}" for w, v in zip(self.kernel.ravel(), step.values.ravel()))
+        terms = " + ".join(f"{_num(w)}·{_num(v)}" for w, v in zip(self.weights.ravel(), step.values.ravel()))
         pad = " (padding cells count as 0)" if step.in_padding.any() else ""
         return f"cell ({r},{c}): {terms} = {_signed(step.result)}{pad}"
 
@@ -182,10 +200,11 @@ class FillCells:
             for a, row in enumerate(paint.rows):
                 for b, col in enumerate(paint.cols):
                     if (row, col) == (r + top, c + left):
-                        found.append((paint.cell, paint.value, int(self.kernel[a, b])))
+                        found.append((paint.cell, paint.value, int(self.weights[a, b])))
         return found
 
     def _mistakes(self, r: int, c: int) -> list[tuple[str, float, str]]:
+        # Words only: a diagnosis names the slip and where it is, never a number adding up to the cell.
         if self.variant in POOLS:
             values = self.trace.step(r, c).values
             if self.variant == "maxpool":
@@ -201,7 +220,7 @@ class FillCells:
                 (
                     "forgot_to_divide",
                     values.sum().item(),
-                    f"You added the window up but did not divide by its {values.size} cells.",
+                    "You added the window up but did not divide by the number of cells in it.",
                 ),
                 (
                     "took_max_instead_of_mean",
@@ -215,40 +234,121 @@ class FillCells:
                 (
                     "missed_overlap",
                     value - v * w,
-                    f"Overlapping patches add up: this cell also gets {_num(v)}·{_num(w)} = {_signed(v * w)} "
-                    f"from input ({i},{j}).",
+                    "Overlapping patches add up: one more input cell's patch also paints this cell.",
                 )
-                for (i, j), v, w in self._contributions(r, c)
+                for _, v, w in self._contributions(r, c)
                 if v * w != 0
             ]
         step = self.trace.step(r, c)
-        found = [
+        found: list[tuple[str, float, str]] = [
             (
                 "flipped_kernel",
-                int((step.values * self.kernel[::-1, ::-1]).sum()),
+                int((step.values * self.weights[::-1, ::-1]).sum()),
                 "You flipped the kernel (textbook convolution); here the kernel slides unflipped "
                 "(cross-correlation, as in PyTorch): the top-left weight meets the top-left cell.",
             )
         ]
-        for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
+        cols = self.weights.shape[1]
+        for n, product in enumerate(step.products.ravel()):
             if product:
                 found.append(
                     (
                         "forgot_product",
                         step.result - int(product),
-                        f"You left out a product: {_num(w)}·{_num(v)} = {_signed(product)}.",
+                        f"You left out a product: the {_place(*divmod(n, cols))} times the cell under it.",
                     )
                 )
-        for w, v, product in zip(self.kernel.ravel(), step.values.ravel(), step.products.ravel()):
+        for n, product in enumerate(step.products.ravel()):
             if product < 0:
                 found.append(
                     (
                         "sign_error",
                         step.result - 2 * int(product),
-                        f"Sign slip: {_num(w)}·{_num(v)} is {_signed(product)}, not {_signed(-product)}.",
+                        f"Sign slip: the product of the {_place(*divmod(n, cols))} and its cell is negative, "
+                        "since one of the two is negative.",
                     )
                 )
+        # Last: a window moved one cell lands on an arbitrary sum, so a likelier slip giving it wins.
+        unstrided = self._unstrided
+        if self.stride > 1 and (r, c) != (0, 0) and r < unstrided.shape[0] and c < unstrided.shape[1]:
+            found.append(
+                (
+                    "window_moved_by_one",
+                    int(unstrided[r, c]),
+                    "The window jumps by the stride: output cell (r, c) starts s·r rows down and s·c columns "
+                    "across, not r rows and c columns.",
+                )
+            )
+        # A named padding grows with the dilation, so the undilated window would start elsewhere.
+        if self.dilation > 1 and isinstance(self.padding, int):
+            found.append(
+                (
+                    "ignored_dilation",
+                    int(self._undilated[r, c]),
+                    "The kernel's taps sit d cells apart: each weight meets every d-th cell of the window, "
+                    "skipping the cells between.",
+                )
+            )
         return found
+
+    @cached_property
+    def _unstrided(self) -> np.ndarray:
+        """The same layer with stride 1: where each cell would be if the window moved one cell at a time."""
+        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, dilation=self.dilation).output
+
+    @cached_property
+    def _undilated(self) -> np.ndarray:
+        """The same layer with its taps side by side; each window starts where the dilated one does."""
+        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, stride=self.stride).output
+
+    def _terms(self, r: int, c: int) -> list[tuple[float, float]]:
+        """(weight or value, the other factor) of each product that makes cell (r, c)."""
+        if self.variant == "transposed":
+            return [(v, w) for _, v, w in self._contributions(r, c)]
+        step = self.trace.step(r, c)
+        return [(w.item(), v.item()) for w, v in zip(self.weights.ravel(), step.values.ravel())]
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        r, c = self._cell(part)
+        value = self.expected[r, c].item()
+        if self.variant in POOLS:
+            values = [_num(v) for v in self.trace.step(r, c).values.ravel()]
+            start = f"row {self.stride}·{r}, column {self.stride}·{c}" + (
+                f", minus the padding {self.padding}" if self.padding else ""
+            )
+            if self.variant == "maxpool":
+                nudge = "The window for cell (r, c) starts at row s·r, column s·c; keep its largest value."
+                formula = f"cell ({r},{c}): window from {start}\n  max({', '.join(values)})"
+                steps: tuple[str, ...] = (f"the window holds {', '.join(values)}",)
+            else:
+                nudge = "The window for cell (r, c) starts at row s·r, column s·c; add it up and divide by its cells."
+                total = self.trace.step(r, c).values.sum().item()
+                formula = f"cell ({r},{c}): window from {start}\n  ({' + '.join(values)}) / {len(values)}"
+                steps = (f"({' + '.join(values)}) / {len(values)}", f"= {_signed(total)} / {len(values)}")
+            return Rungs(nudge, formula, steps, self.working(r, c))
+        terms = self._terms(r, c)
+        if self.variant == "transposed":
+            nudge = (
+                "Find every input cell whose patch lands on this cell: input (i, j) paints the kernel, times its "
+                "value, with its top-left corner at (s·i, s·j); add what lands here."
+            )
+            if "padding" in taught or self.padding:
+                nudge += " Padding p crops p cells from each edge of the result."
+        else:
+            start = "s·r − p, s·c − p" if "stride" in taught or self.stride > 1 else "r, c"
+            if start == "r, c" and ("padding" in taught or self.padding):
+                start = "r − p, c − p"
+            taps = " with its taps d cells apart" if self.dilation > 1 else ""
+            nudge = (
+                f"Lay the kernel{taps} on the window starting at input ({start}); multiply each weight by the cell "
+                "under it (no flip) and add."
+            )
+        if not terms:
+            return Rungs(nudge, f"cell ({r},{c}): no input cell's patch reaches it", (), self.working(r, c))
+        products = " + ".join(f"{_num(a)}·{_num(b)}" for a, b in terms)
+        evaluated = " + ".join(_num(a * b) for a, b in terms)
+        steps = (products,) if len(terms) == 1 or evaluated == _signed(value) else (products, f"= {evaluated}")
+        return Rungs(nudge, f"cell ({r},{c}) = {products}", steps, self.working(r, c))
 
     def solution(self) -> str:
         rows, cols = self.expected.shape
@@ -269,12 +369,17 @@ class FillCells:
             "avgpool": "Each output cell is the mean of its window: add up, divide by the window's cells.",
         }[self.variant]
 
-    def params(self) -> dict:
-        out = {"variant": self.variant, "input": rows_to_lists(self.x), "padding": self.padding, "stride": self.stride}
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "variant": self.variant,
+            "input": rows_to_lists(self.x),
+            "padding": self.padding,
+            "stride": self.stride,
+        }
         if self.variant in POOLS:
             out["k"] = self.k
         else:
-            out["kernel"] = rows_to_lists(self.w)
+            out["kernel"] = rows_to_lists(self.w or ())
             out["dilation"] = self.dilation
         if self.variant == "transposed":
             out["output_padding"] = self.output_padding
@@ -285,6 +390,7 @@ def from_params(fields: Fields, variant: str) -> FillCells:
     x = fields.grid("input", low=-9, high=9, max_side=MAX_INPUT)
     # The same/full variants are about that padding mode, so it is their default too.
     raw_padding = fields.raw("padding", variant if variant in ("same", "full") else 0)
+    padding: int | str
     if isinstance(raw_padding, str) and variant not in ("transposed",) + tuple(POOLS):
         padding = fields.choice("padding", ("valid", "same", "full"), raw_padding)
     else:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
-from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, form_for, size_mistakes, size_rungs
 
 KIND = "predict-size"
 LAYER_VARIANTS = ("conv", "padding", "stride", "dilation", "transposed", "pool")
@@ -74,28 +74,41 @@ class LayerSize:
             return h
         return parse_whole_number(text)
 
-    @cached_property
-    def _working(self) -> str:
+    def _padding_named(self, taught: Taught) -> tuple[str, ...]:
+        """How the padding's name becomes p, in the words the player was taught."""
         if self.mode is None:
-            return explain(self.spec)
+            return ()
         before, _ = padding_for(self.mode, self.spec.k, self.spec.d)
-        why = {
-            "valid": "'valid' means no padding: p = 0.",
-            "same": f"'same' pads d(k − 1) = {2 * before} in total, {before} on each side, so the size stays.",
-            "full": f"'full' pads d(k − 1) = {before} on each side, so every partial overlap counts.",
-        }[self.mode]
-        return f"{why}\n{explain(self.spec)}"
+        total = "d(k − 1)" if form_for(self.spec, taught).dilation else "k − 1"
+        return (
+            {
+                "valid": "'valid' means no padding: p = 0.",
+                "same": f"'same' pads {total} = {2 * before} in total, so p = {before} on each side and the size stays.",
+                "full": f"'full' pads {total} on each side, p = {before}, so every partial overlap counts.",
+            }[self.mode],
+        )
+
+    def _working(self, taught: Taught) -> str:
+        return "\n".join((*self._padding_named(taught), explain(self.spec, taught)))
 
     def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        explanation = self._working
+        explanation = self._working(taught)
         if answer == self.answer:
             return Verdict(True, explanation)
-        key, sentence = combine(size_mistakes(self.spec, answer))
+        key, sentence = combine(size_mistakes(self.spec, answer, taught))
         return Verdict(False, explanation, sentence, key)
 
-    def solution(self) -> str:
-        return f"{self._working}\nThe output is {square(self.answer)}."
+    def solution(self, taught: Taught = ALL_TAUGHT) -> str:
+        return f"{self._working(taught)}\nThe output is {square(self.answer)}."
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        look = {
+            "padding": "First turn the padding's name into p.",
+            "transposed": "A transposed convolution grows its input.",
+        }.get(self.variant, "")
+        return size_rungs(self.spec, taught, self.solution(taught), lead=self._padding_named(taught), look=look)
 
     def hint(self) -> str:
         return {
@@ -107,9 +120,9 @@ class LayerSize:
             "pool": "Pooling counts windows like a convolution; with no stride given, the stride is the window size.",
         }[self.variant]
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         sp = self.spec
-        out: dict = {"variant": self.variant, "i": sp.i, "k": sp.k}
+        out: dict[str, Any] = {"variant": self.variant, "i": sp.i, "k": sp.k}
         if self.mode is not None:
             out["padding"] = self.mode
         else:

@@ -16,6 +16,7 @@ import functools
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from convquest.engine.ops import conv2d
 from convquest.engine.problems import why_conv
 from convquest.engine.problems.answers import parse_grid
 from convquest.engine.problems.base import Fields, Verdict, check_part, rows_to_lists
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("palette", "edit", "two-step") + why_conv.VARIANTS
@@ -38,6 +39,7 @@ PALETTES = (
     tuple(KERNELS),
 )
 Grid = tuple[tuple[int, ...], ...]
+Choice = tuple[str, ...] | np.ndarray  # library names applied in order, or one weights array
 
 
 def kernel_name(text: str, names: tuple[str, ...]) -> str:
@@ -120,7 +122,7 @@ class MatchKernel:
     def target(self) -> np.ndarray:
         return self.apply(self.hidden if self.weights is None else np.array(self.weights))
 
-    def apply(self, choice) -> np.ndarray:
+    def apply(self, choice: Choice) -> np.ndarray:
         """The image after the player's choice: names applied in order, or one weights array."""
         if isinstance(choice, np.ndarray):
             return conv2d(self.image, choice)
@@ -137,7 +139,7 @@ class MatchKernel:
     def parts(self) -> tuple[str, ...]:
         return ({"palette": "kernel", "two-step": "blur, edge"}.get(self.variant, "weights"),)
 
-    def parse_answer(self, text: str, part: int = 0):
+    def parse_answer(self, text: str, part: int = 0) -> str | tuple[str, ...] | np.ndarray:
         check_part(part, 1)
         if self.variant == "palette":
             return kernel_name(text, self.palette)
@@ -153,7 +155,7 @@ class MatchKernel:
             raise ValueError(f"The kernel is 3×3: type 3 rows of 3 numbers, not {len(grid)} rows of {len(grid[0])}.")
         return np.array(grid)
 
-    def _choice(self, answer):
+    def _choice(self, answer: object) -> Choice:
         """A name, a tuple of names, or weights (any nested sequence) as apply() takes them."""
         if isinstance(answer, str):
             answer = (answer,)
@@ -167,12 +169,12 @@ class MatchKernel:
             raise ValueError(f"The kernel is 3×3 numbers, not {weights.shape}.")
         return weights
 
-    def _describe(self, choice) -> str:
+    def _describe(self, choice: Choice) -> str:
         if isinstance(choice, np.ndarray):
             return "those weights"
         return " then ".join(KERNELS[name].title for name in choice)
 
-    def check(self, answer, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+    def check(self, answer: object, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         choice = self._choice(answer)
         out = self.apply(choice)
@@ -182,7 +184,7 @@ class MatchKernel:
         key, sentence = self._diagnose(choice, out)
         return Verdict(False, explanation, sentence, key)
 
-    def _explain(self, choice, out: np.ndarray) -> str:
+    def _explain(self, choice: Choice, out: np.ndarray) -> str:
         cells = out.size
         differ = _differing(out, self.target)
         head = (
@@ -196,7 +198,7 @@ class MatchKernel:
             lines += [f"{KERNELS[name].title}: {KERNELS[name].detects}" for name in choice]
         return "\n".join(lines)
 
-    def _diagnose(self, choice, out: np.ndarray) -> tuple[str | None, str | None]:
+    def _diagnose(self, choice: Choice, out: np.ndarray) -> tuple[str | None, str | None]:
         target = self.target
         if not isinstance(choice, np.ndarray):
             return self._diagnose_names(choice)
@@ -242,8 +244,25 @@ class MatchKernel:
             "two-step": "The target is smooth (blurred) and bright only at edges: which blur, and which edges?",
         }[self.variant]
 
-    def params(self) -> dict:
-        out: dict = {"variant": self.variant, "image": self.image_name}
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        """Looking comes before naming: the rungs say what to compare, never which kernel it is."""
+        check_part(part, 1)
+        compare = (
+            "Compare the target with the image: flat areas a blur keeps and an edge detector sends to 0; "
+            "an x detector lights up at vertical edges, a y detector at horizontal ones."
+        )
+        if self.variant == "edit":
+            steps: tuple[str, ...] = (
+                "Each target cell is the sum of the 3×3 weights times the 3×3 window of the image under them.",
+                "Try the library kernel that looks closest, then fix its sign, its scale or its direction.",
+            )
+        else:
+            names = self.palette if self.variant == "palette" else BLURS + EDGES
+            steps = tuple(f"{KERNELS[name].title}: {KERNELS[name].detects}" for name in names)
+        return Rungs(self.hint(), compare, steps, self.solution())
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"variant": self.variant, "image": self.image_name}
         if self.weights is not None:
             out["weights"] = rows_to_lists(self.weights)
         else:
@@ -268,7 +287,7 @@ def _image(fields: Fields) -> str:
     return fields.choice("image", tuple(IMAGES))
 
 
-def from_params(fields: Fields, variant: str):
+def from_params(fields: Fields, variant: str) -> MatchKernel | why_conv.Translation | why_conv.Locality:
     if variant in why_conv.VARIANTS:
         return why_conv.from_params(fields, variant)
     image = _image(fields)
@@ -284,9 +303,10 @@ def from_params(fields: Fields, variant: str):
         raise ValueError(f"kernels: expected {count} name(s) from {', '.join(allowed)}; got {raw!r}.")
     if variant == "two-step" and (raw[0] not in BLURS or raw[1] not in EDGES):
         raise ValueError(f"kernels: a blur ({', '.join(BLURS)}) then an edge detector ({', '.join(EDGES)}).")
-    palette = ()
+    palette: tuple[str, ...] = ()
     if variant == "palette":
-        palette = tuple(fields.raw("palette", PALETTES[-1]))
+        listed = fields.raw("palette", PALETTES[-1])
+        palette = tuple(str(name) for name in listed) if isinstance(listed, (list, tuple)) else ("",)
         unknown = [name for name in palette if name not in KERNELS]
         if unknown or raw[0] not in palette:
             raise ValueError(f"palette: must list library kernels including {raw[0]}; unknown: {unknown}.")
@@ -303,7 +323,9 @@ def _edited_weights(rng: random.Random, difficulty: int) -> Grid:
     return tuple(tuple(int(v) for v in row) for row in edited)
 
 
-def generate(rng: random.Random, variant: str, difficulty: int):
+def generate(
+    rng: random.Random, variant: str, difficulty: int
+) -> MatchKernel | why_conv.Translation | why_conv.Locality:
     if variant in why_conv.VARIANTS:
         return why_conv.generate(rng, variant, difficulty)
     images = tuple(IMAGES)

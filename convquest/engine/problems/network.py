@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import Layer, shapes_through
 from convquest.engine.problems.answers import parse_shape
 from convquest.engine.problems.base import Fields, Verdict, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 from convquest.engine.problems.layer_size import KIND
-from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, nudge, size_mistakes, working
 
 Shape = tuple[int, int, int]
 
@@ -70,23 +71,23 @@ class NetworkShapes:
         op = "pool" if layer.kind == "pool" else "conv"
         return SizeSpec(op, self._before(part)[1], layer.k, layer.p, layer.s, layer.d)
 
-    def _working(self, part: int) -> str:
+    def _channels(self, part: int) -> str:
+        if self.layers[part].kind == "pool":
+            return "channels: pooling works on each channel alone, so C stays as it was"
+        return "channels: one per filter, so C is the layer's filter count"
+
+    def _working(self, part: int, taught: Taught) -> str:
         layer, before, after = self.layers[part], self._before(part), self.shapes[part]
-        channels = (
-            f"channels: pooling works on each channel alone, so C stays {before[0]}"
-            if layer.kind == "pool"
-            else f"channels: one per filter, so C = {layer.out_channels}"
-        )
         return (
-            f"Layer {part + 1} ({describe(layer)}) on {_shape(before)}:\n{channels}\n"
-            f"{explain(self._spec(part))}\nshape: {_shape(after)}"
+            f"Layer {part + 1} ({describe(layer)}) on {_shape(before)}:\n{self._channels(part)}: C = {after[0]}\n"
+            f"{explain(self._spec(part), taught)}\nshape: {_shape(after)}"
         )
 
     def check(self, answer: Shape, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, len(self.layers))
-        answer = tuple(answer)
+        answer = (answer[0], answer[1], answer[2])
         right, before, layer = self.shapes[part], self._before(part), self.layers[part]
-        explanation = self._workings[part]
+        explanation = self._working(part, taught)
         if answer == right:
             return Verdict(True, explanation)
         if answer[0] != right[0]:
@@ -94,32 +95,44 @@ class NetworkShapes:
                 return Verdict(
                     False,
                     explanation,
-                    f"Pooling keeps the channels: {before[0]} in, {before[0]} out.",
+                    "Pooling works on each channel alone: it keeps the number of channels it is given.",
                     "pool_changed_channels",
                 )
             if answer[0] == before[0]:
                 return Verdict(
                     False,
                     explanation,
-                    f"A conv layer gives one channel per filter: {layer.out_channels}, not the {before[0]} it took in.",
+                    "A conv layer gives one channel per filter, not the number of channels it took in.",
                     "conv_kept_channels",
                 )
-            return Verdict(False, explanation, f"The channels are {right[0]}, not {answer[0]}.", "wrong_channels")
+            return Verdict(
+                False, explanation, "A conv layer gives one channel per filter: count its filters.", "wrong_channels"
+            )
         side = answer[1] if answer[1] != right[1] else answer[2]
-        key, sentence = combine(size_mistakes(self._spec(part), side))
+        key, sentence = combine(size_mistakes(self._spec(part), side, taught))
         return Verdict(False, explanation, sentence, key)
 
-    @cached_property
-    def _workings(self) -> tuple[str, ...]:
-        return tuple(self._working(n) for n in range(len(self.layers)))
+    def solution(self, taught: Taught = ALL_TAUGHT) -> str:
+        return "\n\n".join(self._working(n, taught) for n in range(len(self.layers)))
 
-    def solution(self) -> str:
-        return "\n\n".join(self._workings)
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, len(self.layers))
+        spec, layer = self._spec(part), self.layers[part]
+        work = working(spec, taught)
+        # The shape going in is not written out: a layer that keeps the shape would show its answer.
+        went_in = "the input" if part == 0 else f"what layer {part} gives"
+        head = f"Layer {part + 1} ({describe(layer)}), on {went_in}"
+        return Rungs(
+            nudge=f"Channels and sides are separate. C{self._channels(part)[1:]}. Sides: {nudge(spec, taught)}",
+            formula=f"{head}\n{self._channels(part)}\nsides: {work.formula}\n  {work.substituted.removeprefix('o ')}",
+            steps=(head, self._channels(part), *work.steps()),
+            solution=self.solution(taught),
+        )
 
     def hint(self) -> str:
         return "Take one layer at a time: conv sets C to its filter count, pooling keeps C; H and W follow the size formula."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "network",
             "input": list(self.input),

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import conv_output_shape
 from convquest.engine.problems.answers import parse_shape
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
-from convquest.engine.problems.sizes import SizeSpec, combine, explain, size_mistakes
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, nudge, size_mistakes, working
 
 AXES = ("height", "width")
 
@@ -61,14 +62,13 @@ class PairSize:
         h, w = parse_shape(text, 2)
         return h, w
 
-    @cached_property
-    def _working(self) -> str:
-        return "\n".join(f"{name}:\n{explain(self.axis(n))}" for n, name in enumerate(AXES))
+    def _working(self, taught: Taught) -> str:
+        return "\n".join(f"{name}:\n{explain(self.axis(n), taught)}" for n, name in enumerate(AXES))
 
     def check(self, answer: tuple[int, int], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = tuple(answer)
-        explanation = self._working
+        answer = (answer[0], answer[1])
+        explanation = self._working(taught)
         right = self.answer
         if answer == right:
             return Verdict(True, explanation)
@@ -76,28 +76,45 @@ class PairSize:
             return Verdict(
                 False,
                 explanation,
-                f"You swapped the sides: the output is {right[0]} high and {right[1]} wide, written "
-                f"{right[0]}×{right[1]} (height first), not {answer[0]}×{answer[1]}.",
+                "You swapped the sides: a shape is written height first, then width.",
                 "swapped_height_width",
             )
         wrong_axes = [n for n in range(2) if answer[n] != right[n]]
-        per_axis = [size_mistakes(self.axis(n), answer[n]) for n in wrong_axes]
+        per_axis = [size_mistakes(self.axis(n), answer[n], taught) for n in wrong_axes]
+        if len(wrong_axes) == 1 and self.s[0] == self.s[1] > 1 and any(k == "ignored_stride" for k, _ in per_axis[0]):
+            return Verdict(
+                False,
+                explanation,
+                f"You used the stride on one side only: it applies to the {AXES[1 - wrong_axes[0]]} and the "
+                f"{AXES[wrong_axes[0]]} alike.",
+                "stride_one_axis",
+            )
         # A slip made on both sides is one mistake; take one the two sides share, else the first side's.
         shared = [m for m in per_axis[0] if len(per_axis) == 2 and any(k == m[0] for k, _ in per_axis[1])]
         key, sentence = combine(shared or per_axis[0])
-        if key is not None:
-            where = "In both sides, e.g. the height" if shared else f"In the {AXES[wrong_axes[0]]}"
+        if key is not None and sentence is not None:
+            where = "In both sides" if shared else f"In the {AXES[wrong_axes[0]]}"
             sentence = f"{where}: {sentence[0].lower()}{sentence[1:]}"
         return Verdict(False, explanation, sentence, key)
 
-    def solution(self) -> str:
+    def solution(self, taught: Taught = ALL_TAUGHT) -> str:
         h, w = self.answer
-        return f"{self._working}\nThe output is {h}×{w}."
+        return f"{self._working(taught)}\nThe output is {h}×{w}."
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        works = [working(self.axis(n), taught) for n in range(2)]
+        return Rungs(
+            nudge=f"Work out the height and the width separately, each with its own numbers. {nudge(self.axis(0), taught)}",
+            formula="\n".join([works[0].formula] + [f"  {name}: {w.substituted}" for name, w in zip(AXES, works)]),
+            steps=tuple(f"{name}: {step}" for name, w in zip(AXES, works) for step in w.steps()),
+            solution=self.solution(taught),
+        )
 
     def hint(self) -> str:
         return "Work out the height and the width separately, each with its own k, p, s and d."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "non-square",
             "i": list(self.i),

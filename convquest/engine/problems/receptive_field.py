@@ -9,12 +9,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
-from convquest.engine.problems.answers import Cell, format_cells, parse_cells
+from convquest.engine.problems.answers import Cell, format_cells, parse_cells, range_off_by_one
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 from convquest.engine.problems.network import describe
+from convquest.engine.problems.slips import nameable
 
 KIND = "receptive-field"
 VARIANTS = ("one-layer", "stack")
@@ -68,22 +70,29 @@ class ReceptiveField:
         check_part(part, 1)
         return parse_cells(text)
 
-    @cached_property
-    def _working(self) -> str:
+    def _layer_lines(self) -> list[str]:
         infos = receptive_field(self.layers)
+        return [
+            f"after layer {number} ({_describe(layer)}): field {info.size}, jump {info.jump}, "
+            f"cell 0 centred on {info.start:g}"
+            for number, (layer, info) in enumerate(zip(self.layers, infos), start=1)
+        ]
+
+    def _axis_lines(self) -> list[str]:
+        last = receptive_field(self.layers)[-1]
         lines = []
-        for number, (layer, info) in enumerate(zip(self.layers, infos), start=1):
-            lines.append(
-                f"after layer {number} ({_describe(layer)}): field {info.size}, jump {info.jump}, "
-                f"cell 0 centred on {info.start:g}"
-            )
-        last = infos[-1]
         for axis, index in (("rows", self.cell[0]), ("columns", self.cell[1])):
             first, final = last.span(index)
             lines.append(
                 f"{axis}: centre {last.start:g} + {index}·{last.jump} = {last.start + index * last.jump:g}, "
                 f"± {(last.size - 1) / 2:g} → {first}..{final}"
             )
+        return lines
+
+    @cached_property
+    def _working(self) -> str:
+        lines = self._layer_lines() + self._axis_lines()
+        last = receptive_field(self.layers)[-1]
         seen = self.answer
         if len(seen) < last.size**2:
             lines.append(
@@ -94,14 +103,22 @@ class ReceptiveField:
 
     def check(self, answer: frozenset[Cell], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = frozenset(tuple(cell) for cell in answer)
+        answer = frozenset((cell[0], cell[1]) for cell in answer)
         explanation = self._working
         right = self.answer
         if answer == right:
             return Verdict(True, explanation)
         for key, wrong, sentence in self._mistakes:
-            if wrong == answer and wrong != right:
+            if wrong == answer and wrong != right and nameable(key, taught):
                 return Verdict(False, explanation, sentence, key)
+        if range_off_by_one(answer, right):
+            return Verdict(
+                False,
+                explanation,
+                "One edge of your block is a cell off: both ends of a range count, so check the first and the "
+                "last cell the window reaches.",
+                "range_off_by_one",
+            )
         missing, extra = len(right - answer), len(answer - right)
         return Verdict(False, explanation, f"{missing} cell(s) missing and {extra} cell(s) too many.", None)
 
@@ -130,6 +147,14 @@ class ReceptiveField:
                 )
             )
         if len(self.layers) > 1:
+            found.append(
+                (
+                    "one_layer_field",
+                    self.cells_seen(self.layers[-1:]),
+                    "That is the last layer's own window only. Each cell it reads is itself an output of the "
+                    "layer before, which reads a window of its own: walk back through every layer.",
+                )
+            )
             for number in range(len(self.layers)):
                 fewer = self.layers[:number] + self.layers[number + 1 :]
                 found.append(
@@ -137,18 +162,50 @@ class ReceptiveField:
                         "ignored_layer",
                         self.cells_seen(fewer),
                         f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
-                        "every layer widens the field.",
+                        "every layer widens what a cell sees.",
                     )
                 )
         return found
 
-    def solution(self) -> str:
+    def solution(self, taught: Taught = ALL_TAUGHT) -> str:
         return f"{self._working}\nThe cells (rows, columns): {format_cells(self.answer)}."
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        layer = self.layers[-1]
+        start = "s·index" if "stride" in taught or layer.s > 1 else "index"
+        if "padding" in taught or layer.p:
+            start += " − p"
+        reach = "d(k − 1)" if "dilation" in taught or layer.d > 1 else "k − 1"
+        walk = "Walk back one layer at a time. " if len(self.layers) > 1 else ""
+        r, c = self.cell
+        if len(self.layers) == 1:
+            s_n = f"{layer.s}·" if start.startswith("s·") else ""
+            p_n = f" − {layer.p}" if "− p" in start else ""
+            span = f"{layer.d}·({layer.k} − 1)" if reach.startswith("d") else f"{layer.k} − 1"
+            formula = (
+                f"first = {start}, last = first + {reach}\n"
+                f"  rows: first = {s_n}{r}{p_n}, last = first + {span}\n"
+                f"  columns: first = {s_n}{c}{p_n}, last = first + {span}"
+            )
+        else:
+            formula = (
+                "each layer widens the window by (k − 1) times the spacing of its inputs, and multiplies the "
+                "spacing by its stride:\n"
+                + "\n".join(f"  layer {n}: {_describe(lay)}" for n, lay in enumerate(self.layers, 1))
+            )
+        return Rungs(
+            nudge=f"{walk}An output cell reads k cells of its input, starting at {start} and reaching {reach} further;"
+            " only cells inside the image count.",
+            formula=formula,
+            steps=tuple(self._layer_lines()),
+            solution=self.solution(taught),
+        )
 
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": self.variant,
             "n": self.n,
@@ -206,7 +263,7 @@ def _draw_layers(rng: random.Random, variant: str, difficulty: int) -> tuple[Lay
         return (_conv(k, s, p, d),)
     first = _conv(3, 1, rng.choice((0, 1)) if difficulty > 1 else 0)
     second = rng.choice((_conv(3), Layer("pool", 2, 2))) if difficulty > 1 else _conv(rng.choice((2, 3)))
-    layers = (first, second)
+    layers: tuple[Layer, ...] = (first, second)
     if difficulty == 3:
         layers += (rng.choice((_conv(3), _conv(2, 2), Layer("pool", 2, 2))),)
     return layers

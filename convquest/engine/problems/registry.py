@@ -28,7 +28,8 @@ def _module(kind: str) -> ModuleType:
 
 
 def variants(kind: str) -> tuple[str, ...]:
-    return _module(kind).VARIANTS
+    found: tuple[str, ...] = _module(kind).VARIANTS
+    return found
 
 
 def generate(kind: str, seed: int, difficulty: int = 1, variant: str | None = None) -> Problem:
@@ -41,7 +42,8 @@ def generate(kind: str, seed: int, difficulty: int = 1, variant: str | None = No
         variant = random.Random(f"{kind}/variant/{seed}").choice(module.VARIANTS)
     elif variant not in module.VARIANTS:
         raise ValueError(f"unknown {kind} variant {variant!r}; the variants are {', '.join(module.VARIANTS)}.")
-    return module.generate(rng_for(seed, kind, variant, difficulty), variant, difficulty)
+    problem: Problem = module.generate(rng_for(seed, kind, variant, difficulty), variant, difficulty)
+    return problem
 
 
 def from_params(kind: str, params: Mapping[str, object]) -> Problem:
@@ -49,6 +51,6 @@ def from_params(kind: str, params: Mapping[str, object]) -> Problem:
     module = _module(kind)
     fields = Fields(params, kind)
     variant = fields.choice("variant", module.VARIANTS, module.VARIANTS[0])
-    problem = module.from_params(fields, variant)
+    problem: Problem = module.from_params(fields, variant)
     fields.refuse_unread(f"{kind}/{variant}")
     return problem

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from convquest.engine.arithmetic import solve_padding, solve_stride
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, article, blame, check_part, square
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 from convquest.engine.problems.layer_size import KIND, MAX_SIDE
-from convquest.engine.problems.sizes import SizeSpec, combine, explain, mistakes_reaching
+from convquest.engine.problems.sizes import SizeSpec, combine, explain, form_for, mistakes_reaching, working
 
 UNKNOWN_NAME = {"p": "padding", "s": "stride"}
 
@@ -62,24 +63,20 @@ class SolveFor:
         listed = ", ".join(f"{self.unknown} = {v}" for v in values)
         return f"Every {name} that works: {listed}." if len(values) > 1 else f"Only {listed} works."
 
-    def _working(self, value: int) -> str:
-        return f"{self._every_answer()}\nWith {self.unknown} = {value}:\n{explain(self.spec_with(value))}"
+    def _working(self, value: int, taught: Taught = ALL_TAUGHT) -> str:
+        return f"{self._every_answer()}\nWith {self.unknown} = {value}:\n{explain(self.spec_with(value), taught)}"
 
     def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
         values = self.answers
+        name = UNKNOWN_NAME[self.unknown]
         if answer in values:
-            return Verdict(True, self._working(answer))
-        explanation = self._working(values[0])
+            return Verdict(True, self._working(answer, taught))
+        explanation = self._working(values[0], taught)
         floor = 0 if self.unknown == "p" else 1
         if answer < floor:
             what = "Padding cannot be negative" if self.unknown == "p" else "A stride is at least 1"
-            return Verdict(
-                False,
-                explanation,
-                f"{what}; {answer} is not a possible {UNKNOWN_NAME[self.unknown]}.",
-                "impossible_value",
-            )
+            return Verdict(False, explanation, f"{what}: no layer has that {name}.", "impossible_value")
         spec = self.spec_with(answer)
         try:
             reached = spec.size()
@@ -87,44 +84,73 @@ class SolveFor:
             return Verdict(
                 False,
                 explanation,
-                f"With {self.unknown} = {answer} the layer is impossible: {error}.",
+                f"That {name} makes the layer impossible: {error}.",
                 "impossible_value",
             )
-        # Said of the student's value first, so the slip's sentence that follows is not read as
-        # a rule about that value ("With p = 4: Padding goes on both sides…").
-        reaches = f"{self.unknown} = {answer} reaches {square(self.o)} only through a slip."
-        found = [(k, f"{reaches} {s}") for k, s in mistakes_reaching(spec, self.o, self.unknown)]
-        swapped = self._swapped(answer)
-        if swapped is not None:
-            found.append(("swapped_input_output", swapped))
+        found = [
+            (k, f"That {name} gives the wanted size only through a slip. {s}")
+            for k, s in mistakes_reaching(spec, self.o, self.unknown, taught)
+        ]
+        if self._swapped(answer):
+            found.append(
+                (
+                    "swapped_input_output",
+                    f"You swapped input and output: that {name} turns the output's size into the input's, "
+                    "the wrong way round.",
+                )
+            )
         key, sentence = combine(found)
         if key is None:
             sentence = f"With {self.unknown} = {answer} the output is {square(reached)}, not {square(self.o)}."
         return Verdict(False, explanation, sentence, key)
 
-    def _swapped(self, answer: int) -> str | None:
+    def _swapped(self, answer: int) -> bool:
         if self.i == self.o:
-            return None
+            return False
         try:
-            reached = self.spec_with(answer, i=self.o).size()
+            return self.spec_with(answer, i=self.o).size() == self.i
         except ValueError:
-            return None
-        if reached != self.i:
-            return None
-        return (
-            f"You swapped input and output: {self.unknown} = {answer} turns {square(self.o)} into "
-            f"{square(self.i)}, but here {square(self.i)} is the input and {square(self.o)} the output."
-        )
+            return False
 
-    def solution(self) -> str:
-        return self._working(self.answers[0])
+    def solution(self, taught: Taught = ALL_TAUGHT) -> str:
+        return self._working(self.answers[0], taught)
+
+    def _equation(self, taught: Taught) -> str:
+        """The size formula as taught, with every number known and the unknown left as a symbol."""
+        form = form_for(self.spec_with(self.answers[0]), taught)
+        p = "p" if self.unknown == "p" else f"·{self.known}"
+        pad = f" + 2{p}" if form.padding else ""
+        kernel = f" − {self.d}·({self.k} − 1) − 1" if form.dilation else f" − {self.k}"
+        if form.stride:
+            s = "s" if self.unknown == "s" else str(self.known)
+            return f"{self.o} = ⌊({self.i}{pad}{kernel})/{s}⌋ + 1"
+        return f"{self.o} = {self.i}{pad}{kernel} + 1"
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        name, u = UNKNOWN_NAME[self.unknown], self.unknown
+        form = working(self.spec_with(self.answers[0]), taught).formula
+        first = 0 if u == "p" else 1
+        trials = []
+        for value in range(first, min(self.answers[0], first + 4)):
+            try:
+                trials.append(f"{u} = {value} gives {square(self.spec_with(value).size())}, not {square(self.o)}")
+            except ValueError:
+                trials.append(f"{u} = {value} makes the layer impossible")
+        return Rungs(
+            nudge=f"Put every number you know into {form}, then try each {name} from {first} up until the "
+            f"output is {square(self.o)}.",
+            formula=f"{form}\n  here: {self._equation(taught)}; find the {name} {u}.",
+            steps=(self._equation(taught), *trials),
+            solution=self.solution(taught),
+        )
 
     def hint(self) -> str:
         if self.unknown == "p":
             return "Write o = floor((i + 2p − d(k − 1) − 1)/s) + 1 with the numbers and try p = 0, 1, 2, …"
         return "Write o = floor((i + 2p − d(k − 1) − 1)/s) + 1 with the numbers and try s = 1, 2, 3, …"
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         known = "s" if self.unknown == "p" else "p"
         return {
             "variant": self.topic.split("/")[1],

@@ -13,14 +13,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from convquest.engine.kernels import KERNELS
 from convquest.engine.ops import conv2d, max_pool2d
-from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells
+from convquest.engine.problems.answers import Cell, format_cells, parse_cell, parse_cells, range_off_by_one
 from convquest.engine.problems.base import Fields, Verdict, article, check_part
-from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
+from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "match-kernel"
 VARIANTS = ("translation", "locality", "pooled-translation")
@@ -70,13 +71,14 @@ class Translation:
     @cached_property
     def peaks(self) -> tuple[Cell, Cell]:
         """The output's single brightest cell, before and after the move."""
-        found = []
+        found: list[Cell] = []
         for moved in (False, True):
             out = self.output(moved)
             top = out.max()
             if (out == top).sum() != 1:
                 raise ValueError(f"the {self.feature} at {self.at} gives no single peak; move it off the border")
-            found.append(tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape)))
+            row, col = np.unravel_index(out.argmax(), out.shape)
+            found.append((int(row), int(col)))
         return found[0], found[1]
 
     @property
@@ -113,7 +115,7 @@ class Translation:
 
     def check(self, answer: Cell, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = tuple(answer)
+        answer = (answer[0], answer[1])
         explanation = self._working()
         if answer == self.answer:
             return Verdict(True, explanation)
@@ -149,7 +151,18 @@ class Translation:
     def hint(self) -> str:
         return "The kernel is the same at every position: where the feature goes, its response follows."
 
-    def params(self) -> dict:
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        (r0, c0), _ = self.peaks
+        dr, dc = self.shift
+        return Rungs(
+            self.hint(),
+            f"peak after = peak before + the image's move\n  = {_cell((r0, c0))} + ({dr:+d}, {dc:+d})",
+            (f"peak before: {_cell((r0, c0))}", f"the image moves {_moves(self.shift)}: ({dr:+d}, {dc:+d})"),
+            self.solution(),
+        )
+
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "translation",
             "n": self.n,
@@ -255,7 +268,7 @@ class Locality:
 
     @cached_property
     def out_side(self) -> int:
-        return conv2d(np.zeros((self.n, self.n)), np.ones((self.k, self.k)), stride=self.stride).shape[0]
+        return int(conv2d(np.zeros((self.n, self.n)), np.ones((self.k, self.k)), stride=self.stride).shape[0])
 
     def prompt(self) -> str:
         stride = f", stride {self.stride}" if self.stride > 1 else ""
@@ -287,7 +300,7 @@ class Locality:
 
     def check(self, answer: frozenset[Cell], part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = frozenset(tuple(cell) for cell in answer)
+        answer = frozenset((cell[0], cell[1]) for cell in answer)
         explanation = self._working()
         right = self.answer
         if answer == right:
@@ -314,11 +327,14 @@ class Locality:
             if answer == wrong:
                 return Verdict(False, explanation, sentence, key)
         if len(answer) == 1 and answer < right:
+            return Verdict(False, explanation, "Every window that covers the pixel changes, not only one.", "one_cell")
+        if range_off_by_one(answer, right):
             return Verdict(
                 False,
                 explanation,
-                f"Every window that covers the pixel changes: {len(right)} cells, not one.",
-                "one_cell",
+                "One edge of your block is a cell off: both ends of a range count, so check the first and the "
+                "last window that still covers the pixel.",
+                "range_off_by_one",
             )
         return Verdict(
             False, explanation, f"{len(right - answer)} changed cell(s) missing, {len(answer - right)} extra."
@@ -330,11 +346,23 @@ class Locality:
     def hint(self) -> str:
         return "An output cell changes only if its window covers the pixel."
 
-    def params(self) -> dict:
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 1)
+        r, c = self.pixel
+        s, last = self.stride, self.k - 1
+        reads = "s·i … s·i + k − 1" if "stride" in taught or s > 1 else "i … i + k − 1"
+        return Rungs(
+            f"{self.hint()} Output cell (i, j) reads input rows {reads} and the same columns.",
+            f"rows: {s}·i ≤ {r} ≤ {s}·i + {last}\n  columns: {s}·j ≤ {c} ≤ {s}·j + {last}",
+            (f"rows: {self._axis(r)}",),
+            self.solution(),
+        )
+
+    def params(self) -> dict[str, Any]:
         return {"variant": "locality", "n": self.n, "k": self.k, "stride": self.stride, "pixel": list(self.pixel)}
 
 
-def from_params(fields: Fields, variant: str):
+def from_params(fields: Fields, variant: str) -> Translation | Locality:
     n = fields.int("n", minimum=3)
     if n > 12:
         raise ValueError(f"n: {article(n)} {n}×{n} image is too big for the board; use at most 12.")
@@ -356,17 +384,15 @@ def from_params(fields: Fields, variant: str):
         except ValueError as error:
             raise ValueError(f"at: {error}") from None
         return problem
-    problem = Locality(
+    local = Locality(
         n, fields.int("k", 3, minimum=1), fields.int("stride", 1, minimum=1), fields.int_or_pair("pixel", minimum=0)
     )
-    if problem.k > n:
-        raise ValueError(
-            f"k: {article(problem.k)} {problem.k}×{problem.k} kernel does not fit {article(n)} {n}×{n} image."
-        )
-    if max(problem.pixel) >= n:
+    if local.k > n:
+        raise ValueError(f"k: {article(local.k)} {local.k}×{local.k} kernel does not fit {article(n)} {n}×{n} image.")
+    if max(local.pixel) >= n:
         raise ValueError(f"pixel: the image is {n}×{n}, so rows and columns go from 0 to {n - 1}.")
-    _refuse_unseen(problem)
-    return problem
+    _refuse_unseen(local)
+    return local
 
 
 def _last_seen(problem: Locality) -> int:
@@ -385,7 +411,7 @@ def _refuse_unseen(problem: Locality) -> None:
         )
 
 
-def generate(rng: random.Random, variant: str, difficulty: int):
+def generate(rng: random.Random, variant: str, difficulty: int) -> Translation | Locality:
     n = rng.randint(*((7, 8), (8, 10), (10, 12))[difficulty - 1])
     if variant == "locality":
         k = 5 if difficulty == 3 and rng.random() < 0.5 else 3

@@ -1,0 +1,67 @@
+"""What each shipped chapter teaches, and the words that name each idea, for the tests that check
+no feedback names an idea before the player has met it.
+
+CHAPTER_TEACHES is the one place to replace with the level loader's `teaches` field once chapters
+declare it: a level's taught set is everything its chapter and the chapters before it teach.
+"""
+
+from __future__ import annotations
+
+import re
+
+from convquest.engine.problems.ladder import Taught
+
+CHAPTER_TEACHES: dict[str, frozenset[str]] = {
+    "sliding": frozenset(),
+    "arithmetic": frozenset(),
+    "padding": frozenset({"padding"}),
+    "stride": frozenset({"stride"}),
+    "dilation": frozenset({"dilation"}),
+    "transposed": frozenset({"transposed", "output_padding"}),
+    "kernels": frozenset(),
+    "why-convolution": frozenset({"dense"}),
+    "stacking": frozenset({"channels", "bias", "receptive_field", "pooling"}),
+}
+
+# The words that name each idea (lower case; matched anywhere in a word).
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "padding": ("padding", "padded", "pads "),
+    "stride": ("stride", "strided"),
+    "dilation": ("dilat",),
+    "transposed": ("transpos",),
+    "output_padding": ("output padding", "output_padding"),
+    "channels": ("channel",),
+    "bias": ("bias",),
+    "dense": ("dense", "fully connected"),
+    "receptive_field": ("receptive field",),
+    "pooling": ("pool",),
+    "groups": ("group",),
+}
+
+
+def taught_through(chapter_ids_in_order: list[str], chapter: str) -> Taught:
+    """Everything taught up to and including `chapter`."""
+    taught: set[str] = set()
+    for name in chapter_ids_in_order:
+        taught |= CHAPTER_TEACHES[name]
+        if name == chapter:
+            return frozenset(taught)
+    raise KeyError(chapter)
+
+
+def named(text: str) -> set[str]:
+    """The ideas `text` names."""
+    lower = text.lower()
+    return {concept for concept, words in VOCABULARY.items() if any(word in lower for word in words)}
+
+
+def untaught(text: str, taught: Taught, prompt: str) -> set[str]:
+    """Ideas `text` names that the player has neither been taught nor been told by the prompt
+    (a problem that says "padding 1" has put padding in front of the player)."""
+    return named(text) - set(taught) - named(prompt)
+
+
+def results(text: str) -> list[int]:
+    """Every number a computation in `text` ends in: after "=" and not carried on by an operator."""
+    found = re.findall(r"=\s*(−?\d+)(?![\d.])(?!\s*[+\-−·×/*^⌋)])", text)
+    return [int(n.replace("−", "-")) for n in found]
