@@ -21,6 +21,7 @@ CHAPTER_TEACHES: dict[str, frozenset[str]] = {
     "kernels": frozenset(),
     "why-convolution": frozenset({"dense"}),
     "stacking": frozenset({"channels", "bias", "receptive_field", "pooling"}),
+    "learning": frozenset(),
 }
 
 # The words that name each idea (lower case; matched anywhere in a word).
