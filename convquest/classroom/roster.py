@@ -216,9 +216,7 @@ def new_roster_rows(names_text: str, names_path: Path) -> list[dict[str, str]]:
             student = f"{student[:29]}{suffix}"
         taken.add(student)
         row = {column: person.get(column, "") for column in COLUMNS}
-        row.update(student=student, password=new_password())
-        if name and name != student:
-            row["name"] = name
+        row.update(student=student, password=new_password(), name="" if name == student else name)
         rows.append(row)
     return rows
 
