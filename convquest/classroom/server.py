@@ -367,7 +367,9 @@ class ClassroomServer:
         self, username: str, term: str, chan: asyncssh.SSHServerChannel, size: tuple[int, int, int, int]
     ) -> PtyChild:
         student_dir = self.config.student_dir(username)
-        student_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mode= applies to the last folder only; students/ lists every id, so it is private too.
+        student_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        student_dir.mkdir(exist_ok=True, mode=0o700)
         env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
         env.update(
             TERM=term,

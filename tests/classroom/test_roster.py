@@ -137,3 +137,19 @@ def test_roster_text_round_trips(tmp_path):
     rows = new_roster_rows("alice\nbob\n", tmp_path / "n.txt")
     roster = load_roster(write(tmp_path / "r.csv", roster_text(rows)))
     assert all(roster.check_password(r["student"], r["password"]) for r in rows)
+
+
+def test_serve_refuses_a_public_roster_before_listening(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CONVQUEST_CLASS_CODE", raising=False)
+    path = write(tmp_path / "r.csv", "student,password\nalice,apple\n", 0o644)
+    status = main(["serve", "--roster", str(path), "--data-dir", str(tmp_path / "data"), "--port", "0"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "the roster cannot be used" in err and "chmod 600" in err
+
+
+def test_serve_refuses_a_roster_with_a_class_code(tmp_path, capsys):
+    path = write(tmp_path / "r.csv", "student,password\nalice,apple\n")
+    status = main(["serve", "--roster", str(path), "--class-code", "x", "--data-dir", str(tmp_path / "data")])
+    assert status == 2
+    assert "either a roster or a class code" in capsys.readouterr().err

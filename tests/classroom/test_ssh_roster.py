@@ -186,6 +186,7 @@ async def test_the_results_database_and_its_folder_are_private(serve, tmp_path):
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((db.parent / "students").stat().st_mode) == 0o700
 
 
 async def test_a_shared_group_folder_keeps_its_group_and_others_lose_access(serve, tmp_path):
@@ -206,3 +207,11 @@ async def test_an_existing_world_readable_database_is_made_private(serve, tmp_pa
     await serve(data_dir=data)
     assert stat.S_IMODE((data / "classroom.db").stat().st_mode) == 0o640
     assert stat.S_IMODE(data.stat().st_mode) == 0o750
+
+
+async def test_keyboard_interactive_takes_the_students_own_password_too(serve_roster):
+    server = await serve_roster()
+    async with await connect(server, "bob", PASSWORDS["bob"], preferred_auth="keyboard-interactive") as conn:
+        assert b"env user=bob" in await play(conn)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "bob", PASSWORDS["alice"], preferred_auth="keyboard-interactive")
