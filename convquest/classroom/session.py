@@ -185,8 +185,9 @@ class GameSession(asyncssh.SSHServerSession):
 
     async def _run_game(self) -> None:
         if self._previous is not None:
-            # The game it replaces writes its last answer and exits on SIGHUP, or is killed
-            # after the grace time; only then may this one read where the student got to.
+            # The game it replaces has saved every answer given and exits on SIGHUP (or is killed
+            # after the grace time); only then may this one read where the student got to. One
+            # that will not die even then must not keep the student out for good.
             grace = self._server.config.hangup_grace
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._previous._ended.wait(), grace + 10)
