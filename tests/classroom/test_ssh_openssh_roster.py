@@ -25,7 +25,8 @@ PASSWORDS = {"alice": "apple-tree", "bob": "blue-sky"}
 def clients() -> tuple[str, str]:
     missing = [name for name, path in (("ssh", SSH), ("sshpass", SSHPASS)) if path is None]
     if missing:
-        reason = f"{' and '.join(missing)} not installed (apt-get install openssh-client sshpass)"
+        verb = "is" if len(missing) == 1 else "are"
+        reason = f"{' and '.join(missing)} {verb} not installed (apt-get install openssh-client sshpass)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the real-client login tests, but {reason}")
         pytest.skip(reason)
