@@ -50,7 +50,7 @@ class Login:
         self.screen = screen
 
     @classmethod
-    async def start(cls, clients, port: int, tmp_path, student: str, password: str) -> Login:
+    async def start(cls, clients, port: int, tmp_path, student: str, password: str, *extra: str) -> Login:
         ssh, sshpass = clients
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -79,6 +79,7 @@ class Login:
             "NumberOfPasswordPrompts=1",
             "-o",
             "LogLevel=ERROR",
+            *extra,
             f"{student}@127.0.0.1",
         ]
         child = await PtyChild.spawn(argv, env, (90, 25, 0, 0))
@@ -153,3 +154,16 @@ async def test_openssh_a_second_login_takes_over_and_the_first_is_told(clients, 
         await first.end()
         if second is not None:
             await second.end()
+
+
+async def test_openssh_logged_in_with_no_session_is_closed_after_the_grace_time(clients, serve, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,password\nalice,apple-tree\n")
+    roster.chmod(0o600)
+    server = await serve(class_code=None, roster=roster, login_timeout=1.5)
+    login = await Login.start(clients, server.port, tmp_path, "alice", "apple-tree", "-N")
+    try:
+        assert await login.status(timeout=15) == 255
+    finally:
+        await login.end()
+    assert b"ConvQuest closed this connection: no game started within 1.5 seconds" in login.screen.data

@@ -215,3 +215,10 @@ async def test_keyboard_interactive_takes_the_students_own_password_too(serve_ro
         assert b"env user=bob" in await play(conn)
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, "bob", PASSWORDS["alice"], preferred_auth="keyboard-interactive")
+
+
+def test_a_roster_broken_while_serving_is_logged_and_the_last_good_one_kept(tmp_path, roster, caplog):
+    server = ClassroomServer(ServerConfig(data_dir=tmp_path / "data", roster=roster))
+    roster.write_text("student,password\nalice,x\nalice,y\n")
+    assert server.roster is not None and "bob" in server.roster
+    assert "duplicate student 'alice'" in caplog.text
