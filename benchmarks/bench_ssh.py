@@ -76,7 +76,7 @@ async def main():
     quiz = Path(sys.argv[4]) if sys.argv[2] == "quiz" else None
     server = ClassroomServer(ServerConfig(
         data_dir=Path(sys.argv[1]), port=0, class_code=sys.argv[3], max_sessions=10_000,
-        failed_logins_per_minute=0, child_argv=argv, hangup_grace=2.0, quiz_file=quiz,
+        failed_logins_per_id=0, failed_logins_per_address=0, child_argv=argv, hangup_grace=2.0, quiz_file=quiz,
         child_env={"TEXTUAL_ANIMATIONS": "none"}))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     await server.start()

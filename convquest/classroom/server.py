@@ -1,5 +1,10 @@
 """The classroom SSH server: who may log in, how many at once, and what each session runs.
 
+Who may log in: students on a roster, each with their own password (`--roster`), enrolled keys,
+or anyone with the class code (for practice rooms). Each student has at most one live session: a
+second login under the same id takes it over. Failed logins are limited per (address, id), with a
+looser cap per address, so a class behind one NAT address is not locked out by one student.
+
 Every session runs the same program (by default `convquest play` with the student's own data
 dir, or `convquest quiz` with --quiz) on its own PTY; nothing else is reachable: no shell, no
 commands, no SFTP, no forwarding. Who is connected is written to the class's results database,
@@ -14,6 +19,7 @@ import ipaddress
 import logging
 import os
 import socket
+import stat
 import sys
 import time
 import uuid
@@ -24,8 +30,9 @@ from pathlib import Path
 import asyncssh
 
 from convquest.classroom.hostkey import load_or_create_host_key
-from convquest.classroom.limits import FailedLoginLimiter, username_problem
+from convquest.classroom.limits import LoginLimiter, username_problem
 from convquest.classroom.pty_child import PtyChild
+from convquest.classroom.roster import Roster, RosterInvalid, load_roster
 from convquest.classroom.session import GameSession, wants_truecolor
 from convquest.classroom.session_log import SessionLog
 
@@ -46,12 +53,17 @@ class ServerConfig:
     port: int = 2222
     class_code: str | None = None
     authorized_keys: Path | None = None
+    # A CSV of students and their own passwords (convquest.classroom.roster); only its ids log in.
+    roster: Path | None = None
     open: bool = False
     max_sessions: int = 60
     idle_timeout: float = 30 * 60  # seconds without a key from the client; 0 turns it off
-    failed_logins_per_minute: int = 10
+    # Failed logins allowed per (address, student id) and per address within the window; 0: no limit.
+    failed_logins_per_id: int = 5
+    failed_logins_per_address: int = 200
+    failed_login_window: float = 10 * 60
     hangup_grace: float = 5.0  # seconds between SIGHUP and SIGKILL
-    login_timeout: float = 60.0
+    login_timeout: float = 60.0  # seconds to log in and start the game; a connection without one is closed
     # What each session runs, given the student id. None: the game with the student's data dir.
     child_argv: Callable[[str], list[str]] | None = None
     child_env: Mapping[str, str] = field(default_factory=dict)
@@ -96,6 +108,11 @@ def is_loopback(host: str) -> bool:
 def check_config(config: ServerConfig) -> None:
     if config.class_code is not None and config.authorized_keys is not None:
         raise ServeError("use either a class code or an authorized-keys file, not both")
+    if config.roster is not None and config.class_code is not None:
+        raise ServeError(
+            "use either a roster or a class code, not both: with the code, anyone could log in as any "
+            "student on the roster (a class code suits a practice room, a roster a graded quiz)"
+        )
     if config.class_code is not None and not config.class_code.strip():
         raise ServeError("the class code is empty")
     # A folder holds one file per student, read at each login; a file must be readable now.
@@ -104,17 +121,58 @@ def check_config(config: ServerConfig) -> None:
             asyncssh.read_authorized_keys(str(config.authorized_keys))
         except (OSError, ValueError, asyncssh.KeyImportError) as exc:
             raise ServeError(f"cannot read authorized keys from {config.authorized_keys}: {exc}") from None
-    has_auth = config.class_code is not None or config.authorized_keys is not None
-    if not has_auth and not config.open and not is_loopback(config.host):
+    if not has_auth(config) and not config.open and not is_loopback(config.host):
         raise ServeError(
-            f"refusing to serve on {config.host or 'every interface'} without a class code or "
-            "authorized keys: anyone who can reach this machine could log in. Add --class-code "
-            "CODE or --authorized-keys FILE, or --open if an open server is really what you want."
+            f"refusing to serve on {config.host or 'every interface'} without a roster, a class code or "
+            "authorized keys: anyone who can reach this machine could log in. Add --roster FILE, "
+            "--class-code CODE or --authorized-keys FILE, or --open if an open server is really what you want."
         )
     if config.max_sessions < 1:
         raise ServeError("--max-sessions must be at least 1")
     if config.idle_timeout < 0:
         raise ServeError("--idle-timeout cannot be negative")
+
+
+def has_auth(config: ServerConfig) -> bool:
+    return config.class_code is not None or config.authorized_keys is not None or config.roster is not None
+
+
+def load_served_roster(config: ServerConfig) -> Roster | None:
+    if config.roster is None:
+        return None
+    try:
+        return load_roster(config.roster)
+    except RosterInvalid as exc:
+        raise ServeError(f"the roster cannot be used: {exc}") from None
+
+
+def make_private(data_dir: Path, results_db: Path) -> None:
+    """The data dir and the results database, readable by the server's user only.
+
+    They hold every student's answers and progress. An existing folder or file loses what others
+    may do but keeps its group: a folder set up for a group (setgid and group-writable, as
+    docs/CLASSROOM.md describes for a managed server) keeps working, and a database made there
+    is group-writable too.
+    """
+    for path in (data_dir, results_db):
+        if path.exists():
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o007:
+                log.warning("%s could be used by every user (mode %o); restricting it to %o", path, mode, mode & ~0o007)
+                path.chmod(mode & ~0o007)
+        elif path is data_dir:
+            path.mkdir(parents=True, mode=0o700)
+        else:
+            folder = stat.S_IMODE(data_dir.stat().st_mode)
+            shared = folder & stat.S_ISGID and folder & stat.S_IWGRP
+            mode = 0o660 if shared else 0o600
+            # Made empty before SQLite opens it: an empty file is an empty database, and SQLite
+            # gives its -wal and -shm files the database's own mode.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            try:
+                os.fchmod(fd, mode)  # the umask would take the group's write away
+            finally:
+                os.close(fd)
 
 
 def load_served_quiz(config: ServerConfig):
@@ -137,10 +195,16 @@ class ClassroomServer:
         check_config(config)
         self.config = config
         self.quiz = load_served_quiz(config)
+        self._roster = load_served_roster(config)
+        self._roster_stamp = _file_stamp(config.roster)
         self.session_log = SessionLog(config.results_db) if config.record_sessions else None
-        self.limiter = FailedLoginLimiter(config.failed_logins_per_minute)
+        self.limiter = LoginLimiter(
+            config.failed_logins_per_id, config.failed_logins_per_address, config.failed_login_window
+        )
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
+        self._live: dict[str, GameSession] = {}  # the one game session each connected student has
+        self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
         self._tasks: set[asyncio.Task] = set()
         self._children: set[PtyChild] = set()
         self._connections: set[_Connection] = set()
@@ -155,10 +219,33 @@ class ClassroomServer:
         return self._sessions
 
     @property
+    def occupied(self) -> int:
+        """What counts toward --max-sessions: running sessions and logged-in connections without one."""
+        return self._sessions + len(self._bare)
+
+    @property
     def children(self) -> frozenset[PtyChild]:
         return frozenset(self._children)
 
+    @property
+    def roster(self) -> Roster | None:
+        """The roster, read again when its file changed, so a teacher can add a late student
+        without a restart. A file that became broken or public is logged and the last good one kept."""
+        path = self.config.roster
+        if path is not None:
+            stamp = _file_stamp(path)
+            if stamp != self._roster_stamp:
+                self._roster_stamp = stamp
+                try:
+                    self._roster = load_roster(path)
+                    log.info("read the roster %s again: %d students", path, len(self._roster))
+                except RosterInvalid as exc:
+                    log.error("kept the roster read before: %s", exc)
+        return self._roster
+
     async def start(self) -> None:
+        if self.session_log is not None or self.quiz is not None:
+            make_private(self.config.data_dir, self.config.results_db)
         host_key = load_or_create_host_key(self.config.data_dir)
         if self.session_log is not None:
             # Also creates the database before 60 quiz processes race to.
@@ -196,11 +283,14 @@ class ClassroomServer:
         )
 
     def _access_words(self) -> str:
+        words = []
+        if self._roster is not None:
+            words.append(f"roster of {len(self._roster)} students from {self.config.roster}")
         if self.config.class_code is not None:
-            return "class code required"
+            words.append("class code required")
         if self.config.authorized_keys is not None:
-            return f"keys from {self.config.authorized_keys}"
-        return "no login check"
+            words.append(f"keys from {self.config.authorized_keys}")
+        return ", ".join(words) or "no login check"
 
     async def close(self) -> None:
         """Stop listening, hang up every game, wait until each is reaped, then disconnect."""
@@ -228,14 +318,34 @@ class ClassroomServer:
 
     # --- used by sessions ---------------------------------------------------------------------
 
-    def claim_session(self) -> bool:
-        if self._sessions >= self.config.max_sessions:
+    def claim_session(self, connection: _Connection, replacing: bool) -> bool:
+        """A place for a new session on `connection`, unless the server is full. A session that
+        takes over its student's running one (`replacing`) fits where that one was."""
+        in_use = self._sessions + len(self._bare - {connection}) - (1 if replacing else 0)
+        if in_use >= self.config.max_sessions:
             return False
         self._sessions += 1
+        connection.session_began()
         return True
 
-    def release_session(self) -> None:
+    def release_session(self, connection: _Connection) -> None:
         self._sessions -= 1
+        connection.session_ended()
+
+    def live_session(self, username: str) -> GameSession | None:
+        return self._live.get(username)
+
+    def take_over(self, username: str, session: GameSession) -> GameSession | None:
+        """Make `session` the student's live one; the one it replaces (told, and hung up) or None."""
+        previous = self._live.get(username)
+        self._live[username] = session
+        if previous is not None:
+            previous.taken_over(session.address)
+        return previous
+
+    def forget_session(self, username: str, session: GameSession) -> None:
+        if self._live.get(username) is session:
+            del self._live[username]
 
     def session_opened(self, username: str, address: str) -> str | None:
         """Note a game that started; returns the id to close it with."""
@@ -257,7 +367,9 @@ class ClassroomServer:
         self, username: str, term: str, chan: asyncssh.SSHServerChannel, size: tuple[int, int, int, int]
     ) -> PtyChild:
         student_dir = self.config.student_dir(username)
-        student_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mode= applies to the last folder only; students/ lists every id, so it is private too.
+        student_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        student_dir.mkdir(exist_ok=True, mode=0o700)
         env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
         env.update(
             TERM=term,
@@ -282,8 +394,17 @@ class ClassroomServer:
         self._children.discard(child)
 
 
+def _file_stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        info = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return None if info is None else (info.st_mtime_ns, info.st_size)
+
+
 class _Connection(asyncssh.SSHServer):
-    """One client connection: authentication, and which channels it may open."""
+    """One client connection: authentication, which channels it may open, and how long it may
+    stay without a game running."""
 
     def __init__(self, server: ClassroomServer) -> None:
         self._server = server
@@ -291,12 +412,21 @@ class _Connection(asyncssh.SSHServer):
         self._address = "?"
         self._peer = "?"
         self._username = ""
-        self._counted = False  # this connection has already spent from its address's budget
+        self._student: str | None = None  # the username, once it is known to be a student's id
+        self._counted = False  # this login has already been counted as failed (or refused)
         self._authenticated = False
+        self._sessions = 0
+        self._unused_timer: asyncio.TimerHandle | None = None
+        self._connected_at = 0.0
+
+    @property
+    def peer(self) -> str:
+        return self._peer
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self._server._connections.add(self)
+        self._connected_at = asyncio.get_running_loop().time()
         peer = conn.get_extra_info("peername") or ("?", 0)
         self._address = str(peer[0])
         self._peer = f"{peer[0]}:{peer[1]}"
@@ -307,7 +437,9 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._server._connections.discard(self)
-        # Key-only servers never see a "wrong code"; a login that ends without success
+        self._server._bare.discard(self)
+        self._cancel_unused_timer()
+        # Key-only servers never see a wrong password; a login that ends without success
         # counts once, so trying keys one connection at a time is limited too.
         if (
             not self._authenticated
@@ -315,7 +447,7 @@ class _Connection(asyncssh.SSHServer):
             and not self._counted
             and self._server.config.authorized_keys is not None
         ):
-            self._server.limiter.record_failure(self._address)
+            self._server.limiter.record_failure(self._address, self._student)
 
     def _refuse(self, reason: str, message: str) -> asyncssh.PermissionDenied:
         log.info("refused user=%s from=%s reason=%s", self._username, self._peer, reason)
@@ -323,25 +455,47 @@ class _Connection(asyncssh.SSHServer):
 
     def _record_failure(self) -> None:
         self._counted = True
-        self._server.limiter.record_failure(self._address)
+        self._server.limiter.record_failure(self._address, self._student)
 
     def _check_budget(self) -> None:
         limiter = self._server.limiter
-        if not limiter.allowed(self._address):
+        wait = limiter.seconds_until_allowed(self._address, self._student)
+        if wait > 0:
             self._counted = True  # refusing it is not a new failure; the wait must not grow
-            wait = max(1, round(limiter.seconds_until_allowed(self._address)))
+            whose = f" for {self._student}" if self._student and limiter.allowed(self._address) else ""
             raise self._refuse(
                 "too many failed logins",
-                f"too many failed logins from {self._address}: wait {wait} s and try again",
+                f"too many failed logins{whose} from {self._address}: wait {max(1, round(wait))} s and try again",
             )
+
+    def _is_student(self, username: str) -> bool:
+        """Whether `username` is someone who could log in at all: on the roster, or enrolled."""
+        roster = self._server.roster
+        if roster is not None:
+            return username in roster
+        keys = self._server.config.authorized_keys
+        if keys is not None and keys.is_dir():
+            return (keys / f"{username}.pub").exists()
+        return True  # with a class code (or no check) any valid id is a student's
 
     def begin_auth(self, username: str) -> bool:
         self._username = username
-        self._check_budget()
+        self._student = None
         problem = username_problem(username)
+        if problem is None and self._is_student(username):
+            self._student = username
+        self._check_budget()
         if problem is not None:
             self._record_failure()
             raise self._refuse("bad username", problem)
+        roster = self._server.roster
+        if roster is not None and self._student is None:
+            self._record_failure()
+            raise self._refuse(
+                "not on the roster",
+                f"{username} is not on this class's roster: log in with the student id your teacher gave you "
+                f"(ssh -p {self._server.port} ID@HOST)",
+            )
         config = self._server.config
         conn = self._conn
         assert conn is not None  # asyncssh makes the connection before it asks about logins
@@ -361,43 +515,95 @@ class _Connection(asyncssh.SSHServer):
                 raise self._refuse(
                     "authorized keys unreadable", "the server cannot check keys now; tell your teacher"
                 ) from None
-        return config.class_code is not None or config.authorized_keys is not None
+        return has_auth(config)
 
     def auth_completed(self) -> None:
         self._authenticated = True
+        self._server._bare.add(self)
+        # A connection that logs in and never starts a game (`ssh -N`, a forgotten tunnel) would
+        # hold a place all lesson: it gets what is left of the login grace time to start one.
+        timeout = self._server.config.login_timeout
+        if timeout:
+            left = timeout - (asyncio.get_running_loop().time() - self._connected_at)
+            self._schedule_unused_close(max(left, 0), f"no game started within {_seconds_words(timeout)} of connecting")
 
-    # --- the class code, by password or keyboard-interactive -----------------------------------
+    # --- staying connected without a game ------------------------------------------------------
+
+    def session_began(self) -> None:
+        self._sessions += 1
+        self._server._bare.discard(self)
+        self._cancel_unused_timer()
+
+    def session_ended(self) -> None:
+        self._sessions -= 1
+        if self._sessions == 0 and self in self._server._connections:
+            self._server._bare.add(self)
+            config = self._server.config
+            timeout = config.idle_timeout or config.login_timeout
+            if timeout:
+                self._schedule_unused_close(timeout, f"no game running for {_seconds_words(timeout)}")
+
+    def _schedule_unused_close(self, delay: float, reason: str) -> None:
+        self._cancel_unused_timer()
+        self._unused_timer = asyncio.get_running_loop().call_later(delay, self._close_unused, reason)
+
+    def _cancel_unused_timer(self) -> None:
+        if self._unused_timer is not None:
+            self._unused_timer.cancel()
+            self._unused_timer = None
+
+    def _close_unused(self, reason: str) -> None:
+        self._unused_timer = None
+        if self._conn is None or self._sessions:
+            return
+        log.info("closed user=%s from=%s reason=%s", self._username, self._peer, reason)
+        self._conn.disconnect(
+            asyncssh.DISC_BY_APPLICATION,
+            f"ConvQuest closed this connection: {reason}. Connect with ssh -t -p {self._server.port} "
+            f"{self._username or 'ID'}@HOST to play.",
+        )
+
+    # --- passwords (the student's own from the roster, or the class code) ----------------------
 
     def password_auth_supported(self) -> bool:
-        return self._server.config.class_code is not None
+        return self._server.config.class_code is not None or self._server.roster is not None
 
     def validate_password(self, username: str, password: str) -> bool:
-        return self._check_code(password)
+        return self._check_password(password)
 
     def kbdint_auth_supported(self) -> bool:
-        return self._server.config.class_code is not None
+        return self.password_auth_supported()
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str):
         # Clients given a password (asyncssh's among them) answer a lone prompt with it only
         # when the prompt says "password" or "passcode".
+        if self._server.roster is not None:
+            return ("ConvQuest", "Type the password on your slip from the teacher.", "", [("Password: ", False)])
         return ("ConvQuest", "Ask your teacher for the class code.", "", [("Password (the class code): ", False)])
 
     def validate_kbdint_response(self, username: str, responses) -> bool:
-        return len(responses) == 1 and self._check_code(responses[0])
+        return len(responses) == 1 and self._check_password(responses[0])
 
-    def _check_code(self, given: str) -> bool:
-        code = self._server.config.class_code or ""
-        if hmac.compare_digest(given.encode(), code.encode()):
+    def _check_password(self, given: str) -> bool:
+        roster = self._server.roster
+        if roster is not None:
+            right = self._student is not None and roster.check_password(self._student, given)
+            what = "wrong password"
+        else:
+            code = self._server.config.class_code or ""
+            right = hmac.compare_digest(given.encode(), code.encode())
+            what = "wrong class code"
+        if right:
             return True
         self._record_failure()
-        log.info("refused user=%s from=%s reason=wrong class code", self._username, self._peer)
+        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, what)
         self._check_budget()
         return False
 
     # --- channels ------------------------------------------------------------------------------
 
     def session_requested(self) -> GameSession:
-        return GameSession(self._server, self._username, self._peer)
+        return GameSession(self._server, self._username, self)
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
         log.info(
@@ -422,3 +628,7 @@ class _Connection(asyncssh.SSHServer):
     def unix_server_requested(self, listen_path: str) -> bool:
         log.info("refused user=%s from=%s reason=unix socket forwarding", self._username, self._peer)
         return False
+
+
+def _seconds_words(seconds: float) -> str:
+    return f"{seconds:g} seconds" if seconds < 120 else f"{seconds / 60:g} minutes"

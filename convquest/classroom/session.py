@@ -1,8 +1,14 @@
-"""One SSH session: the student's terminal bridged to one game process on its own PTY."""
+"""One SSH session: the student's terminal bridged to one game process on its own PTY.
+
+A student has one live session at a time: a second login under the same id takes over, and the
+first is told so and hung up before the new game starts, so two games never write one student's
+answers at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import signal
@@ -14,12 +20,14 @@ import asyncssh
 from convquest.classroom.pty_child import PtyChild
 
 if TYPE_CHECKING:
-    from convquest.classroom.server import ClassroomServer
+    from convquest.classroom.server import ClassroomServer, _Connection
 
 log = logging.getLogger("convquest.classroom")
 
 IDLE_EXIT_STATUS = 124  # what `timeout(1)` uses; lets a script tell an idle close from a refusal
 REFUSED_EXIT_STATUS = 1
+TAKEN_OVER = "logged in elsewhere"
+TAKEN_OVER_MESSAGE = "You logged in somewhere else; this session is closed. Your answers are saved."
 
 # Put the student's terminal back if the game could not, undoing what Textual's driver sets: main
 # screen, cursor shown, line wrap on (off, a goodbye longer than the screen overwrites its own
@@ -52,10 +60,11 @@ def wants_truecolor(term: str, client_env: dict[str, str]) -> bool:
 class GameSession(asyncssh.SSHServerSession):
     """The server side of one session channel. asyncssh calls these methods in protocol order."""
 
-    def __init__(self, server: ClassroomServer, username: str, address: str) -> None:
+    def __init__(self, server: ClassroomServer, username: str, connection: _Connection) -> None:
         self._server = server
         self._username = username
-        self._address = address
+        self._connection = connection
+        self._address = connection.peer
         self._chan: asyncssh.SSHServerChannel | None = None
         self._term: str | None = None
         self._size = (80, 24, 0, 0)
@@ -69,6 +78,12 @@ class GameSession(asyncssh.SSHServerSession):
         self._last_input = time.monotonic()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._session_id: str | None = None  # its row in the results database's sessions table
+        self._previous: GameSession | None = None  # the student's session this one took over
+        self._ended = asyncio.Event()  # its game reaped (or never started): nothing more is written
+
+    @property
+    def address(self) -> str:
+        return self._address
 
     # --- what the client asks for -------------------------------------------------------------
 
@@ -113,7 +128,7 @@ class GameSession(asyncssh.SSHServerSession):
         elif self._server.stopping:
             self._log_refusal("server stopping")
             self._refuse("The ConvQuest server is stopping. Ask your teacher when it is back.")
-        elif not self._server.claim_session():
+        elif not self._server.claim_session(self._connection, self._server.live_session(self._username) is not None):
             self._log_refusal(f"full ({self._server.config.max_sessions} sessions)")
             self._refuse(
                 f"The class server is full ({self._server.config.max_sessions} students are "
@@ -121,7 +136,15 @@ class GameSession(asyncssh.SSHServerSession):
             )
         else:
             self._slot = True
+            self._previous = self._server.take_over(self._username, self)
             self._server.track(asyncio.ensure_future(self._run()))
+
+    def taken_over(self, address: str) -> None:
+        """The student logged in again from `address`: end this session, saying why."""
+        log.info("takeover user=%s from=%s by=%s", self._username, self._address, address)
+        self._end_reason = TAKEN_OVER
+        if self._child is not None and self._child.returncode is None:
+            self._child.hang_up(self._server.config.hangup_grace)
 
     def data_received(self, data: bytes, datatype) -> None:
         self._last_input = time.monotonic()
@@ -155,6 +178,21 @@ class GameSession(asyncssh.SSHServerSession):
 
     async def _run(self) -> None:
         try:
+            await self._run_game()
+        finally:
+            self._server.forget_session(self._username, self)
+            self._ended.set()
+
+    async def _run_game(self) -> None:
+        if self._previous is not None:
+            # The game it replaces has saved every answer given and exits on SIGHUP (or is killed
+            # after the grace time); only then may this one read where the student got to. One
+            # that will not die even then must not keep the student out for good.
+            grace = self._server.config.hangup_grace
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._previous._ended.wait(), grace + 10)
+            self._previous = None
+        try:
             # asyncssh makes the connection before any request that starts the game.
             assert self._chan is not None
             self._child = await self._server.spawn_child(self._username, self._term or "", self._chan, self._size)
@@ -174,7 +212,7 @@ class GameSession(asyncssh.SSHServerSession):
             self._child.pid,
         )
         self._session_id = self._server.session_opened(self._username, self._address)
-        if self._gone:  # the client left while the game was starting
+        if self._gone or self._end_reason == TAKEN_OVER:  # ended while the game was starting
             self._child.hang_up(self._server.config.hangup_grace)
         else:
             # The size may have changed while the child was starting.
@@ -216,6 +254,9 @@ class GameSession(asyncssh.SSHServerSession):
                 "Your progress is saved: connect again to carry on.\r\n".encode()
             )
             self._chan.exit(IDLE_EXIT_STATUS)
+        elif self._end_reason == TAKEN_OVER:
+            self._send(_RESTORE_TERMINAL + f"\r\n{TAKEN_OVER_MESSAGE}\r\n".encode())
+            self._chan.exit(REFUSED_EXIT_STATUS)
         elif self._end_reason == "server stopped":
             self._send(_RESTORE_TERMINAL + b"\r\nThe teacher stopped the ConvQuest server. Your progress is saved.\r\n")
             self._chan.exit(REFUSED_EXIT_STATUS)
@@ -233,7 +274,7 @@ class GameSession(asyncssh.SSHServerSession):
     def _release(self) -> None:
         if self._slot:
             self._slot = False
-            self._server.release_session()
+            self._server.release_session(self._connection)
 
     # --- idle timeout --------------------------------------------------------------------------
 

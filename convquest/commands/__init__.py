@@ -45,6 +45,7 @@ COMMANDS: tuple[Command, ...] = (
         ("report",), "what a practice or exam session showed: scores, mistakes, topics to revise", "practice:report"
     ),
     Command(("serve",), "serve the game to a class over SSH", "classroom:serve"),
+    Command(("roster", "new"), "a class roster with a random password per student, from a list of names", "roster:new"),
     Command(("quiz",), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
     Command(
         ("results",), "quiz results per student: score, each answer, time (table, csv or json)", "classroom:results"
@@ -61,5 +62,5 @@ COMMANDS: tuple[Command, ...] = (
         ("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep", "playground:playground"
     ),
 )
-GROUP_HELP = {"levels": "list the levels, or check level files"}
+GROUP_HELP = {"levels": "list the levels, or check level files", "roster": "make a class roster for `serve --roster`"}
 PLAY = COMMANDS[0]  # what a launch with no command runs

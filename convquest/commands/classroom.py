@@ -42,6 +42,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="students log in with public keys: an OpenSSH authorized_keys file (any listed key, any student id), or a folder of <student-id>.pub files (each key opens only its id); re-read at each login",
     )
     parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="only the students in this CSV (student,password,...; see `convquest roster new`) log in, each "
+        "with their own password; may be used with --authorized-keys; the file must be readable by you only",
+    )
+    parser.add_argument(
         "--open", action="store_true", help="allow logins without a code or key on an address other than loopback"
     )
     # The CLI already gives every subcommand its global --data-dir; a parser of its own needs one.
@@ -80,7 +87,8 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
 
     class_code = args.class_code
-    if class_code is None and args.authorized_keys is None:
+    roster = getattr(args, "roster", None)
+    if class_code is None and args.authorized_keys is None and roster is None:
         class_code = os.environ.get(CLASS_CODE_ENV) or None
     quiz_file = getattr(args, "quiz", None)
     config = ServerConfig(
@@ -89,6 +97,7 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         class_code=class_code,
         authorized_keys=args.authorized_keys,
+        roster=None if roster is None else roster.expanduser().resolve(),
         open=args.open,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,

@@ -24,7 +24,8 @@ async def serve(tmp_path):
             class_code=CODE,
             child_argv=echo_argv(),
             hangup_grace=1.0,
-            failed_logins_per_minute=100,
+            failed_logins_per_id=100,
+            failed_logins_per_address=1000,
         )
         config.update(overrides)
         server = ClassroomServer(ServerConfig(**config))

@@ -100,3 +100,26 @@ async def wait_reaped(pid: int, timeout: float = PATIENCE) -> bool:
     except AssertionError:
         return False
     return True
+
+
+class Screen:
+    """What the ssh client wrote to its terminal, with a way to wait for a piece of it."""
+
+    def __init__(self) -> None:
+        self.data = b""
+        self._changed = asyncio.Event()
+
+    def feed(self, data: bytes) -> None:
+        self.data += data
+        self._changed.set()
+
+    async def wait_for(self, marker: bytes, timeout: float = 15.0) -> None:
+        async def poll() -> None:
+            while marker not in self.data:
+                self._changed.clear()
+                await self._changed.wait()
+
+        try:
+            await asyncio.wait_for(poll(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no {marker!r} within {timeout} s; screen: {self.data[-2000:]!r}") from None

@@ -41,7 +41,7 @@ def test_serving_the_network_without_a_code_exits_2_with_advice(tmp_path, capsys
     monkeypatch.delenv("CONVQUEST_CLASS_CODE", raising=False)
     status = run_serve(parse("--host", "0.0.0.0", "--data-dir", str(tmp_path)))
     assert status == 2
-    assert "without a class code or authorized keys" in capsys.readouterr().err
+    assert "without a roster, a class code or authorized keys" in capsys.readouterr().err
     assert not (tmp_path / "ssh_host_ed25519_key").exists()
 
 

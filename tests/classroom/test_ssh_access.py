@@ -38,11 +38,11 @@ def test_an_empty_class_code_is_refused(tmp_path):
 
 
 async def test_after_too_many_wrong_codes_even_the_right_code_waits(serve):
-    server = await serve(failed_logins_per_minute=2)
+    server = await serve(failed_logins_per_id=2)
     for _ in range(2):
         with pytest.raises(asyncssh.PermissionDenied):
             await connect(server, password="guess")
-    with pytest.raises(asyncssh.PermissionDenied, match=r"too many failed logins from 127\.0\.0\.1"):
+    with pytest.raises(asyncssh.PermissionDenied, match=r"too many failed logins for alice from 127\.0\.0\.1"):
         await connect(server)
 
 
@@ -103,11 +103,11 @@ async def test_on_a_keys_server_each_failed_login_spends_from_the_budget(serve, 
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     keys_file = tmp_path / "authorized_keys"
     keys_file.write_bytes(enrolled.export_public_key())
-    server = await serve(class_code=None, authorized_keys=keys_file, failed_logins_per_minute=2)
+    server = await serve(class_code=None, authorized_keys=keys_file, failed_logins_per_id=2)
     for _ in range(2):
         with pytest.raises(asyncssh.PermissionDenied):
             await connect(server, password=None, client_keys=[stranger])
     # The server counts a failed key login when its connection closes, a moment after the refusal.
-    await eventually(lambda: not server.limiter.allowed("127.0.0.1"), "both failed logins counted")
+    await eventually(lambda: not server.limiter.allowed("127.0.0.1", "alice"), "both failed logins counted")
     with pytest.raises(asyncssh.PermissionDenied, match="too many failed logins"):
         await connect(server, password=None, client_keys=[enrolled])

@@ -7,35 +7,12 @@ import os
 import shutil
 
 import pytest
-from ssh_helpers import CODE
+from ssh_helpers import CODE, Screen
 
 from convquest.classroom.pty_child import PtyChild
 
 SSH = shutil.which("ssh")
 pytestmark = [pytest.mark.skipif(SSH is None, reason="OpenSSH's ssh client is not installed"), pytest.mark.slow]
-
-
-class Screen:
-    """What the ssh client wrote to its terminal, with a way to wait for a piece of it."""
-
-    def __init__(self) -> None:
-        self.data = b""
-        self._changed = asyncio.Event()
-
-    def feed(self, data: bytes) -> None:
-        self.data += data
-        self._changed.set()
-
-    async def wait_for(self, marker: bytes, timeout: float = 15.0) -> None:
-        async def poll() -> None:
-            while marker not in self.data:
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            await asyncio.wait_for(poll(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"no {marker!r} within {timeout} s; screen: {self.data[-2000:]!r}") from None
 
 
 async def run_ssh(port: int, tmp_path, method: str, code: str, size=(90, 25)) -> tuple[PtyChild, Screen]:

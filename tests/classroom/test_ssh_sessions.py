@@ -144,17 +144,21 @@ async def test_port_forwarding_is_refused_both_ways(serve):
 
 async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
     server = await serve(max_sessions=1)
-    async with await connect(server, username="alice") as first, await connect(server, username="bob") as second:
-        game = await start_game(first)
-        await read_until(game.stdout, b"ready")
-        refused = await second.create_process(term_type="xterm", encoding=None)
-        await asyncio.wait_for(refused.wait_closed(), 5)
-        assert refused.exit_status == 1
-        assert b"The class server is full (1 students are connected)" in await refused.stderr.read()
-        game.stdin.write(b"q")
-        await game.wait_closed()
-        again = await start_game(second)
-        assert b"ready" in await read_until(again.stdout, b"ready")
+    async with await connect(server, username="bob") as second:
+        async with await connect(server, username="alice") as first:
+            # bob's connection, logged in with no game yet, holds the one place.
+            refused = await first.create_process(term_type="xterm", encoding=None)
+            await asyncio.wait_for(refused.wait_closed(), 5)
+            assert refused.exit_status == 1
+            assert b"The class server is full (1 students are connected)" in await refused.stderr.read()
+        # alice's connection closed: bob's own game takes the place his connection held.
+        await eventually(lambda: server.occupied == 1, "alice's connection forgotten")
+        game = await start_game(second)
+        assert b"ready" in await read_until(game.stdout, b"ready")
+        async with await connect(server, username="carol") as third:
+            refused = await third.create_process(term_type="xterm", encoding=None)
+            await asyncio.wait_for(refused.wait_closed(), 5)
+            assert b"The class server is full" in await refused.stderr.read()
 
 
 async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
