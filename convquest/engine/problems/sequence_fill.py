@@ -252,8 +252,13 @@ def _values(fields: Fields, name: str, *, longest: int, two_d: bool) -> Values |
     raw = fields.raw(name)
     if raw is None:
         raise ValueError(f"{name}: this {KIND} problem needs a value for {name}.")
-    if two_d and isinstance(raw, list) and raw and all(isinstance(row, list) for row in raw):
-        return fields.grid(name, low=-9, high=9, max_side=6)
+    if isinstance(raw, list) and raw and all(isinstance(row, list) for row in raw):
+        if two_d:
+            return fields.grid(name, low=-9, high=9, max_side=6)
+        if len(raw) != 1:
+            raise ValueError(f"{name}: a causal convolution runs on a sequence: give one list of numbers.")
+        # A level file reads a list of two numbers as a range, so a two-cell sequence is written [[a, b]].
+        raw = raw[0]
     if not isinstance(raw, list) or not raw:
         raise ValueError(f"{name}: expected a non-empty list of whole numbers, like [1, 0, 2].")
     for v in raw:
