@@ -23,7 +23,8 @@ from convquest.engine.arithmetic import receptive_field
 from convquest.engine.ops1d import padding_1d
 from convquest.engine.problems.dilated_stack import DilatedStack
 from convquest.engine.problems.sequence_fill import SequenceFill
-from convquest.engine.traces import ConvTrace, conv1d_trace
+from convquest.engine.problems.sequence_size import SequenceSize
+from convquest.engine.traces import ConvTrace, conv1d_trace, max_pool1d_trace
 from convquest.ui.board.fill_cells import FillCellsPanel
 from convquest.ui.board.player import SweepPlayer, TextLines
 from convquest.ui.board.render import Cell, Grid, Scene, Span
@@ -52,9 +53,9 @@ class SequenceSweep(ConvSweep):
             one_row = trace.input.shape[0] == 1
             title = f"sequence {length}" if one_row else f"input {trace.input.shape[0]}×{length}"
             if trace.padding_mode != "zeros":
-                title += f", {trace.padding_mode} pad {left}"
+                title += f" · {trace.padding_mode}"
             elif left and not right:
-                title += f", causal pad {left} (left: the past)"
+                title += f", causal pad {left}"
             elif left or right:
                 title += f", pad {left}/{right}" if left != right else f", pad {left}"
         grid = super().input_grid(step, role_of=role_of, title=title)
@@ -82,26 +83,21 @@ def stack_scene(stack: DilatedStack, top: int, *, lit: bool = True, length: int 
     seen = stack.seen(top, length)
     rows = []
     for row in range(len(stack.dilations), -1, -1):
-        cells = []
+        label = Cell(f"d={stack.dilations[row - 1]}" if row else "in", "title")
+        cells = [label]
         for t in range(length):
-            if row > top:
-                cells.append(Cell(" ", "blank"))
-                continue
-            on = t in seen[row] and (lit or row == top)
+            on = row <= top and t in seen[row] and (lit or row == top)
             marks: tuple[str, ...] = ("current",) if row == top and on else ("tap",) if on else ()
             cells.append(Cell(LIT if on else UNSEEN, "value" if on else "dim", marks))
         rows.append(tuple(cells))
-    k = stack.k
-    grid = Grid("stack", f"causal stack, k={k}: top row = layer {len(stack.dilations)}, bottom = input", tuple(rows))
+    title = f"causal stack, k={stack.k}: top row = layer {len(stack.dilations)}, bottom row = the input"
+    grid = Grid("stack", title, tuple(rows))
     lines = []
-    for row in range(len(stack.dilations), 0, -1):
-        d = stack.dilations[row - 1]
-        label = f"layer {row} (d={d})"
-        if lit and row <= top:
-            label += f": one output sees {fields[row - 1]} input cells"
-        lines.append((Span(label, "text"),))
-    lines.append((Span("input (time → right; the output sees only the past)", "dim"),))
-    return Scene((grid,), tuple(lines), focus=("stack", 0, length - 1))
+    if lit:
+        counts = ", ".join(f"layer {n}: {fields[n - 1]}" for n in range(1, top + 1))
+        lines.append((Span(f"input cells one output sees — {counts}", "text"),))
+    lines.append((Span("time runs right; each output sees only its past (the cells to its left)", "dim"),))
+    return Scene((grid,), tuple(lines), focus=("stack", 0, length))
 
 
 class SequenceFillPanel(FillCellsPanel):
@@ -119,52 +115,57 @@ class SequenceFillPanel(FillCellsPanel):
         return super().scene()
 
 
-class DilatedStackPanel(KindPanel):
-    """The field after each layer, asked layer by layer; each right answer lights that layer's
-    output's field on the stack."""
+class TypedBoardPanel(KindPanel):
+    """A 1-D board over one answer box, asked part by part; subclasses draw the board (`scene`)
+    for the part being asked, and with `answered` once it has been tried."""
 
     DEFAULT_CSS = """
-    DilatedStackPanel { height: 1fr; }
-    DilatedStackPanel #ds-board { height: 1fr; min-height: 8; }
-    DilatedStackPanel #ds-feedback { height: auto; max-height: 6; }
+    TypedBoardPanel { height: 1fr; }
+    TypedBoardPanel .sq-board { height: 1fr; min-height: 6; }
+    TypedBoardPanel .sq-feedback { height: auto; max-height: 8; }
     """
 
-    def __init__(self, level: Any, problem: DilatedStack) -> None:
+    PLACEHOLDER = "your answer, then Enter"
+
+    def __init__(self, level: Any, problem: Any) -> None:
         super().__init__(level, problem)
         self._part = 0
         self.solved = False
+        self.answered = False  # the current part has been tried (the board may show more)
 
     @property
     def part(self) -> int:
         return self._part
 
+    def scene(self) -> Scene | None:
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
-        yield Static(self.problem.prompt(), id="ds-prompt", classes="panel-prompt", markup=False)
-        yield Board(self.scene(), id="ds-board")
-        yield Static(self._ask(), id="ds-feedback", markup=False)
-        yield AnswerInput(placeholder="cells, then Enter", id="ds-answer", command_keys=LEVEL_COMMAND_KEYS)
+        yield Static(self.problem.prompt(), classes="panel-prompt", markup=False)
+        board = Board(self.scene(), classes="sq-board")
+        board.display = self.scene() is not None
+        yield board
+        yield Static(self._ask(), classes="sq-feedback", markup=False)
+        yield AnswerInput(placeholder=self.PLACEHOLDER, classes="sq-answer", command_keys=LEVEL_COMMAND_KEYS)
 
     def on_mount(self) -> None:
-        self.query_one("#ds-answer", Input).focus()
+        self.query_one(AnswerInput).focus()
 
-    def scene(self) -> Scene:
-        if self.solved:
-            return stack_scene(self.problem, len(self.problem.dilations))
-        if self._part == 0:
-            return stack_scene(self.problem, 1, lit=False)
-        return stack_scene(self.problem, self._part)
-
-    def picture(self) -> str:
-        return stack_scene(self.problem, len(self.problem.dilations)).text()
+    def _redraw(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            self.query_one(Board).show(scene)
 
     def _ask(self) -> str:
         parts = self.problem.parts()
+        if len(parts) == 1:
+            return ""
         return f"→ {parts[self._part]}  (part {self._part + 1} of {len(parts)})"
 
     def _feedback(self, text: str, kind: str) -> None:
-        box = self.query_one("#ds-feedback", Static)
+        box = self.query_one(".sq-feedback", Static)
         box.update(text)
-        box.set_classes(f"feedback-{kind}")
+        box.set_classes(f"sq-feedback feedback-{kind}")
 
     def show_slip(self, message: str) -> None:
         self._feedback(f"! {message} (No penalty.)", "slip")
@@ -177,25 +178,94 @@ class DilatedStackPanel(KindPanel):
         if judged is None:
             return
         _, verdict = judged
-        box = self.query_one("#ds-answer", Input)
+        box = self.query_one(AnswerInput)
         box.value = ""
+        self.answered = True
         if not verdict.correct:
             lines = ["✗ Not it."]
             if verdict.diagnosis:
                 lines.append(verdict.diagnosis)
             lines.append("Try again, or press h for a hint.")
             self._feedback("\n".join(lines), "wrong")
+            self._redraw()
             return
-        if self._part + 1 >= len(self.problem.dilations):
+        if self._part + 1 >= self.part_count():
             self.solved = True
             box.disabled = True
             self._feedback(f"✓ {verdict.explanation}", "right")
-            self.query_one(Board).show(self.scene())
+            self._redraw()
             self.post_message(self.Solved(verdict))
             return
         self._part += 1
-        self.query_one(Board).show(self.scene())
+        self.answered = False
+        self._redraw()
         self._feedback(f"✓ {verdict.explanation}\n{self._ask()}", "right")
+
+
+class DilatedStackPanel(TypedBoardPanel):
+    """The field after each layer; each right answer lights that layer's output's field."""
+
+    PLACEHOLDER = "cells, then Enter"
+
+    def scene(self) -> Scene:
+        if self.solved:
+            return stack_scene(self.problem, len(self.problem.dilations))
+        if self._part == 0:
+            return stack_scene(self.problem, 1, lit=False)
+        return stack_scene(self.problem, self._part)
+
+    def picture(self) -> str:
+        return stack_scene(self.problem, len(self.problem.dilations)).text()
+
+
+#: The longest padded sequence the size board draws cell by cell; longer ones get no picture.
+DRAWN_UP_TO = 40
+
+
+def size_scene(problem: SequenceSize, *, answered: bool) -> Scene | None:
+    """The sequence with its padding and the first window, from the engine's trace of the layer;
+    once the player has answered, also the last window (for ceil_mode: where it starts)."""
+    i, k = problem.i, problem.k
+    if problem.variant == "transposed1d":
+        return None
+    silent = np.zeros(i, dtype=np.int64)
+    if problem.variant == "pool-ceil":
+        pooled = max_pool1d_trace(silent, k, stride=problem.s, padding=problem.p, ceil_mode=True)
+        left = right = problem.p
+        windows = [step.cols for step in pooled.steps]
+    else:
+        padding: int | str = "causal" if problem.variant == "causal" else problem.p
+        trace = conv1d_trace(silent, np.ones(k, np.int64), padding=padding, stride=problem.s, dilation=problem.d)
+        (_, _), (left, right) = trace.pads
+        windows = [step.cols for step in trace.steps]
+    end = max(i + right, max(windows[-1]) + 1)
+    if end + left > DRAWN_UP_TO:
+        return None
+    shown = [windows[0], windows[-1]] if answered and len(windows) > 1 else [windows[0]]
+
+    def cell(t: int, taps: tuple[int, ...]) -> Cell:
+        marks: tuple[str, ...] = ("tap",) if t in taps else ()
+        if 0 <= t < i:
+            return Cell("■", "value", marks)
+        return Cell("·" if t < i + right else "_", "pad" if t < i + right else "blank", marks)
+
+    rows = tuple(tuple(cell(t, taps) for t in range(-left, end)) for taps in shown)
+    pads = "causal padding on the left (the past)" if problem.variant == "causal" else f"padding {left} each end"
+    title = f"sequence {i}, {pads}" if left or right else f"sequence {i}"
+    lines = [
+        (Span("■ input cell · padding [ ] a window" + ("  _ past the padding" if end > i + right else ""), "dim"),)
+    ]
+    lines.append((Span("row 1: the first window" + (" · row 2: the last window" if len(shown) > 1 else ""), "dim"),))
+    return Scene((Grid("sequence", title, rows),), tuple(lines))
+
+
+class SequenceSizePanel(TypedBoardPanel):
+    """How long the output is: the sequence drawn with its padding and the first window."""
+
+    PLACEHOLDER = "length, then Enter"
+
+    def scene(self) -> Scene | None:
+        return size_scene(self.problem, answered=self.answered or self.solved)
 
 
 # -- the playground's 1-D side ----------------------------------------------------------------

@@ -19,7 +19,7 @@ PANELS: dict[str, str] = {
     "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
     "fill-cells": "convquest.ui.board.fill_cells:FillCellsPanel",
     "match-kernel": "convquest.ui.match.panel:MatchKernelPanel",
-    "sequence-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "sequence-size": "convquest.ui.board.sequence:SequenceSizePanel",
     "sequence-fill": "convquest.ui.board.sequence:SequenceFillPanel",
     "dilated-stack": "convquest.ui.board.sequence:DilatedStackPanel",
 }
