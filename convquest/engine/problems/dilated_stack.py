@@ -27,7 +27,7 @@ SLIPS: dict[str, str] = {
         "You forgot the dilation: each layer's window spans d(k − 1) + 1 cells, so a layer with"
         " dilation d widens the field by (k − 1)·d, not by k − 1."
     ),
-    "forgot_plus_one": "You left out the 1 for the output cell itself: the field is 1 + (k − 1)·Σd.",
+    "forgot_plus_one": "You left out the output cell itself: the field is one more than (k − 1)·Σd.",
     "counted_shared_cells": (
         "You added whole window spans: each layer's window shares a cell with the field below it,"
         " so a layer adds (k − 1)·d cells, one less than its span."

@@ -28,7 +28,7 @@ LONGEST = 4096
 SLIPS: dict[str, str] = {
     "forgot_plus_one": "You counted the window's moves but not its first position: add one for the start.",
     "ignored_padding": "You left the padding out: it adds cells to the sequence before the window slides.",
-    "padded_one_side": "Padding p goes on both ends of the sequence, so it adds 2p cells, not p.",
+    "padded_one_side": "Padding p goes on both ends of the sequence: p cells at each end, twice p in all.",
     "ignored_stride": "You ignored the stride: the window jumps s cells at a time, so there are fewer positions.",
     "ignored_floor": "You rounded up: a window that would run past the end is dropped, so round down.",
     "ignored_dilation": "You ignored the dilation: the k taps spread over d(k − 1) + 1 cells, not k.",

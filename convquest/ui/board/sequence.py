@@ -74,6 +74,32 @@ class SequenceSweep(ConvSweep):
             rows.append(tuple(cells))
         return replace(grid, cells=tuple(rows))
 
+    @property
+    def one_row(self) -> bool:
+        return int(self.trace.input.shape[0]) == 1
+
+    def scene(self, step: int, view: str = "window", *, products: str = "total", **output_options: Any) -> Scene:
+        scene = super().scene(step, view, products=products, **output_options)
+        if not self.one_row:
+            return scene
+        # A sequence's kernel and output are rows: name them by their length, not as 1×n grids.
+        names = {"kernel": f"kernel {self.trace.kernel.shape[1]}", "output": f"output {self.trace.output.shape[1]}"}
+        blocks = tuple(
+            replace(block, title=names[block.id]) if isinstance(block, Grid) and block.id in names else block
+            for block in scene.blocks
+        )
+        return replace(scene, blocks=blocks)
+
+    def describe(self, step: int, view: str = "window") -> str:
+        if not self.one_row:
+            return super().describe(step, view)
+        current = self.trace.steps[step]
+        cols = ", ".join(str(c).replace("-", "−") for c in current.cols)
+        where = f"window on cells {cols} → y[{current.cell[1]}]"
+        if step == 0:
+            return where
+        return f"{where} · moved {self.trace.stride[1]} right (stride {self.trace.stride[1]})"
+
 
 def stack_scene(stack: DilatedStack, top: int, *, lit: bool = True, length: int | None = None) -> Scene:
     """The stack as rows (the output of layer `top` at the top, the input at the bottom); with
