@@ -172,7 +172,6 @@ def keys_line(params: Params) -> str:
     if params.op == "transposed":
         keys.append("v view")  # scatter or zero-insertion: only a transposed sweep has two views
     keys.append("f photos")
-    keys.append("1 1-D")
     return " · ".join(keys)
 
 
