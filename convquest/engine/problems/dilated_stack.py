@@ -127,7 +127,7 @@ class DilatedStack:
     def hint(self) -> str:
         return "Each layer adds (k − 1)·d cells to the field below it; the output cell itself is the 1."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {"variant": self.variant, "k": self.k, "dilations": list(self.dilations)}
 
 

@@ -121,12 +121,13 @@ class SequenceFill:
         return self.trace.output
 
     def _cell(self, part: int) -> tuple[int, int]:
-        rows, cols = self.expected.shape
+        rows, cols = (int(n) for n in self.expected.shape)
         check_part(part, rows * cols)
         return divmod(part, cols)
 
     def prompt(self) -> str:
-        k = len(self.w) if self.one_d else f"{len(self.w)}×{len(self.w[0])}"
+        w = np.array(self.w)
+        k = str(w.size) if self.one_d else f"{w.shape[0]}×{w.shape[1]}"
         if self.causal:
             what = f"a causal 1-D convolution, kernel {k}" + (
                 f", dilation {self.dilation}" if self.dilation > 1 else ""
@@ -134,8 +135,8 @@ class SequenceFill:
         else:
             what = f"a cross-correlation, kernel {k}, padding {self.padding}, padding_mode '{self.mode}'"
         if self.one_d:
-            seq = " ".join(_num(v) for v in self.x)
-            kernel = " ".join(_num(v) for v in self.w)
+            seq = " ".join(_num(int(v)) for v in np.ravel(self.x))
+            kernel = " ".join(_num(int(v)) for v in w.ravel())
             return f"Sequence {seq}; kernel {kernel}. Fill in the output of {what}, one cell at a time."
         rows, cols = self.expected.shape
         return f"Fill in the {rows}×{cols} output of {what}, one cell at a time."
@@ -235,8 +236,8 @@ class SequenceFill:
             "circular": "Circular wraps around: the left border holds the right end, the right border the left end.",
         }[self.variant]
 
-    def params(self) -> dict:
-        def lists(v: Values | Grid) -> list:
+    def params(self) -> dict[str, object]:
+        def lists(v: Values | Grid) -> list[object]:
             return [list(row) for row in v] if v and isinstance(v[0], tuple) else list(v)
 
         out: dict[str, object] = {"variant": self.variant, "input": lists(self.x), "kernel": lists(self.w)}

@@ -219,7 +219,7 @@ class SequenceSize:
             "pool-ceil": "ceil_mode rounds up, but a window must start inside the input or the left padding.",
         }[self.variant]
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         out: dict[str, object] = {"variant": self.variant, "i": self.i, "k": self.k}
         if self.variant != "causal":
             out["p"] = self.p
