@@ -17,14 +17,14 @@ import numpy as np
 
 from convquest.engine import traces
 from convquest.engine.ops import conv2d
-from convquest.engine.ops1d import conv1d
+from convquest.engine.ops1d import conv1d, conv_transpose1d
 from convquest.engine.problems.answers import parse_whole_number
 from convquest.engine.problems.base import Fields, Verdict, blame, check_part
 from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 
 KIND = "sequence-fill"
 MODES = ("reflect", "replicate", "circular")
-VARIANTS = ("causal", "dilated-causal", *MODES)
+VARIANTS = ("causal", "dilated-causal", *MODES, "transposed1d")
 LONGEST = 12  # cells of a sequence: with its padding it still fits one row of an 80-column board
 MAX_CELLS = 16
 Values = tuple[int, ...]
@@ -47,6 +47,10 @@ SLIPS: dict[str, str] = {
         " a causal window ends at its own cell."
     ),
     "forgot_dilation": "The taps sit d cells apart: skip the cells between them instead of reading neighbours.",
+    "missed_overlap": "Overlapping patches add up: this cell also gets paint from another input cell.",
+    "painted_one_apart": (
+        "The input cells paint s cells apart on the output, not next to each other: the stride spreads them."
+    ),
     "flipped_kernel": "You flipped the kernel; here it slides unflipped (cross-correlation, as in PyTorch).",
     "forgot_product": "You left out one of the products: every weight meets one cell.",
     "reflect_as_replicate": (
@@ -248,6 +252,119 @@ class SequenceFill:
         return out
 
 
+@dataclass(frozen=True)
+class TransposedSequenceFill:
+    """A 1-D transposed convolution filled cell by cell: each input cell paints value × kernel onto
+    the output, s cells apart, and overlaps add (upsampling a sequence)."""
+
+    variant: str
+    x: Values
+    w: Values
+    stride: int = 2
+    padding: int = 0
+
+    kind = KIND
+
+    @property
+    def topic(self) -> str:
+        return f"{KIND}/{self.variant}"
+
+    @cached_property
+    def trace(self) -> traces.TransposedTrace:
+        x, w = np.array(self.x, dtype=np.int64), np.array(self.w, dtype=np.int64)
+        return traces.conv_transpose1d_trace(x, w, stride=self.stride, padding=self.padding)
+
+    @property
+    def expected(self) -> np.ndarray:
+        return self.trace.output
+
+    def _cell(self, part: int) -> int:
+        check_part(part, int(self.expected.shape[1]))
+        return part
+
+    def prompt(self) -> str:
+        seq, kernel = " ".join(_num(v) for v in self.x), " ".join(_num(v) for v in self.w)
+        what = f"a 1-D transposed convolution, kernel {len(self.w)}, stride {self.stride}"
+        if self.padding:
+            what += f", padding {self.padding}"
+        return f"Sequence {seq}; kernel {kernel}. Fill in the output of {what}, one cell at a time."
+
+    def parts(self) -> tuple[str, ...]:
+        return tuple(f"y[{t}]" for t in range(int(self.expected.shape[1])))
+
+    def parse_answer(self, text: str, part: int = 0) -> int:
+        self._cell(part)
+        return parse_whole_number(text, "-3")
+
+    def contributions(self, c: int) -> list[tuple[int, int, int]]:
+        """(input index, its value, kernel weight) of every paint landing on output cell c."""
+        _, left = self.trace.crop
+        return [
+            (paint.cell[1], int(paint.value), self.w[tap])
+            for paint in self.trace.paints
+            for tap, col in enumerate(paint.cols)
+            if col == c + left
+        ]
+
+    def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+        c = self._cell(part)
+        value = int(self.expected[0, c])
+        explanation = self.working(c)
+        if answer == value:
+            return Verdict(True, explanation)
+        for _, v, w in self.contributions(c):
+            if v * w and value - v * w == answer:
+                return Verdict(False, explanation, SLIPS["missed_overlap"], "missed_overlap")
+        if (
+            self.stride > 1
+            and self._packed is not None
+            and c < self._packed.shape[0]
+            and int(self._packed[c]) == answer
+        ):
+            return Verdict(False, explanation, SLIPS["painted_one_apart"], "painted_one_apart")
+        return Verdict(False, explanation)
+
+    @cached_property
+    def _packed(self) -> np.ndarray | None:
+        """The output as painted with stride 1 (the slip of packing the patches together)."""
+        x, w = np.array(self.x, dtype=np.int64), np.array(self.w, dtype=np.int64)
+        try:
+            return conv_transpose1d(x, w, padding=self.padding)
+        except ValueError:  # impossible with stride 1, so nobody computed it that way
+            return None
+
+    def _terms(self, c: int) -> str:
+        return " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in self.contributions(c)) or "no paint"
+
+    def working(self, c: int) -> str:
+        found = self.contributions(c)
+        sources = ", ".join(f"x[{j}]" for j, _, _ in found) or "no input cell"
+        return f"y[{c}] gets paint from {sources}: {self._terms(c)} = {_num(int(self.expected[0, c])).strip('()')}"
+
+    def rungs(self, part: int = 0, taught: Taught = ALL_TAUGHT) -> Rungs:
+        c = self._cell(part)
+        steps = (f"input cell x[j] paints its value × the kernel onto y[{self.stride}·j − {self.padding}] onward",)
+        return Rungs(nudge=self.hint(), formula=f"y[{c}] = {self._terms(c)}", steps=steps, solution=self.working(c))
+
+    def solution(self) -> str:
+        cells = range(int(self.expected.shape[1]))
+        return "\n".join(
+            [*(self.working(c) for c in cells), "output:", "  " + " ".join(f"{int(v):>4}" for v in self.expected[0])]
+        )
+
+    def hint(self) -> str:
+        return "Each input cell paints value × kernel onto the output, s cells apart; where patches overlap they add."
+
+    def params(self) -> dict[str, object]:
+        return {
+            "variant": self.variant,
+            "input": list(self.x),
+            "kernel": list(self.w),
+            "stride": self.stride,
+            "padding": self.padding,
+        }
+
+
 def _values(fields: Fields, name: str, *, longest: int, two_d: bool) -> Values | Grid:
     """A sequence (a list of whole numbers) or, where `two_d`, a grid of them, from -9 to 9."""
     raw = fields.raw(name)
@@ -270,13 +387,17 @@ def _values(fields: Fields, name: str, *, longest: int, two_d: bool) -> Values |
     return tuple(raw)
 
 
-def from_params(fields: Fields, variant: str) -> SequenceFill:
+def from_params(fields: Fields, variant: str) -> SequenceFill | TransposedSequenceFill:
     border = variant in MODES
     x = _values(fields, "input", longest=LONGEST, two_d=border)
     w = _values(fields, "kernel", longest=5, two_d=border)
     if isinstance(x[0], tuple) != isinstance(w[0], tuple):
         raise ValueError("kernel: a sequence takes a list of weights, a grid a grid of them.")
-    if border:
+    problem: SequenceFill | TransposedSequenceFill
+    if variant == "transposed1d":
+        stride = fields.int("stride", 2, minimum=1)
+        problem = TransposedSequenceFill(variant, x, w, stride, fields.int("padding", 0, minimum=0))  # type: ignore[arg-type]
+    elif border:
         problem = SequenceFill(variant, x, w, padding=fields.int("padding", 1, minimum=1))
     else:
         problem = SequenceFill(variant, x, w, padding=0, dilation=fields.int("dilation", 1, minimum=1))
@@ -296,7 +417,13 @@ def _kernel(rng: random.Random, k: int) -> Values:
             return w
 
 
-def generate(rng: random.Random, variant: str, difficulty: int) -> SequenceFill:
+def generate(rng: random.Random, variant: str, difficulty: int) -> SequenceFill | TransposedSequenceFill:
+    if variant == "transposed1d":
+        x = tuple(rng.randint(0, 3) for _ in range(rng.randint(3, 3 + difficulty // 2)))
+        k = 2 if difficulty == 1 else 3
+        # Every weight non-zero, so each input's patch shows where it lands.
+        w = tuple(rng.choice((1, 1, 2, -1)) for _ in range(k))
+        return TransposedSequenceFill(variant, x, w, 2, 1 if difficulty == 3 else 0)
     length = rng.randint(5, 6 + 2 * difficulty)
     x = tuple(rng.randint(0, 5) for _ in range(length))
     if variant == "causal":

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Static
 from convquest.engine.arithmetic import receptive_field
 from convquest.engine.ops1d import padding_1d
 from convquest.engine.problems.dilated_stack import DilatedStack
-from convquest.engine.problems.sequence_fill import SequenceFill
+from convquest.engine.problems.sequence_fill import SequenceFill, TransposedSequenceFill
 from convquest.engine.problems.sequence_size import SequenceSize
 from convquest.engine.traces import ConvTrace, conv1d_trace, max_pool1d_trace
 from convquest.ui.board.fill_cells import FillCellsPanel
@@ -130,14 +130,15 @@ class SequenceFillPanel(FillCellsPanel):
     """fill-cells on a sequence (or a grid with copied borders): the board names the row a
     sequence and hides what the border copies until the player has tried the cell."""
 
-    def __init__(self, level: Any, problem: SequenceFill) -> None:
+    def __init__(self, level: Any, problem: SequenceFill | TransposedSequenceFill) -> None:
         super().__init__(level, problem)  # type: ignore[arg-type]
-        self.sweep = SequenceSweep(problem.trace, reveal=False)
+        if isinstance(problem.trace, ConvTrace):  # a transposed one keeps the 2-D board's two views
+            self.sweep = SequenceSweep(problem.trace, reveal=False)
 
     def scene(self) -> Scene:
-        assert isinstance(self.sweep, SequenceSweep)
-        # Once the player has tried a cell (or finished) the products show, so the copies may too.
-        self.sweep.reveal = self.solved or bool(self.misses.get(self._part))
+        if isinstance(self.sweep, SequenceSweep):
+            # Once the player has tried a cell (or finished) the products show, so the copies may too.
+            self.sweep.reveal = self.solved or bool(self.misses.get(self._part))
         return super().scene()
 
 

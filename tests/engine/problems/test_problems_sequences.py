@@ -81,12 +81,23 @@ def plain_border(x, w, p, mode):
     return [sum(w[j] * at(t - p + j) for j in range(len(w))) for t in range(n + 2 * p - len(w) + 1)]
 
 
+def plain_transposed(x, w, s, p):
+    """Each x[j] adds x[j]·w[a] to canvas cell s·j + a; the output drops p cells at each end."""
+    canvas = [0] * ((len(x) - 1) * s + len(w))
+    for j, value in enumerate(x):
+        for a, weight in enumerate(w):
+            canvas[s * j + a] += value * weight
+    return canvas[p : len(canvas) - p]
+
+
 @pytest.mark.parametrize("seed", range(15))
 def test_generated_fills_match_plain_loops(seed):
     for variant in variants("sequence-fill"):
         problem = generate("sequence-fill", seed, difficulty=1 + seed % 3, variant=variant)
         x, w = list(problem.x), list(problem.w)
-        if problem.causal:
+        if variant == "transposed1d":
+            want = plain_transposed(x, w, problem.stride, problem.padding)
+        elif problem.causal:
             want = plain_causal(x, w, problem.dilation)
         else:
             want = plain_border(x, w, problem.padding, variant)
@@ -159,6 +170,8 @@ SLIP_CASES = [
         10,
         "circular_as_reflect",
     ),
+    ("sequence-fill", {"variant": "transposed1d", "input": [1, 2, 3], "kernel": [1, 2, 1]}, 2, 1, "missed_overlap"),
+    ("sequence-fill", {"variant": "transposed1d", "input": [1, 2, 3], "kernel": [1, 2, 1]}, 1, 4, "painted_one_apart"),
     ("dilated-stack", {"variant": "doubling", "k": 2, "dilations": [1, 2, 4, 8]}, 3, 5, "forgot_dilation"),
     ("dilated-stack", {"variant": "doubling", "k": 2, "dilations": [1, 2, 4, 8]}, 3, 15, "forgot_plus_one"),
     ("dilated-stack", {"variant": "doubling", "k": 2, "dilations": [1, 2, 4, 8]}, 3, 19, "counted_shared_cells"),

@@ -148,3 +148,20 @@ async def test_the_playground_switches_to_1d_and_back():
         assert screen.query_one("#sq-stack", Board).display
         await pilot.press("2")
         assert not isinstance(app.screen, SequencePlaygroundScreen)
+
+
+async def test_an_upsampling_fill_level_keeps_the_transposed_views():
+    problem = CURRICULUM.level("sequences-upsample-by-hand").problem(0)
+    app = FillApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(SequenceFillPanel)
+        assert panel.views == ("gather", "equivalent")
+        await answer(pilot, "1")
+        await answer(pilot, "2")
+        await answer(pilot, "1")  # only x[0]'s paint: the overlap with x[1] left out
+        assert app.judged[-1].verdict.mistake == "missed_overlap"
+        await pilot.press("v")
+        assert panel.view == "equivalent"
+        for value in problem.expected.ravel()[2:]:
+            await answer(pilot, str(int(value)))
+        assert app.solved
