@@ -42,6 +42,9 @@ KINDS: tuple[str, ...] = (
     "receptive-field",
     "count-params",
     "learn-kernel",
+    "sequence-size",
+    "sequence-fill",
+    "dilated-stack",
 )
 
 # The concepts a chapter can declare it teaches, kept here for the same reason (the loader checks a
@@ -276,5 +279,31 @@ EARLIER_LEVELS: Mapping[str, tuple[frozenset[str], ...]] = MappingProxyType(
         ),
         "transposed": (frozenset(("transposed-1", "transposed-by-hand", *(f"transposed-{n}" for n in range(2, 10)))),),
         "why-convolution": (frozenset(f"why-convolution-{n}" for n in range(1, 10)),),
+        "padding": (
+            frozenset(
+                ("padding-1", "padding-2", "padding-3", "padding-by-hand", "padding-4", "padding-5", "padding-6")
+            ),
+        ),
+        "stacking": (
+            frozenset(
+                (
+                    "stacking-1",
+                    "stacking-by-hand",
+                    "stacking-pool-params",
+                    "stacking-2",
+                    "stacking-3",
+                    "stacking-4",
+                    "stacking-pool-shift",
+                    "stacking-pool-shift-2",
+                    "stacking-5",
+                    "stacking-6",
+                    "stacking-7",
+                    "stacking-hierarchy",
+                    "stacking-8",
+                    "stacking-9",
+                    "stacking-linear",
+                )
+            ),
+        ),
     }
 )

@@ -17,6 +17,9 @@ _MODULES = {
     "receptive-field": "receptive_field",
     "count-params": "count_params",
     "learn-kernel": "learn_kernel",
+    "sequence-size": "sequence_size",
+    "sequence-fill": "sequence_fill",
+    "dilated-stack": "dilated_stack",
 }
 KINDS: tuple[str, ...] = tuple(_MODULES)
 

@@ -208,6 +208,7 @@ class PlaygroundScreen(Screen[None]):
         ("g", "go to an output cell: type row,col then enter"),
         ("v", "transposed: scatter or zero-insertion view"),
         ("f", "Photo lab: a kernel on a photograph, and learning one"),
+        ("1", "1-D: a sequence, causal padding, a dilated stack"),
         ("q / esc", "leave the playground"),
         ("click", "a cell of the output jumps there"),
     )
@@ -236,6 +237,7 @@ class PlaygroundScreen(Screen[None]):
         Binding("x", "image(1)", "Image", show=False, priority=True),
         Binding("X", "image(-1)", "Image", show=False, priority=True),
         Binding("f", "photo_lab", "Photo lab", show=False, priority=True),
+        Binding("1", "sequences", "1-D", show=False, priority=True),
         # q leaves this screen, as on the lesson and level screens, rather than the whole game.
         Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
@@ -322,6 +324,11 @@ class PlaygroundScreen(Screen[None]):
         from convquest.ui.screens.photo_lab import PhotoLabScreen
 
         self.app.push_screen(PhotoLabScreen())
+
+    def action_sequences(self) -> None:
+        from convquest.ui.board.sequence import SequencePlaygroundScreen
+
+        self.app.push_screen(SequencePlaygroundScreen())
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:

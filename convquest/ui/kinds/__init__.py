@@ -19,6 +19,9 @@ PANELS: dict[str, str] = {
     "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
     "fill-cells": "convquest.ui.board.fill_cells:FillCellsPanel",
     "match-kernel": "convquest.ui.match.panel:MatchKernelPanel",
+    "sequence-size": "convquest.ui.board.sequence:SequenceSizePanel",
+    "sequence-fill": "convquest.ui.board.sequence:SequenceFillPanel",
+    "dilated-stack": "convquest.ui.board.sequence:DilatedStackPanel",
 }
 
 

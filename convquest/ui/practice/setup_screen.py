@@ -18,6 +18,9 @@ KIND_NAMES = {
     "match-kernel": "match-kernel — which kernel makes the target",
     "receptive-field": "receptive-field — which inputs an output sees",
     "count-params": "count-params — conv layer vs dense layer",
+    "sequence-size": "sequence-size — 1-D lengths: causal, transposed, ceil_mode",
+    "sequence-fill": "sequence-fill — causal windows, reflect borders, upsampling",
+    "dilated-stack": "dilated-stack — WaveNet's receptive field, layer by layer",
 }
 
 
