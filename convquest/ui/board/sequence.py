@@ -11,7 +11,7 @@ are brackets as well as styles, so the board reads under NO_COLOR.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual.app import ComposeResult
@@ -22,7 +22,6 @@ from textual.widgets import Footer, Input, Static
 from convquest.engine.arithmetic import receptive_field
 from convquest.engine.ops1d import padding_1d
 from convquest.engine.problems.dilated_stack import DilatedStack
-from convquest.engine.problems.sequence_fill import SequenceFill, TransposedSequenceFill
 from convquest.engine.problems.sequence_size import SequenceSize
 from convquest.engine.traces import ConvTrace, conv1d_trace, max_pool1d_trace
 from convquest.ui.board.fill_cells import FillCellsPanel
@@ -30,8 +29,11 @@ from convquest.ui.board.player import SweepPlayer, TextLines
 from convquest.ui.board.render import Cell, Grid, Scene, Span
 from convquest.ui.board.scenes import ConvSweep, fmt
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
+
+if TYPE_CHECKING:
+    from convquest.play.run import Feedback, ProblemRun
 
 LIT = "●"  # a cell the output sees
 UNSEEN = "○"
@@ -130,15 +132,15 @@ class SequenceFillPanel(FillCellsPanel):
     """fill-cells on a sequence (or a grid with copied borders): the board names the row a
     sequence and hides what the border copies until the player has tried the cell."""
 
-    def __init__(self, level: Any, problem: SequenceFill | TransposedSequenceFill) -> None:
-        super().__init__(level, problem)  # type: ignore[arg-type]
-        if isinstance(problem.trace, ConvTrace):  # a transposed one keeps the 2-D board's two views
-            self.sweep = SequenceSweep(problem.trace, reveal=False)
+    def __init__(self, run: ProblemRun) -> None:
+        super().__init__(run)
+        if isinstance(self.problem.trace, ConvTrace):  # a transposed one keeps the 2-D board's two views
+            self.sweep = SequenceSweep(self.problem.trace, reveal=False)
 
     def scene(self) -> Scene:
         if isinstance(self.sweep, SequenceSweep):
             # Once the player has tried a cell (or finished) the products show, so the copies may too.
-            self.sweep.reveal = self.solved or bool(self.misses.get(self._part))
+            self.sweep.reveal = self.run.over or self.run.rung_of(self.part) >= 1
         return super().scene()
 
 
@@ -154,15 +156,9 @@ class TypedBoardPanel(KindPanel):
 
     PLACEHOLDER = "your answer, then Enter"
 
-    def __init__(self, level: Any, problem: Any) -> None:
-        super().__init__(level, problem)
-        self._part = 0
-        self.solved = False
+    def __init__(self, run: ProblemRun) -> None:
+        super().__init__(run)
         self.answered = False  # the current part has been tried (the board may show more)
-
-    @property
-    def part(self) -> int:
-        return self._part
 
     def scene(self) -> Scene | None:
         raise NotImplementedError
@@ -185,48 +181,36 @@ class TypedBoardPanel(KindPanel):
 
     def _ask(self) -> str:
         parts = self.problem.parts()
-        if len(parts) == 1:
+        if len(parts) == 1 or self.run.over:
             return ""
-        return f"→ {parts[self._part]}  (part {self._part + 1} of {len(parts)})"
+        return f"→ {parts[self.part]}  (part {self.part + 1} of {len(parts)})"
 
-    def _feedback(self, text: str, kind: str) -> None:
+    def show_feedback(self, feedback: Feedback) -> None:
         box = self.query_one(".sq-feedback", Static)
-        box.update(text)
-        box.set_classes(f"sq-feedback feedback-{kind}")
-
-    def show_slip(self, message: str) -> None:
-        self._feedback(f"! {message} (No penalty.)", "slip")
+        ask = self._ask() if feedback.kind == "right" else ""
+        box.update("\n".join(line for line in (feedback.text, ask) if line))
+        box.set_classes(f"sq-feedback feedback-{feedback_class(feedback)}")
+        if self.run.over:
+            self.query_one(AnswerInput).disabled = True
+        self._redraw()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.solved:
+        if self.run.over:
             return
-        judged = self.judge(event.value, self._part)
-        if judged is None:
+        part, was = self.part, self.answered
+        # Set before the run answers: the board drawn with its feedback shows the part as tried.
+        self.answered = True
+        feedback = self.submit(event.value)
+        if feedback.kind not in ("right", "wrong"):  # a slip or a repeat: nothing was tried
+            self.answered = was
+            self._redraw()
             return
-        _, verdict = judged
         box = self.query_one(AnswerInput)
         box.value = ""
-        self.answered = True
-        if not verdict.correct:
-            lines = ["✗ Not it."]
-            if verdict.diagnosis:
-                lines.append(verdict.diagnosis)
-            lines.append("Try again, or press h for a hint.")
-            self._feedback("\n".join(lines), "wrong")
+        if self.part != part:  # on to the next part, not yet tried
+            self.answered = False
             self._redraw()
-            return
-        if self._part + 1 >= self.part_count():
-            self.solved = True
-            box.disabled = True
-            self._feedback(f"✓ {verdict.explanation}", "right")
-            self._redraw()
-            self.post_message(self.Solved(verdict))
-            return
-        self._part += 1
-        self.answered = False
-        self._redraw()
-        self._feedback(f"✓ {verdict.explanation}\n{self._ask()}", "right")
 
 
 class DilatedStackPanel(TypedBoardPanel):
@@ -235,11 +219,11 @@ class DilatedStackPanel(TypedBoardPanel):
     PLACEHOLDER = "cells, then Enter"
 
     def scene(self) -> Scene:
-        if self.solved:
+        if self.run.over:
             return stack_scene(self.problem, len(self.problem.dilations))
-        if self._part == 0:
+        if self.part == 0:
             return stack_scene(self.problem, 1, lit=False)
-        return stack_scene(self.problem, self._part)
+        return stack_scene(self.problem, self.part)
 
     def picture(self) -> str:
         return stack_scene(self.problem, len(self.problem.dilations)).text()
@@ -292,7 +276,7 @@ class SequenceSizePanel(TypedBoardPanel):
     PLACEHOLDER = "length, then Enter"
 
     def scene(self) -> Scene | None:
-        return size_scene(self.problem, answered=self.answered or self.solved)
+        return size_scene(self.problem, answered=self.answered or self.run.over)
 
 
 # -- the playground's 1-D side ----------------------------------------------------------------

@@ -80,7 +80,7 @@ async def test_the_stack_panel_lights_each_layer_as_it_is_answered():
             await answer(pilot, str(field))
             grid = app.query_one(Board).scene.grid("stack")
             assert len(bracketed(grid, 4)) == field  # the input row: the field of the answered layer's output
-        assert app.solved and app.query_one(DilatedStackPanel).solved
+        assert app.solved and app.query_one(DilatedStackPanel).run.solved
 
 
 async def test_a_causal_fill_level_pads_on_the_left_and_names_a_peek_at_the_future():
