@@ -64,6 +64,7 @@ class PracticeScreen(Screen[None]):
             on_answer=self._saved_answer,
             on_done=self._saved_outcome,
             taught=topic_taught(self.app.curriculum),
+            attempts=self.app.store.attempts,
         )
         self._next()
 
@@ -106,7 +107,8 @@ class PracticeScreen(Screen[None]):
         hint.update("")
         hint.display = False
         self._show_title()
-        self._status("Answer the question. h: hint · ctrl+n: skip (shows the solution) · esc: end")
+        keys = "Answer the question. h: hint · ctrl+n: skip (shows the solution) · esc: end"
+        self._status(f"{drill.brought_back}\n{keys}" if drill.brought_back else keys)
 
     def _show_title(self) -> None:
         s, d = self.session, self.drill

@@ -374,3 +374,16 @@ def test_difficulty_from_progress_climbs_with_the_chapters_cleared():
     assert by_cleared == sorted(by_cleared)
     assert by_cleared[6] >= 2
     assert difficulty_from_progress(0, 0) == 1
+
+
+async def test_practice_says_when_it_brings_a_recurring_slip_back(make_app, store):
+    for _ in range(3):
+        store.record_attempt(
+            "practice:1", "8", False, mode="practice", topic="predict-size/stride", mistake="ignored_floor"
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice(app, NUMERIC_TOPICS, seed=3)
+        await pilot.pause()
+        assert shown(app, "#practice-status").startswith("Three times lately: rounded up")
+        assert "Three quick ones on it." in shown(app, "#practice-status")
