@@ -12,16 +12,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from convquest.levels.model import ALL_TAUGHT
 from convquest.practice.schedule import Answered, Outcome, Schedule
 from convquest.practice.topics import derive_seed, split_topic
 
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Problem, Verdict
+    from convquest.play.run import ProblemRun
+
 # on_problem(drill) — a new problem is on screen; on_answer(drill, part, text, verdict) — one part
 # was answered; on_done(drill, outcome) — the schedule moved. Each is a database write.
 ProblemHook = Callable[["Drill"], None]
-AnswerHook = Callable[["Drill", int, str, Any], None]
+AnswerHook = Callable[["Drill", int, str, "Verdict"], None]
 DoneHook = Callable[["Drill", Outcome], None]
 
 
@@ -33,12 +37,12 @@ class Drill:
     topic: str
     difficulty: int
     seed: int
-    problem: Any
-    run: Any = None  # the play layer's ProblemRun: its hint ladder, and what a kind panel plays
-    verdicts: dict[int, Any] = field(default_factory=dict)  # the right answer's verdict, per part
+    problem: Problem
+    run: ProblemRun  # the play layer's: its hint ladder, and what a kind panel plays
+    verdicts: dict[int, Verdict] = field(default_factory=dict)  # the right answer's verdict, per part
     texts: dict[int, str] = field(default_factory=dict)
     wrong: int = 0
-    last_verdict: Any = None
+    last_verdict: Verdict | None = None
     hints: int = 0
     hint_texts: list[str] = field(default_factory=list)
     skipped: bool = False
@@ -151,11 +155,14 @@ class PracticeSession:
             raise RuntimeError("no problem is waiting for an answer; call next() first")
         return drill
 
-    def answer(self, text: str, part: int | None = None) -> Any:
+    def answer(self, text: str, part: int | None = None) -> Verdict:
         """Check one part (by default the first not yet right); ValueError, with nothing recorded,
         when the text is not an answer at all."""
         drill = self._current_open()
-        part = drill.next_part if part is None else part
+        if part is None:
+            part = drill.next_part
+            assert part is not None  # an open drill has a part left
+
         if part in drill.verdicts:
             raise ValueError(f"part {part + 1} is already right.")
         from convquest.play.judge import Slip, judge
@@ -165,7 +172,7 @@ class PracticeSession:
             raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
-    def judged(self, text: str, part: int, verdict: Any) -> Any:
+    def judged(self, text: str, part: int, verdict: Verdict) -> Verdict:
         """Take a verdict the drill's run judged (a kind panel handed it the answer)."""
         drill = self._current_open()
         drill.last_verdict = verdict

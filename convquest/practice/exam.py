@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from convquest.engine.problems.base import Problem, Verdict
 from convquest.levels.model import ALL_TAUGHT
 from convquest.play.sitting import Given, SittingOver, TimeUp
 from convquest.practice.records import GRID_MARKING, PartRecord, QuestionRecord
@@ -93,7 +94,7 @@ class Question:
     def kind(self) -> str:
         return split_topic(self.topic)[0]
 
-    def problem(self):
+    def problem(self) -> Problem:
         from convquest.engine import problems
 
         return problems.from_params(self.kind, self.params)
@@ -160,7 +161,7 @@ def make_paper(seed: int, questions: int = 10, topics: Sequence[str] | None = No
 
 
 # on_answer(question, part, text, verdict, seconds_on_question) — the database write.
-AnswerHook = Callable[[Question, int, str, Any, float], None]
+AnswerHook = Callable[[Question, int, str, Verdict, float], None]
 
 
 class ExamSession:
