@@ -279,7 +279,7 @@ class ResultsDB:
                 raise
 
     def answers(self, quiz_id: str | None = None, student: str | None = None, *, after: int = 0) -> list[AnswerRow]:
-        where, args = ["id > ?"], [after]
+        where, args = ["id > ?"], [str(after)]
         if quiz_id is not None:
             where.append("quiz_id = ?")
             args.append(quiz_id)

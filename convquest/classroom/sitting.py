@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from convquest.classroom.quiz import Quiz
 from convquest.classroom.results import QuizRecorder, ResultsDB, Sitting
 from convquest.play.record import Answer
+from convquest.play.sitting import AlreadyAnswered, Given, NotSaved, TimeUp
 from convquest.play.taught import topic_taught
-from convquest.practice.exam import ExamOver, ExamSession, Given, Paper, TimeUp, cell_grid, split_grid
+from convquest.practice.exam import ExamOver, ExamSession, Paper, cell_grid, split_grid
 from convquest.practice.records import QuestionRecord
 
 if TYPE_CHECKING:
@@ -36,15 +37,12 @@ __all__ = ["AlreadyAnswered", "ExamOver", "NotSaved", "QuizSitting", "TimeUp"]
 COMPLETED, TIME, HANDED_IN = "completed", "time", "handed-in"
 
 
-class AlreadyAnswered(ValueError):
-    """That part has its answer already; quiz answers are final."""
-
-
-class NotSaved(Exception):
-    """The results database refused the write; the answer was not taken and may be given again."""
-
-
 class QuizSitting(ExamSession):
+    """A class quiz, one `convquest.play.sitting.Sitting`: answers final, saved before they count."""
+
+    noun = "quiz"
+    final = True
+
     def __init__(self, quiz: Quiz, student: str, db: ResultsDB, *, clock: Callable[[], float] = time.time) -> None:
         self.quiz = quiz
         self.student = student
@@ -70,6 +68,8 @@ class QuizSitting(ExamSession):
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
         super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking)
         self.feedback = sitting.feedback
+        self.title = quiz.title
+        self.who = student
         self.started = sitting.started_at
         self._shown_since = now
         from convquest.play.judge import Slip, judge
@@ -92,29 +92,9 @@ class QuizSitting(ExamSession):
 
     # --- progress ---------------------------------------------------------------------------
 
-    def parts_of(self, index: int) -> int:
-        return len(self.problems[index].parts()) or 1
-
-    def open_parts(self, index: int) -> list[int]:
-        return [p for p in range(self.parts_of(index)) if (index, p) not in self.given]
-
-    def complete(self, index: int) -> bool:
-        return not self.open_parts(index)
-
-    def first_open(self, start: int = 0) -> int | None:
-        """The first question from `start` on (wrapping round) with a part left to answer."""
-        for step in range(len(self)):
-            index = (start + step) % len(self)
-            if not self.complete(index):
-                return index
-        return None
-
-    def unanswered(self) -> list[int]:
-        """Questions with a part still to answer (the exam counts a question with any part given)."""
-        return [i for i in range(len(self)) if not self.complete(i)]
-
-    def answered_count(self) -> int:
-        return sum(1 for i in range(len(self)) if self.complete(i))
+    def answered(self, index: int) -> bool:
+        """Every part given (the exam counts a question with any part given)."""
+        return self.complete(index)
 
     def score(self) -> tuple[float, int]:
         """(marks, questions): a question's mark when every part is right; a grid marked per cell
@@ -193,7 +173,7 @@ class QuizSitting(ExamSession):
             self._finish_in_db(COMPLETED)
         elif self.complete(index):
             # On to the next question still open (wrapping round to any skipped earlier).
-            self.goto(self.first_open(index + 1))
+            self.skip()
         return given
 
     def skip(self) -> int | None:
@@ -217,4 +197,6 @@ class QuizSitting(ExamSession):
             self.db.finish_sitting(self.quiz.id, self.student, reason, now=min(self.clock(), self._deadline()))
 
     def _deadline(self) -> float:
-        return float("inf") if self.limit is None else self.started + self.limit
+        if self.limit is None or self.started is None:
+            return float("inf")
+        return self.started + self.limit

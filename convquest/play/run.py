@@ -9,15 +9,20 @@ marked. The ladder (docs/LEVELS.md):
   formula with the numbers put in; rung 3 the worked steps short of the last;
 - "show me" gives the whole solution: the level is then seen, not solved (no stars), and a level
   with ranges offers another draw;
-- an answer equal to one already judged wrong on the same part is not judged again.
+- an answer equal to one already judged wrong on the same part is not judged again;
+- show me is recorded (mistake "shown", the draw's seed in the text), so the level opens on the
+  next seed: a level with ranges on a fresh draw, a fixed one on the same problem, which is then
+  "seen" and earns at most ★ (retyping the shown answer is no feat).
 
 Stars follow the highest rung reached: none ★★★, rung 1 ★★, rung 2 or 3 ★, show me none.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from convquest.engine.problems.base import Problem, Verdict
 from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught, rungs
@@ -30,6 +35,25 @@ if TYPE_CHECKING:
 
 # How many seeds "another like it" tries for a draw that differs from the one on screen.
 REDRAWS = 64
+# The mistake key of a show-me in the attempts: the whole solution seen, not an answer given.
+SHOWN_KEY = "shown"
+SEEN_STARS = 1  # the most a problem whose solution was shown earns when solved later
+
+
+def shown_text(seed: int) -> str:
+    return f"(show me: draw {seed})"
+
+
+_SHOWN_DRAW = re.compile(r"^\(show me: draw (\d+)\)$")
+
+
+class Attempted(Protocol):
+    """An attempt as the store keeps it (`store.Attempt`)."""
+
+    @property
+    def answer(self) -> str: ...
+    @property
+    def mistake(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -110,7 +134,10 @@ class ProblemRun:
     @property
     def stars_now(self) -> int:
         """The stars a right answer would earn now (the stars earned, once over)."""
-        return self.earned if self.earned is not None else stars(self.rung)
+        return self.earned if self.earned is not None else self._stars()
+
+    def _stars(self) -> int:
+        return stars(self.rung)
 
     @property
     def can_draw_again(self) -> bool:
@@ -194,6 +221,7 @@ class ProblemRun:
             return self.feedback
         self.shown = True
         self.earned = 0
+        self._record_shown()
         self._finished()
         lines = [self.problem.solution()]
         if self.can_draw_again:
@@ -219,12 +247,15 @@ class ProblemRun:
             self.part = following
             return Feedback("right", ("✓ Right.", verdict.explanation), part)
         self.solved = True
-        self.earned = stars(self.rung)
+        self.earned = self._stars()
         self._finished()
         return Feedback("right", ("✓ Right.", verdict.explanation), part)
 
     def _finished(self) -> None:
         """Solved or shown: `earned` is final (a level stores it)."""
+
+    def _record_shown(self) -> None:
+        """Show me, as the records keep it (a level's: its draw moves on)."""
 
     def _record(self, part: int, text: str, verdict: Verdict, rung: int) -> None:
         if self.recorder is None:
@@ -252,13 +283,56 @@ class LevelRun(ProblemRun):
         taught: Taught = ALL_TAUGHT,
         recorder: Recorder | None = None,
         keeper: StarKeeper | None = None,
+        seen: bool = False,
     ) -> None:
+        """`seen`: this very problem's solution was shown before (it then earns at most ★)."""
         super().__init__(
             level.problem(seed), taught=taught, hints=tuple(level.hints), place=level.id, recorder=recorder
         )
         self.level = level
         self.seed = seed
         self.keeper = keeper
+        self.seen = seen
+
+    @classmethod
+    def opened(
+        cls,
+        level: Level,
+        attempts: Iterable[Attempted],
+        *,
+        taught: Taught = ALL_TAUGHT,
+        recorder: Recorder | None = None,
+        keeper: StarKeeper | None = None,
+    ) -> LevelRun:
+        """The level as the player opens it: the draw after every attempt so far, passing over draws
+        whose solution was shown where the level has others; `seen` when it has none."""
+        made = list(attempts)
+        shown = {int(m.group(1)) for a in made if a.mistake == SHOWN_KEY and (m := _SHOWN_DRAW.match(a.answer))}
+        shown_params = [level.resolved_params(s) for s in shown]
+        seed = len(made)
+        if shown and level.has_ranges:
+            seed = next(
+                (s for s in range(seed, seed + REDRAWS) if level.resolved_params(s) not in shown_params),
+                seed,
+            )
+        seen = level.resolved_params(seed) in shown_params
+        return cls(level, seed=seed, taught=taught, recorder=recorder, keeper=keeper, seen=seen)
+
+    def _stars(self) -> int:
+        return min(SEEN_STARS, super()._stars()) if self.seen else super()._stars()
+
+    def _record_shown(self) -> None:
+        if self.recorder is not None:
+            answer = Answer(
+                place=self.place,
+                part=self.part,
+                text=shown_text(self.seed),
+                correct=False,
+                mistake=SHOWN_KEY,
+                topic=self.problem.topic,
+                rung=SHOWN,
+            )
+            self.recorder.record((answer,))
 
     @property
     def can_draw_again(self) -> bool:

@@ -1,26 +1,31 @@
 """The endless practice stream: the schedule picks a topic, the engine makes a problem, the student
 answers it part by part, and the outcome moves the schedule. Plain Python; the screen only shows it.
 
-As in a level, a wrong answer shows the worked explanation and the student tries the part again
-(or skips the problem); but for the schedule the problem counts as right only if no answer to it
-was wrong, so a slip still brings the topic back soon.
+As in a level, a wrong answer climbs the hint ladder and the student tries the part again (or
+skips the problem); but for the schedule the problem counts as right only if no answer to it was
+wrong, so a slip still brings the topic back soon. Before each problem the player's recurring slips
+(from every answer the store keeps) may start a short run on one ("three quick ones on it").
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from convquest.levels.model import ALL_TAUGHT
-from convquest.practice.schedule import Outcome, Schedule
+from convquest.practice.schedule import Answered, Outcome, Schedule
 from convquest.practice.topics import derive_seed, split_topic
+
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Problem, Verdict
+    from convquest.play.run import ProblemRun
 
 # on_problem(drill) — a new problem is on screen; on_answer(drill, part, text, verdict) — one part
 # was answered; on_done(drill, outcome) — the schedule moved. Each is a database write.
 ProblemHook = Callable[["Drill"], None]
-AnswerHook = Callable[["Drill", int, str, Any], None]
+AnswerHook = Callable[["Drill", int, str, "Verdict"], None]
 DoneHook = Callable[["Drill", Outcome], None]
 
 
@@ -32,18 +37,19 @@ class Drill:
     topic: str
     difficulty: int
     seed: int
-    problem: Any
-    run: Any = None  # the play layer's ProblemRun: its hint ladder, and what a kind panel plays
-    verdicts: dict[int, Any] = field(default_factory=dict)  # the right answer's verdict, per part
+    problem: Problem
+    run: ProblemRun  # the play layer's: its hint ladder, and what a kind panel plays
+    verdicts: dict[int, Verdict] = field(default_factory=dict)  # the right answer's verdict, per part
     texts: dict[int, str] = field(default_factory=dict)
     wrong: int = 0
-    last_verdict: Any = None
+    last_verdict: Verdict | None = None
     hints: int = 0
     hint_texts: list[str] = field(default_factory=list)
     skipped: bool = False
     shown_at: float = 0.0
     seconds: float = 0.0
     outcome: Outcome | None = None
+    brought_back: str | None = None  # the sentence starting a run on a recurring slip, with this problem
 
     @property
     def kind(self) -> str:
@@ -81,7 +87,10 @@ class PracticeSession:
         on_answer: AnswerHook | None = None,
         on_done: DoneHook | None = None,
         taught: Callable[[str], frozenset[str]] | None = None,
+        attempts: Callable[[], Iterable[Answered]] | None = None,
     ) -> None:
+        """`attempts()` is every answer the player has given, oldest first (the store's), where the
+        recurring slips are read from; without it no slip is brought back."""
         if not topics:
             raise ValueError("no topics to practise")
         self.schedule = schedule
@@ -93,6 +102,7 @@ class PracticeSession:
         self.on_done = on_done
         self.drills: list[Drill] = []
         self._taught = taught
+        self._attempts = attempts
 
     def taught_for(self, topic: str) -> frozenset[str]:
         """What the problem's words may use: the chapter its topic belongs to (everything by default)."""
@@ -109,6 +119,7 @@ class PracticeSession:
         from convquest.engine import problems
 
         last = self.current.topic if self.current else None
+        brought_back = self._bring_back()
         topic = self.schedule.next_topic(self.topics, last=last)
         kind, variant = split_topic(topic)
         number = len(self.drills) + 1
@@ -122,11 +133,21 @@ class PracticeSession:
         # A kind panel hands its answers to the run and tells the screen each verdict, which passes
         # it on to `judged`; h climbs the run's ladder, as on a level.
         run = ProblemRun(problem, taught=self.taught_for(problem.topic))
-        drill = Drill(number, problem.topic, difficulty, seed, problem, run, shown_at=self.clock())
+        drill = Drill(
+            number, problem.topic, difficulty, seed, problem, run, shown_at=self.clock(), brought_back=brought_back
+        )
         self.drills.append(drill)
         if self.on_problem is not None:
             self.on_problem(drill)
         return drill
+
+    def _bring_back(self) -> str | None:
+        """Start a run on a recurring slip, if one is due: the schedule's sentence, or None. Only
+        slips nameable with what the practised topics' chapters have taught are brought back."""
+        if self._attempts is None:
+            return None
+        taught = None if self._taught is None else frozenset().union(*(self.taught_for(t) for t in self.topics))
+        return self.schedule.bring_back(self._attempts(), self.topics, taught=taught)
 
     def _current_open(self) -> Drill:
         drill = self.current
@@ -134,11 +155,14 @@ class PracticeSession:
             raise RuntimeError("no problem is waiting for an answer; call next() first")
         return drill
 
-    def answer(self, text: str, part: int | None = None) -> Any:
+    def answer(self, text: str, part: int | None = None) -> Verdict:
         """Check one part (by default the first not yet right); ValueError, with nothing recorded,
         when the text is not an answer at all."""
         drill = self._current_open()
-        part = drill.next_part if part is None else part
+        if part is None:
+            part = drill.next_part
+            assert part is not None  # an open drill has a part left
+
         if part in drill.verdicts:
             raise ValueError(f"part {part + 1} is already right.")
         from convquest.play.judge import Slip, judge
@@ -148,7 +172,7 @@ class PracticeSession:
             raise ValueError(verdict.message)
         return self.judged(text, part, verdict)
 
-    def judged(self, text: str, part: int, verdict: Any) -> Any:
+    def judged(self, text: str, part: int, verdict: Verdict) -> Verdict:
         """Take a verdict the drill's run judged (a kind panel handed it the answer)."""
         drill = self._current_open()
         drill.last_verdict = verdict

@@ -21,19 +21,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from convquest.engine.problems.base import Problem, Verdict
 from convquest.levels.model import ALL_TAUGHT
+from convquest.play.sitting import Given, SittingOver, TimeUp
 from convquest.practice.records import GRID_MARKING, PartRecord, QuestionRecord
 from convquest.practice.topics import derive_seed, select_topics, split_topic
 
 MAX_QUESTIONS = 100
 
 
-class TimeUp(Exception):
-    """The exam's time ran out; the answer was not taken."""
+__all__ = ["ExamOver", "ExamSession", "Given", "Paper", "Question", "TimeUp", "make_paper"]
 
-
-class ExamOver(Exception):
-    """The paper was already handed in."""
+ExamOver = SittingOver  # the name the exam's callers know
 
 
 _CELL_LABEL = re.compile(r"^\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
@@ -42,8 +41,8 @@ _CELL_LABEL = re.compile(r"^\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
 def cell_grid(labels: Sequence[str]) -> tuple[int, int] | None:
     """(rows, cols) when the parts are the cells of a grid in reading order ("(0,0)", "(0,1)", ...):
     such a question is answered as one grid, row by row, instead of one box per cell."""
-    matches = [_CELL_LABEL.match(label) for label in labels]
-    if len(labels) < 2 or not all(matches):
+    matches = [m for m in map(_CELL_LABEL.match, labels) if m is not None]
+    if len(labels) < 2 or len(matches) != len(labels):
         return None
     cells = [(int(m.group(1)), int(m.group(2))) for m in matches]
     rows, cols = cells[-1][0] + 1, cells[-1][1] + 1
@@ -95,7 +94,7 @@ class Question:
     def kind(self) -> str:
         return split_topic(self.topic)[0]
 
-    def problem(self):
+    def problem(self) -> Problem:
         from convquest.engine import problems
 
         return problems.from_params(self.kind, self.params)
@@ -161,20 +160,20 @@ def make_paper(seed: int, questions: int = 10, topics: Sequence[str] | None = No
     return Paper(seed, tuple(chosen), tuple(out))
 
 
-@dataclass(frozen=True)
-class Given:
-    """One answer as the session keeps it: the text, and the verdict hidden until the end."""
-
-    text: str
-    verdict: Any
-    at: float  # seconds since the exam started
-
-
 # on_answer(question, part, text, verdict, seconds_on_question) — the database write.
-AnswerHook = Callable[[Question, int, str, Any, float], None]
+AnswerHook = Callable[[Question, int, str, Verdict, float], None]
 
 
 class ExamSession:
+    """A mock exam, one `convquest.play.sitting.Sitting`: any question in any order, answers changed
+    at will until the paper is handed in, no verdict until the report."""
+
+    title = "Exam"
+    who = ""
+    noun = "paper"
+    final = False
+    feedback = "at-end"
+
     def __init__(
         self,
         paper: Paper,
@@ -264,6 +263,32 @@ class ExamSession:
     def unanswered(self) -> list[int]:
         return [i for i in range(len(self)) if not self.answered(i)]
 
+    def answered_count(self) -> int:
+        return len(self) - len(self.unanswered())
+
+    def parts_of(self, index: int) -> int:
+        return len(self.problems[index].parts()) or 1
+
+    def open_parts(self, index: int) -> list[int]:
+        return [p for p in range(self.parts_of(index)) if (index, p) not in self.given]
+
+    def complete(self, index: int) -> bool:
+        return not self.open_parts(index)
+
+    def first_open(self, start: int = 0) -> int | None:
+        """The first question from `start` on (wrapping round) with a part left to answer."""
+        for step in range(len(self)):
+            index = (start + step) % len(self)
+            if not self.complete(index):
+                return index
+        return None
+
+    def skip(self) -> int | None:
+        """On to the next question (wrapping round): in an exam any question can be revisited."""
+        following = (self.current + 1) % len(self)
+        self.goto(following)
+        return following
+
     def answer(self, text: str, part: int = 0) -> Given:
         """Take an answer to part ``part`` of the current question.
 
@@ -305,6 +330,9 @@ class ExamSession:
             if isinstance(given, Slip):
                 raise ValueError(f"cell {problem.parts()[part]}: {given.message}")
         return [self.answer(cell, part) for part, cell in enumerate(cells)]
+
+    def hand_in(self) -> list[QuestionRecord]:
+        return self.finish("submitted")
 
     def finish(self, reason: str = "submitted") -> list[QuestionRecord]:
         if not self.finished:

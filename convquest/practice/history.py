@@ -19,11 +19,17 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from convquest.play.record import Answer
 from convquest.practice.exam import cell_grid
 from convquest.practice.records import PartRecord, QuestionRecord
 from convquest.practice.schedule import Schedule, TopicState
+
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Problem, Verdict
+    from convquest.practice.exam import Paper
+    from convquest.store import Store
 
 
 def now() -> str:
@@ -79,7 +85,7 @@ class History:
     follows the store wherever it went: a moved-aside database, or memory when the disk refused.
     """
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._conn: sqlite3.Connection = store.connection
         self._lock: threading.Lock = store.lock
@@ -103,7 +109,7 @@ class History:
         topics: list[str],
         *,
         minutes: float | None = None,
-        paper: Any | None = None,
+        paper: Paper | None = None,
     ) -> int:
         if mode not in ("practice", "exam"):
             raise ValueError(f"mode must be 'practice' or 'exam', not {mode!r}")
@@ -115,7 +121,8 @@ class History:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (mode, seed, json.dumps(list(topics)), minutes, None if paper is None else paper.to_json(), now()),
                 )
-                session_id = int(cur.lastrowid)
+                assert cur.lastrowid is not None  # an INSERT's row id
+                session_id = cur.lastrowid
                 if paper is not None:
                     # The whole paper is written before the first question is shown, so an exam
                     # cut off by a dropped connection still reports every question it asked.
@@ -129,7 +136,9 @@ class History:
                 raise
         return session_id
 
-    def _insert_question(self, session_id: int, number: int, topic: str, kind: str, params: dict, problem: Any) -> None:
+    def _insert_question(
+        self, session_id: int, number: int, topic: str, kind: str, params: dict, problem: Problem
+    ) -> None:
         self._conn.execute(
             "INSERT INTO practice_questions (session_id, number, topic, kind, params, parts, prompt, solution) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -146,7 +155,7 @@ class History:
         )
 
     @_kept_going
-    def add_question(self, session_id: int, number: int, problem: Any) -> None:
+    def add_question(self, session_id: int, number: int, problem: Problem) -> None:
         """A practice problem as it is shown (exam papers are written whole by start_session)."""
         with self._lock:
             self._insert_question(session_id, number, problem.topic, problem.kind, problem.params(), problem)
@@ -173,10 +182,17 @@ class History:
             )
 
     def record_answer(
-        self, mode: str, session_id: int, number: int, topic: str, part: int, text: str, verdict: Any, *, hints: int = 0
+        self,
+        mode: str,
+        session_id: int,
+        number: int,
+        topic: str,
+        part: int,
+        text: str,
+        verdict: Verdict,
+        *,
+        hints: int = 0,
     ) -> None:
-        from convquest.play.record import Answer
-
         answer = Answer(
             place=level_id(mode, session_id, number),
             part=part,
@@ -190,7 +206,7 @@ class History:
         )
         self.record((answer,))
 
-    def record(self, answers: tuple[Any, ...]) -> None:
+    def record(self, answers: tuple[Answer, ...]) -> None:
         """The play layer's Recorder: answers kept with the progress store's attempts."""
         self.store.record(answers)
 
@@ -322,7 +338,7 @@ def _info(row: tuple) -> SessionInfo:
     return SessionInfo(id_, mode, seed, tuple(json.loads(topics)), minutes, paper, started, finished, reason)
 
 
-def _rebuild(kind: str, params: str) -> Any:
+def _rebuild(kind: str, params: str) -> Problem | None:
     from convquest.engine import problems
 
     try:
@@ -331,7 +347,9 @@ def _rebuild(kind: str, params: str) -> Any:
         return None  # a question the engine no longer makes: report what was stored
 
 
-def _part(label: str, part: int, answer: str, correct: bool, mistake: str | None, problem: Any) -> PartRecord:
+def _part(
+    label: str, part: int, answer: str, correct: bool, mistake: str | None, problem: Problem | None
+) -> PartRecord:
     if problem is not None:
         from convquest.engine.problems import Verdict
         from convquest.play.judge import judge

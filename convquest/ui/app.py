@@ -96,9 +96,9 @@ class ConvQuestApp(App[None]):
         from convquest.ui.screens.level import LevelScreen
 
         try:
-            run = LevelRun(
+            run = LevelRun.opened(
                 level,
-                seed=len(self.store.attempts(level.id)),
+                self.store.attempts(level.id),
                 taught=self.curriculum.taught_for(level.id),
                 recorder=self.store,
                 keeper=self.store,

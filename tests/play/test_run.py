@@ -134,7 +134,9 @@ def test_show_me_gives_the_solution_and_no_stars_then_takes_no_answers():
     assert run.over and not run.solved and run.stars_now == 0
     assert keeper.stars == [(level.id, 0)]
     assert run.answer(answers(run.problem, 0, correct=True)[0]).kind == "slip"
-    assert keeper.answers == [] and keeper.stars == [(level.id, 0)]
+    # Only the show-me itself is in the records (so the level's next draw moves on), no answer after it.
+    assert [(a.mistake, a.correct) for a in keeper.answers] == [("shown", False)]
+    assert keeper.stars == [(level.id, 0)]
 
 
 def test_another_like_it_is_a_different_draw_played_from_the_start():
@@ -195,3 +197,42 @@ def test_a_topic_takes_the_taught_set_of_its_first_chapter():
     assert taught("predict-size/conv") == frozenset()
     assert taught("predict-size/stride") == {"padding", "stride"}
     assert taught("count-params/no-such-variant") == ALL_TAUGHT
+
+
+def _size_levels(ranged: bool):
+    return next(
+        lv
+        for lv in curriculum().levels
+        if lv.kind == "predict-size" and lv.has_ranges == ranged and len(lv.problem(0).parts()) == 1
+    )
+
+
+@pytest.mark.parametrize("ranged", [False, True], ids=["fixed", "ranges"])
+def test_after_show_me_the_level_opens_seen_or_on_a_fresh_draw(store, ranged):
+    """The show-me hole: reopened from the map, a fixed level is the same problem, now "seen" (the
+    shown answer retyped earns ★ at most); a level with ranges opens on a draw not yet shown."""
+    level = _size_levels(ranged)
+    taught = curriculum().taught_for(level.id)
+
+    def opened() -> LevelRun:
+        return LevelRun.opened(level, store.attempts(level.id), taught=taught, recorder=store, keeper=store)
+
+    first = opened()
+    assert not first.seen and first.stars_now == 3
+    first.answer(answers(first.problem, correct=False)[0])
+    first.show_me()
+    again = opened()
+    assert again.seed != first.seed  # the show-me is in the records: the draw moved on
+    if ranged:
+        assert level.resolved_params(again.seed) != level.resolved_params(first.seed)
+        assert not again.seen and again.stars_now == 3
+    else:
+        assert again.problem.params() == first.problem.params() and again.seen
+        assert again.stars_now == 1
+        again.answer(answers(again.problem, correct=True)[0])
+        assert again.solved and again.earned == 1 and store.stars(level.id) == 1
+    # A show-me is not a slip: it never becomes a recurring one for practice.
+    from convquest.practice.schedule import recurring_slips
+    from convquest.practice.topics import all_topics
+
+    assert all(s.key != "shown" for s in recurring_slips(store.attempts() * 3, all_topics()))

@@ -168,3 +168,29 @@ def test_a_locked_database_mid_session_is_said_not_crashed_on(store, tmp_path):
     drill = session.next()
     session.answer(str(right_number(drill.problem)))
     assert [a.level_id for a in store.attempts()] == [f"practice:{sid}:1", f"practice:{sid}:2"]
+
+
+def test_a_recurring_slip_brings_three_quick_ones_on_it(store):
+    """The learner model: four times rounded up lately, so practice says so and serves three
+    problems where rounding can go wrong, before the schedule resumes."""
+    from convquest.engine.problems.slips import topics_for
+
+    topics = ["predict-size/conv", "predict-size/stride", "predict-size/transposed", "count-params/conv-vs-dense"]
+    for _ in range(4):
+        store.record_attempt(
+            "practice:1", "8", False, mode="practice", topic="predict-size/stride", mistake="ignored_floor"
+        )
+    session = PracticeSession(Schedule(), topics, 3, attempts=store.attempts)
+    drills = []
+    for _ in range(5):
+        drill = session.next()
+        drills.append(drill)
+        session.skip()
+    first = drills[0].brought_back
+    assert first is not None and first.startswith("Four times lately: rounded up") and "Three quick ones" in first
+    where = set(topics_for("ignored_floor", topics))
+    assert where and where != set(topics)
+    assert all(d.topic in where for d in drills[:3])
+    assert all(d.brought_back is None for d in drills[1:])  # one run a session per slip
+    # Without the player's answers nothing is brought back: the schedule alone picks.
+    assert PracticeSession(Schedule(), topics, 3).next().brought_back is None

@@ -99,7 +99,15 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
         assert app.screen.query_one("#ps-answer").disabled
         await pilot.press("a")  # a fixed level has no other draw: the key does nothing
         assert app.screen.run.problem.params()["i"] == 7
-    assert store.stars("t-fixed") == 0 and store.attempts("t-fixed") == []
+        shown_params = app.screen.run.problem.params()
+    assert store.stars("t-fixed") == 0
+    assert [(a.mistake, a.correct) for a in store.attempts("t-fixed")] == [("shown", False)]  # the show-me only
+    # Opened again from the map: the same problem, now seen, so the answer just shown earns ★ at most.
+    again = ladder_app("t-fixed")
+    async with again.run_test(size=(80, 24)):
+        assert again.screen.run.problem.params() == shown_params
+        status = text(again, "#level-status")
+        assert "seen" in status and "solve now for ★☆☆" in status
 
 
 async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars(ladder_app, store):

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from convquest.levels.model import Curriculum
+    from convquest.practice.exam import Paper
+    from convquest.store import Store
+    from convquest.ui.app import ConvQuestApp
 
 DEFAULT_QUESTIONS = 10
 DEFAULT_MINUTES = 20.0
 
 
 def open_practice(
-    app: Any,
+    app: ConvQuestApp,
     topics: Sequence[str] | None = None,
     seed: int | None = None,
     *,
@@ -26,13 +32,13 @@ def open_practice(
 
 
 def open_exam(
-    app: Any,
+    app: ConvQuestApp,
     questions: int = DEFAULT_QUESTIONS,
     minutes: float | None = DEFAULT_MINUTES,
     topics: Sequence[str] | None = None,
     seed: int | None = None,
     *,
-    paper: Any = None,
+    paper: Paper | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """A new paper from (seed, questions, topics), or the `paper` the command line already made."""
@@ -45,7 +51,7 @@ def open_exam(
     app.push_screen(ExamScreen(paper, minutes, clock=clock))
 
 
-def open_report(app: Any, session_id: int | None = None) -> None:
+def open_report(app: ConvQuestApp, session_id: int | None = None) -> None:
     from convquest.practice.history import History
     from convquest.practice.report import report_for
     from convquest.ui.practice.report_screen import ReportScreen
@@ -53,21 +59,21 @@ def open_report(app: Any, session_id: int | None = None) -> None:
     app.push_screen(ReportScreen(report_for(History(app.store), session_id)))
 
 
-def open_practice_setup(app: Any) -> None:
+def open_practice_setup(app: ConvQuestApp) -> None:
     """From the home screen: choose the topics, then practise."""
     from convquest.ui.practice.setup_screen import SetupScreen
 
     app.push_screen(SetupScreen("practice"))
 
 
-def open_exam_setup(app: Any) -> None:
+def open_exam_setup(app: ConvQuestApp) -> None:
     """From the home screen: choose topics, questions and minutes, then sit the exam."""
     from convquest.ui.practice.setup_screen import SetupScreen
 
     app.push_screen(SetupScreen("exam"))
 
 
-def run_app(curriculum: Any, store: Any, opener: Callable[[Any], None]) -> None:
+def run_app(curriculum: Curriculum, store: Store, opener: Callable[[ConvQuestApp], None]) -> None:
     """Run the game with `opener(app)` putting the first screen over the home screen, so that
     leaving practice or an exam lands on the home screen as if it had been opened from there."""
     from convquest.ui.app import ConvQuestApp

@@ -11,9 +11,12 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import numpy as np
 from textual.containers import HorizontalGroup
 from textual.widget import Widget
 from textual.widgets import Static
+
+from convquest.engine.problems.base import Problem
 
 GAP = "    "
 
@@ -55,7 +58,7 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def figure(problem: Any, width: int = 74) -> list[Widget]:
+def figure(problem: Problem, width: int = 74) -> list[Widget]:
     """Widgets showing the question's data; empty when the prompt says it all."""
     if problem.kind == "match-kernel":
         pictures = _match_pictures(problem)
@@ -65,14 +68,18 @@ def figure(problem: Any, width: int = 74) -> list[Widget]:
     return [Static(text, classes="exam-figure", markup=False)] if text else []
 
 
-def _match_pictures(problem: Any) -> list[Widget]:
+def _match_pictures(problem: Problem) -> list[Widget]:
     from convquest.ui.match.shaded import ShadedImage
     from convquest.ui.match.view import MatchView
 
     view = MatchView(problem)
     variant = problem.params().get("variant")
     if variant == "translation":
-        shown = [(view.image, "image"), (view.feature_map, "its map"), (view.shifted, "moved")]
+        shown: list[tuple[np.ndarray | None, str]] = [
+            (view.image, "image"),
+            (view.feature_map, "its map"),
+            (view.shifted, "moved"),
+        ]
     elif variant == "locality":
         r, c = view.changed_pixel
         shown = [(view.image, f"pixel {r},{c} changes")]
@@ -81,7 +88,7 @@ def _match_pictures(problem: Any) -> list[Widget]:
     return [ShadedImage(values, label=label, classes="exam-picture") for values, label in shown if values is not None]
 
 
-def _kernel_choices(problem: Any, width: int) -> list[Widget]:
+def _kernel_choices(problem: Problem, width: int) -> list[Widget]:
     """The names a palette or two-step answer may use, with what each detects: in the level the
     palette lists them; in the exam this list does."""
     from convquest.ui.match.view import MatchView

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from convquest.engine.problems.base import Verdict
 from convquest.play.taught import topic_taught
 from convquest.practice.drill import Drill, PracticeSession
 from convquest.practice.history import History
 from convquest.practice.schedule import Outcome, start_from_progress
+from convquest.ui.game import game
 from convquest.ui.kinds import panel_for
 from convquest.ui.kinds.base import KindPanel
 
@@ -51,9 +52,15 @@ class PracticeScreen(Screen[None]):
         yield Static(id="practice-status", markup=False)
         yield Footer()
 
+    def _open(self) -> tuple[History, PracticeSession, int]:
+        """The history, session and its id, which exist from mounting on."""
+        assert self.history is not None and self.session is not None and self.session_id is not None
+        return self.history, self.session, self.session_id
+
     def on_mount(self) -> None:
-        self.history = History(self.app.store)
-        schedule = start_from_progress(self.history.load_schedule(), self.app.curriculum, self.app.store.all_stars())
+        app = game(self)
+        self.history = History(app.store)
+        schedule = start_from_progress(self.history.load_schedule(), app.curriculum, app.store.all_stars())
         self.session_id = self.history.start_session("practice", self.seed, self.topics)
         self.session = PracticeSession(
             schedule,
@@ -63,24 +70,26 @@ class PracticeScreen(Screen[None]):
             on_problem=self._saved_problem,
             on_answer=self._saved_answer,
             on_done=self._saved_outcome,
-            taught=topic_taught(self.app.curriculum),
+            taught=topic_taught(app.curriculum),
+            attempts=app.store.attempts,
         )
         self._next()
 
     # -- database hooks (called by the session) -----------------------------------------------
 
     def _saved_problem(self, drill: Drill) -> None:
-        self.history.add_question(self.session_id, drill.number, drill.problem)
+        history, _, session_id = self._open()
+        history.add_question(session_id, drill.number, drill.problem)
 
-    def _saved_answer(self, drill: Drill, part: int, text: str, verdict: Any) -> None:
-        self.history.record_answer(
-            "practice", self.session_id, drill.number, drill.topic, part, text, verdict, hints=drill.hints
-        )
+    def _saved_answer(self, drill: Drill, part: int, text: str, verdict: Verdict) -> None:
+        history, _, session_id = self._open()
+        history.record_answer("practice", session_id, drill.number, drill.topic, part, text, verdict, hints=drill.hints)
 
     def _saved_outcome(self, drill: Drill, outcome: Outcome) -> None:
-        self.history.save_topic(self.session.schedule, drill.topic)
-        self.history.update_question(
-            self.session_id, drill.number, seconds=drill.seconds, hints=drill.hints, skipped=drill.skipped
+        history, session, session_id = self._open()
+        history.save_topic(session.schedule, drill.topic)
+        history.update_question(
+            session_id, drill.number, seconds=drill.seconds, hints=drill.hints, skipped=drill.skipped
         )
 
     # -- the stream ---------------------------------------------------------------------------
@@ -97,7 +106,7 @@ class PracticeScreen(Screen[None]):
         old = self._panel()
         if old is not None:
             old.remove()
-        drill = self.session.next()
+        drill = self._open()[1].next()
         self.asked.append(drill.topic)
         panel = panel_for(drill.kind)(drill.run)
         panel.add_class("practice-panel")
@@ -106,10 +115,12 @@ class PracticeScreen(Screen[None]):
         hint.update("")
         hint.display = False
         self._show_title()
-        self._status("Answer the question. h: hint · ctrl+n: skip (shows the solution) · esc: end")
+        keys = "Answer the question. h: hint · ctrl+n: skip (shows the solution) · esc: end"
+        self._status(f"{drill.brought_back}\n{keys}" if drill.brought_back else keys)
 
     def _show_title(self) -> None:
-        s, d = self.session, self.drill
+        s, d = self._open()[1], self.drill
+        assert d is not None
         self.query_one("#practice-title", Static).update(
             # One line at 80 columns even for the longest topic name.
             f"#{d.number} {d.topic} · difficulty {d.difficulty}/{s.schedule.max_difficulty} · "
@@ -117,7 +128,7 @@ class PracticeScreen(Screen[None]):
         )
 
     def _status(self, text: str) -> None:
-        notice = self.app.store.notice
+        notice = game(self).store.notice
         self.query_one("#practice-status", Static).update(text + (f"\n! {notice}" if notice else ""))
 
     def _after(self, drill: Drill, outcome: Outcome) -> None:
@@ -139,8 +150,8 @@ class PracticeScreen(Screen[None]):
         drill = self.drill
         if drill is None or drill.done:
             return
-        self.session.judged(message.text, message.part, message.verdict)
-        if drill.done:
+        self._open()[1].judged(message.text, message.part, message.verdict)
+        if drill.done and drill.outcome is not None:
             self._after(drill, drill.outcome)
             self.set_focus(None)
 
@@ -154,13 +165,13 @@ class PracticeScreen(Screen[None]):
         if drill is None or drill.done:
             return
         box = self.query_one("#practice-hint", Static)
-        box.update(self.session.hint())
+        box.update(self._open()[1].hint())
         box.display = True
 
     def action_next(self) -> None:
         drill = self.drill
         if drill is not None and not drill.done:
-            outcome = self.session.skip()
+            outcome = self._open()[1].skip()
             for box in self.query("Input"):
                 box.disabled = True
             self.query_one("#practice-hint", Static).update(f"Solution:\n{drill.problem.solution()}")
@@ -182,8 +193,9 @@ class PracticeScreen(Screen[None]):
         from convquest.practice.report import report_for
         from convquest.ui.practice.report_screen import ReportScreen
 
-        self.history.finish_session(self.session_id, "ended")
-        report = report_for(self.history, self.session_id) if self.session.answered else None
+        history, session, session_id = self._open()
+        history.finish_session(session_id, "ended")
+        report = report_for(history, session_id) if session.answered else None
         if report is None:
             self.app.pop_screen()
         else:

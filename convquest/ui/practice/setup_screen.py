@@ -12,6 +12,8 @@ from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, SelectionList, Static
 
+from convquest.ui.game import game
+
 KIND_NAMES = {
     "predict-size": "predict-size — output sizes: padding, stride, dilation, transposed",
     "fill-cells": "fill-cells — feature-map values by hand",
@@ -84,7 +86,7 @@ class SetupScreen(Screen[None]):
             return
         if self.mode == "practice":
             self.app.pop_screen()
-            open_practice(self.app, kinds)
+            open_practice(game(self), kinds)
             return
         try:
             questions = int(self.query_one("#setup-questions", Input).value)
@@ -104,4 +106,4 @@ class SetupScreen(Screen[None]):
             self._error(str(exc))
             return
         self.app.pop_screen()
-        open_exam(self.app, paper=paper, minutes=minutes)
+        open_exam(game(self), paper=paper, minutes=minutes)

@@ -130,17 +130,17 @@ class HomeScreen(Screen[None]):
     def action_practice(self) -> None:
         from convquest.ui.practice import open_practice_setup
 
-        open_practice_setup(self.app)
+        open_practice_setup(game(self))
 
     def action_exam(self) -> None:
         from convquest.ui.practice import open_exam_setup
 
-        open_exam_setup(self.app)
+        open_exam_setup(game(self))
 
     def action_report(self) -> None:
         from convquest.ui.practice import open_report
 
-        open_report(self.app)
+        open_report(game(self))
 
     def action_playground(self) -> None:
         from convquest.ui.board.playground import PlaygroundScreen

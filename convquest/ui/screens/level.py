@@ -105,6 +105,8 @@ class LevelScreen(Screen[None]):
                 bits.append("a: another like it")
         else:
             bits.append(f"hint {run.rung_of(run.part)} of {TOP_RUNG}" if run.rung_of(run.part) else "no hints yet")
+            if run.seen:
+                bits.append("seen")
             bits.append(f"solve now for {star_text(run.stars_now)}")
         line = " · ".join(bits)
         notice = self.app.store.notice

@@ -1,8 +1,6 @@
-"""What each shipped chapter teaches, and the words that name each idea, for the tests that check
-no feedback names an idea before the player has met it.
-
-CHAPTER_TEACHES is the one place to replace with the level loader's `teaches` field once chapters
-declare it: a level's taught set is everything its chapter and the chapters before it teach.
+"""The words that name each idea, for the tests that check no feedback names an idea before the
+player has met it. What each chapter teaches is the curriculum's own (`teaches` in each chapter's
+file, `Curriculum.taught`): a level's taught set is everything its chapter and those before teach.
 """
 
 from __future__ import annotations
@@ -10,19 +8,6 @@ from __future__ import annotations
 import re
 
 from convquest.engine.problems.ladder import Taught
-
-CHAPTER_TEACHES: dict[str, frozenset[str]] = {
-    "sliding": frozenset(),
-    "arithmetic": frozenset(),
-    "padding": frozenset({"padding"}),
-    "stride": frozenset({"stride"}),
-    "dilation": frozenset({"dilation"}),
-    "transposed": frozenset({"transposed", "output_padding"}),
-    "kernels": frozenset(),
-    "why-convolution": frozenset({"dense"}),
-    "stacking": frozenset({"channels", "bias", "receptive_field", "pooling"}),
-    "learning": frozenset(),
-}
 
 # The words that name each idea (lower case; matched anywhere in a word).
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -38,16 +23,6 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "pooling": ("pool",),
     "groups": ("group",),
 }
-
-
-def taught_through(chapter_ids_in_order: list[str], chapter: str) -> Taught:
-    """Everything taught up to and including `chapter`."""
-    taught: set[str] = set()
-    for name in chapter_ids_in_order:
-        taught |= CHAPTER_TEACHES[name]
-        if name == chapter:
-            return frozenset(taught)
-    raise KeyError(chapter)
 
 
 def named(text: str) -> set[str]:

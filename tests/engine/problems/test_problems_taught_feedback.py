@@ -16,7 +16,7 @@ from convquest.engine.problems.base import Problem
 from convquest.engine.problems.ladder import ALL_TAUGHT, Taught, rungs
 from convquest.engine.problems.sizes import MISTAKES, SizeSpec, _mistaken_size
 from convquest.levels.loader import load_curriculum
-from tests.engine.problems.taught import results, taught_through, untaught
+from tests.engine.problems.taught import results, untaught
 
 CURRICULUM = load_curriculum()
 ORDER = [chapter.id for chapter in CURRICULUM.chapters]
@@ -29,7 +29,7 @@ def _topic(kind: str, params: object) -> str:
 
 def level_cases() -> Iterator[tuple[str, Problem, Taught]]:
     for chapter in CURRICULUM.chapters:
-        taught = taught_through(ORDER, chapter.id)
+        taught = CURRICULUM.taught(chapter.id)
         for level in chapter.levels:
             for seed in range(8) if level.has_ranges else (0,):
                 yield f"{level.id}@{seed}", level.problem(seed), taught
@@ -40,7 +40,7 @@ def _first_taught() -> dict[str, Taught]:
     first: dict[str, Taught] = {}
     for chapter in CURRICULUM.chapters:
         for level in chapter.levels:
-            first.setdefault(_topic(level.kind, dict(level.params)), taught_through(ORDER, chapter.id))
+            first.setdefault(_topic(level.kind, dict(level.params)), CURRICULUM.taught(chapter.id))
     return first
 
 
@@ -56,9 +56,29 @@ def _spec_mistakes(spec: SizeSpec) -> set[int]:
     return {w for m in MISTAKES if (w := _mistaken_size(m, spec)) is not None}
 
 
+FAMILIES = (
+    "LayerSize",
+    "PairSize",
+    "ReceptiveField",
+    "Translation",
+    "Locality",
+    "SolveFor",
+    "NetworkShapes",
+    "CountParams",
+    "FillCells",
+    "GradientSign",
+)
+
+
+def family(problem: Problem) -> str:
+    """The problem's class, or the class of its family it extends (a variant of CountParams, say)."""
+    names = [cls.__name__ for cls in type(problem).__mro__]
+    return next((name for name in names if name in FAMILIES), names[0])
+
+
 def right_answer(problem: Problem, part: int) -> object:
-    name = type(problem).__name__
-    if name in ("LayerSize", "PairSize", "ReceptiveField", "Translation", "Locality"):
+    name = family(problem)
+    if name in ("LayerSize", "PairSize", "ReceptiveField", "Translation", "Locality", "GradientSign"):
         return problem.answer  # type: ignore[attr-defined]
     if name == "SolveFor":
         return problem.answers[0]  # type: ignore[attr-defined]
@@ -75,7 +95,9 @@ def right_answer(problem: Problem, part: int) -> object:
 
 def wrong_answers(problem: Problem, part: int, right: object) -> list[object]:
     """Every mistake the engine knows for this part, and near misses around the answer."""
-    name = type(problem).__name__
+    name = family(problem)
+    if name == "GradientSign":
+        return ["down" if right == "up" else "up"]
     if name == "LayerSize":
         return sorted(_spec_mistakes(problem.spec) | {right + d for d in range(-3, 4)} | {2 * right})  # type: ignore[attr-defined,operator]
     if name == "SolveFor":
@@ -175,8 +197,9 @@ def test_generated_problems_name_only_what_their_chapter_has_taught(kind, varian
 
 def test_chapter_two_never_hears_of_transposed_convolution():
     problem = CURRICULUM.level("arithmetic-1").problem()
-    taught = taught_through(ORDER, "arithmetic")
-    verdict = problem.check(4 + 3 - 1, taught=taught)  # i + k − 1: the full count
+    taught = CURRICULUM.taught("arithmetic")
+    params = problem.params()
+    verdict = problem.check(params["i"] + params["k"] - 1, taught=taught)  # i + k − 1: the full count
     assert verdict.mistake == "full_count"
     assert "transpos" not in verdict.diagnosis.lower() and "hangs off the edge" in verdict.diagnosis
     assert rungs(problem, 0, taught).formula.splitlines()[0] == "o = i − k + 1"

@@ -98,21 +98,23 @@ async def test_an_exam_that_times_out_counts_unanswered_questions_as_wrong(make_
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        assert "1:00 left" in shown(app, "#exam-clock")
+        assert "1:00 left" in shown(app, "#sitting-head")
         # How to type the answer is said before the first try (in the engine's words).
-        assert "How to answer: Type a whole number" in shown(app, "#exam-prompt")
+        assert "How to answer: Type a whole number" in shown(app, "#sitting-prompt")
         q1 = screen.exam.problems[0]
-        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(q1)))
+        await type_into(pilot, screen.query_one("#sitting-answer-0", Input), str(right_number(q1)))
         # No verdict during the exam: only that it was saved; the paper moved on by itself.
-        status = shown(app, "#exam-status")
+        status = shown(app, "#sitting-feedback-text")
         assert "Saved" in status and "✓" not in status and "✗" not in status
-        assert screen.exam.current == 1 and "[2 ]" in shown(app, "#exam-nav") and " 1* " in shown(app, "#exam-nav")
+        assert (
+            screen.exam.current == 1 and "[2 ]" in shown(app, "#sitting-nav") and " 1* " in shown(app, "#sitting-nav")
+        )
         clock.advance(35)
         screen.tick()  # what the interval timer calls
-        assert "0:25 left" in shown(app, "#exam-clock")
+        assert "0:25 left" in shown(app, "#sitting-head")
         clock.advance(30)
         q2 = screen.exam.problems[1]
-        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(q2)))
+        await type_into(pilot, screen.query_one("#sitting-answer-0", Input), str(right_number(q2)))
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         report = app.screen.report
@@ -135,13 +137,13 @@ async def test_exam_navigation_change_of_answer_and_handing_in(make_app):
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert screen.exam.current == 2
-        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(wrong_number(problems[2])))
+        await type_into(pilot, screen.query_one("#sitting-answer-0", Input), str(wrong_number(problems[2])))
         await pilot.press("pageup")
         await pilot.pause()
         assert screen.exam.current == 1
         await pilot.press("pagedown")
         await pilot.pause()
-        box = screen.query_one("#exam-answer-0", Input)
+        box = screen.query_one("#sitting-answer-0", Input)
         assert box.value == str(wrong_number(problems[2]))  # the answer given is shown again
         await type_into(pilot, box, str(right_number(problems[2])))
         await pilot.press("ctrl+s")
@@ -227,7 +229,7 @@ async def test_quitting_mid_exam_marks_the_paper_left_and_keeps_its_answers(make
         open_exam(app, questions=3, minutes=5, topics=NUMERIC_TOPICS, seed=6, clock=clock)
         await pilot.pause()
         screen = app.screen
-        await type_into(pilot, screen.query_one("#exam-answer-0", Input), str(right_number(screen.exam.problems[0])))
+        await type_into(pilot, screen.query_one("#sitting-answer-0", Input), str(right_number(screen.exam.problems[0])))
         sid = screen.session_id
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -270,7 +272,7 @@ async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app,
         rows, cols = cell_grid(problem.parts())
         cells = [str(right_number(problem, p)) for p in range(rows * cols)]
         grid = "; ".join(" ".join(cells[r * cols : (r + 1) * cols]) for r in range(rows))
-        await type_into(pilot, screen.query_one("#exam-grid", Input), grid)
+        await type_into(pilot, screen.query_one("#sitting-grid", Input), grid)
         assert len([a for a in store.attempts() if a.mode == "exam"]) == rows * cols
         await pilot.press("ctrl+s", "y")
         await pilot.pause()
@@ -372,3 +374,16 @@ def test_difficulty_from_progress_climbs_with_the_chapters_cleared():
     assert by_cleared == sorted(by_cleared)
     assert by_cleared[6] >= 2
     assert difficulty_from_progress(0, 0) == 1
+
+
+async def test_practice_says_when_it_brings_a_recurring_slip_back(make_app, store):
+    for _ in range(3):
+        store.record_attempt(
+            "practice:1", "8", False, mode="practice", topic="predict-size/stride", mistake="ignored_floor"
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice(app, NUMERIC_TOPICS, seed=3)
+        await pilot.pause()
+        assert shown(app, "#practice-status").startswith("Three times lately: rounded up")
+        assert "Three quick ones on it." in shown(app, "#practice-status")

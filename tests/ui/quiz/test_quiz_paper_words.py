@@ -47,7 +47,7 @@ async def test_a_10000_digit_paste_is_refused_with_a_sentence_and_not_saved(tmp_
             app.focused.value = "7" * digits
             await pilot.press("enter")
             await pilot.pause()
-            said = shown(app, "#quiz-feedback-text")
+            said = shown(app, "#sitting-feedback-text")
             assert "longer than any answer" in said and "4300" not in said and "integer string" not in said
         assert db.answers() == []
 

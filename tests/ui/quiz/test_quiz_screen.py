@@ -44,11 +44,11 @@ async def test_the_head_shows_name_progress_and_time_left(tmp_path, db, store):
     app = make(tmp_path, db, store, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert shown(app, "#quiz-head") == "Week 3: sizes · alice · question 1 of 3 · answered 0 · 20:00 left"
-        assert "How to answer: Type a whole number" in shown(app, "#quiz-prompt")
+        assert shown(app, "#sitting-head") == "Week 3: sizes · alice · question 1 of 3 · answered 0 · 20:00 left"
+        assert "How to answer: Type a whole number" in shown(app, "#sitting-prompt")
         clock.advance(65)
         app.screen.tick()
-        assert shown(app, "#quiz-head").endswith("18:55 left")
+        assert shown(app, "#sitting-head").endswith("18:55 left")
 
 
 async def test_a_slip_is_explained_in_place_and_not_saved(tmp_path, db, store):
@@ -56,7 +56,7 @@ async def test_a_slip_is_explained_in_place_and_not_saved(tmp_path, db, store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await type_into(pilot, "seven")
-        assert shown(app, "#quiz-feedback-text").startswith("Not an answer the game can read: Type a whole number")
+        assert shown(app, "#sitting-feedback-text").startswith("Not an answer the game can read: Type a whole number")
         assert db.answers() == [] and app.screen.sitting.current == 0
 
 
@@ -68,9 +68,9 @@ async def test_at_end_feedback_saves_without_a_verdict_and_moves_on(tmp_path, db
         text = wrong(sitting.problems[0])
         await type_into(pilot, text)
         assert [(r.question, r.answer, r.correct) for r in db.answers()] == [(1, text, False)]  # saved at once
-        feedback = shown(app, "#quiz-feedback-text")
+        feedback = shown(app, "#sitting-feedback-text")
         assert feedback == "Saved your answer to Q1." and "wrong" not in feedback
-        assert "question 2 of 3 · answered 1" in shown(app, "#quiz-head")
+        assert "question 2 of 3 · answered 1" in shown(app, "#sitting-head")
 
 
 async def test_after_each_feedback_shows_the_verdict_and_explanation(tmp_path, db, store):
@@ -79,11 +79,12 @@ async def test_after_each_feedback_shows_the_verdict_and_explanation(tmp_path, d
         await pilot.pause()
         problems = app.screen.sitting.problems
         await type_into(pilot, wrong(problems[0]))
-        feedback = shown(app, "#quiz-feedback-text")
-        verdict = problems[0].check(int(wrong(problems[0])))
+        feedback = shown(app, "#sitting-feedback-text")
+        # In the words of the chapter the question's topic belongs to, as the sitting judges it.
+        verdict = problems[0].check(int(wrong(problems[0])), taught=app.screen.sitting.taught[0])
         assert feedback.startswith("Q1: ✗ wrong.") and verdict.explanation in feedback
         await type_into(pilot, right(problems[1]))
-        assert shown(app, "#quiz-feedback-text").startswith("Q2: ✓ right.")
+        assert shown(app, "#sitting-feedback-text").startswith("Q2: ✓ right.")
 
 
 async def test_finishing_shows_the_score_and_every_mark(tmp_path, db, store):
@@ -113,7 +114,7 @@ async def test_feedback_none_keeps_the_score_from_the_student(tmp_path, db, stor
         for problem in list(app.screen.sitting.problems):
             await type_into(pilot, right(problem))
             if not isinstance(app.screen, QuizDoneScreen):
-                assert shown(app, "#quiz-feedback-text").startswith("Saved your answer")
+                assert shown(app, "#sitting-feedback-text").startswith("Saved your answer")
         done = shown(app, "#quiz-done-text")
         assert "Score" not in done and "✓" not in done and "Your teacher will tell you" in done
 
@@ -131,8 +132,8 @@ async def test_coming_back_resumes_at_the_first_open_question(tmp_path, db, stor
     again = make(tmp_path, db, store, clock=clock)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert shown(again, "#quiz-head") == "Week 3: sizes · alice · question 2 of 3 · answered 2 · 15:00 left"
-        assert shown(again, "#quiz-feedback-text").startswith("Welcome back: 2 questions already answered")
+        assert shown(again, "#sitting-head") == "Week 3: sizes · alice · question 2 of 3 · answered 2 · 15:00 left"
+        assert shown(again, "#sitting-feedback-text").startswith("Welcome back: 2 questions already answered")
 
 
 async def test_time_running_out_ends_the_quiz_even_under_the_hand_in_dialog(tmp_path, db, store):
@@ -166,9 +167,9 @@ async def test_a_network_question_takes_one_shape_per_layer_and_locks_each(tmp_p
         assert len(labels) > 1
         shape = _right_shape(problem, 0).replace("×", "x")  # as typed on a keyboard
         await type_into(pilot, shape)
-        first = app.screen.query_one("#quiz-answer-0", Input)
-        assert first.disabled and first.value == shape and app.focused.id == "quiz-answer-1"
-        assert shown(app, "#quiz-feedback-text").startswith(f"Q1 ({labels[0]}): ✓ right.")
+        first = app.screen.query_one("#sitting-answer-0", Input)
+        assert first.disabled and first.value == shape and app.focused.id == "sitting-answer-1"
+        assert shown(app, "#sitting-feedback-text").startswith(f"Q1 ({labels[0]}): ✓ right.")
         assert [(r.part, r.correct) for r in db.answers()] == [(0, True)]
 
 
@@ -196,12 +197,12 @@ async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store)
         problem = app.screen.sitting.problems[0]
         cells = [right(problem, p) for p in range(len(problem.parts()))]
         cells[-1] = wrong(problem, len(cells) - 1)
-        assert app.focused.id == "quiz-grid"
+        assert app.focused.id == "sitting-grid"
         await type_into(pilot, join_grid(cells, cell_grid(problem.parts())[1]))
-        feedback = shown(app, "#quiz-feedback-text")
+        feedback = shown(app, "#sitting-feedback-text")
         assert feedback.startswith(f"Q1: ✗ {len(cells) - 1} of {len(cells)} cells right; the first wrong one:")
         assert len(db.answers()) == len(cells)
-        assert "question 2 of 2" in shown(app, "#quiz-head")
+        assert "question 2 of 2" in shown(app, "#sitting-head")
 
 
 async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
@@ -214,7 +215,7 @@ async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
     app = make(tmp_path, db, store, text=text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        head = app.screen.query_one("#quiz-head")
+        head = app.screen.query_one("#sitting-head")
         line = head.render_line(0).text.rstrip()
         assert line.endswith("question 1 of 3 · answered 0 · 20:00 left")
         assert line.lstrip().startswith("Week 3: output") and "…" in line

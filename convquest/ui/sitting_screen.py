@@ -1,0 +1,368 @@
+"""One screen for every sitting (`convquest.play.sitting.Sitting`): the exam and the class quiz.
+
+The header is the paper's title, the student, question n of N, how many are answered and the time
+left (the title gives way first: the time left always shows). Under it a line of question cells,
+the question with its figure, one answer box per part (one box for a grid, row by row), and the
+feedback. A typing slip is explained in place and costs nothing. What differs is the sitting's:
+a final sitting (the quiz) locks each answer once given; an exam's answers change until hand-in;
+the verdicts show after each answer only when the sitting's feedback says "after-each".
+
+The hosts say how a sitting opens and how it ends: `convquest.ui.practice.exam_screen.ExamScreen`
+(the practice history and the report) and `convquest.ui.quiz.screen.QuizScreen` (the class's
+database and the end screen). Their bindings name the paging keys: PgDn is "Next question" in an
+exam, "Skip for now" in a quiz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalGroup, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from convquest.play.sitting import (
+    AlreadyAnswered,
+    NotSaved,
+    Sitting,
+    SittingOver,
+    TimeUp,
+    grid_verdict_text,
+    verdict_text,
+)
+from convquest.practice.exam import join_grid
+from convquest.ui.game import game
+from convquest.ui.practice.answer_format import answer_parts, question_text
+from convquest.ui.practice.figure import figure
+from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.title_line import fit_title
+
+
+def clock_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "no time limit"
+    whole = int(seconds + 0.999)  # 0:00 only when the time is really gone
+    return f"{whole // 60}:{whole % 60:02d} left"
+
+
+def head_text(sitting: Sitting, width: int = 0) -> str:
+    """The header in `width` columns (0: whole): a long title gives way, never the time left."""
+    progress = (
+        f"question {sitting.current + 1} of {len(sitting)} · "
+        f"answered {sitting.answered_count()} · {clock_text(sitting.remaining())}"
+    )
+    if sitting.who:
+        progress = f"{sitting.who} · {progress}"
+    return fit_title((sitting.title, progress), width, separator=" · ")
+
+
+def nav_text(sitting: Sitting) -> str:
+    """One cell per question: [n] is the one on screen, n* is answered, n alone is not."""
+    cells = []
+    for i in range(len(sitting)):
+        mark = "*" if sitting.answered(i) else " "
+        cells.append(f"[{i + 1}{mark}]" if i == sitting.current else f" {i + 1}{mark} ")
+    return "".join(cells)
+
+
+@dataclass(frozen=True)
+class Box:
+    """What one answer box of the question on screen holds."""
+
+    id: str
+    title: str
+    value: str
+    placeholder: str
+    disabled: bool
+
+
+def answer_boxes(sitting: Sitting) -> list[Box]:
+    """The current question's boxes: one for a grid, else one per part. A part answered shows its
+    answer; in a final sitting it is locked (and says so)."""
+    index = sitting.current
+    labels, grid = answer_parts(sitting.problems[index])
+    given = [sitting.given.get((index, p)) for p in range(len(labels))]
+    if grid is not None:
+        texts = [g.text if g else None for g in given]
+        return [
+            Box(
+                id="sitting-grid",
+                title=f"output {grid[0]}×{grid[1]}",
+                value=join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
+                placeholder="row by row, rows separated by ';', then Enter",
+                disabled=sitting.final and all(t is not None for t in texts),
+            )
+        ]
+    return [
+        Box(
+            id=f"sitting-answer-{p}",
+            title=label + (" (answered)" if sitting.final and g else ""),
+            value=g.text if g else "",
+            placeholder=f"{label}, then Enter",
+            disabled=sitting.final and g is not None,
+        )
+        for p, (label, g) in enumerate(zip(labels, given))
+    ]
+
+
+class SittingScreen(Screen[None]):
+    """A sitting's questions, answers and clock. Hosts implement `open_sitting` and `ended`."""
+
+    HELP_EXTRA: tuple[tuple[str, str], ...] = (("enter", "Give the answer in the box (saved at once)"),)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "hand_in", "Hand in", priority=True),
+        # The answer box keeps the focus; these scroll a question taller than its box.
+        Binding("ctrl+down,shift+down", "scroll_question(3)", "Scroll", priority=True),
+        Binding("ctrl+up,shift+up", "scroll_question(-3)", "Scroll up", show=False, priority=True),
+        Binding("question_mark", "app.help", "Help", priority=True),
+    ]
+
+    def __init__(self, *, tick_every: float = 0.5) -> None:
+        super().__init__()
+        self.tick_every = tick_every
+        self.sitting: Sitting | None = None
+        self._handing_in = False
+
+    # -- what a host says -------------------------------------------------------------------
+
+    def open_sitting(self) -> Sitting:
+        """The sitting, opened once the screen is up (so a database error shows on the screen)."""
+        raise NotImplementedError
+
+    def ended(self, sitting: Sitting) -> None:
+        """The sitting is over (handed in, the time gone, every answer given): show its end."""
+        raise NotImplementedError
+
+    # -- the screen ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sitting-head", markup=False)
+        yield Static(id="sitting-nav", markup=False)
+        with VerticalScroll(id="sitting-question"):
+            yield Static(id="sitting-prompt", markup=False)
+            yield VerticalGroup(id="sitting-figure")
+        yield VerticalScroll(id="sitting-parts")  # a network question has a box per layer
+        with VerticalScroll(id="sitting-feedback"):
+            yield Static(id="sitting-feedback-text", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        sitting = self.sitting = self.open_sitting()
+        if sitting.finished:
+            self._end()
+            return
+        self.set_interval(self.tick_every, self.tick)
+        try:
+            await self._show_question()
+        except NoMatches:
+            # Opened and left in one burst of keys (found by the monkey): the screen is already on
+            # its way out and its widgets were never mounted. The answers are saved; nothing to show.
+            return
+        resumed = sitting.answered_count()
+        if resumed or sitting.given:
+            self._say(f"Welcome back: {resumed} question{'s' * (resumed != 1)} already answered, carrying on.")
+        elif sitting.final:
+            self._say("Type your answer and press Enter. Each answer is saved at once and is final.")
+        else:
+            self._say("Type an answer and press Enter; answers are saved, not marked, until you hand in.")
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """The timer's beat: redraw the header, and end the sitting when the time is gone."""
+        if self.sitting is None or self.sitting.finished:
+            return
+        if self.sitting.tick():
+            self._end()
+            return
+        self._show_head()
+
+    def _show_head(self) -> None:
+        assert self.sitting is not None
+        # Redrawn only when its text changes: an untimed quiz then sends nothing between keys,
+        # which matters when 60 students share one server's CPU and network.
+        head = self.query_one("#sitting-head", Static)
+        # Before its first layout the header is as wide as the screen less its padding.
+        text = head_text(self.sitting, head.content_size.width or self.app.size.width - 2)
+        if str(head.content) != text:
+            head.update(text)
+        nav = self.query_one("#sitting-nav", Static)
+        cells = nav_text(self.sitting)
+        if str(nav.content) != cells:
+            nav.update(cells)
+
+    # -- one question -------------------------------------------------------------------------
+
+    async def _show_question(self) -> None:
+        sitting = self.sitting
+        assert sitting is not None
+        problem = sitting.problems[sitting.current]
+        labels, grid = answer_parts(problem)
+        self.query_one("#sitting-prompt", Static).update(question_text(problem, sitting.current + 1, labels, grid))
+        self.query_one("#sitting-question", VerticalScroll).scroll_home(animate=False)
+        holder = self.query_one("#sitting-figure", VerticalGroup)
+        parts = self.query_one("#sitting-parts", VerticalScroll)
+        pictures = figure(problem, width=max(40, self.size.width - 8))
+        if pictures or holder.children:
+            await holder.remove_children()
+            await holder.mount_all(pictures)
+        boxes = answer_boxes(sitting)
+        old = list(parts.query(".sitting-answer").results(AnswerInput))
+        if [b.id for b in old] == [box.id for box in boxes]:
+            # Same boxes as the last question (one number, say): refill them in place. Mounting new
+            # widgets costs about ten times as much CPU, and 60 students answering at once share it.
+            widgets = old
+            for widget, box in zip(widgets, boxes):
+                widget.value, widget.placeholder = box.value, box.placeholder
+                widget.border_title, widget.disabled = box.title, box.disabled
+        else:
+            await parts.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
+            widgets = []
+            for box in boxes:
+                widget = AnswerInput(value=box.value, placeholder=box.placeholder, id=box.id, classes="sitting-answer")
+                # A blinking cursor redraws every box twice a second: for a class served from one
+                # machine that is 120 redraws a second of CPU and traffic that show nothing new.
+                widget.cursor_blink = False
+                widget.border_title, widget.disabled = box.title, box.disabled
+                widgets.append(widget)
+            await parts.mount_all(widgets)
+        self._focus_first_open()
+        self._show_head()
+
+    def _focus_first_open(self) -> None:
+        """The first box still to answer; else (an exam's answers can change) the first not locked."""
+        assert self.sitting is not None
+        boxes = list(self.query(".sitting-answer").results(AnswerInput))
+        open_parts = self.sitting.open_parts(self.sitting.current)
+        to_answer = {f"sitting-answer-{p}" for p in open_parts} | ({"sitting-grid"} if open_parts else set())
+        target = next((b for b in boxes if b.id in to_answer), None) or next((b for b in boxes if not b.disabled), None)
+        if target is not None:
+            target.focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        sitting = self.sitting
+        if sitting is None or sitting.finished:
+            return
+        grid = event.input.id == "sitting-grid"
+        part = 0 if grid else int((event.input.id or "sitting-answer-0").rsplit("-", 1)[1])
+        index = sitting.current
+        try:
+            given = sitting.answer_grid(event.value) if grid else [sitting.answer(event.value, part)]
+        except (TimeUp, SittingOver):
+            self._end()
+            return
+        except NotSaved as exc:
+            self._say(f"! {exc}")
+            return
+        except AlreadyAnswered as exc:
+            self._say(str(exc))
+            return
+        except ValueError as exc:
+            # A typing slip is not an answer: nothing is saved or marked.
+            self._say(f"Not an answer the game can read: {exc}\n(Nothing was saved: fix it and press Enter.)")
+            return
+        labels = sitting.problems[index].parts()
+        label = None if grid or len(labels) <= 1 else labels[part]
+        if sitting.feedback == "after-each":
+            self._say(grid_verdict_text(index + 1, given) if grid else verdict_text(index + 1, label, given[0].verdict))
+        else:
+            saved = f"Saved your answer to Q{index + 1}" + (f" ({label})" if label else "") + "."
+            self._say(saved if sitting.final else f"{saved} Change it any time before you hand in.")
+        if sitting.finished:
+            self._end()
+            return
+        if sitting.current == index:
+            still_open = [] if grid else sitting.open_parts(index)
+            following = [p for p in still_open if p > part] or still_open
+            if following:
+                self._next_part(following[0])
+                return
+            if sitting.final or index + 1 >= len(sitting):
+                self._show_head()
+                return
+            sitting.goto(index + 1)  # an exam moves on in order; a quiz moved itself to the next open one
+        await self._show_question()
+
+    def _next_part(self, part: int) -> None:
+        """More parts to this question: lock the ones answered (in a final sitting), go to `part`."""
+        sitting = self.sitting
+        assert sitting is not None
+        if sitting.final:
+            for box in self.query(".sitting-answer").results(AnswerInput):
+                p = int((box.id or "sitting-answer-0").rsplit("-", 1)[1])
+                if (sitting.current, p) in sitting.given and not box.disabled:
+                    box.disabled = True
+                    box.border_title = f"{box.border_title} (answered)"
+        self.query_one(f"#sitting-answer-{part}", AnswerInput).focus()
+        self._show_head()
+
+    async def action_skip(self) -> None:
+        """PgDn: on to the next question (in a final sitting, the next still open)."""
+        sitting = self.sitting
+        if sitting is None or sitting.finished:
+            return
+        if sitting.tick():
+            self._end()
+            return
+        current = sitting.current
+        if sitting.skip() in (None, current):
+            self._say("This is the only question left to answer.")
+            return
+        await self._show_question()
+        if sitting.final:
+            self._say(f"Skipped Q{current + 1} for now: it comes round again after the others.")
+
+    async def action_move(self, step: int) -> None:
+        """PgUp in an exam: any question, in any order."""
+        sitting = self.sitting
+        if sitting is None or sitting.finished:
+            return
+        if sitting.tick():
+            self._end()
+            return
+        sitting.goto((sitting.current + step) % len(sitting))
+        await self._show_question()
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one("#sitting-question", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def _say(self, text: str) -> None:
+        notice = game(self).store.notice  # the progress database's own trouble, said wherever it happens
+        self.query_one("#sitting-feedback-text", Static).update(text + (f"\n! {notice}" if notice else ""))
+        self.query_one("#sitting-feedback", VerticalScroll).scroll_home(animate=False)
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def action_hand_in(self) -> None:
+        sitting = self.sitting
+        if sitting is None or sitting.finished or self._handing_in:
+            return
+        from convquest.ui.screens.confirm import ConfirmScreen
+
+        left = len(sitting.unanswered())
+        question = f"Hand in the {sitting.noun} now?"
+        if sitting.final:
+            question += " You cannot change or add answers after."
+        if left:
+            question += f" {left} question{'s' * (left != 1)} still unanswered will count as wrong."
+        self._handing_in = True
+
+        def answered(yes: bool | None) -> None:
+            self._handing_in = False
+            if yes and not sitting.finished:
+                sitting.hand_in()
+                self._end()
+
+        self.app.push_screen(ConfirmScreen(question, "Hand in"), answered)
+
+    def _end(self) -> None:
+        assert self.sitting is not None
+        # A confirm dialog may be open when the time runs out: it goes, and the end replaces it.
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        self.ended(self.sitting)
