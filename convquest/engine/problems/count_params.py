@@ -60,6 +60,11 @@ class CountParams:
             self.dense_in, self.dense_out, self.bias
         )
 
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """The right count for each part, in the order the parts ask them."""
+        return self.answers
+
     def prompt(self) -> str:
         oh, ow = self.out_hw
         pad = f", padding {self.p}" if self.p else ""
@@ -235,6 +240,10 @@ class LocallyConnected(CountParams):
 
     topic = f"{KIND}/locally-connected"
 
+    @property
+    def counts(self) -> tuple[int, ...]:
+        return self.answers[0], self.local_count, self.answers[1]
+
     @cached_property
     def local_count(self) -> int:
         # As Keras's LocallyConnected2D: a filter of its own at every output position, and a bias per output cell.
@@ -358,8 +367,7 @@ class PoolVsConv(CountParams):
     topic = f"{KIND}/pool-vs-conv"
 
     @property
-    def counts(self) -> tuple[int, int]:
-        """The pool's and the conv's learned numbers, in the order the parts ask them."""
+    def counts(self) -> tuple[int, ...]:
         return 0, self.answers[0]
 
     def prompt(self) -> str:

@@ -44,6 +44,11 @@ def _moves(shift: Cell) -> str:
     return " and ".join(part for part in (rows, cols) if part)
 
 
+def _argmax(values: np.ndarray) -> Cell:
+    row, col = np.unravel_index(int(values.argmax()), values.shape)
+    return int(row), int(col)
+
+
 @dataclass(frozen=True)
 class Translation:
     n: int
@@ -194,11 +199,13 @@ class PooledTranslation(Translation):
             "Where is the pooled peak now? Answer row,col."
         )
 
+    def _kernel_peaks(self) -> tuple[Cell, Cell]:
+        """Where the kernel's own map peaks before and after the move, before any pooling."""
+        before, after = (conv2d(self.image(moved), self.kernel) for moved in (False, True))
+        return _argmax(before), _argmax(after)
+
     def _working(self) -> str:
-        conv_before, conv_after = (
-            tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape))
-            for out in (conv2d(self.image(moved), self.kernel) for moved in (False, True))
-        )
+        conv_before, conv_after = self._kernel_peaks()
         (r0, c0), (r1, c1) = self.peaks
         return (
             "The kernel's peak moves with the feature; the pool then keeps each 2×2 block's largest value, "
@@ -206,9 +213,26 @@ class PooledTranslation(Translation):
             f"kernel's peak {_cell(conv_before)} → {_cell(conv_after)}; pooled peak {_cell((r0, c0))} → {_cell((r1, c1))}"
         )
 
-    def check(self, answer: Cell, part: int = 0) -> Verdict:
+    def rungs(self, part: int, taught: Taught) -> Rungs:
         check_part(part, 1)
-        answer = tuple(answer)
+        conv_before, conv_after = self._kernel_peaks()
+        dr, dc = self.shift
+        return Rungs(
+            self.hint(),
+            "pooled peak = the 2×2 block holding the kernel's peak after the move: (⌊row/2⌋, ⌊col/2⌋)\n"
+            f"  kernel's peak after = kernel's peak before + ({dr:+d}, {dc:+d})",
+            # The last step halves the kernel's peak: a step whose cell happens to be the answer is left out.
+            tuple(
+                f"kernel's peak {when}: {_cell(peak)}"
+                for when, peak in (("before", conv_before), ("after", conv_after))
+                if peak != self.answer
+            ),
+            self.solution(),
+        )
+
+    def check(self, answer: Cell, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+        check_part(part, 1)
+        answer = (int(answer[0]), int(answer[1]))
         explanation = self._working()
         before, after = self.peaks
         if answer == after:
@@ -244,7 +268,7 @@ class PooledTranslation(Translation):
     def hint(self) -> str:
         return "Find the block of 2×2 kernel outputs that holds the kernel's peak after the move."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {**super().params(), "variant": "pooled-translation"}
 
 
