@@ -134,9 +134,12 @@ class MatchKernelPanel(KindPanel):
 
     def _fit_width(self) -> None:
         """Hide reference pictures, least needed first, until the row fits (numbers are wide)."""
-        if not self.is_attached:
+        # Called after a refresh: a panel left in the same burst of keys may be attached still
+        # while its children are already pruned.
+        mains = self.query("#match-main")
+        if not self.is_attached or not mains:
             return
-        main = self.query_one("#match-main")
+        main = mains.first()
         available = main.size.width - 2  # the pictures row's padding
         pictures = list(self.query(".match-picture").results(ShadedImage))
         for picture in pictures:

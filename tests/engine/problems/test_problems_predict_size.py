@@ -132,7 +132,7 @@ def test_solve_padding_diagnoses_one_sided_padding_and_swapping():
     assert keep.check(4).mistake == "padded_one_side"  # 7 + 4 − 4 − 1 + 1 = 7 with p counted once
     # Issue 14.7: "With p = 4: Padding goes on both sides…" read as if p = 4 were the padding to add.
     said = keep.check(4).diagnosis
-    assert said.startswith("p = 4 reaches 7×7 only through a slip. Padding goes on both sides")
+    assert said.startswith("That padding gives the wanted size only through a slip. Padding goes on both sides")
     assert "With p = 4:" not in said
     halve = from_params("predict-size", {"variant": "solve-padding", "i": 8, "k": 3, "o": 4, "s": 2})
     assert halve.check(1).correct
