@@ -17,6 +17,9 @@ _MODULES = {
     "receptive-field": "receptive_field",
     "count-params": "count_params",
     "learn-kernel": "learn_kernel",
+    "volume": "volume",
+    "count-macs": "count_macs",
+    "fill-volume": "fill_volume",
 }
 KINDS: tuple[str, ...] = tuple(_MODULES)
 
