@@ -42,6 +42,9 @@ KINDS: tuple[str, ...] = (
     "receptive-field",
     "count-params",
     "learn-kernel",
+    "volume",
+    "count-macs",
+    "fill-volume",
 )
 
 

@@ -330,7 +330,14 @@ class NetworkMacs(Judged):
             "c_in": self.c_in,
             "i": self.i,
             "layers": [
-                {"k": layer.k, "s": layer.s, "p": layer.p, "out_channels": layer.out_channels, "groups": layer.groups}
+                {
+                    "kind": "conv",
+                    "k": layer.k,
+                    "s": layer.s,
+                    "p": layer.p,
+                    "out_channels": layer.out_channels,
+                    "groups": layer.groups,
+                }
                 for layer in self.layers
             ],
         }
@@ -349,7 +356,7 @@ def _layers(fields: Fields) -> tuple[Layer, ...]:
         sub = Fields(table, KIND)
         try:
             layer = Layer(
-                "conv",
+                sub.choice("kind", ("conv",), "conv"),
                 sub.int("k", minimum=1),
                 sub.int("s", 1, minimum=1),
                 sub.int("p", 0, minimum=0),

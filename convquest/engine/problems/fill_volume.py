@@ -250,8 +250,18 @@ def from_params(fields: Fields, variant: str) -> FillVolume:
         cells = problem.expected.size
     except ValueError as error:
         message = str(error)
+        # The engine names the kernel first when it does not fit, so that is checked first.
         field = next(
-            (f for word, f in (("group", "groups"), ("stride", "stride"), ("padding", "padding")) if word in message),
+            (
+                f
+                for word, f in (
+                    ("kernel", "weights"),
+                    ("group", "groups"),
+                    ("stride", "stride"),
+                    ("padding", "padding"),
+                )
+                if message.startswith(word) or f" {word}" in message[:30]
+            ),
             "weights",
         )
         raise ValueError(f"{field}: {message}") from None

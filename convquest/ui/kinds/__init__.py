@@ -19,6 +19,9 @@ PANELS: dict[str, str] = {
     "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
     "fill-cells": "convquest.ui.board.fill_cells:FillCellsPanel",
     "match-kernel": "convquest.ui.match.panel:MatchKernelPanel",
+    "volume": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "count-macs": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "fill-volume": "convquest.ui.board.volume:VolumePanel",
 }
 
 
