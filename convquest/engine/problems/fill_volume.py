@@ -6,7 +6,7 @@ window times f's slice for it, plus f's bias. Everything is the engine's `conv2d
 left off, one channel's sum alone, the bias added once per channel, the other filter's value,
 and for grouped layers the window of a channel the filter does not see.
 
-params: input (C grids), weights (O filters, each C/groups grids), bias (O numbers), groups,
+params: input (C grids), filters (O tables: slices, C/groups grids, and bias), groups,
 padding, stride. Answers: one whole number per output cell, filter by filter, row-major.
 """
 
@@ -210,8 +210,7 @@ class FillVolume:
         return {
             "variant": self.variant,
             "input": [[list(r) for r in g] for g in self.x],
-            "weights": [[[list(r) for r in g] for g in f] for f in self.w],
-            "bias": list(self.b),
+            "filters": [{"slices": [[list(r) for r in g] for g in f], "bias": bias} for f, bias in zip(self.w, self.b)],
             "groups": self.groups,
             "padding": self.padding,
             "stride": self.stride,
@@ -230,14 +229,18 @@ def _grids(fields: Fields, name: str, raw: object, count_name: str) -> tuple[Gri
 
 def from_params(fields: Fields, variant: str) -> FillVolume:
     x = _grids(fields, "input", fields.raw("input"), "channels")
-    raw_weights = fields.raw("weights")
-    if not isinstance(raw_weights, (list, tuple)) or not 1 <= len(raw_weights) <= MAX_CHANNELS:
-        raise ValueError(f"weights: expected a list of 1 to {MAX_CHANNELS} filters, each a list of kernel slices.")
-    w = tuple(_grids(fields, f"weights[{n}]", f, "slices") for n, f in enumerate(raw_weights))
-    raw_bias = fields.raw("bias", [0] * len(w))
-    if not isinstance(raw_bias, (list, tuple)) or len(raw_bias) != len(w):
-        raise ValueError(f"bias: expected one whole number per filter, {len(w)} in all.")
-    b = tuple(Fields({"bias": v}, KIND).int("bias") for v in raw_bias)
+    raw_filters = fields.raw("filters")
+    if not isinstance(raw_filters, (list, tuple)) or not 1 <= len(raw_filters) <= MAX_CHANNELS:
+        raise ValueError(f"filters: expected a list of 1 to {MAX_CHANNELS} filters, each a table with slices and bias.")
+    slices, biases = [], []
+    for n, table in enumerate(raw_filters):
+        if not isinstance(table, dict):
+            raise ValueError(f"filters[{n}]: expected a table with slices (one grid per channel it sees) and bias.")
+        sub = Fields(table, KIND)
+        slices.append(_grids(sub, f"filters[{n}].slices", sub.raw("slices"), "slices"))
+        biases.append(sub.int("bias", 0))
+        sub.refuse_unread(f"filters[{n}]")
+    w, b = tuple(slices), tuple(biases)
     groups = fields.int("groups", len(x) if variant == "depthwise" else 1, minimum=1)
     problem = FillVolume(
         variant, x, w, b, groups, fields.int("padding", 0, minimum=0), fields.int("stride", 1, minimum=1)
@@ -245,7 +248,7 @@ def from_params(fields: Fields, variant: str) -> FillVolume:
     if len({(len(g), len(g[0])) for g in x}) != 1:
         raise ValueError("input: every channel must have the same height and width.")
     if len({(len(g), len(g[0])) for f in w for g in f}) != 1:
-        raise ValueError("weights: every slice of every filter must have the same size.")
+        raise ValueError("filters: every slice of every filter must have the same size.")
     try:
         cells = problem.expected.size
     except ValueError as error:
@@ -255,14 +258,14 @@ def from_params(fields: Fields, variant: str) -> FillVolume:
             (
                 f
                 for word, f in (
-                    ("kernel", "weights"),
+                    ("kernel", "filters"),
                     ("group", "groups"),
                     ("stride", "stride"),
                     ("padding", "padding"),
                 )
                 if message.startswith(word) or f" {word}" in message[:30]
             ),
-            "weights",
+            "filters",
         )
         raise ValueError(f"{field}: {message}") from None
     if cells > MAX_CELLS:

@@ -136,11 +136,10 @@ def test_fill_volume_cells_are_the_plain_loops_and_its_slips_are_named():
         "fill-volume",
         {
             "input": [[[1, 2], [3, 4]], [[0, 1], [1, 0]], [[2, 0], [0, 2]]],
-            "weights": [
-                [[[1, 0], [0, 1]], [[1, 1], [1, 1]], [[0, 1], [1, 0]]],
-                [[[1, 1], [0, 0]], [[0, 0], [1, 1]], [[1, 0], [0, 0]]],
+            "filters": [
+                {"slices": [[[1, 0], [0, 1]], [[1, 1], [1, 1]], [[0, 1], [1, 0]]], "bias": 2},
+                {"slices": [[[1, 1], [0, 0]], [[0, 0], [1, 1]], [[1, 0], [0, 0]]], "bias": -1},
             ],
-            "bias": [2, -1],
         },
     )
     assert problem.expected[:, 0, 0].tolist() == [5 + 2 + 0 + 2, 3 + 1 + 2 - 1]
@@ -154,8 +153,7 @@ def test_fill_volume_cells_are_the_plain_loops_and_its_slips_are_named():
         {
             "variant": "depthwise",
             "input": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]],
-            "weights": [[[[1, 0], [0, 1]]], [[[0, 1], [1, 0]]]],
-            "bias": [1, 0],
+            "filters": [{"slices": [[[1, 0], [0, 1]]], "bias": 1}, {"slices": [[[0, 1], [1, 0]]]}],
         },
     )
     assert depthwise.expected[:, 0, 0].tolist() == [6, 13]
@@ -172,8 +170,9 @@ def test_fill_volume_cells_are_the_plain_loops_and_its_slips_are_named():
         ("volume", {"variant": "params", "c_in": 30_000, "c_out": 4, "k": 3}, "c_in"),
         ("count-macs", {"variant": "layer", "c_in": 4, "i": 8, "c_out": 6, "k": 3, "groups": 4}, "c_out"),
         ("count-macs", {"variant": "network", "c_in": 3, "i": 8, "layers": [{"k": 3}]}, "layers[0].out_channels"),
-        ("fill-volume", {"input": [[[1]]], "weights": [[[[1, 1], [1, 1]]]]}, "weights"),
-        ("fill-volume", {"input": [[[1, 2], [3, 4]]], "weights": [[[[1]]]], "bias": [1, 2]}, "bias"),
+        ("fill-volume", {"input": [[[1]]], "filters": [{"slices": [[[1, 1], [1, 1]]]}]}, "filters"),
+        ("fill-volume", {"input": [[[1, 2], [3, 4]]], "filters": [{"slices": [[[1]]], "bias": 1.5}]}, "bias"),
+        ("fill-volume", {"input": [[[1, 2], [3, 4]]], "filters": [{"slices": [[[1]]], "bais": 1}]}, "bais"),
     ],
 )
 def test_refusals_name_the_field(kind, params, field):
