@@ -76,7 +76,7 @@ class VolumeSweep:
                 done,
                 entered=mine,
                 wrong=frozenset((r, c) for g, r, c in wrong if g == f),
-                title=f"map f{f} +b {fmt(self.trace.bias[f])}",
+                title=f"f{f} (b {fmt(self.trace.bias[f])})",
             )
             maps.append(replace(grid, id=f"map{f}"))
         return maps
