@@ -19,6 +19,7 @@ TEACHING_ORDER = [
     "why-convolution",
     "stacking",
     "learning",
+    "building-blocks",
 ]
 
 # Dumoulin & Visin (2016), "A guide to convolution arithmetic for deep learning": the parameters of
