@@ -24,6 +24,7 @@ from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpo
 from convquest.ui.app import ConvQuestApp
 from convquest.ui.board import scenes
 from convquest.ui.board.player import SweepPlayer, TextLines
+from convquest.ui.screens.stack import StackScreen, torch_call
 
 if TYPE_CHECKING:
     from convquest.store import Store
@@ -208,6 +209,7 @@ class PlaygroundScreen(Screen[None]):
         ("g", "go to an output cell: type row,col then enter"),
         ("v", "transposed: scatter or zero-insertion view"),
         ("f", "Photo lab: a kernel on a photograph, and learning one"),
+        ("o", "your own network: type a stack, see every layer's shape, params, multiply-adds"),
         ("q / esc", "leave the playground"),
         ("click", "a cell of the output jumps there"),
     )
@@ -236,6 +238,7 @@ class PlaygroundScreen(Screen[None]):
         Binding("x", "image(1)", "Image", show=False, priority=True),
         Binding("X", "image(-1)", "Image", show=False, priority=True),
         Binding("f", "photo_lab", "Photo lab", show=False, priority=True),
+        Binding("o", "stack", "Own network", show=False, priority=True),
         # q leaves this screen, as on the lesson and level screens, rather than the whole game.
         Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
@@ -246,7 +249,7 @@ class PlaygroundScreen(Screen[None]):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield TextLines(id="pg-params", lines=2, wrap=True)
+        yield TextLines(id="pg-params", lines=3, wrap=True)
         error = Static("", id="pg-error", markup=False)
         error.display = False
         yield error
@@ -270,7 +273,8 @@ class PlaygroundScreen(Screen[None]):
         _, kernel_title, detects = kernel_for(params)
         line += f"  · image {IMAGES[params.image].title}"
         second = f"kernel {kernel_title}: {detects}" if params.op in ("conv", "transposed") else ""
-        self.query_one("#pg-params", TextLines).text = f"{line}\n{second}"
+        call = torch_call(params.op, params.k, params.padding, params.s, params.d, params.a)
+        self.query_one("#pg-params", TextLines).text = f"{line}\n{second}\nPyTorch: {call} · o: your own network"
         self.query_one("#pg-keys", TextLines).text = keys_line(params)
         try:
             sweep = playground_sweep(params)
@@ -322,6 +326,9 @@ class PlaygroundScreen(Screen[None]):
         from convquest.ui.screens.photo_lab import PhotoLabScreen
 
         self.app.push_screen(PhotoLabScreen())
+
+    def action_stack(self) -> None:
+        self.app.push_screen(StackScreen())
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:
