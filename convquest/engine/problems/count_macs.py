@@ -137,7 +137,7 @@ class LayerMacs(Judged):
     def _slips(self, part: int) -> list[Slip]:
         return _macs_slips(*self._fields())
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {
             "variant": "layer",
             "c_in": self.c_in,
@@ -228,7 +228,7 @@ class SeparableMacs(Judged):
             ),
         ]
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {"variant": "separable", "c_in": self.c_in, "i": self.i, "c_out": self.c_out, "k": self.k}
 
 
@@ -324,7 +324,7 @@ class NetworkMacs(Judged):
             )
         return slips
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {
             "variant": "network",
             "c_in": self.c_in,
@@ -355,8 +355,9 @@ def _layers(fields: Fields) -> tuple[Layer, ...]:
             raise ValueError(f"layers[{n}]: expected a table with k, s, p, out_channels (and groups).")
         sub = Fields(table, KIND)
         try:
+            sub.choice("kind", ("conv",), "conv")  # a network here is conv layers only
             layer = Layer(
-                sub.choice("kind", ("conv",), "conv"),
+                "conv",
                 sub.int("k", minimum=1),
                 sub.int("s", 1, minimum=1),
                 sub.int("p", 0, minimum=0),

@@ -206,7 +206,7 @@ class FillVolume:
             "slice for it and add; add the channels' sums; then add the bias once."
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {
             "variant": self.variant,
             "input": [[list(r) for r in g] for g in self.x],

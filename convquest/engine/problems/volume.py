@@ -29,7 +29,9 @@ class Judged:
     then with each recognised slip; the ladder built from the formula, the steps and the working.
     Subclasses give `answers`, `_slips(part)`, `_formula(part)`, `_steps(part)`, `_nudge(part)`."""
 
-    answers: tuple[object, ...]
+    @property
+    def answers(self) -> tuple[object, ...]:
+        raise NotImplementedError
 
     def parts(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -192,7 +194,7 @@ class VolumeShape(Judged):
             )
         return slips
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {
             "variant": "shape",
             "c_in": self.c_in,
@@ -315,7 +317,7 @@ class VolumeParams(Judged):
             )
         return slips
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {
             "variant": "params",
             "c_in": self.c_in,
@@ -378,7 +380,8 @@ class Separable(Judged):
         return f"depthwise C_in·k·k{self._bias(c_in)} + pointwise C_in·C_out{self._bias(c_out)} = {c_in}·{k}·{k} + {c_in}·{c_out}"
 
     def _ratio(self) -> str:
-        standard, separable = self.answers
+        standard, depthwise, pointwise = self.counts
+        separable = depthwise + pointwise
         return (
             f"separable / standard = {separable:,} / {standard:,} ≈ {separable / standard:.3f}; "
             f"without biases it is exactly 1/C_out + 1/k² = 1/{self.c_out} + 1/{self.k * self.k}."
@@ -432,7 +435,7 @@ class Separable(Judged):
             ),
         ]
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         return {"variant": "separable", "c_in": self.c_in, "c_out": self.c_out, "k": self.k, "bias": self.bias}
 
 
