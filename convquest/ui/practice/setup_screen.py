@@ -18,6 +18,9 @@ KIND_NAMES = {
     "match-kernel": "match-kernel — which kernel makes the target",
     "receptive-field": "receptive-field — which inputs an output sees",
     "count-params": "count-params — conv layer vs dense layer",
+    "volume": "volume — channels: shapes, 1×1, groups, depthwise, separable",
+    "count-macs": "count-macs — multiply-adds of a layer and a network",
+    "fill-volume": "fill-volume — a 2- or 3-channel layer by hand",
 }
 
 
