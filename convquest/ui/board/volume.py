@@ -298,6 +298,3 @@ class VolumePanel(KindPanel):
         self.phase = 0
         self._feedback(f"✓ {verdict.explanation.splitlines()[-1]}\n{self._ask()}", "right")
         self._redraw()
-
-    def picture(self) -> str:
-        return self.problem.solution()
