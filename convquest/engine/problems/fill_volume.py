@@ -24,7 +24,7 @@ from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
 from convquest.engine.traces import VolumeStep, VolumeTrace, conv2d_volume_trace
 
 KIND = "fill-volume"
-VARIANTS = ("volume", "depthwise")
+VARIANTS = ("volume", "depthwise", "grouped")
 MAX_CHANNELS = 4
 MAX_SIDE = 6
 MAX_CELLS = 32
@@ -241,7 +241,7 @@ def from_params(fields: Fields, variant: str) -> FillVolume:
         biases.append(sub.int("bias", 0))
         sub.refuse_unread(f"filters[{n}]")
     w, b = tuple(slices), tuple(biases)
-    groups = fields.int("groups", len(x) if variant == "depthwise" else 1, minimum=1)
+    groups = fields.int("groups", {"depthwise": len(x), "grouped": 2}.get(variant, 1), minimum=1)
     problem = FillVolume(
         variant, x, w, b, groups, fields.int("padding", 0, minimum=0), fields.int("stride", 1, minimum=1)
     )
@@ -285,14 +285,12 @@ def _slice(rng: random.Random, side: int) -> Grid:
 
 
 def generate(rng: random.Random, variant: str, difficulty: int) -> FillVolume:
-    channels = 2 if difficulty == 1 else 3
+    # A grouped layer needs two channels per group to show the split; the others grow with difficulty.
+    channels = 4 if variant == "grouped" else 2 if difficulty == 1 else 3
+    filters, groups = {"depthwise": (channels, channels), "grouped": (2, 2)}.get(variant, (2, 1))
     k = 2 if difficulty < 3 else 3
     side = k + 1  # a 2×2 map per filter keeps a level to a handful of cells
     x = tuple(_grid(rng, side, 0, 4 + difficulty) for _ in range(channels))
-    if variant == "depthwise":
-        filters, groups = channels, channels
-    else:
-        filters, groups = 2, 1
     w = tuple(tuple(_slice(rng, k) for _ in range(channels // groups)) for _ in range(filters))
     b = tuple(rng.randint(-3, 3) or 1 for _ in range(filters))
     return FillVolume(variant, x, w, b, groups)

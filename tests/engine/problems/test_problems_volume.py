@@ -162,6 +162,21 @@ def test_fill_volume_cells_are_the_plain_loops_and_its_slips_are_named():
     assert "= 9" not in ladder.nudge + ladder.formula + " ".join(ladder.steps) and ladder.solution.endswith("= 9")
 
 
+def test_a_grouped_filter_read_on_the_other_groups_channels_is_named():
+    problem = from_params(
+        "fill-volume",
+        {
+            "variant": "grouped",
+            "input": [[[1, 0], [0, 1]], [[2, 0], [0, 2]], [[3, 0], [0, 3]], [[4, 0], [0, 4]]],
+            "filters": [{"slices": [[[1]], [[1]]], "bias": 0}, {"slices": [[[1]], [[9]]], "bias": 0}],
+        },
+    )
+    assert problem.groups == 2 and problem.expected[:, 0, 0].tolist() == [3, 39]
+    # Filter 0's weights on channels 2 and 3 (the other group's): 3 + 4.
+    assert problem.check(7, 0).mistake == "wrong_group"
+    assert "group" in problem.check(7, 0).diagnosis and "7" not in problem.check(7, 0).diagnosis
+
+
 @pytest.mark.parametrize(
     "kind,params,field",
     [

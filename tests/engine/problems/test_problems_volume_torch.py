@@ -69,7 +69,7 @@ def test_multiply_adds_follow_pytorchs_layers(difficulty):
             assert (*counts, sum(counts)) == network.answers
 
 
-@pytest.mark.parametrize("variant", ("volume", "depthwise"))
+@pytest.mark.parametrize("variant", ("volume", "depthwise", "grouped"))
 def test_fill_volume_cells_are_pytorchs_conv2d(variant):
     for seed in SEEDS:
         problem = generate("fill-volume", seed, 3, variant)
