@@ -181,8 +181,8 @@ class VolumePanel(KindPanel):
     through the channels and the sum; Enter checks the typed value."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "phase(-1)", "Prev channel", priority=True),
-        Binding("right_square_bracket", "phase(1)", "Next channel", priority=True),
+        Binding("left_square_bracket", "phase(-1)", "Prev ch", priority=True),
+        Binding("right_square_bracket", "phase(1)", "Next ch", priority=True),
     ]
 
     DEFAULT_CSS = """
