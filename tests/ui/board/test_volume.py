@@ -110,7 +110,9 @@ async def test_pilot_wide_board_shows_every_channel_side_by_side(store):
         assert {"input0", "input1", "input2", "slice0", "slice1", "slice2", "map0", "map1"} <= set(places)
 
 
-@pytest.mark.parametrize("level_id", ["building-blocks-by-hand", "building-blocks-depthwise-by-hand"])
+@pytest.mark.parametrize(
+    "level_id", ["building-blocks-by-hand", "building-blocks-grouped-by-hand", "building-blocks-depthwise-by-hand"]
+)
 async def test_pilot_a_whole_volume_level_solved_by_its_own_answers(store, level_id):
     from convquest.ui.app import ConvQuestApp
 
