@@ -125,3 +125,14 @@ async def test_pilot_a_whole_volume_level_solved_by_its_own_answers(store, level
             await pilot.press(*_keys(value), "enter")
             await pilot.pause()
         assert panel.solved
+
+
+async def test_pilot_at_80_columns_the_footer_keeps_help_and_the_channel_keys(store):
+    from convquest.ui.app import ConvQuestApp
+    from tests.ui.board.test_playground import visible_footer_keys
+
+    app = ConvQuestApp(curriculum=CURRICULUM, store=store, start_level="building-blocks-grouped-by-hand")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert {"left_square_bracket", "right_square_bracket", "question_mark"} <= visible_footer_keys(app)
+        assert "sees: ▶f0 ← ch 0, 1 · f1 ← ch 2, 3" in _board_text(app)
