@@ -45,6 +45,9 @@ KINDS: tuple[str, ...] = (
     "sequence-size",
     "sequence-fill",
     "dilated-stack",
+    "volume",
+    "count-macs",
+    "fill-volume",
 )
 
 # The concepts a chapter can declare it teaches, kept here for the same reason (the loader checks a

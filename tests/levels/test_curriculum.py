@@ -20,6 +20,7 @@ TEACHING_ORDER = [
     "stacking",
     "learning",
     "sequences",
+    "building-blocks",
 ]
 
 # Dumoulin & Visin (2016), "A guide to convolution arithmetic for deep learning": the parameters of

@@ -20,6 +20,9 @@ _MODULES = {
     "sequence-size": "sequence_size",
     "sequence-fill": "sequence_fill",
     "dilated-stack": "dilated_stack",
+    "volume": "volume",
+    "count-macs": "count_macs",
+    "fill-volume": "fill_volume",
 }
 KINDS: tuple[str, ...] = tuple(_MODULES)
 

@@ -24,6 +24,7 @@ from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpo
 from convquest.ui.app import ConvQuestApp
 from convquest.ui.board import scenes
 from convquest.ui.board.player import SweepPlayer, TextLines
+from convquest.ui.screens.stack import StackScreen, torch_call
 
 if TYPE_CHECKING:
     from convquest.store import Store
@@ -209,6 +210,7 @@ class PlaygroundScreen(Screen[None]):
         ("v", "transposed: scatter or zero-insertion view"),
         ("f", "Photo lab: a kernel on a photograph, and learning one"),
         ("1", "1-D: a sequence, causal padding, a dilated stack"),
+        ("o", "your own network: type a stack, see every layer's shape, params, multiply-adds"),
         ("q / esc", "leave the playground"),
         ("click", "a cell of the output jumps there"),
     )
@@ -238,6 +240,7 @@ class PlaygroundScreen(Screen[None]):
         Binding("X", "image(-1)", "Image", show=False, priority=True),
         Binding("f", "photo_lab", "Photo lab", show=False, priority=True),
         Binding("1", "sequences", "1-D", show=False, priority=True),
+        Binding("o", "stack", "Own network", show=False, priority=True),
         # q leaves this screen, as on the lesson and level screens, rather than the whole game.
         Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
@@ -248,7 +251,7 @@ class PlaygroundScreen(Screen[None]):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield TextLines(id="pg-params", lines=2, wrap=True)
+        yield TextLines(id="pg-params", lines=3, wrap=True)
         error = Static("", id="pg-error", markup=False)
         error.display = False
         yield error
@@ -272,7 +275,8 @@ class PlaygroundScreen(Screen[None]):
         _, kernel_title, detects = kernel_for(params)
         line += f"  · image {IMAGES[params.image].title}"
         second = f"kernel {kernel_title}: {detects}" if params.op in ("conv", "transposed") else ""
-        self.query_one("#pg-params", TextLines).text = f"{line}\n{second}"
+        call = torch_call(params.op, params.k, params.padding, params.s, params.d, params.a)
+        self.query_one("#pg-params", TextLines).text = f"{line}\n{second}\nPyTorch: {call} · o: your own network"
         self.query_one("#pg-keys", TextLines).text = keys_line(params)
         try:
             sweep = playground_sweep(params)
@@ -329,6 +333,9 @@ class PlaygroundScreen(Screen[None]):
         from convquest.ui.board.sequence import SequencePlaygroundScreen
 
         self.app.push_screen(SequencePlaygroundScreen())
+
+    def action_stack(self) -> None:
+        self.app.push_screen(StackScreen())
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:

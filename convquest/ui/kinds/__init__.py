@@ -22,6 +22,9 @@ PANELS: dict[str, str] = {
     "sequence-size": "convquest.ui.board.sequence:SequenceSizePanel",
     "sequence-fill": "convquest.ui.board.sequence:SequenceFillPanel",
     "dilated-stack": "convquest.ui.board.sequence:DilatedStackPanel",
+    "volume": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "count-macs": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "fill-volume": "convquest.ui.board.volume:VolumePanel",
 }
 
 

@@ -23,6 +23,9 @@ KIND_NAMES = {
     "sequence-size": "sequence-size — 1-D lengths: causal, transposed, ceil_mode",
     "sequence-fill": "sequence-fill — causal windows, reflect borders, upsampling",
     "dilated-stack": "dilated-stack — WaveNet's receptive field, layer by layer",
+    "volume": "volume — channels: shapes, 1×1, groups, depthwise, separable",
+    "count-macs": "count-macs — multiply-adds of a layer and a network",
+    "fill-volume": "fill-volume — a 2- or 3-channel layer by hand",
 }
 
 
