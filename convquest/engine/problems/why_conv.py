@@ -37,6 +37,11 @@ def _cell(cell: Cell) -> str:
     return f"({cell[0]},{cell[1]})"
 
 
+def _argmax_cell(out: np.ndarray) -> Cell:
+    row, col = np.unravel_index(out.argmax(), out.shape)
+    return int(row), int(col)
+
+
 def _moves(shift: Cell) -> str:
     dr, dc = shift
     rows = f"{abs(dr)} row{'s' if abs(dr) != 1 else ''} {'down' if dr > 0 else 'up'}" if dr else ""
@@ -77,8 +82,7 @@ class Translation:
             top = out.max()
             if (out == top).sum() != 1:
                 raise ValueError(f"the {self.feature} at {self.at} gives no single peak; move it off the border")
-            row, col = np.unravel_index(out.argmax(), out.shape)
-            found.append((int(row), int(col)))
+            found.append(_argmax_cell(out))
         return found[0], found[1]
 
     @property
@@ -195,10 +199,7 @@ class PooledTranslation(Translation):
         )
 
     def _working(self) -> str:
-        conv_before, conv_after = (
-            tuple(int(v) for v in np.unravel_index(out.argmax(), out.shape))
-            for out in (conv2d(self.image(moved), self.kernel) for moved in (False, True))
-        )
+        conv_before, conv_after = (_argmax_cell(conv2d(self.image(moved), self.kernel)) for moved in (False, True))
         (r0, c0), (r1, c1) = self.peaks
         return (
             "The kernel's peak moves with the feature; the pool then keeps each 2×2 block's largest value, "
@@ -206,9 +207,9 @@ class PooledTranslation(Translation):
             f"kernel's peak {_cell(conv_before)} → {_cell(conv_after)}; pooled peak {_cell((r0, c0))} → {_cell((r1, c1))}"
         )
 
-    def check(self, answer: Cell, part: int = 0) -> Verdict:
+    def check(self, answer: Cell, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 1)
-        answer = tuple(answer)
+        answer = (answer[0], answer[1])
         explanation = self._working()
         before, after = self.peaks
         if answer == after:
@@ -244,7 +245,7 @@ class PooledTranslation(Translation):
     def hint(self) -> str:
         return "Find the block of 2×2 kernel outputs that holds the kernel's peak after the move."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {**super().params(), "variant": "pooled-translation"}
 
 
