@@ -27,7 +27,10 @@ def level_kinds() -> list[tuple[str, str | None]]:
 def _candidates():
     yield from (str(n) for n in range(-60, 200))
     yield from (f"{h}x{w}" for h, w in product(range(1, 12), repeat=2))
-    yield from (f"{c}x{h}x{w}" for c in (1, 3, 6, 16) for h, w in product(range(1, 30), repeat=2) if h == w)
+    yield from (
+        f"{c}x{h}x{w}" for c in (1, 2, 3, 4, 6, 8, 12, 16) for h, w in product(range(1, 30), repeat=2) if h == w
+    )
+    yield from ("up", "down")  # which way a weight moves (learn-kernel's gradient sign)
     yield from (f"{r},{c}" for r, c in product(range(8), repeat=2))
     yield from (f"{r},{c}; {r},{c + 1}" for r, c in product(range(6), repeat=2))
     yield from KERNELS
