@@ -38,6 +38,7 @@ from convquest.levels.model import (
     is_pair,
     ranges,
     resolve_params,
+    written_ranges,
 )
 
 SHIPPED_DIR = Path(__file__).resolve().parent
@@ -439,7 +440,7 @@ def range_problems(path: Path, level: str, params: Mapping[str, object]) -> list
                     field=f"params.{key}",
                 )
             )
-    for name, (lo, hi) in ranges(params).items():
+    for name, (lo, hi) in written_ranges(params).items():
         if not (isinstance(lo, int) and isinstance(hi, int)):
             errors.append(
                 LevelFileError(
