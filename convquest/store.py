@@ -17,9 +17,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 DB_NAME = "progress.db"
+
+
+class JudgedAnswer(Protocol):
+    """What the store keeps of a judged answer: `convquest.play.record.Answer`'s fields (the store
+    sits below the play layer, so it names the shape rather than importing it)."""
+
+    @property
+    def place(self) -> str: ...
+    @property
+    def part(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
+    @property
+    def mistake(self) -> str | None: ...
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def rung(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -236,7 +259,7 @@ class Store:
             (level_id, part, str(answer), int(bool(correct)), hints, mode, topic, mistake, now()),
         )
 
-    def record(self, answers: Iterable[Any]) -> None:
+    def record(self, answers: Iterable[JudgedAnswer]) -> None:
         """The play layer's Recorder (convquest.play.record): each judged `Answer` as an attempt."""
         for a in answers:
             self.record_attempt(

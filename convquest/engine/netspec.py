@@ -149,9 +149,12 @@ def _parse_item(number: int, text: str) -> Item:
             raise probe.fail(f"{name} is given twice ({typed[name]} and {token}); give it once", token)
         typed[name] = token
         if name == "channels":
-            values["c_in"], values["c_out"] = value  # type: ignore[misc]
+            assert isinstance(value, tuple), "channels are read as a (c_in, c_out) pair"
+            values["c_in"], values["c_out"] = value
         else:
             values[name] = value
+    # Each value has its field's type (_read_token reads them field by field); a dict of mixed
+    # types cannot say which key holds which, so mypy sees only object here.
     item = Item(number, text, kind, tokens=typed, **values)  # type: ignore[arg-type]
     if item.kind in ("conv", "dw") and item.k is None:
         raise item.fail(f"{item.kind} needs a kernel size, e.g. k3", "k")

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from convquest.levels.model import Chapter
+
+
+class QuizFile(Protocol):
+    """A loaded quiz file as the summary reads it (`convquest.classroom.quiz.Quiz`, which sits
+    above the levels package)."""
+
+    @property
+    def source(self) -> Path: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def questions(self) -> Sequence[object]: ...
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def ok_lines(chapters: Sequence[Any], quizzes: Sequence[Any]) -> list[str]:
+def ok_lines(chapters: Sequence[Chapter], quizzes: Sequence[QuizFile]) -> list[str]:
     """One line per checked file ("OK: week-3.toml (a quiz file, 6 questions)"), then, for more
     than one file, the totals. `chapters` are level files' chapters, `quizzes` loaded quiz files
     (each with `source`, `title` and its `levels` or `questions`)."""

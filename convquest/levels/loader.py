@@ -25,7 +25,7 @@ import textwrap
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TypeVar
 
 from convquest.levels.model import (
     CONCEPTS,
@@ -38,6 +38,7 @@ from convquest.levels.model import (
     is_pair,
     ranges,
     resolve_params,
+    written_ranges,
 )
 
 SHIPPED_DIR = Path(__file__).resolve().parent
@@ -394,6 +395,15 @@ def _text(value: str) -> str:
     return textwrap.dedent(value).strip()
 
 
+T = TypeVar("T")
+
+
+def _checked(value: object, kind: type[T]) -> T:
+    """A field _check_table has already checked is of `kind`."""
+    assert isinstance(value, kind), f"_check_table lets only {kind.__name__} through here"
+    return value
+
+
 def _build_level(
     path: Path, table: Mapping[str, object], number: int, chapter_id: str, build_problems: bool
 ) -> tuple[Level | None, list[LevelFileError]]:
@@ -402,26 +412,25 @@ def _build_level(
     errors = _check_table(path, table, LEVEL_REQUIRED, LEVEL_OPTIONAL, level=name)
     if errors:
         return None, errors
-    # _check_table has checked every field's type, which these casts only tell mypy.
-    kind = cast(str, table["kind"])
+    kind = _checked(table["kind"], str)
     if kind not in KINDS:
         return None, [
             LevelFileError(path, f"unknown kind '{kind}' (known kinds: {', '.join(KINDS)})", level=name, field="kind")
         ]
-    params = cast("Mapping[str, object]", table["params"])
+    params: Mapping[str, object] = _checked(table["params"], dict)
     errors = range_problems(path, name, params)
     if not errors and build_problems:
         errors = engine_problems(path, name, kind, params)
     if errors:
         return None, errors
     return Level(
-        id=cast(str, level_id),
-        title=cast(str, table["title"]).strip(),
+        id=_checked(level_id, str),
+        title=_checked(table["title"], str).strip(),
         kind=kind,
         params=params,
-        lesson=_text(cast(str, table.get("lesson", ""))),
-        hints=tuple(_text(h) for h in cast("list[str]", table.get("hints", []))),
-        explanation=_text(cast(str, table["explanation"])),
+        lesson=_text(_checked(table.get("lesson", ""), str)),
+        hints=tuple(_text(_checked(h, str)) for h in _checked(table.get("hints", []), list)),
+        explanation=_text(_checked(table["explanation"], str)),
         chapter=chapter_id,
         source=path,
     ), []
@@ -439,7 +448,7 @@ def range_problems(path: Path, level: str, params: Mapping[str, object]) -> list
                     field=f"params.{key}",
                 )
             )
-    for name, (lo, hi) in ranges(params).items():
+    for name, (lo, hi) in written_ranges(params).items():
         if not (isinstance(lo, int) and isinstance(hi, int)):
             errors.append(
                 LevelFileError(

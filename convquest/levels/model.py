@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from convquest.engine.problems import Problem
@@ -68,7 +68,7 @@ CONCEPTS: tuple[str, ...] = (
 ALL_TAUGHT: frozenset[str] = frozenset(CONCEPTS)
 
 
-def is_range(value: object) -> bool:
+def is_range(value: object) -> TypeGuard[list[int | float]]:
     """A param written as two numbers is a range; other lists (kernels, layer stacks) pass through."""
     return (
         isinstance(value, list)
@@ -92,17 +92,26 @@ def is_pair(value: object) -> bool:
     return pair_keys(value) is not None
 
 
-def ranges(params: Mapping[str, object]) -> dict[str, list[int]]:
-    """Every range in the params by its field name ("i", or "i.h" inside a pair), in draw order."""
-    found: dict[str, list[int]] = {}
+def written_ranges(params: Mapping[str, object]) -> dict[str, list[int | float]]:
+    """Every range in the params by its field name ("i", or "i.h" inside a pair), in draw order, as
+    written: the loader refuses a level whose bounds are not integers."""
+    found: dict[str, list[int | float]] = {}
     for key in sorted(params):
         value = params[key]
         if is_range(value):
-            found[key] = cast("list[int]", value)
-        elif keys := pair_keys(value):
-            pair = cast("dict[str, object]", value)
-            found.update({f"{key}.{side}": cast("list[int]", pair[side]) for side in keys if is_range(pair[side])})
+            found[key] = value
+        elif isinstance(value, dict) and (keys := pair_keys(value)):
+            found.update({f"{key}.{side}": bounds for side in keys if is_range(bounds := value[side])})
     return found
+
+
+def ranges(params: Mapping[str, object]) -> dict[str, list[int]]:
+    """The ranges of params the loader has checked: [lo, hi] integers, by field name in draw order."""
+    checked: dict[str, list[int]] = {}
+    for name, (lo, hi) in written_ranges(params).items():
+        assert isinstance(lo, int) and isinstance(hi, int), f"{name}: the loader refuses a range that is not integers"
+        checked[name] = [lo, hi]
+    return checked
 
 
 def resolve_params(
@@ -121,10 +130,9 @@ def resolve_params(
 
     def resolve(key: str, raw: object) -> object:
         keys = pair_keys(raw)
-        if not keys:
+        if not keys or not isinstance(raw, dict):
             return value(key, raw)
-        pair = cast("dict[str, object]", raw)
-        return [value(f"{key}.{side}", pair[side]) for side in keys]
+        return [value(f"{key}.{side}", raw[side]) for side in keys]
 
     return {key: resolve(key, raw) for key, raw in params.items()}
 
@@ -134,7 +142,9 @@ def picked(draw: Mapping[str, object], name: str) -> object:
     key, _, side = name.partition(".")
     if not side:
         return draw[key]
-    return cast("list[object]", draw[key])[0 if side in ("h", "row") else 1]
+    pair = draw[key]
+    assert isinstance(pair, list), "resolve_params gives a pair as the list [h, w] or [row, col]"
+    return pair[0 if side in ("h", "row") else 1]
 
 
 def engine_refusal(

@@ -7,7 +7,7 @@ refusal): it is shown and never counted. Everything else is the engine's `Verdic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol, runtime_checkable
 
 from convquest.engine.problems.base import Problem, Verdict
 from convquest.engine.problems.ladder import ALL_TAUGHT, Taught
@@ -30,7 +30,7 @@ class Read:
     """Text the engine read: its parsed value, for the check and for spotting a repeat."""
 
     text: str
-    value: Any
+    value: object  # whatever the kind's parse_answer gives: a number, a shape, cells, an array
 
 
 def read(problem: Problem, text: str, part: int = 0) -> Read | Slip:
@@ -57,11 +57,18 @@ def judge(problem: Problem, text: str, part: int = 0, *, taught: Taught = ALL_TA
     return verdict_of(problem, answer, part, taught=taught)
 
 
-def same_value(a: Any, b: Any) -> bool:
+@runtime_checkable
+class _ToList(Protocol):
+    """A NumPy value, as far as comparing answers goes (the play layer does not import NumPy)."""
+
+    def tolist(self) -> object: ...
+
+
+def same_value(a: object, b: object) -> bool:
     """Two parsed answers are the same answer (NumPy values compared by their contents)."""
-    if hasattr(a, "tolist"):
+    if isinstance(a, _ToList):
         a = a.tolist()
-    if hasattr(b, "tolist"):
+    if isinstance(b, _ToList):
         b = b.tolist()
     try:
         return bool(a == b)

@@ -27,10 +27,12 @@ def level_kinds() -> list[tuple[str, str | None]]:
 def _candidates():
     yield from (str(n) for n in range(-60, 200))
     yield from (f"{h}x{w}" for h, w in product(range(1, 12), repeat=2))
-    yield from (f"{c}x{h}x{w}" for c in (1, 3, 4, 6, 8, 16) for h, w in product(range(1, 30), repeat=2) if h == w)
+    yield from (
+        f"{c}x{h}x{w}" for c in (1, 2, 3, 4, 6, 8, 12, 16) for h, w in product(range(1, 30), repeat=2) if h == w
+    )
+    yield from ("up", "down")  # which way a weight moves (learn-kernel's gradient sign)
     yield from (f"{r},{c}" for r, c in product(range(8), repeat=2))
     yield from (f"{r},{c}; {r},{c + 1}" for r, c in product(range(6), repeat=2))
-    yield from ("up", "down")
     yield from KERNELS
     yield from (f"{a}, {b}" for a, b in product(KERNELS, repeat=2))
     for n in range(-2, 3):
@@ -38,9 +40,9 @@ def _candidates():
         yield f"0 0 0; 0 {n} 0; 0 0 0"
 
 
-def answers(problem, part: int = 0, *, correct: bool, count: int = 1, at_most: bool = False) -> list[str]:
+def answers(problem, part: int = 0, *, correct: bool, count: int = 1, up_to: bool = False) -> list[str]:
     """`count` texts the engine reads and judges `correct` (distinct parsed values for wrong ones);
-    with `at_most`, fewer where the question has fewer (an up-or-down question has one wrong answer)."""
+    with `up_to`, as many as there are up to `count` (at least one)."""
     found: list[str] = []
     values: list[object] = []
     for text in _candidates():
@@ -54,6 +56,6 @@ def answers(problem, part: int = 0, *, correct: bool, count: int = 1, at_most: b
         values.append(value)
         if len(found) == count:
             return found
-    if at_most and found:
+    if up_to and found:
         return found
     raise AssertionError(f"no {count} {'right' if correct else 'wrong'} answers found for {problem.topic} part {part}")

@@ -29,6 +29,8 @@ def run_of(level, keeper=None, seed=0) -> LevelRun:
 
 
 KINDS = level_kinds()
+# Questions with two answers (which way a weight moves): one wrong answer, then only h climbs.
+TWO_WAY = {("learn-kernel", "gradient-sign")}
 
 
 @pytest.mark.parametrize("kind,variant", KINDS)
@@ -37,8 +39,11 @@ def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(ki
     keeper = Keeper()
     run = run_of(level, keeper)
     ladder = run.ladder()
-    # Where the question has fewer wrong answers than rungs (up or down), h climbs the rest.
-    wrong = answers(run.problem, 0, correct=False, count=3, at_most=True)
+    wrong = answers(run.problem, 0, correct=False, count=3, up_to=True)
+    assert len(wrong) == (1 if (kind, variant) in TWO_WAY else 3), wrong
+
+    def next_rung(n: int):
+        return run.answer(wrong[n]) if n < len(wrong) else run.climb()
 
     first = run.answer(wrong[0])
     assert first.kind == "wrong" and run.rung_of(0) == 1
@@ -48,18 +53,20 @@ def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(ki
     assert first.lines[1 : 1 + len(expected)] == expected
     assert verdict.explanation not in first.text and ladder.solution not in first.text
 
-    second = run.answer(wrong[1]) if len(wrong) > 1 else run.climb()
+    second = next_rung(1)
     assert run.rung_of(0) == 2 and f"The formula: {ladder.formula}" in second.text
 
-    third = run.answer(wrong[2]) if len(wrong) > 2 else run.climb()
+    third = next_rung(2)
     assert run.rung_of(0) == 3
     assert all(
         step in third.text for step in ladder.steps
     )  # what the steps hold is the ladder's (its kind's) to keep clean
     assert run.stars_now == 1
     assert [(a.place, a.part, a.correct, a.rung) for a in keeper.answers] == [
-        (level.id, 0, False, rung) for rung in range(len(wrong))
-    ]
+        (level.id, 0, False, 0),
+        (level.id, 0, False, 1),
+        (level.id, 0, False, 2),
+    ][: len(wrong)]
 
 
 @pytest.mark.parametrize("kind,variant", KINDS)

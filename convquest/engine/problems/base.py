@@ -143,11 +143,15 @@ class Fields:
             raise ValueError(f"{name}: every row must have {width} numbers, like the first.")
         if len(rows) > max_side or width > max_side:
             raise ValueError(f"{name}: at most {max_side}×{max_side} fits the board, got {len(rows)}×{width}.")
+        checked: list[tuple[builtins.int, ...]] = []
         for r in rows:
+            row: list[builtins.int] = []
             for v in r:
-                if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
+                if isinstance(v, bool) or not isinstance(v, builtins.int) or not low <= v <= high:
                     raise ValueError(f"{name}: values must be whole numbers from {low} to {high}, got {v!r}.")
-        return tuple(tuple(builtins.int(v) for v in r) for r in rows)  # type: ignore[call-overload]
+                row.append(builtins.int(v))
+            checked.append(tuple(row))
+        return tuple(checked)
 
 
 _REQUIRED = object()

@@ -353,7 +353,7 @@ class LocallyConnected(CountParams):
     def hint(self) -> str:
         return "Locally connected: the conv's windows, but a new filter at every output position."
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         out = super().params()
         out["variant"] = "locally-connected"
         out.pop("units", None)
@@ -416,7 +416,7 @@ class PoolVsConv(CountParams):
     def hint(self) -> str:
         return "What does a max pool compute, and which of its numbers would training adjust?"
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         out = super().params()
         out["variant"] = "pool-vs-conv"
         for unused in ("p", "units"):

@@ -79,24 +79,48 @@ class FillCells:
             raise ValueError(f"{self.variant} has no kernel")
         return self.kernel
 
+    @property
+    def _padding_amount(self) -> int:
+        """The padding as a number: pools and transposed convolutions take no named padding."""
+        if isinstance(self.padding, str):
+            raise ValueError(f"{self.variant} takes its padding as a number of cells, not '{self.padding}'.")
+        return self.padding
+
     @cached_property
-    def trace(self) -> Any:
+    def trace(self) -> traces.ConvTrace | traces.TransposedTrace | traces.PoolTrace:
         """The engine's step-by-step view: ConvTrace, TransposedTrace or PoolTrace."""
         if self.variant in POOLS:
             make = traces.max_pool2d_trace if self.variant == "maxpool" else traces.avg_pool2d_trace
-            return make(self.input, self.k, stride=self.stride, padding=self.padding)
+            return make(self.input, self.k, stride=self.stride, padding=self._padding_amount)
         if self.variant == "transposed":
             return traces.conv_transpose2d_trace(
                 self.input,
-                self.kernel,
-                padding=self.padding,
+                self.weights,
+                padding=self._padding_amount,
                 stride=self.stride,
                 dilation=self.dilation,
                 output_padding=self.output_padding,
             )
         return traces.conv2d_trace(
-            self.input, self.kernel, padding=self.padding, stride=self.stride, dilation=self.dilation
+            self.input, self.weights, padding=self.padding, stride=self.stride, dilation=self.dilation
         )
+
+    # The variant decides the trace's type; these say which one a variant's code reads.
+    def _conv_step(self, r: int, c: int) -> traces.ConvStep:
+        trace = self.trace
+        assert isinstance(trace, traces.ConvTrace), f"{self.variant} is not a plain convolution"
+        return trace.step(r, c)
+
+    def _pool_step(self, r: int, c: int) -> traces.PoolStep:
+        trace = self.trace
+        assert isinstance(trace, traces.PoolTrace), f"{self.variant} is not a pooling"
+        return trace.step(r, c)
+
+    @property
+    def _transposed(self) -> traces.TransposedTrace:
+        trace = self.trace
+        assert isinstance(trace, traces.TransposedTrace), f"{self.variant} is not a transposed convolution"
+        return trace
 
     @property
     def expected(self) -> np.ndarray:
@@ -175,11 +199,11 @@ class FillCells:
     def working(self, r: int, c: int) -> str:
         """How cell (r, c) is computed, with every number."""
         if self.variant in POOLS:
-            step = self.trace.step(r, c)
-            values = [_num(v) for v in step.values.ravel()]
+            pooled = self._pool_step(r, c)
+            values = [_num(v) for v in pooled.values.ravel()]
             if self.variant == "maxpool":
-                return f"cell ({r},{c}): max({', '.join(values)}) = {_signed(step.result)}"
-            return f"cell ({r},{c}): ({' + '.join(values)}) / {step.values.size} = {_signed(step.result)}"
+                return f"cell ({r},{c}): max({', '.join(values)}) = {_signed(pooled.result)}"
+            return f"cell ({r},{c}): ({' + '.join(values)}) / {pooled.values.size} = {_signed(pooled.result)}"
         if self.variant == "transposed":
             paints = self._contributions(r, c)
             if not paints:
@@ -187,16 +211,16 @@ class FillCells:
             sums = " + ".join(f"{_num(v)}·{_num(w)}" for _, v, w in paints)
             sources = ", ".join(f"({i},{j})" for (i, j), _, _ in paints)
             return f"cell ({r},{c}) gets paint from input {sources}: {sums} = {_signed(self.expected[r, c].item())}"
-        step = self.trace.step(r, c)
+        step = self._conv_step(r, c)
         terms = " + ".join(f"{_num(w)}·{_num(v)}" for w, v in zip(self.weights.ravel(), step.values.ravel()))
         pad = " (padding cells count as 0)" if step.in_padding.any() else ""
         return f"cell ({r},{c}): {terms} = {_signed(step.result)}{pad}"
 
-    def _contributions(self, r: int, c: int) -> list[tuple[tuple[int, int], int, int]]:
+    def _contributions(self, r: int, c: int) -> list[tuple[tuple[int, int], int | float, int]]:
         """(input cell, its value, kernel weight) of every paint that lands on output cell (r, c)."""
-        top, left = self.trace.crop
+        top, left = self._transposed.crop
         found = []
-        for paint in self.trace.paints:
+        for paint in self._transposed.paints:
             for a, row in enumerate(paint.rows):
                 for b, col in enumerate(paint.cols):
                     if (row, col) == (r + top, c + left):
@@ -206,7 +230,7 @@ class FillCells:
     def _mistakes(self, r: int, c: int) -> list[tuple[str, float, str]]:
         # Words only: a diagnosis names the slip and where it is, never a number adding up to the cell.
         if self.variant in POOLS:
-            values = self.trace.step(r, c).values
+            values = self._pool_step(r, c).values
             if self.variant == "maxpool":
                 return [
                     (
@@ -239,7 +263,7 @@ class FillCells:
                 for _, v, w in self._contributions(r, c)
                 if v * w != 0
             ]
-        step = self.trace.step(r, c)
+        step = self._conv_step(r, c)
         found: list[tuple[str, float, str]] = [
             (
                 "flipped_kernel",
@@ -294,25 +318,25 @@ class FillCells:
     @cached_property
     def _unstrided(self) -> np.ndarray:
         """The same layer with stride 1: where each cell would be if the window moved one cell at a time."""
-        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, dilation=self.dilation).output
+        return traces.conv2d_trace(self.input, self.weights, padding=self.padding, dilation=self.dilation).output
 
     @cached_property
     def _undilated(self) -> np.ndarray:
         """The same layer with its taps side by side; each window starts where the dilated one does."""
-        return traces.conv2d_trace(self.input, self.kernel, padding=self.padding, stride=self.stride).output
+        return traces.conv2d_trace(self.input, self.weights, padding=self.padding, stride=self.stride).output
 
     def _terms(self, r: int, c: int) -> list[tuple[float, float]]:
         """(weight or value, the other factor) of each product that makes cell (r, c)."""
         if self.variant == "transposed":
             return [(v, w) for _, v, w in self._contributions(r, c)]
-        step = self.trace.step(r, c)
+        step = self._conv_step(r, c)
         return [(w.item(), v.item()) for w, v in zip(self.weights.ravel(), step.values.ravel())]
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
         r, c = self._cell(part)
         value = self.expected[r, c].item()
         if self.variant in POOLS:
-            values = [_num(v) for v in self.trace.step(r, c).values.ravel()]
+            values = [_num(v) for v in self._pool_step(r, c).values.ravel()]
             start = f"row {self.stride}·{r}, column {self.stride}·{c}" + (
                 f", minus the padding {self.padding}" if self.padding else ""
             )
@@ -322,7 +346,7 @@ class FillCells:
                 steps: tuple[str, ...] = (f"the window holds {', '.join(values)}",)
             else:
                 nudge = "The window for cell (r, c) starts at row s·r, column s·c; add it up and divide by its cells."
-                total = self.trace.step(r, c).values.sum().item()
+                total = self._pool_step(r, c).values.sum().item()
                 formula = f"cell ({r},{c}): window from {start}\n  ({' + '.join(values)}) / {len(values)}"
                 steps = (f"({' + '.join(values)}) / {len(values)}", f"= {_signed(total)} / {len(values)}")
             return Rungs(nudge, formula, steps, self.working(r, c))

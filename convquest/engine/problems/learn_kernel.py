@@ -17,6 +17,7 @@ import random
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -159,7 +160,7 @@ class GradientSign:
             "tap times the error (output minus target), summed over the output cells."
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "gradient-sign",
             "image": _lists(self.x),
@@ -282,7 +283,7 @@ class LearningRate:
             "(large L) a big step overshoots; the rate must stay below 2/L."
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "variant": "learning-rate",
             "image": _lists(self.x),

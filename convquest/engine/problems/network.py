@@ -69,6 +69,7 @@ class NetworkShapes:
     def _spec(self, part: int) -> SizeSpec:
         layer = self.layers[part]
         op = "pool" if layer.kind == "pool" else "conv"
+        assert isinstance(layer.p, int), "network_from_params refuses a named padding"
         return SizeSpec(op, self._before(part)[1], layer.k, layer.p, layer.s, layer.d)
 
     def _channels(self, part: int) -> str:
@@ -167,6 +168,12 @@ def network_from_params(fields: Fields) -> NetworkShapes:
             raise ValueError(f"layers[{n}]: {error}") from None
         if raw.get("kind") == "conv" and raw.get("out_channels") is None:
             raise ValueError(f"layers[{n}]: a conv layer needs out_channels.")
+        if isinstance(raw.get("p"), str):
+            # The working is the size formula with each layer's numbers: a mode has no p to put in.
+            raise ValueError(
+                f"layers[{n}]: give p as a number of cells, not {raw['p']!r}: each layer's working puts p "
+                "into the size formula."
+            )
     problem = NetworkShapes(tuple(raw_input), tuple(layers))
     try:
         _ = problem.shapes  # computing it is the check

@@ -37,16 +37,16 @@ def _cell(cell: Cell) -> str:
     return f"({cell[0]},{cell[1]})"
 
 
+def _argmax_cell(out: np.ndarray) -> Cell:
+    row, col = np.unravel_index(out.argmax(), out.shape)
+    return int(row), int(col)
+
+
 def _moves(shift: Cell) -> str:
     dr, dc = shift
     rows = f"{abs(dr)} row{'s' if abs(dr) != 1 else ''} {'down' if dr > 0 else 'up'}" if dr else ""
     cols = f"{abs(dc)} column{'s' if abs(dc) != 1 else ''} {'right' if dc > 0 else 'left'}" if dc else ""
     return " and ".join(part for part in (rows, cols) if part)
-
-
-def _argmax(values: np.ndarray) -> Cell:
-    row, col = np.unravel_index(int(values.argmax()), values.shape)
-    return int(row), int(col)
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ class Translation:
             top = out.max()
             if (out == top).sum() != 1:
                 raise ValueError(f"the {self.feature} at {self.at} gives no single peak; move it off the border")
-            row, col = np.unravel_index(out.argmax(), out.shape)
-            found.append((int(row), int(col)))
+            found.append(_argmax_cell(out))
         return found[0], found[1]
 
     @property
@@ -202,7 +201,7 @@ class PooledTranslation(Translation):
     def _kernel_peaks(self) -> tuple[Cell, Cell]:
         """Where the kernel's own map peaks before and after the move, before any pooling."""
         before, after = (conv2d(self.image(moved), self.kernel) for moved in (False, True))
-        return _argmax(before), _argmax(after)
+        return _argmax_cell(before), _argmax_cell(after)
 
     def _working(self) -> str:
         conv_before, conv_after = self._kernel_peaks()

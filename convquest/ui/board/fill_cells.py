@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from convquest.engine.problems.fill_cells import FillCells
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
@@ -24,7 +25,7 @@ from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 if TYPE_CHECKING:
-    from convquest.play.run import ProblemRun
+    from convquest.play.run import Feedback, ProblemRun
 
 VIEW_KEY = "v"
 
@@ -47,6 +48,8 @@ class FillCellsPanel(KindPanel):
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
         problem = run.problem
+        assert isinstance(problem, FillCells), "the kind registry gives this panel fill-cells runs"
+        self.fill = problem
         self.sweep = sweep_for(problem.trace)
         self.shape = problem.trace.output.shape
         self.views = ("gather", "equivalent") if isinstance(self.sweep, TransposedSweep) else ("window",)
@@ -120,7 +123,7 @@ class FillCellsPanel(KindPanel):
             self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
             self._redraw()
 
-    def show_feedback(self, feedback: Any) -> None:
+    def show_feedback(self, feedback: Feedback) -> None:
         text = feedback.text
         if feedback.kind == "right" and not self.run.over:
             text += f"\n{self._ask()}"
@@ -144,6 +147,6 @@ class FillCellsPanel(KindPanel):
         if feedback.kind == "wrong":
             self.wrong_text = text
         elif feedback.kind == "right":
-            self.entered[cell] = fmt(self.problem.trace.output[cell])  # as the board writes the value
+            self.entered[cell] = fmt(self.fill.trace.output[cell])  # as the board writes the value
             self.wrong_text = None
         self.announce(text, feedback)

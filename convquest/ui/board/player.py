@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
@@ -78,7 +79,7 @@ class TextLines(Static):
         rows = self._rows(self.content_size.width)
         return Text("\n".join(rows), no_wrap=True, overflow="ellipsis", end="")
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._rows(width))
 
 

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from convquest.engine.arithmetic import conv_output_shape, conv_padding, pool_output_size, transposed_output_size
 from convquest.engine.images import IMAGES
-from convquest.engine.kernels import KERNELS
+from convquest.engine.kernels import KERNELS, Kernel
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
 from convquest.ui.app import ConvQuestApp
 from convquest.ui.board import scenes
@@ -82,7 +82,7 @@ def input_for(params: Params) -> np.ndarray:
     return np.pad(pixels, (0, params.i - side), mode="wrap")
 
 
-def library_kernel(params: Params):
+def library_kernel(params: Params) -> Kernel | None:
     """The library kernel in use, or None when k is not the library's size (or pooling)."""
     if params.k == LIBRARY_SIDE and params.op in ("conv", "transposed"):
         return KERNELS[params.kernel]
@@ -107,7 +107,7 @@ class TooBig(ValueError):
 MAX_SIDE = 40
 
 
-def playground_sweep(params: Params):
+def playground_sweep(params: Params) -> scenes.ConvSweep | scenes.TransposedSweep | scenes.PoolSweep:
     """The sweep for these settings; the engine's ValueError passes through untouched."""
     # The engine's own size check first, so an impossible setting gets its reason, not ours.
     if params.op == "transposed":

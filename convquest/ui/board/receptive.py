@@ -8,37 +8,24 @@ reads, so the field can be seen growing layer by layer (the engine's `receptive_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from convquest.engine.arithmetic import Layer, receptive_cells, shapes_through
+from convquest.engine.arithmetic import Layer, conv_padding, receptive_cells, shapes_through
 from convquest.engine.problems.network import describe
+from convquest.engine.problems.receptive_field import ReceptiveField
 from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span, TextLine
 from convquest.ui.board.widget import Board
 
 if TYPE_CHECKING:
-    from convquest.play.run import ProblemRun
+    from convquest.play.run import Feedback, ProblemRun
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.match.view import MatchView
 
 UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
-
-
-def layers_of(params: dict[str, Any]) -> tuple[Layer, ...]:
-    return tuple(
-        Layer(
-            raw["kind"],
-            raw["k"],
-            raw.get("s", 1),
-            raw.get("p", 0),
-            raw.get("d", 1),
-            1 if raw["kind"] == "conv" else None,
-        )
-        for raw in params["layers"]
-    )
 
 
 class ReceptiveFieldPanel(KindPanel, can_focus=True):
@@ -56,12 +43,16 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
-        params = run.problem.params()
-        self.n = int(params["n"])
-        self.stack = layers_of(params)
-        self.cell = tuple(params["cell"])
+        problem = run.problem
+        assert isinstance(problem, ReceptiveField), "the kind registry gives this panel receptive-field runs"
+        self.n = problem.n
+        self.stack: tuple[Layer, ...] = problem.layers
+        self.cell: tuple[int, int] = problem.cell
         self.sides = [shape[1] for shape in shapes_through(self.stack, (1, self.n, self.n))]
-        self.pad = self.stack[0].p
+        first = self.stack[0]
+        # Cells of padding before and after the input on each axis (the kernel is square); a named
+        # padding ('same' with an even kernel) can put more after than before.
+        self.pad, self.pad_after = conv_padding(first.p, first.k, first.s, first.d)[0]
         self.cursor = (0, 0)
         self.marked: set[tuple[int, int]] = set()
 
@@ -100,9 +91,9 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         pad, n = self.pad, self.n
         seen = self._seen_in_map(0) if self.solved else set()
         rows = []
-        for R in range(n + 2 * pad):
+        for R in range(pad + n + self.pad_after):
             row = []
-            for C in range(n + 2 * pad):
+            for C in range(pad + n + self.pad_after):
                 r, c = R - pad, C - pad
                 if not (0 <= r < n and 0 <= c < n):
                     row.append(Cell("·", "pad", ("marked",) if (r, c) in seen else ()))
@@ -115,7 +106,7 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
                 text = MARKED if (r, c) in self.marked else UNMARKED
                 row.append(Cell(text, "value", marks))
             rows.append(tuple(row))
-        title = f"input {n}×{n}" + (f" (· padding {pad})" if pad else "")
+        title = f"input {n}×{n}" + (f" (· padding {self.stack[0].p})" if pad or self.pad_after else "")
         return Grid("input", title, tuple(rows))
 
     def _map_grid(self, depth: int) -> Grid:
@@ -192,7 +183,7 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
             return
         self.submit(MatchView.cells_text(self.marked))
 
-    def show_feedback(self, feedback: Any) -> None:
+    def show_feedback(self, feedback: Feedback) -> None:
         text = feedback.text
         if feedback.kind == "wrong":
             text += "\nChange the marks and press enter again, or h for a hint."

@@ -194,9 +194,9 @@ def _cell_style(cell: Cell, styler: Styler) -> Style:
 def _separator(left: Cell | None, right: Cell | None, styler: Styler) -> Segment:
     lb = left is not None and left.bracketed
     rb = right is not None and right.bracketed
-    if lb and rb:
+    if lb and right is not None and right.bracketed:
         # Inside one run the gap takes the run's style so the window reads as one solid bar.
-        return Segment(" ", _cell_style(right, styler))  # type: ignore[arg-type]
+        return Segment(" ", _cell_style(right, styler))
     if lb:
         return Segment("]", styler("bracket"))
     if rb:

@@ -9,6 +9,7 @@ substituted and end in the engine's own result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +24,9 @@ from convquest.engine.arithmetic import (
 )
 from convquest.engine.traces import ConvStep, ConvTrace, PoolTrace, TransposedTrace, conv2d_trace
 from convquest.ui.board.render import Cell, Grid, Joiner, Scene, Span, TextLine
+
+# A cell's role on the padded grid from its (row, col) there: "value", "pad", …
+RoleOf = Callable[[int, int], str]
 
 PAD = "·"
 PENDING = "."
@@ -175,7 +179,7 @@ def padded_grid(
     shape: tuple[int, int],
     marks: dict[tuple[int, int], tuple[str, ...]],
     *,
-    role_of=None,
+    role_of: RoleOf | None = None,
 ) -> Grid:
     """A padded input: cells outside the original `shape` (placed at `offset`) are padding."""
     top, left = offset
@@ -279,7 +283,7 @@ class ConvSweep(_CellSweep):
         (top, _), (left, _) = self.trace.pads
         return top, left
 
-    def input_grid(self, step: int | None, *, role_of=None, title: str | None = None) -> Grid:
+    def input_grid(self, step: int | None, *, role_of: RoleOf | None = None, title: str | None = None) -> Grid:
         trace = self.trace
         marks: dict[tuple[int, int], tuple[str, ...]] = {}
         if step is not None:

@@ -1,6 +1,6 @@
 """Level kind → the panel that plays it.
 
-A panel is a `convquest.ui.kinds.base.KindPanel` subclass built as `Panel(level, problem)`. It
+A panel is a `convquest.ui.kinds.base.KindPanel` subclass built as `Panel(run)`. It
 owns the middle of the level screen and tells the screen what happened with two messages:
 `KindPanel.Judged` the moment an answer is checked (the screen saves it and counts it) and
 `KindPanel.Solved` when every part is right (the screen scores the level). Hints live in the
@@ -11,6 +11,10 @@ level of that kind is opened.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from convquest.ui.kinds.base import KindPanel
 
 PANELS: dict[str, str] = {
     "predict-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
@@ -28,7 +32,7 @@ PANELS: dict[str, str] = {
 }
 
 
-def panel_for(kind: str) -> type:
+def panel_for(kind: str) -> type[KindPanel]:
     """The panel class for `kind`; KeyError names a kind no panel plays."""
     try:
         target = PANELS[kind]
@@ -37,6 +41,11 @@ def panel_for(kind: str) -> type:
     return _load(target)
 
 
-def _load(target: str) -> type:
+def _load(target: str) -> type[KindPanel]:
+    from convquest.ui.kinds.base import KindPanel
+
     module, _, name = target.partition(":")
-    return getattr(import_module(module), name)
+    panel = getattr(import_module(module), name)
+    if not (isinstance(panel, type) and issubclass(panel, KindPanel)):
+        raise TypeError(f"{target} is not a KindPanel")
+    return panel

@@ -7,12 +7,13 @@ score, and it renders the `Feedback` the run gives back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.containers import Container
 from textual.message import Message
 
 if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
+    from convquest.engine.problems.base import Problem, Verdict
     from convquest.play.run import Feedback, ProblemRun
 
 
@@ -28,7 +29,7 @@ class KindPanel(Container):
         """An answer was judged (right or wrong, not a slip or a repeat): `text` as typed, `part`
         it answered, the engine's `verdict`. The run has recorded it already."""
 
-        def __init__(self, text: str, part: int, verdict: Any) -> None:
+        def __init__(self, text: str, part: int, verdict: Verdict) -> None:
             super().__init__()
             self.text = text
             self.part = part
@@ -37,7 +38,7 @@ class KindPanel(Container):
     class Solved(Message):
         """Every part is answered right; `verdict` is the last one (its explanation ends the level)."""
 
-        def __init__(self, verdict: Any) -> None:
+        def __init__(self, verdict: Verdict) -> None:
             super().__init__()
             self.verdict = verdict
 
@@ -46,7 +47,7 @@ class KindPanel(Container):
         self.run = run
 
     @property
-    def problem(self) -> Any:
+    def problem(self) -> Problem:
         return self.run.problem
 
     def submit(self, text: str, part: int | None = None) -> Feedback:
@@ -57,11 +58,14 @@ class KindPanel(Container):
 
     def announce(self, text: str, feedback: Feedback) -> None:
         """After the run took `text`: tell the screen what was judged and show what the run says."""
+        verdict = self.run.last_verdict
         if feedback.kind in ("right", "wrong"):
-            self.post_message(self.Judged(text.strip(), feedback.part, self.run.last_verdict))
+            assert verdict is not None, "a right or wrong answer is the run's last verdict"
+            self.post_message(self.Judged(text.strip(), feedback.part, verdict))
         self.show_feedback(feedback)
         if feedback.kind == "right" and self.run.solved:
-            self.post_message(self.Solved(self.run.last_verdict))
+            assert verdict is not None
+            self.post_message(self.Solved(verdict))
 
     def show_feedback(self, feedback: Feedback) -> None:
         """Render what the run said (an answer's verdict, a rung climbed with h, the solution)."""

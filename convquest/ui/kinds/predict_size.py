@@ -7,7 +7,7 @@ given and the feedback it gets back. The board draws the layer; why the answer i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +17,9 @@ from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.kinds.why import why_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 from convquest.ui.widgets.layer_drawing import drawing
+
+if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
+    from convquest.play.run import Feedback, ProblemRun
 
 # How each parameter is named on the board; unknown keys are shown as they are spelled.
 PARAM_NAMES = {
@@ -78,7 +81,7 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
 class PredictSizePanel(KindPanel):
     """One Input asked part by part: a network's layers in order, count-params conv then dense."""
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
         self._answers: list[str] = []
 
@@ -144,7 +147,7 @@ class PredictSizePanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#ps-feedback", VerticalScroll).scroll_home(animate=False)
 
-    def show_feedback(self, feedback: Any) -> None:
+    def show_feedback(self, feedback: Feedback) -> None:
         self._feedback(feedback.text, kind=feedback_class(feedback))
         if self.run.over:
             self.query_one("#ps-answer", Input).disabled = True

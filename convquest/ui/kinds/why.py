@@ -8,7 +8,13 @@ padding, '◆' a tap of the window (or '◇' a tap on padding), '∘' an inserte
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from convquest.engine.traces import ConvStep, PoolStep
+
+Pair = tuple[int, int]
 
 MAX_SIDE = 13  # cells across before the picture no longer fits the board column
 
@@ -29,7 +35,7 @@ def param_pair(value: Any) -> tuple[int, int] | None:
     return None
 
 
-def _grid(rows: int, cols: int, glyph) -> list[str]:
+def _grid(rows: int, cols: int, glyph: Callable[[int, int], str]) -> list[str]:
     return [" ".join(glyph(r, c) for c in range(cols)) for r in range(rows)]
 
 
@@ -53,7 +59,7 @@ def why_lines(params: dict[str, Any]) -> list[str]:
         return []
 
 
-def _conv(size, kernel, params, stride, dilation) -> list[str]:
+def _conv(size: Pair, kernel: Pair, params: dict[str, Any], stride: Pair, dilation: Pair) -> list[str]:
     import numpy as np
 
     from convquest.engine.traces import conv2d_trace
@@ -65,7 +71,7 @@ def _conv(size, kernel, params, stride, dilation) -> list[str]:
     return _window_picture(size, trace.pads, trace.steps[-1], "window")
 
 
-def _pool(size, kernel, params) -> list[str]:
+def _pool(size: Pair, kernel: Pair, params: dict[str, Any]) -> list[str]:
     import numpy as np
 
     from convquest.engine.traces import max_pool2d_trace
@@ -76,7 +82,7 @@ def _pool(size, kernel, params) -> list[str]:
     return _window_picture(size, ((p[0], p[0]), (p[1], p[1])), trace.steps[-1], "pooling window")
 
 
-def _window_picture(size, pads, last, name) -> list[str]:
+def _window_picture(size: Pair, pads: tuple[Pair, Pair], last: ConvStep | PoolStep, name: str) -> list[str]:
     (top, bottom), (left, right) = pads
     rows, cols = size[0] + top + bottom, size[1] + left + right
     if max(rows, cols) > MAX_SIDE:
@@ -93,7 +99,7 @@ def _window_picture(size, pads, last, name) -> list[str]:
     return [f"why: the last {name}", f"that fits: output ({row}, {col})"] + _grid(rows, cols, glyph)
 
 
-def _transposed(size, kernel, params, stride, dilation) -> list[str]:
+def _transposed(size: Pair, kernel: Pair, params: dict[str, Any], stride: Pair, dilation: Pair) -> list[str]:
     import numpy as np
 
     from convquest.engine.traces import conv_transpose2d_trace

@@ -8,7 +8,7 @@ an answer: the panel checks it with the engine and shows what that kernel makes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.app import ComposeResult
@@ -18,6 +18,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convquest.ui.match.shaded import ShadedImage
+
+if TYPE_CHECKING:
+    from convquest.engine.kernels import Kernel
 from convquest.ui.match.shading import Scale
 
 
@@ -55,7 +58,7 @@ class KernelPalette(Vertical):
         def control(self) -> KernelPalette:
             return self.palette
 
-    def __init__(self, kernels: Sequence[Any], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, kernels: Sequence[Kernel], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.kernels = {k.name: k for k in kernels}
         self._picked: list[str] = []

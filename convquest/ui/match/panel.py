@@ -14,7 +14,7 @@ which judges it; the panel shows the run's feedback and reports to the screen wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual.app import ComposeResult
@@ -29,6 +29,10 @@ from convquest.ui.match.editor import WeightEditor
 from convquest.ui.match.palette import KernelPalette
 from convquest.ui.match.shaded import ShadedImage, ShadeKey
 from convquest.ui.match.view import MatchView
+
+if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
+    from convquest.engine.problems.base import Verdict
+    from convquest.play.run import Feedback, ProblemRun
 
 # Rows the pictures take when drawn full size (label, up to 10 pixel rows, a two-line key) plus
 # enough rows to read a verdict; below this the maps are drawn compact too (half-blocks).
@@ -54,7 +58,7 @@ class MatchKernelPanel(KindPanel):
         Binding("enter", "leave_numbers", "Kernels", show=False),
     ]
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
         self.view = MatchView(run.problem)
         self._first: str | None = None  # the two-step level's first pick, until the second
@@ -224,17 +228,17 @@ class MatchKernelPanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
         self.query_one("#match-feedback", VerticalScroll).scroll_home(animate=False)
 
-    def show_feedback(self, feedback: Any) -> None:
+    def show_feedback(self, feedback: Feedback) -> None:
         self._feedback(feedback.text, kind=feedback_class(feedback))
         if self.run.over and self.view.variant in ("translation", "locality"):
             self._reveal()
 
-    def submit(self, text: str, part: int | None = None) -> Any:
+    def _try(self, text: str) -> Verdict | None:
         """Hand `text` to the run (nothing once the level is over); the verdict when it was judged,
         else None (a slip or a repeat: nothing counted)."""
         if self.run.over:
             return None
-        feedback = super().submit(text, part)
+        feedback = self.submit(text)
         return self.run.last_verdict if feedback.kind in ("right", "wrong") else None
 
     def _show_key(self, *outputs: np.ndarray) -> None:
@@ -260,17 +264,19 @@ class MatchKernelPanel(KindPanel):
         view = self.view
         name = event.name
         title = view.kernel_title(name)
-        if view.variant == "two-step" and self._first is None:
+        first = self._first
+        if view.variant == "two-step" and first is None:
             # The first layer alone is not an answer: show what it does and wait for the second.
             self._first = name
             self._show_output(view.output_of([name]), f"after {title}")
             self._feedback(f"First layer: {title}. Now pick the second kernel.", kind="slip")
             return
-        names = [self._first, name] if view.variant == "two-step" else [name]
+        # Only a two-step level keeps a first pick, so here it has one and the others have none.
+        names = [name] if first is None else [first, name]
         self._first = None
         output = view.output_of(names)
         self._show_output(output, " then ".join(view.kernel_title(n) for n in names))
-        verdict = self.submit(view.answer_text(names))
+        verdict = self._try(view.answer_text(names))
         if verdict is not None and view.variant == "palette":
             self.query_one(KernelPalette).mark_tried(name, verdict.correct)
 
@@ -279,7 +285,7 @@ class MatchKernelPanel(KindPanel):
     def on_weight_editor_submitted(self, event: WeightEditor.Submitted) -> None:
         event.stop()
         self._show_output(self.view.output_for_weights(event.weights), "your output")
-        self.submit(event.editor.as_text())
+        self._try(event.editor.as_text())
 
     # translation and locality
 
@@ -287,9 +293,9 @@ class MatchKernelPanel(KindPanel):
         event.stop()
         view = self.view
         if view.variant == "translation":
-            self.submit(view.cell_text(event.cell))
+            self._try(view.cell_text(event.cell))
         elif view.variant == "locality":
-            self.submit(view.cells_text(self._marked))
+            self._try(view.cells_text(self._marked))
 
     def on_shaded_image_toggled(self, event: ShadedImage.Toggled) -> None:
         event.stop()

@@ -75,7 +75,8 @@ def scale_for(*arrays: np.ndarray | None) -> Scale:
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    red, green, blue = (round(x + (y - x) * t) for x, y in zip(a, b))
+    return red, green, blue
 
 
 def shade_rgb(value: float, scale: Scale) -> tuple[int, int, int]:

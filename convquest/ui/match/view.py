@@ -7,34 +7,56 @@ Locality in `convquest.engine.problems`); every array here is one the engine com
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
 import numpy as np
 
 from convquest.engine.kernels import KERNELS, Kernel
-from convquest.engine.problems.match_kernel import BLURS, EDGES
+from convquest.engine.problems.base import Problem
+from convquest.engine.problems.match_kernel import BLURS, EDGES, MatchKernel
+from convquest.engine.problems.why_conv import Locality, Translation
 from convquest.ui.match.shading import Scale, scale_for
 
 Cell = tuple[int, int]
+# palette, edit and two-step are MatchKernel; translation (pooled too) Translation; locality Locality.
+MatchProblem = MatchKernel | Translation | Locality
 
 
 class MatchView:
-    def __init__(self, problem: Any) -> None:
-        self.problem = problem
+    def __init__(self, problem: Problem) -> None:
+        if not isinstance(problem, (MatchKernel, Translation, Locality)):
+            raise TypeError(f"MatchView draws match-kernel problems, not {problem.topic}")
+        self.problem: MatchProblem = problem
         self.variant: str = getattr(problem, "variant", None) or problem.topic.partition("/")[2]
+
+    # Each variant's pictures come from its own problem class: these say which one is read.
+    @property
+    def _kernel_problem(self) -> MatchKernel:
+        assert isinstance(self.problem, MatchKernel), f"{self.variant} has no target or palette"
+        return self.problem
+
+    @property
+    def _translation(self) -> Translation:
+        assert isinstance(self.problem, Translation), f"{self.variant} has no moved image"
+        return self.problem
+
+    @property
+    def _locality(self) -> Locality:
+        assert isinstance(self.problem, Locality), f"{self.variant} has no changing pixel"
+        return self.problem
 
     # -- pictures ----------------------------------------------------------------------------
 
     @property
     def image(self) -> np.ndarray:
-        if self.variant == "translation":
-            return self.problem.image(False)
-        if self.variant == "locality":
+        problem = self.problem
+        if isinstance(problem, Translation):
+            return problem.image(False)
+        if isinstance(problem, Locality):
             # The locality problem is about positions, not an image: draw the changing pixel lit.
-            picture = np.zeros((self.problem.n, self.problem.n), dtype=np.int64)
+            picture = np.zeros((problem.n, problem.n), dtype=np.int64)
             picture[self.changed_pixel] = 9
             return picture
-        return np.asarray(self.problem.image)
+        return np.asarray(problem.image)
 
     @property
     def image_scale(self) -> Scale:
@@ -42,38 +64,42 @@ class MatchView:
 
     @property
     def target(self) -> np.ndarray | None:
-        if self.variant in ("palette", "edit", "two-step"):
+        if isinstance(self.problem, MatchKernel):
             return np.asarray(self.problem.target)
         return None
 
     @property
     def feature_map(self) -> np.ndarray:
         """translation: the kernel's output on the unshifted image (its peak is given)."""
-        return self.problem.output(False)
+        return self._translation.output(False)
 
     @property
     def shifted(self) -> np.ndarray:
-        return self.problem.image(True)
+        return self._translation.image(True)
 
     @property
     def shifted_map(self) -> np.ndarray:
-        return self.problem.output(True)
+        return self._translation.output(True)
 
     @property
     def changed_pixel(self) -> Cell:
-        return tuple(self.problem.pixel)
+        row, col = self._locality.pixel
+        return row, col
 
     @property
     def changed_cells(self) -> frozenset[Cell]:
-        return frozenset(self.problem.answer)
+        return frozenset(self._locality.answer)
 
     @property
     def output_shape(self) -> tuple[int, int]:
-        if self.variant == "translation":
-            return self.feature_map.shape
-        if self.variant == "locality":
-            return (self.problem.out_side, self.problem.out_side)
-        return self.problem.target.shape
+        problem = self.problem
+        if isinstance(problem, Translation):
+            rows, cols = self.feature_map.shape
+        elif isinstance(problem, Locality):
+            rows = cols = problem.out_side
+        else:
+            rows, cols = problem.target.shape
+        return rows, cols
 
     @property
     def blank_output(self) -> np.ndarray:
@@ -93,7 +119,7 @@ class MatchView:
 
     @property
     def palette(self) -> list[Kernel]:
-        names: Sequence[str] = self.problem.palette if self.variant == "palette" else BLURS + EDGES
+        names: Sequence[str] = self._kernel_problem.palette if self.variant == "palette" else BLURS + EDGES
         return [KERNELS[name] for name in names]
 
     @property
@@ -110,10 +136,10 @@ class MatchView:
         return KERNELS[name].title
 
     def output_of(self, names: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.problem.apply(tuple(names)))
+        return np.asarray(self._kernel_problem.apply(tuple(names)))
 
     def output_for_weights(self, weights: np.ndarray) -> np.ndarray:
-        return np.asarray(self.problem.apply(np.asarray(weights)))
+        return np.asarray(self._kernel_problem.apply(np.asarray(weights)))
 
     def differing(self, output: np.ndarray) -> frozenset[Cell]:
         """Cells where an output differs from the target (the engine's own tolerance for a match)."""

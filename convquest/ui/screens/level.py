@@ -8,7 +8,7 @@ player asks for the result (the last window, the revealed field: the point of th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +16,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from convquest.ui.game import game
 from convquest.ui.kinds.base import KindPanel
 from convquest.ui.widgets.prose import reflow
 from convquest.ui.widgets.title_line import TitleLine
+
+if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
+    from convquest.engine.problems.base import Problem
+    from convquest.play.run import LevelRun
 
 SHOW_ME = (
     "Show the whole solution?\n\nThe level then counts as seen, not solved: no stars. "
@@ -47,9 +52,9 @@ class LevelScreen(Screen[None]):
         Binding("q", "focus_answer", show=False),
     ]
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: LevelRun) -> None:
         super().__init__()
-        self.run = run  # a convquest.play.run.LevelRun; "another like it" replaces it
+        self.run = run  # "another like it" replaces it
         self.level = run.level
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -63,7 +68,7 @@ class LevelScreen(Screen[None]):
         return True
 
     def compose(self) -> ComposeResult:
-        chapter = self.app.curriculum.chapter_of(self.level.id)
+        chapter = game(self).curriculum.chapter_of(self.level.id)
         yield TitleLine(chapter.title, self.level.title, id="level-title")
         with VerticalScroll(id="level-notes"):
             yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
@@ -74,8 +79,7 @@ class LevelScreen(Screen[None]):
     def _new_panel(self) -> KindPanel:
         from convquest.ui.kinds import panel_for
 
-        panel: KindPanel = panel_for(self.level.kind)(self.run)
-        return panel
+        return panel_for(self.level.kind)(self.run)
 
     def on_mount(self) -> None:
         self.query_one("#level-notes").display = bool(self.level.lesson)
@@ -84,7 +88,7 @@ class LevelScreen(Screen[None]):
     # -- what the run says ------------------------------------------------------------------
 
     @property
-    def problem(self) -> Any:
+    def problem(self) -> Problem:
         return self.run.problem
 
     def _panel(self) -> KindPanel | None:
@@ -109,7 +113,7 @@ class LevelScreen(Screen[None]):
                 bits.append("seen")
             bits.append(f"solve now for {star_text(run.stars_now)}")
         line = " · ".join(bits)
-        notice = self.app.store.notice
+        notice = game(self).store.notice
         if notice:
             line += f"\n! {notice}"
         self.query_one("#level-status", Static).update(line)
@@ -128,7 +132,7 @@ class LevelScreen(Screen[None]):
             panel.disabled = True  # the board stays in view but takes no more answers
         self.set_focus(None)
         self.query_one("#level-status", Static).update(
-            f"✓ Solved: {star_text(self.run.earned)} saved. Press Enter for the explanation."
+            f"✓ Solved: {star_text(self.run.stars_now)} saved. Press Enter for the explanation."
         )
         self.refresh_bindings()
 
@@ -145,11 +149,13 @@ class LevelScreen(Screen[None]):
         from convquest.ui.screens.result import ResultScreen
 
         panel = self._panel()
+        verdict = self.run.last_verdict
+        assert verdict is not None, "a solved run has judged its last answer right"
         self.app.switch_screen(
             ResultScreen(
                 self.level,
-                self.run.earned,
-                self.run.last_verdict,
+                self.run.stars_now,  # once solved, the stars earned
+                verdict,
                 wrong=self.run.wrong,
                 hints=self.run.rung,
                 picture=panel.picture() if panel is not None else "",

@@ -15,6 +15,8 @@ Two things a plain Input gets wrong for a game:
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
@@ -36,7 +38,7 @@ class AnswerInput(Input):
     }
     """
 
-    def __init__(self, *args, command_keys: frozenset[str] = frozenset(), **kwargs) -> None:
+    def __init__(self, *args: Any, command_keys: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.command_keys = command_keys
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import pytest
@@ -33,6 +34,13 @@ def test_same_seed_same_problem_and_params_round_trip(kind, variant, difficulty)
         assert problem.kind == kind and problem.topic == f"{kind}/{variant}"
         assert problem.parts() and all(isinstance(label, str) and label for label in problem.parts())
         assert problem.prompt() and problem.solution() and problem.hint()
+
+
+@pytest.mark.parametrize("kind,variant", [(kind, variant) for kind in KINDS for variant in variants(kind)])
+def test_every_check_takes_the_taught_set_the_play_layer_passes(kind, variant):
+    problem = generate(kind, 0, 1, variant)
+    taught = inspect.signature(problem.check).parameters.get("taught")
+    assert taught is not None and taught.kind is inspect.Parameter.KEYWORD_ONLY, problem.topic
 
 
 def test_seeds_differ_and_no_variant_means_any():

@@ -278,6 +278,13 @@ def test_from_params_names_the_offending_field(params, field):
         from_params("predict-size", params)
 
 
+def test_a_network_layer_with_a_named_padding_is_refused_not_left_unanswerable():
+    # Its working puts p into the size formula; a mode there made every answer a refusal.
+    layers = [{"kind": "conv", "k": 3, "p": "same", "out_channels": 4}]
+    with pytest.raises(ValueError, match=r"^layers\[0\]: give p as a number of cells, not 'same'"):
+        from_params("predict-size", {"variant": "network", "input": [1, 8, 8], "layers": layers})
+
+
 @pytest.mark.parametrize("text", ["", "five", "3.5", "5 6", "x", "--3"])
 def test_parse_answer_rejects_garbage_with_a_sentence(text):
     problem = generate("predict-size", 0, 1, "conv")

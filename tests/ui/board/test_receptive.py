@@ -149,3 +149,24 @@ async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_i
         # The first layer's padding ring is reached; the second layer's padding reads nothing,
         # so the field stops one cell into the ring rather than two.
         assert min(r for r, _ in seen) == -1
+
+
+async def test_a_named_padding_draws_its_ring_and_the_level_is_playable():
+    # 'same' with a 4×4 kernel pads 3 cells in all: 1 before the input and 2 after (PyTorch's split).
+    problem = from_params(
+        "receptive-field",
+        {"variant": "one-layer", "n": 5, "layers": [{"kind": "conv", "k": 4, "p": "same"}], "cell": [4, 4]},
+    )
+    app = PanelApp(problem)
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(Board).scene.grid("input")
+        assert grid.shape == (8, 8)
+        assert {cell.text for cell in grid.cells[0]} == {"·"}
+        assert {row[-1].text for row in grid.cells} == {"·"} and {row[-2].text for row in grid.cells} == {"·"}
+        await mark(pilot, problem.answer)
+        await pilot.press("enter")
+        assert app.judged[-1].verdict.correct
+        # Revealed: the window over the last cell reaches 1 row above it and 2 below, into the ring.
+        grid = app.query_one(Board).scene.grid("input")
+        seen = {(r, c) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if "marked" in cell.marks}
+        assert {r for r, _ in seen} == {4, 5, 6, 7}
