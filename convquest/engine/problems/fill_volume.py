@@ -193,7 +193,8 @@ class FillVolume:
                 f"cell = Σ over channels {channels} of (slice · window) + bias {_grid_text(step.bias)}; "
                 f"the window is the same on every channel"
             ),
-            steps=tuple(working[:-1]),
+            # A channel's sum can happen to equal the cell: such a step stays unevaluated.
+            steps=tuple(_unevaluated(line, _grid_text(step.result)) for line in working[:-1]),
             solution="\n".join(working),
         )
 
@@ -294,3 +295,9 @@ def generate(rng: random.Random, variant: str, difficulty: int) -> FillVolume:
     w = tuple(tuple(_slice(rng, k) for _ in range(channels // groups)) for _ in range(filters))
     b = tuple(rng.randint(-3, 3) or 1 for _ in range(filters))
     return FillVolume(variant, x, w, b, groups)
+
+
+def _unevaluated(step: str, answer: str) -> str:
+    """The step without its value where that value is the answer ("… = 1" → "… = ?")."""
+    head, sep, value = step.rpartition(" = ")
+    return f"{head} = ?" if sep and value.strip() == answer else step

@@ -10,13 +10,12 @@ onto this output cell (scatter, read backwards), or the window over the zero-ins
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from convquest.engine.problems.fill_cells import FillCells
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
@@ -40,6 +39,15 @@ def sweep_for(trace: ConvTrace | PoolTrace | TransposedTrace) -> ConvSweep | Poo
     raise TypeError(f"no board for a {type(trace).__name__}")
 
 
+@runtime_checkable
+class CellsProblem(Protocol):
+    """What the board reads of a fill-cells problem (fill-cells, and the sequence kinds that play here):
+    the engine's trace of the layer, the same one the animation uses."""
+
+    @property
+    def trace(self) -> ConvTrace | TransposedTrace | PoolTrace: ...
+
+
 class FillCellsPanel(KindPanel):
     """One output cell at a time, row by row; enter checks the typed value."""
 
@@ -48,7 +56,7 @@ class FillCellsPanel(KindPanel):
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
         problem = run.problem
-        assert isinstance(problem, FillCells), "the kind registry gives this panel fill-cells runs"
+        assert isinstance(problem, CellsProblem), "the kind registry gives this panel problems with a trace"
         self.fill = problem
         self.sweep = sweep_for(problem.trace)
         self.shape = problem.trace.output.shape

@@ -134,8 +134,8 @@ class SequenceFillPanel(FillCellsPanel):
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
-        if isinstance(self.problem.trace, ConvTrace):  # a transposed one keeps the 2-D board's two views
-            self.sweep = SequenceSweep(self.problem.trace, reveal=False)
+        if isinstance(self.fill.trace, ConvTrace):  # a transposed one keeps the 2-D board's two views
+            self.sweep = SequenceSweep(self.fill.trace, reveal=False)
 
     def scene(self) -> Scene:
         if isinstance(self.sweep, SequenceSweep):
@@ -218,15 +218,21 @@ class DilatedStackPanel(TypedBoardPanel):
 
     PLACEHOLDER = "cells, then Enter"
 
+    @property
+    def stack(self) -> DilatedStack:
+        problem = self.problem
+        assert isinstance(problem, DilatedStack), "the kind registry gives this panel dilated-stack runs"
+        return problem
+
     def scene(self) -> Scene:
         if self.run.over:
-            return stack_scene(self.problem, len(self.problem.dilations))
+            return stack_scene(self.stack, len(self.stack.dilations))
         if self.part == 0:
-            return stack_scene(self.problem, 1, lit=False)
-        return stack_scene(self.problem, self.part)
+            return stack_scene(self.stack, 1, lit=False)
+        return stack_scene(self.stack, self.part)
 
     def picture(self) -> str:
-        return stack_scene(self.problem, len(self.problem.dilations)).text()
+        return stack_scene(self.stack, len(self.stack.dilations)).text()
 
 
 #: The longest padded sequence the size board draws cell by cell; longer ones get no picture.
@@ -276,7 +282,9 @@ class SequenceSizePanel(TypedBoardPanel):
     PLACEHOLDER = "length, then Enter"
 
     def scene(self) -> Scene | None:
-        return size_scene(self.problem, answered=self.answered or self.run.over)
+        problem = self.problem
+        assert isinstance(problem, SequenceSize), "the kind registry gives this panel sequence-size runs"
+        return size_scene(problem, answered=self.answered or self.run.over)
 
 
 # -- the playground's 1-D side ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import Input, Static
 
+from convquest.engine.problems.fill_volume import FillVolume
 from convquest.engine.traces import VolumeStep, VolumeTrace
 from convquest.ui.board.render import Grid, Joiner, Scene, Span, TextLine
 from convquest.ui.board.scenes import fmt, output_grid, padded_grid, value_grid, window_marks
@@ -191,7 +192,10 @@ class VolumePanel(KindPanel):
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
-        self.sweep = VolumeSweep(self.problem.trace)
+        problem = run.problem
+        assert isinstance(problem, FillVolume), "the kind registry gives this panel fill-volume runs"
+        self.volume = problem
+        self.sweep = VolumeSweep(problem.trace)
         self.phase = 0
         self.entered: dict[tuple[int, int, int], str] = {}
         self.wrong_text: str | None = None
@@ -217,7 +221,7 @@ class VolumePanel(KindPanel):
             self._redraw()
 
     def scene(self) -> Scene:
-        filter, row, col = self.problem.cell(self.part)
+        filter, row, col = self.volume.cell(self.part)
         if self.run.over:
             products = "total"
         else:
@@ -237,7 +241,7 @@ class VolumePanel(KindPanel):
             self.query_one(Board).show(self.scene())
 
     def _ask(self) -> str:
-        filter, row, col = self.problem.cell(self.part)
+        filter, row, col = self.volume.cell(self.part)
         total = len(self.problem.parts())
         return f"Filter f{filter}, cell ({row}, {col}) — {self.part + 1} of {total} · [ ]: step channels, then the sum"
 
@@ -247,7 +251,7 @@ class VolumePanel(KindPanel):
         box.set_classes(f"feedback-{kind}")
 
     def action_phase(self, delta: int) -> None:
-        filter, _, _ = self.problem.cell(self.part)
+        filter, _, _ = self.volume.cell(self.part)
         self.phase = max(0, min(self.phase + delta, self.sweep.phases(filter) - 1))
         self._redraw()
 
@@ -267,7 +271,7 @@ class VolumePanel(KindPanel):
         if self.run.over:
             return
         box = self.query_one("#vol-answer", Input)
-        cell = self.problem.cell(self.part)
+        cell = self.volume.cell(self.part)
         text = event.value.strip()
         feedback = self.run.answer(text)
         if feedback.kind in ("right", "wrong", "repeat"):
@@ -275,7 +279,7 @@ class VolumePanel(KindPanel):
         if feedback.kind == "wrong":
             self.wrong_text = text
         elif feedback.kind == "right":
-            self.entered[cell] = fmt(self.problem.expected[cell])  # as the board writes the value
+            self.entered[cell] = fmt(self.volume.expected[cell])  # as the board writes the value
             self.wrong_text = None
             self.phase = 0
         self.announce(text, feedback)

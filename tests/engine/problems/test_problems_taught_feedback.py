@@ -72,6 +72,8 @@ FAMILIES = (
     "TransposedSequenceFill",
     "DilatedStack",
     "LearningRate",
+    "Judged",
+    "FillVolume",
 )
 # Families whose answer is a cell (row, col): shown only as "(r,c)", never as a shape "r×c".
 CELL_FAMILIES = ("Translation",)
@@ -101,6 +103,10 @@ def right_answer(problem: Problem, part: int) -> object:
         return problem.fields()[part]  # type: ignore[attr-defined]
     if name == "LearningRate":
         return None  # a range of rates converges: no one number is the answer
+    if name == "Judged":
+        return problem.answers[part]  # type: ignore[attr-defined]
+    if name == "FillVolume":
+        return problem.expected[problem.cell(part)].item()  # type: ignore[attr-defined]
     if problem.weights is not None:  # type: ignore[attr-defined]
         return np.array(problem.weights)  # type: ignore[attr-defined]
     return problem.hidden  # type: ignore[attr-defined]
@@ -114,7 +120,9 @@ def wrong_answers(problem: Problem, part: int, right: object) -> list[object]:
     if name == "LearningRate":
         rate = 1 / problem.curvature  # type: ignore[attr-defined]
         return [rate * factor for factor in (1e-4, 1e-2, 2.5, 10.0)]
-    if name in ("SequenceSize", "DilatedStack", "SequenceFill", "TransposedSequenceFill"):
+    if name in ("Judged", "FillVolume") and isinstance(right, tuple):
+        return [tuple(v + d for v in right) for d in (-1, 1)] + [(right[0] + 1, *right[1:])]
+    if name in ("SequenceSize", "DilatedStack", "SequenceFill", "TransposedSequenceFill", "Judged", "FillVolume"):
         return [right + d for d in (-3, -2, -1, 1, 2, 3)] + [2 * right]  # type: ignore[operator]
     if name == "LayerSize":
         return sorted(_spec_mistakes(problem.spec) | {right + d for d in range(-3, 4)} | {2 * right})  # type: ignore[attr-defined,operator]
