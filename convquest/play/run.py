@@ -223,7 +223,8 @@ class ProblemRun:
         self.earned = 0
         self._record_shown()
         self._finished()
-        lines = [self.problem.solution()]
+        # One part: its worked solution in the chapter's own form; several: every part's, as the problem writes them.
+        lines = [self.ladder(0).solution if self.part_count == 1 else self.problem.solution()]
         if self.can_draw_again:
             lines += ["", "Seen, not solved: no stars. Press a for another like it to earn them."]
         else:

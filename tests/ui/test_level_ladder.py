@@ -94,7 +94,7 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
         assert not app.screen.run.over and "★★★" in text(app, "#level-status")
         await pilot.press("s", "y")
         said = text(app, "#ps-feedback-text")
-        assert app.screen.run.problem.solution() in said and "no stars" in said
+        assert app.screen.run.ladder(0).solution in said and "no stars" in said
         assert "seen, not solved" in text(app, "#level-status")
         assert app.screen.query_one("#ps-answer").disabled
         await pilot.press("a")  # a fixed level has no other draw: the key does nothing

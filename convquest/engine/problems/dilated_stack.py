@@ -33,7 +33,7 @@ SLIPS: dict[str, str] = {
         " so a layer adds (k − 1)·d cells, one less than its span."
     ),
     "multiplied_spans": "The fields add up, they do not multiply: each layer adds (k − 1)·d cells to the field below.",
-    "forgot_k_minus_one": "Each layer adds (k − 1)·d cells, not d: a window of k taps has k − 1 gaps of d cells.",
+    "forgot_k_minus_one": "Each layer adds (k − 1)·d cells, not d: a window of k taps takes k − 1 steps of d cells from first to last.",
 }
 
 

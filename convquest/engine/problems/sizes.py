@@ -261,7 +261,7 @@ def _full_count(sp: SizeSpec, form: Form) -> str:
 def _span_slip(wrong: str) -> Callable[[SizeSpec, Form], str]:
     def sentence(sp: SizeSpec, form: Form) -> str:
         return (
-            f"The dilated kernel spans d(k − 1) + 1 cells, not {wrong}: its k taps have k − 1 gaps of d cells "
+            f"The dilated kernel spans d(k − 1) + 1 cells, not {wrong}: its k taps stand d cells apart, k − 1 steps from the first to the last "
             "between them, and the first tap adds one."
         )
 

@@ -105,14 +105,14 @@ _TABLE: tuple[Slip, ...] = (
     ),
     _slip(
         "span_d_times_k",
-        "Took the dilated span as d·k: k taps have k − 1 gaps of d, so the span is d(k − 1) + 1.",
+        "Took the dilated span as d·k: k taps stand d cells apart, k − 1 steps from first to last, so the span is d(k − 1) + 1.",
         "taking the span as d·k",
         _CONV_SIZES + _TRANSPOSED + _SOLVE,
         "dilation",
     ),
     _slip(
         "span_d_times_k_plus_one",
-        "Took the dilated span as d·k + 1: k taps have k − 1 gaps of d, so the span is d(k − 1) + 1.",
+        "Took the dilated span as d·k + 1: k taps stand d cells apart, k − 1 steps from first to last, so the span is d(k − 1) + 1.",
         "taking the span as d·k + 1",
         _CONV_SIZES + _TRANSPOSED + _SOLVE,
         "dilation",
@@ -148,7 +148,7 @@ _TABLE: tuple[Slip, ...] = (
     _slip(
         "used_i_times_s_minus_2p",
         "Used i·s − 2p for a transposed convolution: it leaves out how far the last patch reaches.",
-        "the shortcut i·s − 2p",
+        "the shortcut i·s − 2p (plus a, where there is output padding)",
         _TRANSPOSED,
         "transposed",
     ),

@@ -63,6 +63,18 @@ def layer_line(layer: dict[str, Any]) -> str:
     return " ".join(bits)
 
 
+# A parameter at its default that the chapter has not taught yet is left off the board: chapter 1's
+# player has not met padding, stride or dilation, and "stride 1" would only raise the question.
+UNTAUGHT_DEFAULTS = (("p", "padding", 0), ("s", "stride", 1), ("d", "dilation", 1), ("a", "output_padding", 0))
+
+
+def taught_params(params: dict[str, Any], taught: frozenset[str]) -> dict[str, Any]:
+    hidden = {
+        key for key, concept, default in UNTAUGHT_DEFAULTS if concept not in taught and params.get(key) == default
+    }
+    return {key: value for key, value in params.items() if key not in hidden}
+
+
 def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[str]:
     """The layer as rows of name and value; a network's layers one per row, each with the shape
     the player has already given for it."""
@@ -109,7 +121,7 @@ class PredictSizePanel(KindPanel):
 
     def _show_board(self) -> None:
         params = dict(self.problem.params())
-        board = param_table(params, tuple(self._answers))
+        board = param_table(taught_params(params, self.run.taught), tuple(self._answers))
         room = self.query_one("#ps-board").content_size  # the drawing fits what the board has
         rows = room.height - len(board) - 1 if room.height else 10**6
         picture = (self.run.over and why_lines(params)) or drawing(params, room.width or 26, rows)
