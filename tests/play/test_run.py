@@ -136,7 +136,7 @@ def test_show_me_gives_the_solution_and_no_stars_then_takes_no_answers():
     level = first_level("predict-size", "conv")
     run = run_of(level, keeper)
     shown = run.show_me()
-    assert shown.kind == "shown" and run.problem.solution() in shown.text and "no stars" in shown.text
+    assert shown.kind == "shown" and run.ladder(0).solution in shown.text and "no stars" in shown.text
     assert run.over and not run.solved and run.stars_now == 0
     assert keeper.stars == [(level.id, 0)]
     assert run.answer(answers(run.problem, 0, correct=True)[0]).kind == "slip"
