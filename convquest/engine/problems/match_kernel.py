@@ -235,7 +235,8 @@ class MatchKernel:
         if self.weights is not None:
             rows = "; ".join(" ".join(str(v) for v in row) for row in self.weights)
             return f"The hidden kernel: {rows}\n{self._explain(np.array(self.weights), self.target)}"
-        return f"The answer: {', '.join(self.hidden)}\n{self._explain(self.hidden, self.target)}"
+        titles = ", then ".join(KERNELS[name].title for name in self.hidden)
+        return f"The answer: {titles}\n{self._explain(self.hidden, self.target)}"
 
     def hint(self) -> str:
         return {

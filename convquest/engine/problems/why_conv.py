@@ -308,16 +308,17 @@ class Locality:
         check_part(part, 1)
         return parse_cells(text)
 
-    def _axis(self, index: int) -> str:
+    def _axis(self, index: int, name: str = "i") -> str:
         first = max(0, -(-(index - self.k + 1) // self.stride))
         last = min(self.out_side - 1, index // self.stride)
-        return f"{self.stride}·i ≤ {index} ≤ {self.stride}·i + {self.k - 1} → i from {first} to {last}"
+        s = self.stride
+        return f"{s}·{name} ≤ {index} ≤ {s}·{name} + {self.k - 1} → {name} from {first} to {last}"
 
     def _working(self) -> str:
         r, c = self.pixel
         return (
             f"Output cell (i, j) reads input rows {self.stride}·i … {self.stride}·i + {self.k - 1} (columns alike).\n"
-            f"rows: {self._axis(r)}\ncolumns: {self._axis(c)}\n"
+            f"rows: {self._axis(r)}\ncolumns: {self._axis(c, 'j')}\n"
             f"Only those {len(self.answer)} windows cover the pixel; every other output cell ignores it (locality)."
         )
 
