@@ -255,6 +255,15 @@ def conv_core(
     return out
 
 
+def conv_args_2d(
+    ops: Operands, padding: IntPair | str, stride: IntPair, dilation: IntPair
+) -> tuple[Pads, tuple[int, int], tuple[int, int]]:
+    """conv2d's padding, stride and dilation checked and as (pads, stride, dilation) pairs; the
+    traces read their arguments through this too, so they refuse what conv2d refuses."""
+    stride2, dilation2 = pair(stride, "stride"), pair(dilation, "dilation")
+    return conv_padding(padding, ops.w.shape[2:], stride2, dilation2), stride2, dilation2
+
+
 def conv2d(
     x: npt.ArrayLike,
     w: npt.ArrayLike,
@@ -270,8 +279,7 @@ def conv2d(
     be an int, an (h, w) pair, or 'valid' | 'same' | 'full' (same: stride 1, odd extra cell
     bottom/right), filled as `padding_mode` says: zeros, reflect, replicate or circular."""
     ops = conv_operands(x, w, bias, transposed=False, groups=groups)
-    stride2, dilation2 = pair(stride, "stride"), pair(dilation, "dilation")
-    pads = conv_padding(padding, ops.w.shape[2:], stride2, dilation2)
+    pads, stride2, dilation2 = conv_args_2d(ops, padding, stride, dilation)
     out = conv_core(ops, pads, stride2, dilation2, padding_mode, AXES_2D)
     return finish(out, ops.bias, ops.single, 2)
 

@@ -18,6 +18,8 @@ from convquest.engine.arithmetic import effective_kernel, padding_for
 from convquest.engine.checks import non_negative, whole_number
 from convquest.engine.ops import (
     AXES_1D,
+    Operands,
+    Pads,
     avg_pool_core,
     conv_core,
     conv_operands,
@@ -53,6 +55,15 @@ def padding_1d(padding: int | str, k: int, stride: int, dilation: int, padding_m
     return padding_for(padding, k, dilation)
 
 
+def conv_args_1d(
+    ops: Operands, padding: int | str, stride: int, dilation: int, padding_mode: str
+) -> tuple[Pads, tuple[int, int], tuple[int, int]]:
+    """conv1d's padding, stride and dilation checked and as the 2-D core's (pads, stride, dilation)
+    over one row; the 1-D traces read their arguments through this too."""
+    s, d = whole_number(stride, "stride"), whole_number(dilation, "dilation")
+    return ((0, 0), padding_1d(padding, ops.w.shape[3], s, d, padding_mode)), (1, s), (1, d)
+
+
 def conv1d(
     x: npt.ArrayLike,
     w: npt.ArrayLike,
@@ -67,9 +78,8 @@ def conv1d(
     """1-D cross-correlation, as torch.nn.functional.conv1d / nn.Conv1d, with `padding` also
     'valid' | 'same' | 'full' | 'causal'."""
     ops = conv_operands(x, w, bias, transposed=False, groups=groups, spatial=1)
-    s, d = whole_number(stride, "stride"), whole_number(dilation, "dilation")
-    pads = ((0, 0), padding_1d(padding, ops.w.shape[3], s, d, padding_mode))
-    out = conv_core(ops, pads, (1, s), (1, d), padding_mode, AXES_1D)
+    pads, stride2, dilation2 = conv_args_1d(ops, padding, stride, dilation, padding_mode)
+    out = conv_core(ops, pads, stride2, dilation2, padding_mode, AXES_1D)
     return finish(out, ops.bias, ops.single, 1)
 
 

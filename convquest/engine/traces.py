@@ -29,10 +29,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from convquest.engine.arithmetic import _conv_side, _pool_side, _transposed_side, conv_padding
+from convquest.engine.arithmetic import _conv_side, _pool_side, _transposed_side
 from convquest.engine.checks import pair, whole_number
-from convquest.engine.ops import AXES_1D, AXES_2D, Axes, IntPair, Operands, Pads, check_exact, conv_operands, numeric
-from convquest.engine.ops1d import padding_1d
+from convquest.engine.ops import (
+    AXES_1D,
+    AXES_2D,
+    Axes,
+    IntPair,
+    Operands,
+    Pads,
+    check_exact,
+    conv_args_2d,
+    conv_operands,
+    numeric,
+)
+from convquest.engine.ops1d import conv_args_1d
 from convquest.engine.padding import NO_SOURCE, checked_padding_mode, pad_input, pad_sources
 
 Cell = tuple[int, int]
@@ -97,18 +108,6 @@ def _source(sources: tuple[tuple[int, ...], tuple[int, ...]], pads: Pads, row: i
         raise ValueError(f"cell ({row}, {col}) is outside the padded input")
     from_row, from_col = source_rows[row + top], source_cols[col + left]
     return None if NO_SOURCE in (from_row, from_col) else (from_row, from_col)
-
-
-def _conv_args_2d(ops: Operands, padding: IntPair | str, stride: IntPair, dilation: IntPair) -> tuple[Pads, Pair, Pair]:
-    stride2, dilation2 = pair(stride, "stride"), pair(dilation, "dilation")
-    return conv_padding(padding, ops.w.shape[2:], stride2, dilation2), stride2, dilation2
-
-
-def _conv_args_1d(
-    ops: Operands, padding: int | str, stride: int, dilation: int, padding_mode: str
-) -> tuple[Pads, Pair, Pair]:
-    s, d = whole_number(stride, "stride"), whole_number(dilation, "dilation")
-    return ((0, 0), padding_1d(padding, ops.w.shape[3], s, d, padding_mode)), (1, s), (1, d)
 
 
 def _one_channel(ops: Operands, x: npt.ArrayLike, w: npt.ArrayLike, spatial: int) -> Operands:
@@ -234,7 +233,7 @@ def conv2d_trace(
 ) -> ConvTrace:
     """Trace `ops.conv2d` on a single channel; takes the same arguments (groups aside)."""
     ops = _one_channel(conv_operands(x, w, bias, transposed=False), x, w, 2)
-    pads, stride2, dilation2 = _conv_args_2d(ops, padding, stride, dilation)
+    pads, stride2, dilation2 = conv_args_2d(ops, padding, stride, dilation)
     return _conv_trace(ops, pads, stride2, dilation2, padding_mode, AXES_2D)
 
 
@@ -251,7 +250,7 @@ def conv1d_trace(
     """Trace `ops1d.conv1d` on a single sequence, as a one-row ConvTrace; takes the same arguments
     (groups aside), padding='causal' too."""
     ops = _one_channel(conv_operands(x, w, bias, transposed=False, spatial=1), x, w, 1)
-    pads, stride2, dilation2 = _conv_args_1d(ops, padding, stride, dilation, padding_mode)
+    pads, stride2, dilation2 = conv_args_1d(ops, padding, stride, dilation, padding_mode)
     return _conv_trace(ops, pads, stride2, dilation2, padding_mode, AXES_1D)
 
 
@@ -387,7 +386,7 @@ def conv2d_volume_trace(
     ops = conv_operands(x, w, bias, transposed=False, groups=groups)
     if ops.single:
         raise ValueError(f"the volume trace takes x of shape (C, H, W), but x has shape {np.shape(x)}")
-    pads, stride2, dilation2 = _conv_args_2d(ops, padding, stride, dilation)
+    pads, stride2, dilation2 = conv_args_2d(ops, padding, stride, dilation)
     return _volume_trace(ops, pads, stride2, dilation2, padding_mode, AXES_2D)
 
 
@@ -406,7 +405,7 @@ def conv1d_volume_trace(
     ops = conv_operands(x, w, bias, transposed=False, groups=groups, spatial=1)
     if ops.single:
         raise ValueError(f"the volume trace takes x of shape (C, L), but x has shape {np.shape(x)}")
-    pads, stride2, dilation2 = _conv_args_1d(ops, padding, stride, dilation, padding_mode)
+    pads, stride2, dilation2 = conv_args_1d(ops, padding, stride, dilation, padding_mode)
     return _volume_trace(ops, pads, stride2, dilation2, padding_mode, AXES_1D)
 
 

@@ -20,10 +20,9 @@ from convquest.engine.problems.base import Fields, check_part
 from convquest.engine.problems.volume import (
     REAL_CHANNELS,
     REAL_LAYERS,
+    ConvLayer,
     Judged,
     Slip,
-    _channel_field,
-    _refused,
     channels,
     groups_for,
     layer_words,
@@ -88,25 +87,17 @@ def _macs_steps(c_in: int, i: int, c_out: int, k: int, s: int, p: int, groups: i
 
 
 @dataclass(frozen=True)
-class LayerMacs(Judged):
-    c_in: int
-    i: int
-    c_out: int
-    k: int
-    s: int = 1
-    p: int = 0
-    groups: int = 1
-
+class LayerMacs(ConvLayer):
     kind = KIND
     topic = f"{KIND}/layer"
-
-    @cached_property
-    def side(self) -> int:
-        return conv_output_shape(self.i, self.k, self.p, self.s)[0]
+    VARIANT = "layer"
 
     @cached_property
     def answers(self) -> tuple[object, ...]:
         return (conv_macs(self.c_in, self.c_out, self.k, self.side, self.groups),)
+
+    def _engine_checks(self) -> object:
+        return self.answers  # the side's refusal comes before the channels' here
 
     def _fields(self) -> tuple[int, int, int, int, int, int, int]:
         return self.c_in, self.i, self.c_out, self.k, self.s, self.p, self.groups
@@ -136,18 +127,6 @@ class LayerMacs(Judged):
 
     def _slips(self, part: int) -> list[Slip]:
         return _macs_slips(*self._fields())
-
-    def params(self) -> dict[str, object]:
-        return {
-            "variant": "layer",
-            "c_in": self.c_in,
-            "i": self.i,
-            "c_out": self.c_out,
-            "k": self.k,
-            "s": self.s,
-            "p": self.p,
-            "groups": self.groups,
-        }
 
 
 @dataclass(frozen=True)
@@ -387,17 +366,7 @@ def from_params(fields: Fields, variant: str) -> Judged:
             fields.int("k", minimum=1),
         )
         return separable
-    layer = LayerMacs(
-        fields.int("c_in", minimum=1),
-        fields.int("i", minimum=1),
-        fields.int("c_out", minimum=1),
-        fields.int("k", minimum=1),
-        fields.int("s", 1, minimum=1),
-        fields.int("p", 0, minimum=0),
-        fields.int("groups", 1, minimum=1),
-    )
-    _refused(lambda: layer.answers, _channel_field)
-    return layer
+    return LayerMacs.from_fields(fields)
 
 
 def generate(rng: random.Random, variant: str, difficulty: int) -> Judged:

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar, Self
 
 from convquest.engine.arithmetic import conv_output_shape, conv_params, grouped_channels
 from convquest.engine.problems.answers import parse_shape, parse_whole_number
@@ -110,8 +111,10 @@ def _channel_field(message: str) -> str:
 
 
 @dataclass(frozen=True)
-class VolumeShape(Judged):
-    """What shape comes out of a conv layer on a C×H×W input? C_out×H′×W′."""
+class ConvLayer(Judged):
+    """A problem about one conv layer on a C_in×i×i input (its output shape here, its multiply-adds
+    in count-macs): the layer's fields, its output's side, and the fields saved and read back as
+    params under `VARIANT`."""
 
     c_in: int
     i: int
@@ -121,12 +124,50 @@ class VolumeShape(Judged):
     p: int = 0
     groups: int = 1
 
-    kind = KIND
-    topic = f"{KIND}/shape"
+    VARIANT: ClassVar[str]
 
     @cached_property
     def side(self) -> int:
         return conv_output_shape(self.i, self.k, self.p, self.s)[0]
+
+    def _engine_checks(self) -> object:
+        """Reach every number the engine may refuse, in the order its refusal should name them."""
+        return grouped_channels(self.c_in, self.c_out, self.groups), self.side
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> Self:
+        layer = cls(
+            fields.int("c_in", minimum=1),
+            fields.int("i", minimum=1),
+            fields.int("c_out", minimum=1),
+            fields.int("k", minimum=1),
+            fields.int("s", 1, minimum=1),
+            fields.int("p", 0, minimum=0),
+            fields.int("groups", 1, minimum=1),
+        )
+        _refused(layer._engine_checks, _channel_field)
+        return layer
+
+    def params(self) -> dict[str, object]:
+        return {
+            "variant": self.VARIANT,
+            "c_in": self.c_in,
+            "i": self.i,
+            "c_out": self.c_out,
+            "k": self.k,
+            "s": self.s,
+            "p": self.p,
+            "groups": self.groups,
+        }
+
+
+@dataclass(frozen=True)
+class VolumeShape(ConvLayer):
+    """What shape comes out of a conv layer on a C×H×W input? C_out×H′×W′."""
+
+    kind = KIND
+    topic = f"{KIND}/shape"
+    VARIANT = "shape"
 
     @cached_property
     def answers(self) -> tuple[object, ...]:
@@ -193,18 +234,6 @@ class VolumeShape(Judged):
                 )
             )
         return slips
-
-    def params(self) -> dict[str, object]:
-        return {
-            "variant": "shape",
-            "c_in": self.c_in,
-            "i": self.i,
-            "c_out": self.c_out,
-            "k": self.k,
-            "s": self.s,
-            "p": self.p,
-            "groups": self.groups,
-        }
 
 
 @dataclass(frozen=True)
@@ -442,17 +471,7 @@ class Separable(Judged):
 def from_params(fields: Fields, variant: str) -> Judged:
     problem: Judged
     if variant == "shape":
-        shape = VolumeShape(
-            fields.int("c_in", minimum=1),
-            fields.int("i", minimum=1),
-            fields.int("c_out", minimum=1),
-            fields.int("k", minimum=1),
-            fields.int("s", 1, minimum=1),
-            fields.int("p", 0, minimum=0),
-            fields.int("groups", 1, minimum=1),
-        )
-        _refused(lambda: (grouped_channels(shape.c_in, shape.c_out, shape.groups), shape.side), _channel_field)
-        return shape
+        return VolumeShape.from_fields(fields)
     if variant == "params":
         problem = VolumeParams(
             fields.int("c_in", minimum=1),

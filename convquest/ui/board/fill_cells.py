@@ -10,7 +10,7 @@ onto this output cell (scatter, read backwards), or the window over the zero-ins
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,10 +48,97 @@ class CellsProblem(Protocol):
     def trace(self) -> ConvTrace | TransposedTrace | PoolTrace: ...
 
 
-class FillCellsPanel(KindPanel):
+Cell = TypeVar("Cell", bound=tuple[int, ...])
+
+
+class CellAnswerPanel(KindPanel, Generic[Cell]):
+    """What the panels that ask one board cell at a time share (fill-cells here, fill-volume in
+    `volume`): the values typed so far, the last wrong one, the feedback and answer boxes.
+    Subclasses name their boxes, say which cell is asked and what the board writes in it."""
+
+    ANSWER_ID: ClassVar[str]
+    FEEDBACK_ID: ClassVar[str]
+
+    def __init__(self, run: ProblemRun) -> None:
+        super().__init__(run)
+        self.entered: dict[Cell, str] = {}
+        self.wrong_text: str | None = None  # the last wrong value on the current cell
+
+    @property
+    def cell(self) -> Cell:
+        raise NotImplementedError(f"{type(self).__name__} must say which cell is asked")
+
+    def right_value(self, cell: Cell) -> str:
+        """The value as the board writes it in `cell` once it is answered right."""
+        raise NotImplementedError(f"{type(self).__name__} must say what a right cell shows")
+
+    def _ask(self) -> str:
+        raise NotImplementedError
+
+    def _redraw(self) -> None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.ANSWER_ID}", Input).focus()
+
+    def _marks(self) -> tuple[str, dict[Cell, str], frozenset[Cell]]:
+        """What the board shows of the cells: how the asked cell's products show, the values
+        typed (with the last wrong one on the asked cell) and which of them are struck through."""
+        if self.run.over:
+            products = "total"
+        else:
+            # Rung 2 of the cell's ladder is its products, left for the player to add up.
+            products = "hidden" if self.run.rung_of(self.part) >= 2 else "none"
+        entered = dict(self.entered)
+        wrong: frozenset[Cell] = frozenset()
+        if self.wrong_text is not None and not self.run.over:
+            entered[self.cell] = self.wrong_text
+            wrong = frozenset({self.cell})
+        return products, entered, wrong
+
+    def _feedback(self, text: str, kind: str) -> None:
+        box = self.query_one(f"#{self.FEEDBACK_ID}", Static)
+        box.update(text)
+        box.set_classes(f"feedback-{kind}")
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        text = feedback.text
+        if feedback.kind == "right" and not self.run.over:
+            text += f"\n{self._ask()}"
+        elif feedback.kind == "right":
+            text = f"✓ All {self.run.part_count} cells right.\n" + "\n".join(feedback.lines[1:])
+        self._feedback(text, feedback_class(feedback))
+        if self.run.over:
+            self.query_one(f"#{self.ANSWER_ID}", Input).disabled = True
+        self._redraw()
+
+    def _took_right(self, cell: Cell) -> None:
+        self.entered[cell] = self.right_value(cell)
+        self.wrong_text = None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.run.over:
+            return
+        box = self.query_one(f"#{self.ANSWER_ID}", Input)
+        cell = self.cell
+        text = event.value.strip()
+        feedback = self.run.answer(text)
+        if feedback.kind in ("right", "wrong", "repeat"):
+            box.value = ""
+        if feedback.kind == "wrong":
+            self.wrong_text = text
+        elif feedback.kind == "right":
+            self._took_right(cell)
+        self.announce(text, feedback)
+
+
+class FillCellsPanel(CellAnswerPanel[tuple[int, int]]):
     """One output cell at a time, row by row; enter checks the typed value."""
 
     BINDINGS = [Binding(VIEW_KEY, "view", "Other view", priority=True)]
+    ANSWER_ID = "fc-answer"
+    FEEDBACK_ID = "fc-feedback"
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
@@ -62,8 +149,6 @@ class FillCellsPanel(KindPanel):
         self.shape = problem.trace.output.shape
         self.views = ("gather", "equivalent") if isinstance(self.sweep, TransposedSweep) else ("window",)
         self.view = self.views[0]
-        self.entered: dict[tuple[int, int], str] = {}
-        self.wrong_text: str | None = None  # the last wrong value on the current cell
 
     @property
     def solved(self) -> bool:
@@ -73,6 +158,9 @@ class FillCellsPanel(KindPanel):
     def cell(self) -> tuple[int, int]:
         return divmod(self.part, self.shape[1])
 
+    def right_value(self, cell: tuple[int, int]) -> str:
+        return fmt(self.fill.trace.output[cell])
+
     def compose(self) -> ComposeResult:
         yield Static(self.problem.prompt(), id="fc-prompt", classes="panel-prompt", markup=False)
         yield Board(self.scene(), id="fc-board")
@@ -80,24 +168,12 @@ class FillCellsPanel(KindPanel):
         # The box also gives up `v`, which switches the transposed views.
         yield AnswerInput(placeholder="value, then Enter", id="fc-answer", command_keys=LEVEL_COMMAND_KEYS | {VIEW_KEY})
 
-    def on_mount(self) -> None:
-        self.query_one("#fc-answer", Input).focus()
-
     # -- the picture ------------------------------------------------------------------------
 
     def scene(self) -> Scene:
         r, c = self.cell
         index = self.part
-        if self.run.over:
-            products = "total"
-        else:
-            # Rung 2 of the cell's ladder is its products, left for the player to add up.
-            products = "hidden" if self.run.rung_of(index) >= 2 else "none"
-        entered = dict(self.entered)
-        wrong: frozenset[tuple[int, int]] = frozenset()
-        if self.wrong_text is not None and not self.run.over:
-            entered[(r, c)] = self.wrong_text
-            wrong = frozenset({(r, c)})
+        products, entered, wrong = self._marks()
         options: dict[str, Any] = dict(products=products, entered=entered, wrong=wrong)
         if isinstance(self.sweep, TransposedSweep):
             if self.view == "gather":
@@ -114,11 +190,6 @@ class FillCellsPanel(KindPanel):
         views = f" · {VIEW_KEY}: other view" if len(self.views) > 1 else ""
         return f"Output cell ({r}, {c}) — {self.part + 1} of {total}{views}"
 
-    def _feedback(self, text: str, kind: str) -> None:
-        box = self.query_one("#fc-feedback", Static)
-        box.update(text)
-        box.set_classes(f"feedback-{kind}")
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
             return len(self.views) > 1  # only transposed levels have a second view
@@ -130,31 +201,3 @@ class FillCellsPanel(KindPanel):
         if len(self.views) > 1:
             self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
             self._redraw()
-
-    def show_feedback(self, feedback: Feedback) -> None:
-        text = feedback.text
-        if feedback.kind == "right" and not self.run.over:
-            text += f"\n{self._ask()}"
-        elif feedback.kind == "right":
-            text = f"✓ All {self.run.part_count} cells right.\n" + "\n".join(feedback.lines[1:])
-        self._feedback(text, feedback_class(feedback))
-        if self.run.over:
-            self.query_one("#fc-answer", Input).disabled = True
-        self._redraw()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.run.over:
-            return
-        box = self.query_one("#fc-answer", Input)
-        cell = self.cell
-        text = event.value.strip()
-        feedback = self.run.answer(text)
-        if feedback.kind in ("right", "wrong", "repeat"):
-            box.value = ""
-        if feedback.kind == "wrong":
-            self.wrong_text = text
-        elif feedback.kind == "right":
-            self.entered[cell] = fmt(self.fill.trace.output[cell])  # as the board writes the value
-            self.wrong_text = None
-        self.announce(text, feedback)

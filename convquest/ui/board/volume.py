@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from convquest.engine.problems.fill_volume import FillVolume
 from convquest.engine.traces import VolumeStep, VolumeTrace
+from convquest.ui.board.fill_cells import CellAnswerPanel
 from convquest.ui.board.render import Grid, Joiner, Scene, Span, TextLine
 from convquest.ui.board.scenes import fmt, output_grid, padded_grid, value_grid, window_marks
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 if TYPE_CHECKING:
-    from convquest.play.run import Feedback, ProblemRun
+    from convquest.play.run import ProblemRun
 
 RGB = ("R", "G", "B")
 # Below this many columns the channels are shown one at a time (3 channels, 3 slices and 2 maps
@@ -176,7 +176,7 @@ class VolumeSweep:
 PREVIOUS_KEY, NEXT_KEY = "[", "]"
 
 
-class VolumePanel(KindPanel):
+class VolumePanel(CellAnswerPanel[tuple[int, int, int]]):
     """fill-volume: one output cell at a time, filter by filter; `[` and `]` step the window
     through the channels and the sum; Enter checks the typed value."""
 
@@ -184,6 +184,8 @@ class VolumePanel(KindPanel):
         Binding("left_square_bracket", "phase(-1)", "Prev ch", priority=True),
         Binding("right_square_bracket", "phase(1)", "Next ch", priority=True),
     ]
+    ANSWER_ID = "vol-answer"
+    FEEDBACK_ID = "vol-feedback"
 
     DEFAULT_CSS = """
     VolumePanel #vol-board { height: 1fr; min-height: 8; }
@@ -197,9 +199,14 @@ class VolumePanel(KindPanel):
         self.volume = problem
         self.sweep = VolumeSweep(problem.trace)
         self.phase = 0
-        self.entered: dict[tuple[int, int, int], str] = {}
-        self.wrong_text: str | None = None
         self.together = False
+
+    @property
+    def cell(self) -> tuple[int, int, int]:
+        return self.volume.cell(self.part)
+
+    def right_value(self, cell: tuple[int, int, int]) -> str:
+        return fmt(self.volume.expected[cell])
 
     def compose(self) -> ComposeResult:
         yield Static(self.problem.prompt(), id="vol-prompt", classes="panel-prompt", markup=False)
@@ -211,9 +218,6 @@ class VolumePanel(KindPanel):
             command_keys=LEVEL_COMMAND_KEYS | {PREVIOUS_KEY, NEXT_KEY},
         )
 
-    def on_mount(self) -> None:
-        self.query_one("#vol-answer", Input).focus()
-
     def on_resize(self, event: Resize) -> None:
         together = event.size.width >= SIDE_BY_SIDE_FROM
         if together != self.together:
@@ -221,17 +225,8 @@ class VolumePanel(KindPanel):
             self._redraw()
 
     def scene(self) -> Scene:
-        filter, row, col = self.volume.cell(self.part)
-        if self.run.over:
-            products = "total"
-        else:
-            # Rung 2 of the cell's ladder is its products, left for the player to add up.
-            products = "hidden" if self.run.rung_of(self.part) >= 2 else "none"
-        entered = dict(self.entered)
-        wrong: frozenset[tuple[int, int, int]] = frozenset()
-        if self.wrong_text is not None and not self.run.over:
-            entered[(filter, row, col)] = self.wrong_text
-            wrong = frozenset({(filter, row, col)})
+        filter, row, col = self.cell
+        products, entered, wrong = self._marks()
         return self.sweep.scene(
             filter, row, col, self.phase, products=products, together=self.together, entered=entered, wrong=wrong
         )
@@ -241,45 +236,15 @@ class VolumePanel(KindPanel):
             self.query_one(Board).show(self.scene())
 
     def _ask(self) -> str:
-        filter, row, col = self.volume.cell(self.part)
+        filter, row, col = self.cell
         total = len(self.problem.parts())
         return f"Filter f{filter}, cell ({row}, {col}) — {self.part + 1} of {total} · [ ]: step channels, then the sum"
 
-    def _feedback(self, text: str, kind: str) -> None:
-        box = self.query_one("#vol-feedback", Static)
-        box.update(text)
-        box.set_classes(f"feedback-{kind}")
-
     def action_phase(self, delta: int) -> None:
-        filter, _, _ = self.volume.cell(self.part)
+        filter, _, _ = self.cell
         self.phase = max(0, min(self.phase + delta, self.sweep.phases(filter) - 1))
         self._redraw()
 
-    def show_feedback(self, feedback: Feedback) -> None:
-        text = feedback.text
-        if feedback.kind == "right" and not self.run.over:
-            text += f"\n{self._ask()}"
-        elif feedback.kind == "right":
-            text = f"✓ All {self.run.part_count} cells right.\n" + "\n".join(feedback.lines[1:])
-        self._feedback(text, feedback_class(feedback))
-        if self.run.over:
-            self.query_one("#vol-answer", Input).disabled = True
-        self._redraw()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.run.over:
-            return
-        box = self.query_one("#vol-answer", Input)
-        cell = self.volume.cell(self.part)
-        text = event.value.strip()
-        feedback = self.run.answer(text)
-        if feedback.kind in ("right", "wrong", "repeat"):
-            box.value = ""
-        if feedback.kind == "wrong":
-            self.wrong_text = text
-        elif feedback.kind == "right":
-            self.entered[cell] = fmt(self.volume.expected[cell])  # as the board writes the value
-            self.wrong_text = None
-            self.phase = 0
-        self.announce(text, feedback)
+    def _took_right(self, cell: tuple[int, int, int]) -> None:
+        super()._took_right(cell)
+        self.phase = 0  # the next cell starts on its first channel
