@@ -157,7 +157,7 @@ class LevelScreen(Screen[None]):
                 self.run.stars_now,  # once solved, the stars earned
                 verdict,
                 wrong=self.run.wrong,
-                hints=self.run.rung,
+                rung=self.run.rung,
                 picture=panel.picture() if panel is not None else "",
             )
         )

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from convquest.engine.problems.stars import TOP_RUNG
 from convquest.ui.game import game
 from convquest.ui.widgets.prose import reflow
 from convquest.ui.widgets.stars import star_words
@@ -28,20 +29,19 @@ class ResultScreen(Screen[None]):
         Binding("escape,m", "app.pop_screen", "Map"),
     ]
 
-    def __init__(
-        self, level: Level, stars: int, verdict: Verdict, *, wrong: int, hints: int, picture: str = ""
-    ) -> None:
+    def __init__(self, level: Level, stars: int, verdict: Verdict, *, wrong: int, rung: int, picture: str = "") -> None:
         super().__init__()
         self.picture = picture
         self.level = level
         self.stars = stars
         self.verdict = verdict
         self.wrong = wrong
-        self.hints = hints
+        self.rung = rung  # the highest rung of the hint ladder reached, by wrong answers or h
 
     def compose(self) -> ComposeResult:
         tries = "first time" if self.wrong == 0 else f"after {self.wrong} wrong answer{'s' * (self.wrong != 1)}"
-        hints = "no hints" if self.hints == 0 else f"{self.hints} hint{'s' * (self.hints != 1)}"
+        # Wrong answers climb the ladder as h does, so this counts rungs reached, not presses of h.
+        hints = "no hints" if self.rung == 0 else f"hint {self.rung} of {TOP_RUNG} reached"
         yield Static(f"✓ Solved: {self.level.title}", id="result-title", markup=False)
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
         with VerticalScroll(id="result-body"), Horizontal(id="result-columns"):
