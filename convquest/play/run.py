@@ -161,7 +161,7 @@ class ProblemRun:
             return slip or self.hints or (ladder.nudge,)
         if state.rung >= TOP_RUNG and ladder.steps:
             return (*slip, "The steps so far:", *ladder.steps)
-        return (*slip, f"The formula: {ladder.formula}")
+        return (*slip, f"{ladder.formula_label}: {ladder.formula}")
 
     @staticmethod
     def _slip_named(state: PartState) -> tuple[str, ...]:

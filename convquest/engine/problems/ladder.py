@@ -44,6 +44,8 @@ class Rungs:
     formula: str  # rung 2: the formula as taught with the problem's numbers put in, not evaluated
     steps: tuple[str, ...]  # rung 3: the worked steps, all but the last
     solution: str  # rung 4: the whole worked solution, answer included
+    # What rung 2 is called where it shows: most kinds have a formula there, a few a way to look.
+    formula_label: str = "The formula"
 
 
 @runtime_checkable

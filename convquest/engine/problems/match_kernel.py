@@ -260,7 +260,7 @@ class MatchKernel:
         else:
             names = self.palette if self.variant == "palette" else BLURS + EDGES
             steps = tuple(f"{KERNELS[name].title}: {KERNELS[name].detects}" for name in names)
-        return Rungs(self.hint(), compare, steps, self.solution())
+        return Rungs(self.hint(), compare, steps, self.solution(), formula_label="What to compare")
 
     def params(self) -> dict[str, Any]:
         out: dict[str, Any] = {"variant": self.variant, "image": self.image_name}
