@@ -50,6 +50,14 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _is_grid(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(isinstance(row, (list, tuple)) and all(isinstance(v, (int, float)) for v in row) for row in value)
+    )
+
+
 def layer_line(layer: dict[str, Any]) -> str:
     """One network layer in a board row: 'conv 5×5 →6 p2 s1' or 'pool 2×2 s2'."""
     k = layer.get("k", "?")
@@ -81,6 +89,10 @@ def param_table(params: dict[str, Any], answers: tuple[str, ...] = ()) -> list[s
     lines = []
     for key, value in params.items():
         if key in ("layers", "variant"):  # the variant is the level's name for itself, not the layer's
+            continue
+        if _is_grid(value):  # an image or a kernel: a row of the board per row of numbers
+            lines.append(PARAM_NAMES.get(key, key))
+            lines += ["  " + " ".join(f"{v:>3}" for v in row) for row in value]
             continue
         lines.append(f"{PARAM_NAMES.get(key, key):<15} {_show(value)}")
     for number, layer in enumerate(params.get("layers") or (), start=1):
