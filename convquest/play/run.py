@@ -161,7 +161,8 @@ class ProblemRun:
             return slip or self.hints or (ladder.nudge,)
         if state.rung >= TOP_RUNG and ladder.steps:
             return (*slip, "The steps so far:", *ladder.steps)
-        return (*slip, f"{ladder.formula_label}: {ladder.formula}")
+        # The formula on lines of its own: after its label it would wrap in a panel at 80 columns.
+        return (*slip, f"{ladder.formula_label}:", ladder.formula)
 
     @staticmethod
     def _slip_named(state: PartState) -> tuple[str, ...]:

@@ -54,7 +54,7 @@ def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(ki
     assert verdict.explanation not in first.text and ladder.solution not in first.text
 
     second = next_rung(1)
-    assert run.rung_of(0) == 2 and f"{ladder.formula_label}: {ladder.formula}" in second.text
+    assert run.rung_of(0) == 2 and f"{ladder.formula_label}:\n{ladder.formula}" in second.text
 
     third = next_rung(2)
     assert run.rung_of(0) == 3
@@ -77,9 +77,11 @@ def test_h_before_any_answer_climbs_from_the_first_rung(kind, variant):
     first = run.climb()
     assert first.lines == (tuple(level.hints) or (ladder.nudge,))
     assert run.stars_now == 2
-    assert f"{ladder.formula_label}: {ladder.formula}" in run.climb().text
+    assert f"{ladder.formula_label}:\n{ladder.formula}" in run.climb().text
     assert run.stars_now == 1
-    assert run.climb().lines[-len(ladder.steps) or None :] == (ladder.steps or run.words()[-1:])
+    third = run.climb().lines
+    # Rung 3 is the steps; a kind with no steps short of the answer keeps saying rung 2's formula.
+    assert third[-len(ladder.steps) :] == ladder.steps if ladder.steps else third[-1] == ladder.formula
     top = run.climb()
     assert run.rung_of(0) == 3 and "every hint" in top.text and "s shows the solution" in top.text
 

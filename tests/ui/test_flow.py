@@ -35,7 +35,7 @@ async def test_home_lesson_level_result_home(make_app, store):
         assert "hint 1 of 3" in text(app, "#level-status")
 
         await pilot.press("h")
-        assert "The formula: " + app.screen.run.ladder().formula in text(app, "#ps-feedback-text")
+        assert "The formula:\n" + app.screen.run.ladder().formula in text(app, "#ps-feedback-text")
         assert "hint 2 of 3" in text(app, "#level-status")
         assert app.screen.query_one("#ps-answer").value == "4"  # h was a hint, not a letter typed
 

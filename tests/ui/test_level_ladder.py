@@ -68,7 +68,7 @@ async def test_a_wrong_answer_gives_rung_one_in_words_and_no_new_number_is_the_a
         assert "hint 1 of 3 · solve now for ★★☆" in text(app, "#level-status")
 
         await pilot.press("h")  # rung 2: the formula with the numbers in, not evaluated
-        assert "The formula: " + app.screen.run.ladder().formula in text(app, "#ps-feedback-text")
+        assert "The formula:\n" + app.screen.run.ladder().formula in text(app, "#ps-feedback-text")
         assert "hint 2 of 3 · solve now for ★☆☆" in text(app, "#level-status")
     assert [(a.answer, a.correct) for a in store.attempts("t-fixed")] == [("3", False)]
 
