@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from convquest.commands import COMMANDS, GROUP_HELP, PLAY, Command
+from convquest.commands import COMMANDS, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
 from convquest.commands.common import EXIT_OK
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -95,8 +95,19 @@ def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+def with_group_default(argv: list[str]) -> list[str]:
+    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed."""
+    if len(argv) < 2 or argv[0] not in GROUP_DEFAULT:
+        return argv
+    group = argv[0]
+    words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group}
+    if argv[1] in words or argv[1] in ("-h", "--help"):
+        return argv
+    return [group, GROUP_DEFAULT[group], *argv[1:]]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = with_group_default(sys.argv[1:] if argv is None else list(argv))
     args = _parse_play(argv) or build_parser().parse_args(argv)
     args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
     args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir

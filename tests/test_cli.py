@@ -176,3 +176,25 @@ def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
         "print('CODE', code, 'MODULES', sorted(m for m in sys.modules if m.startswith('convquest.commands.')))"
     )
     assert "CODE 2 MODULES ['convquest.commands.common', 'convquest.commands.play']" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (["quiz", "--file", "q.toml"], ["quiz", "sit", "--file", "q.toml"]),
+        (["quiz", "sit", "--file", "q.toml"], ["quiz", "sit", "--file", "q.toml"]),
+        (["quiz", "-h"], ["quiz", "-h"]),
+        (["quiz"], ["quiz"]),
+        (["levels", "--bogus"], ["levels", "--bogus"]),
+    ],
+)
+def test_quiz_without_its_command_word_still_sits_the_quiz(typed, meant):
+    from convquest.cli import with_group_default
+
+    assert with_group_default(typed) == meant
+
+
+def test_quiz_with_a_file_option_runs_the_sit_command(tmp_path, capsys):
+    missing = tmp_path / "nowhere.toml"
+    assert main(["quiz", "--file", str(missing)]) == main(["quiz", "sit", "--file", str(missing)]) != 0
+    assert capsys.readouterr().err.count(str(missing)) == 2

@@ -46,7 +46,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(("serve",), "serve the game to a class over SSH", "classroom:serve"),
     Command(("roster", "new"), "a class roster with a random password per student, from a list of names", "roster:new"),
-    Command(("quiz",), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
+    Command(("quiz", "sit"), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
     Command(
         ("results",), "quiz results per student: score, each answer, time (table, csv or json)", "classroom:results"
     ),
@@ -62,5 +62,13 @@ COMMANDS: tuple[Command, ...] = (
         ("playground",), "the free visualizer: set i, k, p, s, d and watch the window sweep", "playground:playground"
     ),
 )
-GROUP_HELP = {"levels": "list the levels, or check level files", "roster": "make a class roster for `serve --roster`"}
+GROUP_HELP = {
+    "levels": "list the levels, or check level files",
+    "roster": "make a class roster for `serve --roster`",
+    "quiz": "sit a quiz file, or work with one",
+}
+# `convquest quiz --file F` (what `serve --quiz` runs, and what teachers have typed) stays
+# `convquest quiz sit --file F`: a group word followed by anything but one of its commands gets
+# its default command put in.
+GROUP_DEFAULT = {"quiz": "sit"}
 PLAY = COMMANDS[0]  # what a launch with no command runs
