@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
 from textual.binding import Binding
 
 from convquest.ui import settings
+from convquest.ui.base_app import BaseApp
 
 if TYPE_CHECKING:
     from textual.events import Resize
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from convquest.store import Store
 
 
-class ConvQuestApp(App[None]):
+class ConvQuestApp(BaseApp):
     """`ConvQuestApp(curriculum=..., store=..., start_level=...)`; the CLI calls `.run()`."""
 
     CSS_PATH = Path(__file__).with_name("convquest.tcss")

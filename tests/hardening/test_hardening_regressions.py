@@ -51,3 +51,22 @@ async def test_a_lesson_pushed_and_popped_in_one_burst(tmp_path):
     for attempt in range(6):
         ends_on = await run_steps("home", ["keys:space,enter,escape,enter,escape"], tmp_path / str(attempt))
         assert ends_on in ("HomeScreen", "LessonScreen")
+
+
+@pytest.mark.parametrize("screen", ["home", "quiz", "teacher"])
+async def test_keys_still_queued_when_the_app_closes_are_dropped(screen, tmp_path):
+    # Found under load by the burst test above: keys that were still queued when the app shut down
+    # reached Textual's key handling after the last screen was gone ("No screens on stack"). Sending
+    # them and leaving at once loses that race every time.
+    from tests.hardening.monkey import _send
+
+    app, setup = SCREENS[screen](tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            setup(app)
+            await pilot.pause()
+            for key in ("space", "enter", "escape", "enter", "escape"):
+                _send(app, key)
+    finally:
+        if getattr(app, "store", None) is not None:
+            app.store.close()

@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
@@ -23,6 +23,7 @@ from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
+from convquest.ui.base_app import BaseApp
 
 FEED_LINES = 6
 
@@ -64,7 +65,7 @@ def head_text(shot: Snapshot, path: Path) -> str:
     )
 
 
-class TeacherApp(App[None]):
+class TeacherApp(BaseApp):
     CSS_PATH = Path(__file__).resolve().parent.parent / "convquest.tcss"
     TITLE = "ConvQuest — teacher"
     # As in the game (10b5e94): no command palette. Textual's own crashes on a page key before its
