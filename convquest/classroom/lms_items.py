@@ -328,7 +328,7 @@ def prompt_html(item: Item, blank: Callable[[int], str] | None = None) -> str:
     out = [_paragraphs(item.prompt)]
     out += [_table(caption, rows) for caption, rows in item.data]
     if item.notes:
-        out.append("<p>" + "<br>".join(html.escape(n) for n in item.notes) + "</p>")
+        out.append("<p>" + "<br>".join(html.escape(n, quote=False) for n in item.notes) + "</p>")
     if blank is not None:
         count = len(item.blanks)
         if item.grid is not None and count == item.grid[0] * item.grid[1]:
@@ -337,19 +337,21 @@ def prompt_html(item: Item, blank: Callable[[int], str] | None = None) -> str:
             out.append(_table("output", cells, escape=False))
         else:
             out.append(
-                "<p>" + "<br>".join(f"{html.escape(b.label)}: {blank(n)}" for n, b in enumerate(item.blanks)) + "</p>"
+                "<p>"
+                + "<br>".join(f"{html.escape(b.label, quote=False)}: {blank(n)}" for n, b in enumerate(item.blanks))
+                + "</p>"
             )
     return "".join(out)
 
 
 def solution_html(text: str) -> str:
     # The working lines up numbers in columns (an output grid): monospace keeps them lined up.
-    return f"<pre>{html.escape(text)}</pre>"
+    return f"<pre>{html.escape(text, quote=False)}</pre>"
 
 
 def _paragraphs(text: str) -> str:
     return "".join(
-        "<p>" + "<br>".join(html.escape(line) for line in block.splitlines()) + "</p>"
+        "<p>" + "<br>".join(html.escape(line, quote=False) for line in block.splitlines()) + "</p>"
         for block in text.split("\n\n")
         if block.strip()
     )
@@ -358,9 +360,7 @@ def _paragraphs(text: str) -> str:
 def _table(caption: str, rows: Sequence[Sequence[object]], *, escape: bool = True) -> str:
     def cell(value: object) -> str:
         text = number_text(value) if isinstance(value, (int, float)) else str(value)
-        return html.escape(text) if escape else text
+        return html.escape(text, quote=False) if escape else text
 
     body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{cell(v)}</td>' for v in row) + "</tr>" for row in rows)
-    return (
-        f'<table style="border-collapse:collapse;margin:6px 0"><caption>{html.escape(caption)}</caption>{body}</table>'
-    )
+    return f'<table style="border-collapse:collapse;margin:6px 0"><caption>{html.escape(caption, quote=False)}</caption>{body}</table>'
