@@ -52,6 +52,9 @@ class Blank:
     label: str
     values: tuple[float, ...]
     tolerance: float = 0.0
+    # Every way of typing a right value that ConvQuest's parser reads as it ("2", "2.0", "2,0"),
+    # for an LMS that matches the typed text exactly (Canvas's fill-in-the-blank).
+    spellings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Item:
     number: int  # the quiz's question number, 1-based
     variant: int  # 1-based
     topic: str
+    params: dict[str, Any]  # the problem's own: `engine.problems.from_params` rebuilds it
     prompt: str
     data: tuple[tuple[str, tuple[tuple[float, ...], ...]], ...]  # (caption, rows): grids the prompt leaves out
     notes: tuple[str, ...]  # numbers the prompt leaves out that are not grids ("filter 0: bias 1")
@@ -167,6 +171,7 @@ def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item
         number=number,
         variant=variant,
         topic=problem.topic,
+        params=problem.params(),
         prompt=_paper_prompt(problem.prompt()),
         data=data,
         notes=notes,
@@ -245,13 +250,31 @@ def _blanks(problem: Problem, part: int, label: str, values: Sequence[Any]) -> t
     numbers = [n for n in map(_numbers, values) if n is not None]
     width = len(numbers[0])
     if width == 1:
-        return (Blank(label, tuple(n[0] for n in numbers), _tolerance(problem, part, numbers[0][0])),)
+        right = tuple(n[0] for n in numbers)
+        return (Blank(label, right, _tolerance(problem, part, right[0]), _spellings(problem, part, right)),)
     names: tuple[str, ...] = _SHAPE_NAMES.get(width, ())
     if width == 2:
         names = ("row", "col") if "cell" in label else ("H", "W")
     names = names if len(names) == width else tuple(str(n + 1) for n in range(width))
     # A shape or a cell has one right value, so each of its numbers has one.
-    return tuple(Blank(f"{label}: {name}", (v,)) for name, v in zip(names, numbers[0], strict=True))
+    return tuple(
+        Blank(f"{label}: {name}", (v,), spellings=(number_text(v),)) for name, v in zip(names, numbers[0], strict=True)
+    )
+
+
+def _spellings(problem: Problem, part: int, values: Sequence[float]) -> tuple[str, ...]:
+    found: list[str] = []
+    for value in values:
+        plain = number_text(value)
+        candidates = [plain, f"{plain}.0", f"{plain},0"] if "." not in plain else [plain, plain.replace(".", ",")]
+        for text in candidates:
+            try:
+                read = problem.parse_answer(text, part)
+            except ValueError:
+                continue
+            if read == value and problem.check(read, part).correct and text not in found:
+                found.append(text)
+    return tuple(found)
 
 
 def _tolerance(problem: Problem, part: int, value: float) -> float:

@@ -10,8 +10,8 @@ does. An item is, in Canvas's words:
 - `numerical_question`: one number, exact or ± a margin, each right value its own answer;
 - `fill_in_multiple_blanks_question`: several numbers (a grid to fill in, a shape C×H×W, one
   number per layer); the question text holds a box `[b1]`, `[b2]`, … for each, an output grid as a
-  table of boxes, and every spelling of a number ConvQuest accepts ("-3", "−3"; "2", "2.0") is
-  an answer for its box. Canvas gives each box its share of the points, as ConvQuest's per-cell
+  table of boxes, and every spelling of a right number that ConvQuest's parser reads as it
+  ("2", "2.0" and "2,0" for an average) is an answer for its box. Canvas gives each box its share of the points, as ConvQuest's per-cell
   marking does;
 - `multiple_choice_question`: one of a fixed list of words.
 
@@ -101,19 +101,6 @@ def blank_id(n: int) -> str:
     return f"b{n + 1}"
 
 
-def number_spellings(value: float) -> tuple[str, ...]:
-    """Every way of typing `value` that ConvQuest reads as it: Canvas matches a blank's text exactly."""
-    plain = number_text(value)
-    spellings = [plain]
-    if float(value).is_integer():
-        spellings.append(f"{plain}.0")
-    if "." in plain:
-        spellings.append(plain.replace(".", ","))
-    if plain.startswith("-"):
-        spellings += ["\u2212" + s[1:] for s in list(spellings)]
-    return tuple(dict.fromkeys(spellings))
-
-
 def _item(parent: ET.Element, item: Item) -> None:
     kind = question_type(item)
     node = ET.SubElement(
@@ -154,11 +141,10 @@ def _item(parent: ET.Element, item: Item) -> None:
             _material(response, blank_id(n), html=False)
             render = ET.SubElement(response, "render_choice")
             labels: list[str] = []
-            for value in blank.values:
-                for spelling in number_spellings(value):
-                    answer = ident(f"{item.name}-{blank_id(n)}-a{len(labels) + 1}")
-                    labels.append(answer)
-                    _material(ET.SubElement(render, "response_label", {"ident": answer}), spelling, html=False)
+            for spelling in blank.spellings:
+                answer = ident(f"{item.name}-{blank_id(n)}-a{len(labels) + 1}")
+                labels.append(answer)
+                _material(ET.SubElement(render, "response_label", {"ident": answer}), spelling, html=False)
             answer_ids += labels
             _set_score(processing, f"response_{blank_id(n)}", labels[0], "Add", share)
 
