@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from convquest.classroom.quiz import Quiz, QuizQuestion
+from convquest.engine.kernels import KERNELS
 from convquest.engine.problems.base import Problem
 from convquest.engine.problems.ladder import rungs
+from convquest.engine.problems.match_kernel import BLURS, EDGES
 from convquest.practice.exam import cell_grid
 from convquest.practice.topics import derive_seed
 
@@ -34,15 +36,31 @@ TOLERANCES = (0.05, 0.01, 0.001)
 NOT_EXPORTED: dict[str, str] = {
     "receptive-field": "its answer is a set of input cells to mark",
     "match-kernel/locality": "its answer is a set of output cells to mark",
-    "match-kernel/palette": "it is answered by looking at pictures, which the export does not draw",
-    "match-kernel/two-step": "it is answered by looking at pictures, which the export does not draw",
-    "match-kernel/edit": "it is answered by looking at pictures, which the export does not draw",
-    "match-kernel/translation": "it is answered by looking at pictures, which the export does not draw",
-    "match-kernel/pooled-translation": "it is answered by looking at pictures, which the export does not draw",
+    "match-kernel/edit": "its answer is nine weights, any that give the target (not one fixed answer)",
+    "match-kernel/translation": "it is answered by pointing at a cell of a picture",
+    "match-kernel/pooled-translation": "it is answered by pointing at a cell of a picture",
     "learn-kernel/learning-rate": "any rate in a band is right (found by running gradient descent), not one number",
 }
-# Kinds answered with one word from a fixed list: the list.
-CHOICES: dict[str, tuple[str, ...]] = {"learn-kernel/gradient-sign": ("up", "down")}
+
+
+def choices(problem: Problem) -> tuple[str, ...] | None:
+    """The options of a question answered from a fixed list, as its parser reads them; else None."""
+    if problem.topic == "learn-kernel/gradient-sign":
+        return ("up", "down")
+    if problem.topic == "match-kernel/palette":
+        return tuple(KERNELS[name].title for name in problem.params()["palette"])
+    if problem.topic == "match-kernel/two-step":
+        return tuple(f"{KERNELS[blur].title}, {KERNELS[edge].title}" for blur in BLURS for edge in EDGES)
+    return None
+
+
+def kernel_names(problem: Problem) -> tuple[str, ...]:
+    """The kernels a pick-a-kernel question chooses among, in the palette's order."""
+    if problem.topic == "match-kernel/palette":
+        return tuple(problem.params()["palette"])
+    if problem.topic == "match-kernel/two-step":
+        return BLURS + EDGES
+    return ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,7 @@ class Item:
     params: dict[str, Any]  # the problem's own: `engine.problems.from_params` rebuilds it
     prompt: str
     data: tuple[tuple[str, tuple[tuple[float, ...], ...]], ...]  # (caption, rows): grids the prompt leaves out
+    pictures: tuple[tuple[str, tuple[tuple[float, ...], ...]], ...]  # (caption, rows): drawn shaded, as the board does
     notes: tuple[str, ...]  # numbers the prompt leaves out that are not grids ("filter 0: bias 1")
     parts: tuple[Part, ...]  # empty when `choice` is set
     choice: Choice | None
@@ -150,14 +169,14 @@ def _distinct_problems(quiz: Quiz, spec: QuizQuestion, variants: int, seed: int)
 def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item | Skipped:
     """The problem as an item, or Skipped naming the part with no fixed answer."""
     labels = tuple(problem.parts()) or ("answer",)
-    choices = CHOICES.get(problem.topic)
+    options = choices(problem)
     choice = None
     parts: list[Part] = []
-    if choices is not None:
-        right = [n for n, option in enumerate(choices) if problem.check(option, 0).correct]
+    if options is not None:
+        right = [n for n, option in enumerate(options) if problem.check(problem.parse_answer(option, 0), 0).correct]
         if len(right) != 1:
             return Skipped(number, problem.topic, f"{len(right)} of its choices are right, not one")
-        choice = Choice(choices, right[0])
+        choice = Choice(options, right[0])
     else:
         for part, label in enumerate(labels):
             values = _right_values(problem, part, len(labels))
@@ -166,6 +185,12 @@ def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item
             parts.append(Part(label, _blanks(problem, part, label, values), rungs(problem, part).solution))
     solution = rungs(problem, 0).solution if len(labels) == 1 else problem.solution()
     data, notes = shown_data(problem.params())
+    pictures: tuple[tuple[str, Grid], ...] = ()
+    if hasattr(problem, "image") and hasattr(problem, "target"):
+        pictures = tuple((name, _rows(getattr(problem, name))) for name in ("image", "target"))
+        notes += ("Kernels to choose from:",) + tuple(
+            f"{KERNELS[k].title}: {KERNELS[k].detects}" for k in kernel_names(problem)
+        )
     return Item(
         quiz_id=quiz_id,
         number=number,
@@ -174,6 +199,7 @@ def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item
         params=problem.params(),
         prompt=_paper_prompt(problem.prompt()),
         data=data,
+        pictures=pictures,
         notes=notes,
         parts=tuple(parts),
         choice=choice,
@@ -327,6 +353,10 @@ def shown_data(params: dict[str, Any]) -> tuple[tuple[tuple[str, Grid], ...], tu
     return tuple(grids), tuple(notes)
 
 
+def _rows(array: Any) -> Grid:
+    return tuple(tuple(row) for row in array.tolist())
+
+
 def _is_grid(value: Any) -> bool:
     return (
         isinstance(value, list)
@@ -350,6 +380,7 @@ def prompt_html(item: Item, blank: Callable[[int], str] | None = None) -> str:
     answer boxes (an output grid as a table of boxes, else one labelled box per line)."""
     out = [_paragraphs(item.prompt)]
     out += [_table(caption, rows) for caption, rows in item.data]
+    out += [_table(caption, rows, shaded=True) for caption, rows in item.pictures]
     if item.notes:
         out.append("<p>" + "<br>".join(html.escape(n, quote=False) for n in item.notes) + "</p>")
     if blank is not None:
@@ -380,10 +411,19 @@ def _paragraphs(text: str) -> str:
     )
 
 
-def _table(caption: str, rows: Sequence[Sequence[object]], *, escape: bool = True) -> str:
+def _table(caption: str, rows: Sequence[Sequence[object]], *, escape: bool = True, shaded: bool = False) -> str:
+    numbers = [v for row in rows for v in row if isinstance(v, (int, float))]
+    low, high = (min(numbers), max(numbers)) if shaded and numbers else (0, 0)
+
     def cell(value: object) -> str:
         text = number_text(value) if isinstance(value, (int, float)) else str(value)
-        return html.escape(text, quote=False) if escape else text
+        text = html.escape(text, quote=False) if escape else text
+        if not shaded or not isinstance(value, (int, float)):
+            return f'<td style="{_CELL}">{text}</td>'
+        # Dark for the least, light for the most, as the board shades a picture.
+        grey = round(255 * (value - low) / (high - low)) if high > low else 128
+        ink = "#000" if grey > 127 else "#fff"
+        return f'<td style="{_CELL};background:rgb({grey},{grey},{grey});color:{ink}">{text}</td>'
 
-    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{cell(v)}</td>' for v in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
     return f'<table style="border-collapse:collapse;margin:6px 0"><caption>{html.escape(caption, quote=False)}</caption>{body}</table>'
