@@ -150,8 +150,8 @@ def draw_items(quiz: Quiz, variants: int, seed: int = 0) -> tuple[list[Item], li
         items += drawn
         if drawn and len(drawn) < variants:
             notes.append(
-                f"question {spec.number} ({problems[0].topic}) has {len(drawn)} different problem(s), "
-                f"not {variants}: its numbers are fixed or its ranges narrow"
+                f"question {spec.number} ({problems[0].topic}): {len(drawn)} different problem(s), not "
+                f"{variants} (its numbers are fixed, or its ranges or its kind allow no more)"
             )
     return items, skipped, notes
 
@@ -331,7 +331,7 @@ Grid = tuple[tuple[float, ...], ...]
 def shown_data(params: dict[str, Any]) -> tuple[tuple[tuple[str, Grid], ...], tuple[str, ...]]:
     """The grids of numbers in the params (an input, a kernel, each channel of a volume, each
     filter's slices) and the numbers beside them (a filter's bias), which the board draws and the
-    prompt leaves out. Top-level scalars and 1-D sequences are in the prompt already."""
+    prompt leaves out. Top-level scalars, 1-D sequences and layers are in the prompt already."""
     grids: list[tuple[str, Grid]] = []
     notes: list[str] = []
 
@@ -341,7 +341,7 @@ def shown_data(params: dict[str, Any]) -> tuple[tuple[tuple[str, Grid], ...], tu
         elif isinstance(value, list) and value and all(_is_grid(v) for v in value):
             for n, channel in enumerate(value):
                 walk(f"{name}, channel {n}", channel, False)
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        elif isinstance(value, list) and value and all(isinstance(v, dict) and _holds_grids(v) for v in value):
             for n, entry in enumerate(value):
                 for key, inner in entry.items():
                     walk(f"{_singular(name)} {n} {key}", inner, False)
@@ -355,6 +355,11 @@ def shown_data(params: dict[str, Any]) -> tuple[tuple[tuple[str, Grid], ...], tu
 
 def _rows(array: Any) -> Grid:
     return tuple(tuple(row) for row in array.tolist())
+
+
+def _holds_grids(entry: dict[str, Any]) -> bool:
+    # A filter (slices and a bias) is data the prompt leaves out; a layer (k, s, p) is in the prompt.
+    return any(_is_grid(v) or (isinstance(v, list) and bool(v) and all(map(_is_grid, v))) for v in entry.values())
 
 
 def _is_grid(value: Any) -> bool:
@@ -417,6 +422,8 @@ def _table(caption: str, rows: Sequence[Sequence[object]], *, escape: bool = Tru
 
     def cell(value: object) -> str:
         text = number_text(value) if isinstance(value, (int, float)) else str(value)
+        if shaded and isinstance(value, float):
+            text = f"{value:.3g}"  # a blurred picture's ninths: the shade shows it, three figures say it
         text = html.escape(text, quote=False) if escape else text
         if not shaded or not isinstance(value, (int, float)):
             return f'<td style="{_CELL}">{text}</td>'
