@@ -59,7 +59,8 @@ def _questions(item: Item) -> list[str] | None:
     text = prompt_html(item)
     if item.choice is not None:
         options = " ".join(
-            ("=" if n == item.choice.correct else "~") + escape(option) for n, option in enumerate(item.choice.options)
+            ("=" if n == item.choice.correct else "~") + escape(html.escape(option, quote=False))
+            for n, option in enumerate(item.choice.options)
         )
         return [_question(item.name, text, options, item.solution)]
     if item.cells or any(len(part.blanks) != 1 for part in item.parts):
