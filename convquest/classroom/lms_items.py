@@ -128,42 +128,58 @@ class Skipped:
 
 def draw_items(quiz: Quiz, variants: int, seed: int = 0) -> tuple[list[Item], list[Skipped], list[str]]:
     """(items, skipped questions, notes) for `variants` draws of every question, the same for the
-    same seed. A question that cannot give that many different problems gives what it has, and a
-    note says so."""
+    same seed. A draw that cannot be an item (a two-step whose answer is several pairs; for a
+    question without a variant, a variant no LMS can hold) is replaced by another draw; a question
+    none of whose draws can be one is skipped; a question with fewer different problems than
+    asked gives what it has, and a note says so."""
     items: list[Item] = []
     skipped: list[Skipped] = []
     notes: list[str] = []
     for spec in quiz.questions:
-        problems = _distinct_problems(quiz, spec, variants, seed)
-        reason = NOT_EXPORTED.get(problems[0].topic) or NOT_EXPORTED.get(spec.kind)
-        if reason is not None:
-            skipped.append(Skipped(spec.number, problems[0].topic, reason))
+        drawn, left_out = _draw(quiz, spec, variants, seed)
+        if not drawn:
+            skipped.append(left_out[0])
             continue
-        drawn: list[Item] = []
-        for variant, problem in enumerate(problems, start=1):
-            item = make_item(quiz.id, spec.number, variant, problem)
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                drawn = []
-                break
-            drawn.append(item)
         items += drawn
-        if drawn and len(drawn) < variants:
+        topics = sorted({s.topic for s in left_out} - {item.topic for item in drawn})
+        if topics:
             notes.append(
-                f"question {spec.number} ({problems[0].topic}): {len(drawn)} different problem(s), not "
+                f"question {spec.number}: only its {', '.join(sorted({i.topic for i in drawn}))} draws "
+                f"are exported, not {', '.join(topics)} ({left_out[0].reason})"
+            )
+        if len(drawn) < variants:
+            notes.append(
+                f"question {spec.number} ({drawn[0].topic}): {len(drawn)} different problem(s), not "
                 f"{variants} (its numbers are fixed, or its ranges or its kind allow no more)"
             )
     return items, skipped, notes
 
 
-def _distinct_problems(quiz: Quiz, spec: QuizQuestion, variants: int, seed: int) -> list[Problem]:
-    found: dict[str, Problem] = {}
+def _draw(quiz: Quiz, spec: QuizQuestion, variants: int, seed: int) -> tuple[list[Item], list[Skipped]]:
+    """Up to `variants` items of different problems, and the draws that could not be items."""
+    seen: set[str] = set()
+    items: list[Item] = []
+    left_out: list[Skipped] = []
     for attempt in range(variants * TRIES_PER_VARIANT):
         question = spec.question(derive_seed("lms-export", quiz.id, seed, spec.number, attempt))
-        found.setdefault(repr(sorted(question.params.items())), question.problem())
-        if len(found) == variants:
+        key = repr(sorted(question.params.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        problem = question.problem()
+        reason = NOT_EXPORTED.get(problem.topic) or NOT_EXPORTED.get(problem.kind)
+        item = (
+            Skipped(spec.number, problem.topic, reason)
+            if reason
+            else make_item(quiz.id, spec.number, len(items) + 1, problem)
+        )
+        if isinstance(item, Skipped):
+            left_out.append(item)
+        else:
+            items.append(item)
+        if len(items) == variants:
             break
-    return list(found.values())
+    return items, left_out
 
 
 def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item | Skipped:

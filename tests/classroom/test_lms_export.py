@@ -477,3 +477,16 @@ def test_an_export_with_nothing_to_write_fails_and_writes_nothing(capsys, tmp_pa
 def test_out_of_range_options_are_refused(capsys, tmp_path, args):
     code, _, err = export(capsys, str(write_quiz(tmp_path)), "--format", "gift", *args)
     assert code == 2 and args[0] in err
+
+
+def test_a_question_of_any_variant_exports_the_draws_an_lms_can_hold_and_says_so(tmp_path):
+    text = '[quiz]\nid = "any"\ntitle = "Any kernel"\n\n[[question]]\nkind = "match-kernel"\n'
+    items, skipped, notes = draw_items(load_quiz(write_quiz(tmp_path, text=text)), 6)
+    assert not skipped and len(items) == 6
+    assert {item.topic for item in items} <= {"match-kernel/palette", "match-kernel/two-step"}
+    assert [item.variant for item in items] == [1, 2, 3, 4, 5, 6]
+    assert len(notes) == 1 and notes[0].startswith("question 1: only its match-kernel/")
+    for item in items:  # a draw whose answer is several pairs was replaced by another
+        problem = problem_of(item)
+        right = [o for o in item.choice.options if problem.check(problem.parse_answer(o), 0).correct]
+        assert right == [item.choice.options[item.choice.correct]]
