@@ -141,11 +141,12 @@ def draw_items(quiz: Quiz, variants: int, seed: int = 0) -> tuple[list[Item], li
             skipped.append(left_out[0])
             continue
         items += drawn
-        topics = sorted({s.topic for s in left_out} - {item.topic for item in drawn})
-        if topics:
+        exported = {item.topic for item in drawn}
+        reasons = {s.topic: s.reason for s in left_out if s.topic not in exported}
+        if reasons:
             notes.append(
-                f"question {spec.number}: only its {', '.join(sorted({i.topic for i in drawn}))} draws "
-                f"are exported, not {', '.join(topics)} ({left_out[0].reason})"
+                f"question {spec.number}: only its {', '.join(sorted(exported))} draws are exported; left out: "
+                + "; ".join(f"{topic} ({reason})" for topic, reason in sorted(reasons.items()))
             )
         if len(drawn) < variants:
             notes.append(
