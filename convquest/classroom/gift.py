@@ -63,7 +63,8 @@ def _questions(item: Item) -> list[str] | None:
             for n, option in enumerate(item.choice.options)
         )
         return [_question(item.name, text, options, item.solution)]
-    if item.cells or any(len(part.blanks) != 1 for part in item.parts):
+    # A grid split into one question per cell would repeat the whole grid for each: left to QTI.
+    if (item.cells and len(item.parts) > 1) or any(len(part.blanks) != 1 for part in item.parts):
         return None
     if len(item.parts) == 1:
         return [_question(item.name, text, _numerical(item.parts[0]), item.solution)]

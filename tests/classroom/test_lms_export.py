@@ -490,3 +490,25 @@ def test_a_question_of_any_variant_exports_the_draws_an_lms_can_hold_and_says_so
         problem = problem_of(item)
         right = [o for o in item.choice.options if problem.check(problem.parse_answer(o), 0).correct]
         assert right == [item.choice.options[item.choice.correct]]
+
+
+def test_a_decimal_answer_keeps_the_tolerance_the_engine_marks_right(tmp_path):
+    # One average of four cells, 2.75: ConvQuest takes anything within 0.05 of it.
+    text = (
+        '[quiz]\nid = "avg"\ntitle = "An average"\n\n[[question]]\nkind = "fill-cells"\n[question.params]\n'
+        'variant = "avgpool"\ninput = [[1, 2], [3, 5]]\nk = 2\nstride = 2\n'
+    )
+    quiz = load_quiz(write_quiz(tmp_path, text=text))
+    items, _, _ = draw_items(quiz, 1)
+    problem = problem_of(items[0])
+    _, [question] = parse_gift(to_gift(items)[0])
+    [(value, tolerance)] = question.answers
+    low, high = value - tolerance, value + tolerance
+    assert all(problem.check(v, 0).correct for v in (low + 1e-6, value, high - 1e-6))
+    assert not any(problem.check(v, 0).correct for v in (low - 0.01, high + 0.01))
+    _, root = read_package(to_qti_zip(quiz.id, quiz.title, items))
+    item = root.find(".//qti:item", NS)
+    assert field(item, "question_type") == "numerical_question"
+    bounds = [float(item.find(f".//qti:{op}", NS).text) for op in ("vargte", "varlte")]
+    assert bounds == pytest.approx([low, high])
+    assert float(item.find(".//qti:varequal", NS).text) == value
