@@ -40,7 +40,8 @@ def category(quiz_id: str, number: int) -> str:
 
 def to_gift(items: Sequence[Item], header: Sequence[str] = ()) -> tuple[str, list[Skipped]]:
     """(the GIFT file, questions GIFT cannot hold). `header` lines become // comments on top."""
-    blocks = ["\n".join(f"// {line}" for line in header)] if header else []
+    # A title may hold a line break; a comment line must not, or its second half is read as a question.
+    blocks = ["\n".join(f"// {' '.join(line.split())}" for line in header)] if header else []
     skipped: dict[int, Skipped] = {}
     current: int | None = None
     for item in items:

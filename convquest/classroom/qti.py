@@ -25,7 +25,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
-from itertools import groupby
+from itertools import cycle, groupby
 
 from convquest.classroom.lms_items import Blank, Item, number_text, prompt_html, solution_html
 
@@ -134,7 +134,7 @@ def _item(parent: ET.Element, item: Item) -> None:
         for value in item.blanks[0].values:
             _numeric_condition(processing, item.blanks[0], value)
     else:
-        _material(presentation, prompt_html(item, lambda n: f"[{blank_id(n)}]"))
+        _material(presentation, _with_boxes(item))
         share = f"{100 / len(item.blanks):.2f}"
         for n, blank in enumerate(item.blanks):
             response = ET.SubElement(presentation, "response_lid", {"ident": f"response_{blank_id(n)}"})
@@ -157,6 +157,18 @@ def _item(parent: ET.Element, item: Item) -> None:
     node.append(processing)
     feedback = ET.SubElement(node, "itemfeedback", {"ident": "general_fb"})
     _material(ET.SubElement(feedback, "flow_mat"), solution_html(item.solution))
+
+
+_BOX = "\ue000"  # a private-use character: no prompt has one
+
+
+def _with_boxes(item: Item) -> str:
+    """The question's HTML with a box `[b1]`, `[b2]`, … for each blank. Canvas reads any bracketed
+    word in the text as a box, so the text's own brackets (`y[0]`, `w[1][0]`) are written as HTML
+    character references: they show as brackets, and only the boxes are boxes."""
+    text = prompt_html(item, lambda n: f"{_BOX}{n}{_BOX}").replace("[", "&#91;").replace("]", "&#93;")
+    pieces = text.split(_BOX)
+    return "".join(f"[{blank_id(int(p))}]" if odd else p for odd, p in zip(cycle((False, True)), pieces))
 
 
 def _numeric_condition(processing: ET.Element, blank: Blank, value: float) -> None:

@@ -75,6 +75,10 @@ kind = "predict-size"
 variant = "conv"
 i = 9
 k = 3
+
+[[question]]
+kind = "sequence-fill"
+variant = "causal"
 """
 
 
@@ -203,9 +207,9 @@ def test_gift_escapes_read_back_as_written(text):
 
 def test_gift_questions_are_named_numerical_and_read_back(quiz):
     items, _, _ = draw_items(quiz, 3)
-    text, skipped = to_gift(items, ["made by a test: {not} = read"])
+    text, skipped = to_gift(items, ["made by a test: {not} = read", "a title\non two lines"])
     comments, questions = parse_gift(text)
-    assert comments == ["made by a test: {not} = read"]
+    assert comments == ["made by a test: {not} = read", "a title on two lines"]
     assert questions, "every shipped example has questions GIFT can hold"
     names = [q.name for q in questions]
     assert len(set(names)) == len(names)
@@ -235,7 +239,12 @@ def test_gift_leaves_grids_and_shapes_to_qti_and_names_them(tmp_path):
     items, skipped, _ = draw_items(load_quiz(write_quiz(tmp_path, text=MIXED)), 2)
     text, unfit = to_gift(items)
     kinds = {s.number: s.topic for s in unfit}
-    assert kinds == {1: "fill-cells/strided", 4: "predict-size/network", 6: "fill-cells/avgpool"}
+    assert kinds == {
+        1: "fill-cells/strided",
+        4: "predict-size/network",
+        6: "fill-cells/avgpool",
+        10: "sequence-fill/causal",
+    }
     assert all("--format qti" in s.reason for s in unfit)
     assert {s.number for s in skipped} == {7}  # cells to mark
     _, questions = parse_gift(text)
@@ -327,7 +336,8 @@ def check_qti_item(node: ET.Element, item: Item) -> None:
             assert problem.check(problem.parse_answer(option), 0).correct == (ident == points[0][1])
     else:
         assert kind == "fill_in_multiple_blanks_question"
-        boxes = re.findall(r"\[(b\d+)\]", text)
+        boxes = re.findall(r"\[([^\]]*)\]", text)  # Canvas reads every bracketed word as a box
+        assert all(re.fullmatch(r"b\d+", box) for box in boxes), boxes
         lids = {lid.get("ident"): lid for lid in node.findall("qti:presentation/qti:response_lid", NS)}
         assert sorted(lids) == sorted(f"response_{b}" for b in boxes) and len(boxes) == len(item.blanks) > 1
         given_by = {respident: value for respident, value, action, _ in points if action == "Add"}
@@ -368,6 +378,7 @@ def test_qti_writes_grids_as_fill_in_the_blanks_and_a_choice_as_multiple_choice(
         "cq-mixed-1-q6": {"fill_in_multiple_blanks_question"},
         "cq-mixed-1-q8": {"multiple_choice_question"},
         "cq-mixed-1-q9": {"numerical_question"},
+        "cq-mixed-1-q10": {"fill_in_multiple_blanks_question"},
     }
     assert [(s.number, s.topic.split("/")[0]) for s in skipped] == [(7, "receptive-field")]
     assert any(note.startswith("question 9 (predict-size/conv): 1 different problem(s), not 2") for note in notes)
