@@ -221,7 +221,7 @@ def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item
         parts=tuple(parts),
         choice=choice,
         solution=solution,
-        cells=hasattr(problem, "expected"),
+        cells=hasattr(problem, "expected"),  # fill-cells, sequence-fill, fill-volume: one part per output cell
         grid=cell_grid(labels),
     )
 
