@@ -4,8 +4,8 @@ values and its worked solution, for `convquest quiz export` (gift.py and qti.py 
 Every value an item accepts is one the engine's own `check` marks right: the answers are read off
 the problem (its output grid, its counts, its shapes) and then checked, never trusted, and a
 one-number part the problem does not spell out is found by asking `check` about whole numbers.
-A question with no such answer (cells to mark, pictures to look at, a band of learning rates) is
-not an item but a `Skipped`, with the sentence the command prints.
+A question with no such answer (cells to mark, any weights that give a target, a band of learning
+rates) is not an item but a `Skipped`, with the sentence the command prints.
 """
 
 from __future__ import annotations
@@ -36,9 +36,7 @@ TOLERANCES = (0.05, 0.01, 0.001)
 NOT_EXPORTED: dict[str, str] = {
     "receptive-field": "its answer is a set of input cells to mark",
     "match-kernel/locality": "its answer is a set of output cells to mark",
-    "match-kernel/edit": "its answer is nine weights, any that give the target (not one fixed answer)",
-    "match-kernel/translation": "it is answered by pointing at a cell of a picture",
-    "match-kernel/pooled-translation": "it is answered by pointing at a cell of a picture",
+    "match-kernel/edit": "its answer is nine weights, and any that give the target are right",
     "learn-kernel/learning-rate": "any rate in a band is right (found by running gradient descent), not one number",
 }
 
