@@ -48,6 +48,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(("roster", "new"), "a class roster with a random password per student, from a list of names", "roster:new"),
     Command(("quiz", "sit"), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
     Command(
+        ("quiz", "export"), "a quiz's questions for Moodle (GIFT) or Canvas (QTI), several variants each", "lms:export"
+    ),
+    Command(
         ("results",), "quiz results per student: score, each answer, time (table, csv or json)", "classroom:results"
     ),
     Command(
