@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from convquest.commands import COMMANDS, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
+from convquest.commands import COMMANDS, GROUP_BARE_DEFAULT, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
 from convquest.commands.common import EXIT_OK
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -96,14 +96,21 @@ def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def with_group_default(argv: list[str]) -> list[str]:
-    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed."""
-    if len(argv) < 2 or argv[0] not in GROUP_DEFAULT:
+    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed;
+    `results` alone as `results show` (GROUP_BARE_DEFAULT). Global options may come first."""
+    at = 0
+    while at < len(argv) and argv[at] in ("--data-dir", "--levels"):
+        at += 2  # the option and its value: the command word comes after
+    lead, group, rest = argv[:at], argv[at : at + 1], argv[at + 1 :]
+    if not group or group[0] not in GROUP_DEFAULT:
         return argv
-    group = argv[0]
-    words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group}
-    if argv[1] in words or argv[1] in ("-h", "--help"):
+    default = [*lead, group[0], GROUP_DEFAULT[group[0]]]
+    if not rest:
+        return default if group[0] in GROUP_BARE_DEFAULT else argv
+    words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group[0]}
+    if rest[0] in words or rest[0] in ("-h", "--help"):
         return argv
-    return [group, GROUP_DEFAULT[group], *argv[1:]]
+    return [*default, *rest]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
