@@ -424,7 +424,7 @@ def questions_csv(quizzes: Results, now: float, people: People | None = None) ->
                 q.topic,
                 q.students,
                 q.answered,
-                q.right,
+                marks_text(round(q.right, 2)),
                 "" if q.percent_right is None else percent_text(q.percent_right),
                 marks_text(round(q.mean_mark, 2)),
             ]
@@ -447,7 +447,7 @@ def questions_json(quizzes: Results, now: float, people: People | None = None) -
                         "topic": q.topic,
                         "students": q.students,
                         "answered": q.answered,
-                        "right": q.right,
+                        "right": round(q.right, 4),
                         "percent_right": None if q.percent_right is None else round(q.percent_right, 2),
                         "mean_mark": round(q.mean_mark, 4),
                         "mistakes": [

@@ -244,7 +244,7 @@ class QuestionStats:
     topic: str  # the topic on most papers (per-student papers may draw different variants)
     students: int  # whose paper has this question
     answered: int  # gave every part
-    right: int  # every part right
+    right: float  # of those: how many right, a grid marked per cell counting its share of cells right
     marks: float  # the marks that count, overrides included, summed over the students
     mistakes: tuple[tuple[str, int], ...]  # (mistake key, students who made it), commonest first
 
@@ -274,7 +274,7 @@ def question_stats(students: Sequence[StudentProgress]) -> list[QuestionStats]:
                 topic,
                 len(states),
                 sum(1 for q in states if q.state in (RIGHT, WRONG)),
-                sum(1 for q in states if q.state == RIGHT),
+                sum(q.answered_marks for q in states if q.state in (RIGHT, WRONG)),
                 sum(q.marks for q in states),
                 tuple(sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
