@@ -399,16 +399,21 @@ def questions_table(quizzes: Results, now: float, people: People | None = None, 
         if lines:
             lines.append("")
         lines.append(f"Quiz {quiz_id}: {title}, by question ({len(students)} student{'s' * (len(students) != 1)})")
-        for q in question_stats(students):
-            right = "no answers yet" if q.percent_right is None else f"{percent_text(q.percent_right)}% right"
-            lines.append(
-                f"Q{q.number} {q.topic}: {q.answered} of {q.students} answered, {right}, "
-                f"mean mark {marks_text(round(q.mean_mark, 2))}"
-            )
-            for key, count in q.mistakes[:MISTAKES_SHOWN]:
-                line = f"   {count}× {key}: {_mistake_words(key)}"
-                lines.append(line if len(line) <= width else line[: width - 1] + "…")
+        lines += question_lines(students, width)
     return "\n".join(lines) + "\n"
+
+
+def question_lines(students: Sequence[StudentProgress], width: int = 80, mistakes: int = MISTAKES_SHOWN) -> list[str]:
+    """Per question a line (answered, percent right, mean mark), then its commonest mistakes in words."""
+    lines = []
+    for q in question_stats(students):
+        right = "no answers yet" if q.percent_right is None else f"{percent_text(q.percent_right)}% right"
+        lines.append(
+            f"Q{q.number} {q.topic}: {q.answered} of {q.students} answered, {right}, "
+            f"mean mark {marks_text(round(q.mean_mark, 2))}"
+        )
+        lines += [f"   {count}× {key}: {_mistake_words(key)}" for key, count in q.mistakes[:mistakes]]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
 def questions_csv(quizzes: Results, now: float, people: People | None = None) -> str:
