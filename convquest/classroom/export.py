@@ -175,7 +175,18 @@ def _who(student: str, people: People) -> str:
 def to_csv(quizzes: Results, now: float, people: People | None = None) -> str:
     people = people or {}
     count = max((s.total for _, _, students in quizzes for s in students), default=0)
-    header = ["quiz", "student", "name", "score", "questions", "percent", "status", "started", "ended", "seconds"]
+    header: list[object] = [
+        "quiz",
+        "student",
+        "name",
+        "score",
+        "questions",
+        "percent",
+        "status",
+        "started",
+        "ended",
+        "seconds",
+    ]
     for n in range(1, count + 1):
         header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_mark", f"q{n}_override"]
     rows: list[list[object]] = [header]
@@ -308,7 +319,9 @@ def _student_json(s: StudentProgress, now: float, person: Student | None) -> dic
     }
 
 
-def _question_json(q: QuestionState, drawn: tuple[dict[str, Any], Problem | None] | None, started: float) -> dict:
+def _question_json(
+    q: QuestionState, drawn: tuple[dict[str, Any], Problem | None] | None, started: float
+) -> dict[str, Any]:
     stored, problem = drawn if drawn is not None else ({}, None)
     override = q.override
     return {
@@ -417,7 +430,7 @@ def question_lines(students: Sequence[StudentProgress], width: int = 80, mistake
 
 
 def questions_csv(quizzes: Results, now: float, people: People | None = None) -> str:
-    header = ["quiz", "question", "topic", "students", "answered", "right", "percent_right", "mean_mark"]
+    header: list[object] = ["quiz", "question", "topic", "students", "answered", "right", "percent_right", "mean_mark"]
     for n in range(1, MISTAKES_SHOWN + 1):
         header += [f"mistake{n}", f"mistake{n}_count", f"mistake{n}_words"]
     rows: list[list[object]] = [header]

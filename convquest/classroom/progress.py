@@ -149,10 +149,10 @@ def student_progress(
             )
         per_cell = sitting.grid_marking == "per-cell" and cell_grid(labels) is not None
         topic = topics[number - 1] if number <= len(topics) else ""
-        override = latest.get(number)
+        in_force = latest.get(number)
         questions.append(
             QuestionState(
-                number, topic, tuple(parts), per_cell, override if override and override.mark is not None else None
+                number, topic, tuple(parts), per_cell, in_force if in_force and in_force.mark is not None else None
             )
         )
     deadline = sitting.deadline()
