@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -154,16 +155,15 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
                 f"{duration(s.seconds(now)):>7}  {s.status}"
             )
             for q in s.questions:
-                text = answer_text(q) or "(no answer)"
-                for line in (f"{'':<{name}}    Q{q.number} {q.mark} {text}", _override_line(name, q)):
-                    if line:
-                        lines.append(line if len(line) <= width else line[: width - 1] + "…")
+                line = f"{'':<{name}}    Q{q.number} {q.mark} {answer_text(q) or '(no answer)'}"
+                lines.append(line if len(line) <= width else line[: width - 1] + "…")
+                if q.overridden:
+                    # Wrapped, not cut: the teacher's reason is worth reading whole.
+                    pad = " " * (name + 7)
+                    lines += textwrap.wrap(
+                        f"mark {override_text(q)}", width, initial_indent=f"{pad}✎ ", subsequent_indent=f"{pad}  "
+                    )
     return "\n".join(lines) + "\n"
-
-
-def _override_line(indent: int, question: QuestionState) -> str:
-    text = override_text(question)
-    return f"{'':<{indent}}       ✎ mark {text}" if text else ""
 
 
 def _who(student: str, people: People) -> str:
