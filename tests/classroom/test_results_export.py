@@ -262,3 +262,10 @@ def test_every_csv_format_defuses_an_id_a_name_and_an_answer_starting_with_a_for
     assert set(rows) == {"'-bob", "chen"}
     assert rows["chen"]["name"] == "'=1+2"
     assert rows["chen"]["q1_answer"] == "'" + '=HYPERLINK("http://x.example","y")'
+
+
+def test_the_command_offers_exactly_the_formats_the_export_writes():
+    from convquest.commands.classroom import BY_QUESTION_FORMATS, RESULT_FORMATS
+
+    assert set(RESULT_FORMATS) == set(export.FORMATS)
+    assert set(BY_QUESTION_FORMATS) == set(export.BY_QUESTION)
