@@ -334,14 +334,17 @@ class ResultsDB:
         assert row_id is not None  # an INSERT always has one
         return MarkOverride(row_id, quiz_id, student, question, mark, by, now, reason)
 
-    def overrides(self, quiz_id: str | None = None) -> list[MarkOverride]:
-        """Every override recorded, oldest first (so the last one of a question is the one that counts)."""
-        if quiz_id is None:
-            rows = self._rows(f"SELECT {_OVERRIDE_COLUMNS} FROM mark_overrides ORDER BY id")
-        else:
-            rows = self._rows(
-                f"SELECT {_OVERRIDE_COLUMNS} FROM mark_overrides WHERE quiz_id = ? ORDER BY id", (quiz_id,)
-            )
+    def overrides(self, quiz_id: str | None = None, *, after: int = 0) -> list[MarkOverride]:
+        """Every override recorded (after the row id `after`), oldest first: the last one of a
+        question is the one that counts."""
+        where = ["id > ?"]
+        args: list[object] = [after]
+        if quiz_id is not None:
+            where.append("quiz_id = ?")
+            args.append(quiz_id)
+        rows = self._rows(
+            f"SELECT {_OVERRIDE_COLUMNS} FROM mark_overrides WHERE {' AND '.join(where)} ORDER BY id", tuple(args)
+        )
         return [MarkOverride(*r) for r in rows]
 
     # --- sessions (written by the server) ------------------------------------------------------

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from convquest.classroom.export import duration, question_lines
 from convquest.classroom.progress import QuestionState, Snapshot, StudentProgress, snapshot
-from convquest.classroom.results import AnswerRow, ResultsDB
+from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 
@@ -111,6 +111,7 @@ class TeacherApp(App[None]):
         self.shot: Snapshot | None = None
         self._columns: tuple[str, ...] = ()
         self._last_answer = 0
+        self._last_override = 0
         self._feed: list[str] = []
         self.by_question = False  # b: each question across the class in place of the latest answers
 
@@ -197,12 +198,23 @@ class TeacherApp(App[None]):
         if shot.quiz_id is None:
             return
         fresh: list[AnswerRow] = db.answers(shot.quiz_id, after=self._last_answer)
-        if not fresh:
+        changed = db.overrides(shot.quiz_id, after=self._last_override)
+        if not fresh and not changed:
             return
-        self._last_answer = fresh[-1].id
-        self._feed += feed_lines(shot, fresh)
+        if fresh:
+            self._last_answer = fresh[-1].id
+        if changed:
+            self._last_override = changed[-1].id
+        self._feed += feed_lines(shot, fresh) + [override_line(o) for o in changed]
         self._feed = self._feed[-FEED_LINES:]
         self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+
+
+def override_line(o: MarkOverride) -> str:
+    """A teacher's override as the feed tells it: who set which mark, when, and why."""
+    stamp = datetime.fromtimestamp(o.at).strftime("%H:%M:%S")
+    what = "back to its answers' mark" if o.mark is None else f"mark {marks_text(o.mark)}"
+    return f"{stamp}  {o.student}  Q{o.question}  {OVERRIDDEN} {what} by {o.by}{f': {o.reason}' if o.reason else ''}"
 
 
 def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:

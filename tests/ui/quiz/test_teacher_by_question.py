@@ -57,9 +57,15 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
         assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0", "✗"]
-        override_mark(db, "week-3", "ann", 1, 0.5, by="teacher", now=time.time())  # `results override` does this
+        # What `convquest results override` does, while the view runs.
+        override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason="units right")
         await wait_until(pilot, lambda: cell(app, "ann", "Q1") != "✗")
         assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0.50", "✎0.50"]
+        assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ mark 0.50 by mr_t: units right")
+        override_mark(db, "week-3", "ann", 1, None, by="mr_t", now=time.time())
+        await wait_until(pilot, lambda: cell(app, "ann", "Q1") == "✗")
+        assert cell(app, "ann", "score") == "0"
+        assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ back to its answers' mark by mr_t")
 
 
 async def test_the_help_names_the_views_keys(tmp_path, class_db):
