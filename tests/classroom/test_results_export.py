@@ -269,3 +269,23 @@ def test_the_command_offers_exactly_the_formats_the_export_writes():
 
     assert set(RESULT_FORMATS) == set(export.FORMATS)
     assert set(BY_QUESTION_FORMATS) == set(export.BY_QUESTION)
+
+
+def test_with_a_roster_the_table_and_csv_name_each_student(capsys, given, tmp_path):
+    data, _ = given
+    roster = str(roster_file(tmp_path, ROSTER))
+    _, out, _ = results(capsys, data, "--roster", roster)
+    assert any(line.startswith("alice (Alice Ng) ") and "2/3" in line for line in out.splitlines())
+    _, out, _ = results(capsys, data, "--roster", roster, "--format", "csv")
+    assert {row["student"]: row["name"] for row in csv.DictReader(io.StringIO(out))} == {
+        "alice": "Alice Ng",
+        "bob": "Bob Ray",
+    }
+
+
+def test_a_roster_others_can_read_is_refused_as_serve_refuses_it(capsys, given, tmp_path):
+    data, _ = given
+    roster = roster_file(tmp_path, ROSTER)
+    roster.chmod(0o644)
+    code, out, err = results(capsys, data, "--roster", str(roster), "--format", "canvas")
+    assert code == 2 and out == "" and "chmod 600" in err
