@@ -69,13 +69,20 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
 
 
 async def test_the_help_names_the_views_keys(tmp_path, class_db):
-    path, _ = class_db
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path))
+    ann = QuizSitting(quiz, "ann", db)
+    ann.answer(wrong(ann.problems[0]))
     app = TeacherApp(path, every=EVERY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause(EVERY * 5)  # the view goes on reading the database under the help
         assert isinstance(app.screen, HelpScreen)
         keys = str(app.screen.query_one("#help-keys", Static).content)
         assert "teacher view" in keys and "By question" in keys and "Refresh now" in keys
         assert "results override" in str(app.screen.query_one("#help-about", Static).content)
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)
+        ann.answer(right(ann.problems[1]))
+        await wait_until(pilot, lambda: cell(app, "ann", "Q2") == "✓")
