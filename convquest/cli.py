@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from convquest.commands import COMMANDS, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
+from convquest.commands import COMMANDS, GROUP_BARE_DEFAULT, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
 from convquest.commands.common import EXIT_OK
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -99,18 +99,21 @@ def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def with_group_default(argv: list[str]) -> list[str]:
-    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed.
-    The group word may follow the global options (`--data-dir D quiz --file F`, as `serve` runs it)."""
+    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed;
+    `results` alone as `results show` (GROUP_BARE_DEFAULT). Global options may come first."""
     at = 0
     while at < len(argv) and argv[at].partition("=")[0] in GLOBAL_VALUE_OPTIONS:
-        at += 1 if "=" in argv[at] else 2
-    if at + 1 >= len(argv) or argv[at] not in GROUP_DEFAULT:
+        at += 1 if "=" in argv[at] else 2  # the option and its value: the command word comes after
+    lead, group, rest = argv[:at], argv[at : at + 1], argv[at + 1 :]
+    if not group or group[0] not in GROUP_DEFAULT:
         return argv
-    group, following = argv[at], argv[at + 1]
-    words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group}
-    if following in words or following in ("-h", "--help"):
+    default = [*lead, group[0], GROUP_DEFAULT[group[0]]]
+    if not rest:
+        return default if group[0] in GROUP_BARE_DEFAULT else argv
+    words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group[0]}
+    if rest[0] in words or rest[0] in ("-h", "--help"):
         return argv
-    return [*argv[: at + 1], GROUP_DEFAULT[group], *argv[at + 1 :]]
+    return [*default, *rest]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,6 +64,22 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # How the quiz marks a grid question, as it was when the student started (the file may change).
     "ALTER TABLE sittings ADD COLUMN grid_marking TEXT NOT NULL DEFAULT 'per-cell';",
+    # A teacher's change to a question's mark (`convquest results override`). A row per change, never
+    # an update, so who changed what and when stays on record; the latest row of a question wins and
+    # a NULL mark puts it back to the mark its answers earned. The answers themselves are untouched.
+    """
+    CREATE TABLE mark_overrides (
+        id INTEGER PRIMARY KEY,
+        quiz_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question INTEGER NOT NULL,      -- 1-based, as on the paper
+        mark REAL,                      -- NULL: back to the marked answers
+        by_user TEXT NOT NULL,          -- the OS user who ran the command
+        at REAL NOT NULL,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX mark_overrides_of ON mark_overrides (quiz_id, student, question);
+    """,
 )
 
 
@@ -118,6 +134,18 @@ class SessionRow:
 
 
 @dataclass(frozen=True)
+class MarkOverride:
+    id: int
+    quiz_id: str
+    student: str
+    question: int
+    mark: float | None  # None: the override was withdrawn, the answers' own mark counts again
+    by: str
+    at: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class NewAnswer:
     question: int
     part: int
@@ -146,6 +174,7 @@ _SITTING_COLUMNS = (
 )
 _ANSWER_COLUMNS = "id, quiz_id, student, question, part, answer, correct, mistake, at"
 _SESSION_COLUMNS = "id, student, address, quiz_id, connected_at, disconnected_at, reason"
+_OVERRIDE_COLUMNS = "id, quiz_id, student, question, mark, by_user, at, reason"
 
 
 class ResultsDB:
@@ -288,6 +317,35 @@ class ResultsDB:
             args.append(student)
         rows = self._rows(f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE {' AND '.join(where)} ORDER BY id", tuple(args))
         return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in rows]
+
+    # --- mark overrides (written by `convquest results override`) ----------------------------------
+
+    def override_mark(
+        self, quiz_id: str, student: str, question: int, mark: float | None, *, by: str, now: float, reason: str = ""
+    ) -> MarkOverride:
+        """Record a teacher's mark for one question (None withdraws the last one); checks are the caller's."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO mark_overrides (quiz_id, student, question, mark, by_user, at, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (quiz_id, student, question, mark, by, now, reason),
+            )
+            row_id = cursor.lastrowid
+        assert row_id is not None  # an INSERT always has one
+        return MarkOverride(row_id, quiz_id, student, question, mark, by, now, reason)
+
+    def overrides(self, quiz_id: str | None = None, *, after: int = 0) -> list[MarkOverride]:
+        """Every override recorded (after the row id `after`), oldest first: the last one of a
+        question is the one that counts."""
+        where = ["id > ?"]
+        args: list[object] = [after]
+        if quiz_id is not None:
+            where.append("quiz_id = ?")
+            args.append(quiz_id)
+        rows = self._rows(
+            f"SELECT {_OVERRIDE_COLUMNS} FROM mark_overrides WHERE {' AND '.join(where)} ORDER BY id", tuple(args)
+        )
+        return [MarkOverride(*r) for r in rows]
 
     # --- sessions (written by the server) ------------------------------------------------------
 

@@ -51,7 +51,14 @@ COMMANDS: tuple[Command, ...] = (
         ("quiz", "export"), "a quiz's questions for Moodle (GIFT) or Canvas (QTI), several variants each", "lms:export"
     ),
     Command(
-        ("results",), "quiz results per student: score, each answer, time (table, csv or json)", "classroom:results"
+        ("results", "show"),
+        "quiz results per student: score, percent, each answer and mark (table, csv, canvas, moodle or json)",
+        "classroom:results",
+    ),
+    Command(
+        ("results", "override"),
+        "set a question's mark for one student (kept with who and when; the answers stay)",
+        "marks:override",
     ),
     Command(
         ("teacher",), "live view of a class sitting a quiz: who is connected, who answered what", "classroom:teacher"
@@ -69,9 +76,13 @@ GROUP_HELP = {
     "levels": "list the levels, or check level files",
     "roster": "make a class roster for `serve --roster`",
     "quiz": "sit a quiz file, or work with one",
+    "results": "quiz results (`results` alone is `results show`), or override a mark",
 }
 # `convquest quiz --file F` (what `serve --quiz` runs, and what teachers have typed) stays
 # `convquest quiz sit --file F`: a group word followed by anything but one of its commands gets
 # its default command put in.
-GROUP_DEFAULT = {"quiz": "sit"}
+GROUP_DEFAULT = {"quiz": "sit", "results": "show"}
+# Groups whose word alone runs the default command: `convquest results` prints the results (a bare
+# `convquest quiz` has no file to sit, so it shows the group's commands instead).
+GROUP_BARE_DEFAULT = {"results"}
 PLAY = COMMANDS[0]  # what a launch with no command runs

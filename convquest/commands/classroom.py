@@ -18,6 +18,7 @@ from convquest.commands.common import data_dir, interactive
 
 if TYPE_CHECKING:
     from convquest.classroom.quiz import Quiz
+    from convquest.classroom.results import ResultsDB
 
 CLASS_CODE_ENV = "CONVQUEST_CLASS_CODE"
 
@@ -221,13 +222,31 @@ def leave_at_once() -> None:
 # --- convquest results ------------------------------------------------------------------------------
 
 
+RESULT_FORMATS = ("table", "csv", "canvas", "moodle", "json")  # convquest.classroom.export.FORMATS
+BY_QUESTION_FORMATS = ("table", "csv", "json")
+
+
 def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="only this quiz (default: every quiz in the database)")
     parser.add_argument(
         "--format",
-        choices=("table", "csv", "json"),
+        choices=RESULT_FORMATS,
         default="table",
-        help="table (default, to read), csv (one row per student, for a spreadsheet) or json",
+        help="table (default, to read), csv (one row per student and quiz: score, percent, each answer and "
+        "mark), canvas or moodle (a gradebook import: one row per student, one column per quiz) or json "
+        "(everything, with each student's own problems and the worked solutions)",
+    )
+    parser.add_argument(
+        "--by-question",
+        action="store_true",
+        help="each question across the class instead: how many answered, percent right, the commonest mistakes "
+        "(table, csv or json)",
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
@@ -250,20 +269,30 @@ def run_results(args: argparse.Namespace) -> int:
 
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
-    from convquest.classroom.results import ResultsDB, ResultsUnavailable
+    from convquest.classroom.results import ResultsUnavailable
 
-    path = results_db_path(args)
+    if args.by_question and args.format not in BY_QUESTION_FORMATS:
+        print(
+            f"convquest results: --by-question writes {', '.join(BY_QUESTION_FORMATS)}, not {args.format} "
+            "(a gradebook takes one mark per student and quiz)",
+            file=sys.stderr,
+        )
+        return 2
+    people = None
+    if args.roster is not None:
+        from convquest.classroom.roster import RosterInvalid, load_roster
+
+        try:
+            people = load_roster(args.roster.expanduser()).students
+        except RosterInvalid as exc:
+            print(f"convquest results: {exc}", file=sys.stderr)
+            return 2
     try:
-        db = ResultsDB.open_existing(path)
+        db = open_results(args, "results")
     except ResultsUnavailable as exc:
         print(f"convquest results: {exc}", file=sys.stderr)
         return 2
     if db is None:
-        print(
-            f"convquest results: no results yet: {path} does not exist (it is made when a student starts a "
-            "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
-            file=sys.stderr,
-        )
         return 1
     try:
         now = time.time()
@@ -281,7 +310,8 @@ def run_results(args: argparse.Namespace) -> int:
     if not quizzes:
         print("convquest results: no quiz has been started yet", file=sys.stderr)
         return 1
-    text = {"csv": export.to_csv, "json": export.to_json}.get(args.format, export.to_table)(quizzes, now)
+    write = (export.BY_QUESTION if args.by_question else export.FORMATS)[args.format]
+    text = write(quizzes, now, people or {})
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -290,8 +320,25 @@ def run_results(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"convquest results: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"wrote {args.format} results for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
+    what = f"{args.format} results{' by question' if args.by_question else ''}"
+    print(f"wrote {what} for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
     return 0
+
+
+def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
+    """The results database for a reader; None (said on stderr) when no quiz has been served yet.
+    ResultsUnavailable when it exists but cannot be used."""
+    from convquest.classroom.results import ResultsDB
+
+    path = results_db_path(args)
+    db = ResultsDB.open_existing(path)
+    if db is None:
+        print(
+            f"convquest {command}: no results yet: {path} does not exist (it is made when a student starts a "
+            "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
+            file=sys.stderr,
+        )
+    return db
 
 
 # --- convquest teacher -------------------------------------------------------------------------------

@@ -1,17 +1,20 @@
-"""`convquest results` in each format, checked against the answers the students gave."""
+"""`convquest results` in each format, checked against the answers the students gave, and each
+gradebook format against the headers its importer reads."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import time
 
 import pytest
 from quiz_helpers import right, write_quiz, wrong
 
+from convquest.classroom import export
 from convquest.classroom.quiz import load_quiz
-from convquest.classroom.results import ResultsDB
+from convquest.classroom.results import NewAnswer, ResultsDB
 from convquest.classroom.sitting import QuizSitting
 from convquest.cli import main
 from tests.practice.practice_oracle import FakeClock
@@ -108,3 +111,181 @@ def test_an_unknown_quiz_or_no_database_is_said_plainly(capsys, given, tmp_path)
     code, _, err = results(capsys, empty)
     assert code == 1 and "no results yet" in err
     assert not (empty / "classroom.db").exists()  # looking did not create it
+
+
+# --- percent and marks, the gradebooks, the JSON paper, formula-safe cells ----------------------------
+
+
+def test_csv_has_percent_and_each_questions_mark(capsys, given):
+    data, _ = given
+    _, out, _ = results(capsys, data, "--format", "csv")
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO(out))}
+    alice, bob = rows["alice"], rows["bob"]
+    assert float(alice["percent"]) == pytest.approx(100 * 2 / 3, abs=0.05)
+    assert [alice[f"q{n}_mark"] for n in (1, 2, 3)] == ["1", "0", "1"]
+    assert [bob[f"q{n}_mark"] for n in (1, 2, 3)] == ["0", "", ""]  # empty: not answered yet
+    assert bob["percent"] == "0" and not any(alice[f"q{n}_override"] for n in (1, 2, 3))
+
+
+def roster_file(folder, lines: list[str]):
+    path = folder / "roster.csv"
+    path.write_text("student,password,name,email,section,sis_user_id,sis_login_id\n" + "\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path
+
+
+ROSTER = [
+    "alice,pw-a,Alice Ng,alice@school.example,Period 2,S1001,ang",
+    "bob,pw-b,Bob Ray,bob@school.example,Period 3,S1002,bray",
+]
+
+
+def test_canvas_has_its_columns_a_points_possible_row_and_the_roster_ids(capsys, given, tmp_path):
+    data, _ = given
+    code, out, _ = results(capsys, data, "--format", "canvas", "--roster", str(roster_file(tmp_path, ROSTER)))
+    assert code == 0
+    header, points, *students = list(csv.reader(io.StringIO(out)))
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Week 3: sizes"]
+    assert points == ["Points Possible", "", "", "", "", "3"]
+    assert students == [
+        ["Alice Ng", "", "S1001", "ang", "Period 2", "2"],
+        ["Bob Ray", "", "S1002", "bray", "Period 3", "0"],
+    ]
+
+
+def test_without_a_roster_canvas_names_each_student_by_their_id(capsys, given):
+    data, _ = given
+    _, out, _ = results(capsys, data, "--format", "canvas")
+    assert list(csv.reader(io.StringIO(out)))[2:] == [
+        ["alice", "", "", "", "", "2"],
+        ["bob", "", "", "", "", "0"],
+    ]
+
+
+# Canvas's own readings of a header (Assignment.title_and_id, GradebookImporter's non-assignment columns).
+CANVAS_ID = re.compile(r"\A(.*)\s\((\d+)\)\Z")
+CANVAS_SKIPS = re.compile("|".join(export.CANVAS_NOT_ASSIGNMENTS))
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Week 3 (2)", "Quiz  (12)", "Final Grade practice", "Padding (part 1) and stride (45)", "Current Score (7)"],
+)
+def test_a_canvas_header_is_never_read_as_an_assignment_id_or_skipped(title):
+    header = export.canvas_title(title)
+    assert not CANVAS_ID.match(header) and not CANVAS_SKIPS.search(header)
+    assert re.sub(r"\W", "", header.lower()) == re.sub(r"\W", "", title.lower())  # the same words, still readable
+
+
+def test_a_plain_title_reaches_canvas_as_it_is():
+    assert export.canvas_title("Week 3: padding (and) stride") == "Week 3: padding (and) stride"
+
+
+def test_moodle_has_username_email_and_a_column_per_quiz(capsys, given, tmp_path):
+    data, _ = given
+    code, out, _ = results(capsys, data, "--format", "moodle", "--roster", str(roster_file(tmp_path, ROSTER)))
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["username", "email", "Week 3: sizes"],
+        ["alice", "alice@school.example", "2"],
+        ["bob", "bob@school.example", "0"],
+    ]
+
+
+def test_json_holds_each_students_own_problem_its_solution_and_the_time(capsys, given):
+    data, _ = given
+    quiz = load_quiz(data.parent / "quiz.toml")
+    _, out, _ = results(capsys, data, "--format", "json")
+    (exported,) = json.loads(out)["quizzes"]
+    for student in exported["students"]:
+        paper = quiz.paper_for(student["student"])  # per-student seeds: each has a paper of their own
+        for question, drawn in zip(student["answers"], paper.questions, strict=True):
+            problem = drawn.problem()
+            assert question["problem"]["params"] == drawn.params
+            assert question["problem"]["prompt"] == problem.prompt()
+            assert question["solution"] == problem.solution()
+            assert question["parts"][0]["solution"]  # the worked answer of that part
+    alice = next(s for s in exported["students"] if s["student"] == "alice")
+    assert [q["parts"][0]["seconds"] for q in alice["answers"]] == pytest.approx([100, 200, 300], abs=1)
+    assert alice["percent"] == pytest.approx(66.67, abs=0.01)
+    papers = [json.dumps(s["answers"][1]["problem"]["params"]) for s in exported["students"]]
+    assert papers[0] != papers[1]  # Q2's range drew different numbers for alice and bob
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        (" =x", "' =x"),
+        ("\t=x", "'\t=x"),
+        ("-1 2; 3 4", "'-1 2; 3 4"),
+        ("-3", "-3"),
+        ("+4.5", "+4.5"),
+        ("1e5", "1e5"),
+        ("alice", "alice"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_made_text(cell, safe):
+    assert export.spreadsheet_safe(cell) == safe
+
+
+def test_every_csv_format_defuses_an_id_a_name_and_an_answer_starting_with_a_formula(capsys, tmp_path):
+    data = tmp_path / "data"
+    quiz = load_quiz(write_quiz(tmp_path))
+    db = ResultsDB.open(data / "classroom.db")
+    minus = QuizSitting(quiz, "-bob", db)  # a legal student id that a spreadsheet reads as "minus bob"
+    minus.answer(wrong(minus.problems[0]))
+    QuizSitting(quiz, "chen", db)
+    # No kind of this quiz takes text, so the answer is written as a future text answer would be.
+    db.record_answers("week-3", "chen", [NewAnswer(1, 0, '=HYPERLINK("http://x.example","y")', False, None)], 1.0)
+    db.close()
+    roster = roster_file(tmp_path, ['chen,pw,"=1+2",=c@x.example,@s,+1x,-l', "-bob,pw,Bob,b@x.example,,,"])
+    for extra in (
+        ["--format", "csv"],
+        ["--format", "canvas"],
+        ["--format", "moodle"],
+        ["--by-question", "--format", "csv"],
+    ):
+        code, out, _ = results(capsys, data, "--roster", str(roster), *extra)
+        assert code == 0
+        cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+        risky = [
+            c for c in cells if c.lstrip(" ").startswith(("=", "+", "-", "@")) and not re.fullmatch(r"[+-]?[\d.]+", c)
+        ]
+        assert risky == [], (extra, risky)
+    _, out, _ = results(capsys, data, "--roster", str(roster), "--format", "csv")
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert set(rows) == {"'-bob", "chen"}
+    assert rows["chen"]["name"] == "'=1+2"
+    assert rows["chen"]["q1_answer"] == "'" + '=HYPERLINK("http://x.example","y")'
+
+
+def test_the_command_offers_exactly_the_formats_the_export_writes():
+    from convquest.commands.classroom import BY_QUESTION_FORMATS, RESULT_FORMATS
+
+    assert set(RESULT_FORMATS) == set(export.FORMATS)
+    assert set(BY_QUESTION_FORMATS) == set(export.BY_QUESTION)
+
+
+def test_with_a_roster_the_table_and_csv_name_each_student(capsys, given, tmp_path):
+    data, _ = given
+    roster = str(roster_file(tmp_path, ROSTER))
+    _, out, _ = results(capsys, data, "--roster", roster)
+    assert any(line.startswith("alice (Alice Ng) ") and "2/3" in line for line in out.splitlines())
+    _, out, _ = results(capsys, data, "--roster", roster, "--format", "csv")
+    assert {row["student"]: row["name"] for row in csv.DictReader(io.StringIO(out))} == {
+        "alice": "Alice Ng",
+        "bob": "Bob Ray",
+    }
+
+
+def test_a_roster_others_can_read_is_refused_as_serve_refuses_it(capsys, given, tmp_path):
+    data, _ = given
+    roster = roster_file(tmp_path, ROSTER)
+    roster.chmod(0o644)
+    code, out, err = results(capsys, data, "--roster", str(roster), "--format", "canvas")
+    assert code == 2 and out == "" and "chmod 600" in err

@@ -1,8 +1,9 @@
 """`convquest teacher`: the class at a glance while a quiz runs.
 
 One row per student: connected or not, questions answered, score so far, each question's mark
-(✓ right, ✗ wrong, ½ partly answered, · not yet) and the time. Below, the answers as they arrive.
-The view reads the results database every `every` seconds (1 by default) with a timer, never a
+(✓ right, ✗ wrong, ½ partly answered, · not yet; ✎ and the mark where the teacher overrode it) and
+the time. Below, the answers as they arrive, or (b) each question across the class: percent right
+and the commonest mistakes in words. The view reads the results database every `every` seconds (1 by default) with a timer, never a
 loop: reading is cheap, and the students' processes write, never this one.
 """
 
@@ -16,16 +17,31 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from convquest.classroom.export import duration
-from convquest.classroom.progress import Snapshot, StudentProgress, snapshot
-from convquest.classroom.results import AnswerRow, ResultsDB
+from convquest.classroom.export import duration, question_lines
+from convquest.classroom.progress import QuestionState, Snapshot, StudentProgress, snapshot
+from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 from convquest.ui.base_app import BaseApp
 
 FEED_LINES = 6
+QUESTION_MISTAKES = 2  # per question in the live view; `convquest results --by-question` lists three
+OVERRIDDEN = "✎"
+
+ABOUT = (
+    "The class at a glance while a quiz runs: one row per student with ● when connected, the questions "
+    "done, the score so far and each question's mark: ✓ right, ✗ wrong, ½ partly answered, · not yet, "
+    f"{OVERRIDDEN} and the mark where you overrode it. Below, the answers as they arrive; b shows each "
+    "question across the class instead: how many answered, the percent right and the commonest mistakes. "
+    "To change a mark: convquest results override --quiz ID --student ID --question N --mark M."
+)
+
+
+def mark_cell(question: QuestionState) -> str:
+    return f"{OVERRIDDEN}{marks_text(question.marks)}" if question.overridden else question.mark
 
 
 def time_cell(progress: StudentProgress | None, now: float) -> str:
@@ -44,7 +60,7 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
     online = "●" if student in shot.connected else "–"
     if progress is None:
         return [student, online, "", ""] + ["·"] * questions + [time_cell(None, shot.taken_at)]
-    marks = [q.mark for q in progress.questions] + [""] * (questions - progress.total)
+    marks = [mark_cell(q) for q in progress.questions] + [""] * (questions - progress.total)
     return (
         [student, online, f"{progress.answered}/{progress.total}", marks_text(progress.score)]
         + marks[:questions]
@@ -61,8 +77,14 @@ def head_text(shot: Snapshot, path: Path) -> str:
     stamp = datetime.fromtimestamp(shot.taken_at).strftime("%H:%M:%S")
     return (
         f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
-        f"{finished} finished · updated {stamp}"
+        f"{finished} finished · {stamp}"  # the time unlabelled, so a usual title and the counts fit 80 columns
     )
+
+
+class TeacherScreen(Screen[None]):
+    """The view's one screen: named so its help says whose keys these are."""
+
+    HELP_NAME = "teacher view"
 
 
 class TeacherApp(BaseApp):
@@ -74,6 +96,8 @@ class TeacherApp(BaseApp):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh_now", "Refresh now"),
+        Binding("b", "toggle_questions", "By question"),
+        Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(
@@ -88,12 +112,20 @@ class TeacherApp(BaseApp):
         self.shot: Snapshot | None = None
         self._columns: tuple[str, ...] = ()
         self._last_answer = 0
+        self._last_override = 0
         self._feed: list[str] = []
+        self.by_question = False  # b: each question across the class in place of the latest answers
+
+    def get_default_screen(self) -> Screen[None]:
+        return TeacherScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Static(id="teacher-head", markup=False)
         yield DataTable(id="teacher-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="teacher-feed", markup=False)
+        questions = Static(id="teacher-questions", markup=False)
+        questions.display = False
+        yield questions
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,6 +138,18 @@ class TeacherApp(BaseApp):
 
     def action_refresh_now(self) -> None:
         self.refresh_view()
+
+    def action_toggle_questions(self) -> None:
+        self.by_question = not self.by_question
+        self.refresh_view()
+
+    def action_help(self) -> None:
+        from convquest.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen, about=ABOUT))
 
     def refresh_view(self) -> None:
         if self.db is None:
@@ -123,6 +167,15 @@ class TeacherApp(BaseApp):
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
         self._feed_answers(self.db, shot)
+        self._show_questions(shot)
+
+    def _show_questions(self, shot: Snapshot) -> None:
+        panel = self.query_one("#teacher-questions", Static)
+        self.query_one("#teacher-feed", Static).display = not self.by_question
+        panel.display = self.by_question
+        if self.by_question:
+            lines = question_lines(shot.students, max(20, self.size.width - 2), QUESTION_MISTAKES)
+            panel.update("By question:\n" + ("\n".join(lines) if lines else "no answers yet"))
 
     def _fill_table(self, shot: Snapshot, questions: int) -> None:
         table = self.query_one("#teacher-table", DataTable)
@@ -146,12 +199,23 @@ class TeacherApp(BaseApp):
         if shot.quiz_id is None:
             return
         fresh: list[AnswerRow] = db.answers(shot.quiz_id, after=self._last_answer)
-        if not fresh:
+        changed = db.overrides(shot.quiz_id, after=self._last_override)
+        if not fresh and not changed:
             return
-        self._last_answer = fresh[-1].id
-        self._feed += feed_lines(shot, fresh)
+        if fresh:
+            self._last_answer = fresh[-1].id
+        if changed:
+            self._last_override = changed[-1].id
+        self._feed += feed_lines(shot, fresh) + [override_line(o) for o in changed]
         self._feed = self._feed[-FEED_LINES:]
         self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+
+
+def override_line(o: MarkOverride) -> str:
+    """A teacher's override as the feed tells it: who set which mark, when, and why."""
+    stamp = datetime.fromtimestamp(o.at).strftime("%H:%M:%S")
+    what = "back to its answers' mark" if o.mark is None else f"mark {marks_text(o.mark)}"
+    return f"{stamp}  {o.student}  Q{o.question}  {OVERRIDDEN} {what} by {o.by}{f': {o.reason}' if o.reason else ''}"
 
 
 def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:

@@ -38,9 +38,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
     ]
 
-    def __init__(self, under: Screen) -> None:
+    def __init__(self, under: Screen, about: str = ABOUT) -> None:
         super().__init__()
         self.under = under
+        self.about = about  # what the app is: the game's by default, the teacher view has its own
 
     def compose(self) -> ComposeResult:
         name = getattr(self.under, "HELP_NAME", type(self.under).__name__.removesuffix("Screen"))
@@ -49,6 +50,6 @@ class HelpScreen(ModalScreen[None]):
         lines += ["  ctrl+q     Quit from anywhere"]
         with VerticalScroll(id="help-box"):
             yield Static("ConvQuest — help", id="help-title", markup=False)
-            yield Static(ABOUT, id="help-about", markup=False)
+            yield Static(self.about, id="help-about", markup=False)
             yield Static(f"Keys on this screen ({name}):\n" + "\n".join(lines), id="help-keys", markup=False)
         yield Footer()

@@ -1,0 +1,88 @@
+"""The teacher's live view: each question across the class (b), and a teacher's override as it is made."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import DataTable, Static
+
+from convquest.classroom.export import question_lines
+from convquest.classroom.progress import override_mark, quiz_progress
+from convquest.classroom.quiz import load_quiz
+from convquest.classroom.sitting import QuizSitting
+from convquest.ui.quiz.teacher import QUESTION_MISTAKES, TeacherApp
+from convquest.ui.screens.help import HelpScreen
+from tests.classroom.quiz_helpers import right, write_quiz, wrong
+from tests.ui.quiz.test_teacher_view import EVERY, SIZE, cell, class_db, wait_until
+
+__all__ = ["class_db"]  # the fixture, used by name
+
+
+def text(app, selector: str) -> str:
+    return str(app.query_one(selector, Static).content)
+
+
+async def test_b_shows_each_question_across_the_class_and_follows_new_answers(tmp_path, class_db):
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path, seed="5"))
+    ann, ben = QuizSitting(quiz, "ann", db), QuizSitting(quiz, "ben", db)
+    ann.answer(right(ann.problems[0]))
+    ben.answer(wrong(ben.problems[0]))
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 2)
+        assert "b" in app.screen.active_bindings and app.screen.active_bindings["b"].binding.description
+        assert not app.query_one("#teacher-questions").display
+        await pilot.press("b")
+        assert app.query_one("#teacher-questions").display and not app.query_one("#teacher-feed").display
+        expected = question_lines(quiz_progress(db, "week-3"), 78, QUESTION_MISTAKES)
+        assert text(app, "#teacher-questions").splitlines()[1:] == expected
+        assert "2 of 2 answered, 50% right" in expected[0] and expected[1].startswith("   1× ")
+
+        ben.answer(right(ben.problems[1]))  # as the student's own process would, while the view runs
+        await wait_until(
+            pilot, lambda: "Q2 predict-size/stride: 1 of 2 answered, 100% right" in text(app, "#teacher-questions")
+        )
+
+        await pilot.press("b")
+        assert app.query_one("#teacher-feed").display and not app.query_one("#teacher-questions").display
+
+
+async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path))
+    ann = QuizSitting(quiz, "ann", db)
+    ann.answer(wrong(ann.problems[0]))
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
+        assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0", "✗"]
+        # What `convquest results override` does, while the view runs.
+        override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason="units right")
+        await wait_until(pilot, lambda: cell(app, "ann", "Q1") != "✗")
+        assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0.50", "✎0.50"]
+        assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ mark 0.50 by mr_t: units right")
+        override_mark(db, "week-3", "ann", 1, None, by="mr_t", now=time.time())
+        await wait_until(pilot, lambda: cell(app, "ann", "Q1") == "✗")
+        assert cell(app, "ann", "score") == "0"
+        assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ back to its answers' mark by mr_t")
+
+
+async def test_the_help_names_the_views_keys(tmp_path, class_db):
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path))
+    ann = QuizSitting(quiz, "ann", db)
+    ann.answer(wrong(ann.problems[0]))
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause(EVERY * 5)  # the view goes on reading the database under the help
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).content)
+        assert "teacher view" in keys and "By question" in keys and "Refresh now" in keys
+        assert "results override" in str(app.screen.query_one("#help-about", Static).content)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        ann.answer(right(ann.problems[1]))
+        await wait_until(pilot, lambda: cell(app, "ann", "Q2") == "✓")
