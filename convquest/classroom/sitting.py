@@ -308,26 +308,32 @@ def right_answer(problem: Problem, part: int, taught: Taught) -> str | None:
     """The right answer to `part` as a student would type it, or None.
 
     The engine states each answer only inside its worked solution (the ladder's last rung, which
-    ends in it), so the pieces of that working are tried from its end, and the first that the
-    marker itself judges right is the answer: what this returns is never a wrong answer.
+    ends in it), so the pieces of that working are tried line by line from its end, and the
+    shortest piece of the first line the marker itself judges right is the answer ("7" rather
+    than "7×7" for a side): what this returns is never a wrong answer.
     """
     from convquest.engine.problems.ladder import rungs
     from convquest.play.judge import Slip, judge
 
-    for candidate in _answer_candidates(rungs(problem, part, taught).solution):
-        verdict = judge(problem, candidate, part, taught=taught)
-        if not isinstance(verdict, Slip) and verdict.correct:
-            return candidate
+    for candidates in _answer_candidates(rungs(problem, part, taught).solution):
+        right = []
+        for candidate in candidates:
+            verdict = judge(problem, candidate, part, taught=taught)
+            if not isinstance(verdict, Slip) and verdict.correct:
+                right.append(candidate)
+        if right:
+            return min(right, key=len)
     return None
 
 
-def _answer_candidates(working: str) -> list[str]:
-    candidates = []
+def _answer_candidates(working: str) -> list[list[str]]:
+    """The pieces of each line of `working` that could be an answer, the last line first."""
+    lines = []
     for line in reversed([line.strip() for line in working.splitlines() if line.strip()]):
         head, colon, tail = line.partition(": ")
-        if colon:
-            candidates.append(tail.rstrip("."))  # "The answer: Gaussian blur, then Laplacian (edge)"
-        candidates += [token.rstrip(",").replace("−", "-") for token in reversed(_ANSWER_TOKEN.findall(line))]
+        candidates = [tail.rstrip(".")] if colon else []  # "The answer: Gaussian blur, then Laplacian (edge)"
+        candidates += [token.rstrip(",").replace("−", "-") for token in _ANSWER_TOKEN.findall(line)]
         if colon:
             candidates += [head, re.sub(r"\s*\(.*?\)", "", head)]  # "Box blur: Blurs by ..."
-    return list(dict.fromkeys(candidates))
+        lines.append(list(dict.fromkeys(candidates)))
+    return lines
