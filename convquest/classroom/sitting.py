@@ -332,7 +332,9 @@ def _answer_candidates(working: str) -> list[list[str]]:
     for line in reversed([line.strip() for line in working.splitlines() if line.strip()]):
         head, colon, tail = line.partition(": ")
         candidates = [tail.rstrip(".")] if colon else []  # "The answer: Gaussian blur, then Laplacian (edge)"
-        candidates += [token.rstrip(",").replace("−", "-") for token in _ANSWER_TOKEN.findall(line)]
+        for token in _ANSWER_TOKEN.findall(line):
+            token = token.rstrip(",").replace("−", "-")
+            candidates += [token, *token.split("×")[1:]]  # a side of "7×7" where the side is asked
         if colon:
             candidates += [head, re.sub(r"\s*\(.*?\)", "", head)]  # "Box blur: Blurs by ..."
         lines.append(list(dict.fromkeys(candidates)))
