@@ -437,6 +437,8 @@ class ResultsDB:
                 raise ActionRefused(
                     f"nothing to reopen: {student} answered every question of '{quiz_id}', and answers are final"
                 )
+            if minutes is not None and sitting.minutes is None:
+                raise ActionRefused(f"quiz '{quiz_id}' has no time limit: reopen without --minutes")
             extra = sitting.extra_minutes
             deadline = sitting.deadline()
             if deadline is not None:

@@ -153,6 +153,14 @@ def test_reopening_after_the_time_ran_out_needs_minutes_and_gives_them_from_now(
     assert not again.finished and again.remaining() == pytest.approx(5 * 60)
 
 
+def test_reopening_an_untimed_quiz_with_minutes_is_refused(tmp_path, db, teacher):
+    untimed = load_quiz(write_quiz(tmp_path, name="untimed.toml", text=UNTIMED))
+    sit(untimed, db, FakeClock()).hand_in()
+    with pytest.raises(ActionRefused, match="has no time limit: reopen without --minutes"):
+        teacher.reopen("practice", "alice", by="ms.k", now=1000.0, minutes=5)
+    assert teacher.reopen("practice", "alice", by="ms.k", now=1000.0).finished_at is None
+
+
 def test_nothing_to_reopen_is_said(quiz, db, teacher):
     clock = FakeClock()
     sitting = sit(quiz, db, clock)
