@@ -396,7 +396,7 @@ class ResultsDB:
                 raise ActionRefused(f"{student} has answered every question of '{quiz_id}': no time is needed")
             if sitting.finished_at is not None and sitting.finish_reason != TIME_UP:
                 raise ActionRefused(
-                    f"{student}'s sitting of '{quiz_id}' is over ({_ending(sitting)}); to let them carry on: "
+                    f"{student}'s sitting of '{quiz_id}' is over ({ending_text(sitting)}); to let them carry on: "
                     f"convquest class reopen {student} --quiz {quiz_id} --minutes {minutes:g}"
                 )
             extended = replace(sitting, extra_minutes=sitting.extra_minutes + minutes)
@@ -455,7 +455,7 @@ class ResultsDB:
                 "WHERE quiz_id = ? AND student = ?",
                 (extra, quiz_id, student),
             )
-            detail = f"reopened ({_ending(sitting)}; {answered} of {sitting.parts} parts answered)"
+            detail = f"reopened ({ending_text(sitting)}; {answered} of {sitting.parts} parts answered)"
             if deadline is not None:
                 detail += f", until {_clock(deadline)}"
             _log(conn, "reopen", quiz_id, student, detail, by, now)
@@ -632,7 +632,8 @@ def _log(
     )
 
 
-def _ending(sitting: Sitting) -> str:
+def ending_text(sitting: Sitting) -> str:
+    """How the sitting ended, in words: "handed in at 11:15"."""
     reason = _ENDINGS.get(sitting.finish_reason or "", sitting.finish_reason or "time ran out")
     return reason if sitting.finished_at is None else f"{reason} at {_clock(sitting.finished_at)}"
 

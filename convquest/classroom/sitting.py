@@ -20,13 +20,12 @@ The clock is wall time (Unix seconds) and injected, so tests move it by hand.
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from convquest.classroom.marked import MarkedQuestion, mark, restore
 from convquest.classroom.quiz import Quiz
 from convquest.classroom.results import COMPLETED, ENDED, HANDED_IN, TIME_UP, QuizRecorder, ResultsDB, Sitting
 from convquest.play.record import Answer
@@ -36,8 +35,7 @@ from convquest.practice.exam import ExamOver, ExamSession, Paper, cell_grid, spl
 from convquest.practice.records import QuestionRecord
 
 if TYPE_CHECKING:
-    from convquest.engine.problems.base import Problem, Verdict
-    from convquest.engine.problems.ladder import Taught
+    from convquest.engine.problems.base import Verdict
 
 __all__ = [
     "COMPLETED",
@@ -54,20 +52,6 @@ __all__ = [
 TIME = TIME_UP
 # How often a sitting under way reads its row again: a teacher's end or extra time shows within this.
 REFRESH_EVERY = 2.0
-
-
-@dataclass(frozen=True)
-class MarkedQuestion:
-    """One question of a marked paper: the student's answers as marked, the right answer to each
-    part, and the worked solution (`right` and `working` are empty while they are withheld)."""
-
-    record: QuestionRecord
-    right: tuple[str | None, ...]  # per part; None where no piece of the working reads as the answer
-    grid: tuple[int, int] | None  # (rows, columns) when the parts are one grid's cells
-
-    @property
-    def working(self) -> str:
-        return self.record.solution if self.right else ""
 
 
 class QuizSitting(ExamSession):
@@ -107,17 +91,7 @@ class QuizSitting(ExamSession):
         self.who = student
         self.started = sitting.started_at
         self._shown_since = now
-        from convquest.play.judge import Slip, judge
-
-        for row in db.answers(quiz.id, student):
-            index, part = row.question - 1, row.part
-            if 0 <= index < len(self.problems):
-                problem = self.problems[index]
-                # Re-checked from the stored text so the verdict (and its explanation) is whole.
-                verdict = judge(problem, row.answer, part, taught=self.taught[index])
-                if isinstance(verdict, Slip):
-                    continue  # a stored answer this engine can no longer read: as if never given
-                self.given[(index, part)] = Given(row.answer, verdict, row.at - sitting.started_at)
+        restore(self, db.answers(quiz.id, student), sitting.started_at)
         self.finished_reason = sitting.finish_reason
         self._read_at = now
         if not self.finished and sitting.started_at == now and db.quiz_end(quiz.id) is not None:
@@ -270,15 +244,7 @@ class QuizSitting(ExamSession):
 
     def marked_paper(self) -> list[MarkedQuestion]:
         """Each question as marked, with the right answers and working when `working_released`."""
-        released = self.working_released()
-        paper = []
-        for index, record in enumerate(self.records()):
-            problem = self.problems[index]
-            right: tuple[str | None, ...] = ()
-            if released:
-                right = tuple(right_answer(problem, p, self.taught[index]) for p in range(len(record.parts)))
-            paper.append(MarkedQuestion(record, right, cell_grid(problem.parts())))
-        return paper
+        return mark(self, released=self.working_released())
 
     def hand_in(self) -> list[QuestionRecord]:
         self._finish_in_db(HANDED_IN)
@@ -295,47 +261,3 @@ class QuizSitting(ExamSession):
         if self.limit is None or self.started is None:
             return float("inf")
         return self.started + self.limit
-
-
-# What a worked solution states an answer as: two ranges of rows and columns, a cell, a number
-# (with thousands commas, a decimal, or a shape's ×), a direction.
-_ANSWER_TOKEN = re.compile(
-    r"\d+\.\.\d+,\s*\d+\.\.\d+|\(\s*\d+\s*,\s*\d+\s*\)|[-−]?\d[\d,]*(?:\.\d+)?(?:×\d+)*|\b(?:up|down)\b"
-)
-
-
-def right_answer(problem: Problem, part: int, taught: Taught) -> str | None:
-    """The right answer to `part` as a student would type it, or None.
-
-    The engine states each answer only inside its worked solution (the ladder's last rung, which
-    ends in it), so the pieces of that working are tried line by line from its end, and the
-    shortest piece of the first line the marker itself judges right is the answer ("7" rather
-    than "7×7" for a side): what this returns is never a wrong answer.
-    """
-    from convquest.engine.problems.ladder import rungs
-    from convquest.play.judge import Slip, judge
-
-    for candidates in _answer_candidates(rungs(problem, part, taught).solution):
-        right = []
-        for candidate in candidates:
-            verdict = judge(problem, candidate, part, taught=taught)
-            if not isinstance(verdict, Slip) and verdict.correct:
-                right.append(candidate)
-        if right:
-            return min(right, key=len)
-    return None
-
-
-def _answer_candidates(working: str) -> list[list[str]]:
-    """The pieces of each line of `working` that could be an answer, the last line first."""
-    lines = []
-    for line in reversed([line.strip() for line in working.splitlines() if line.strip()]):
-        head, colon, tail = line.partition(": ")
-        candidates = [tail.rstrip(".")] if colon else []  # "The answer: Gaussian blur, then Laplacian (edge)"
-        for token in _ANSWER_TOKEN.findall(line):
-            token = token.rstrip(",").replace("−", "-")
-            candidates += [token, *token.split("×")[1:]]  # a side of "7×7" where the side is asked
-        if colon:
-            candidates += [head, re.sub(r"\s*\(.*?\)", "", head)]  # "Box blur: Blurs by ..."
-        lines.append(list(dict.fromkeys(candidates)))
-    return lines

@@ -201,7 +201,8 @@ def run_export(args: argparse.Namespace) -> int:
             if not any(record.values()) and not folder.is_dir():
                 raise Refused(_unknown_student(args, db, args.student))
             now = time.time()
-            files = _write_export(output, args.student, record, folder, now)
+            papers = _marked_papers(db, args.student, now) if db is not None else {}
+            files = _write_export(output, args.student, record, papers, folder, now)
             if db is not None:
                 db.log_action("export", None, args.student, f"exported to {output.resolve()}", by=_teacher(), now=now)
     except Refused as exc:
@@ -210,8 +211,8 @@ def run_export(args: argparse.Namespace) -> int:
         return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERRORS, prog=prog)
     rows = sum(len(rows) for rows in record.values())
     print(
-        f"wrote {output} (readable by you only): {args.student}'s results ({rows} rows, in results.json) "
-        f"and their progress folder ({files} files)."
+        f"wrote {output} (readable by you only): {args.student}'s results ({rows} rows, in results.json), "
+        f"their marked paper of each quiz ({len(papers)}, as <quiz>.txt) and their progress folder ({files} files)."
     )
     return EXIT_OK
 
@@ -249,10 +250,16 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def _write_export(
-    output: Path, student: str, record: dict[str, list[dict[str, object]]], folder: Path, now: float
+    output: Path,
+    student: str,
+    record: dict[str, list[dict[str, object]]],
+    papers: dict[str, str],
+    folder: Path,
+    now: float,
 ) -> int:
-    """The zip: <student>/results.json and <student>/progress/… (databases copied consistently,
-    so a student playing at the moment does not leave a torn copy). The number of progress files."""
+    """The zip: <student>/results.json, <student>/<quiz>.txt (each marked paper, to read) and
+    <student>/progress/… (databases copied consistently, so a student playing at the moment does
+    not leave a torn copy). The number of progress files."""
     document = {
         "student": student,
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
@@ -266,6 +273,8 @@ def _write_export(
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{student}/results.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            for quiz_id, text in papers.items():
+                archive.writestr(f"{student}/{quiz_id}.txt", text)
             if folder.is_dir():
                 for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                     name = f"{student}/progress/{path.relative_to(folder).as_posix()}"
@@ -282,6 +291,23 @@ def _write_export(
             os.unlink(partial)
         raise
     return files
+
+
+def _marked_papers(db: ResultsDB, student: str, now: float) -> dict[str, str]:
+    """Quiz id → the student's marked paper as text; the right answers and working only for a
+    sitting that is over (a paper handed out mid-quiz must not carry its answers)."""
+    from convquest.classroom.marked import mark, paper_text, stored
+    from convquest.classroom.results import ending_text
+
+    papers = {}
+    for sitting in db.sittings():
+        if sitting.student != student:
+            continue
+        session = stored(sitting, db.answers(sitting.quiz_id, student))
+        over = sitting.over(now)
+        ending = ending_text(sitting) if over else "still being sat: the right answers come once it is over"
+        papers[sitting.quiz_id] = paper_text(sitting.title, ending, mark(session, released=over))
+    return papers
 
 
 def _database_copy(path: Path) -> bytes:

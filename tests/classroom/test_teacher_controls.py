@@ -9,9 +9,10 @@ import sqlite3
 import pytest
 from quiz_helpers import right, write_quiz, wrong
 
+from convquest.classroom.marked import right_answer
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ENDED, ActionRefused, ResultsDB
-from convquest.classroom.sitting import REFRESH_EVERY, ExamOver, QuizSitting, right_answer
+from convquest.classroom.sitting import REFRESH_EVERY, ExamOver, QuizSitting
 from convquest.engine import problems
 from convquest.engine.problems.ladder import ALL_TAUGHT
 from convquest.play.judge import Slip, judge

@@ -112,7 +112,13 @@ def test_export_writes_a_private_zip_of_results_and_progress(data, class_db, tmp
         names = archive.namelist()
         document = json.loads(archive.read("alice/results.json"))
         (out.parent / "copy.db").write_bytes(archive.read("alice/progress/progress.db"))
+        paper = archive.read("alice/week-3.txt").decode()
     assert "alice/progress/progress.db" in names and not any(n.endswith(("-wal", "-shm")) for n in names)
+    # The marked paper to read: alice handed in with Q1 right, so Q2 and Q3 show their right answers.
+    first, *questions = paper.split("\n\nQ")
+    assert first.startswith("Week 3: sizes — handed in at ") and first.endswith("Score: 1 of 3")
+    assert [q[:3] for q in questions] == ["1 ✓", "2 ✗", "3 ✗"]
+    assert "Your answer: (no answer) ✗\nRight answer: " in questions[1] and "Working:" in questions[1]
     assert document["student"] == "alice" and document["exported_by"] == getpass.getuser()
     results = document["results"]
     assert [s["student"] for s in results["sittings"]] == ["alice"] and len(results["answers"]) == 1

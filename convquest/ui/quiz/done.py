@@ -17,9 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from convquest.classroom.sitting import COMPLETED, ENDED, HANDED_IN, TIME, MarkedQuestion, QuizSitting
-from convquest.practice.exam import cell_grid, join_grid
-from convquest.practice.records import QuestionRecord, marks_text
+from convquest.classroom.marked import answer_text, marked_text, question_head
+from convquest.classroom.sitting import COMPLETED, ENDED, HANDED_IN, TIME, QuizSitting
+from convquest.practice.records import marks_text
 from convquest.ui.practice.figure import figure
 
 ENDINGS = {
@@ -49,48 +49,6 @@ def done_text(sitting: QuizSitting) -> str:
         share = f" ({marks_text(record.marks)} of its mark)" if record.per_cell and 0 < record.marks < 1 else ""
         lines.append(f"Q{record.number} {'✓' if record.correct else '✗'} {answer_text(record)}{share}")
     return "\n".join(lines)
-
-
-def answer_text(record: QuestionRecord) -> str:
-    """The student's answer on one line: a grid row by row, parts separated by |."""
-    answers = [p.answer for p in record.parts]
-    shape = cell_grid([p.label for p in record.parts])
-    if not record.answered:
-        return "(no answer)"
-    if shape is not None:
-        return join_grid(answers, shape[1])
-    return " | ".join(a if a is not None else "?" for a in answers)
-
-
-def marked_text(question: MarkedQuestion) -> str:
-    """Under the question and its figure: each part's answer and mark, the right answer, the working."""
-    record = question.record
-    lines = []
-    if question.grid is not None:
-        right_cells = sum(1 for p in record.parts if p.correct)
-        lines.append(f"Your answer:  {answer_text(record)}  ({right_cells} of {len(record.parts)} cells right)")
-        if question.right and not record.correct:
-            lines.append(f"Right answer: {join_grid(list(question.right), question.grid[1])}")
-    else:
-        many = len(record.parts) > 1
-        for index, part in enumerate(record.parts):
-            label = f"{part.label}: " if many else ""
-            given = "(no answer)" if part.answer is None else part.answer
-            mark = "✓" if part.answered and part.correct else "✗"
-            line = f"{label}your answer {given} {mark}" if many else f"Your answer: {given} {mark}"
-            right = question.right[index] if question.right else None
-            if right is not None and not (part.answered and part.correct):
-                line += f" · right answer: {right}" if many else f"\nRight answer: {right}"
-            lines.append(line)
-    if question.working:
-        lines += ["Working:", *(f"  {line}" for line in question.working.splitlines())]
-    return "\n".join(lines)
-
-
-def question_head(question: MarkedQuestion) -> str:
-    record = question.record
-    share = f" ({marks_text(record.marks)} of its mark)" if record.per_cell and 0 < record.marks < 1 else ""
-    return f"Q{record.number} {'✓' if record.correct else '✗'}{share}  {record.prompt}"
 
 
 class QuizDoneScreen(Screen[None]):
