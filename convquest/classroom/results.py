@@ -388,7 +388,8 @@ class ResultsDB:
         if not 0 < minutes <= MAX_EXTRA_MINUTES:
             raise ActionRefused(f"extra time is more than 0 and at most {MAX_EXTRA_MINUTES} minutes, not {minutes:g}")
         with self._write() as conn:
-            sitting = _sitting_for_action(conn, quiz_id, student)
+            # Their clock starts at their first login; the extra time is given to that sitting.
+            sitting = _sitting_for_action(conn, quiz_id, student, "; give the extra time once they have logged in")
             if sitting.minutes is None:
                 raise ActionRefused(f"quiz '{quiz_id}' has no time limit, so there is no time to add")
             answered, _ = _answered(conn, quiz_id, student)
@@ -587,7 +588,7 @@ MAX_EXTRA_MINUTES = 24 * 60
 _ENDINGS = {COMPLETED: "every question answered", TIME_UP: "time ran out", HANDED_IN: "handed in", ENDED: "ended"}
 
 
-def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str) -> Sitting:
+def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str, not_started: str = "") -> Sitting:
     rows = conn.execute(
         f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? AND student = ?", (quiz_id, student)
     ).fetchall()
@@ -597,7 +598,7 @@ def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str) ->
         raise ActionRefused(_unknown_quiz(conn, quiz_id))
     others = [r[0] for r in conn.execute("SELECT student FROM sittings WHERE quiz_id = ? ORDER BY student", (quiz_id,))]
     listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-    raise ActionRefused(f"'{student}' has not started quiz '{quiz_id}' (students who have: {listed})")
+    raise ActionRefused(f"'{student}' has not started quiz '{quiz_id}' (students who have: {listed}){not_started}")
 
 
 def _unknown_quiz(conn: sqlite3.Connection, quiz_id: str) -> str:

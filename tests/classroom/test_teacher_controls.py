@@ -97,7 +97,7 @@ def test_extra_time_after_the_time_ran_out_opens_the_sitting_again(quiz, db, tea
     "setup, minutes, said",
     [
         ("untimed", 10, "has no time limit"),
-        ("nobody", 10, "'bob' has not started quiz 'week-3' (students who have: alice)"),
+        ("nobody", 10, "'bob' has not started quiz 'week-3' (students who have: alice); give the extra time once"),
         ("unknown-quiz", 10, "no student has started a quiz 'week-9' (quizzes started: week-3)"),
         ("handed-in", 10, "convquest class reopen alice --quiz week-3 --minutes 10"),
         ("none", 0, "more than 0"),
