@@ -37,6 +37,13 @@ def class_db(tmp_path, data):
     db.close()
 
 
+class Terminal(io.StringIO):
+    """Standard input as a terminal; what is typed comes from the patched input()."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def run(data, *words):
     return main([*words, "--data-dir", str(data)])
 
@@ -88,7 +95,7 @@ def test_end_asks_first_and_ends_every_open_sitting(data, class_db, capsys, monk
     assert run(data, "class", "end") == 2  # no terminal to ask on: nothing done
     assert "give --yes" in capsys.readouterr().err and class_db.quiz_end("week-3") is None
     answers = iter(["n", "y"])
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda question: next(answers))
     assert run(data, "class", "end") == 1  # "n"
     assert "nothing was changed" in capsys.readouterr().err and class_db.quiz_end("week-3") is None
@@ -132,7 +139,7 @@ def test_export_writes_a_private_zip_of_results_and_progress(data, class_db, tmp
 
 def test_delete_asks_then_removes_the_folder_and_every_row(data, class_db, capsys, monkeypatch):
     folder = make_progress(data)
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stdin", Terminal())
     asked = []
     monkeypatch.setattr("builtins.input", lambda question: asked.append(question) or "yes")
     assert run(data, "student", "delete", "alice") == 0
