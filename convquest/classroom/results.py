@@ -12,11 +12,13 @@ cannot be a monotonic clock.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from convquest.play.record import Answer
@@ -80,11 +82,41 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mark_overrides_of ON mark_overrides (quiz_id, student, question);
     """,
+    # Teacher controls (`convquest class`, `convquest student`): extra time given to one sitting, a
+    # quiz ended for everyone (a student who first logs in after that finds it over), and a log of
+    # every such action, who ran it and when, so a disputed mark can be traced.
+    """
+    ALTER TABLE sittings ADD COLUMN extra_minutes REAL NOT NULL DEFAULT 0;
+    CREATE TABLE quiz_ends (
+        quiz_id TEXT PRIMARY KEY,
+        ended_at REAL NOT NULL,
+        ended_by TEXT NOT NULL
+    );
+    CREATE TABLE teacher_actions (
+        id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL,           -- 'extend' | 'reopen' | 'end' | 'export' | 'delete'
+        quiz_id TEXT,
+        student TEXT,
+        detail TEXT NOT NULL,           -- what changed, in words
+        by TEXT NOT NULL,               -- the OS user who ran the command
+        at REAL NOT NULL
+    );
+    """,
 )
 
 
 class ResultsUnavailable(Exception):
     """The results database cannot be opened or written; the message says what to fix."""
+
+
+class ActionRefused(Exception):
+    """A teacher's action that cannot be done (no such sitting, nothing to reopen); the message
+    says why and what would work, and nothing was changed."""
+
+
+# A sitting's finish reasons: convquest.classroom.sitting writes the first three; ENDED is the
+# teacher ending the quiz for everyone (`convquest class end`).
+COMPLETED, TIME_UP, HANDED_IN, ENDED = "completed", "time", "handed-in", "ended"
 
 
 @dataclass(frozen=True)
@@ -100,13 +132,36 @@ class Sitting:
     finished_at: float | None
     finish_reason: str | None
     grid_marking: str = "per-cell"  # or "all-or-nothing": practice.records.GRID_MARKING
+    extra_minutes: float = 0.0  # given by the teacher (`convquest class extend`)
 
     @property
     def parts(self) -> int:
         return sum(len(q) for q in self.labels)
 
+    @property
+    def total_minutes(self) -> float | None:
+        """The time limit with any extra time given; None without a limit."""
+        return None if self.minutes is None else self.minutes + self.extra_minutes
+
     def deadline(self) -> float | None:
-        return None if self.minutes is None else self.started_at + self.minutes * 60
+        total = self.total_minutes
+        return None if total is None else self.started_at + total * 60
+
+    def over(self, now: float) -> bool:
+        """Finished, or its time gone (a sitting nobody came back to is over all the same)."""
+        deadline = self.deadline()
+        return self.finished_at is not None or (deadline is not None and now >= deadline)
+
+
+@dataclass(frozen=True)
+class TeacherAction:
+    id: int
+    action: str
+    quiz_id: str | None
+    student: str | None
+    detail: str
+    by: str
+    at: float
 
 
 @dataclass(frozen=True)
@@ -171,6 +226,7 @@ class QuizRecorder:
 
 _SITTING_COLUMNS = (
     "quiz_id, student, title, paper, labels, minutes, feedback, started_at, finished_at, finish_reason, grid_marking"
+    ", extra_minutes"
 )
 _ANSWER_COLUMNS = "id, quiz_id, student, question, part, answer, correct, mistake, at"
 _SESSION_COLUMNS = "id, student, address, quiz_id, connected_at, disconnected_at, reason"
@@ -237,7 +293,7 @@ class ResultsDB:
         """The student's sitting of this quiz: created now if it is their first start, else the
         one they began before (its paper and start time win, so a reconnect changes nothing)."""
         self._execute(
-            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?) "
+            f"INSERT INTO sittings ({_SITTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, 0) "
             "ON CONFLICT (quiz_id, student) DO NOTHING",
             (
                 quiz_id,
@@ -378,6 +434,272 @@ class ResultsDB:
     def sessions(self) -> list[SessionRow]:
         return [SessionRow(*r) for r in self._rows(f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY connected_at")]
 
+    # --- teacher controls (`convquest class`, `convquest student`) ----------------------------
+    # Each is one transaction that reads what it changes under the write lock, so a student's
+    # process finishing the sitting at the same moment cannot slip in between; each is logged with
+    # who ran it. The sitting on the student's screen reads the row again every few seconds
+    # (convquest.classroom.sitting), so an end or extra time reaches it without a message.
+
+    def extend(self, quiz_id: str, student: str, minutes: float, *, by: str, now: float) -> Sitting:
+        """Give `student` `minutes` more on `quiz_id`. A sitting its time had ended is open again
+        (the time was what ended it); one handed in or ended by the teacher needs `reopen`."""
+        if not 0 < minutes <= MAX_EXTRA_MINUTES:
+            raise ActionRefused(f"extra time is more than 0 and at most {MAX_EXTRA_MINUTES} minutes, not {minutes:g}")
+        with self._write() as conn:
+            # Their clock starts at their first login; the extra time is given to that sitting.
+            sitting = _sitting_for_action(conn, quiz_id, student, "; give the extra time once they have logged in")
+            if sitting.minutes is None:
+                raise ActionRefused(f"quiz '{quiz_id}' has no time limit, so there is no time to add")
+            answered, _ = _answered(conn, quiz_id, student)
+            if answered >= sitting.parts:
+                raise ActionRefused(f"{student} has answered every question of '{quiz_id}': no time is needed")
+            if sitting.finished_at is not None and sitting.finish_reason != TIME_UP:
+                raise ActionRefused(
+                    f"{student}'s sitting of '{quiz_id}' is over ({ending_text(sitting)}); to let them carry on: "
+                    f"convquest class reopen {student} --quiz {quiz_id} --minutes {minutes:g}"
+                )
+            extended = replace(sitting, extra_minutes=sitting.extra_minutes + minutes)
+            deadline = extended.deadline()
+            assert deadline is not None  # the quiz has a limit
+            if deadline <= now:
+                short = (now - deadline) / 60
+                raise ActionRefused(
+                    f"with {minutes:g} more minutes {student}'s time would still have run out at {_clock(deadline)}; "
+                    f"give more than {minutes + short:.0f}, or reopen with --minutes to give time from now"
+                )
+            conn.execute(
+                "UPDATE sittings SET extra_minutes = ?, finished_at = NULL, finish_reason = NULL "
+                "WHERE quiz_id = ? AND student = ?",
+                (extended.extra_minutes, quiz_id, student),
+            )
+            detail = f"+{minutes:g} min: {extended.total_minutes:g} min in all, until {_clock(deadline)}"
+            if sitting.over(now):
+                detail += "; open again (their time had run out)"
+            _log(conn, "extend", quiz_id, student, detail, by, now)
+        return self._reread(quiz_id, student)
+
+    def reopen(self, quiz_id: str, student: str, *, by: str, now: float, minutes: float | None = None) -> Sitting:
+        """Let `student` carry on a sitting that is over (handed in, ended, timed out) where they
+        were: their answers stay, the open questions can be answered. With a time limit, `minutes`
+        gives them that long from now (never less than they had left); without it the limit
+        stands, so a sitting whose time is gone needs `minutes`."""
+        if minutes is not None and not 0 < minutes <= MAX_EXTRA_MINUTES:
+            raise ActionRefused(f"--minutes is more than 0 and at most {MAX_EXTRA_MINUTES}, not {minutes:g}")
+        with self._write() as conn:
+            sitting = _sitting_for_action(conn, quiz_id, student)
+            if not sitting.over(now):
+                left = sitting.deadline()
+                still = "" if left is None else f", with {max(0.0, left - now) / 60:.0f} minutes left"
+                raise ActionRefused(f"nothing to reopen: {student} is still sitting '{quiz_id}'{still}")
+            answered, _ = _answered(conn, quiz_id, student)
+            if answered >= sitting.parts:
+                raise ActionRefused(
+                    f"nothing to reopen: {student} answered every question of '{quiz_id}', and answers are final"
+                )
+            if minutes is not None and sitting.minutes is None:
+                raise ActionRefused(f"quiz '{quiz_id}' has no time limit: reopen without --minutes")
+            extra = sitting.extra_minutes
+            deadline = sitting.deadline()
+            if deadline is not None:
+                if minutes is not None:
+                    deadline = max(deadline, now + minutes * 60)
+                    extra = (deadline - sitting.started_at) / 60 - (sitting.minutes or 0)
+                elif deadline - now < 60:
+                    raise ActionRefused(
+                        f"{student}'s time on '{quiz_id}' ran out at {_clock(deadline)}: give them time from now, "
+                        f"e.g. convquest class reopen {student} --quiz {quiz_id} --minutes 10"
+                    )
+            conn.execute(
+                "UPDATE sittings SET extra_minutes = ?, finished_at = NULL, finish_reason = NULL "
+                "WHERE quiz_id = ? AND student = ?",
+                (extra, quiz_id, student),
+            )
+            detail = f"reopened ({ending_text(sitting)}; {answered} of {sitting.parts} parts answered)"
+            if deadline is not None:
+                detail += f", until {_clock(deadline)}"
+            _log(conn, "reopen", quiz_id, student, detail, by, now)
+        return self._reread(quiz_id, student)
+
+    def end_quiz(self, quiz_id: str, *, by: str, now: float) -> list[str]:
+        """End `quiz_id` for everyone now: each sitting still open is over ("ended"; one whose time
+        had already gone is "time", at its deadline), and a student who first logs in later finds
+        it over. The students whose sittings this ended, by id."""
+        with self._write() as conn:
+            sittings = [
+                _sitting(r)
+                for r in conn.execute(
+                    f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? ORDER BY student", (quiz_id,)
+                )
+            ]
+            if not sittings:
+                raise ActionRefused(_unknown_quiz(conn, quiz_id))
+            ended = []
+            for sitting in sittings:
+                if sitting.finished_at is not None:
+                    continue
+                deadline = sitting.deadline()
+                answered, last = _answered(conn, quiz_id, sitting.student)
+                if deadline is not None and deadline <= now:
+                    reason, at = TIME_UP, deadline
+                elif answered >= sitting.parts and last is not None:
+                    reason, at = COMPLETED, last
+                else:
+                    reason, at = ENDED, now
+                    ended.append(sitting.student)
+                conn.execute(
+                    "UPDATE sittings SET finished_at = ?, finish_reason = ? WHERE quiz_id = ? AND student = ?",
+                    (at, reason, quiz_id, sitting.student),
+                )
+            conn.execute(
+                "INSERT INTO quiz_ends (quiz_id, ended_at, ended_by) VALUES (?, ?, ?) "
+                "ON CONFLICT (quiz_id) DO UPDATE SET ended_at = excluded.ended_at, ended_by = excluded.ended_by",
+                (quiz_id, now, by),
+            )
+            who = ", ".join(ended) if ended else "nobody was still sitting it"
+            _log(conn, "end", quiz_id, None, f"ended for everyone: {who}", by, now)
+        return ended
+
+    def quiz_end(self, quiz_id: str) -> tuple[float, str] | None:
+        """(when, by whom) the teacher ended `quiz_id` for everyone; None while it runs."""
+        rows = self._rows("SELECT ended_at, ended_by FROM quiz_ends WHERE quiz_id = ?", (quiz_id,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def students(self) -> list[str]:
+        """Every student id the database holds anything of."""
+        with self._lock:
+            found: set[str] = set()
+            for table in _student_tables(self._conn):
+                found.update(r[0] for r in self._conn.execute(f'SELECT DISTINCT student FROM "{table}"'))
+            return sorted(found)
+
+    def student_record(self, student: str) -> dict[str, list[dict[str, object]]]:
+        """Everything held about `student`, table by table (any table with a student column, so
+        what later versions add is exported too), plus the teacher actions about them."""
+        with self._lock:
+            record: dict[str, list[dict[str, object]]] = {}
+            for table in [*_student_tables(self._conn), "teacher_actions"]:
+                cursor = self._conn.execute(f'SELECT * FROM "{table}" WHERE student = ?', (student,))
+                names = [d[0] for d in cursor.description]
+                rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+                for row in rows:
+                    for key in ("paper", "labels"):  # stored as JSON text: exported as what they are
+                        if table == "sittings" and isinstance(row.get(key), str):
+                            row[key] = json.loads(str(row[key]))
+                record[table] = rows
+            return record
+
+    def delete_student(self, student: str, *, by: str, now: float) -> dict[str, int]:
+        """Delete every row about `student` (sittings, answers, sessions and whatever else has a
+        student column); the log of teacher actions keeps its lines, this one included. Refused
+        while they are connected: their quiz would write its next answer back. Rows deleted, per table."""
+        with self._write() as conn:
+            since = conn.execute(
+                "SELECT MIN(connected_at) FROM sessions WHERE student = ? AND disconnected_at IS NULL", (student,)
+            ).fetchone()[0]
+            if since is not None:
+                raise ActionRefused(
+                    f"{student} is connected now (since {_clock(since)}): wait until they have left "
+                    "(`convquest teacher` shows who is connected), then delete"
+                )
+            deleted = {}
+            for table in _student_tables(conn):
+                deleted[table] = conn.execute(f'DELETE FROM "{table}" WHERE student = ?', (student,)).rowcount
+            counts = ", ".join(f"{n} {table}" for table, n in deleted.items() if n) or "no rows"
+            _log(conn, "delete", None, student, f"deleted their data: {counts}", by, now)
+        return deleted
+
+    def log_action(
+        self, action: str, quiz_id: str | None, student: str | None, detail: str, *, by: str, now: float
+    ) -> None:
+        """Record an action that changes no rows (an export) beside the ones that do."""
+        with self._write() as conn:
+            _log(conn, action, quiz_id, student, detail, by, now)
+
+    def actions(self, student: str | None = None) -> list[TeacherAction]:
+        columns = "id, action, quiz_id, student, detail, by, at"
+        if student is None:
+            rows = self._rows(f"SELECT {columns} FROM teacher_actions ORDER BY id")
+        else:
+            rows = self._rows(f"SELECT {columns} FROM teacher_actions WHERE student = ? ORDER BY id", (student,))
+        return [TeacherAction(*r) for r in rows]
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before anything is read (BEGIN IMMEDIATE)."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def _reread(self, quiz_id: str, student: str) -> Sitting:
+        sitting = self.sitting(quiz_id, student)
+        assert sitting is not None  # it was there when changed, in the same transaction
+        return sitting
+
+
+MAX_EXTRA_MINUTES = 24 * 60
+_ENDINGS = {COMPLETED: "every question answered", TIME_UP: "time ran out", HANDED_IN: "handed in", ENDED: "ended"}
+
+
+def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str, not_started: str = "") -> Sitting:
+    rows = conn.execute(
+        f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? AND student = ?", (quiz_id, student)
+    ).fetchall()
+    if rows:
+        return _sitting(rows[0])
+    if not conn.execute("SELECT 1 FROM sittings WHERE quiz_id = ? LIMIT 1", (quiz_id,)).fetchall():
+        raise ActionRefused(_unknown_quiz(conn, quiz_id))
+    others = [r[0] for r in conn.execute("SELECT student FROM sittings WHERE quiz_id = ? ORDER BY student", (quiz_id,))]
+    listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    raise ActionRefused(f"'{student}' has not started quiz '{quiz_id}' (students who have: {listed}){not_started}")
+
+
+def _unknown_quiz(conn: sqlite3.Connection, quiz_id: str) -> str:
+    known = [r[0] for r in conn.execute("SELECT DISTINCT quiz_id FROM sittings ORDER BY quiz_id")]
+    return f"no student has started a quiz '{quiz_id}' (quizzes started: {', '.join(known) or 'none yet'})"
+
+
+def _answered(conn: sqlite3.Connection, quiz_id: str, student: str) -> tuple[int, float | None]:
+    """(parts answered, when the last was)."""
+    count, last = conn.execute(
+        "SELECT COUNT(*), MAX(at) FROM answers WHERE quiz_id = ? AND student = ?", (quiz_id, student)
+    ).fetchone()
+    return int(count), last
+
+
+def _student_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables with a student column, but the log of teacher actions (which is the teacher's)."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return [
+        name
+        for name in names
+        if name != "teacher_actions" and any(c[1] == "student" for c in conn.execute(f'PRAGMA table_info("{name}")'))
+    ]
+
+
+def _log(
+    conn: sqlite3.Connection, action: str, quiz_id: str | None, student: str | None, detail: str, by: str, now: float
+) -> None:
+    conn.execute(
+        "INSERT INTO teacher_actions (action, quiz_id, student, detail, by, at) VALUES (?, ?, ?, ?, ?, ?)",
+        (action, quiz_id, student, detail, by, now),
+    )
+
+
+def ending_text(sitting: Sitting) -> str:
+    """How the sitting ended, in words: "handed in at 11:15"."""
+    reason = _ENDINGS.get(sitting.finish_reason or "", sitting.finish_reason or "time ran out")
+    return reason if sitting.finished_at is None else f"{reason} at {_clock(sitting.finished_at)}"
+
+
+def _clock(at: float) -> str:
+    return time.strftime("%H:%M", time.localtime(at))
+
 
 def default_path(data_dir: Path) -> Path:
     return Path(data_dir) / DB_NAME
@@ -385,7 +707,7 @@ def default_path(data_dir: Path) -> Path:
 
 def _sitting(row: tuple) -> Sitting:
     labels = tuple(tuple(q) for q in json.loads(row[4]))
-    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9], row[10])
+    return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9], row[10], row[11])
 
 
 def _prepare(conn: sqlite3.Connection) -> None:

@@ -8,7 +8,11 @@ records. What a quiz adds:
 - an answer is final, and it is taken only once its database write has committed (if the write
   fails the student is told and the answer is not taken, so nothing the screen showed as saved
   can be missing from the results);
-- the student resumes at the first question with a part still unanswered.
+- the student resumes at the first question with a part still unanswered;
+- the teacher's controls reach a sitting under way: every few seconds (and before each answer) it
+  reads its row again, so extra time moves its deadline and a quiz ended for everyone ends it;
+- once it is over, `marked_paper` is each question with the student's answer, the right one and
+  the working (shown unless the quiz's feedback is "none").
 
 The clock is wall time (Unix seconds) and injected, so tests move it by hand.
 """
@@ -21,8 +25,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from convquest.classroom.marked import MarkedQuestion, mark, restore
 from convquest.classroom.quiz import Quiz
-from convquest.classroom.results import QuizRecorder, ResultsDB, Sitting
+from convquest.classroom.results import COMPLETED, ENDED, HANDED_IN, TIME_UP, QuizRecorder, ResultsDB, Sitting
 from convquest.play.record import Answer
 from convquest.play.sitting import AlreadyAnswered, Given, NotSaved, TimeUp
 from convquest.play.taught import topic_taught
@@ -32,9 +37,21 @@ from convquest.practice.records import QuestionRecord
 if TYPE_CHECKING:
     from convquest.engine.problems.base import Verdict
 
-__all__ = ["AlreadyAnswered", "ExamOver", "NotSaved", "QuizSitting", "TimeUp"]
+__all__ = [
+    "COMPLETED",
+    "ENDED",
+    "HANDED_IN",
+    "TIME",
+    "AlreadyAnswered",
+    "ExamOver",
+    "NotSaved",
+    "QuizSitting",
+    "TimeUp",
+]
 
-COMPLETED, TIME, HANDED_IN = "completed", "time", "handed-in"
+TIME = TIME_UP
+# How often a sitting under way reads its row again: a teacher's end or extra time shows within this.
+REFRESH_EVERY = 2.0
 
 
 class QuizSitting(ExamSession):
@@ -66,24 +83,20 @@ class QuizSitting(ExamSession):
         # started with, even if the teacher edited the quiz file since.
         self.sitting: Sitting = sitting
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
-        super().__init__(paper, sitting.minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking)
+        super().__init__(
+            paper, sitting.total_minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking
+        )
         self.feedback = sitting.feedback
         self.title = quiz.title
         self.who = student
         self.started = sitting.started_at
         self._shown_since = now
-        from convquest.play.judge import Slip, judge
-
-        for row in db.answers(quiz.id, student):
-            index, part = row.question - 1, row.part
-            if 0 <= index < len(self.problems):
-                problem = self.problems[index]
-                # Re-checked from the stored text so the verdict (and its explanation) is whole.
-                verdict = judge(problem, row.answer, part, taught=self.taught[index])
-                if isinstance(verdict, Slip):
-                    continue  # a stored answer this engine can no longer read: as if never given
-                self.given[(index, part)] = Given(row.answer, verdict, row.at - sitting.started_at)
+        restore(self, db.answers(quiz.id, student), sitting.started_at)
         self.finished_reason = sitting.finish_reason
+        self._read_at = now
+        if not self.finished and sitting.started_at == now and db.quiz_end(quiz.id) is not None:
+            # A first login after the teacher ended the quiz for everyone: over before it began.
+            self._finish_in_db(ENDED)
         # The time may have run out while the student was away (tick finishes the sitting then).
         if not self.finished and not self.tick() and not self.unanswered():
             self._finish_in_db(COMPLETED)
@@ -105,10 +118,35 @@ class QuizSitting(ExamSession):
     # --- time -------------------------------------------------------------------------------
 
     def tick(self) -> bool:
+        """Finish the sitting when the teacher ended it or its time ran out; True if it just did.
+
+        The row is read again every REFRESH_EVERY seconds, and always before the time is called:
+        extra time given a moment ago must win over a deadline that has just passed."""
+        if self.finished:
+            return False
+        if self.time_up or self.clock() - self._read_at >= REFRESH_EVERY:
+            self.refresh()
+            if self.finished:
+                return True
         if super().tick():
             self._finish_in_db(TIME)
             return True
         return False
+
+    def refresh(self) -> None:
+        """Take what the teacher changed in the database: the time limit, and an end."""
+        self._read_at = self.clock()
+        try:
+            stored = self.db.sitting(self.quiz.id, self.student)
+        except sqlite3.Error:
+            return  # the database is busy or gone for a moment: the next beat tries again
+        if stored is None:
+            return  # deleted under a live session (refused while connected); nothing to follow
+        self.sitting = stored
+        total = stored.total_minutes
+        self.limit = None if total is None else total * 60.0
+        if stored.finish_reason is not None:
+            self.finish(stored.finish_reason)
 
     # --- answers ----------------------------------------------------------------------------
 
@@ -132,6 +170,9 @@ class QuizSitting(ExamSession):
         """
         if self.finished:
             raise ExamOver("this quiz is over: your answers are in.")
+        self.refresh()  # an answer given after the teacher ended the quiz must not count
+        if self.finished:
+            raise ExamOver("your teacher has ended the quiz: your answers so far are in.")
         if self.tick():
             raise TimeUp("time is up: your answers so far are in.")
         index = self.current
@@ -184,6 +225,26 @@ class QuizSitting(ExamSession):
         return following
 
     # --- the end ----------------------------------------------------------------------------
+
+    def working_released(self) -> bool:
+        """Whether the marked paper shows the right answers and the working.
+
+        Never when the feedback is "none". On a paper drawn for this student alone, as soon as
+        their sitting is over. On a paper everyone shares (a fixed seed), only once the teacher has
+        ended the quiz for everyone: until then the first to hand in could pass the answers round.
+        """
+        if not self.finished or self.feedback == "none":
+            return False
+        if self.quiz.per_student:
+            return True
+        try:
+            return self.db.quiz_end(self.quiz.id) is not None
+        except sqlite3.Error:
+            return False
+
+    def marked_paper(self) -> list[MarkedQuestion]:
+        """Each question as marked, with the right answers and working when `working_released`."""
+        return mark(self, released=self.working_released())
 
     def hand_in(self) -> list[QuestionRecord]:
         self._finish_in_db(HANDED_IN)

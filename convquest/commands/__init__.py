@@ -64,6 +64,17 @@ COMMANDS: tuple[Command, ...] = (
         ("teacher",), "live view of a class sitting a quiz: who is connected, who answered what", "classroom:teacher"
     ),
     Command(
+        ("class", "extend"), "give one student extra time on a timed quiz, even while they sit it", "teaching:extend"
+    ),
+    Command(
+        ("class", "reopen"),
+        "let a student whose quiz is over (handed in, ended, timed out) carry on",
+        "teaching:reopen",
+    ),
+    Command(("class", "end"), "end a quiz for everyone now: students sitting it see it end", "teaching:end"),
+    Command(("student", "export"), "one student's results and progress as a zip, to hand to them", "teaching:export"),
+    Command(("student", "delete"), "delete one student's results and progress folder", "teaching:delete"),
+    Command(
         ("shapes",),
         "your own network: each layer's shape, parameters, multiply-adds, receptive field, and the PyTorch code",
         "shapes:shapes",
@@ -77,6 +88,8 @@ GROUP_HELP = {
     "roster": "make a class roster for `serve --roster`",
     "quiz": "sit a quiz file, or work with one",
     "results": "quiz results (`results` alone is `results show`), or override a mark",
+    "class": "a quiz under way: extra time, reopen a sitting, end it for everyone",
+    "student": "one student's data: export it, or delete it",
 }
 # `convquest quiz --file F` (what `serve --quiz` runs, and what teachers have typed) stays
 # `convquest quiz sit --file F`: a group word followed by anything but one of its commands gets
