@@ -51,7 +51,7 @@ FEEDBACK = ("none", "after-each", "at-end")
 MAX_MINUTES = 24 * 60
 # A per-student draw is redrawn until it has the reference's shape (QuizQuestion.fair); every
 # shipped kind needs far fewer (tests/classroom/test_fair_papers.py measures the most).
-MAX_DRAWS = 200
+MAX_DRAWS = 500
 FAIRNESS_SAMPLES = 8  # students whose papers the file's check deals, as levels are checked at sample seeds
 # The tallest grid the quiz screen shows at 80×24 beside its prompt, how-to line and answer box
 # without scrolling: the reference draw is one whose grids are no taller.
@@ -143,9 +143,14 @@ class QuizQuestion:
             draw = self._drawn(seed, n + 1)
             if draw.signature == want:
                 return draw
+        change = (
+            "narrow the ranges so every draw has the same shapes"
+            if self.params is not None
+            else "choose another variant or difficulty"
+        )
         raise UnfairQuestion(
-            f"in {MAX_DRAWS} draws for {base} none was like the reference paper's ({want}); "
-            "narrow the ranges so every draw has the same shapes, or give the quiz a fixed seed"
+            f"in {MAX_DRAWS} draws for a student ({base}) none had the reference paper's shape ({want}); "
+            f"{change}, or give the quiz a fixed seed"
         )
 
     def _drawn(self, seed: int, draws: int) -> FairDraw:
@@ -322,7 +327,7 @@ def fairness_problems(quiz: Quiz) -> list[QuizFileError]:
             for n in range(1, FAIRNESS_SAMPLES + 1):
                 question.fair(quiz.id, f"sample student {n}")
         except UnfairQuestion as exc:
-            field = "params" if question.params is not None else "difficulty"
+            field = "params" if question.params is not None else None
             errors.append(
                 QuizFileError(
                     quiz.source,

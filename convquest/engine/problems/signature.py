@@ -108,16 +108,14 @@ def _read(path: str, name: str, value: Any, shapes: list[tuple[str, Shape]], set
             _read(f"{path}.{key}", str(key), inner, shapes, settings)
     elif isinstance(value, Sequence):
         shape = _array_shape(value)
-        if name in TRIVIAL and shape is not None and len(shape) == 1:
-            for index, inner in enumerate(value):  # a pair of strides, a stack's dilations
-                _read(f"{path}[{index}]", name, inner, shapes, settings)
-        elif shape is not None:
+        if shape is not None and (name not in TRIVIAL or len(shape) != 1):
             shapes.append((path, shape))
-        elif all(isinstance(inner, str) for inner in value):
+        elif shape is None and all(isinstance(inner, str) for inner in value):
             shapes.append((path, (len(value),)))  # names: how many, not which
         else:
-            # A network's layers: how many, and how many of each kind with each parameter at work,
-            # in any order (conv, pool, conv is as much work as conv, conv, pool).
+            # A network's layers, a pair of strides: how many, and how many of them have each
+            # parameter at work, in any order (conv, pool, conv is as much work as conv, conv, pool;
+            # padding on the height is as much as padding on the width).
             settings.append((path, f"{len(value)} item(s)"))
             found: list[Setting] = []
             for inner in value:
