@@ -27,6 +27,7 @@ TOPICS = [(kind, variant) for kind in problems.KINDS for variant in problems.var
 
 
 def generated_quiz(tmp_path: Path, kind: str, variant: str, difficulty: int):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     text = f'[quiz]\nid = "fair"\ntitle = "Fair"\n\n[[question]]\nkind = "{kind}"\nvariant = "{variant}"\n'
     return load_quiz(write_quiz(tmp_path, text=text + f"difficulty = {difficulty}\n"))
 
@@ -175,3 +176,31 @@ def test_the_reference_draw_is_one_that_fits_the_screen(monkeypatch):
     tall = QuizQuestion(1, "fill-cells", None, "strided", 3)
     first = tall.problem(derive_seed("quiz-reference", "q", 1, 0))
     assert tall.reference("q").question.params == jsonable(first.params())
+
+
+def fill_quizzes(tmp_path: Path) -> list:
+    """One quiz per fill-cells variant at its largest (difficulty 3)."""
+    return [generated_quiz(tmp_path / v, "fill-cells", v, 3) for v in problems.variants("fill-cells")]
+
+
+@pytest.mark.parametrize("quizzes", [example_quizzes, fill_quizzes])
+async def test_every_question_fits_the_quiz_screen_at_80x24(tmp_path, store, quizzes):
+    from textual.containers import VerticalScroll
+
+    from convquest.classroom.results import ResultsDB
+    from convquest.ui.quiz.app import QuizApp
+
+    for n, quiz in enumerate(quizzes(tmp_path)):
+        db = ResultsDB.open(tmp_path / f"classroom-{n}.db")
+        app = QuizApp(quiz=quiz, student="alice", db=db, store=store)
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                for number in range(1, len(quiz.questions) + 1):
+                    await pilot.pause()
+                    assert app.screen.sitting.current == number - 1
+                    box = app.screen.query_one("#sitting-question", VerticalScroll)
+                    # Nothing to scroll: the prompt, how to answer and the grids are all on screen.
+                    assert box.max_scroll_y == 0, f"{quiz.source.name}: Q{number} is taller than the screen"
+                    await pilot.press("pagedown")
+        finally:
+            db.close()
