@@ -52,7 +52,9 @@ MAX_MINUTES = 24 * 60
 # A per-student draw is redrawn until it has the reference's shape (QuizQuestion.fair); every
 # shipped kind needs far fewer (tests/classroom/test_fair_papers.py measures the most).
 MAX_DRAWS = 500
-FAIRNESS_SAMPLES = 8  # students whose papers the file's check deals, as levels are checked at sample seeds
+# Students whose papers the file's check deals, as levels are tried at sample seeds: every load
+# (each student's `quiz sit` too) pays for them, so a few.
+FAIRNESS_SAMPLES = 4
 # The tallest grid the quiz screen shows at 80×24 beside its prompt, how-to line and answer box
 # without scrolling: the reference draw is one whose grids are no taller.
 BOARD_ROWS = 8
@@ -116,8 +118,7 @@ class QuizQuestion:
 
     def question(self, seed: int) -> Question:
         """The question this spec gives for `seed`, as the exam paper stores it."""
-        problem = self.problem(seed)
-        return Question(self.number, problem.topic, seed, self.difficulty, jsonable(problem.params()))
+        return self._drawn(seed, 1).question
 
     def reference(self, quiz_id: str) -> FairDraw:
         """The draw every student's is made like: the first of the quiz's own draws whose grids fit
