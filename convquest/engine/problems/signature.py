@@ -58,13 +58,20 @@ class Signature:
     settings: tuple[Setting, ...]
 
     def __str__(self) -> str:
-        """One line for a teacher: "fill-cells/strided: input 7×7, kernel 3×3, output 4×4 (16 answers); padding at work"."""
-        grids = [f"{name} {_size(shape)}" for name, shape in self.shapes]
+        """One line for a teacher: "fill-cells/strided: input 7×7, kernel 3×3, output 4×4, 16 answer(s);
+        padding at work, stride at work". What is trivial is left out, and a list of parameters
+        (a pair of strides) is told by what is at work in it."""
+        counted = Counter(f"{name} {_size(shape)}" for name, shape in self.shapes)  # each filter's slices once
+        grids = [grid if n == 1 else f"{grid} ×{n}" for grid, n in counted.items()]
         if self.output is not None:
             grids.append(f"output {_size(self.output)}")
-        at_work = [f"{path} {what}" for path, what in self.settings if not what.startswith("trivial")]
+        shown = [
+            f"{path} {what}"
+            for path, what in self.settings
+            if not what.startswith("trivial") and not (path in TRIVIAL and what.endswith("item(s)"))
+        ]
         text = f"{self.kind}/{self.variant}: " + ", ".join(grids + [f"{self.answers} answer(s)"])
-        return text + ("; " + ", ".join(at_work) if at_work else "")
+        return text + ("; " + ", ".join(shown) if shown else "")
 
     @property
     def tallest(self) -> int:
