@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from quiz_helpers import write_quiz
 
@@ -28,7 +30,8 @@ difficulty = 2
 
 
 def preview(capsys, path, student: str) -> tuple[int, str, str]:
-    code = main(["quiz", "preview", str(path), "--student", student])
+    db = Path(path).parent / "classroom.db"
+    code = main(["quiz", "preview", str(path), "--student", student, "--results-db", str(db)])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -54,6 +57,24 @@ def test_the_preview_is_the_paper_the_student_sits_with_each_answer(tmp_path, ca
         assert all(f"    {line}" in out for line in problem.solution().splitlines())
     assert out.index("Q1. ") < out.index("Q2. ") < out.index("Q3. ")
     assert max(map(len, out.splitlines())) <= 80
+
+
+def test_once_started_the_stored_paper_is_the_one_shown(tmp_path, capsys):
+    path = write_quiz(tmp_path)
+    db = ResultsDB.open(tmp_path / "classroom.db")
+    try:
+        sat = QuizSitting(load_quiz(path), "alice", db).problems  # alice starts, then the file changes
+    finally:
+        db.close()
+    path.write_text(path.read_text(encoding="utf-8").replace("i = 9\n", "i = 21\n"), encoding="utf-8")
+    assert load_quiz(path).paper_for("alice").questions[0].params["i"] == 21
+    code, out, _ = preview(capsys, path, "alice")
+    assert code == 0
+    assert "alice started this quiz on " in out and "the paper stored then, not the file's" in flat(out)
+    assert flat(sat[0].prompt()) in flat(out) and "21×21" not in out
+    assert "Every student's" not in out  # the file's shapes may no longer be hers
+    # Bob has not started: his paper is the file's as it is now.
+    assert "A 21×21 input" in preview(capsys, path, "bob")[1]
 
 
 def test_each_student_has_their_own_paper_and_always_the_same_one(tmp_path, capsys):
