@@ -3,8 +3,9 @@
     [quiz]
     id = "week-3"                 # lowercase letters, digits, hyphens: results are kept under it
     title = "Week 3: padding and stride"
-    seed = "per-student"          # each student a variant of their own, from their id; or a whole
-                                  # number: the same paper for everyone (default "per-student")
+    seed = "per-student"          # each student numbers of their own, from their id, in questions
+                                  # of one shape for all (Quiz.paper_for); or a whole number: the
+                                  # same paper for everyone (default "per-student")
     minutes = 20                  # optional time limit, counted from the student's first start
     feedback = "at-end"           # "none" | "after-each" | "at-end" (default "at-end")
     grid_marking = "per-cell"     # a grid question: "per-cell" (8 of 9 right is 8/9) | "all-or-nothing"
@@ -180,7 +181,9 @@ class Quiz:
         return self.feedback != "none"
 
     def paper_for(self, student: str) -> Paper:
-        """The student's paper: the same for everyone with a fixed seed, else drawn from their id.
+        """The student's paper: the same for everyone with a fixed seed, else drawn from their id,
+        each question of the shape of the quiz's reference draw (QuizQuestion.fair), so no student
+        gets a larger grid or an extra step to take than another.
 
         Seeds go through derive_seed (not hash()), so the paper is the same on every run and
         machine: a student who reconnects, or whose results are re-marked, gets the same problems.
@@ -192,10 +195,6 @@ class Quiz:
         else:
             questions = tuple(q.question(derive_seed("quiz", self.id, base, q.number)) for q in self.questions)
         return Paper(paper_seed, tuple(dict.fromkeys(q.topic for q in questions)), questions)
-
-    def fair_draws(self, student: str) -> tuple[FairDraw, ...]:
-        """How each question of a per-student paper was drawn (its signature, the draws it took)."""
-        return tuple(self._fair(q, student) for q in self.questions)
 
     def _fair(self, question: QuizQuestion, student: str) -> FairDraw:
         """The student's own draw of the reference's shape. The file's check (check_fairness) has

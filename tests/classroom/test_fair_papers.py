@@ -86,6 +86,15 @@ def test_what_the_issue_saw_is_gone(tmp_path):
     assert len(fair) == 1
 
 
+@pytest.mark.parametrize(("kind", "variant"), [("volume", "shape"), ("fill-cells", "transposed")])
+def test_the_rarest_shapes_take_far_fewer_draws_than_the_limit(kind, variant):
+    # The two questions whose reference shape is rarest among the shipped kinds (about 1 draw in 17).
+    question = QuizQuestion(1, kind, None, variant, 3)
+    draws = [question.fair("fair", student).draws for student in STUDENTS]
+    assert max(draws) < quiz_module.MAX_DRAWS // 4
+    assert sum(draws) / len(draws) < 40
+
+
 def test_the_signature_names_shapes_answers_and_the_parameters_at_work():
     grid = [[(r * 7 + c) % 10 for c in range(7)] for r in range(7)]
     kernel = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
