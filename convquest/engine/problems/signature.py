@@ -82,7 +82,9 @@ class Signature:
         return max(rows, default=0)
 
 
-def signature(problem: Problem) -> Signature:
+def signature(problem: Problem, *, output: bool = True) -> Signature:
+    """The problem's signature; `output=False` leaves the output's shape out (None), which for a
+    grid costs the whole trace: a search compares the rest first."""
     params = dict(problem.params())
     shapes: list[tuple[str, Shape]] = []
     settings: list[Setting] = []
@@ -92,10 +94,16 @@ def signature(problem: Problem) -> Signature:
     rounds = _rounds_down(params)
     if rounds is not None:
         settings.append(("division", "has a remainder" if rounds else "exact"))
-    shape = getattr(getattr(problem, "expected", None), "shape", None)  # the grid filled in, if any
-    output = None if shape is None else tuple(int(n) for n in shape)
+    shape = getattr(getattr(problem, "expected", None), "shape", None) if output else None  # the grid filled in
     variant = str(params.get("variant", problem.topic.partition("/")[2]))
-    return Signature(problem.kind, variant, tuple(shapes), output, len(problem.parts()), tuple(settings))
+    return Signature(
+        problem.kind,
+        variant,
+        tuple(shapes),
+        None if shape is None else tuple(int(n) for n in shape),
+        len(problem.parts()),
+        tuple(settings),
+    )
 
 
 def _read(path: str, name: str, value: Any, shapes: list[tuple[str, Shape]], settings: list[Setting]) -> None:
