@@ -105,6 +105,7 @@ def test_the_signature_names_shapes_answers_and_the_parameters_at_work():
     # ⌊(7 + 2·1 − 3)/2⌋ + 1 = 4: a 4×4 output, 16 cells to fill.
     assert (sig.kind, sig.variant, sig.output, sig.answers) == ("fill-cells", "strided", (4, 4), 16)
     assert dict(sig.shapes) == {"input": (7, 7), "kernel": (3, 3)}
+    assert sig.tallest == 7  # the input is the tallest grid on screen; the output is typed, not shown
     assert dict(sig.settings) == {"padding": "at work", "stride": "at work", "dilation": "trivial"}
     assert str(sig) == (
         "fill-cells/strided: input 7×7, kernel 3×3, output 4×4, 16 answer(s); padding at work, stride at work"

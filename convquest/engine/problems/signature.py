@@ -75,11 +75,9 @@ class Signature:
 
     @property
     def tallest(self) -> int:
-        """The most rows any grid of the problem has (a list of numbers is one row)."""
-        rows = [shape[-2] if len(shape) >= 2 else 1 for _, shape in self.shapes]
-        if self.output is not None:
-            rows.append(self.output[-2] if len(self.output) >= 2 else 1)
-        return max(rows, default=0)
+        """The most rows a grid the problem gives has (a list of numbers is one row): how tall its
+        data stands on a screen. The output is typed, not shown, so it does not count."""
+        return max((shape[-2] if len(shape) >= 2 else 1 for _, shape in self.shapes), default=0)
 
 
 def signature(problem: Problem, *, output: bool = True) -> Signature:
