@@ -134,15 +134,15 @@ class QuizQuestion:
             self._references[quiz_id] = next(fitting, first)
         return self._references[quiz_id]
 
-    def fair(self, quiz_id: str, base: object) -> FairDraw:
-        """The draw for `base` (a student id) of the reference's signature: the student's own seeds
+    def fair(self, quiz_id: str, student: str) -> FairDraw:
+        """The draw for `student` of the reference's signature: the student's own seeds
         are tried in order until one matches, so the same student always gets the same question.
         UnfairQuestion if none of MAX_DRAWS does."""
         want = self.reference(quiz_id).signature
         outline = replace(want, output=None)
         for n in range(MAX_DRAWS):
             # The first seed is the one papers were drawn from before they were made fair.
-            seed = derive_seed("quiz", quiz_id, base, self.number, *([n] if n else []))
+            seed = derive_seed("quiz", quiz_id, student, self.number, *([n] if n else []))
             problem = self.problem(seed)
             # The output's shape costs a trace: most draws that miss, miss on something cheaper.
             if signature(problem, output=False) == outline and signature(problem) == want:
@@ -153,7 +153,7 @@ class QuizQuestion:
             else "choose another variant or difficulty"
         )
         raise UnfairQuestion(
-            f"in {MAX_DRAWS} draws for a student ({base}) none had the reference paper's shape ({want}); "
+            f"in {MAX_DRAWS} draws for a student ({student}) none had the reference paper's shape ({want}); "
             f"{change}, or give the quiz a fixed seed"
         )
 
@@ -201,7 +201,7 @@ class Quiz:
         return Paper(paper_seed, tuple(dict.fromkeys(q.topic for q in questions)), questions)
 
     def _fair(self, question: QuizQuestion, student: str) -> FairDraw:
-        """The student's own draw of the reference's shape. The file's check (check_fairness) has
+        """The student's own draw of the reference's shape. The file's check (fairness_problems) has
         found one for every sample student; a student for whom none of MAX_DRAWS matches, rarer
         still, sits the reference question itself, which is the same shape, rather than no quiz."""
         try:
@@ -331,15 +331,10 @@ def fairness_problems(quiz: Quiz) -> list[QuizFileError]:
             for n in range(1, FAIRNESS_SAMPLES + 1):
                 question.fair(quiz.id, f"sample student {n}")
         except UnfairQuestion as exc:
-            field = "params" if question.params is not None else None
-            errors.append(
-                QuizFileError(
-                    quiz.source,
-                    f"per-student papers cannot be made fair: {exc}",
-                    level=str(question.number),
-                    field=field,
-                )
-            )
+            # A generated question's draws are the engine's: no one field of the file is to blame.
+            where = "params" if question.params is not None else None
+            message = f"per-student papers cannot be made fair: {exc}"
+            errors.append(QuizFileError(quiz.source, message, level=str(question.number), field=where))
     return errors
 
 
