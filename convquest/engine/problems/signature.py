@@ -12,7 +12,8 @@ those features and leaves the numbers out:
 - `settings`: which of padding, stride, dilation, output padding and groups are at work (not
   their values: stride 2 and stride 3 are the same step), the named modes (padding "same",
   pooling "max", a layer's kind), true/false switches (bias), and whether the size formula's
-  division leaves a remainder (a floor to take is a step a student can miss).
+  division leaves a remainder (a floor to take is a step a student can miss). A list of layers
+  or of per-side parameters counts them in any order: how many pool layers, how many sides padded.
 
 Built from `problem.params()`, `problem.parts()` and `problem.expected`, so every kind has one
 without code of its own. Pure: no I/O, no state.
@@ -44,7 +45,7 @@ TRIVIAL: Mapping[str, int] = {
 # Strings that change what is computed; other strings (an image's or a kernel's name) are content.
 MODES = frozenset({"variant", "padding", "pool", "kind"})
 
-Setting = tuple[str, str]  # (path, what it is): ("stride", "at work"), ("layers[1].kind", "pool")
+Setting = tuple[str, str]  # (path, what it is): ("stride", "at work"), ("layers[*].kind", "pool ×2")
 Shape = tuple[int, ...]
 
 
