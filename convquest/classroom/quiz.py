@@ -3,8 +3,9 @@
     [quiz]
     id = "week-3"                 # lowercase letters, digits, hyphens: results are kept under it
     title = "Week 3: padding and stride"
-    seed = "per-student"          # each student a variant of their own, from their id; or a whole
-                                  # number: the same paper for everyone (default "per-student")
+    seed = "per-student"          # each student numbers of their own, from their id, in questions
+                                  # of one shape for all (Quiz.paper_for); or a whole number: the
+                                  # same paper for everyone (default "per-student")
     minutes = 20                  # optional time limit, counted from the student's first start
     feedback = "at-end"           # "none" | "after-each" | "at-end" (default "at-end")
     grid_marking = "per-cell"     # a grid question: "per-cell" (8 of 9 right is 8/9) | "all-or-nothing"
@@ -28,22 +29,36 @@ the level loader's own checks (ranges, then the engine at the corners and at sam
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
+from convquest.engine.problems.signature import Signature, signature
 from convquest.levels.loader import ID_PATTERN, engine_problems, parse_toml, range_problems
-from convquest.levels.model import LevelFileError, resolve_params
+from convquest.levels.model import LevelFileError, ranges, resolve_params
 from convquest.practice.exam import MAX_QUESTIONS, Paper, Question, jsonable
 from convquest.practice.records import GRID_MARKING
 from convquest.practice.topics import derive_seed
 
+if TYPE_CHECKING:
+    from convquest.engine.problems.base import Problem
+
 PER_STUDENT = "per-student"
 FEEDBACK = ("none", "after-each", "at-end")
 MAX_MINUTES = 24 * 60
+# A per-student draw is redrawn until it has the reference's shape (QuizQuestion.fair); every
+# shipped kind needs far fewer (tests/classroom/test_fair_papers.py measures the most).
+MAX_DRAWS = 500
+# Students whose papers the file's check deals, as levels are tried at sample seeds: every load
+# (each student's `quiz sit` too) pays for them, so a few.
+FAIRNESS_SAMPLES = 4
+# The tallest grid the quiz screen shows at 80×24 beside its prompt, how-to line and answer box
+# without scrolling: the reference draw is one whose grids are no taller.
+BOARD_ROWS = 8
 
 QUIZ_KEYS = {"id", "title", "seed", "minutes", "feedback", "grid_marking"}
 QUESTION_KEYS = {"kind", "params", "variant", "difficulty"}
@@ -71,6 +86,20 @@ class QuizFileInvalid(Exception):
         super().__init__("\n".join(map(str, self.errors)))
 
 
+class UnfairQuestion(ValueError):
+    """No draw in MAX_DRAWS had the reference's signature: the question's ranges give papers of
+    different shapes too rarely alike to deal one to each student."""
+
+
+@dataclass(frozen=True)
+class FairDraw:
+    """A student's question and how it was found: `draws` seeds tried until one matched."""
+
+    question: Question
+    signature: Signature
+    draws: int
+
+
 @dataclass(frozen=True)
 class QuizQuestion:
     number: int  # 1-based
@@ -78,16 +107,62 @@ class QuizQuestion:
     params: Mapping[str, object] | None  # None: generated from (variant, difficulty)
     variant: str | None
     difficulty: int
+    # quiz id → its reference draw, found once: every student's paper is matched against it.
+    _references: dict[str, FairDraw] = field(default_factory=dict, compare=False, repr=False)
 
-    def question(self, seed: int) -> Question:
-        """The question this spec gives for `seed`, as the exam paper stores it."""
+    def problem(self, seed: int) -> Problem:
         from convquest.engine import problems
 
         if self.params is not None:
-            problem = problems.from_params(self.kind, resolve_params(self.params, seed))
-        else:
-            problem = problems.generate(self.kind, seed, difficulty=self.difficulty, variant=self.variant)
-        return Question(self.number, problem.topic, seed, self.difficulty, jsonable(problem.params()))
+            return problems.from_params(self.kind, resolve_params(self.params, seed))
+        return problems.generate(self.kind, seed, difficulty=self.difficulty, variant=self.variant)
+
+    def question(self, seed: int) -> Question:
+        """The question this spec gives for `seed`, as the exam paper stores it."""
+        return self._drawn(seed, 1).question
+
+    def reference(self, quiz_id: str) -> FairDraw:
+        """The draw every student's is made like: the first of the quiz's own draws whose grids fit
+        the quiz screen at 80×24 (BOARD_ROWS), or the first draw if the params allow none that fit."""
+        if quiz_id not in self._references:
+            # Params without ranges give one problem whatever the seed: one draw says it all.
+            count = 1 if self.params is not None and not ranges(self.params) else MAX_DRAWS
+            seeds = (derive_seed("quiz-reference", quiz_id, self.number, n) for n in range(count))
+            draws = (self._drawn(seed, n + 1) for n, seed in enumerate(seeds))
+            first = next(draws)
+            fitting = (d for d in itertools.chain([first], draws) if d.signature.tallest <= BOARD_ROWS)
+            self._references[quiz_id] = next(fitting, first)
+        return self._references[quiz_id]
+
+    def fair(self, quiz_id: str, student: str) -> FairDraw:
+        """The draw for `student` of the reference's signature: the student's own seeds
+        are tried in order until one matches, so the same student always gets the same question.
+        UnfairQuestion if none of MAX_DRAWS does."""
+        want = self.reference(quiz_id).signature
+        outline = replace(want, output=None)
+        for n in range(MAX_DRAWS):
+            # The first seed is the one papers were drawn from before they were made fair.
+            seed = derive_seed("quiz", quiz_id, student, self.number, *([n] if n else []))
+            problem = self.problem(seed)
+            # The output's shape costs a trace: most draws that miss, miss on something cheaper.
+            if signature(problem, output=False) == outline and signature(problem) == want:
+                return self._found(problem, seed, n + 1)
+        change = (
+            "narrow the ranges so every draw has the same shapes"
+            if self.params is not None
+            else "choose another variant or difficulty"
+        )
+        raise UnfairQuestion(
+            f"in {MAX_DRAWS} draws for a student ({student}) none had the reference paper's shape ({want}); "
+            f"{change}, or give the quiz a fixed seed"
+        )
+
+    def _drawn(self, seed: int, draws: int) -> FairDraw:
+        return self._found(self.problem(seed), seed, draws)
+
+    def _found(self, problem: Problem, seed: int, draws: int) -> FairDraw:
+        question = Question(self.number, problem.topic, seed, self.difficulty, jsonable(problem.params()))
+        return FairDraw(question, signature(problem), draws)
 
 
 @dataclass(frozen=True)
@@ -110,15 +185,29 @@ class Quiz:
         return self.feedback != "none"
 
     def paper_for(self, student: str) -> Paper:
-        """The student's paper: the same for everyone with a fixed seed, else drawn from their id.
+        """The student's paper: the same for everyone with a fixed seed, else drawn from their id,
+        each question of the shape of the quiz's reference draw (QuizQuestion.fair), so no student
+        gets a larger grid or an extra step to take than another.
 
         Seeds go through derive_seed (not hash()), so the paper is the same on every run and
         machine: a student who reconnects, or whose results are re-marked, gets the same problems.
         """
         base = student if self.per_student else self.seed
         paper_seed = derive_seed("quiz", self.id, base)
-        questions = tuple(q.question(derive_seed("quiz", self.id, base, q.number)) for q in self.questions)
+        if self.per_student:
+            questions = tuple(self._fair(q, student).question for q in self.questions)
+        else:
+            questions = tuple(q.question(derive_seed("quiz", self.id, base, q.number)) for q in self.questions)
         return Paper(paper_seed, tuple(dict.fromkeys(q.topic for q in questions)), questions)
+
+    def _fair(self, question: QuizQuestion, student: str) -> FairDraw:
+        """The student's own draw of the reference's shape. The file's check (fairness_problems) has
+        found one for every sample student; a student for whom none of MAX_DRAWS matches, rarer
+        still, sits the reference question itself, which is the same shape, rather than no quiz."""
+        try:
+            return question.fair(self.id, student)
+        except UnfairQuestion:
+            return question.reference(self.id)
 
 
 def is_quiz_file(path: Path) -> bool:
@@ -217,7 +306,7 @@ def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[Qu
         return None, errors
     seed = head.get("seed", PER_STUDENT)
     minutes = head.get("minutes")
-    return Quiz(
+    quiz = Quiz(
         id=head["id"],
         title=head["title"].strip(),
         seed=None if seed == PER_STUDENT else seed,
@@ -226,7 +315,27 @@ def _build(path: Path, data: Mapping[str, object]) -> tuple[Quiz | None, list[Qu
         questions=tuple(questions),
         source=path,
         grid_marking=head.get("grid_marking", GRID_MARKING[0]),
-    ), []
+    )
+    errors = fairness_problems(quiz)
+    return (None, errors) if errors else (quiz, [])
+
+
+def fairness_problems(quiz: Quiz) -> list[QuizFileError]:
+    """A per-student question whose draws are too rarely of one shape to deal a fair paper, found
+    by dealing the papers of FAIRNESS_SAMPLES sample students (as levels are tried at sample seeds)."""
+    if not quiz.per_student:
+        return []
+    errors = []
+    for question in quiz.questions:
+        try:
+            for n in range(1, FAIRNESS_SAMPLES + 1):
+                question.fair(quiz.id, f"sample student {n}")
+        except UnfairQuestion as exc:
+            # A generated question's draws are the engine's: no one field of the file is to blame.
+            where = "params" if question.params is not None else None
+            message = f"per-student papers cannot be made fair: {exc}"
+            errors.append(QuizFileError(quiz.source, message, level=str(question.number), field=where))
+    return errors
 
 
 def _check_head(path: Path, head: Mapping[str, object]) -> list[QuizFileError]:

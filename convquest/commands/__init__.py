@@ -47,6 +47,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("serve",), "serve the game to a class over SSH", "classroom:serve"),
     Command(("roster", "new"), "a class roster with a random password per student, from a list of names", "roster:new"),
     Command(("quiz", "sit"), "sit a quiz file (what `serve --quiz` runs for each student)", "classroom:quiz"),
+    Command(("quiz", "preview"), "the paper a given student will get, each question with its answer", "quiz:preview"),
     Command(
         ("quiz", "export"), "a quiz's questions for Moodle (GIFT) or Canvas (QTI), several variants each", "lms:export"
     ),
