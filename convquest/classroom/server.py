@@ -14,7 +14,6 @@ for the teacher's live view.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import ipaddress
 import logging
 import os
@@ -30,7 +29,8 @@ from pathlib import Path
 import asyncssh
 
 from convquest.classroom.hostkey import load_or_create_host_key
-from convquest.classroom.limits import LoginLimiter, username_problem
+from convquest.classroom.gate import Gate, Login, Refused
+from convquest.classroom.limits import LoginLimiter
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
 from convquest.classroom.session import GameSession, wants_truecolor
@@ -201,6 +201,8 @@ class ClassroomServer:
         self.limiter = LoginLimiter(
             config.failed_logins_per_id, config.failed_logins_per_address, config.failed_login_window
         )
+        # The one login decision both doors (SSH and the browser) ask.
+        self.gate = Gate(lambda: self.roster, config.class_code, config.authorized_keys, self.limiter)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
         self._live: dict[str, GameSession] = {}  # the one game session each connected student has
@@ -412,8 +414,7 @@ class _Connection(asyncssh.SSHServer):
         self._address = "?"
         self._peer = "?"
         self._username = ""
-        self._student: str | None = None  # the username, once it is known to be a student's id
-        self._counted = False  # this login has already been counted as failed (or refused)
+        self._login: Login | None = None  # the login in progress, once its id has been checked
         self._authenticated = False
         self._sessions = 0
         self._unused_timer: asyncio.TimerHandle | None = None
@@ -441,61 +442,26 @@ class _Connection(asyncssh.SSHServer):
         self._cancel_unused_timer()
         # Key-only servers never see a wrong password; a login that ends without success
         # counts once, so trying keys one connection at a time is limited too.
+        login = self._login
         if (
             not self._authenticated
-            and self._username
-            and not self._counted
+            and login is not None
+            and not login.counted
             and self._server.config.authorized_keys is not None
         ):
-            self._server.limiter.record_failure(self._address, self._student)
+            login.record_failure()
 
-    def _refuse(self, reason: str, message: str) -> asyncssh.PermissionDenied:
-        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, reason)
-        return asyncssh.PermissionDenied(message)
-
-    def _record_failure(self) -> None:
-        self._counted = True
-        self._server.limiter.record_failure(self._address, self._student)
-
-    def _check_budget(self) -> None:
-        limiter = self._server.limiter
-        wait = limiter.seconds_until_allowed(self._address, self._student)
-        if wait > 0:
-            self._counted = True  # refusing it is not a new failure; the wait must not grow
-            whose = f" for {self._student}" if self._student and limiter.allowed(self._address) else ""
-            raise self._refuse(
-                "too many failed logins",
-                f"too many failed logins{whose} from {self._address}: wait {max(1, round(wait))} s and try again",
-            )
-
-    def _is_student(self, username: str) -> bool:
-        """Whether `username` is someone who could log in at all: on the roster, or enrolled."""
-        roster = self._server.roster
-        if roster is not None:
-            return username in roster
-        keys = self._server.config.authorized_keys
-        if keys is not None and keys.is_dir():
-            return (keys / f"{username}.pub").exists()
-        return True  # with a class code (or no check) any valid id is a student's
+    def _refuse(self, refused: Refused) -> asyncssh.PermissionDenied:
+        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, refused.reason)
+        return asyncssh.PermissionDenied(refused.message)
 
     def begin_auth(self, username: str) -> bool:
         self._username = username
-        self._student = None
-        problem = username_problem(username)
-        if problem is None and self._is_student(username):
-            self._student = username
-        self._check_budget()
-        if problem is not None:
-            self._record_failure()
-            raise self._refuse("bad username", problem)
-        roster = self._server.roster
-        if roster is not None and self._student is None:
-            self._record_failure()
-            raise self._refuse(
-                "not on the roster",
-                f"{username} is not on this class's roster: log in with the student id your teacher gave you "
-                f"(ssh -p {self._server.port} ID@HOST)",
-            )
+        self._login = None
+        try:
+            self._login = self._server.gate.begin(self._address, username, how=f" (ssh -p {self._server.port} ID@HOST)")
+        except Refused as refused:
+            raise self._refuse(refused) from None
         config = self._server.config
         conn = self._conn
         assert conn is not None  # asyncssh makes the connection before it asks about logins
@@ -513,9 +479,9 @@ class _Connection(asyncssh.SSHServer):
             except (OSError, ValueError, asyncssh.KeyImportError) as exc:
                 log.error("cannot read authorized keys %s: %s", config.authorized_keys, exc)
                 raise self._refuse(
-                    "authorized keys unreadable", "the server cannot check keys now; tell your teacher"
+                    Refused("authorized keys unreadable", "the server cannot check keys now; tell your teacher")
                 ) from None
-        return has_auth(config)
+        return self._server.gate.checks
 
     def auth_completed(self) -> None:
         self._authenticated = True
@@ -566,7 +532,7 @@ class _Connection(asyncssh.SSHServer):
     # --- passwords (the student's own from the roster, or the class code) ----------------------
 
     def password_auth_supported(self) -> bool:
-        return self._server.config.class_code is not None or self._server.roster is not None
+        return self._server.gate.asks_password
 
     def validate_password(self, username: str, password: str) -> bool:
         return self._check_password(password)
@@ -585,19 +551,17 @@ class _Connection(asyncssh.SSHServer):
         return len(responses) == 1 and self._check_password(responses[0])
 
     def _check_password(self, given: str) -> bool:
-        roster = self._server.roster
-        if roster is not None:
-            right = self._student is not None and roster.check_password(self._student, given)
-            what = "wrong password"
-        else:
-            code = self._server.config.class_code or ""
-            right = hmac.compare_digest(given.encode(), code.encode())
-            what = "wrong class code"
-        if right:
-            return True
-        self._record_failure()
-        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, what)
-        self._check_budget()
+        login = self._login
+        assert login is not None  # asyncssh asks for a password only after begin_auth let the id in
+        over: Refused | None = None  # wrong, and one wrong login too many
+        try:
+            if login.check_password(given):
+                return True
+        except Refused as refused:
+            over = refused
+        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, self._server.gate.wrong_password)
+        if over is not None:
+            raise self._refuse(over)
         return False
 
     # --- channels ------------------------------------------------------------------------------
