@@ -28,8 +28,8 @@ from pathlib import Path
 
 import asyncssh
 
-from convquest.classroom.hostkey import load_or_create_host_key
 from convquest.classroom.gate import Gate, Login, Refused
+from convquest.classroom.hostkey import load_or_create_host_key
 from convquest.classroom.limits import LoginLimiter
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
