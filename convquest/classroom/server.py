@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncssh
 
@@ -33,8 +34,11 @@ from convquest.classroom.hostkey import load_or_create_host_key
 from convquest.classroom.limits import LoginLimiter
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
-from convquest.classroom.session import GameSession, wants_truecolor
+from convquest.classroom.session import GameSession, LiveSession, wants_truecolor
 from convquest.classroom.session_log import SessionLog
+
+if TYPE_CHECKING:
+    from convquest.classroom.web import WebDoor
 
 log = logging.getLogger("convquest.classroom")
 
@@ -71,6 +75,11 @@ class ServerConfig:
     quiz_file: Path | None = None
     # Connects and disconnects go to the results database, for the teacher's live view.
     record_sessions: bool = True
+    # The browser door (convquest.classroom.web): the same class in a web page, beside SSH.
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username
@@ -127,6 +136,19 @@ def check_config(config: ServerConfig) -> None:
             "authorized keys: anyone who can reach this machine could log in. Add --roster FILE, "
             "--class-code CODE or --authorized-keys FILE, or --open if an open server is really what you want."
         )
+    if config.web_port is not None:
+        if config.authorized_keys is not None and config.roster is None:
+            raise ServeError("the browser door needs a roster or a class code: a browser cannot log in with an SSH key")
+        if not has_auth(config) and not config.open and not is_loopback(config.web_host):
+            raise ServeError(
+                f"refusing to serve the browser door on {config.web_host or 'every interface'} without a roster "
+                "or a class code: anyone who can reach this machine could log in. Add --roster FILE or "
+                "--class-code CODE, or --open if an open server is really what you want."
+            )
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ServeError("give both --tls-cert and --tls-key (the certificate and its private key), or neither")
+    if config.tls_cert is not None and config.web_port is None:
+        raise ServeError("--tls-cert and --tls-key are for the browser door: add --web-port PORT")
     if config.max_sessions < 1:
         raise ServeError("--max-sessions must be at least 1")
     if config.idle_timeout < 0:
@@ -205,12 +227,17 @@ class ClassroomServer:
         self.gate = Gate(lambda: self.roster, config.class_code, config.authorized_keys, self.limiter)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
-        self._live: dict[str, GameSession] = {}  # the one game session each connected student has
+        self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
         self._tasks: set[asyncio.Task] = set()
         self._children: set[PtyChild] = set()
         self._connections: set[_Connection] = set()
         self.stopping = False
+        self.web: WebDoor | None = None
+        if config.web_port is not None:
+            from convquest.classroom.web import WebDoor
+
+            self.web = WebDoor(self)  # reads the TLS files now: a bad one stops the server before it starts
 
     @property
     def port(self) -> int:
@@ -283,6 +310,8 @@ class ClassroomServer:
             self._access_words(),
             f", quiz '{self.quiz.id}' ({len(self.quiz.questions)} questions)" if self.quiz else "",
         )
+        if self.web is not None:
+            await self.web.start()
 
     def _access_words(self) -> str:
         words = []
@@ -302,6 +331,8 @@ class ClassroomServer:
             await self._acceptor.wait_closed()
         for child in list(self._children):
             child.hang_up(self.config.hangup_grace)
+        if self.web is not None:
+            await self.web.close()
         while self._tasks:  # a game that was starting adds its tasks while we wait
             await asyncio.gather(*self._tasks, return_exceptions=True)
         # Closing the listener leaves open connections alone; a student's ssh would otherwise
@@ -320,24 +351,26 @@ class ClassroomServer:
 
     # --- used by sessions ---------------------------------------------------------------------
 
-    def claim_session(self, connection: _Connection, replacing: bool) -> bool:
-        """A place for a new session on `connection`, unless the server is full. A session that
-        takes over its student's running one (`replacing`) fits where that one was."""
+    def claim_session(self, connection: _Connection | None, replacing: bool) -> bool:
+        """A place for a new session on `connection` (None: the browser door's), unless the server is
+        full. A session that takes over its student's running one (`replacing`) fits where that one was."""
         in_use = self._sessions + len(self._bare - {connection}) - (1 if replacing else 0)
         if in_use >= self.config.max_sessions:
             return False
         self._sessions += 1
-        connection.session_began()
+        if connection is not None:
+            connection.session_began()
         return True
 
-    def release_session(self, connection: _Connection) -> None:
+    def release_session(self, connection: _Connection | None) -> None:
         self._sessions -= 1
-        connection.session_ended()
+        if connection is not None:
+            connection.session_ended()
 
-    def live_session(self, username: str) -> GameSession | None:
+    def live_session(self, username: str) -> LiveSession | None:
         return self._live.get(username)
 
-    def take_over(self, username: str, session: GameSession) -> GameSession | None:
+    def take_over(self, username: str, session: LiveSession) -> LiveSession | None:
         """Make `session` the student's live one; the one it replaces (told, and hung up) or None."""
         previous = self._live.get(username)
         self._live[username] = session
@@ -345,7 +378,7 @@ class ClassroomServer:
             previous.taken_over(session.address)
         return previous
 
-    def forget_session(self, username: str, session: GameSession) -> None:
+    def forget_session(self, username: str, session: LiveSession) -> None:
         if self._live.get(username) is session:
             del self._live[username]
 
