@@ -55,7 +55,7 @@ _PAGE_HEADERS = {
         "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make the browser send Origin: null
     "Cache-Control": "no-store",
 }
 # Where the browser's screen goes when the game has ended: out of the alternate screen, cursor back.
