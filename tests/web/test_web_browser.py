@@ -34,3 +34,101 @@ def test_log_in_answer_and_the_answer_is_in_the_results(web_server, browser, tmp
     assert main(["results", "--data-dir", str(served.server.config.data_dir), "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "alice" in out and answer in out
+
+
+def test_a_wrong_password_is_refused_with_a_sentence_and_starts_no_game(web_server, browser):
+    served = web_server()
+    page = Page(browser(), served.url)
+    page.log_in("alice", password="not-the-code")
+    assert "not the class code" in page.problem()
+    assert game_processes() == []
+    assert served.server.web is not None and not served.server.web.sessions
+    assert served.server.active_sessions == 0
+    page.log_in("alice")  # the right one then opens the game
+    page.wait_for("ConvQuest")
+    assert len(game_processes()) == 1
+
+
+def test_a_reload_resumes_the_sitting_without_a_new_login(web_server, browser, tmp_path):
+    quiz_file = write_quiz(tmp_path)
+    served = web_server(quiz_file=quiz_file)
+    page = Page(browser(), served.url)
+    page.log_in("alice")
+    page.wait_for("question 1 of 3")
+    page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
+    page.wait_for("question 2 of 3")
+    page.driver.refresh()
+    page.wait_for("question 2 of 3")
+    from selenium.webdriver.common.by import By
+
+    assert not page.driver.find_elements(By.ID, "student")  # no login page on the way
+    eventually(lambda: len(game_processes()) == 1, "the game before the reload reaped")
+
+
+def test_a_second_browser_login_takes_over_the_first(web_server, browser, tmp_path):
+    quiz_file = write_quiz(tmp_path)
+    served = web_server(quiz_file=quiz_file)
+    problems = problems_for(quiz_file, "alice")
+    first = Page(browser(), served.url)
+    first.log_in("alice")
+    first.wait_for("question 1 of 3")
+    first.type(wrong(problems[0]) + "\n")
+    first.wait_for("question 2 of 3")
+    second = Page(browser(), served.url)
+    second.log_in("alice")
+    second.wait_for("question 2 of 3")
+    first.wait_for(TAKEN_OVER_MESSAGE)
+    from selenium.webdriver.common.by import By
+
+    ended = first.driver.find_element(By.CSS_SELECTOR, ".ended")
+    eventually(ended.is_displayed, "the first tab's 'This session has ended' bar")
+    assert len(game_processes()) == 1
+
+
+def _ssh_session(served, marker: bytes):
+    """An SSH login as alice (asyncssh, in the server's loop), read until `marker` is drawn."""
+    from tests.classroom.ssh_helpers import connect_port, read_until
+
+    async def open_session():
+        conn = await connect_port(served.server.port, "alice", CODE)
+        process = await conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
+        await read_until(process.stdout, marker, timeout=30)
+        return conn, process
+
+    return served.call(open_session(), timeout=40)
+
+
+def _close(served, conn) -> None:
+    async def close() -> None:
+        _close(served, conn)
+        await conn.wait_closed()
+
+    served.call(close())
+
+
+def test_an_ssh_login_takes_over_a_browser_session(web_server, browser, tmp_path):
+    quiz_file = write_quiz(tmp_path)
+    served = web_server(quiz_file=quiz_file)
+    page = Page(browser(), served.url)
+    page.log_in("alice")
+    page.wait_for("question 1 of 3")
+    page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
+    page.wait_for("question 2 of 3")
+    conn, _ = _ssh_session(served, b"question 2 of 3")
+    page.wait_for(TAKEN_OVER_MESSAGE)
+    assert len(game_processes()) == 1
+    _close(served, conn)
+
+
+def test_a_browser_login_takes_over_an_ssh_session(web_server, browser, tmp_path):
+    from tests.classroom.ssh_helpers import read_until
+
+    quiz_file = write_quiz(tmp_path)
+    served = web_server(quiz_file=quiz_file)
+    conn, process = _ssh_session(served, b"question 1 of 3")
+    page = Page(browser(), served.url)
+    page.log_in("alice")
+    page.wait_for("question 1 of 3")
+    served.call(read_until(process.stdout, TAKEN_OVER_MESSAGE.encode(), timeout=30), timeout=40)
+    assert len(game_processes()) == 1
+    _close(served, conn)

@@ -100,7 +100,13 @@ def new_browser():
     options.binary_location = CHROMIUM or "chromium"
     # --disable-3d-apis: no WebGL, so xterm.js draws with its DOM renderer and the screen's text
     # is in .xterm-rows for the test to read. Root needs --no-sandbox.
-    for flag in ("--headless=new", "--no-sandbox", "--disable-3d-apis", "--disable-dev-shm-usage", "--window-size=1100,800"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-3d-apis",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,800",
+    ):
         options.add_argument(flag)
     service = webdriver.ChromeService(executable_path=CHROMEDRIVER or "chromedriver")
     return webdriver.Chrome(options=options, service=service)
