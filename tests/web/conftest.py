@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from web_helpers import CODE, ServerThread, need_chromium, new_browser
 
 from convquest.classroom.server import ServerConfig
-from web_helpers import CODE, ServerThread, need_chromium, new_browser
 
 ENV = {"TEXTUAL_ANIMATIONS": "none"}
 
