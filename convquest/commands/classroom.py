@@ -84,6 +84,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     web.add_argument(
         "--web-host",
         default="127.0.0.1",
+        metavar="HOST",
         help="address the browser door listens on (default: 127.0.0.1, this machine only, e.g. behind a "
         "reverse proxy; 0.0.0.0 for the whole network)",
     )
