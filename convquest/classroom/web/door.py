@@ -35,7 +35,7 @@ from aiohttp import WSMsgType, web
 
 from convquest.classroom.gate import Refused
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
-from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE
+from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, _duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
 
 if TYPE_CHECKING:
@@ -399,8 +399,8 @@ class BrowserSession:
         if reason == TAKEN_OVER:
             return TAKEN_OVER_MESSAGE
         if reason.startswith("idle"):
-            minutes = self._server.config.idle_timeout / 60
-            return f"No keys pressed for {minutes:g} minutes, so ConvQuest closed this session. Your progress is saved."
+            idle = _duration_words(self._server.config.idle_timeout)
+            return f"No keys pressed for {idle}, so ConvQuest closed this session. Your progress is saved."
         if reason == "server stopped":
             return "The teacher stopped the ConvQuest server. Your progress is saved."
         if not child.started:
@@ -463,8 +463,9 @@ def _clamp(value: object, default: int, most: int) -> int:
 
 
 def _sentence(message: str) -> str:
-    """A refusal written for ssh's terminal, as one sentence for the login page."""
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    """A refusal written for ssh's terminal, ended as a sentence for the login page (not
+    capitalised: it may begin with the student id as typed)."""
+    return message if message.endswith(".") else message + "."
 
 
 def _same_origin(request: web.Request) -> bool:
