@@ -129,12 +129,12 @@ async def test_a_game_gets_the_student_its_size_and_keys(door):
         game = await browser.play()
         await game.drawn(b"size 90x28")
         assert b"user alice" in await game.drawn(b"pid ")
-        await game.game.send_str('["stdin", "q"]')
+        await game.ws.send_str('["stdin", "q"]')
         await game.drawn(b"key q")
-        await game.game.send_str('["resize", {"width": 100000, "height": 40}]')
+        await game.ws.send_str('["resize", {"width": 100000, "height": 40}]')
         await game.drawn(b"size 512x40")  # capped as a PTY's window is
-        await game.game.send_str('["ping", "7"]')
-        assert (await game.game.receive_json(timeout=10)) == ["pong", "7"]
+        await game.ws.send_str('["ping", "7"]')
+        assert (await game.ws.receive_json(timeout=10)) == ["pong", "7"]
     finally:
         await browser.close()
 
