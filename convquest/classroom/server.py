@@ -80,6 +80,8 @@ class ServerConfig:
     web_host: str = "127.0.0.1"
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # Behind a reverse proxy on this machine: a student's address is the one it forwards.
+    web_behind_proxy: bool = False
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username

@@ -89,6 +89,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "reverse proxy; 0.0.0.0 for the whole network)",
     )
     web.add_argument(
+        "--web-behind-proxy",
+        action="store_true",
+        help="the browser door is reached through a reverse proxy on this machine (Caddy, nginx): take each "
+        "student's address from its X-Forwarded-For, so failed-login limits apply per student, not to the proxy",
+    )
+    web.add_argument(
         "--tls-cert", type=Path, metavar="FILE", help="serve the browser door over https with this PEM certificate"
     )
     web.add_argument("--tls-key", type=Path, metavar="FILE", help="the certificate's PEM private key (with --tls-cert)")
@@ -125,6 +131,7 @@ def run_serve(args: argparse.Namespace) -> int:
         web_host=getattr(args, "web_host", "127.0.0.1"),
         tls_cert=_path(getattr(args, "tls_cert", None)),
         tls_key=_path(getattr(args, "tls_key", None)),
+        web_behind_proxy=getattr(args, "web_behind_proxy", False),
     )
 
     async def serve() -> None:

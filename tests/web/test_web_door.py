@@ -201,3 +201,21 @@ async def test_logging_out_ends_the_game_and_forgets_the_login(door):
             await browser.play()
     finally:
         await browser.close()
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+async def test_behind_a_proxy_each_student_is_limited_at_their_own_address(door, behind_proxy):
+    server = await door(failed_logins_per_id=1, web_behind_proxy=behind_proxy)
+    browser = Browser(server)
+    try:
+        for address in ("10.0.0.7", "10.0.0.8"):
+            data = {"student": "alice", "password": "wrong"}
+            # A client's own X-Forwarded-For comes first; the proxy appends the address it saw.
+            headers = {"X-Forwarded-For": f"1.2.3.4, {address}"}
+            async with browser.client.post(browser.base + "/login", data=data, headers=headers) as response:
+                assert response.status in (403, 429)
+        assert server.limiter.allowed("127.0.0.1", "alice") is (behind_proxy is True)
+        assert server.limiter.allowed("10.0.0.7", "alice") is (behind_proxy is False)
+        assert server.limiter.allowed("1.2.3.4", "alice")  # what a client writes itself is never believed
+    finally:
+        await browser.close()

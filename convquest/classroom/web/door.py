@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import ipaddress
 import json
 import logging
 import os
@@ -158,6 +159,26 @@ class WebDoor:
 
     # --- the login -------------------------------------------------------------------------------
 
+    def address(self, request: web.Request) -> str:
+        """Where the student is: the peer's address, or behind a reverse proxy on this machine
+        (--web-behind-proxy), the address that proxy put last in X-Forwarded-For. Only a proxy on
+        loopback is believed: anyone else could write any address there and escape the limits."""
+        peer = request.remote or "?"
+        if not self.server.config.web_behind_proxy or not _is_loopback(peer):
+            return peer
+        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return peer
+
+    def _secure(self, request: web.Request) -> bool:
+        """Whether the browser reached the door over https: directly, or through the proxy."""
+        if self.ssl is not None:
+            return True
+        proxied = self.server.config.web_behind_proxy and _is_loopback(request.remote or "")
+        return proxied and request.headers.get("X-Forwarded-Proto", "") == "https"
+
     def _student(self, request: web.Request) -> str | None:
         token = request.cookies.get(COOKIE)
         login = self._logins.get(token) if token else None
@@ -198,7 +219,7 @@ class WebDoor:
         form = await request.post()
         username = str(form.get("student", "")).strip()
         password = str(form.get("password", ""))
-        address = request.remote or "?"
+        address = self.address(request)
         gate = self.server.gate
         try:
             attempt = gate.begin(address, username)
@@ -221,7 +242,7 @@ class WebDoor:
         self._logins[token] = _WebLogin(username, now)
         log.info("login user=%s from=%s door=web", username, address)
         response = web.HTTPSeeOther("/")
-        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=self.ssl is not None, path="/")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=self._secure(request), path="/")
         raise response
 
     async def logout(self, request: web.Request) -> web.Response:
@@ -245,7 +266,7 @@ class WebDoor:
             raise web.HTTPForbidden(text="log in first")
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
         await ws.prepare(request)
-        session = BrowserSession(self, student, request.cookies.get(COOKIE, ""), request.remote or "?", ws)
+        session = BrowserSession(self, student, request.cookies.get(COOKIE, ""), self.address(request), ws)
         session.size = (
             _clamp(request.query.get("width"), 80, MAX_COLS),
             _clamp(request.query.get("height"), 24, MAX_ROWS),
@@ -452,6 +473,13 @@ class BrowserSession:
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _clamp(value: object, default: int, most: int) -> int:
