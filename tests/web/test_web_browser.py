@@ -100,7 +100,7 @@ def _ssh_session(served, marker: bytes):
 
 def _close(served, conn) -> None:
     async def close() -> None:
-        _close(served, conn)
+        conn.close()
         await conn.wait_closed()
 
     served.call(close())
