@@ -105,17 +105,15 @@ class WebDoor:
         self._logins: dict[str, _WebLogin] = {}
         self._sessions: set[BrowserSession] = set()
         self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
         self._templates = {
             name: Template((_HERE / "templates" / name).read_text()) for name in ("login.html", "game.html")
         }
 
     @property
     def port(self) -> int:
-        if self._site is not None and self._site._server is not None:
-            sockets = getattr(self._site._server, "sockets", None)
-            if sockets:
-                return int(sockets[0].getsockname()[1])
+        """The port listened on (the one the system chose, for --web-port 0)."""
+        if self._runner is not None and self._runner.addresses:
+            return int(self._runner.addresses[0][1])
         return self.server.config.web_port or 0
 
     @property
@@ -141,8 +139,7 @@ class WebDoor:
         config = self.server.config
         self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, config.web_host, config.web_port, ssl_context=self.ssl)
-        await self._site.start()
+        await web.TCPSite(self._runner, config.web_host, config.web_port, ssl_context=self.ssl).start()
         scheme = "https" if self.ssl else "http"
         log.info("browser door on %s://%s:%d/", scheme, config.web_host or "*", self.port)
 
