@@ -400,6 +400,7 @@ class BrowserSession:
             relay.cancel()
             keys.cancel()
             self._cancel_idle_timer()
+            self.hang_up()  # only if cancelled while it ran: a game must not outlive its session
         if self._end_reason == "client left" and not self._ws.closed:
             self._end_reason = "server stopped" if server.stopping else f"game exited (status {status})"
         log.info(
@@ -421,7 +422,7 @@ class BrowserSession:
             return f"No keys pressed for {idle}, so ConvQuest closed this session. Your progress is saved."
         if reason == "server stopped":
             return "The teacher stopped the ConvQuest server. Your progress is saved."
-        if not child.started:
+        if not child.started and reason.startswith("game exited"):
             said = child.prelude.decode(errors="replace").strip()
             log.error("the game for %s did not start (status %d): %s", self.student, status, said[-500:])
             return f"ConvQuest could not start on the server: {said[-300:] or f'status {status}'}. Tell your teacher."
