@@ -9,6 +9,10 @@ Every session runs the same program (by default `convquest play` with the studen
 dir, or `convquest quiz` with --quiz) on its own PTY; nothing else is reachable: no shell, no
 commands, no SFTP, no forwarding. Who is connected is written to the class's results database,
 for the teacher's live view.
+
+With a web port, the browser door (convquest.classroom.web) serves the same class in a web page
+from this process: the same login decision (convquest.classroom.gate), session cap and live
+sessions, so a login by either door takes over the student's session by the other.
 """
 
 from __future__ import annotations
