@@ -219,3 +219,25 @@ async def test_behind_a_proxy_each_student_is_limited_at_their_own_address(door,
         assert server.limiter.allowed("1.2.3.4", "alice")  # what a client writes itself is never believed
     finally:
         await browser.close()
+
+
+async def test_browser_sessions_are_in_the_teachers_view(door):
+    from convquest.classroom.results import ResultsDB
+
+    server = await door(record_sessions=True)
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        await game.ws.send_str('["stdin", "\\u0011"]')  # ctrl+q: the game quits
+        await game.drawn(b"The game has ended")
+    finally:
+        await browser.close()
+    await server.close()  # the session log is flushed when the server stops
+    db = ResultsDB.open(server.config.results_db)
+    try:
+        rows = db.sessions()
+    finally:
+        db.close()
+    assert [(r.student, r.address, r.reason) for r in rows] == [("alice", "127.0.0.1", "game exited (status 0)")]
