@@ -241,3 +241,18 @@ async def test_browser_sessions_are_in_the_teachers_view(door):
     finally:
         db.close()
     assert [(r.student, r.address, r.reason) for r in rows] == [("alice", "127.0.0.1", "game exited (status 0)")]
+
+
+async def test_without_a_code_on_loopback_the_page_asks_only_for_the_id(door):
+    server = await door(class_code=None)
+    browser = Browser(server)
+    try:
+        async with browser.client.get(browser.base + "/") as response:
+            page = await response.text()
+        assert 'name="student"' in page and 'name="password"' not in page
+        async with browser.client.post(browser.base + "/login", data={"student": "alice"}) as response:
+            assert response.status == 200 and "textual.js" in await response.text()
+        game = await browser.play()
+        assert b"user alice" in await game.drawn(b"user alice")
+    finally:
+        await browser.close()
