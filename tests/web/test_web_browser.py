@@ -26,6 +26,10 @@ def test_log_in_answer_and_the_answer_is_in_the_results(web_server, browser, tmp
     answer = right(problems_for(quiz_file, "alice")[0])
     page.type(answer + "\n")
     page.wait_for("question 2 of 3")
+    # What the browser itself fetched: every file from this server, nothing it refused.
+    fetched = page.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert fetched and all(url.startswith(served.url) for url in fetched), fetched
+    assert [e for e in page.driver.get_log("browser") if e["level"] == "SEVERE"] == []
     served.stop()  # the session log and the answers are flushed when the server stops
 
     from convquest.cli import main
