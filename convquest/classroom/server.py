@@ -9,12 +9,15 @@ Every session runs the same program (by default `convquest play` with the studen
 dir, or `convquest quiz` with --quiz) on its own PTY; nothing else is reachable: no shell, no
 commands, no SFTP, no forwarding. Who is connected is written to the class's results database,
 for the teacher's live view.
+
+With a web port, the browser door (convquest.classroom.web) serves the same class in a web page
+from this process: the same login decision (convquest.classroom.gate), session cap and live
+sessions, so a login by either door takes over the student's session by the other.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import ipaddress
 import logging
 import os
@@ -26,15 +29,20 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncssh
 
+from convquest.classroom.gate import Gate, Login, Refused
 from convquest.classroom.hostkey import load_or_create_host_key
-from convquest.classroom.limits import LoginLimiter, username_problem
+from convquest.classroom.limits import LoginLimiter
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
-from convquest.classroom.session import GameSession, wants_truecolor
+from convquest.classroom.session import GameSession, LiveSession, wants_truecolor
 from convquest.classroom.session_log import SessionLog
+
+if TYPE_CHECKING:
+    from convquest.classroom.web import WebDoor
 
 log = logging.getLogger("convquest.classroom")
 
@@ -71,6 +79,13 @@ class ServerConfig:
     quiz_file: Path | None = None
     # Connects and disconnects go to the results database, for the teacher's live view.
     record_sessions: bool = True
+    # The browser door (convquest.classroom.web): the same class in a web page, beside SSH.
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # Behind a reverse proxy on this machine: a student's address is the one it forwards.
+    web_behind_proxy: bool = False
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username
@@ -127,6 +142,19 @@ def check_config(config: ServerConfig) -> None:
             "authorized keys: anyone who can reach this machine could log in. Add --roster FILE, "
             "--class-code CODE or --authorized-keys FILE, or --open if an open server is really what you want."
         )
+    if config.web_port is not None:
+        if config.authorized_keys is not None and config.roster is None:
+            raise ServeError("the browser door needs a roster or a class code: a browser cannot log in with an SSH key")
+        if not has_auth(config) and not config.open and not is_loopback(config.web_host):
+            raise ServeError(
+                f"refusing to serve the browser door on {config.web_host or 'every interface'} without a roster "
+                "or a class code: anyone who can reach this machine could log in. Add --roster FILE or "
+                "--class-code CODE, or --open if an open server is really what you want."
+            )
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ServeError("give both --tls-cert and --tls-key (the certificate and its private key), or neither")
+    if config.tls_cert is not None and config.web_port is None:
+        raise ServeError("--tls-cert and --tls-key are for the browser door: add --web-port PORT")
     if config.max_sessions < 1:
         raise ServeError("--max-sessions must be at least 1")
     if config.idle_timeout < 0:
@@ -201,14 +229,21 @@ class ClassroomServer:
         self.limiter = LoginLimiter(
             config.failed_logins_per_id, config.failed_logins_per_address, config.failed_login_window
         )
+        # The one login decision both doors (SSH and the browser) ask.
+        self.gate = Gate(lambda: self.roster, config.class_code, config.authorized_keys, self.limiter)
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
-        self._live: dict[str, GameSession] = {}  # the one game session each connected student has
+        self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
         self._tasks: set[asyncio.Task] = set()
         self._children: set[PtyChild] = set()
         self._connections: set[_Connection] = set()
         self.stopping = False
+        self.web: WebDoor | None = None
+        if config.web_port is not None:
+            from convquest.classroom.web import WebDoor
+
+            self.web = WebDoor(self)  # reads the TLS files now: a bad one stops the server before it starts
 
     @property
     def port(self) -> int:
@@ -281,6 +316,8 @@ class ClassroomServer:
             self._access_words(),
             f", quiz '{self.quiz.id}' ({len(self.quiz.questions)} questions)" if self.quiz else "",
         )
+        if self.web is not None:
+            await self.web.start()
 
     def _access_words(self) -> str:
         words = []
@@ -300,6 +337,8 @@ class ClassroomServer:
             await self._acceptor.wait_closed()
         for child in list(self._children):
             child.hang_up(self.config.hangup_grace)
+        if self.web is not None:
+            await self.web.close()
         while self._tasks:  # a game that was starting adds its tasks while we wait
             await asyncio.gather(*self._tasks, return_exceptions=True)
         # Closing the listener leaves open connections alone; a student's ssh would otherwise
@@ -318,24 +357,26 @@ class ClassroomServer:
 
     # --- used by sessions ---------------------------------------------------------------------
 
-    def claim_session(self, connection: _Connection, replacing: bool) -> bool:
-        """A place for a new session on `connection`, unless the server is full. A session that
-        takes over its student's running one (`replacing`) fits where that one was."""
+    def claim_session(self, connection: _Connection | None, replacing: bool) -> bool:
+        """A place for a new session on `connection` (None: the browser door's), unless the server is
+        full. A session that takes over its student's running one (`replacing`) fits where that one was."""
         in_use = self._sessions + len(self._bare - {connection}) - (1 if replacing else 0)
         if in_use >= self.config.max_sessions:
             return False
         self._sessions += 1
-        connection.session_began()
+        if connection is not None:
+            connection.session_began()
         return True
 
-    def release_session(self, connection: _Connection) -> None:
+    def release_session(self, connection: _Connection | None) -> None:
         self._sessions -= 1
-        connection.session_ended()
+        if connection is not None:
+            connection.session_ended()
 
-    def live_session(self, username: str) -> GameSession | None:
+    def live_session(self, username: str) -> LiveSession | None:
         return self._live.get(username)
 
-    def take_over(self, username: str, session: GameSession) -> GameSession | None:
+    def take_over(self, username: str, session: LiveSession) -> LiveSession | None:
         """Make `session` the student's live one; the one it replaces (told, and hung up) or None."""
         previous = self._live.get(username)
         self._live[username] = session
@@ -343,7 +384,7 @@ class ClassroomServer:
             previous.taken_over(session.address)
         return previous
 
-    def forget_session(self, username: str, session: GameSession) -> None:
+    def forget_session(self, username: str, session: LiveSession) -> None:
         if self._live.get(username) is session:
             del self._live[username]
 
@@ -412,8 +453,7 @@ class _Connection(asyncssh.SSHServer):
         self._address = "?"
         self._peer = "?"
         self._username = ""
-        self._student: str | None = None  # the username, once it is known to be a student's id
-        self._counted = False  # this login has already been counted as failed (or refused)
+        self._login: Login | None = None  # the login in progress, once its id has been checked
         self._authenticated = False
         self._sessions = 0
         self._unused_timer: asyncio.TimerHandle | None = None
@@ -441,61 +481,26 @@ class _Connection(asyncssh.SSHServer):
         self._cancel_unused_timer()
         # Key-only servers never see a wrong password; a login that ends without success
         # counts once, so trying keys one connection at a time is limited too.
+        login = self._login
         if (
             not self._authenticated
-            and self._username
-            and not self._counted
+            and login is not None
+            and not login.counted
             and self._server.config.authorized_keys is not None
         ):
-            self._server.limiter.record_failure(self._address, self._student)
+            login.record_failure()
 
-    def _refuse(self, reason: str, message: str) -> asyncssh.PermissionDenied:
-        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, reason)
-        return asyncssh.PermissionDenied(message)
-
-    def _record_failure(self) -> None:
-        self._counted = True
-        self._server.limiter.record_failure(self._address, self._student)
-
-    def _check_budget(self) -> None:
-        limiter = self._server.limiter
-        wait = limiter.seconds_until_allowed(self._address, self._student)
-        if wait > 0:
-            self._counted = True  # refusing it is not a new failure; the wait must not grow
-            whose = f" for {self._student}" if self._student and limiter.allowed(self._address) else ""
-            raise self._refuse(
-                "too many failed logins",
-                f"too many failed logins{whose} from {self._address}: wait {max(1, round(wait))} s and try again",
-            )
-
-    def _is_student(self, username: str) -> bool:
-        """Whether `username` is someone who could log in at all: on the roster, or enrolled."""
-        roster = self._server.roster
-        if roster is not None:
-            return username in roster
-        keys = self._server.config.authorized_keys
-        if keys is not None and keys.is_dir():
-            return (keys / f"{username}.pub").exists()
-        return True  # with a class code (or no check) any valid id is a student's
+    def _refuse(self, refused: Refused) -> asyncssh.PermissionDenied:
+        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, refused.reason)
+        return asyncssh.PermissionDenied(refused.message)
 
     def begin_auth(self, username: str) -> bool:
         self._username = username
-        self._student = None
-        problem = username_problem(username)
-        if problem is None and self._is_student(username):
-            self._student = username
-        self._check_budget()
-        if problem is not None:
-            self._record_failure()
-            raise self._refuse("bad username", problem)
-        roster = self._server.roster
-        if roster is not None and self._student is None:
-            self._record_failure()
-            raise self._refuse(
-                "not on the roster",
-                f"{username} is not on this class's roster: log in with the student id your teacher gave you "
-                f"(ssh -p {self._server.port} ID@HOST)",
-            )
+        self._login = None
+        try:
+            self._login = self._server.gate.begin(self._address, username, how=f" (ssh -p {self._server.port} ID@HOST)")
+        except Refused as refused:
+            raise self._refuse(refused) from None
         config = self._server.config
         conn = self._conn
         assert conn is not None  # asyncssh makes the connection before it asks about logins
@@ -513,9 +518,9 @@ class _Connection(asyncssh.SSHServer):
             except (OSError, ValueError, asyncssh.KeyImportError) as exc:
                 log.error("cannot read authorized keys %s: %s", config.authorized_keys, exc)
                 raise self._refuse(
-                    "authorized keys unreadable", "the server cannot check keys now; tell your teacher"
+                    Refused("authorized keys unreadable", "the server cannot check keys now; tell your teacher")
                 ) from None
-        return has_auth(config)
+        return self._server.gate.checks
 
     def auth_completed(self) -> None:
         self._authenticated = True
@@ -566,7 +571,7 @@ class _Connection(asyncssh.SSHServer):
     # --- passwords (the student's own from the roster, or the class code) ----------------------
 
     def password_auth_supported(self) -> bool:
-        return self._server.config.class_code is not None or self._server.roster is not None
+        return self._server.gate.asks_password
 
     def validate_password(self, username: str, password: str) -> bool:
         return self._check_password(password)
@@ -585,19 +590,17 @@ class _Connection(asyncssh.SSHServer):
         return len(responses) == 1 and self._check_password(responses[0])
 
     def _check_password(self, given: str) -> bool:
-        roster = self._server.roster
-        if roster is not None:
-            right = self._student is not None and roster.check_password(self._student, given)
-            what = "wrong password"
-        else:
-            code = self._server.config.class_code or ""
-            right = hmac.compare_digest(given.encode(), code.encode())
-            what = "wrong class code"
-        if right:
-            return True
-        self._record_failure()
-        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, what)
-        self._check_budget()
+        login = self._login
+        assert login is not None  # asyncssh asks for a password only after begin_auth let the id in
+        over: Refused | None = None  # wrong, and one wrong login too many
+        try:
+            if login.check_password(given):
+                return True
+        except Refused as refused:
+            over = refused
+        log.info("refused user=%s from=%s reason=%s", self._username, self._peer, self._server.gate.wrong_password)
+        if over is not None:
+            raise self._refuse(over)
         return False
 
     # --- channels ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import logging
 import re
 import signal
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import asyncssh
 
@@ -44,6 +44,20 @@ _DRAIN_SECONDS = 0.5
 
 _TERM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 _TRUECOLOR_TERMS = ("xterm-kitty", "alacritty", "wezterm", "foot", "xterm-ghostty", "contour")
+
+
+class LiveSession(Protocol):
+    """A student's one live session, whichever door it came through (SSH or the browser): what a
+    new login of theirs needs to take it over."""
+
+    @property
+    def address(self) -> str: ...
+
+    def taken_over(self, address: str) -> None:
+        """End it, telling the student they logged in again from `address`."""
+
+    async def wait_ended(self) -> None:
+        """Return once its game is reaped (or never started): it writes no more answers."""
 
 
 def wants_truecolor(term: str, client_env: dict[str, str]) -> bool:
@@ -78,12 +92,15 @@ class GameSession(asyncssh.SSHServerSession):
         self._last_input = time.monotonic()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._session_id: str | None = None  # its row in the results database's sessions table
-        self._previous: GameSession | None = None  # the student's session this one took over
+        self._previous: LiveSession | None = None  # the student's session this one took over
         self._ended = asyncio.Event()  # its game reaped (or never started): nothing more is written
 
     @property
     def address(self) -> str:
         return self._address
+
+    async def wait_ended(self) -> None:
+        await self._ended.wait()
 
     # --- what the client asks for -------------------------------------------------------------
 
@@ -190,7 +207,7 @@ class GameSession(asyncssh.SSHServerSession):
             # that will not die even then must not keep the student out for good.
             grace = self._server.config.hangup_grace
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._previous._ended.wait(), grace + 10)
+                await asyncio.wait_for(self._previous.wait_ended(), grace + 10)
             self._previous = None
         try:
             # asyncssh makes the connection before any request that starts the game.

@@ -74,6 +74,31 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="every student sits this quiz file instead of playing the game; answers go to "
         "classroom.db in the data dir (see `convquest results` and `convquest teacher`)",
     )
+    web = parser.add_argument_group("the browser door (for students without an SSH client)")
+    web.add_argument(
+        "--web-port",
+        type=int,
+        metavar="PORT",
+        help="also serve the class in a web page on this port: students open http://HOST:PORT/ and log in "
+        "with the same id and password (or class code) as over SSH",
+    )
+    web.add_argument(
+        "--web-host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address the browser door listens on (default: 127.0.0.1, this machine only, e.g. behind a "
+        "reverse proxy; 0.0.0.0 for the whole network)",
+    )
+    web.add_argument(
+        "--web-behind-proxy",
+        action="store_true",
+        help="the browser door is reached through a reverse proxy on this machine (Caddy, nginx): take each "
+        "student's address from its X-Forwarded-For, so failed-login limits apply per student, not to the proxy",
+    )
+    web.add_argument(
+        "--tls-cert", type=Path, metavar="FILE", help="serve the browser door over https with this PEM certificate"
+    )
+    web.add_argument("--tls-key", type=Path, metavar="FILE", help="the certificate's PEM private key (with --tls-cert)")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -103,6 +128,11 @@ def run_serve(args: argparse.Namespace) -> int:
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,
         quiz_file=None if quiz_file is None else quiz_file.expanduser().resolve(),
+        web_port=getattr(args, "web_port", None),
+        web_host=getattr(args, "web_host", "127.0.0.1"),
+        tls_cert=_path(getattr(args, "tls_cert", None)),
+        tls_key=_path(getattr(args, "tls_key", None)),
+        web_behind_proxy=getattr(args, "web_behind_proxy", False),
     )
 
     async def serve() -> None:
@@ -122,11 +152,18 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"convquest serve: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. the port is taken
-        print(f"convquest serve: cannot listen on {args.host} port {args.port}: {exc.strerror or exc}", file=sys.stderr)
+        ports = f"{args.host} port {args.port}"
+        if config.web_port is not None:
+            ports += f" (or, for the browser door, {config.web_host} port {config.web_port})"
+        print(f"convquest serve: cannot listen on {ports}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+def _path(given: Path | None) -> Path | None:
+    return None if given is None else given.expanduser().resolve()
 
 
 # --- convquest quiz: one student sitting one quiz (what `serve --quiz` runs in each session) ---------

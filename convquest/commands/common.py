@@ -4,6 +4,7 @@ folder, the store and the curriculum. Standard library only at module level (see
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +25,14 @@ def fail(message: str, code: int = EXIT_USAGE, *, prog: str = "convquest") -> in
     return code
 
 
+# What textual-serve (and convquest serve's browser door) sets for the games it runs: their pipes
+# carry a browser's keys and screen, which Textual's web driver speaks.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
+
 def interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether a full-screen app can run: on a terminal, or in a browser through the web driver."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def data_dir(args: argparse.Namespace) -> Path:

@@ -1,0 +1,320 @@
+"""The browser door on loopback: a class sits a quiz in browser tabs, played by websocket clients.
+
+The server runs in its own process (as `convquest serve --web-port` would), and each "tab" is an
+aiohttp client doing what textual-serve's page script does: log in through the form (the cookie),
+open /ws, send keys as ["stdin", ...] and read the screen's bytes. First one student alone (the
+baseline), then N at once (CONVQUEST_BENCH_WEB_SESSIONS, default 30):
+- time until every first question is drawn, and each game's memory (PSS) while all are running;
+- p95 key echo (a key sent on a quiet screen until the first screen bytes back), while each
+  student types an answer key by key after a seeded pause (the SSH benchmark's class and goal);
+- answers lost: students whose answer the quiz acknowledged (the next question was drawn) but is
+  missing from the results database afterwards, with a third of the tabs dropped abruptly right
+  after answering (goal 0); and games left running after that (goal 0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_ssh import CODE, LATENCY_GOAL_MS, QUIZ, THINK_SECONDS, Server, _saved_answers, p95
+from benchmarks.row import Row
+
+QUIT = "\x11"  # ctrl+q
+
+_SERVER = """
+import asyncio, signal, sys
+from pathlib import Path
+from convquest.classroom.server import ClassroomServer, ServerConfig
+
+async def main():
+    server = ClassroomServer(ServerConfig(
+        data_dir=Path(sys.argv[1]), port=0, web_port=0, class_code=sys.argv[2], max_sessions=10_000,
+        failed_logins_per_id=0, failed_logins_per_address=0, hangup_grace=2.0, quiz_file=Path(sys.argv[3]),
+        child_env={"TEXTUAL_ANIMATIONS": "none"}))
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    await server.start()
+    print(server.web.port, flush=True)
+    try:
+        await asyncio.Event().wait()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await server.close()
+
+asyncio.run(main())
+"""
+
+
+class WebServer(Server):
+    """The SSH benchmark's server process (its games counted, stopped the same way), with the door."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-web-")
+        self.data_dir = Path(self._tmp.name)
+        quiz = self.data_dir / "bench-quiz.toml"
+        quiz.write_text(QUIZ, encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, self._tmp.name, CODE, str(quiz)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise RuntimeError("the benchmark server did not start")
+        self.port = int(line)
+
+    def games_pss_mb(self) -> list[float]:
+        """Each game's proportional set size (its share of memory), in MB; [] without /proc."""
+        sizes = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) != self.process.pid:
+                    continue
+                rollup = Path(f"/proc/{entry}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            for line in rollup.splitlines():
+                if line.startswith("Pss:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
+
+
+class Tab:
+    """One browser tab: its own cookie jar, the game's websocket, and everything drawn on it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.screen = b""
+        self.last_output = 0.0
+        self._output = asyncio.Event()
+        self._client = None
+        self._ws = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
+        import aiohttp
+
+        started = time.perf_counter()
+        self._client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        base = f"http://127.0.0.1:{port}"
+        async with self._client.post(base + "/login", data={"student": self.name, "password": CODE}) as response:
+            if response.status != 200:
+                raise RuntimeError(f"login answered {response.status}")
+        self._ws = await self._client.ws_connect(base + "/ws?width=100&height=30")
+        self._reader = asyncio.ensure_future(self._read())
+        await self.wait_for(marker, timeout)
+        return time.perf_counter() - started
+
+    async def _read(self) -> None:
+        import aiohttp
+
+        async for message in self._ws:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.screen += message.data
+                self.last_output = time.perf_counter()
+                self._output.set()
+        self._output.set()
+
+    async def wait_for(self, marker: bytes, timeout: float, since: int = 0) -> None:
+        async def poll() -> None:
+            while marker not in self.screen[since:]:
+                if self._reader is not None and self._reader.done():
+                    raise RuntimeError(f"the game ended before {marker!r}")
+                self._output.clear()
+                await self._output.wait()
+
+        await asyncio.wait_for(poll(), timeout)
+
+    async def _send(self, keys: str) -> None:
+        await self._ws.send_str(json.dumps(["stdin", keys]))
+
+    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
+            await asyncio.sleep(for_seconds / 3)
+
+    async def key_latency(self, key: str, timeout: float = 10.0) -> float:
+        await self.quiet()
+        self._output.clear()
+        sent = time.perf_counter()
+        await self._send(key)
+        await asyncio.wait_for(self._output.wait(), timeout)
+        return self.last_output - sent
+
+    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> list[float]:
+        latencies = [await self.key_latency(key) for key in text]
+        await self.quiet()
+        since = len(self.screen)
+        await self._send("\r")
+        await self.wait_for(moved_on, timeout, since)
+        return latencies
+
+    async def leave(self, abruptly: bool) -> None:
+        if not abruptly and self._ws is not None:
+            await self._send(QUIT)
+            if self._reader is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._reader, 10)  # the game quits and closes the socket
+        # Closing the client drops its connections without a websocket goodbye: a tab killed.
+        if self._client is not None:
+            await self._client.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+
+async def _class(server: WebServer, count: int, drop: int, prefix: str) -> dict:
+    tabs = [Tab(f"{prefix}{n:03d}") for n in range(count)]
+    started = time.perf_counter()
+    logins = await asyncio.gather(
+        *(t.log_in(server.port, b"question 1 of 3", timeout=120) for t in tabs), return_exceptions=True
+    )
+    drawn = [t for t, r in zip(tabs, logins) if not isinstance(r, BaseException)]
+    draw_all = time.perf_counter() - started
+    first_draws = [r for r in logins if not isinstance(r, BaseException)]
+    pss = server.games_pss_mb()
+
+    async def sit(tab: Tab, index: int, rng: random.Random) -> list[float]:
+        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+        latencies = await tab.answer(str(rng.randint(2, 15)), b"question 2 of 3")
+        await tab.leave(abruptly=index < drop)  # acknowledged: from here on it must survive
+        return latencies
+
+    rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
+    sat = await asyncio.gather(*(sit(t, i, r) for i, (t, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
+    for tab in tabs:
+        if tab not in drawn:
+            await tab.leave(abruptly=True)
+    return {
+        "drawn": len(drawn),
+        "draw_all": draw_all,
+        "first_draws": first_draws,
+        "pss": pss,
+        "acknowledged": [t.name for t, r in zip(drawn, sat) if not isinstance(r, BaseException)],
+        "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r],
+        "errors": [repr(r) for r in list(logins) + list(sat) if isinstance(r, BaseException)][:3],
+    }
+
+
+def _measure(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
+    server = WebServer()
+    try:
+        alone = asyncio.run(_class(server, 1, drop=0, prefix="alone"))
+        crowd = asyncio.run(_class(server, count, drop, prefix="s"))
+        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
+        left = server.children()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.2)
+            left = server.children()
+        return alone, crowd, left, _saved_answers(server.data_dir)
+    finally:
+        server.stop()
+
+
+def run() -> list[Row]:
+    count = int(os.environ.get("CONVQUEST_BENCH_WEB_SESSIONS", "30"))
+    drop = count // 3
+    alone, crowd, left, saved = _measure(count, drop)
+    rows = [
+        Row(
+            f"web quiz: first questions drawn, {count} tabs",
+            f"{crowd['drawn']}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            crowd["drawn"] == count,
+        ),
+    ]
+    if alone["first_draws"]:
+        rows.append(
+            Row("web quiz: login to first question, alone", f"{alone['first_draws'][0]:.2f} s", "", None, "", None)
+        )
+    if alone["draw_all"]:
+        rows.append(
+            Row(
+                f"web quiz: time to draw all {count}",
+                f"{crowd['draw_all']:.1f} s",
+                f"{alone['draw_all']:.2f} s alone",
+                crowd["draw_all"] / alone["draw_all"],
+                "",
+                None,
+            )
+        )
+    if crowd["pss"]:
+        rows.append(
+            Row(
+                f"web quiz: memory per game (PSS), {len(crowd['pss'])} running",
+                f"{sum(crowd['pss']) / len(crowd['pss']):.1f} MB",
+                "",
+                None,
+                "",
+                None,
+            )
+        )
+    if crowd["latencies"] and alone["latencies"]:
+        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
+        rows.append(
+            Row(
+                f"web quiz: key echo p95, {count} answering",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                f"<= {LATENCY_GOAL_MS} ms",
+                figure * 1000 <= LATENCY_GOAL_MS,
+            )
+        )
+    acknowledged = crowd["acknowledged"]
+    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
+    rows.append(
+        Row(
+            f"web quiz: answers acknowledged, {count} tabs",
+            f"{len(acknowledged)}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            len(acknowledged) == count,
+        )
+    )
+    rows.append(
+        Row(
+            f"web quiz: answers lost ({drop} of {count} dropped after answering)",
+            str(len(lost)),
+            "",
+            None,
+            "0",
+            not lost,
+        )
+    )
+    rows.append(
+        Row(
+            f"web quiz: left running after {drop} abrupt drops",
+            "not measured (no /proc)" if left is None else str(left),
+            "",
+            None,
+            "0",
+            None if left is None else left == 0,
+        )
+    )
+    if crowd["errors"]:
+        print(f"web quiz: first failures: {crowd['errors']}", file=sys.stderr)
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.row import format_table
+
+    print(format_table(run()))

@@ -1,0 +1,258 @@
+"""The browser door's rules with websocket clients and a stand-in game (web_echo.py): the login
+page's refusals and limits, the session cap and idle timeout shared with SSH, the environment a
+game gets, and a game that cannot start."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from web_helpers import CODE
+
+from convquest.classroom.roster import write_roster
+from convquest.classroom.server import ClassroomServer, ServerConfig
+
+ECHO = Path(__file__).with_name("web_echo.py")
+
+
+def echo_argv(username: str) -> list[str]:
+    return [sys.executable, str(ECHO)]
+
+
+@pytest.fixture
+async def door(tmp_path):
+    """`await door(**config)`: a server with a browser door (stand-in games); closed after."""
+    servers: list[ClassroomServer] = []
+
+    async def start(**overrides) -> ClassroomServer:
+        config = dict(
+            data_dir=tmp_path / "data",
+            port=0,
+            web_port=0,
+            class_code=CODE,
+            child_argv=echo_argv,
+            hangup_grace=1.0,
+            record_sessions=False,
+        )
+        config.update(overrides)
+        server = ClassroomServer(ServerConfig(**config))
+        await server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        await server.close()
+
+
+class Browser:
+    """One browser: its own cookies; logs in and opens the game's socket."""
+
+    def __init__(self, server: ClassroomServer) -> None:
+        assert server.web is not None
+        self.base = f"http://127.0.0.1:{server.web.port}"
+        self.client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    async def log_in(self, student: str = "alice", password: str = CODE) -> tuple[int, str]:
+        data = {"student": student, "password": password}
+        async with self.client.post(self.base + "/login", data=data) as response:
+            return response.status, await response.text()
+
+    async def play(self) -> Game:
+        return Game(await self.client.ws_connect(self.base + "/ws?width=90&height=28"))
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+class Game:
+    """A game's socket and everything drawn on it so far."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.screen = b""
+
+    async def drawn(self, marker: bytes, timeout: float = 20.0) -> bytes:
+        async def read() -> bytes:
+            while marker not in self.screen:
+                message = await self.ws.receive()
+                if message.type != aiohttp.WSMsgType.BINARY:
+                    raise AssertionError(f"the socket ended ({message.type}) before {marker!r}; drawn: {self.screen!r}")
+                self.screen += message.data
+            return self.screen
+
+        return await asyncio.wait_for(read(), timeout)
+
+
+async def test_the_login_page_names_each_refusal(door, tmp_path):
+    roster = tmp_path / "roster.csv"
+    write_roster(roster, "student,password\nalice,pw-alice\nbob,pw-bob\n")
+    server = await door(class_code=None, roster=roster)
+    browser = Browser(server)
+    try:
+        status, page = await browser.log_in("alice", "wrong")
+        assert status == 403 and "That is not the password for alice" in page
+        status, page = await browser.log_in("zoe", "pw-alice")
+        assert status == 403 and "zoe is not on this class&#x27;s roster" in page
+        status, page = await browser.log_in("../x", "pw-alice")
+        assert status == 403 and "cannot be a student id" in page
+        assert server.web is not None and not server.web.sessions and server.active_sessions == 0
+        status, page = await browser.log_in("alice", "pw-alice")
+        assert status == 200 and "textual.js" in page
+    finally:
+        await browser.close()
+
+
+async def test_failed_logins_are_limited_as_over_ssh(door):
+    server = await door(failed_logins_per_id=2)
+    browser = Browser(server)
+    try:
+        assert (await browser.log_in("alice", "wrong"))[0] == 403
+        status, page = await browser.log_in("alice", "wrong")
+        assert status == 429 and "too many failed logins for alice from 127.0.0.1" in page
+        status, page = await browser.log_in("alice", CODE)  # even the right code waits now
+        assert status == 429
+        assert server.limiter.allowed("127.0.0.1", "bob")  # the others are not locked out
+        assert (await browser.log_in("bob", CODE))[0] == 200
+    finally:
+        await browser.close()
+
+
+async def test_a_game_gets_the_student_its_size_and_keys(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"size 90x28")
+        assert b"user alice" in await game.drawn(b"pid ")
+        await game.ws.send_str('["stdin", "q"]')
+        await game.drawn(b"key q")
+        await game.ws.send_str('["resize", {"width": 100000, "height": 40}]')
+        await game.drawn(b"size 512x40")  # capped as a PTY's window is
+        await game.ws.send_str('["ping", "7"]')
+        assert (await game.ws.receive_json(timeout=10)) == ["pong", "7"]
+    finally:
+        await browser.close()
+
+
+async def test_the_session_cap_counts_browser_tabs_and_ssh_sessions_together(door):
+    from tests.classroom.ssh_helpers import connect_port
+
+    server = await door(max_sessions=1)
+    first, second = Browser(server), Browser(server)
+    try:
+        await first.log_in("alice")
+        game = await first.play()
+        await game.drawn(b"pid ")
+        await second.log_in("bob")
+        full = await second.play()
+        assert b"The class server is full (1 students are connected)" in await full.drawn(b"full")
+        async with await connect_port(server.port, "carol", CODE) as conn:
+            process = await conn.create_process(term_type="xterm", encoding=None)
+            said = await asyncio.wait_for(process.stderr.read(), 10)
+            assert b"full" in said
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_an_idle_tab_is_closed_and_told(door):
+    server = await door(idle_timeout=1.0)
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"No keys pressed for 1 seconds, so ConvQuest closed this session", timeout=20)
+        await game.drawn(b"Your progress is saved")
+        assert server.live_session("alice") is None and server.active_sessions == 0
+    finally:
+        await browser.close()
+
+
+async def test_a_game_that_cannot_start_says_why(door, tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("import sys\nsys.stderr.write('the quiz file is gone')\nsys.exit(2)\n")
+    server = await door(child_argv=lambda username: [sys.executable, str(broken)])
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        screen = await game.drawn(b"Tell your teacher")
+        assert b"ConvQuest could not start on the server: the quiz file is gone" in screen
+    finally:
+        await browser.close()
+
+
+async def test_logging_out_ends_the_game_and_forgets_the_login(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        async with browser.client.post(browser.base + "/logout") as response:
+            assert response.status == 200 and 'name="student"' in await response.text()
+        await game.drawn(b"The game has ended")
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await browser.play()
+    finally:
+        await browser.close()
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+async def test_behind_a_proxy_each_student_is_limited_at_their_own_address(door, behind_proxy):
+    server = await door(failed_logins_per_id=1, web_behind_proxy=behind_proxy)
+    browser = Browser(server)
+    try:
+        for address in ("10.0.0.7", "10.0.0.8"):
+            data = {"student": "alice", "password": "wrong"}
+            # A client's own X-Forwarded-For comes first; the proxy appends the address it saw.
+            headers = {"X-Forwarded-For": f"1.2.3.4, {address}"}
+            async with browser.client.post(browser.base + "/login", data=data, headers=headers) as response:
+                assert response.status in (403, 429)
+        assert server.limiter.allowed("127.0.0.1", "alice") is (behind_proxy is True)
+        assert server.limiter.allowed("10.0.0.7", "alice") is (behind_proxy is False)
+        assert server.limiter.allowed("1.2.3.4", "alice")  # what a client writes itself is never believed
+    finally:
+        await browser.close()
+
+
+async def test_browser_sessions_are_in_the_teachers_view(door):
+    from convquest.classroom.results import ResultsDB
+
+    server = await door(record_sessions=True)
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        await game.ws.send_str('["stdin", "\\u0011"]')  # ctrl+q: the game quits
+        await game.drawn(b"The game has ended")
+    finally:
+        await browser.close()
+    await server.close()  # the session log is flushed when the server stops
+    db = ResultsDB.open(server.config.results_db)
+    try:
+        rows = db.sessions()
+    finally:
+        db.close()
+    assert [(r.student, r.address, r.reason) for r in rows] == [("alice", "127.0.0.1", "game exited (status 0)")]
+
+
+async def test_without_a_code_on_loopback_the_page_asks_only_for_the_id(door):
+    server = await door(class_code=None)
+    browser = Browser(server)
+    try:
+        async with browser.client.get(browser.base + "/") as response:
+            page = await response.text()
+        assert 'name="student"' in page and 'name="password"' not in page
+        async with browser.client.post(browser.base + "/login", data={"student": "alice"}) as response:
+            assert response.status == 200 and "textual.js" in await response.text()
+        game = await browser.play()
+        assert b"user alice" in await game.drawn(b"user alice")
+    finally:
+        await browser.close()
