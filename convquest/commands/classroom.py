@@ -73,6 +73,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="every student sits this quiz file instead of playing the game; answers go to "
         "classroom.db in the data dir (see `convquest results` and `convquest teacher`)",
     )
+    parser.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="start each session as a fresh process instead of forking it from a prepared one "
+        "(slower logins, more memory; see docs/CLASSROOM.md)",
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -102,6 +109,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,
         quiz_file=None if quiz_file is None else quiz_file.expanduser().resolve(),
+        warm=getattr(args, "warm", True),
     )
 
     async def serve() -> None:
