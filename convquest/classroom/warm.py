@@ -44,18 +44,28 @@ from typing import Any
 
 log = logging.getLogger("convquest.classroom")
 
-# What the game and the quiz import before their first screen: done once in the parent.
+# What the game and the quiz import, done once in the parent: every screen and problem kind (a
+# child that opens one later then finds it already shared), Textual's terminal driver, and "pkg.*"
+# for a package with all its modules.
 GAME_MODULES = (
     "numpy",
     "textual.app",
+    "textual.drivers.linux_driver",
+    "textual.drivers._writer_thread",
+    "textual._xterm_parser",
+    "textual.layouts.factory",
     "convquest.cli",
     "convquest.commands.play",
     "convquest.commands.classroom",
     "convquest.store",
-    "convquest.ui.app",
-    "convquest.ui.quiz.app",
     "convquest.classroom.quiz",
     "convquest.classroom.results",
+    "convquest.classroom.sitting",
+    "convquest.engine.*",
+    "convquest.levels.*",
+    "convquest.play.*",
+    "convquest.practice.*",
+    "convquest.ui.*",
 )
 
 _MAX_MESSAGE = 1 << 18  # a request is an argv and an environment: a few kB
@@ -384,10 +394,18 @@ def _become_subreaper() -> None:
 
 def _preload(modules: Sequence[str], curriculum: bool) -> list[str]:
     import importlib
+    import pkgutil
 
     for name in modules:
-        importlib.import_module(name)
+        module = importlib.import_module(name.removesuffix(".*"))
+        if name.endswith(".*"):
+            for info in pkgutil.walk_packages(module.__path__, f"{module.__name__}."):
+                importlib.import_module(info.name)
     done = list(modules)
+    if "textual.app" in sys.modules:
+        from rich.cells import cell_len
+
+        cell_len("\u00e9")  # loads rich's table of character widths, as the first screen would
     if curriculum:
         from convquest.levels import load_curriculum
 
