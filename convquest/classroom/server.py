@@ -90,7 +90,7 @@ class ServerConfig:
             return self.child_argv(username)
         game = [sys.executable, "-m", "convquest", "--data-dir", str(self.student_dir(username))]
         if self.quiz_file is not None:
-            return game + ["quiz", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
+            return game + ["quiz", "sit", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
         return game + ["play"]
 
 
