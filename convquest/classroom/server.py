@@ -385,7 +385,7 @@ class ClassroomServer:
             log.info("warm sessions: %s; each session is a fresh process", reason)
             return
         own_program = self.config.child_argv is None
-        self.warm = WarmParent(self._child_env(), preload=GAME_MODULES if own_program else (), curriculum=own_program)
+        self.warm = WarmParent(self._child_env(), preload=GAME_MODULES if own_program else (), game=own_program)
         await self.warm.start()
 
     def _child_env(self) -> dict[str, str]:

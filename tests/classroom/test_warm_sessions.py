@@ -88,7 +88,7 @@ async def warm():
     parents: list[WarmParent] = []
 
     async def start(preload=("numpy",)) -> WarmParent:
-        parent = WarmParent(base_env(), preload=preload, curriculum=False)
+        parent = WarmParent(base_env(), preload=preload, game=False)
         await parent.start()
         assert parent.ready
         parents.append(parent)
