@@ -10,15 +10,24 @@ this one. First one student alone (the baseline), then N at once:
 - games left running after a third of the clients are killed abruptly (goal 0).
 The same key-echo figure for a plain `cat` child separates the SSH transport from the game.
 
-Then the same class sits a quiz (`serve --quiz`): each student logs in, types an answer key by key
+The game's class runs twice in one run: with warm sessions (each game forked from the server's
+prepared parent, convquest.classroom.warm; the default) and, as the baseline, with a fresh process
+per session (`serve --no-warm`). Side by side: time until all N are drawn, one student alone, PSS
+per session (from /proc/<pid>/smaps_rollup once every game has drawn and answered keys; the warm
+parent's own PSS is shared out among the sessions, so the figure is the machine's whole cost per
+student) and key echo p95. Issue 21's goals: 100 students drawn within 8 s on 2 cores, at most
+20 MB each, key echo p95 within 50 ms; the time goal is shown only for a run of 100.
+
+Then the same class sits a quiz (`serve --quiz`, warm): each student logs in, types an answer key by key
 (key echo timed as above), presses Enter and waits until the screen moves on (the answer is then
 saved), and leaves: QUIZ_DROPS of them by killing the connection the moment the answer shows as
 taken, the rest with ctrl+q. Answers lost counts students whose acknowledged answer is missing
 from the results database afterwards (goal 0).
 
-Bounded and self-stopping: N is CONVQUEST_BENCH_SSH_SESSIONS (default 60), every wait has a
-timeout, and the server process is stopped (its games hung up) at the end, whatever happened.
-CONVQUEST_BENCH_SSH_PARTS picks the runs (default "cat,game,quiz").
+Bounded and self-stopping: N is CONVQUEST_BENCH_SSH_SESSIONS (default 20, short; 100 for the
+lecture-hall figures: `CONVQUEST_BENCH_SSH_SESSIONS=100 python -m benchmarks ssh`), every wait has
+a timeout, everything is on loopback, and the server process is stopped (its games hung up) at the
+end, whatever happened. CONVQUEST_BENCH_SSH_PARTS picks the runs (default "cat,game,quiz").
 """
 
 from __future__ import annotations
