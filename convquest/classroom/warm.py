@@ -540,7 +540,9 @@ def _become_session(request: dict[str, Any], slave: int, inherited: tuple[socket
     os.environ.update(request["env"])
     if request.get("cwd"):
         os.chdir(request["cwd"])
-    # stdout was a pipe in the parent, so block-buffered; on a terminal Python line-buffers it.
+    # The streams on fds 0-2, whatever the parent's rehearsal did with sys.stdout; stdout was
+    # /dev/null in the parent, so block-buffered, and on a terminal Python line-buffers it.
+    sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
     gc.enable()
