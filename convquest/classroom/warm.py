@@ -166,9 +166,8 @@ class WarmParent:
         self._abandoned: set[int] = set()  # requests given up on: a late child is killed
         self._children: dict[int, ForkedProcess | _EarlyExit] = {}
         self._supervisor: asyncio.Task[None] | None = None
-        self._ready_event = asyncio.Event()
         self._first_try = asyncio.Event()  # the first parent is ready, or has died trying
-        self.forks = 0  # sessions forked, and parents started, for the log and the tests
+        self.forks = 0  # sessions forked and parents started, for the tests
         self.starts = 0
 
     @property
@@ -187,11 +186,6 @@ class WarmParent:
             await asyncio.wait_for(self._first_try.wait(), _READY_TIMEOUT)
         if not self._ready:
             log.warning("warm sessions: the parent did not start; sessions start as fresh processes until it does")
-
-    async def wait_ready(self, timeout: float) -> bool:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._ready_event.wait(), timeout)
-        return self._ready
 
     async def close(self) -> None:
         self._closing = True
@@ -286,7 +280,6 @@ class WarmParent:
                 self._handle(json.loads(data), started)
         finally:
             self._ready = False
-            self._ready_event.clear()
             self._sock = None
             ours.close()
             for reply in self._replies.values():
@@ -298,7 +291,6 @@ class WarmParent:
     def _handle(self, message: dict[str, Any], started: float) -> None:
         if "ready" in message:
             self._ready = True
-            self._ready_event.set()
             self._first_try.set()
             log.info(
                 "warm sessions: parent pid %d ready in %.1f s (%s); sessions are forked from it",

@@ -118,7 +118,7 @@ async def finish(child: PtyChild, status: int) -> int:
 async def test_a_forked_child_is_its_own_session_with_its_own_terminal_env_and_folder(warm, tmp_path):
     parent = await warm()
     child, info = await probe(parent, tmp_path, "alice")
-    assert info["ppid"] == parent.pid  # forked, not started fresh
+    assert info["ppid"] == parent.pid and parent.forks == 1  # forked, not started fresh
     assert info["sid"] == info["pid"] == info["foreground"]  # session leader, in the terminal's foreground
     assert info["ctty"] and info["size"] == [100, 30]
     assert info["cwd"] == str(tmp_path / "alice")
