@@ -312,6 +312,7 @@ class WarmParent:
                 reply.set_result(message)
             elif request_id in self._abandoned and "pid" in message:
                 self._abandoned.discard(request_id)
+                log.warning("warm parent forked pid %s after its session had started fresh; killed it", message["pid"])
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(int(message["pid"]), signal.SIGKILL)
 

@@ -184,6 +184,37 @@ async def test_what_cannot_be_forked_starts_fresh(warm, tmp_path):
     assert await finish(child, 0) == 0
 
 
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if parent_of(int(entry)) == pid:
+                    found.append(int(entry))
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+    return found
+
+
+async def test_a_fork_not_answered_in_time_starts_fresh_and_the_late_child_is_killed(
+    warm, tmp_path, monkeypatch, caplog
+):
+    caplog.set_level(logging.WARNING, logger="convquest.classroom")
+    parent = await warm(preload=())
+    monkeypatch.setattr(warm_module, "_FORK_TIMEOUT", 0.5)
+    os.kill(parent.pid, signal.SIGSTOP)  # a parent that does not answer
+    try:
+        child, info = await probe(parent, tmp_path, "jo")
+    finally:
+        os.kill(parent.pid, signal.SIGCONT)
+    assert info["ppid"] == os.getpid()  # started fresh, on a PTY of its own
+    # The parent, running again, forks the request it was sent; that child must not live on.
+    late = "after its session had started fresh; killed it"
+    await eventually(lambda: any(late in r.getMessage() for r in caplog.records), "the late child killed")
+    await eventually(lambda: parent.forks == 0 and not children_of(parent.pid), "the late child reaped")
+    assert await finish(child, 0) == 0
+
+
 async def test_sessions_are_forked_through_ssh_and_no_warm_makes_them_fresh(serve, tmp_path):
     warm_server = await serve()
     fresh_server = await serve(warm=False, data_dir=tmp_path / "fresh")
