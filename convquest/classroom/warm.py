@@ -313,8 +313,9 @@ class WarmParent:
             elif request_id in self._abandoned and "pid" in message:
                 self._abandoned.discard(request_id)
                 log.warning("warm parent forked pid %s after its session had started fresh; killed it", message["pid"])
+                # The process itself: it may not have made its own process group yet.
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(int(message["pid"]), signal.SIGKILL)
+                    os.kill(int(message["pid"]), signal.SIGKILL)
 
     async def _stop_parent(self) -> None:
         process, self._process = self._process, None
