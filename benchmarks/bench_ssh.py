@@ -160,6 +160,23 @@ class Server:
                     return int(entry)
         return None
 
+    def own_pids(self) -> list[int]:
+        """The server and its warm parent: what serves the sessions, apart from the games."""
+        parent = self.warm_parent()
+        return [self.process.pid] + ([parent] if parent else [])
+
+    @staticmethod
+    def cpu_seconds(pids: list[int]) -> float:
+        """User and system CPU the processes have used so far (0 for one that is gone)."""
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
     def children(self) -> int | None:
         sessions = self.sessions()
         return None if sessions is None else len(sessions)
@@ -291,10 +308,19 @@ def p95(values: list[float]) -> float:
 
 async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int, server: Server | None = None) -> dict:
     students = [Student(f"s{n:03d}") for n in range(count)]
+    server_cpu, client_cpu = (server.cpu_seconds(server.own_pids()) if server else 0.0), time.process_time()
     started = time.perf_counter()
     logins = await asyncio.gather(*(s.log_in(port, marker, timeout=120) for s in students), return_exceptions=True)
     drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
     draw_all = time.perf_counter() - started
+    # Where the CPU went until every screen was drawn: the machine's budget, whatever else runs on it.
+    cpu = None
+    if server is not None and (sessions := server.sessions()):
+        cpu = {
+            "sessions": server.cpu_seconds(sessions) / len(sessions),
+            "server": (server.cpu_seconds(server.own_pids()) - server_cpu) / len(sessions),
+            "clients": (time.process_time() - client_cpu) / len(sessions),
+        }
 
     async def typing(student: Student, rng: random.Random) -> list[float]:
         if not marker:
@@ -317,7 +343,14 @@ async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int, se
     for s in students:
         if s.conn is not None and s not in drawn:
             s.conn.abort()
-    return {"drawn": len(drawn), "draw_all": draw_all, "latencies": latencies, "burst": burst_latencies, "pss": pss}
+    return {
+        "drawn": len(drawn),
+        "draw_all": draw_all,
+        "latencies": latencies,
+        "burst": burst_latencies,
+        "pss": pss,
+        "cpu": cpu,
+    }
 
 
 async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
@@ -577,6 +610,27 @@ def _game_rows(count: int, drop: int) -> list[Row]:
             None,
         )
     )
+    if warm["cpu"] is not None and fresh["cpu"] is not None:
+        rows.append(
+            Row(
+                f"ssh game: CPU per session until all {count} drawn, warm",
+                f"{warm['cpu']['sessions']:.2f} s",
+                f"{fresh['cpu']['sessions']:.2f} s fresh",
+                warm["cpu"]["sessions"] / fresh["cpu"]["sessions"],
+                "",
+                None,
+            )
+        )
+        rows.append(
+            Row(
+                "ssh game: CPU per login, server (+ warm parent) and clients, warm",
+                f"{warm['cpu']['server']:.3f} + {warm['cpu']['clients']:.3f} s",
+                f"{fresh['cpu']['server']:.3f} + {fresh['cpu']['clients']:.3f} s fresh",
+                None,
+                "",
+                None,
+            )
+        )
     if warm["pss"] is not None and fresh["pss"] is not None:
         rows.append(
             Row(
