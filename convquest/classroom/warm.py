@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import fcntl
 import gc
 import io
 import json
@@ -37,6 +38,7 @@ import select
 import signal
 import socket
 import sys
+import termios
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -466,6 +468,8 @@ def serve_forks(sock: socket.socket, preloaded: list[str]) -> None:
                 return  # the server closed its end: it has reaped its sessions or is gone
             request = json.loads(message)
             try:
+                if len(fds) != 1:
+                    raise OSError(f"a request comes with one terminal, not {len(fds)}")
                 pid = _fork_session(request, fds[0], inherited)
             except OSError as exc:
                 sock.sendall(json.dumps({"id": request["id"], "error": str(exc)}).encode())
@@ -522,9 +526,6 @@ def _become_session(request: dict[str, Any], slave: int, inherited: tuple[socket
     os.close(wake_r)
     os.close(wake_w)
     os.setsid()
-    import fcntl
-    import termios
-
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
         os.dup2(slave, fd)
