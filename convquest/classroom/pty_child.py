@@ -5,6 +5,8 @@ What a full-screen program needs from the terminal it runs in, and how each is m
   keys typed while it boots are echoed back by the line discipline as garbage;
 - resizes: the child leads a new session with the slave as its controlling terminal, so the
   kernel sends it SIGWINCH when `resize` changes the window size;
+- a prepared process: with a warm parent (convquest.classroom.warm) the child is forked from it
+  onto the slave and sets all of the above up itself; otherwise it is a fresh process;
 - hang-up: when the client goes away the child's process group gets SIGHUP, then SIGKILL after a
   grace period, and is always reaped.
 """
@@ -21,6 +23,10 @@ import sys
 import termios
 import tty
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from convquest.classroom.warm import WarmParent
 
 # Run between fork and the real program: take the slave (fd 0) as controlling terminal, then
 # exec. Doing this in a preexec_fn would run Python code in a forked copy of a threaded server.
@@ -51,10 +57,36 @@ def set_window_size(fd: int, cols: int, rows: int, px_width: int = 0, px_height:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
 
 
+def _open_pty(size: tuple[int, int, int, int]) -> tuple[int, int]:
+    """A new PTY (master, slave): raw, of `size`, its master non-blocking."""
+    master, slave = os.openpty()
+    try:
+        tty.setraw(slave)
+        set_window_size(slave, *size)
+        os.set_blocking(master, False)
+    except BaseException:
+        os.close(master)
+        os.close(slave)
+        raise
+    return master, slave
+
+
+class ChildProcess(Protocol):
+    """What PtyChild needs of its process: asyncio's Process, or a child of the warm parent."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    async def wait(self) -> int: ...
+
+
 class PtyChild:
     """A running child on a PTY. Create with `await PtyChild.spawn(...)`."""
 
-    def __init__(self, process: asyncio.subprocess.Process, master_fd: int) -> None:
+    def __init__(self, process: ChildProcess, master_fd: int) -> None:
         self._process = process
         self._master = master_fd
         self._loop = asyncio.get_running_loop()
@@ -72,12 +104,24 @@ class PtyChild:
         env: Mapping[str, str],
         size: tuple[int, int, int, int] = (80, 24, 0, 0),
         cwd: str | None = None,
+        warm: WarmParent | None = None,
     ) -> PtyChild:
-        master, slave = os.openpty()
+        """Start `argv` on a new PTY: forked from the `warm` parent where it can be, else a fresh process."""
+        if warm is not None:
+            master, slave = _open_pty(size)
+            try:
+                forked = await warm.fork(argv, env, slave, cwd)
+            except BaseException:
+                os.close(master)
+                raise
+            finally:
+                os.close(slave)
+            if forked is not None:
+                return cls(forked, master)
+            # A request that failed or timed out may still have reached a child: never share its PTY.
+            os.close(master)
+        master, slave = _open_pty(size)
         try:
-            tty.setraw(slave)
-            set_window_size(slave, *size)
-            os.set_blocking(master, False)
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-I",

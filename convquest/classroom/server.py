@@ -40,6 +40,8 @@ from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
 from convquest.classroom.session import GameSession, LiveSession, wants_truecolor
 from convquest.classroom.session_log import SessionLog
+from convquest.classroom.warm import GAME_MODULES, WarmParent, forkable, raise_open_files_limit
+from convquest.classroom.warm import unavailable_reason as warm_unavailable_reason
 
 if TYPE_CHECKING:
     from convquest.classroom.web import WebDoor
@@ -86,6 +88,8 @@ class ServerConfig:
     tls_key: Path | None = None
     # Behind a reverse proxy on this machine: a student's address is the one it forwards.
     web_behind_proxy: bool = False
+    # Fork each session from a prepared parent (convquest.classroom.warm) instead of a fresh Python.
+    warm: bool = True
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username
@@ -101,7 +105,7 @@ class ServerConfig:
             return self.child_argv(username)
         game = [sys.executable, "-m", "convquest", "--data-dir", str(self.student_dir(username))]
         if self.quiz_file is not None:
-            return game + ["quiz", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
+            return game + ["quiz", "sit", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
         return game + ["play"]
 
 
@@ -238,6 +242,7 @@ class ClassroomServer:
         self._tasks: set[asyncio.Task] = set()
         self._children: set[PtyChild] = set()
         self._connections: set[_Connection] = set()
+        self.warm: WarmParent | None = None
         self.stopping = False
         self.web: WebDoor | None = None
         if config.web_port is not None:
@@ -281,6 +286,8 @@ class ClassroomServer:
     async def start(self) -> None:
         if self.session_log is not None or self.quiz is not None:
             make_private(self.config.data_dir, self.config.results_db)
+        raise_open_files_limit(self.config.max_sessions)
+        await self._start_warm()
         host_key = load_or_create_host_key(self.config.data_dir)
         if self.session_log is not None:
             # Also creates the database before 60 quiz processes race to.
@@ -345,6 +352,8 @@ class ClassroomServer:
         # sit there connected to nothing.
         for connection in list(self._connections):
             connection.close()
+        if self.warm is not None:
+            await self.warm.close()
         if self.session_log is not None:
             await self.session_log.stop()
 
@@ -404,6 +413,30 @@ class ClassroomServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _start_warm(self) -> None:
+        """Start the warm parent, or say in the log why sessions will be fresh processes."""
+        reason = warm_unavailable_reason()
+        if not self.config.warm:
+            reason = "turned off (--no-warm)"
+        elif reason is None and self.config.child_argv is not None:
+            sample = self.config.child_argv("student")
+            if not forkable(sample):
+                reason = f"the session program {sample[0]} is not this Python"
+        if reason is not None:
+            log.info("warm sessions: %s; each session is a fresh process", reason)
+            return
+        own_program = self.config.child_argv is None
+        self.warm = WarmParent(self._child_env(), preload=GAME_MODULES if own_program else (), game=own_program)
+        await self.warm.start()
+
+    def _child_env(self) -> dict[str, str]:
+        """The environment every session shares: also the warm parent's, so what Textual reads
+        from it at import (TEXTUAL_ANIMATIONS, ...) is what a fresh process would have read."""
+        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
+        env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", CONVQUEST_SERVED="1")
+        env.update(self.config.child_env)
+        return env
+
     async def spawn_child(
         self, username: str, term: str, chan: asyncssh.SSHServerChannel, size: tuple[int, int, int, int]
     ) -> PtyChild:
@@ -411,19 +444,12 @@ class ClassroomServer:
         # mode= applies to the last folder only; students/ lists every id, so it is private too.
         student_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         student_dir.mkdir(exist_ok=True, mode=0o700)
-        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
-        env.update(
-            TERM=term,
-            LANG="C.UTF-8",
-            LC_ALL="C.UTF-8",
-            CONVQUEST_USER=username,
-            CONVQUEST_SERVED="1",
-            CONVQUEST_DATA_DIR=str(student_dir),
-        )
+        env = self._child_env()
+        env.update(TERM=term, CONVQUEST_USER=username, CONVQUEST_DATA_DIR=str(student_dir))
         if wants_truecolor(term, dict(chan.get_environment())):
             env["COLORTERM"] = "truecolor"
         env.update(self.config.child_env)
-        child = await PtyChild.spawn(self.config.argv_for(username), env, size, cwd=str(student_dir))
+        child = await PtyChild.spawn(self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm)
         self._children.add(child)
         self.track(asyncio.ensure_future(self._forget_when_reaped(child)))
         if self.stopping:  # close() has already hung up the others; this one started too late

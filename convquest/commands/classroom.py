@@ -99,6 +99,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--tls-cert", type=Path, metavar="FILE", help="serve the browser door over https with this PEM certificate"
     )
     web.add_argument("--tls-key", type=Path, metavar="FILE", help="the certificate's PEM private key (with --tls-cert)")
+    parser.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="start each session as a fresh process instead of forking it from a prepared one "
+        "(slower logins, more memory; see docs/CLASSROOM.md)",
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -133,6 +140,7 @@ def run_serve(args: argparse.Namespace) -> int:
         tls_cert=_path(getattr(args, "tls_cert", None)),
         tls_key=_path(getattr(args, "tls_key", None)),
         web_behind_proxy=getattr(args, "web_behind_proxy", False),
+        warm=getattr(args, "warm", True),
     )
 
     async def serve() -> None:

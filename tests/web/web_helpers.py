@@ -65,9 +65,10 @@ class ServerThread:
 
 
 def game_processes() -> list[int]:
-    """The games this test process has started: its children running convquest."""
+    """The games this test process has started: its children running convquest, and the SSH door's
+    sessions forked by its warm parent (which is itself no game: it runs before any login)."""
     me = str(os.getpid())
-    found = []
+    processes = {}  # pid: (parent pid, command line)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -77,9 +78,13 @@ def game_processes() -> list[int]:
         except OSError:
             continue
         # The parent's pid is the 4th field after the command's name (in parentheses).
-        if stat.rsplit(")", 1)[1].split()[1] == me and b"convquest" in cmdline:
-            found.append(int(entry.name))
-    return found
+        processes[entry.name] = (stat.rsplit(")", 1)[1].split()[1], cmdline)
+    warm_parents = {pid for pid, (parent, cmd) in processes.items() if parent == me and b"classroom.warm" in cmd}
+    return [
+        int(pid)
+        for pid, (parent, cmd) in processes.items()
+        if parent in warm_parents or (parent == me and b"convquest" in cmd and pid not in warm_parents)
+    ]
 
 
 def eventually(condition: Callable[[], Any], what: str, timeout: float = PATIENCE) -> Any:
