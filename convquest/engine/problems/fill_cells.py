@@ -47,6 +47,18 @@ def _place(row: int, col: int) -> str:
     return f"weight in the {_ORDINALS[row]} row, {_ORDINALS[col]} column"
 
 
+_SIDES = {"row": ("top", "middle", "bottom"), "column": ("left", "middle", "right")}
+
+
+def _line_name(index: int, count: int, axis: str) -> str:
+    """A row or column of the window in words ("left column", "second row"): no digits."""
+    if count == 2:
+        return f"{_SIDES[axis][2 * index]} {axis}"
+    if count == 3:
+        return f"{_SIDES[axis][index]} {axis}"
+    return f"{_ORDINALS[index]} {axis}"
+
+
 @dataclass(frozen=True)
 class FillCells:
     variant: str
@@ -292,6 +304,7 @@ class FillCells:
                         "since one of the two is negative.",
                     )
                 )
+        found += self._one_line_sums(step.products)
         # Last: a window moved one cell lands on an arbitrary sum, so a likelier slip giving it wins.
         unstrided = self._unstrided
         if self.stride > 1 and (r, c) != (0, 0) and r < unstrided.shape[0] and c < unstrided.shape[1]:
@@ -314,6 +327,25 @@ class FillCells:
                 )
             )
         return found
+
+    @staticmethod
+    def _one_line_sums(products: np.ndarray) -> list[tuple[str, float, str]]:
+        """One row or one column of the products added up, the rest left out (a 3×3 edge kernel
+        invites it: its left column reads like the whole of it)."""
+        rows, cols = products.shape
+        if rows < 2 or cols < 2:  # one row of a 1×k kernel is the whole sum
+            return []
+        lines = [(_line_name(n, rows, "row"), products[n, :]) for n in range(rows)]
+        lines += [(_line_name(n, cols, "column"), products[:, n]) for n in range(cols)]
+        return [
+            (
+                "one_line_only",
+                int(line.sum()),
+                f"You added up only the products in the window's {name}. Every weight meets a cell, so the "
+                "cell is the sum of all the products, every row and column of them (a negative product subtracts).",
+            )
+            for name, line in lines
+        ]
 
     @cached_property
     def _unstrided(self) -> np.ndarray:

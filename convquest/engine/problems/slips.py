@@ -263,6 +263,12 @@ _TABLE: tuple[Slip, ...] = (
     _slip("forgot_product", "Left a product out of the window's sum.", "leaving out a product", _CONV_CELLS),
     _slip("sign_error", "Slipped a sign in a product.", "a sign slip", _CONV_CELLS),
     _slip(
+        "one_line_only",
+        "Added up one row or column of the products only: the cell is the sum of every product in the window.",
+        "adding up one row or column only",
+        _CONV_CELLS,
+    ),
+    _slip(
         "window_moved_by_one",
         "Moved the window by 1 where the stride moves it s cells.",
         "moving the window by one cell",

@@ -56,6 +56,9 @@ def cell_by_loop(x: list[list[int]], w: list[list[int]], top: int, left: int) ->
 
 X5 = [[1, 2, 0, 3, 1], [4, 0, 2, 1, 3], [2, 3, 1, 0, 2], [0, 1, 4, 2, 1], [3, 2, 1, 4, 0]]
 W3 = [[1, 0, 2], [0, 1, 0], [1, 0, 0]]
+# Chapter 1's third level: the kernel adds the window's left column and subtracts its right one.
+EDGE_X = [[3, 1, 0, 2], [4, 2, 1, 0], [1, 0, 3, 1], [2, 1, 0, 4]]
+EDGE_W = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
 
 # (slip, what it is tried on, kind, params, taught, the wrong answer, part)
 ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]], Any], int]] = [
@@ -325,6 +328,25 @@ ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]
         NOTHING,
         lambda q: cell_by_loop(X5, [row[::-1] for row in W3[::-1]], 0, 0),
         0,
+    ),
+    # one row or column of the window's products, the rest left out (chapter 1's edge kernel)
+    (
+        "one_line_only",
+        "left column",
+        "fill-cells",
+        {"variant": "valid", "input": EDGE_X, "kernel": EDGE_W},
+        NOTHING,
+        lambda q: sum(EDGE_W[a][0] * EDGE_X[a][0] for a in range(3)),
+        0,
+    ),
+    (
+        "one_line_only",
+        "top row",
+        "fill-cells",
+        {"variant": "valid", "input": X5, "kernel": W3},
+        NOTHING,
+        lambda q: sum(W3[0][b] * X5[0][1 + b] for b in range(3)),
+        1,
     ),
     # receptive fields
     (
