@@ -160,7 +160,7 @@ class ProblemRun:
             # Where the engine recognises no slip, the level's own hints are the nudge it wrote for it.
             return slip or self.hints or (ladder.nudge,)
         if state.rung >= TOP_RUNG and ladder.steps:
-            return (*slip, "The steps so far:", *ladder.steps)
+            return (*slip, f"{ladder.steps_label}:", *ladder.steps)
         # The formula on lines of its own: after its label it would wrap in a panel at 80 columns.
         return (*slip, f"{ladder.formula_label}:", ladder.formula)
 

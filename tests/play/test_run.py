@@ -244,3 +244,27 @@ def test_after_show_me_the_level_opens_seen_or_on_a_fresh_draw(store, ranged):
     from convquest.practice.topics import all_topics
 
     assert all(s.key != "shown" for s in recurring_slips(store.attempts() * 3, all_topics()))
+
+
+FILL_CELL_LEVELS = [level.id for level in curriculum().levels if level.kind == "fill-cells"]
+
+
+@pytest.mark.parametrize("level_id", FILL_CELL_LEVELS)
+def test_a_cells_rungs_climb_each_adding_what_the_last_did_not_say(level_id):
+    """which product is off (or the nudge) → the products → their values to add: no rung says a
+    line of the one before it again, and the products are written once."""
+    level = curriculum().level(level_id)
+    for part in range(len(run_of(level).parts)):
+        run = run_of(level)
+        run.part = part
+        said: set[str] = set()
+        ladder = run.ladder(part)
+        products = ladder.formula.split(" = ", 1)[-1]
+        for rung in (1, 2, 3):
+            lines = run.climb().lines
+            # A cell of one product has no sum short of its value: there rung 3 adds nothing in words.
+            if rung < 3 or ladder.steps:
+                assert [line for line in lines if line not in said], (level_id, part, rung, lines)
+            if rung == 3 and ladder.steps:
+                assert not [line for line in lines if products in line], (level_id, part, lines)
+            said.update(lines)
