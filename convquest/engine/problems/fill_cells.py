@@ -341,8 +341,8 @@ class FillCells:
             (
                 "one_line_only",
                 int(line.sum()),
-                f"You added up only the products in the window's {name}. Every weight meets a cell, so the "
-                "cell is the sum of all the products, every row and column of them (a negative product subtracts).",
+                f"You added up only the products in the window's {name}: the cell is the sum of every "
+                "product, in every row and column (a negative one subtracts).",
             )
             for name, line in lines
         ]
