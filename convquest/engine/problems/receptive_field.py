@@ -21,6 +21,8 @@ from convquest.engine.problems.slips import nameable
 KIND = "receptive-field"
 VARIANTS = ("one-layer", "stack")
 MAX_INPUT = 12  # the input grid must fit the board beside the output
+_UP_DOWN = {-1: "up", 1: "down"}
+_LEFT_RIGHT = {-1: "left", 1: "right"}
 
 
 def _describe(layer: Layer) -> str:
@@ -44,11 +46,13 @@ class ReceptiveField:
     def out_side(self) -> int:
         return shapes_through(self.layers, (1, self.n, self.n))[-1][1]
 
-    def cells_seen(self, layers: tuple[Layer, ...] | None = None) -> frozenset[Cell]:
+    def cells_seen(self, layers: tuple[Layer, ...] | None = None, moved: tuple[int, int] = (0, 0)) -> frozenset[Cell]:
+        """The input cells the output cell sees through `layers`; `moved` shifts the whole field
+        (rows down, columns right) before what falls outside the image is dropped."""
         layers = self.layers if layers is None else layers
         inside = range(self.n)
-        rows = [r for r in receptive_cells(layers, self.cell[0]) if r in inside]
-        cols = [c for c in receptive_cells(layers, self.cell[1]) if c in inside]
+        rows = [r + moved[0] for r in receptive_cells(layers, self.cell[0]) if r + moved[0] in inside]
+        cols = [c + moved[1] for c in receptive_cells(layers, self.cell[1]) if c + moved[1] in inside]
         return frozenset((r, c) for r in rows for c in cols)
 
     @cached_property
@@ -165,6 +169,36 @@ class ReceptiveField:
                         "every layer widens what a cell sees.",
                     )
                 )
+        found += self._misplaced()
+        return found
+
+    def _misplaced(self) -> list[tuple[str, frozenset[Cell], str]]:
+        """The field at its right size but in the wrong place: centred on the output cell's own
+        position, or one cell off. Both read as one edge off by one, which they are not."""
+        found = []
+        last = receptive_field(self.layers)[-1]
+        centring = tuple(index - (last.start + index * last.jump) for index in self.cell)
+        if all(float(m).is_integer() for m in centring) and any(centring):
+            found.append(
+                (
+                    "centred_window",
+                    self.cells_seen(moved=(int(centring[0]), int(centring[1]))),
+                    "You centred the block on the output cell's own position. A window is placed by its "
+                    "top-left corner, and reaches right and down from there.",
+                )
+            )
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                where = " and ".join(word for word in (_UP_DOWN.get(dr), _LEFT_RIGHT.get(dc)) if word)
+                if where:
+                    found.append(
+                        (
+                            "window_shifted",
+                            self.cells_seen(moved=(dr, dc)),
+                            f"Your block has the right size but sits one cell too far {where}: check the cell "
+                            "where the window starts.",
+                        )
+                    )
         return found
 
     def solution(self, taught: Taught = ALL_TAUGHT) -> str:

@@ -248,6 +248,18 @@ _TABLE: tuple[Slip, ...] = (
         ("receptive-field/stack",),
     ),
     _slip(
+        "centred_window",
+        "Centred the window on the output cell's position: a window is placed by its top-left corner.",
+        "centring the window on the cell",
+        _FIELDS,
+    ),
+    _slip(
+        "window_shifted",
+        "Put the field one cell off: it had the right size; check the cell where the window starts.",
+        "a field one cell off",
+        _FIELDS,
+    ),
+    _slip(
         "range_off_by_one",
         "A cell range off by one: both ends of a range are included; check the first and last cell.",
         "a range off by one",
