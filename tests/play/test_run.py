@@ -49,7 +49,7 @@ def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(ki
     assert first.kind == "wrong" and run.rung_of(0) == 1
     verdict = run.last_verdict
     named = verdict.diagnosis if verdict.mistake is not None else None
-    expected = (named,) if named else (tuple(level.hints) or (ladder.nudge,))
+    expected = (named,) if named else (run.hints_for(0) or (ladder.nudge,))
     assert first.lines[1 : 1 + len(expected)] == expected
     assert verdict.explanation not in first.text and ladder.solution not in first.text
 
@@ -75,7 +75,7 @@ def test_h_before_any_answer_climbs_from_the_first_rung(kind, variant):
     run = run_of(level)
     ladder = run.ladder()
     first = run.climb()
-    assert first.lines == (tuple(level.hints) or (ladder.nudge,))
+    assert first.lines == (run.hints_for(0) or (ladder.nudge,))
     assert run.stars_now == 2
     assert f"{ladder.formula_label}:\n{ladder.formula}" in run.climb().text
     assert run.stars_now == 1
@@ -268,3 +268,28 @@ def test_a_cells_rungs_climb_each_adding_what_the_last_did_not_say(level_id):
             if rung == 3 and ladder.steps:
                 assert not [line for line in lines if products in line], (level_id, part, lines)
             said.update(lines)
+
+
+@pytest.mark.parametrize("level_id", ["kernels-10", "kernels-11", "why-convolution-7", "stacking-5"])
+def test_a_hint_written_for_the_conv_part_is_not_the_dense_parts_first_rung(level_id):
+    level = curriculum().level(level_id)
+    conv, dense = (run_of(level) for _ in range(2))
+    dense.part = 1
+    assert conv.climb().lines == level.part_hints["conv layer"]
+    assert dense.climb().lines == (dense.ladder(1).nudge,)
+
+
+def test_a_levels_hints_without_part_hints_are_every_parts_first_rung():
+    """Level files from before part_hints: `hints` still stand for each part (here each cell)."""
+    level = curriculum().level("sliding-1")
+    assert not level.part_hints
+    for part in range(len(run_of(level).parts)):
+        run = run_of(level)
+        run.part = part
+        assert run.climb().lines == level.hints
+
+
+def test_every_shipped_part_hint_names_a_part_of_its_level():
+    for level in curriculum().levels:
+        if level.part_hints:
+            assert set(level.part_hints) <= set(level.problem(0).parts()), level.id
