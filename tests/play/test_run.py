@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from convquest.engine.arithmetic import Layer
+from convquest.engine.problems.answers import format_cells
 from convquest.engine.problems.ladder import ALL_TAUGHT
 from convquest.play.run import LevelRun, ProblemRun
 from convquest.play.taught import topic_taught
@@ -293,3 +297,27 @@ def test_every_shipped_part_hint_names_a_part_of_its_level():
     for level in curriculum().levels:
         if level.part_hints:
             assert set(level.part_hints) <= set(level.problem(0).parts()), level.id
+
+
+FIELD_LEVELS = [level.id for level in curriculum().levels if level.kind == "receptive-field"]
+# An equation or arithmetic between numbers: a walk of the field, not a nudge.
+COMPUTATION = re.compile(r"=|\d\s*[+−·]\s*\d")
+
+
+@pytest.mark.parametrize("level_id", FIELD_LEVELS)
+def test_a_fields_first_rung_names_where_to_look_and_walks_no_layer(level_id):
+    level = curriculum().level(level_id)
+    run = run_of(level)
+    for wrong in answers(run.problem, 0, correct=False, count=4, up_to=True):
+        run = run_of(level)
+        first = run.answer(wrong)
+        assert not COMPUTATION.search(first.text), (wrong, first.text)
+    assert not COMPUTATION.search(run_of(level).climb().text)
+
+
+def test_a_stack_read_with_every_stride_one_is_named():
+    level = curriculum().level("stacking-hierarchy")
+    run = run_of(level)
+    layers = tuple(Layer(layer.kind, layer.k, 1, layer.p, layer.d) for layer in run.problem.layers)
+    first = run.answer(format_cells(run.problem.cells_seen(layers)))
+    assert run.last_verdict.mistake == "ignored_stride" and "one cell at a time" in first.text

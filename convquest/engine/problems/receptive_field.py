@@ -169,6 +169,16 @@ class ReceptiveField:
                         "every layer widens what a cell sees.",
                     )
                 )
+            # After the dropped layers: leaving one out can land on the same cells, and is the likelier slip.
+            if any(layer.s > 1 for layer in self.layers):
+                found.append(
+                    (
+                        "ignored_stride",
+                        self.cells_seen(tuple(_with_stride_one(layer) for layer in self.layers)),
+                        "You let every window move one cell at a time. A layer with stride s puts its neighbouring "
+                        "cells s cells apart in the layer below, so each layer above it reaches s times as far.",
+                    )
+                )
         found += self._misplaced()
         return found
 
@@ -252,6 +262,10 @@ class ReceptiveField:
 
 def _without_padding(layer: Layer) -> Layer:
     return Layer(layer.kind, layer.k, layer.s, 0, layer.d, layer.out_channels)
+
+
+def _with_stride_one(layer: Layer) -> Layer:
+    return Layer(layer.kind, layer.k, 1, layer.p, layer.d, layer.out_channels)
 
 
 def from_params(fields: Fields, variant: str) -> ReceptiveField:

@@ -79,7 +79,7 @@ _TABLE: tuple[Slip, ...] = (
         "ignored_stride",
         "Ignored the stride: the window jumps s cells at a time.",
         "ignoring the stride",
-        _CONV_SIZES + _POOL + _TRANSPOSED + (_SIZE + "solve-padding",),
+        _CONV_SIZES + _POOL + _TRANSPOSED + (_SIZE + "solve-padding", "receptive-field/stack"),
         "stride",
     ),
     _slip(
