@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from math import prod
 from typing import Any
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
@@ -119,8 +120,7 @@ class ReceptiveField:
             return Verdict(
                 False,
                 explanation,
-                "One edge of your block is a cell off: both ends of a range count, so check the first and the "
-                "last cell the window reaches.",
+                "One edge of your block is a cell off: both ends of a range count.",
                 "range_off_by_one",
             )
         missing, extra = len(right - answer), len(answer - right)
@@ -128,6 +128,8 @@ class ReceptiveField:
 
     @cached_property
     def _mistakes(self) -> list[tuple[str, frozenset[Cell], str]]:
+        # One line each: the panel keeps a few lines under the grids at 80×24, and the slip stays
+        # named on the rungs above the first.
         found = []
         if any(layer.p for layer in self.layers):
             unpadded = tuple(_without_padding(layer) for layer in self.layers)
@@ -135,8 +137,7 @@ class ReceptiveField:
                 (
                     "padding_shift",
                     self.cells_seen(unpadded),
-                    "You forgot that padding shifts the window: output cell 0 starts p cells "
-                    "before input cell 0, in the padding.",
+                    "Padding shifts the window: output cell 0 starts p cells before input cell 0.",
                 )
             )
         if any(layer.d > 1 for layer in self.layers):
@@ -155,8 +156,7 @@ class ReceptiveField:
                 (
                     "one_layer_field",
                     self.cells_seen(self.layers[-1:]),
-                    "That is the last layer's own window only. Each cell it reads is itself an output of the "
-                    "layer before, which reads a window of its own: walk back through every layer.",
+                    "That is the last layer's window only: walk back through every layer.",
                 )
             )
             for number in range(len(self.layers)):
@@ -165,8 +165,7 @@ class ReceptiveField:
                     (
                         "ignored_layer",
                         self.cells_seen(fewer),
-                        f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
-                        "every layer widens what a cell sees.",
+                        f"You left out layer {number + 1} ({_describe(self.layers[number])}): each one widens the field.",
                     )
                 )
             # After the dropped layers: leaving one out can land on the same cells, and is the likelier slip.
@@ -175,8 +174,7 @@ class ReceptiveField:
                     (
                         "ignored_stride",
                         self.cells_seen(tuple(_with_stride_one(layer) for layer in self.layers)),
-                        "You let every window move one cell at a time. A layer with stride s puts its neighbouring "
-                        "cells s cells apart in the layer below, so each layer above it reaches s times as far.",
+                        "You moved every window one cell at a time: with stride s, cells sit s apart.",
                     )
                 )
         found += self._misplaced()
@@ -193,8 +191,7 @@ class ReceptiveField:
                 (
                     "centred_window",
                     self.cells_seen(moved=(int(centring[0]), int(centring[1]))),
-                    "You centred the block on the output cell's own position. A window is placed by its "
-                    "top-left corner, and reaches right and down from there.",
+                    "You centred the block on the cell: a window starts at its top-left corner.",
                 )
             )
         for dr in (-1, 0, 1):
@@ -205,8 +202,7 @@ class ReceptiveField:
                         (
                             "window_shifted",
                             self.cells_seen(moved=(dr, dc)),
-                            f"Your block has the right size but sits one cell too far {where}: check the cell "
-                            "where the window starts.",
+                            f"Right size, but one cell too far {where}: where does the window start?",
                         )
                     )
         return found
@@ -233,11 +229,7 @@ class ReceptiveField:
                 f"  columns: first = {s_n}{c}{p_n}, last = first + {span}"
             )
         else:
-            formula = (
-                "each layer widens the window by (k − 1) times the spacing of its inputs, and multiplies the "
-                "spacing by its stride:\n"
-                + "\n".join(f"  layer {n}: {_describe(lay)}" for n, lay in enumerate(self.layers, 1))
-            )
+            formula = self._stack_formula(reach, "stride" in taught or any(lay.s > 1 for lay in self.layers))
         return Rungs(
             nudge=f"{walk}An output cell reads k cells of its input, starting at {start} and reaching {reach} further;"
             " only cells inside the image count.",
@@ -245,6 +237,21 @@ class ReceptiveField:
             steps=tuple(self._layer_lines()),
             solution=self.solution(taught),
         )
+
+    def _stack_formula(self, reach: str, strided: bool) -> str:
+        """The field's size, walked back from the last layer: each adds its reach times the spacing j
+        of its inputs (the strides of the layers before it multiplied). Two short lines: the board
+        already lists the layers, and the panel has few lines at 80×24."""
+        terms = []
+        for number in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[number]
+            # A factor of 1 (no dilation, inputs side by side) is left out: the line must fit the panel.
+            term = f"{layer.d}·({layer.k} − 1)" if layer.d > 1 else f"({layer.k} − 1)"
+            spacing = prod(lay.s for lay in self.layers[:number])
+            terms.append(f"{term}·{spacing}" if spacing > 1 else term)
+        each = f"{reach}·j" if strided else reach
+        spacing = ", j its inputs' spacing" if strided else ""
+        return f"field = 1 + {each} for each layer, last first{spacing}\n  field = 1 + {' + '.join(terms)}"
 
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."
