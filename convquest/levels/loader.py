@@ -58,7 +58,11 @@ LEVEL_REQUIRED = {
     "params": "a table",
     "explanation": "a string",
 }
-LEVEL_OPTIONAL = {"hints": "a list of strings", "lesson": "a string"}
+LEVEL_OPTIONAL = {
+    "hints": "a list of strings",
+    "lesson": "a string",
+    "part_hints": "a table of part names, each a list of strings",
+}
 
 # Ranges are checked at every corner of their box (where size limits bite) plus seeded draws
 # (what a player actually gets); corners are capped because they grow as 2**ranges.
@@ -375,6 +379,11 @@ def _type_problem(key: str, value: object, want: str) -> str | None:
             return got()
         if key == "lesson" and not value:
             return "needs at least one page"
+    elif want.startswith("a table of part names"):
+        if not isinstance(value, dict) or not all(
+            isinstance(v, list) and all(isinstance(h, str) for h in v) for v in value.values()
+        ):
+            return got()
     elif want == "a list of concepts":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"must be a list of concept names ({', '.join(CONCEPTS)}), not {_describe(value)}"
@@ -420,7 +429,7 @@ def _build_level(
     params: Mapping[str, object] = _checked(table["params"], dict)
     errors = range_problems(path, name, params)
     if not errors and build_problems:
-        errors = engine_problems(path, name, kind, params)
+        errors = engine_problems(path, name, kind, params, _checked(table.get("part_hints", {}), dict))
     if errors:
         return None, errors
     return Level(
@@ -429,11 +438,16 @@ def _build_level(
         kind=kind,
         params=params,
         lesson=_text(_checked(table.get("lesson", ""), str)),
-        hints=tuple(_text(_checked(h, str)) for h in _checked(table.get("hints", []), list)),
+        hints=_hints(table.get("hints", [])),
+        part_hints={name: _hints(hints) for name, hints in _checked(table.get("part_hints", {}), dict).items()},
         explanation=_text(_checked(table["explanation"], str)),
         chapter=chapter_id,
         source=path,
     ), []
+
+
+def _hints(value: object) -> tuple[str, ...]:
+    return tuple(_text(_checked(h, str)) for h in _checked(value, list))
 
 
 def range_problems(path: Path, level: str, params: Mapping[str, object]) -> list[LevelFileError]:
@@ -483,12 +497,26 @@ def _draws(params: Mapping[str, object]) -> list[dict[str, object]]:
     ]
 
 
-def engine_problems(path: Path, level: str, kind: str, params: Mapping[str, object]) -> list[LevelFileError]:
+def engine_problems(
+    path: Path, level: str, kind: str, params: Mapping[str, object], part_hints: Mapping[str, object] | None = None
+) -> list[LevelFileError]:
     from convquest.engine.problems import from_params
 
     for number, draw in enumerate(_draws(params)):
         try:
             problem = from_params(kind, draw)
+            # A hint for a part the problem does not have would never be shown.
+            stray = [name for name in part_hints or {} if name not in problem.parts()]
+            if stray:
+                parts = ", ".join(f"'{part}'" for part in problem.parts())
+                return [
+                    LevelFileError(
+                        path,
+                        f"'{stray[0]}' is not a part of this level (its parts: {parts})",
+                        level=level,
+                        field=f"part_hints.{stray[0]}",
+                    )
+                ]
             # The engine falls back to defaults for fields it does not know, so a misspelt field
             # ("stride" for "s") would silently change the question; the problem's own params
             # name every field it used.

@@ -185,10 +185,14 @@ class Level:
     explanation: str
     chapter: str
     source: Path  # the chapter file, named when the level's problem cannot be built
+    # Hints written for one part of a multi-part level, by the part's name ("dense layer"); `hints`
+    # are for every part this does not name.
+    part_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frozen is shallow; a read-only view keeps one screen from editing a level another reads.
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "part_hints", MappingProxyType(dict(self.part_hints)))
 
     @property
     def has_ranges(self) -> bool:

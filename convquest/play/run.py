@@ -20,7 +20,7 @@ Stars follow the highest rung reached: none ★★★, rung 1 ★★, rung 2 or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -90,12 +90,15 @@ class ProblemRun:
         *,
         taught: Taught = ALL_TAUGHT,
         hints: tuple[str, ...] = (),
+        part_hints: Mapping[str, tuple[str, ...]] | None = None,
         place: str = "",
         recorder: Recorder | None = None,
     ) -> None:
+        """`part_hints`: hints written for one part, by its name; `hints` are for the other parts."""
         self.problem = problem
         self.taught = taught
         self.hints = hints
+        self.part_hints = dict(part_hints or {})
         self.place = place
         self.recorder = recorder
         self.parts = tuple(problem.parts()) or ("",)
@@ -158,11 +161,15 @@ class ProblemRun:
         slip = self._slip_named(state)
         if state.rung == 1:
             # Where the engine recognises no slip, the level's own hints are the nudge it wrote for it.
-            return slip or self.hints or (ladder.nudge,)
+            return slip or self.hints_for(part) or (ladder.nudge,)
         if state.rung >= TOP_RUNG and ladder.steps:
-            return (*slip, "The steps so far:", *ladder.steps)
+            return (*slip, f"{ladder.steps_label}:", *ladder.steps)
         # The formula on lines of its own: after its label it would wrap in a panel at 80 columns.
         return (*slip, f"{ladder.formula_label}:", ladder.formula)
+
+    def hints_for(self, part: int) -> tuple[str, ...]:
+        """The level file's words for `part`'s first rung: its own hints, else the level's."""
+        return self.part_hints.get(self.parts[part], self.hints)
 
     @staticmethod
     def _slip_named(state: PartState) -> tuple[str, ...]:
@@ -289,7 +296,12 @@ class LevelRun(ProblemRun):
     ) -> None:
         """`seen`: this very problem's solution was shown before (it then earns at most ★)."""
         super().__init__(
-            level.problem(seed), taught=taught, hints=tuple(level.hints), place=level.id, recorder=recorder
+            level.problem(seed),
+            taught=taught,
+            hints=tuple(level.hints),
+            part_hints=level.part_hints,
+            place=level.id,
+            recorder=recorder,
         )
         self.level = level
         self.seed = seed

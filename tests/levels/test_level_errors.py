@@ -82,6 +82,20 @@ BROKEN = [
         ["at least one page"],
     ),
     ("bad id", lambda t: t.replace('id = "test-1"', 'id = "Test 1"'), "Test 1", "id", ["lowercase"]),
+    (
+        "hint for a part the level lacks",
+        lambda t: t.replace('hints = ["Count the window positions."]', 'part_hints = { "dense layer" = ["Count."] }'),
+        "test-1",
+        "part_hints.dense layer",
+        ["'dense layer' is not a part of this level", "its parts:"],
+    ),
+    (
+        "part hints not lists",
+        lambda t: t.replace('hints = ["Count the window positions."]', 'part_hints = { "size" = "Count." }'),
+        "test-1",
+        "part_hints",
+        ["must be a table of part names, each a list of strings"],
+    ),
 ]
 
 

@@ -52,6 +52,9 @@ def level_texts(level: Level, seeds: range = range(3)) -> Iterator[tuple[str, st
     yield "lesson", level.lesson
     for n, hint in enumerate(level.hints):
         yield f"hint {n + 1}", hint
+    for part, hints in level.part_hints.items():
+        for n, hint in enumerate(hints):
+            yield f"hint {n + 1} for {part}", hint
     yield "explanation", level.explanation
     for seed in seeds if level.has_ranges else range(1):
         problem = level.problem(seed)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from convquest.engine.arithmetic import Layer
+from convquest.engine.problems.answers import format_cells
 from convquest.engine.problems.ladder import ALL_TAUGHT
 from convquest.play.run import LevelRun, ProblemRun
 from convquest.play.taught import topic_taught
@@ -49,7 +53,7 @@ def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(ki
     assert first.kind == "wrong" and run.rung_of(0) == 1
     verdict = run.last_verdict
     named = verdict.diagnosis if verdict.mistake is not None else None
-    expected = (named,) if named else (tuple(level.hints) or (ladder.nudge,))
+    expected = (named,) if named else (run.hints_for(0) or (ladder.nudge,))
     assert first.lines[1 : 1 + len(expected)] == expected
     assert verdict.explanation not in first.text and ladder.solution not in first.text
 
@@ -75,7 +79,7 @@ def test_h_before_any_answer_climbs_from_the_first_rung(kind, variant):
     run = run_of(level)
     ladder = run.ladder()
     first = run.climb()
-    assert first.lines == (tuple(level.hints) or (ladder.nudge,))
+    assert first.lines == (run.hints_for(0) or (ladder.nudge,))
     assert run.stars_now == 2
     assert f"{ladder.formula_label}:\n{ladder.formula}" in run.climb().text
     assert run.stars_now == 1
@@ -244,3 +248,76 @@ def test_after_show_me_the_level_opens_seen_or_on_a_fresh_draw(store, ranged):
     from convquest.practice.topics import all_topics
 
     assert all(s.key != "shown" for s in recurring_slips(store.attempts() * 3, all_topics()))
+
+
+FILL_CELL_LEVELS = [level.id for level in curriculum().levels if level.kind == "fill-cells"]
+
+
+@pytest.mark.parametrize("level_id", FILL_CELL_LEVELS)
+def test_a_cells_rungs_climb_each_adding_what_the_last_did_not_say(level_id):
+    """which product is off (or the nudge) → the products → their values to add: no rung says a
+    line of the one before it again, and the products are written once."""
+    level = curriculum().level(level_id)
+    for part in range(len(run_of(level).parts)):
+        run = run_of(level)
+        run.part = part
+        said: set[str] = set()
+        ladder = run.ladder(part)
+        products = ladder.formula.split(" = ", 1)[-1]
+        for rung in (1, 2, 3):
+            lines = run.climb().lines
+            # A cell of one product has no sum short of its value: there rung 3 adds nothing in words.
+            if rung < 3 or ladder.steps:
+                assert [line for line in lines if line not in said], (level_id, part, rung, lines)
+            if rung == 3 and ladder.steps:
+                assert not [line for line in lines if products in line], (level_id, part, lines)
+            said.update(lines)
+
+
+@pytest.mark.parametrize("level_id", ["kernels-10", "kernels-11", "why-convolution-7", "stacking-5"])
+def test_a_hint_written_for_the_conv_part_is_not_the_dense_parts_first_rung(level_id):
+    level = curriculum().level(level_id)
+    conv, dense = (run_of(level) for _ in range(2))
+    dense.part = 1
+    assert conv.climb().lines == level.part_hints["conv layer"]
+    assert dense.climb().lines == (dense.ladder(1).nudge,)
+
+
+def test_a_levels_hints_without_part_hints_are_every_parts_first_rung():
+    """Level files from before part_hints: `hints` still stand for each part (here each cell)."""
+    level = curriculum().level("sliding-1")
+    assert not level.part_hints
+    for part in range(len(run_of(level).parts)):
+        run = run_of(level)
+        run.part = part
+        assert run.climb().lines == level.hints
+
+
+def test_every_shipped_part_hint_names_a_part_of_its_level():
+    for level in curriculum().levels:
+        if level.part_hints:
+            assert set(level.part_hints) <= set(level.problem(0).parts()), level.id
+
+
+FIELD_LEVELS = [level.id for level in curriculum().levels if level.kind == "receptive-field"]
+# An equation or arithmetic between numbers: a walk of the field, not a nudge.
+COMPUTATION = re.compile(r"=|\d\s*[+−·]\s*\d")
+
+
+@pytest.mark.parametrize("level_id", FIELD_LEVELS)
+def test_a_fields_first_rung_names_where_to_look_and_walks_no_layer(level_id):
+    level = curriculum().level(level_id)
+    run = run_of(level)
+    for wrong in answers(run.problem, 0, correct=False, count=4, up_to=True):
+        run = run_of(level)
+        first = run.answer(wrong)
+        assert not COMPUTATION.search(first.text), (wrong, first.text)
+    assert not COMPUTATION.search(run_of(level).climb().text)
+
+
+def test_a_stack_read_with_every_stride_one_is_named():
+    level = curriculum().level("stacking-hierarchy")
+    run = run_of(level)
+    layers = tuple(Layer(layer.kind, layer.k, 1, layer.p, layer.d) for layer in run.problem.layers)
+    first = run.answer(format_cells(run.problem.cells_seen(layers)))
+    assert run.last_verdict.mistake == "ignored_stride" and "one cell at a time" in first.text

@@ -47,6 +47,18 @@ def _place(row: int, col: int) -> str:
     return f"weight in the {_ORDINALS[row]} row, {_ORDINALS[col]} column"
 
 
+_SIDES = {"row": ("top", "middle", "bottom"), "column": ("left", "middle", "right")}
+
+
+def _line_name(index: int, count: int, axis: str) -> str:
+    """A row or column of the window in words ("left column", "second row"): no digits."""
+    if count == 2:
+        return f"{_SIDES[axis][2 * index]} {axis}"
+    if count == 3:
+        return f"{_SIDES[axis][index]} {axis}"
+    return f"{_ORDINALS[index]} {axis}"
+
+
 @dataclass(frozen=True)
 class FillCells:
     variant: str
@@ -292,6 +304,7 @@ class FillCells:
                         "since one of the two is negative.",
                     )
                 )
+        found += self._one_line_sums(step.products)
         # Last: a window moved one cell lands on an arbitrary sum, so a likelier slip giving it wins.
         unstrided = self._unstrided
         if self.stride > 1 and (r, c) != (0, 0) and r < unstrided.shape[0] and c < unstrided.shape[1]:
@@ -315,6 +328,25 @@ class FillCells:
             )
         return found
 
+    @staticmethod
+    def _one_line_sums(products: np.ndarray) -> list[tuple[str, float, str]]:
+        """One row or one column of the products added up, the rest left out (a 3×3 edge kernel
+        invites it: its left column reads like the whole of it)."""
+        rows, cols = products.shape
+        if rows < 2 or cols < 2:  # one row of a 1×k kernel is the whole sum
+            return []
+        lines = [(_line_name(n, rows, "row"), products[n, :]) for n in range(rows)]
+        lines += [(_line_name(n, cols, "column"), products[:, n]) for n in range(cols)]
+        return [
+            (
+                "one_line_only",
+                int(line.sum()),
+                f"You added up only the products in the window's {name}: the cell is the sum of every "
+                "product, in every row and column (a negative one subtracts).",
+            )
+            for name, line in lines
+        ]
+
     @cached_property
     def _unstrided(self) -> np.ndarray:
         """The same layer with stride 1: where each cell would be if the window moved one cell at a time."""
@@ -334,22 +366,26 @@ class FillCells:
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
         r, c = self._cell(part)
-        value = self.expected[r, c].item()
         if self.variant in POOLS:
-            values = [_num(v) for v in self._pool_step(r, c).values.ravel()]
+            window = self._pool_step(r, c).values.ravel()
+            values = [_num(v) for v in window]
             start = f"row {self.stride}·{r}, column {self.stride}·{c}" + (
                 f", minus the padding {self.padding}" if self.padding else ""
             )
             if self.variant == "maxpool":
                 nudge = "The window for cell (r, c) starts at row s·r, column s·c; keep its largest value."
                 formula = f"cell ({r},{c}): window from {start}\n  max({', '.join(values)})"
-                steps: tuple[str, ...] = (f"the window holds {', '.join(values)}",)
-            else:
-                nudge = "The window for cell (r, c) starts at row s·r, column s·c; add it up and divide by its cells."
-                total = self._pool_step(r, c).values.sum().item()
-                formula = f"cell ({r},{c}): window from {start}\n  ({' + '.join(values)}) / {len(values)}"
-                steps = (f"({' + '.join(values)}) / {len(values)}", f"= {_signed(total)} / {len(values)}")
-            return Rungs(nudge, formula, steps, self.working(r, c))
+                # Short of the last step: the two largest values, left for the player to compare.
+                largest = sorted(window.tolist(), reverse=True)[:2]
+                steps: tuple[str, ...] = (f"cell ({r},{c}) = max({', '.join(_num(v) for v in largest)})",)
+                return Rungs(
+                    nudge, formula, steps if len(window) > 2 else (), self.working(r, c), steps_label="Down to"
+                )
+            nudge = "The window for cell (r, c) starts at row s·r, column s·c; add it up and divide by its cells."
+            total = window.sum().item()
+            formula = f"cell ({r},{c}): window from {start}\n  ({' + '.join(values)}) / {len(values)}"
+            steps = (f"cell ({r},{c}) = {_signed(total)} / {len(values)}",)
+            return Rungs(nudge, formula, steps, self.working(r, c), steps_label="The sum")
         terms = self._terms(r, c)
         if self.variant == "transposed":
             nudge = (
@@ -369,10 +405,19 @@ class FillCells:
             )
         if not terms:
             return Rungs(nudge, f"cell ({r},{c}): no input cell's patch reaches it", (), self.working(r, c))
+        # Rung 2 is the products, rung 3 their values (the zeros dropped), short of adding them up;
+        # with one product that is not 0 there is nothing between the two: its value is the answer.
         products = " + ".join(f"{_num(a)}·{_num(b)}" for a, b in terms)
-        evaluated = " + ".join(_num(a * b) for a, b in terms)
-        steps = (products,) if len(terms) == 1 or evaluated == _signed(value) else (products, f"= {evaluated}")
-        return Rungs(nudge, f"cell ({r},{c}) = {products}", steps, self.working(r, c))
+        kept = [a * b for a, b in terms if a * b]
+        steps = (f"cell ({r},{c}) = {' + '.join(_num(v) for v in kept)}",) if len(kept) > 1 else ()
+        return Rungs(
+            nudge,
+            f"cell ({r},{c}) = {products}",
+            steps,
+            self.working(r, c),
+            formula_label="The products",
+            steps_label="The sum",
+        )
 
     def solution(self) -> str:
         rows, cols = self.expected.shape

@@ -46,6 +46,8 @@ class Rungs:
     solution: str  # rung 4: the whole worked solution, answer included
     # What rung 2 is called where it shows: most kinds have a formula there, a few a way to look.
     formula_label: str = "The formula"
+    # What rung 3 is called: most kinds show the steps so far, fill-cells the sum left to add.
+    steps_label: str = "The steps so far"
 
 
 @runtime_checkable

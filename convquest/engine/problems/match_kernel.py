@@ -218,10 +218,13 @@ class MatchKernel:
 
     def _diagnose_names(self, choice: tuple[str, ...]) -> tuple[str | None, str | None]:
         if self.variant == "two-step":
-            shared = set(choice) & set(self.hidden)
-            if len(shared) == 1:
-                right = next(iter(shared))
-                return "one_step_wrong", f"{KERNELS[right].title} is right; the other step is not."
+            # Which half is right stays unsaid: with two blurs to choose from, "the edge detector is
+            # right" would name the blur too. The picture tells them apart, so point at it.
+            if len(set(choice) & set(self.hidden)) == 1:
+                return "one_step_wrong", (
+                    "One of your two kernels is right and the other is not. Compare your output with the "
+                    "target: how soft the edges are is the blur's doing, which edges light up the detector's."
+                )
             return None, None
         chosen, hidden = KERNELS[choice[0]].weights, KERNELS[self.hidden[0]].weights
         if chosen.shape == hidden.shape and np.array_equal(chosen.T, hidden):

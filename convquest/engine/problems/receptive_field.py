@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from math import prod
 from typing import Any
 
 from convquest.engine.arithmetic import Layer, receptive_cells, receptive_field, shapes_through
@@ -21,6 +22,8 @@ from convquest.engine.problems.slips import nameable
 KIND = "receptive-field"
 VARIANTS = ("one-layer", "stack")
 MAX_INPUT = 12  # the input grid must fit the board beside the output
+_UP_DOWN = {-1: "up", 1: "down"}
+_LEFT_RIGHT = {-1: "left", 1: "right"}
 
 
 def _describe(layer: Layer) -> str:
@@ -44,11 +47,13 @@ class ReceptiveField:
     def out_side(self) -> int:
         return shapes_through(self.layers, (1, self.n, self.n))[-1][1]
 
-    def cells_seen(self, layers: tuple[Layer, ...] | None = None) -> frozenset[Cell]:
+    def cells_seen(self, layers: tuple[Layer, ...] | None = None, moved: tuple[int, int] = (0, 0)) -> frozenset[Cell]:
+        """The input cells the output cell sees through `layers`; `moved` shifts the whole field
+        (rows down, columns right) before what falls outside the image is dropped."""
         layers = self.layers if layers is None else layers
         inside = range(self.n)
-        rows = [r for r in receptive_cells(layers, self.cell[0]) if r in inside]
-        cols = [c for c in receptive_cells(layers, self.cell[1]) if c in inside]
+        rows = [r + moved[0] for r in receptive_cells(layers, self.cell[0]) if r + moved[0] in inside]
+        cols = [c + moved[1] for c in receptive_cells(layers, self.cell[1]) if c + moved[1] in inside]
         return frozenset((r, c) for r in rows for c in cols)
 
     @cached_property
@@ -115,8 +120,7 @@ class ReceptiveField:
             return Verdict(
                 False,
                 explanation,
-                "One edge of your block is a cell off: both ends of a range count, so check the first and the "
-                "last cell the window reaches.",
+                "One edge of your block is a cell off: both ends of a range count.",
                 "range_off_by_one",
             )
         missing, extra = len(right - answer), len(answer - right)
@@ -124,6 +128,8 @@ class ReceptiveField:
 
     @cached_property
     def _mistakes(self) -> list[tuple[str, frozenset[Cell], str]]:
+        # One line each: the panel keeps a few lines under the grids at 80×24, and the slip stays
+        # named on the rungs above the first.
         found = []
         if any(layer.p for layer in self.layers):
             unpadded = tuple(_without_padding(layer) for layer in self.layers)
@@ -131,8 +137,7 @@ class ReceptiveField:
                 (
                     "padding_shift",
                     self.cells_seen(unpadded),
-                    "You forgot that padding shifts the window: output cell 0 starts p cells "
-                    "before input cell 0, in the padding.",
+                    "Padding shifts the window: output cell 0 starts p cells before input cell 0.",
                 )
             )
         if any(layer.d > 1 for layer in self.layers):
@@ -151,8 +156,7 @@ class ReceptiveField:
                 (
                     "one_layer_field",
                     self.cells_seen(self.layers[-1:]),
-                    "That is the last layer's own window only. Each cell it reads is itself an output of the "
-                    "layer before, which reads a window of its own: walk back through every layer.",
+                    "That is the last layer's window only: walk back through every layer.",
                 )
             )
             for number in range(len(self.layers)):
@@ -161,10 +165,46 @@ class ReceptiveField:
                     (
                         "ignored_layer",
                         self.cells_seen(fewer),
-                        f"You left out layer {number + 1} ({_describe(self.layers[number])}): "
-                        "every layer widens what a cell sees.",
+                        f"You left out layer {number + 1} ({_describe(self.layers[number])}): each one widens the field.",
                     )
                 )
+            # After the dropped layers: leaving one out can land on the same cells, and is the likelier slip.
+            if any(layer.s > 1 for layer in self.layers):
+                found.append(
+                    (
+                        "ignored_stride",
+                        self.cells_seen(tuple(_with_stride_one(layer) for layer in self.layers)),
+                        "You moved every window one cell at a time: with stride s, cells sit s apart.",
+                    )
+                )
+        found += self._misplaced()
+        return found
+
+    def _misplaced(self) -> list[tuple[str, frozenset[Cell], str]]:
+        """The field at its right size but in the wrong place: centred on the output cell's own
+        position, or one cell off. Both read as one edge off by one, which they are not."""
+        found = []
+        last = receptive_field(self.layers)[-1]
+        centring = tuple(index - (last.start + index * last.jump) for index in self.cell)
+        if all(float(m).is_integer() for m in centring) and any(centring):
+            found.append(
+                (
+                    "centred_window",
+                    self.cells_seen(moved=(int(centring[0]), int(centring[1]))),
+                    "You centred the block on the cell: a window starts at its top-left corner.",
+                )
+            )
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                where = " and ".join(word for word in (_UP_DOWN.get(dr), _LEFT_RIGHT.get(dc)) if word)
+                if where:
+                    found.append(
+                        (
+                            "window_shifted",
+                            self.cells_seen(moved=(dr, dc)),
+                            f"Right size, but one cell too far {where}: where does the window start?",
+                        )
+                    )
         return found
 
     def solution(self, taught: Taught = ALL_TAUGHT) -> str:
@@ -189,11 +229,7 @@ class ReceptiveField:
                 f"  columns: first = {s_n}{c}{p_n}, last = first + {span}"
             )
         else:
-            formula = (
-                "each layer widens the window by (k − 1) times the spacing of its inputs, and multiplies the "
-                "spacing by its stride:\n"
-                + "\n".join(f"  layer {n}: {_describe(lay)}" for n, lay in enumerate(self.layers, 1))
-            )
+            formula = self._stack_formula(reach, "stride" in taught or any(lay.s > 1 for lay in self.layers))
         return Rungs(
             nudge=f"{walk}An output cell reads k cells of its input, starting at {start} and reaching {reach} further;"
             " only cells inside the image count.",
@@ -201,6 +237,21 @@ class ReceptiveField:
             steps=tuple(self._layer_lines()),
             solution=self.solution(taught),
         )
+
+    def _stack_formula(self, reach: str, strided: bool) -> str:
+        """The field's size, walked back from the last layer: each adds its reach times the spacing j
+        of its inputs (the strides of the layers before it multiplied). Two short lines: the board
+        already lists the layers, and the panel has few lines at 80×24."""
+        terms = []
+        for number in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[number]
+            # A factor of 1 (no dilation, inputs side by side) is left out: the line must fit the panel.
+            term = f"{layer.d}·({layer.k} − 1)" if layer.d > 1 else f"({layer.k} − 1)"
+            spacing = prod(lay.s for lay in self.layers[:number])
+            terms.append(f"{term}·{spacing}" if spacing > 1 else term)
+        each = f"{reach}·j" if strided else reach
+        spacing = ", j its inputs' spacing" if strided else ""
+        return f"field = 1 + {each} for each layer, last first{spacing}\n  field = 1 + {' + '.join(terms)}"
 
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."
@@ -218,6 +269,10 @@ class ReceptiveField:
 
 def _without_padding(layer: Layer) -> Layer:
     return Layer(layer.kind, layer.k, layer.s, 0, layer.d, layer.out_channels)
+
+
+def _with_stride_one(layer: Layer) -> Layer:
+    return Layer(layer.kind, layer.k, 1, layer.p, layer.d, layer.out_channels)
 
 
 def from_params(fields: Fields, variant: str) -> ReceptiveField:

@@ -79,7 +79,7 @@ _TABLE: tuple[Slip, ...] = (
         "ignored_stride",
         "Ignored the stride: the window jumps s cells at a time.",
         "ignoring the stride",
-        _CONV_SIZES + _POOL + _TRANSPOSED + (_SIZE + "solve-padding",),
+        _CONV_SIZES + _POOL + _TRANSPOSED + (_SIZE + "solve-padding", "receptive-field/stack"),
         "stride",
     ),
     _slip(
@@ -248,6 +248,18 @@ _TABLE: tuple[Slip, ...] = (
         ("receptive-field/stack",),
     ),
     _slip(
+        "centred_window",
+        "Centred the window on the output cell's position: a window is placed by its top-left corner.",
+        "centring the window on the cell",
+        _FIELDS,
+    ),
+    _slip(
+        "window_shifted",
+        "Put the field one cell off: it had the right size; check the cell where the window starts.",
+        "a field one cell off",
+        _FIELDS,
+    ),
+    _slip(
         "range_off_by_one",
         "A cell range off by one: both ends of a range are included; check the first and last cell.",
         "a range off by one",
@@ -262,6 +274,12 @@ _TABLE: tuple[Slip, ...] = (
     ),
     _slip("forgot_product", "Left a product out of the window's sum.", "leaving out a product", _CONV_CELLS),
     _slip("sign_error", "Slipped a sign in a product.", "a sign slip", _CONV_CELLS),
+    _slip(
+        "one_line_only",
+        "Added up one row or column of the products only: the cell is the sum of every product in the window.",
+        "adding up one row or column only",
+        _CONV_CELLS,
+    ),
     _slip(
         "window_moved_by_one",
         "Moved the window by 1 where the stride moves it s cells.",

@@ -3,9 +3,10 @@
 The board is the same one the playground animates, built from the problem's own trace, so the
 window the player looks at is the one the engine checks against. Before a cell is tried only the
 window shows; a wrong value is struck through and the run's feedback names the slip. The cell's
-hint ladder (convquest.play) climbs per cell: which product is off, then the products spelled out
-with "= ?" on the board, then the sum short of its last step. Transposed convolutions can be seen both ways (v): which input cells paint
-onto this output cell (scatter, read backwards), or the window over the zero-inserted input.
+hint ladder (convquest.play) climbs per cell: which product is off, then the products, then their
+values left to add up (the board then spells the products out beside them, ending in "= ?").
+Transposed convolutions can be seen both ways (v): which input cells paint onto this output cell
+(scatter, read backwards), or the window over the zero-inserted input.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class CellAnswerPanel(KindPanel, Generic[Cell]):
 
     ANSWER_ID: ClassVar[str]
     FEEDBACK_ID: ClassVar[str]
+    # The rung from which the board spells the asked cell's products out, ending in "= ?".
+    PRODUCTS_RUNG: ClassVar[int] = 2
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)
@@ -87,8 +90,7 @@ class CellAnswerPanel(KindPanel, Generic[Cell]):
         if self.run.over:
             products = "total"
         else:
-            # Rung 2 of the cell's ladder is its products, left for the player to add up.
-            products = "hidden" if self.run.rung_of(self.part) >= 2 else "none"
+            products = "hidden" if self.run.rung_of(self.part) >= self.PRODUCTS_RUNG else "none"
         entered = dict(self.entered)
         wrong: frozenset[Cell] = frozenset()
         if self.wrong_text is not None and not self.run.over:
@@ -139,6 +141,8 @@ class FillCellsPanel(CellAnswerPanel[tuple[int, int]]):
     BINDINGS = [Binding(VIEW_KEY, "view", "Other view", priority=True)]
     ANSWER_ID = "fc-answer"
     FEEDBACK_ID = "fc-feedback"
+    # Rung 2's words are the products already; the board adds them from rung 3, beside their values.
+    PRODUCTS_RUNG = 3
 
     def __init__(self, run: ProblemRun) -> None:
         super().__init__(run)

@@ -27,6 +27,9 @@ from convquest.ui.match.view import MatchView
 
 UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
 
+# The board's width for a line of text at 80 columns (the panel's border and padding take the rest).
+LINE_WIDTH = 76
+
 
 class ReceptiveFieldPanel(KindPanel, can_focus=True):
     """Arrows move, space marks or unmarks, enter checks, c clears."""
@@ -132,9 +135,16 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         blocks: list[Grid | Joiner] = [self._input_grid()]
         for depth in range(1, len(self.stack) + 1):
             blocks += [Joiner("→"), self._map_grid(depth)]
-        lines: tuple[TextLine, ...] = tuple(
+        # The layers on one line where they fit: at 80×24 every line the board keeps is one the hints need.
+        layers = [
             (Span(f"layer {number}: ", "dim"), Span(describe(layer).replace("1 filters ", "")))
             for number, layer in enumerate(self.stack, start=1)
+        ]
+        one_line: TextLine = tuple(
+            span for n, layer in enumerate(layers) for span in (*((Span(" · ", "dim"),) if n else ()), *layer)
+        )
+        lines: tuple[TextLine, ...] = (
+            (one_line,) if sum(len(span.text) for span in one_line) <= LINE_WIDTH else tuple(layers)
         )
         r, c = self.cell
         lines += ((Span(f"output cell ({r}, {c}) ◆ · marked {len(self.marked)} · cursor {self.cursor}", "note"),),)
@@ -184,8 +194,15 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         self.submit(MatchView.cells_text(self.marked))
 
     def show_feedback(self, feedback: Feedback) -> None:
-        text = feedback.text
-        if feedback.kind == "wrong":
-            text += "\nChange the marks and press enter again, or h for a hint."
-        self.query_one("#rf-feedback", Static).update(text)
+        lines = list(feedback.lines)
+        # "✗ Wrong." and the slip (or nudge) on one line where they fit: the box under the grids has
+        # five. A rung's label ("The formula:") keeps a line of its own, above what it labels.
+        if (
+            feedback.kind == "wrong"
+            and len(lines) > 1
+            and not lines[1].endswith(":")
+            and len(lines[0]) + 1 + len(lines[1]) <= LINE_WIDTH
+        ):
+            lines[:2] = [f"{lines[0]} {lines[1]}"]
+        self.query_one("#rf-feedback", Static).update("\n".join(lines))
         self._redraw()

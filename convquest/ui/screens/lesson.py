@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from convquest.ui.game import game
-from convquest.ui.widgets.prose import reflow
+from convquest.ui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from convquest.levels.model import Chapter
@@ -36,7 +36,7 @@ class LessonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-title", markup=False)
         with VerticalScroll(id="lesson-scroll"):
-            yield Static(id="lesson-page", markup=False)
+            yield Prose(id="lesson-page")
         yield Static(id="lesson-pager", markup=False)
         yield Footer()
 
@@ -51,7 +51,7 @@ class LessonScreen(Screen[None]):
     def show_page(self) -> None:
         pages = self.chapter.lesson  # the loader refuses a chapter without pages
         self.query_one("#lesson-title", Static).update(f"Lesson · {self.chapter.title}")
-        self.query_one("#lesson-page", Static).update(reflow(pages[self.page]))
+        self.query_one("#lesson-page", Prose).update(pages[self.page])
         self.query_one("#lesson-scroll", VerticalScroll).scroll_home(animate=False)
         last = self.page == len(pages) - 1
         onward = "→ start the first level" if last else "→ next page"

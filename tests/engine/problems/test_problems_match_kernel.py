@@ -100,6 +100,19 @@ def test_two_step(difficulty):
             assert problem.check((blur, other_edge)).mistake == "one_step_wrong"
 
 
+def test_one_step_wrong_does_not_say_which_step_is_right():
+    """kernels-6: there are two blurs, so confirming the edge detector would give the blur away."""
+    problem = from_params(
+        "match-kernel", {"variant": "two-step", "image": "square", "kernels": ["gaussian", "sobel_x"]}
+    )
+    wrong_blur = problem.check(("box_blur", "sobel_x"))
+    wrong_edge = problem.check(("gaussian", "sobel_y"))
+    assert wrong_blur.mistake == wrong_edge.mistake == "one_step_wrong"
+    assert wrong_blur.diagnosis == wrong_edge.diagnosis
+    named = [k.title for k in KERNELS.values()] + list(KERNELS)
+    assert not [name for name in named if name.lower() in wrong_blur.diagnosis.lower()], wrong_blur.diagnosis
+
+
 def moved_image(params, moved):
     from convquest.engine.problems.why_conv import FEATURES
 

@@ -78,9 +78,16 @@ def test_fill_cells_climbs_products_then_their_values_then_the_sum():
         "fill-cells", {"variant": "valid", "input": [[1, 2, 0], [3, 1, 1], [0, 2, 2]], "kernel": [[1, -1], [2, 0]]}
     )
     ladder = rungs(problem, 1, NOTHING)  # cell (0, 1): 1·2 + (−1)·0 + 2·1 + 0·1 = 4
-    assert ladder.formula == "cell (0,1) = 1·2 + (−1)·0 + 2·1 + 0·1"
-    assert ladder.steps == ("1·2 + (−1)·0 + 2·1 + 0·1", "= 2 + 0 + 2 + 0")
+    assert (ladder.formula_label, ladder.formula) == ("The products", "cell (0,1) = 1·2 + (−1)·0 + 2·1 + 0·1")
+    # Rung 3 adds the products' values (the zeros dropped) and does not write the products again.
+    assert (ladder.steps_label, ladder.steps) == ("The sum", ("cell (0,1) = 2 + 2",))
     assert ladder.solution.endswith("= 4")
+
+
+def test_a_fill_cell_with_one_product_left_has_no_sum_to_give():
+    problem = from_params("fill-cells", {"variant": "valid", "input": [[1, 2], [3, 4]], "kernel": [[0, 0], [0, 5]]})
+    ladder = rungs(problem, 0, NOTHING)  # 5·4 is the only product that is not 0: its value is the answer
+    assert ladder.steps == ()
 
 
 def test_solving_for_padding_keeps_the_unknown_as_a_symbol_and_tries_values_below_the_answer():

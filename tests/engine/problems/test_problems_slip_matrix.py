@@ -56,6 +56,9 @@ def cell_by_loop(x: list[list[int]], w: list[list[int]], top: int, left: int) ->
 
 X5 = [[1, 2, 0, 3, 1], [4, 0, 2, 1, 3], [2, 3, 1, 0, 2], [0, 1, 4, 2, 1], [3, 2, 1, 4, 0]]
 W3 = [[1, 0, 2], [0, 1, 0], [1, 0, 0]]
+# Chapter 1's third level: the kernel adds the window's left column and subtracts its right one.
+EDGE_X = [[3, 1, 0, 2], [4, 2, 1, 0], [1, 0, 3, 1], [2, 1, 0, 4]]
+EDGE_W = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
 
 # (slip, what it is tried on, kind, params, taught, the wrong answer, part)
 ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]], Any], int]] = [
@@ -326,6 +329,25 @@ ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]
         lambda q: cell_by_loop(X5, [row[::-1] for row in W3[::-1]], 0, 0),
         0,
     ),
+    # one row or column of the window's products, the rest left out (chapter 1's edge kernel)
+    (
+        "one_line_only",
+        "left column",
+        "fill-cells",
+        {"variant": "valid", "input": EDGE_X, "kernel": EDGE_W},
+        NOTHING,
+        lambda q: sum(EDGE_W[a][0] * EDGE_X[a][0] for a in range(3)),
+        0,
+    ),
+    (
+        "one_line_only",
+        "top row",
+        "fill-cells",
+        {"variant": "valid", "input": X5, "kernel": W3},
+        NOTHING,
+        lambda q: sum(W3[0][b] * X5[0][1 + b] for b in range(3)),
+        1,
+    ),
     # receptive fields
     (
         "one_layer_field",
@@ -357,6 +379,43 @@ ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]
         {"variant": "one-layer", "n": 7, "cell": [1, 1], "layers": [{"kind": "conv", "k": 3}]},
         NOTHING,
         lambda q: frozenset((r, c) for r in range(1, 5) for c in range(1, 4)),
+        0,
+    ),
+    # chapter 8, level 3: the right block, moved one cell (it is not one edge off)
+    (
+        "window_shifted",
+        "one-layer, right",
+        "receptive-field",
+        {"variant": "one-layer", "n": 7, "cell": [3, 3], "layers": [{"kind": "conv", "k": 3}]},
+        NOTHING,
+        lambda q: frozenset((r, c) for r in range(3, 6) for c in range(4, 7)),
+        0,
+    ),
+    (
+        "window_shifted",
+        "one-layer, up",
+        "receptive-field",
+        {"variant": "one-layer", "n": 7, "cell": [3, 3], "layers": [{"kind": "conv", "k": 3}]},
+        NOTHING,
+        lambda q: frozenset((r, c) for r in range(2, 5) for c in range(3, 6)),
+        0,
+    ),
+    (
+        "centred_window",
+        "one-layer, 5×5",
+        "receptive-field",
+        {"variant": "one-layer", "n": 9, "cell": [3, 2], "layers": [{"kind": "conv", "k": 5}]},
+        NOTHING,
+        lambda q: frozenset((r, c) for r in range(1, 6) for c in range(5)),
+        0,
+    ),
+    (
+        "centred_window",
+        "stack of two",
+        "receptive-field",
+        {"variant": "stack", "n": 8, "cell": [2, 2], "layers": [{"kind": "conv", "k": 3}, {"kind": "conv", "k": 3}]},
+        STACKING,
+        lambda q: frozenset((r, c) for r in range(5) for c in range(5)),
         0,
     ),
     (

@@ -83,10 +83,16 @@ async def test_a_wrong_value_is_struck_out_and_the_cells_ladder_brings_the_produ
         await answer(pilot, typed(wrong))
         assert len(app.judged) == 1  # the same value again is not judged again
         assert "already" in str(app.query_one("#fc-feedback").render())
-        await answer(pilot, typed(wrong + 1))  # a second miss: rung 2, the products to add up
+        await answer(pilot, typed(wrong + 1))  # a second miss: rung 2, the products in words, once on screen
+        feedback = str(app.query_one("#fc-feedback").render())
+        written = next(line for line in feedback.splitlines() if line.startswith("cell (0,0) = "))
+        assert written.count("·") == trace.kernel.size and board.scene.lines == ()
+        assert app.judged[1].verdict.explanation not in feedback
+        await answer(pilot, typed(wrong + 2))  # a third: their values to add, the products now on the board
         products = board.scene.text().splitlines()[0]
         assert products.endswith("= ?") and products.count("·") == trace.kernel.size
-        assert app.judged[1].verdict.explanation not in str(app.query_one("#fc-feedback").render())
+        feedback = str(app.query_one("#fc-feedback").render())
+        assert "·" not in feedback and written not in feedback
         await answer(pilot, typed(trace.output[0, 0]))
         assert app.judged[-1].verdict.correct
         assert app.query_one(FillCellsPanel).part == 1

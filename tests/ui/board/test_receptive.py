@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.widgets import Static
+
 from convquest.engine.problems import from_params
 from convquest.ui.board.receptive import MARKED, ReceptiveFieldPanel
 from convquest.ui.board.widget import Board
@@ -170,3 +173,26 @@ async def test_a_named_padding_draws_its_ring_and_the_level_is_playable():
         grid = app.query_one(Board).scene.grid("input")
         seen = {(r, c) for r, row in enumerate(grid.cells) for c, cell in enumerate(row) if "marked" in cell.marks}
         assert {r for r, _ in seen} == {4, 5, 6, 7}
+
+
+@pytest.mark.parametrize("level_id", ["dilation-field", "stacking-6", "stacking-hierarchy", "stacking-7"])
+async def test_every_rung_fits_under_the_grids_at_80_by_24(store, level_id):
+    """The box under the grids has a few lines: no rung, with or without a slip named, runs off it."""
+    from convquest.levels.loader import load_curriculum
+    from convquest.ui.app import ConvQuestApp
+
+    curriculum = load_curriculum()
+    app = ConvQuestApp(curriculum=curriculum, store=store, start_level=level_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.screen.query_one(ReceptiveFieldPanel)
+        problem = panel.problem
+        slipped = problem.cells_seen(problem.layers[-1:])  # the last layer's window only: a named slip
+        for answer in (slipped, {(0, 0)}, {(0, 1)}):
+            panel.marked = set(answer)
+            panel.action_check()
+            await pilot.pause()
+            box = app.screen.query_one("#rf-feedback", Static)
+            lines = str(box.render()).splitlines()
+            assert box.size.height >= len(lines), lines
+            assert all(len(line) <= box.content_size.width for line in lines), lines
+        assert panel.run.rung_of(0) == 3
