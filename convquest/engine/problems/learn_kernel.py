@@ -5,9 +5,10 @@ does weight w[a][b] go up or down? It goes against its gradient, (2/N)·Σ x[i+a
 e = conv2d(x, w) − y: the input under that tap times the error, summed over the N output cells.
 
 learning-rate: type a rate that makes fit_kernel cut the loss a hundredfold within a given number
-of steps from the zero kernel, told the loss's steepest curvature L. Every rate is judged by
-running the engine's fit_kernel with it: a rate of 1/L is safe, below that the loss falls more
-slowly, and from 2/L on every step overshoots and the loss grows.
+of steps from the zero kernel, told the loss's steepest curvature λ (L is the loss itself, as the
+chapter writes it). Every rate is judged by running the engine's fit_kernel with it: a rate of
+1/λ is safe, below that the loss falls more slowly, and from 2/λ on every step overshoots and the
+loss grows.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ class LearningRate:
 
     @cached_property
     def curvature(self) -> float:
-        """L, as shown to the player (3 significant figures): 1/L is the engine's stable rate."""
+        """λ, as shown to the player (3 significant figures): 1/λ is the engine's stable rate."""
         return float(f"{1 / stable_rate(np.array(self.x), self.k):.3g}")
 
     def losses(self, rate: float) -> list[float]:
@@ -197,7 +198,7 @@ class LearningRate:
         return (
             f"Gradient descent on a {self.k}×{self.k} kernel w, from zeros, fits conv2d(x, w) to the "
             f"target y (the image x and target y are beside). The loss (mean squared error) curves most "
-            f"steeply with L = {_number(self.curvature)}. Which learning rate cuts the loss a hundredfold "
+            f"steeply with λ = {_number(self.curvature)}. Which learning rate cuts the loss a hundredfold "
             f"within {self.steps} steps?"
         )
 
@@ -233,7 +234,7 @@ class LearningRate:
         check_part(part, 1)
         if self.converges(answer):
             return Verdict(True, f"{self._result(answer)}\n{self._why()}")
-        # What their own rate did, and the rule in words: 1/L with L's value would be the answer.
+        # What their own rate did, and the rule in words: 1/λ with λ's value would be the answer.
         explanation = f"{self._result(answer)}\n{self.hint()}"
         stable = stable_rate(np.array(self.x), self.k)
         if answer >= 2 * stable:
@@ -260,27 +261,27 @@ class LearningRate:
 
     def _why(self) -> str:
         return (
-            f"Along its steepest direction the loss curves with L = {_number(self.curvature)}: a rate of 1/L reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/L on each step overshoots further."
+            f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
+            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
         )
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
         check_part(part, 1)
         return Rungs(
             nudge=self.hint(),
-            formula=f"a safe rate: 1/L = 1/{_number(self.curvature)}",
+            formula=f"a safe rate: 1/λ = 1/{_number(self.curvature)}",
             steps=(self._why(),),
             solution=self.solution(),
         )
 
     def solution(self) -> str:
         rate = 1 / self.curvature
-        return f"1/L = 1/{_number(self.curvature)} = {rate:.3g}. {self._result(rate)}\n{self._why()}"
+        return f"1/λ = 1/{_number(self.curvature)} = {rate:.3g}. {self._result(rate)}\n{self._why()}"
 
     def hint(self) -> str:
         return (
             "Each step moves the kernel by the rate times the gradient. Where the loss curves steeply "
-            "(large L) a big step overshoots; the rate must stay below 2/L."
+            "(large λ) a big step overshoots; the rate must stay below 2/λ."
         )
 
     def params(self) -> dict[str, Any]:
@@ -326,7 +327,7 @@ def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
         raise ValueError(f"steps: at most 500 steps for a level, got {steps}.")
     problem_rate = LearningRate(x, y, k, steps)
     if not problem_rate.converges(1 / problem_rate.curvature):
-        raise ValueError(f"steps: even a rate of 1/L does not cut the loss a hundredfold in {steps} steps.")
+        raise ValueError(f"steps: even a rate of 1/λ does not cut the loss a hundredfold in {steps} steps.")
     return problem_rate
 
 

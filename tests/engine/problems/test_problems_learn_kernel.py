@@ -148,5 +148,5 @@ def test_a_tap_that_does_not_move_is_refused():
 
 def test_a_step_count_too_short_even_for_the_best_rate_is_refused():
     params = generate("learn-kernel", 0, 3, "learning-rate").params() | {"steps": 1}
-    with pytest.raises(ValueError, match=r"^steps: even a rate of 1/L"):
+    with pytest.raises(ValueError, match=r"^steps: even a rate of 1/λ"):
         from_params("learn-kernel", params)
