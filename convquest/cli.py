@@ -28,6 +28,9 @@ def _function(command: Command, kind: str) -> Callable[..., object] | None:
     return cast("Callable[..., object] | None", getattr(module, name, None))
 
 
+GLOBAL_VALUE_OPTIONS = ("--data-dir", "--levels")  # what _global_options adds, each taking one value
+
+
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Subcommands accept the global options too (`convquest levels list --levels pack/`). There the
     # defaults are suppressed and the values merged in main(), so a value given before the
@@ -96,14 +99,18 @@ def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def with_group_default(argv: list[str]) -> list[str]:
-    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed."""
-    if len(argv) < 2 or argv[0] not in GROUP_DEFAULT:
+    """`quiz --file F` as `quiz sit --file F` (GROUP_DEFAULT); `quiz -h` and `quiz export …` as typed.
+    The group word may follow the global options (`--data-dir D quiz --file F`, as `serve` runs it)."""
+    at = 0
+    while at < len(argv) and argv[at].partition("=")[0] in GLOBAL_VALUE_OPTIONS:
+        at += 1 if "=" in argv[at] else 2
+    if at + 1 >= len(argv) or argv[at] not in GROUP_DEFAULT:
         return argv
-    group = argv[0]
+    group, following = argv[at], argv[at + 1]
     words = {command.words[1] for command in COMMANDS if len(command.words) > 1 and command.words[0] == group}
-    if argv[1] in words or argv[1] in ("-h", "--help"):
+    if following in words or following in ("-h", "--help"):
         return argv
-    return [group, GROUP_DEFAULT[group], *argv[1:]]
+    return [*argv[: at + 1], GROUP_DEFAULT[group], *argv[at + 1 :]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -186,6 +186,9 @@ def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
         (["quiz", "-h"], ["quiz", "-h"]),
         (["quiz"], ["quiz"]),
         (["levels", "--bogus"], ["levels", "--bogus"]),
+        (["--data-dir", "d", "quiz", "--file", "q"], ["--data-dir", "d", "quiz", "sit", "--file", "q"]),
+        (["--data-dir=d", "quiz", "--file", "q"], ["--data-dir=d", "quiz", "sit", "--file", "q"]),
+        (["--levels", "a", "--data-dir", "d", "quiz", "-h"], ["--levels", "a", "--data-dir", "d", "quiz", "-h"]),
     ],
 )
 def test_quiz_without_its_command_word_still_sits_the_quiz(typed, meant):
