@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.containers import Horizontal, Vertical
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from convquest.engine.ops import conv2d
@@ -67,7 +68,8 @@ class LearnKernelPanel(PredictSizePanel):
         problem = self.problem
         return problem if isinstance(problem, RecoverKernel) else None
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        super().on_mount()
         problem = self.recover
         if problem is not None:
             # The pictures go on the board above its text, which _show_board fills.
@@ -84,8 +86,12 @@ class LearnKernelPanel(PredictSizePanel):
                     ("lk-reached", "reached", True),
                 )
             ]
-            await self.query_one("#ps-board").mount(Horizontal(*columns, id="lk-pictures"), before=0)
-        super().on_mount()
+            mounting = self.query_one("#ps-board").mount(Horizontal(*columns, id="lk-pictures"), before=0)
+            self.call_later(self._draw_when_mounted, mounting)
+
+    async def _draw_when_mounted(self, mounting: AwaitMount) -> None:
+        await mounting
+        self._show_board()
 
     def submit(self, text: str, part: int | None = None) -> Feedback:
         asked = self.part if part is None else part
