@@ -45,12 +45,14 @@ if TYPE_CHECKING:  # the run comes built: importing it here would load the engin
 FULL_SIZE_ROWS = 18
 
 # Shown where the verdict will go until the first answer, so the keys are read before they are needed.
+LAB_KEY = " p puts the kernel on a photograph (the photo lab)."
 KEYS = {
-    "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers.",
-    "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers.",
+    "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers." + LAB_KEY,
+    "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers."
+    + LAB_KEY,
     "edit": "Arrows move, digits and - set a weight, Enter tries the kernel. l loads a library "
-    "kernel to start from. n shows the numbers.",
-    "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers.",
+    "kernel to start from. n shows the numbers." + LAB_KEY,
+    "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers." + LAB_KEY,
     "locality": "Arrows move the cursor on the output; space marks a cell, Enter when done. n shows the numbers.",
 }
 # The palette or editor is set aside while the numbers are read, so its keys must not be offered then.
