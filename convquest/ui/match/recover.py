@@ -91,7 +91,8 @@ class LearnKernelPanel(PredictSizePanel):
 
     async def _draw_when_mounted(self, mounting: AwaitMount) -> None:
         await mounting
-        self._show_board()
+        if self.is_attached:  # a level left in the same burst of keys has nothing left to draw
+            self._show_board()
 
     def submit(self, text: str, part: int | None = None) -> Feedback:
         asked = self.part if part is None else part
