@@ -328,7 +328,7 @@ def _weights_text(weights: np.ndarray) -> str:
     return "\n".join("  " + " ".join(f"{v:6.2f}" for v in row) for row in weights)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # a few levels' worth of rates tried; each run is small
 def _recovery(photo: str, hidden: str, steps: int, rate: float) -> tuple[FitStep, ...]:
     """fit_kernel on the photograph and the hidden kernel's map. A wrong rate is judged and then
     drawn, and a right one drawn again on every redraw, so each run is made once."""
