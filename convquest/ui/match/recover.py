@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from convquest.play.run import Feedback, ProblemRun
 
 CHART_ROWS = 4
+MIN_COLUMN = 16  # columns a picture needs to read as a photograph
 PICTURE_ROWS = 12  # the most rows a picture takes on a wide board, so the run stays in view
 
 
@@ -128,14 +129,21 @@ class LearnKernelPanel(PredictSizePanel):
         if recovered and self._rate is not None:
             made = np.asarray(conv2d(problem.x, problem.run(self._rate)[-1].kernel))
             reached.show(made, signed=True, limits=(-span, span))
+        # Three pictures side by side only where each keeps a readable width; else the map and
+        # what the weights reached make it, the two to compare, without the photograph.
+        three = width // 3 - 1 >= MIN_COLUMN
+        self.query_one("#lk-photo-column").display = not recovered or three
+        shown = 3 if recovered and three else 2
         # Each picture as tall as its column is wide allows, so photographs keep their shape.
-        shown = 3 if recovered else 2
         column = max(4, width // shown - 1)
         height, across = problem.x.shape
-        rows = min(PICTURE_ROWS, max(3, math.ceil(column * height / across / 2)))
+        lines = run_lines(problem, self._rate, recovered, width)
+        # The run's lines stay in view under the pictures (a label row above them) where there is room.
+        room = board.content_size.height - len(lines) - 1 if board.content_size.height else PICTURE_ROWS
+        rows = max(3, min(PICTURE_ROWS, room, math.ceil(column * height / across / 2)))
         for picture in self.query(Picture):
             picture.styles.height = rows
-        self.query_one("#ps-board-text", Static).update("\n".join(run_lines(problem, self._rate, recovered, width)))
+        self.query_one("#ps-board-text", Static).update("\n".join(lines))
 
     def picture(self) -> str:
         problem = self.recover

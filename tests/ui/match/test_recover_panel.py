@@ -73,6 +73,12 @@ async def test_recover_a_hidden_kernel_at_both_sizes(shipped_app, store, size):
         np.testing.assert_allclose(
             app.screen.query_one("#lk-reached", Picture).values, conv2d(problem.x, reached), atol=1e-9
         )
+        # At 80 columns the map and what the weights make take the board, the photograph steps aside;
+        # the weights reached stay in view under them.
+        assert app.screen.query_one("#lk-photo-column").display == (size[0] > 80)
+        await pilot.pause()
+        text = app.screen.query_one("#ps-board-text", Static)
+        assert text.region.bottom <= app.screen.query_one("#ps-board").region.bottom
 
         await answer(pilot, "-1 0 1; -2 0 2; -1 0 1")  # Sobel x: the hidden one turned on its side
         assert feedback(app).startswith("✗") and "turned on its side" in feedback(app)
