@@ -11,7 +11,7 @@ conv2d(x, e) = conv2d(x, conv2d(x, w)) − conv2d(x, y) = G·w − b, where b = 
 (a, b) of G is conv2d(x, the window of x under tap (a, b)): G is the Gram matrix of x's patches.
 Both come from one call of the engine's own conv2d before the first step; every step is then a
 k²×k² product, and the loss a quadratic form in the same numbers. G also fixes the step size:
-the loss's curvature is (2/N)·G, and a rate of 1/λ_max of it never makes the loss rise.
+the loss's curvature is (2/N)·G, and a rate of 1/λ, λ its largest eigenvalue, never makes the loss rise.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def _rate(quadratic: _Quadratic) -> float:
 
 
 def stable_rate(x: object, k: int) -> float:
-    """The rate fit_kernel picks when lr=None: 1/L with L the largest eigenvalue of the loss's
-    curvature (2/N)·G, G the Gram matrix of x's k×k patches. Any rate below 2/L converges; above
+    """The rate fit_kernel picks when lr=None: 1/λ with λ the largest eigenvalue of the loss's
+    curvature (2/N)·G, G the Gram matrix of x's k×k patches. Any rate below 2/λ converges; above
     it, the loss grows without bound."""
     image = _float_image(x, "x")
     return _rate(_quadratic(image, _check_side(image, k), None))

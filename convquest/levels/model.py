@@ -296,6 +296,7 @@ EARLIER_LEVELS: Mapping[str, tuple[frozenset[str], ...]] = MappingProxyType(
         ),
         "transposed": (frozenset(("transposed-1", "transposed-by-hand", *(f"transposed-{n}" for n in range(2, 10)))),),
         "why-convolution": (frozenset(f"why-convolution-{n}" for n in range(1, 10)),),
+        "learning": (frozenset(f"learning-{n}" for n in range(1, 5)),),
         "padding": (
             frozenset(
                 ("padding-1", "padding-2", "padding-3", "padding-by-hand", "padding-4", "padding-5", "padding-6")

@@ -5,13 +5,22 @@ does weight w[a][b] go up or down? It goes against its gradient, (2/N)·Σ x[i+a
 e = conv2d(x, w) − y: the input under that tap times the error, summed over the N output cells.
 
 learning-rate: type a rate that makes fit_kernel cut the loss a hundredfold within a given number
-of steps from the zero kernel, told the loss's steepest curvature L. Every rate is judged by
-running the engine's fit_kernel with it: a rate of 1/L is safe, below that the loss falls more
-slowly, and from 2/L on every step overshoots and the loss grows.
+of steps from the zero kernel, told the loss's steepest curvature λ (L is the loss itself, as the
+chapter writes it). Every rate is judged by running the engine's fit_kernel with it: a rate of
+1/λ is safe, below that the loss falls more slowly, and from 2/λ on every step overshoots and the
+loss grows.
+
+recover: a photograph and its feature map from a hidden library kernel with whole-number
+weights. Part 1: a rate that lets fit_kernel recover the kernel from zeros within the level's
+steps (every weight within 0.5 of the hidden one, so rounding gives it), judged by running it;
+the weights it reached are then shown. Part 2: which kernel was it, by name or as whole-number
+weights. A wrong kernel is told apart by what it is to the hidden one: turned on its side (rows
+and columns swapped), every sign flipped, or how many of its weights differ.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -21,13 +30,23 @@ from typing import Any
 
 import numpy as np
 
-from convquest.engine.learn import fit_kernel, stable_rate
+from convquest.engine.kernels import KERNELS
+from convquest.engine.learn import FitStep, fit_kernel, stable_rate
 from convquest.engine.ops import conv2d
+from convquest.engine.photos import PHOTOS
+from convquest.engine.problems.answers import parse_grid
 from convquest.engine.problems.base import Fields, Verdict, check_part
 from convquest.engine.problems.ladder import ALL_TAUGHT, Rungs, Taught
+from convquest.engine.problems.match_kernel import kernel_name
 
 KIND = "learn-kernel"
-VARIANTS = ("gradient-sign", "learning-rate")
+VARIANTS = ("gradient-sign", "learning-rate", "recover")
+# Library kernels a recover level can hide: whole-number weights (a rounded weight is the weight),
+# and plain gradient descent recovers each from every shipped photograph within 1100 steps.
+HIDEABLE = ("sobel_x", "sobel_y", "emboss")
+# What a player may name as the hidden kernel: any of the library's 3×3 kernels.
+NAMEABLE = tuple(name for name, k in KERNELS.items() if k.weights.shape == (3, 3))
+ROUNDS_TO = 0.5  # a weight within this of a whole number rounds to it
 
 Grid = tuple[tuple[int, ...], ...]
 
@@ -171,6 +190,46 @@ class GradientSign:
         }
 
 
+def parse_rate(text: str) -> float:
+    """A learning rate typed as a decimal (0.05, 1e-2) or a fraction (1/20)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("Type a learning rate, like 0.05 or 1/20.")
+    fraction = _FRACTION.match(text)
+    if fraction:
+        top, bottom = float(fraction.group(1)), float(fraction.group(2))
+        if bottom == 0:
+            raise ValueError("A fraction needs a bottom above zero, like 1/20.")
+        value = top / bottom
+    elif _DECIMAL.match(text):
+        value = float(text)
+    else:
+        raise ValueError("Type a learning rate, like 0.05 or 1/20.")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError("A learning rate is a number above zero, like 0.05.")
+    return value
+
+
+def rate_mistake(rate: float, stable: float, explanation: str, *, zigzag: str, short: str) -> Verdict:
+    """A rate that did not do its job, named by where it stands against the stable rate 1/λ:
+    from 2/λ on every step overshoots further; between, the steepest direction zigzags (`zigzag`
+    says what that left undone); below, steps are short (`short` says how far it got)."""
+    if rate >= 2 * stable:
+        return Verdict(
+            False,
+            explanation,
+            "That rate is too large: every step overshoots the bottom further than the last, so the loss grows.",
+            "rate_diverges",
+        )
+    if rate > stable:
+        return Verdict(
+            False,
+            explanation,
+            f"That rate is too large: each step overshoots the bottom and zigzags back, so {zigzag}.",
+            "rate_too_large",
+        )
+    return Verdict(False, explanation, f"That rate is too small: {short}.", "rate_too_small")
+
+
 @dataclass(frozen=True)
 class LearningRate:
     x: Grid
@@ -183,7 +242,7 @@ class LearningRate:
 
     @cached_property
     def curvature(self) -> float:
-        """L, as shown to the player (3 significant figures): 1/L is the engine's stable rate."""
+        """λ, as shown to the player (3 significant figures): 1/λ is the engine's stable rate."""
         return float(f"{1 / stable_rate(np.array(self.x), self.k):.3g}")
 
     def losses(self, rate: float) -> list[float]:
@@ -197,7 +256,7 @@ class LearningRate:
         return (
             f"Gradient descent on a {self.k}×{self.k} kernel w, from zeros, fits conv2d(x, w) to the "
             f"target y (the image x and target y are beside). The loss (mean squared error) curves most "
-            f"steeply with L = {_number(self.curvature)}. Which learning rate cuts the loss a hundredfold "
+            f"steeply with λ = {_number(self.curvature)}. Which learning rate cuts the loss a hundredfold "
             f"within {self.steps} steps?"
         )
 
@@ -206,21 +265,7 @@ class LearningRate:
 
     def parse_answer(self, text: str, part: int = 0) -> float:
         check_part(part, 1)
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError("Type a learning rate, like 0.05 or 1/20.")
-        fraction = _FRACTION.match(text)
-        if fraction:
-            top, bottom = float(fraction.group(1)), float(fraction.group(2))
-            if bottom == 0:
-                raise ValueError("A fraction needs a bottom above zero, like 1/20.")
-            value = top / bottom
-        elif _DECIMAL.match(text):
-            value = float(text)
-        else:
-            raise ValueError("Type a learning rate, like 0.05 or 1/20.")
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError("A learning rate is a number above zero, like 0.05.")
-        return value
+        return parse_rate(text)
 
     def _result(self, rate: float) -> str:
         losses = self.losses(rate)
@@ -233,54 +278,39 @@ class LearningRate:
         check_part(part, 1)
         if self.converges(answer):
             return Verdict(True, f"{self._result(answer)}\n{self._why()}")
-        # What their own rate did, and the rule in words: 1/L with L's value would be the answer.
+        # What their own rate did, and the rule in words: 1/λ with λ's value would be the answer.
         explanation = f"{self._result(answer)}\n{self.hint()}"
-        stable = stable_rate(np.array(self.x), self.k)
-        if answer >= 2 * stable:
-            return Verdict(
-                False,
-                explanation,
-                "That rate is too large: every step overshoots the bottom further than the last, so the loss grows.",
-                "rate_diverges",
-            )
-        if answer > stable:
-            return Verdict(
-                False,
-                explanation,
-                "That rate is too large: each step overshoots the bottom and zigzags back, so the loss "
-                f"settles too slowly for {self.steps} steps.",
-                "rate_too_large",
-            )
-        return Verdict(
-            False,
+        return rate_mistake(
+            answer,
+            stable_rate(np.array(self.x), self.k),
             explanation,
-            f"That rate is too small: the loss fell, but not a hundredfold within {self.steps} steps.",
-            "rate_too_small",
+            zigzag=f"the loss settles too slowly for {self.steps} steps",
+            short=f"the loss fell, but not a hundredfold within {self.steps} steps",
         )
 
     def _why(self) -> str:
         return (
-            f"Along its steepest direction the loss curves with L = {_number(self.curvature)}: a rate of 1/L reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/L on each step overshoots further."
+            f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
+            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
         )
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
         check_part(part, 1)
         return Rungs(
             nudge=self.hint(),
-            formula=f"a safe rate: 1/L = 1/{_number(self.curvature)}",
+            formula=f"a safe rate: 1/λ = 1/{_number(self.curvature)}",
             steps=(self._why(),),
             solution=self.solution(),
         )
 
     def solution(self) -> str:
         rate = 1 / self.curvature
-        return f"1/L = 1/{_number(self.curvature)} = {rate:.3g}. {self._result(rate)}\n{self._why()}"
+        return f"1/λ = 1/{_number(self.curvature)} = {rate:.3g}. {self._result(rate)}\n{self._why()}"
 
     def hint(self) -> str:
         return (
             "Each step moves the kernel by the rate times the gradient. Where the loss curves steeply "
-            "(large L) a big step overshoots; the rate must stay below 2/L."
+            "(large λ) a big step overshoots; the rate must stay below 2/λ."
         )
 
     def params(self) -> dict[str, Any]:
@@ -293,6 +323,215 @@ class LearningRate:
         }
 
 
+def _weights_text(weights: np.ndarray) -> str:
+    """A kernel as rows of numbers, two decimals each, one row a line."""
+    return "\n".join("  " + " ".join(f"{v:6.2f}" for v in row) for row in weights)
+
+
+@functools.lru_cache(maxsize=64)  # a few levels' worth of rates tried; each run is small
+def _recovery(photo: str, hidden: str, steps: int, rate: float) -> tuple[FitStep, ...]:
+    """fit_kernel on the photograph and the hidden kernel's map. A wrong rate is judged and then
+    drawn, and a right one drawn again on every redraw, so each run is made once."""
+    x = PHOTOS[photo].pixels / 255
+    return tuple(fit_kernel(x, conv2d(x, KERNELS[hidden].weights), 3, steps=steps, lr=rate))
+
+
+@dataclass(frozen=True)
+class RecoverKernel:
+    photo: str
+    hidden: str
+    steps: int
+
+    kind = KIND
+    topic = f"{KIND}/recover"
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        """The photograph as gradient descent sees it: 0 black to 1 white."""
+        return PHOTOS[self.photo].pixels / 255
+
+    @cached_property
+    def target(self) -> np.ndarray:
+        """The feature map the hidden kernel makes of the photograph (valid: no padding)."""
+        return np.asarray(conv2d(self.x, self.kernel))
+
+    @property
+    def kernel(self) -> np.ndarray:
+        return KERNELS[self.hidden].weights
+
+    @cached_property
+    def curvature(self) -> float:
+        """λ, as shown to the player (3 significant figures): 1/λ is the engine's stable rate."""
+        return float(f"{1 / stable_rate(self.x, 3):.3g}")
+
+    def run(self, rate: float) -> tuple[FitStep, ...]:
+        """Every step gradient descent takes from zeros with `rate`: the start and `steps` more."""
+        return _recovery(self.photo, self.hidden, self.steps, float(rate))
+
+    def reached(self, rate: float) -> np.ndarray:
+        return self.run(rate)[-1].kernel
+
+    def recovers(self, rate: float) -> bool:
+        """Whether every weight ends within 0.5 of the hidden one, so rounding gives the kernel."""
+        reached = self.reached(rate)
+        return bool(np.all(np.isfinite(reached)) and np.all(np.abs(reached - self.kernel) < ROUNDS_TO))
+
+    def prompt(self) -> str:
+        title = PHOTOS[self.photo].title
+        return (
+            f"A hidden 3×3 kernel with whole-number weights made this feature map of the {title} photograph. "
+            f"Gradient descent from zeros fits conv2d(photo, w) to the map for {self.steps} steps; the loss "
+            f"curves most steeply with λ = {_number(self.curvature)}. First a learning rate that brings every "
+            "weight within 0.5 of the hidden one; then the hidden kernel: its weights, rows split by ';'."
+        )
+
+    def parts(self) -> tuple[str, ...]:
+        return ("learning rate", "hidden kernel")
+
+    def parse_answer(self, text: str, part: int = 0) -> float | np.ndarray:
+        check_part(part, 2)
+        if part == 0:
+            return parse_rate(text)
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("Type the kernel's weights, like 1 0 -1; 2 0 -2; 1 0 -1 (or its name).")
+        if not any(ch.isdigit() for ch in text):
+            return KERNELS[kernel_name(text, NAMEABLE)].weights
+        grid = parse_grid(text)
+        if (len(grid), len(grid[0])) != (3, 3):
+            raise ValueError(f"The kernel is 3×3: type 3 rows of 3 numbers, not {len(grid)} rows of {len(grid[0])}.")
+        return np.array(grid)
+
+    # part 1: the rate
+
+    def _result(self, rate: float) -> str:
+        losses = [s.loss for s in self.run(rate)]
+        if not math.isfinite(losses[-1]):
+            return f"With rate {rate:.3g} the loss grew without bound."
+        return f"With rate {rate:.3g}, after {self.steps} steps the loss is {losses[-1] / losses[0]:.3g} of its start."
+
+    def _why(self) -> str:
+        return (
+            f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
+            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
+        )
+
+    def _reached_text(self, rate: float) -> str:
+        return f"{self._result(rate)} The weights it reached:\n{_weights_text(self.reached(rate))}"
+
+    def _check_rate(self, rate: float) -> Verdict:
+        if self.recovers(rate):
+            return Verdict(True, f"{self._reached_text(rate)}\nNow the hidden kernel: which whole numbers are those?")
+        # Only how the loss went: the weights a wrong rate reached would point at the hidden kernel.
+        return rate_mistake(
+            rate,
+            stable_rate(self.x, 3),
+            f"{self._result(rate)}\n{self._rate_hint()}",
+            zigzag=f"after {self.steps} steps some weights are still more than 0.5 from the hidden kernel's",
+            short=f"the loss fell, but after {self.steps} steps some weights are still more than 0.5 from the hidden kernel's",
+        )
+
+    def _rate_hint(self) -> str:
+        return (
+            "Each step moves the kernel by the rate times the gradient. Where the loss curves steeply "
+            "(large λ) a big step overshoots; the rate must stay below 2/λ, and a small one creeps."
+        )
+
+    # part 2: the kernel
+
+    def _named(self, weights: np.ndarray) -> str:
+        for name in NAMEABLE:
+            if np.allclose(KERNELS[name].weights, weights):
+                return KERNELS[name].title
+        return "those weights"
+
+    def _check_kernel(self, weights: np.ndarray) -> Verdict:
+        hidden = self.kernel
+        if np.allclose(weights, hidden):
+            title = KERNELS[self.hidden].title
+            return Verdict(
+                True,
+                f"The recovered weights, rounded, are {title}'s: {KERNELS[self.hidden].detects}\n"
+                "Gradient descent found the kernel from the photograph and its feature map alone.",
+            )
+        explanation = "The hidden kernel is the recovered weights, each rounded to the nearest whole number."
+        if np.allclose(weights.T, hidden):
+            return Verdict(
+                False,
+                explanation,
+                f"{self._named(weights)} has the recovered weights' pattern turned on its side: its rows are "
+                "their columns. Read the recovered weights row by row.",
+                "kernel_transposed",
+            )
+        if np.allclose(-weights, hidden):
+            return Verdict(
+                False,
+                explanation,
+                f"Every sign of {self._named(weights)} is the other way round from the recovered weights: "
+                "positive where they are negative.",
+                "kernel_sign_flipped",
+            )
+        differ = int(np.count_nonzero(~np.isclose(weights, hidden)))
+        named = self._named(weights)
+        verb = "differ" if named == "those weights" else "differs"
+        return Verdict(
+            False,
+            explanation,
+            f"{named[0].upper()}{named[1:]} {verb} from the recovered weights, rounded, in {differ} of the 9 "
+            "places: compare them weight by weight.",
+            "kernel_differs",
+        )
+
+    def check(self, answer: float | np.ndarray, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
+        check_part(part, 2)
+        if part == 0:
+            return self._check_rate(float(answer))
+        return self._check_kernel(np.asarray(answer))
+
+    def rungs(self, part: int, taught: Taught) -> Rungs:
+        check_part(part, 2)
+        if part == 0:
+            return Rungs(
+                nudge=self._rate_hint(),
+                formula=f"a safe rate: 1/λ = 1/{_number(self.curvature)}",
+                steps=(self._why(),),
+                solution=self._rate_solution(),
+            )
+        return Rungs(
+            nudge=self._kernel_hint(),
+            formula="hidden kernel = the recovered weights, each rounded to the nearest whole number",
+            steps=(
+                "Round each recovered weight: 1.97 is 2, −0.04 is 0, −0.98 is −1.",
+                "Then read the signs: which way does the kernel go from negative to positive, along a row "
+                "or down a column, and which library kernel does that?",
+            ),
+            solution=self._kernel_solution(),
+            formula_label="What to compare",
+        )
+
+    def _rate_solution(self) -> str:
+        rate = 1 / self.curvature
+        return f"1/λ = 1/{_number(self.curvature)} = {rate:.3g}. {self._reached_text(rate)}"
+
+    def _kernel_solution(self) -> str:
+        rows = "; ".join(" ".join(str(int(v)) for v in row) for row in self.kernel)
+        return f"The recovered weights, rounded: {rows}. That is {KERNELS[self.hidden].title} ({self.hidden})."
+
+    def solution(self) -> str:
+        return f"{self._rate_solution()}\n{self._kernel_solution()}"
+
+    def _kernel_hint(self) -> str:
+        return (
+            "The weights gradient descent reached are on the board: the hidden kernel's are whole numbers, "
+            "and each reached weight is within 0.5 of its own. Type them row by row, rows split by ';'."
+        )
+
+    def hint(self) -> str:
+        return self._rate_hint()
+
+    def params(self) -> dict[str, Any]:
+        return {"variant": "recover", "photo": self.photo, "kernel": self.hidden, "steps": self.steps}
+
+
 def _valid_shape(x: Grid, y: Grid, k: int) -> None:
     try:
         fit_kernel(np.array(x), np.array(y), k, steps=0)
@@ -300,7 +539,26 @@ def _valid_shape(x: Grid, y: Grid, k: int) -> None:
         raise ValueError(f"target: {error}") from None
 
 
-def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
+MAX_RECOVER_STEPS = 2000
+
+
+def _recover_from(fields: Fields) -> RecoverKernel:
+    photo = fields.choice("photo", tuple(PHOTOS))
+    hidden = fields.choice("kernel", HIDEABLE)
+    steps = fields.int("steps", minimum=1)
+    if steps > MAX_RECOVER_STEPS:
+        raise ValueError(f"steps: at most {MAX_RECOVER_STEPS} steps for a level, got {steps}.")
+    problem = RecoverKernel(photo, hidden, steps)
+    if not problem.recovers(1 / problem.curvature):
+        raise ValueError(
+            f"steps: even a rate of 1/λ does not bring every weight within 0.5 of {hidden} in {steps} steps."
+        )
+    return problem
+
+
+def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate | RecoverKernel:
+    if variant == "recover":
+        return _recover_from(fields)
     x = fields.grid("image", low=-9, high=9, max_side=8)
     if variant == "gradient-sign":
         w = fields.grid("kernel", low=-9, high=9, max_side=4)
@@ -326,7 +584,7 @@ def from_params(fields: Fields, variant: str) -> GradientSign | LearningRate:
         raise ValueError(f"steps: at most 500 steps for a level, got {steps}.")
     problem_rate = LearningRate(x, y, k, steps)
     if not problem_rate.converges(1 / problem_rate.curvature):
-        raise ValueError(f"steps: even a rate of 1/L does not cut the loss a hundredfold in {steps} steps.")
+        raise ValueError(f"steps: even a rate of 1/λ does not cut the loss a hundredfold in {steps} steps.")
     return problem_rate
 
 
@@ -358,7 +616,21 @@ def _learning_rate(rng: random.Random, difficulty: int) -> LearningRate:
             return LearningRate(x, y, k, max(5, math.ceil(needed * 1.5 / 5) * 5))
 
 
-def generate(rng: random.Random, variant: str, difficulty: int) -> GradientSign | LearningRate:
+def _recover(rng: random.Random, difficulty: int) -> RecoverKernel:
+    # Sobel's two directions first; emboss, whose signs run along a diagonal, from difficulty 2.
+    hidden = rng.choice(HIDEABLE[:2] if difficulty == 1 else HIDEABLE)
+    photo = rng.choice(tuple(PHOTOS))
+    longest = RecoverKernel(photo, hidden, 1100)
+    rate = 1 / longest.curvature
+    errors = [float(np.abs(step.kernel - longest.kernel).max()) for step in longest.run(rate)]
+    needed = next(n for n, error in enumerate(errors) if error < ROUNDS_TO)
+    # Room for rates a little off 1/λ: half as many steps again, in fifties as a level would say.
+    return RecoverKernel(photo, hidden, math.ceil(needed * 1.5 / 50) * 50)
+
+
+def generate(rng: random.Random, variant: str, difficulty: int) -> GradientSign | LearningRate | RecoverKernel:
     if variant == "gradient-sign":
         return _gradient_sign(rng, difficulty)
+    if variant == "recover":
+        return _recover(rng, difficulty)
     return _learning_rate(rng, difficulty)

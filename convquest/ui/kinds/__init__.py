@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 PANELS: dict[str, str] = {
     "predict-size": "convquest.ui.kinds.predict_size:PredictSizePanel",
     "count-params": "convquest.ui.kinds.predict_size:PredictSizePanel",
-    "learn-kernel": "convquest.ui.kinds.predict_size:PredictSizePanel",
+    "learn-kernel": "convquest.ui.match.recover:LearnKernelPanel",
     "receptive-field": "convquest.ui.board.receptive:ReceptiveFieldPanel",
     "fill-cells": "convquest.ui.board.fill_cells:FillCellsPanel",
     "match-kernel": "convquest.ui.match.panel:MatchKernelPanel",

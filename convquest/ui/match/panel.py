@@ -7,6 +7,11 @@ Variants (the engine problem's `variant`):
 - translation: the image is shifted; put the cursor where the feature map's peak moves to;
 - locality: one input pixel changes; mark (space) every output cell that changes.
 
+`p` opens the photo lab (convquest.ui.screens.photo_lab) with the kernel in hand: the palette's
+highlighted one (after a two-step level's first pick, both in a row), the editor's weights, or the
+translation level's kernel. The lab is a screen pushed over the level, so Escape comes back to the
+level exactly as it was left.
+
 Every answer is written in the engine's own answer syntax and handed to the run (convquest.play),
 which judges it; the panel shows the run's feedback and reports to the screen with `KindPanel.Judged`; the pictures show what the engine computed
 (`MatchView` reads it off the problem) and never work anything out themselves.
@@ -33,18 +38,21 @@ from convquest.ui.match.view import MatchView
 if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
     from convquest.engine.problems.base import Verdict
     from convquest.play.run import Feedback, ProblemRun
+    from convquest.ui.screens.photo_lab import Slot
 
 # Rows the pictures take when drawn full size (label, up to 10 pixel rows, a two-line key) plus
 # enough rows to read a verdict; below this the maps are drawn compact too (half-blocks).
 FULL_SIZE_ROWS = 18
 
 # Shown where the verdict will go until the first answer, so the keys are read before they are needed.
+LAB_KEY = " p puts the kernel on a photograph (the photo lab)."
 KEYS = {
-    "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers.",
-    "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers.",
+    "palette": "↑↓ choose a kernel, Enter to try it. n shows the numbers." + LAB_KEY,
+    "two-step": "↑↓ choose a kernel, Enter to try it: first the blur, then the edge detector. n shows the numbers."
+    + LAB_KEY,
     "edit": "Arrows move, digits and - set a weight, Enter tries the kernel. l loads a library "
-    "kernel to start from. n shows the numbers.",
-    "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers.",
+    "kernel to start from. n shows the numbers." + LAB_KEY,
+    "translation": "Arrows move the cursor on the output; Enter says the peak is there. n shows the numbers." + LAB_KEY,
     "locality": "Arrows move the cursor on the output; space marks a cell, Enter when done. n shows the numbers.",
 }
 # The palette or editor is set aside while the numbers are read, so its keys must not be offered then.
@@ -55,6 +63,7 @@ class MatchKernelPanel(KindPanel):
     BINDINGS = [
         Binding("n", "toggle_numbers", "Numbers"),
         Binding("l", "load_kernel", "Load kernel"),
+        Binding("p", "photo_lab", "Photo lab"),
         Binding("enter", "leave_numbers", "Kernels", show=False),
     ]
 
@@ -167,6 +176,9 @@ class MatchKernelPanel(KindPanel):
             return self.view.variant == "edit" and not self.run.over
         if action == "leave_numbers":
             return self._side_hidden
+        if action == "photo_lab":
+            # Locality's box of ones is about which windows overlap, not a kernel to look through.
+            return bool(self.lab_slots())
         return True
 
     def action_load_kernel(self) -> None:
@@ -180,6 +192,27 @@ class MatchKernelPanel(KindPanel):
         editor.set_label(f"from {kernel.title}")
         editor.focus()
         self._feedback(f"Loaded {kernel.title}: {kernel.detects}\n(l loads the next one.)", kind="slip")
+
+    # -- the photo lab ------------------------------------------------------------------------
+
+    def lab_slots(self) -> list[Slot]:
+        """The kernels in hand, in the order they apply: what the photo lab opens with."""
+        from convquest.ui.screens.photo_lab import library_slot, weights_slot
+
+        editors = self.query(WeightEditor)
+        if editors:
+            return [weights_slot(editors.first().weights)]
+        palettes = self.query(KernelPalette)
+        if palettes:
+            names = [self._first, palettes.first().highlighted]
+        else:
+            names = [self.view.feature_kernel]
+        return [library_slot(name) for name in names if name is not None]
+
+    def action_photo_lab(self) -> None:
+        from convquest.ui.screens.photo_lab import PhotoLabScreen, lab_with
+
+        self.app.push_screen(PhotoLabScreen(lab_with(self.lab_slots())))
 
     # -- numbers ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import numpy as np
 from convquest.engine.kernels import KERNELS, Kernel
 from convquest.engine.problems.base import Problem
 from convquest.engine.problems.match_kernel import BLURS, EDGES, MatchKernel
-from convquest.engine.problems.why_conv import Locality, Translation
+from convquest.engine.problems.why_conv import FEATURES, Locality, Translation
 from convquest.ui.match.shading import Scale, scale_for
 
 Cell = tuple[int, int]
@@ -131,6 +131,13 @@ class MatchView:
     @property
     def start_weights(self) -> np.ndarray:
         return np.zeros((3, 3), dtype=np.int64)
+
+    @property
+    def feature_kernel(self) -> str | None:
+        """translation (pooled too): the library kernel that finds the feature; None elsewhere."""
+        if isinstance(self.problem, Translation):
+            return FEATURES[self.problem.feature][1]
+        return None
 
     def kernel_title(self, name: str) -> str:
         return KERNELS[name].title

@@ -5,12 +5,16 @@ at a time, and sees at once what the engine's conv2d makes of the picture: a blu
 in the signed colour map, or a blur and then an edge map. From here `l` opens "Learning the
 kernel", where gradient descent finds Sobel x again from a photograph and its edge map.
 
+It is reached from the playground and from a match-kernel level, which opens it with the
+kernel (or the two in a row) the player has chosen or typed there (`lab_with`).
+
 `Lab` is the whole state as plain data, changed by pure functions, so it is tested without an
 App; the screen only draws what `maps` computes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -56,6 +60,16 @@ def library_slot(name: str) -> Slot:
     return Slot(name, tuple(tuple(int(v) for v in row) for row in kernel.numerators), kernel.divisor)
 
 
+def weights_slot(weights: NDArray[np.int64]) -> Slot:
+    """Whole-number weights as typed: the library kernel they equal keeps its name (a kernel loaded
+    and left alone is still Sobel x), any other is an edited kernel."""
+    numerators = tuple(tuple(int(v) for v in row) for row in np.asarray(weights))
+    for name, kernel in KERNELS.items():
+        if kernel.divisor == 1 and np.array_equal(kernel.numerators, numerators):
+            return Slot(name, numerators)
+    return Slot("edited", numerators)
+
+
 @dataclass(frozen=True)
 class Lab:
     photo: str = "camera"
@@ -73,6 +87,15 @@ class Lab:
 
     def with_slot(self, slot: Slot) -> Lab:
         return replace(self, second=slot) if self.editing else replace(self, first=slot)
+
+
+def lab_with(slots: Sequence[Slot]) -> Lab:
+    """A lab showing one kernel, or two in a row (the first then the second)."""
+    if not 1 <= len(slots) <= 2:
+        raise ValueError(f"the photo lab applies one or two kernels in a row, not {len(slots)}")
+    if len(slots) == 1:
+        return Lab(first=slots[0])
+    return Lab(first=slots[0], second=slots[1], two=True)
 
 
 def next_photo(lab: Lab, delta: int) -> Lab:
@@ -101,7 +124,8 @@ def zero_weight(lab: Lab) -> Lab:
 
 def move_cursor(lab: Lab, dr: int, dc: int) -> Lab:
     r, c = lab.cursor
-    return replace(lab, cursor=(min(max(r + dr, 0), 2), min(max(c + dc, 0), 2)))
+    rows, cols = len(lab.slot.numerators), len(lab.slot.numerators[0])
+    return replace(lab, cursor=(min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1)))
 
 
 def maps(lab: Lab) -> list[NDArray[np.float64]]:
@@ -127,7 +151,7 @@ def shape_text(values: NDArray[np.float64]) -> str:
 
 
 class PhotoLabScreen(Screen[None]):
-    """Reached from the playground (`f`)."""
+    """Reached from the playground (`f`) and from a match-kernel level (`p`); Escape goes back."""
 
     HELP_NAME = "photo lab"
     HELP_EXTRA = (

@@ -4,14 +4,16 @@ answer's words and the early rungs never give the answer away); refusals of bad 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 import pytest
 
-from convquest.engine import conv2d, fit_kernel, stable_rate
+from convquest.engine import KERNELS, PHOTOS, conv2d, fit_kernel, stable_rate
 from convquest.engine.problems import from_params, generate
 from convquest.engine.problems.ladder import rungs
+from convquest.engine.problems.learn_kernel import HIDEABLE
 
 SEEDS = range(40)
 
@@ -148,5 +150,125 @@ def test_a_tap_that_does_not_move_is_refused():
 
 def test_a_step_count_too_short_even_for_the_best_rate_is_refused():
     params = generate("learn-kernel", 0, 3, "learning-rate").params() | {"steps": 1}
-    with pytest.raises(ValueError, match=r"^steps: even a rate of 1/L"):
+    with pytest.raises(ValueError, match=r"^steps: even a rate of 1/λ"):
         from_params("learn-kernel", params)
+
+
+# -- recover: a hidden kernel found again from a photograph and its feature map ---------------------
+
+LEVEL = {"variant": "recover", "photo": "astronaut", "kernel": "sobel_y", "steps": 300}
+
+
+def _rows(weights) -> str:
+    return "; ".join(" ".join(str(int(v)) for v in row) for row in np.asarray(weights))
+
+
+def test_the_recover_levels_map_is_the_hidden_kernels_and_its_run_is_fit_kernels():
+    problem = from_params("learn-kernel", LEVEL)
+    x = PHOTOS["astronaut"].pixels / 255
+    np.testing.assert_allclose(problem.target, conv2d(x, KERNELS["sobel_y"].weights))
+    rate = 1 / problem.curvature
+    fitted = fit_kernel(x, problem.target, 3, steps=300, lr=rate)
+    np.testing.assert_allclose(problem.reached(rate), fitted[-1].kernel)
+    assert problem.curvature == pytest.approx(1 / stable_rate(x, 3), rel=5e-3)
+
+
+def test_every_statement_of_the_recover_level_holds_for_the_engine():
+    problem = from_params("learn-kernel", LEVEL)
+    stable = stable_rate(problem.x, 3)
+    # 1/λ recovers every weight to within 0.5 in 300 steps, and the loss never rises on the way.
+    losses = [s.loss for s in problem.run(stable)]
+    assert problem.recovers(stable) and all(b <= a for a, b in itertools.pairwise(losses))
+    assert np.array_equal(np.round(problem.reached(stable)), KERNELS["sobel_y"].weights)
+    # Above 2/λ the loss grows; far below 1/λ it falls but the weights stay short.
+    diverging = [s.loss for s in problem.run(2.1 * stable)]
+    assert diverging[-1] > diverging[-2] > diverging[0]
+    creeping = [s.loss for s in problem.run(stable / 5)]
+    assert creeping[-1] < creeping[0] and not problem.recovers(stable / 5)
+    # The explanation: the loss's lowest point is the hidden kernel (its curvature has no flat
+    # direction), and the last tenths of each weight take the most steps.
+    errors = [
+        float(np.abs(s.kernel - problem.kernel).max()) for s in fit_kernel(problem.x, problem.target, 3, steps=2000)
+    ]
+    first_within = [next(n for n, e in enumerate(errors) if e < bound) for bound in (0.5, 0.1)]
+    assert first_within[1] - first_within[0] > first_within[0]
+
+
+def test_a_rate_is_judged_by_what_fit_kernel_does_with_it():
+    problem = from_params("learn-kernel", LEVEL)
+    stable = stable_rate(problem.x, 3)
+    right = problem.check(problem.parse_answer("1/4.84", 0), 0)
+    assert right.correct and "weights it reached" in right.explanation
+    for rate, mistake in ((2.2 * stable, "rate_diverges"), (stable / 5, "rate_too_small")):
+        verdict = problem.check(rate, 0)
+        assert not verdict.correct and verdict.mistake == mistake
+        # A wrong rate says how its loss went, never the weights it reached or the rate to use.
+        for text in (verdict.diagnosis, verdict.explanation):
+            assert "weights it reached" not in text and not shows(f"{stable:.3g}", text)
+            assert _rows(KERNELS["sobel_y"].weights) not in text
+
+
+@pytest.mark.parametrize(
+    ("answer", "mistake"),
+    [
+        ("sobel_x", "kernel_transposed"),
+        ("1 2 1; 0 0 0; -1 -2 -1", "kernel_sign_flipped"),
+        ("laplacian", "kernel_differs"),
+        ("-1 -2 -1; 0 0 0; 1 2 2", "kernel_differs"),
+        ("box blur", "kernel_differs"),
+    ],
+)
+def test_a_wrong_kernel_is_named_by_what_it_is_to_the_hidden_one_without_giving_it(answer, mistake):
+    problem = from_params("learn-kernel", LEVEL)
+    verdict = problem.check(problem.parse_answer(answer, 1), 1)
+    assert not verdict.correct and verdict.mistake == mistake
+    for text in (verdict.diagnosis, verdict.explanation):
+        assert "Sobel y" not in text and "sobel_y" not in text and _rows(KERNELS["sobel_y"].weights) not in text
+    assert verdict.diagnosis[0].isupper()
+
+
+@pytest.mark.parametrize("answer", ["sobel_y", "Sobel y", "-1 -2 -1; 0 0 0; 1 2 1", "-1,-2,-1\n0,0,0\n1,2,1"])
+def test_the_hidden_kernel_is_right_by_name_or_by_its_weights(answer):
+    problem = from_params("learn-kernel", LEVEL)
+    verdict = problem.check(problem.parse_answer(answer, 1), 1)
+    assert verdict.correct and "Sobel y" in verdict.explanation
+
+
+@pytest.mark.parametrize("text", ["", "0.5 1", "1 2; 3 4", "-1.2 -1.7 -1.2; 0 0 0; 1.2 1.7 1.2", "sideways"])
+def test_what_is_no_kernel_is_a_slip_with_a_sentence(text):
+    with pytest.raises(ValueError) as slip:
+        from_params("learn-kernel", LEVEL).parse_answer(text, 1)
+    assert str(slip.value)[0].isupper()
+
+
+def test_the_recover_ladder_keeps_each_parts_answer_for_its_solution():
+    problem = from_params("learn-kernel", LEVEL)
+    rate, kernel = rungs(problem, 0), rungs(problem, 1)
+    for line in (rate.nudge, *rate.steps):
+        assert "0.207" not in line
+    for line in (kernel.nudge, kernel.formula, *kernel.steps):
+        assert "Sobel y" not in line and _rows(KERNELS["sobel_y"].weights) not in line
+    assert _rows(KERNELS["sobel_y"].weights) in kernel.solution and "0.207" in rate.solution
+
+
+@pytest.mark.parametrize("difficulty", [1, 2, 3])
+def test_drawn_recover_problems_are_recovered_by_one_over_lambda(difficulty):
+    for seed in range(4):
+        problem = generate("learn-kernel", seed, difficulty, "recover")
+        assert problem.hidden in HIDEABLE and problem.recovers(1 / problem.curvature)
+        assert from_params("learn-kernel", problem.params()) == problem
+
+
+@pytest.mark.parametrize(
+    ("changes", "start"),
+    [
+        ({"photo": "moon"}, "photo:"),
+        ({"kernel": "laplacian"}, "kernel:"),
+        ({"steps": 20}, "steps: even a rate of 1/λ does not bring every weight within 0.5"),
+        ({"steps": 5000}, "steps: at most"),
+    ],
+)
+def test_bad_recover_params_are_refused_by_field(changes, start):
+    with pytest.raises(ValueError) as refusal:
+        from_params("learn-kernel", LEVEL | changes)
+    assert str(refusal.value).startswith(start)

@@ -72,6 +72,7 @@ FAMILIES = (
     "TransposedSequenceFill",
     "DilatedStack",
     "LearningRate",
+    "RecoverKernel",
     "Judged",
     "FillVolume",
 )
@@ -103,6 +104,8 @@ def right_answer(problem: Problem, part: int) -> object:
         return problem.fields()[part]  # type: ignore[attr-defined]
     if name == "LearningRate":
         return None  # a range of rates converges: no one number is the answer
+    if name == "RecoverKernel":  # a range of rates, then the hidden kernel's weights
+        return None if part == 0 else problem.kernel  # type: ignore[attr-defined]
     if name == "Judged":
         return problem.answers[part]  # type: ignore[attr-defined]
     if name == "FillVolume":
@@ -117,7 +120,7 @@ def wrong_answers(problem: Problem, part: int, right: object) -> list[object]:
     name = family(problem)
     if name == "GradientSign":
         return ["down" if right == "up" else "up"]
-    if name == "LearningRate":
+    if name == "LearningRate" or (name == "RecoverKernel" and part == 0):
         rate = 1 / problem.curvature  # type: ignore[attr-defined]
         return [rate * factor for factor in (1e-4, 1e-2, 2.5, 10.0)]
     if name in ("Judged", "FillVolume") and isinstance(right, tuple):
