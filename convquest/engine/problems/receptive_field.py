@@ -247,8 +247,8 @@ class ReceptiveField:
             layer = self.layers[number]
             # A factor of 1 (no dilation, inputs side by side) is left out: the line must fit the panel.
             term = f"{layer.d}·({layer.k} − 1)" if layer.d > 1 else f"({layer.k} − 1)"
-            spacing = prod(lay.s for lay in self.layers[:number])
-            terms.append(f"{term}·{spacing}" if spacing > 1 else term)
+            jump = prod(lay.s for lay in self.layers[:number])
+            terms.append(f"{term}·{jump}" if jump > 1 else term)
         each = f"{reach}·j" if strided else reach
         spacing = ", j its inputs' spacing" if strided else ""
         return f"field = 1 + {each} for each layer, last first{spacing}\n  field = 1 + {' + '.join(terms)}"
