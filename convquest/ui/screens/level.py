@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from convquest.ui.game import game
 from convquest.ui.kinds.base import KindPanel
-from convquest.ui.widgets.prose import reflow
+from convquest.ui.widgets.prose import Prose
 from convquest.ui.widgets.title_line import TitleLine
 
 if TYPE_CHECKING:  # the run comes built: importing it here would load the engine with the screen
@@ -71,7 +71,7 @@ class LevelScreen(Screen[None]):
         chapter = game(self).curriculum.chapter_of(self.level.id)
         yield TitleLine(chapter.title, self.level.title, id="level-title")
         with VerticalScroll(id="level-notes"):
-            yield Static(reflow(self.level.lesson or ""), id="level-lesson", markup=False)
+            yield Prose(self.level.lesson or "", id="level-lesson")
         yield self._new_panel()
         yield Static(id="level-status", markup=False)
         yield Footer()

@@ -12,7 +12,7 @@ from textual.widgets import Button, Footer, Static
 
 from convquest.engine.problems.stars import TOP_RUNG
 from convquest.ui.game import game
-from convquest.ui.widgets.prose import reflow
+from convquest.ui.widgets.prose import Prose
 from convquest.ui.widgets.stars import star_words
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ class ResultScreen(Screen[None]):
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
         with VerticalScroll(id="result-body"), Horizontal(id="result-columns"):
             with Vertical(id="result-words"):
-                yield Static(self.verdict.explanation, id="result-explanation", markup=False)
+                yield Prose(self.verdict.explanation, id="result-explanation")
                 if self.level.explanation:
-                    yield Static(reflow(self.level.explanation), id="result-level-explanation", markup=False)
+                    yield Prose(self.level.explanation, id="result-level-explanation")
             if self.picture:
                 yield Static(self.picture, id="result-picture", markup=False)
         with Horizontal(id="result-buttons"):
