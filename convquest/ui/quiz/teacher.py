@@ -193,7 +193,8 @@ class TeacherApp(BaseApp):
                 continue
             for name, value in zip(columns, cells):
                 if str(table.get_cell(student, name)) != value:
-                    table.update_cell(student, name, value)
+                    # Wider when it must be: a mark overridden to ✎0.50 is wider than its column of ✓ and ✗.
+                    table.update_cell(student, name, value, update_width=True)
 
     def _feed_answers(self, db: ResultsDB, shot: Snapshot) -> None:
         if shot.quiz_id is None:

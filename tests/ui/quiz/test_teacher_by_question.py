@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from convquest.classroom.export import question_lines
 from convquest.classroom.progress import override_mark, quiz_progress
@@ -61,6 +63,8 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
         override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason="units right")
         await wait_until(pilot, lambda: cell(app, "ann", "Q1") != "✗")
         assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0.50", "✎0.50"]
+        # Shown whole: the column of ✓ and ✗ widens for it (it was cut to "✎0" at first).
+        assert app.query_one(DataTable).columns[ColumnKey("Q1")].content_width >= cell_len("✎0.50")
         assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ mark 0.50 by mr_t: units right")
         override_mark(db, "week-3", "ann", 1, None, by="mr_t", now=time.time())
         await wait_until(pilot, lambda: cell(app, "ann", "Q1") == "✗")
