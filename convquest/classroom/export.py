@@ -155,7 +155,7 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
                 f"{duration(s.seconds(now)):>7}  {s.status}"
             )
             for q in s.questions:
-                line = f"{'':<{name}}    Q{q.number} {q.mark} {answer_text(q) or '(no answer)'}"
+                line = f"{'':<{name}}    Q{q.number} {q.mark}{_share(q)} {answer_text(q) or '(no answer)'}"
                 lines.append(line if len(line) <= width else line[: width - 1] + "…")
                 if q.overridden:
                     # Wrapped, not cut: the teacher's reason is worth reading whole.
@@ -164,6 +164,12 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
                         f"mark {override_text(q)}", width, initial_indent=f"{pad}✎ ", subsequent_indent=f"{pad}  "
                     )
     return "\n".join(lines) + "\n"
+
+
+def _share(question: QuestionState) -> str:
+    """' mark 0.75:' for a grid marked per cell that is partly right: ✗ alone would hide what it earned."""
+    earned = question.answered_marks
+    return f" mark {marks_text(earned)}:" if 0 < earned < 1 else ""
 
 
 def _who(student: str, people: People) -> str:
