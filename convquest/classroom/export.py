@@ -10,7 +10,7 @@ gradebook, or JSON.
   quiz headed by its title, a `Points Possible` row, one row per student;
 - moodle: Moodle's grade import: `username,email`, one column per quiz headed by its title;
 - json: everything, down to each student's own problems (as drawn for them), the worked solution,
-  each part's answer, mistake key and time.
+  each part's answer, the answers that were right, the mistake key and the time.
 
 `--by-question` (questions_table/questions_csv/questions_json) gives each question across the class:
 how many answered, the share right and the commonest mistakes in words.
@@ -361,6 +361,8 @@ def _question_json(
                 "at": iso(p.at) or None,
                 "seconds": round(p.at - started, 1) if p.at is not None else None,
                 "solution": _part_solution(problem, part) if problem is not None else None,
+                # What would have been right, as values: a shape or a cell as a list, a choice as its text.
+                "right_answers": _right_answers(problem, part) if problem is not None else None,
             }
             for part, p in enumerate(q.parts)
         ],
@@ -391,6 +393,16 @@ def _part_solution(problem: Problem, part: int) -> str | None:
     from convquest.engine.problems.ladder import rungs
 
     return _safely(lambda: rungs(problem, part).solution)
+
+
+def _right_answers(problem: Problem, part: int) -> list[Any] | None:
+    from convquest.classroom.lms_items import right_answers
+
+    try:
+        found = right_answers(problem, part)
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None  # as _safely: a problem this engine cannot check must not cost the export
+    return None if found is None else [list(v) if isinstance(v, tuple) else v for v in found]
 
 
 def _safely(text: Callable[[], str]) -> str | None:

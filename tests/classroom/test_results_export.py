@@ -17,7 +17,7 @@ from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import NewAnswer, ResultsDB
 from convquest.classroom.sitting import QuizSitting
 from convquest.cli import main
-from tests.practice.practice_oracle import FakeClock
+from tests.practice.practice_oracle import FakeClock, right_number
 
 
 @pytest.fixture
@@ -205,6 +205,8 @@ def test_json_holds_each_students_own_problem_its_solution_and_the_time(capsys, 
             assert question["problem"]["prompt"] == problem.prompt()
             assert question["solution"] == problem.solution()
             assert question["parts"][0]["solution"]  # the worked answer of that part
+            # The right answer itself, as the engine's check found by trying every number accepts it.
+            assert question["parts"][0]["right_answers"] == [right_number(problem)]
     alice = next(s for s in exported["students"] if s["student"] == "alice")
     assert [q["parts"][0]["seconds"] for q in alice["answers"]] == pytest.approx([100, 200, 300], abs=1)
     assert alice["percent"] == pytest.approx(66.67, abs=0.01)
