@@ -249,6 +249,11 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
         help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    add_results_db_argument(parser)
+
+
+def add_results_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--results-db, for every command that reads the results (results, results override, teacher)."""
     parser.add_argument(
         "--results-db",
         type=Path,
@@ -269,7 +274,6 @@ def run_results(args: argparse.Namespace) -> int:
 
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
-    from convquest.classroom.results import ResultsUnavailable
 
     if args.by_question and args.format not in BY_QUESTION_FORMATS:
         print(
@@ -287,13 +291,9 @@ def run_results(args: argparse.Namespace) -> int:
         except RosterInvalid as exc:
             print(f"convquest results: {exc}", file=sys.stderr)
             return 2
-    try:
-        db = open_results(args, "results")
-    except ResultsUnavailable as exc:
-        print(f"convquest results: {exc}", file=sys.stderr)
-        return 2
-    if db is None:
-        return 1
+    db = open_results(args, "results")
+    if isinstance(db, int):
+        return db
     try:
         now = time.time()
         titles = dict(db.quizzes())
@@ -325,19 +325,24 @@ def run_results(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
-    """The results database for a reader; None (said on stderr) when no quiz has been served yet.
-    ResultsUnavailable when it exists but cannot be used."""
-    from convquest.classroom.results import ResultsDB
+def open_results(args: argparse.Namespace, command: str) -> ResultsDB | int:
+    """The results database for a reader, or the exit code when there is none to read, said on
+    stderr: 1 when no quiz has been served yet, 2 when it exists but cannot be used."""
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
 
     path = results_db_path(args)
-    db = ResultsDB.open_existing(path)
+    try:
+        db = ResultsDB.open_existing(path)
+    except ResultsUnavailable as exc:
+        print(f"convquest {command}: {exc}", file=sys.stderr)
+        return 2
     if db is None:
         print(
             f"convquest {command}: no results yet: {path} does not exist (it is made when a student starts a "
             "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
             file=sys.stderr,
         )
+        return 1
     return db
 
 
@@ -346,12 +351,7 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_db_argument(parser)
     parser.add_argument(
         "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
     )

@@ -291,3 +291,21 @@ def test_a_roster_others_can_read_is_refused_as_serve_refuses_it(capsys, given, 
     roster.chmod(0o644)
     code, out, err = results(capsys, data, "--roster", str(roster), "--format", "canvas")
     assert code == 2 and out == "" and "chmod 600" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "said_by"),
+    [
+        (["results"], "convquest results:"),
+        (
+            ["results", "override", "--quiz", "q", "--student", "s", "--question", "1", "--clear"],
+            "convquest results override:",
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_read_is_named_by_every_reader(capsys, tmp_path, command, said_by):
+    (tmp_path / "classroom.db").write_text("not sqlite at all\n", encoding="utf-8")
+    code = main([*command, "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(said_by)
+    assert str(tmp_path / "classroom.db") in err and "cannot be used" in err
