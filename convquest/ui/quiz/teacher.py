@@ -26,6 +26,7 @@ from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 from convquest.ui.base_app import BaseApp
+from convquest.ui.widgets.title_line import fit_title
 
 FEED_LINES = 6
 QUESTION_MISTAKES = 2  # per question in the live view; `convquest results --by-question` lists three
@@ -68,17 +69,13 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
     )
 
 
-def head_text(shot: Snapshot, path: Path) -> str:
-    if shot.quiz_id is None:
-        waiting = f"no quiz started yet in {path}"
-    else:
-        waiting = f"quiz {shot.quiz_id}: {shot.title}"
+def head_text(shot: Snapshot, path: Path, width: int = 0) -> str:
+    """The header in `width` columns (0: whole): a long title gives way, never the counts or the time."""
+    waiting = f"no quiz started yet in {path}" if shot.quiz_id is None else f"quiz {shot.quiz_id}: {shot.title}"
     finished = sum(1 for s in shot.students if s.ended_at is not None)
     stamp = datetime.fromtimestamp(shot.taken_at).strftime("%H:%M:%S")
-    return (
-        f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
-        f"{finished} finished · {stamp}"  # the time unlabelled, so a usual title and the counts fit 80 columns
-    )
+    counts = f"{len(shot.connected)} connected · {len(shot.students)} started · {finished} finished · {stamp}"
+    return fit_title((waiting, counts), width, separator=" · ")
 
 
 class TeacherScreen(Screen[None]):
@@ -163,7 +160,8 @@ class TeacherApp(BaseApp):
                 return
         shot = snapshot(self.db, self.quiz_id, now=self.clock())
         self.shot = shot
-        self.query_one("#teacher-head", Static).update(head_text(shot, self.path))
+        head = self.query_one("#teacher-head", Static)
+        head.update(head_text(shot, self.path, head.content_size.width or self.size.width - 2))
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
         self._feed_answers(self.db, shot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from rich.cells import cell_len
 from textual.widgets import DataTable, Static
@@ -14,7 +15,7 @@ from convquest.classroom.quiz import load_quiz
 from convquest.classroom.sitting import QuizSitting
 from convquest.ui.quiz.teacher import QUESTION_MISTAKES, TeacherApp
 from convquest.ui.screens.help import HelpScreen
-from tests.classroom.quiz_helpers import right, write_quiz, wrong
+from tests.classroom.quiz_helpers import QUIZ, right, write_quiz, wrong
 from tests.ui.quiz.test_teacher_view import EVERY, SIZE, cell, class_db, wait_until
 
 __all__ = ["class_db"]  # the fixture, used by name
@@ -90,3 +91,18 @@ async def test_the_help_names_the_views_keys(tmp_path, class_db):
         assert not isinstance(app.screen, HelpScreen)
         ann.answer(right(ann.problems[1]))
         await wait_until(pilot, lambda: cell(app, "ann", "Q2") == "✓")
+
+
+async def test_at_80_columns_a_long_title_gives_way_to_the_counts_and_the_time(tmp_path, class_db):
+    path, db = class_db
+    title = "Week 3: padding and stride, then dilation"  # the docs' example title is long enough already
+    text_of_quiz = QUIZ.format(feedback="at-end", seed='"per-student"').replace('"Week 3: sizes"', f'"{title}"')
+    QuizSitting(load_quiz(write_quiz(tmp_path, text=text_of_quiz)), "ann", db)
+    now = time.time()
+    app = TeacherApp(path, every=EVERY, clock=lambda: now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
+        head = text(app, "#teacher-head")
+        stamp = datetime.fromtimestamp(now).strftime("%H:%M:%S")
+        assert head.endswith(f" · 0 connected · 1 started · 0 finished · {stamp}")  # the time was cut off
+        assert len(head) <= 78 and head.startswith("quiz week-3: Week 3: pad") and "…" in head
