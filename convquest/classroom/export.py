@@ -99,6 +99,11 @@ def percent_text(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def clip(line: str, width: int) -> str:
+    """The line in `width` columns, an ellipsis where it was cut."""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def answer_text(question: QuestionState) -> str:
     """The question's answer as the student typed it: a grid row by row, parts by label."""
     answers = [p.answer for p in question.parts]
@@ -156,7 +161,7 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
             )
             for q in s.questions:
                 line = f"{'':<{name}}    Q{q.number} {q.mark}{_share(q)} {answer_text(q) or '(no answer)'}"
-                lines.append(line if len(line) <= width else line[: width - 1] + "…")
+                lines.append(clip(line, width))
                 if q.overridden:
                     # Wrapped, not cut: the teacher's reason is worth reading whole.
                     pad = " " * (name + 7)
@@ -444,7 +449,7 @@ def question_lines(students: Sequence[StudentProgress], width: int = 80, mistake
             f"mean mark {marks_text(round(q.mean_mark, 2))}"
         )
         lines += [f"   {count}× {key}: {_mistake_words(key)}" for key, count in q.mistakes[:mistakes]]
-    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+    return [clip(line, width) for line in lines]
 
 
 def questions_csv(quizzes: Results, now: float, people: People | None = None) -> str:

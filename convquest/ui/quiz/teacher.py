@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from convquest.classroom.export import duration, question_lines
+from convquest.classroom.export import clip, duration, question_lines
 from convquest.classroom.progress import QuestionState, Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
@@ -207,7 +207,11 @@ class TeacherApp(BaseApp):
             self._last_override = changed[-1].id
         self._feed += feed_lines(shot, fresh) + [override_line(o) for o in changed]
         self._feed = self._feed[-FEED_LINES:]
-        self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+        # One line each, cut to the width: a wrapped line would push the newest out of the panel.
+        width = max(20, self.size.width - 2)
+        self.query_one("#teacher-feed", Static).update(
+            "Latest answers:\n" + "\n".join(clip(line, width) for line in self._feed)
+        )
 
 
 def override_line(o: MarkOverride) -> str:

@@ -106,3 +106,17 @@ async def test_at_80_columns_a_long_title_gives_way_to_the_counts_and_the_time(t
         stamp = datetime.fromtimestamp(now).strftime("%H:%M:%S")
         assert head.endswith(f" · 0 connected · 1 started · 0 finished · {stamp}")  # the time was cut off
         assert len(head) <= 78 and head.startswith("quiz week-3: Week 3: pad") and "…" in head
+
+
+async def test_a_long_reason_is_cut_to_one_line_of_the_feed(tmp_path, class_db):
+    path, db = class_db
+    ann = QuizSitting(load_quiz(write_quiz(tmp_path)), "ann", db)
+    ann.answer(wrong(ann.problems[0]))
+    reason = "right idea, slipped in the padding row; marked by hand after a word with the student " * 2
+    override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason=reason)
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "✎" in text(app, "#teacher-feed"))
+        lines = text(app, "#teacher-feed").splitlines()
+        assert lines[0] == "Latest answers:" and len(lines) == 3  # the answer and the override, a line each
+        assert lines[-1].endswith("…") and len(lines[-1]) == 78 and "✎ mark 0.50 by mr_t: right idea" in lines[-1]
