@@ -224,6 +224,15 @@ def leave_at_once() -> None:
 
 RESULT_FORMATS = ("table", "csv", "canvas", "moodle", "json")  # convquest.classroom.export.FORMATS
 BY_QUESTION_FORMATS = ("table", "csv", "json")
+# Without --format, the file's name says it: `--output week-3.csv` is a CSV, not a table in a .csv.
+FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json"}
+
+
+def results_format(args: argparse.Namespace) -> str:
+    if args.format is not None:
+        return str(args.format)
+    suffix = args.output.suffix.lower() if args.output is not None else ""
+    return FORMAT_OF_SUFFIX.get(suffix, "table")
 
 
 def add_results_arguments(parser: argparse.ArgumentParser) -> None:
@@ -231,10 +240,10 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=RESULT_FORMATS,
-        default="table",
-        help="table (default, to read), csv (one row per student and quiz: score, percent, each answer and "
-        "mark), canvas or moodle (a gradebook import: one row per student, one column per quiz) or json "
-        "(everything, with each student's own problems and the worked solutions)",
+        help="table (default, to read; with --output FILE.csv or FILE.json, csv or json), csv (one row per "
+        "student and quiz: score, percent, each answer and mark), canvas or moodle (a gradebook import: one "
+        "row per student, one column per quiz) or json (everything, with each student's own problems and the "
+        "worked solutions)",
     )
     parser.add_argument(
         "--by-question",
@@ -275,9 +284,10 @@ def run_results(args: argparse.Namespace) -> int:
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
 
-    if args.by_question and args.format not in BY_QUESTION_FORMATS:
+    form = results_format(args)
+    if args.by_question and form not in BY_QUESTION_FORMATS:
         print(
-            f"convquest results: --by-question writes {', '.join(BY_QUESTION_FORMATS)}, not {args.format} "
+            f"convquest results: --by-question writes {', '.join(BY_QUESTION_FORMATS)}, not {form} "
             "(a gradebook takes one mark per student and quiz)",
             file=sys.stderr,
         )
@@ -310,7 +320,7 @@ def run_results(args: argparse.Namespace) -> int:
     if not quizzes:
         print("convquest results: no quiz has been started yet", file=sys.stderr)
         return 1
-    write = (export.BY_QUESTION if args.by_question else export.FORMATS)[args.format]
+    write = (export.BY_QUESTION if args.by_question else export.FORMATS)[form]
     text = write(quizzes, now, people or {})
     if args.output is None:
         sys.stdout.write(text)
@@ -320,7 +330,7 @@ def run_results(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"convquest results: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    what = f"{args.format} results{' by question' if args.by_question else ''}"
+    what = f"{form} results{' by question' if args.by_question else ''}"
     print(f"wrote {what} for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
     return 0
 

@@ -103,6 +103,21 @@ def test_output_to_a_file(capsys, given, tmp_path):
     assert answers["alice"][0] in target.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("name", "reads"), [("week-3.csv", "csv"), ("week-3.JSON", "json"), ("week-3.txt", "table")])
+def test_without_format_the_output_files_name_says_which(capsys, given, tmp_path, name, reads):
+    data, _ = given
+    target = tmp_path / name
+    code, _, err = results(capsys, data, "--output", str(target))
+    assert code == 0 and f"wrote {reads} results" in err
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    # The docs' `--output week-3.csv` used to write the table into the .csv.
+    assert {
+        "csv": first.startswith("quiz,student,name,score"),
+        "json": first == "{",
+        "table": first.startswith("Quiz "),
+    }[reads]
+
+
 def test_an_unknown_quiz_or_no_database_is_said_plainly(capsys, given, tmp_path):
     data, _ = given
     code, _, err = results(capsys, data, "--quiz", "week-9")
