@@ -205,7 +205,9 @@ class TeacherApp(BaseApp):
             self._last_answer = fresh[-1].id
         if changed:
             self._last_override = changed[-1].id
-        self._feed += feed_lines(shot, fresh) + [override_line(o) for o in changed]
+        # In the order things happened: an override made between two answers is read between them.
+        told = feed_lines(shot, fresh) + [(o.at, override_line(o)) for o in changed]
+        self._feed += [line for _, line in sorted(told, key=lambda entry: entry[0])]
         self._feed = self._feed[-FEED_LINES:]
         # One line each, cut to the width: a wrapped line would push the newest out of the panel.
         width = max(20, self.size.width - 2)
@@ -221,9 +223,9 @@ def override_line(o: MarkOverride) -> str:
     return f"{stamp}  {o.student}  Q{o.question}  {OVERRIDDEN} {what} by {o.by}{f': {o.reason}' if o.reason else ''}"
 
 
-def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
-    """One line per answer given: the parts saved together (a whole grid, typed at once) share one."""
-    lines = []
+def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[tuple[float, str]]:
+    """(when, line) per answer given: the parts saved together (a whole grid, typed at once) share one."""
+    lines: list[tuple[float, str]] = []
     for (student, number, at), answers in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
         group = list(answers)
         progress = shot.progress_of(student)
@@ -236,7 +238,7 @@ def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
         right = sum(r.correct for r in group)
         if len(group) == 1:
             label = f" {labels[group[0].part]}" if len(labels) > 1 and group[0].part < len(labels) else ""
-            lines.append(f"{stamp}  {student}  Q{number}{label}  {'✓' if right else '✗'}  {group[0].answer}")
+            lines.append((at, f"{stamp}  {student}  Q{number}{label}  {'✓' if right else '✗'}  {group[0].answer}"))
             continue
         shape = cell_grid(labels)
         if shape is not None and len(group) == len(labels):
@@ -244,5 +246,5 @@ def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
         else:
             text = " | ".join(r.answer for r in group)
         mark = "✓" if right == len(group) else f"✗ {right} of {len(group)} right"
-        lines.append(f"{stamp}  {student}  Q{number}  {mark}  {text}")
+        lines.append((at, f"{stamp}  {student}  Q{number}  {mark}  {text}"))
     return lines

@@ -120,3 +120,19 @@ async def test_a_long_reason_is_cut_to_one_line_of_the_feed(tmp_path, class_db):
         lines = text(app, "#teacher-feed").splitlines()
         assert lines[0] == "Latest answers:" and len(lines) == 3  # the answer and the override, a line each
         assert lines[-1].endswith("…") and len(lines[-1]) == 78 and "✎ mark 0.50 by mr_t: right idea" in lines[-1]
+
+
+async def test_the_feed_tells_answers_and_overrides_in_the_order_they_happened(tmp_path, class_db):
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path, seed="5"))
+    ann, ben = QuizSitting(quiz, "ann", db), QuizSitting(quiz, "ben", db)
+    ann.answer(wrong(ann.problems[0]))
+    time.sleep(0.01)
+    override_mark(db, "week-3", "ann", 1, 1.0, by="mr_t", now=time.time(), reason="fair")
+    time.sleep(0.01)
+    ben.answer(right(ben.problems[0]))
+    app = TeacherApp(path, every=EVERY)  # opened after all three: it reads them in one go
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(text(app, "#teacher-feed").splitlines()) == 4)
+        said = [line.split()[1:4] for line in text(app, "#teacher-feed").splitlines()[1:]]
+        assert said == [["ann", "Q1", "✗"], ["ann", "Q1", "✎"], ["ben", "Q1", "✓"]]  # not the override last
