@@ -331,7 +331,8 @@ def run_results(args: argparse.Namespace) -> int:
         print(f"convquest results: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     what = f"{form} results{' by question' if args.by_question else ''}"
-    print(f"wrote {what} for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
+    count = f"{len(quizzes)} quiz{'zes' * (len(quizzes) != 1)}"
+    print(f"wrote {what} for {count} to {args.output}", file=sys.stderr)
     return 0
 
 
