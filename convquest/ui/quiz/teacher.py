@@ -10,7 +10,7 @@ loop: reading is cheap, and the students' processes write, never this one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
@@ -172,7 +172,10 @@ class TeacherApp(BaseApp):
         self.query_one("#teacher-feed", Static).display = not self.by_question
         panel.display = self.by_question
         if self.by_question:
-            lines = question_lines(shot.students, max(20, self.size.width - 2), QUESTION_MISTAKES)
+            # The panel's max-height is half the screen above the footer (convquest.tcss), less its
+            # border and its heading: lines past that would be cut off unseen.
+            rows = max(2, (self.size.height - 1) // 2 - 2)
+            lines = fitted_question_lines(shot.students, max(20, self.size.width - 2), rows)
             panel.update("By question:\n" + ("\n".join(lines) if lines else "no answers yet"))
 
     def _fill_table(self, shot: Snapshot, questions: int) -> None:
@@ -214,6 +217,17 @@ class TeacherApp(BaseApp):
         self.query_one("#teacher-feed", Static).update(
             "Latest answers:\n" + "\n".join(clip(line, width) for line in self._feed)
         )
+
+
+def fitted_question_lines(students: Sequence[StudentProgress], width: int, rows: int) -> list[str]:
+    """The by-question lines in `rows` lines: fewer mistakes per question first; if even one line a
+    question is too many, the last line says how many are left out and where to read them all."""
+    for mistakes in range(QUESTION_MISTAKES, -1, -1):
+        lines = question_lines(students, width, mistakes)
+        if len(lines) <= rows:
+            return lines
+    left = len(lines) - (rows - 1)
+    return lines[: rows - 1] + [clip(f"… and {left} more: `convquest results --by-question` lists them all", width)]
 
 
 def override_line(o: MarkOverride) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
@@ -136,3 +137,35 @@ async def test_the_feed_tells_answers_and_overrides_in_the_order_they_happened(t
         await wait_until(pilot, lambda: len(text(app, "#teacher-feed").splitlines()) == 4)
         said = [line.split()[1:4] for line in text(app, "#teacher-feed").splitlines()[1:]]
         assert said == [["ann", "Q1", "✗"], ["ann", "Q1", "✎"], ["ben", "Q1", "✓"]]  # not the override last
+
+
+TEN = '[quiz]\nid = "ten"\ntitle = "Ten"\nseed = 3\n' + "".join(
+    f'\n[[question]]\nkind = "predict-size"\nvariant = "{v}"\ndifficulty = 2\n'
+    for v in ("conv", "padding", "stride", "dilation", "pool") * 2
+)
+
+
+@pytest.mark.parametrize(("size", "all_shown"), [((80, 24), False), ((80, 60), True)])
+async def test_by_question_fits_its_panel_and_says_what_is_left_out(tmp_path, class_db, size, all_shown):
+    path, db = class_db
+    quiz = load_quiz(write_quiz(tmp_path, text=TEN))
+    for n, student in enumerate(("ann", "ben", "cal")):
+        sitting = QuizSitting(quiz, student, db)
+        for number in range(10):
+            sitting.goto(number)
+            problem = sitting.problems[number]
+            sitting.answer(wrong(problem) if (number + n) % 3 == 0 else right(problem))
+    app = TeacherApp(path, every=EVERY)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 3)
+        await pilot.press("b")
+        panel = app.query_one("#teacher-questions", Static)
+        lines = text(app, "#teacher-questions").splitlines()[1:]
+        assert len(lines) + 1 <= panel.content_region.height  # every line it holds is on screen, heading too
+        questions = [line.split()[0] for line in lines if line.startswith("Q")]
+        if all_shown:
+            assert questions == [f"Q{n}" for n in range(1, 11)] and any("×" in line for line in lines)
+        else:
+            assert lines[-1].startswith("… and ") and "convquest results --by-question" in lines[-1]
+            left = int(lines[-1].split()[2])
+            assert questions == [f"Q{n}" for n in range(1, 11 - left)]
