@@ -65,7 +65,7 @@ def run_override(args: argparse.Namespace) -> int:
         db.close()
     what = "back to the mark its answers earned" if done.mark is None else f"mark {marks_text(done.mark)}"
     print(
-        f"quiz {done.quiz_id}, {done.student}, question {done.question}: {what}; recorded for {done.by} at "
+        f"quiz {done.quiz_id}, {done.student}, question {done.question}: {what}; recorded by {done.by} at "
         f"{iso(done.at)} (the answers stay as given; `convquest results --quiz {done.quiz_id}` shows it)"
     )
     return 0
