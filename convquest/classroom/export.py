@@ -10,7 +10,7 @@ gradebook, or JSON.
   quiz headed by its title, a `Points Possible` row, one row per student;
 - moodle: Moodle's grade import: `username,email`, one column per quiz headed by its title;
 - json: everything, down to each student's own problems (as drawn for them), the worked solution,
-  each part's answer, mistake key and time.
+  each part's answer, the answers that were right, the mistake key and the time.
 
 `--by-question` (questions_table/questions_csv/questions_json) gives each question across the class:
 how many answered, the share right and the commonest mistakes in words.
@@ -99,6 +99,11 @@ def percent_text(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def clip(line: str, width: int) -> str:
+    """The line in `width` columns, an ellipsis where it was cut."""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def answer_text(question: QuestionState) -> str:
     """The question's answer as the student typed it: a grid row by row, parts by label."""
     answers = [p.answer for p in question.parts]
@@ -155,8 +160,8 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
                 f"{duration(s.seconds(now)):>7}  {s.status}"
             )
             for q in s.questions:
-                line = f"{'':<{name}}    Q{q.number} {q.mark} {answer_text(q) or '(no answer)'}"
-                lines.append(line if len(line) <= width else line[: width - 1] + "…")
+                line = f"{'':<{name}}    Q{q.number} {q.mark}{_share(q)} {answer_text(q) or '(no answer)'}"
+                lines.append(clip(line, width))
                 if q.overridden:
                     # Wrapped, not cut: the teacher's reason is worth reading whole.
                     pad = " " * (name + 7)
@@ -164,6 +169,12 @@ def to_table(quizzes: Results, now: float, people: People | None = None, width: 
                         f"mark {override_text(q)}", width, initial_indent=f"{pad}✎ ", subsequent_indent=f"{pad}  "
                     )
     return "\n".join(lines) + "\n"
+
+
+def _share(question: QuestionState) -> str:
+    """' mark 0.75:' for a grid marked per cell that is partly right: ✗ alone would hide what it earned."""
+    earned = question.answered_marks
+    return f" mark {marks_text(earned)}:" if 0 < earned < 1 else ""
 
 
 def _who(student: str, people: People) -> str:
@@ -355,6 +366,8 @@ def _question_json(
                 "at": iso(p.at) or None,
                 "seconds": round(p.at - started, 1) if p.at is not None else None,
                 "solution": _part_solution(problem, part) if problem is not None else None,
+                # What would have been right, as values: a shape or a cell as a list, a choice as its text.
+                "right_answers": _right_answers(problem, part) if problem is not None else None,
             }
             for part, p in enumerate(q.parts)
         ],
@@ -385,6 +398,16 @@ def _part_solution(problem: Problem, part: int) -> str | None:
     from convquest.engine.problems.ladder import rungs
 
     return _safely(lambda: rungs(problem, part).solution)
+
+
+def _right_answers(problem: Problem, part: int) -> list[Any] | None:
+    from convquest.classroom.lms_items import right_answers
+
+    try:
+        found = right_answers(problem, part)
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None  # as _safely: a problem this engine cannot check must not cost the export
+    return None if found is None else [list(v) if isinstance(v, tuple) else v for v in found]
 
 
 def _safely(text: Callable[[], str]) -> str | None:
@@ -426,7 +449,7 @@ def question_lines(students: Sequence[StudentProgress], width: int = 80, mistake
             f"mean mark {marks_text(round(q.mean_mark, 2))}"
         )
         lines += [f"   {count}× {key}: {_mistake_words(key)}" for key, count in q.mistakes[:mistakes]]
-    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+    return [clip(line, width) for line in lines]
 
 
 def questions_csv(quizzes: Results, now: float, people: People | None = None) -> str:

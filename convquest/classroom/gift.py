@@ -94,5 +94,11 @@ def _numerical(part: Part) -> str:
 
 
 def _why_not(item: Item) -> str:
-    what = "a grid of cells to fill in" if item.cells else "an answer of several numbers"
-    return f"its answer is {what}, and a GIFT question has one answer box; --format qti writes it for Canvas"
+    if item.cells:
+        what = "its answer is a grid of cells to fill in"
+    else:
+        # A shape or a cell: say which numbers, as the teacher would type them into QTI's boxes.
+        part = next(p for p in item.parts if len(p.blanks) != 1)
+        names = ", ".join(b.label.removeprefix(f"{part.label}: ") for b in part.blanks)
+        what = f"its answer '{part.label}' is {len(part.blanks)} numbers ({names})"
+    return f"{what}, and a GIFT question has one answer box; --format qti writes it for Canvas"

@@ -188,13 +188,13 @@ def make_item(quiz_id: str, number: int, variant: int, problem: Problem) -> Item
     choice = None
     parts: list[Part] = []
     if options is not None:
-        right = [n for n, option in enumerate(options) if problem.check(problem.parse_answer(option, 0), 0).correct]
+        right = right_answers(problem, 0) or []
         if len(right) != 1:
             return Skipped(number, problem.topic, f"{len(right)} of its choices are right, not one")
-        choice = Choice(options, right[0])
+        choice = Choice(options, options.index(right[0]))
     else:
         for part, label in enumerate(labels):
-            values = _right_values(problem, part, len(labels))
+            values = right_answers(problem, part)
             if not values:
                 return Skipped(number, problem.topic, f"no fixed answer was found for its part '{label}'")
             parts.append(Part(label, _blanks(problem, part, label, values), rungs(problem, part).solution))
@@ -230,6 +230,18 @@ def _paper_prompt(prompt: str) -> str:
 
 
 # --- the right answers --------------------------------------------------------------------------
+
+
+def right_answers(problem: Problem, part: int) -> list[Any] | None:
+    """Every answer to `part` that the engine's own check marks right: numbers, a shape or a cell as
+    a tuple, a choice as its text. None where the right answers are no short list (cells to mark,
+    any weights that give a target, a band of rates): an LMS item and the results' JSON both use it."""
+    if problem.topic in NOT_EXPORTED or problem.kind in NOT_EXPORTED:
+        return None
+    options = choices(problem)
+    if options is not None:
+        return [option for option in options if problem.check(problem.parse_answer(option, part), part).correct]
+    return _right_values(problem, part, len(problem.parts()) or 1) or None
 
 
 def _candidates(problem: Problem, part: int, count: int) -> Iterator[object]:

@@ -110,11 +110,6 @@ class StudentProgress:
     def percent(self) -> float:
         return 100 * self.score / self.total if self.total else 0.0
 
-    @property
-    def last_answer_at(self) -> float | None:
-        times = [p.at for q in self.questions for p in q.parts if p.at is not None]
-        return max(times) if times else None
-
     def seconds(self, now: float) -> float:
         """Time spent: to the end if it ended, else until now."""
         return max(0.0, (self.ended_at if self.ended_at is not None else now) - self.started_at)

@@ -269,6 +269,15 @@ def leave_at_once() -> None:
 
 RESULT_FORMATS = ("table", "csv", "canvas", "moodle", "json")  # convquest.classroom.export.FORMATS
 BY_QUESTION_FORMATS = ("table", "csv", "json")
+# Without --format, the file's name says it: `--output week-3.csv` is a CSV, not a table in a .csv.
+FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json"}
+
+
+def results_format(args: argparse.Namespace) -> str:
+    if args.format is not None:
+        return str(args.format)
+    suffix = args.output.suffix.lower() if args.output is not None else ""
+    return FORMAT_OF_SUFFIX.get(suffix, "table")
 
 
 def add_results_arguments(parser: argparse.ArgumentParser) -> None:
@@ -276,10 +285,10 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=RESULT_FORMATS,
-        default="table",
-        help="table (default, to read), csv (one row per student and quiz: score, percent, each answer and "
-        "mark), canvas or moodle (a gradebook import: one row per student, one column per quiz) or json "
-        "(everything, with each student's own problems and the worked solutions)",
+        help="table (default, to read; with --output FILE.csv or FILE.json, csv or json), csv (one row per "
+        "student and quiz: score, percent, each answer and mark), canvas or moodle (a gradebook import: one "
+        "row per student, one column per quiz) or json (everything, with each student's own problems and the "
+        "worked solutions)",
     )
     parser.add_argument(
         "--by-question",
@@ -294,6 +303,11 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
         help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    add_results_db_argument(parser)
+
+
+def add_results_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--results-db, for every command that reads the results (results, results override, teacher)."""
     parser.add_argument(
         "--results-db",
         type=Path,
@@ -314,11 +328,11 @@ def run_results(args: argparse.Namespace) -> int:
 
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
-    from convquest.classroom.results import ResultsUnavailable
 
-    if args.by_question and args.format not in BY_QUESTION_FORMATS:
+    form = results_format(args)
+    if args.by_question and form not in BY_QUESTION_FORMATS:
         print(
-            f"convquest results: --by-question writes {', '.join(BY_QUESTION_FORMATS)}, not {args.format} "
+            f"convquest results: --by-question writes {', '.join(BY_QUESTION_FORMATS)}, not {form} "
             "(a gradebook takes one mark per student and quiz)",
             file=sys.stderr,
         )
@@ -332,13 +346,9 @@ def run_results(args: argparse.Namespace) -> int:
         except RosterInvalid as exc:
             print(f"convquest results: {exc}", file=sys.stderr)
             return 2
-    try:
-        db = open_results(args, "results")
-    except ResultsUnavailable as exc:
-        print(f"convquest results: {exc}", file=sys.stderr)
-        return 2
-    if db is None:
-        return 1
+    db = open_results(args, "results")
+    if isinstance(db, int):
+        return db
     try:
         now = time.time()
         titles = dict(db.quizzes())
@@ -355,7 +365,7 @@ def run_results(args: argparse.Namespace) -> int:
     if not quizzes:
         print("convquest results: no quiz has been started yet", file=sys.stderr)
         return 1
-    write = (export.BY_QUESTION if args.by_question else export.FORMATS)[args.format]
+    write = (export.BY_QUESTION if args.by_question else export.FORMATS)[form]
     text = write(quizzes, now, people or {})
     if args.output is None:
         sys.stdout.write(text)
@@ -365,24 +375,30 @@ def run_results(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"convquest results: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    what = f"{args.format} results{' by question' if args.by_question else ''}"
-    print(f"wrote {what} for {len(quizzes)} quiz(zes) to {args.output}", file=sys.stderr)
+    what = f"{form} results{' by question' if args.by_question else ''}"
+    count = f"{len(quizzes)} quiz{'zes' * (len(quizzes) != 1)}"
+    print(f"wrote {what} for {count} to {args.output}", file=sys.stderr)
     return 0
 
 
-def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
-    """The results database for a reader; None (said on stderr) when no quiz has been served yet.
-    ResultsUnavailable when it exists but cannot be used."""
-    from convquest.classroom.results import ResultsDB
+def open_results(args: argparse.Namespace, command: str) -> ResultsDB | int:
+    """The results database for a reader, or the exit code when there is none to read, said on
+    stderr: 1 when no quiz has been served yet, 2 when it exists but cannot be used."""
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
 
     path = results_db_path(args)
-    db = ResultsDB.open_existing(path)
+    try:
+        db = ResultsDB.open_existing(path)
+    except ResultsUnavailable as exc:
+        print(f"convquest {command}: {exc}", file=sys.stderr)
+        return 2
     if db is None:
         print(
             f"convquest {command}: no results yet: {path} does not exist (it is made when a student starts a "
             "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
             file=sys.stderr,
         )
+        return 1
     return db
 
 
@@ -391,12 +407,7 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_db_argument(parser)
     parser.add_argument(
         "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from convquest.commands.classroom import open_results
+from convquest.commands.classroom import add_results_db_argument, open_results
 
 
 def add_override_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,11 +32,7 @@ def add_override_arguments(parser: argparse.ArgumentParser) -> None:
         "--clear", action="store_true", help="withdraw the override: the mark the answers earned counts again"
     )
     parser.add_argument("--reason", metavar="TEXT", default="", help="why, kept with the override and shown with it")
-    parser.add_argument(
-        "--results-db",
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_db_argument(parser)
 
 
 def run_override(args: argparse.Namespace) -> int:
@@ -45,16 +41,11 @@ def run_override(args: argparse.Namespace) -> int:
 
     from convquest.classroom.export import iso
     from convquest.classroom.progress import OverrideRefused, override_mark
-    from convquest.classroom.results import ResultsUnavailable
     from convquest.practice.records import marks_text
 
-    try:
-        db = open_results(args, "results override")
-    except ResultsUnavailable as exc:
-        print(f"convquest results override: {exc}", file=sys.stderr)
-        return 2
-    if db is None:
-        return 1
+    db = open_results(args, "results override")
+    if isinstance(db, int):
+        return db
     mark = None if args.clear else args.mark
     try:
         done = override_mark(
@@ -74,7 +65,7 @@ def run_override(args: argparse.Namespace) -> int:
         db.close()
     what = "back to the mark its answers earned" if done.mark is None else f"mark {marks_text(done.mark)}"
     print(
-        f"quiz {done.quiz_id}, {done.student}, question {done.question}: {what}; recorded for {done.by} at "
+        f"quiz {done.quiz_id}, {done.student}, question {done.question}: {what}; recorded by {done.by} at "
         f"{iso(done.at)} (the answers stay as given; `convquest results --quiz {done.quiz_id}` shows it)"
     )
     return 0

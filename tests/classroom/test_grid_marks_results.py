@@ -39,7 +39,12 @@ def test_one_wrong_cell_in_the_teachers_view_and_every_export(tmp_path, marking,
     [progress] = quiz_progress(db, "grids", now=20.0)
     assert progress.score == pytest.approx(score)
     quizzes = [("grids", "Grids", [progress])]
-    assert f"{shown}/2" in to_table(quizzes, now=20.0)
+    table = to_table(quizzes, now=20.0)
+    assert f"{shown}/2" in table
+    # The grid's own line says what it earned when that is a share: ✗ alone reads as nothing.
+    [grid_line] = [line for line in table.splitlines() if line.strip().startswith("Q1 ")]
+    assert grid_line.split()[:2] == ["Q1", "✗"]
+    assert ("mark 0.89:" in grid_line) == (marking == "per-cell")
     [row] = list(csv.DictReader(io.StringIO(to_csv(quizzes, now=20.0))))
     assert row["score"] == shown
     assert json.loads(to_json(quizzes, now=20.0))["quizzes"][0]["students"][0]["score"] == pytest.approx(score)

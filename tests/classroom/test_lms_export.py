@@ -246,6 +246,10 @@ def test_gift_leaves_grids_and_shapes_to_qti_and_names_them(tmp_path):
         10: "sequence-fill/causal",
     }
     assert all("--format qti" in s.reason for s in unfit)
+    # A shape's reason names its numbers, not "an answer of several numbers".
+    assert next(s for s in unfit if s.number == 4).reason.startswith(
+        "its answer 'after layer 1' is 3 numbers (C, H, W)"
+    )
     assert {s.number for s in skipped} == {7}  # cells to mark
     _, questions = parse_gift(text)
     assert {q.name.split("-v")[0] for q in questions} == {f"mixed-1-q{n}" for n in (2, 3, 5, 8, 9)}

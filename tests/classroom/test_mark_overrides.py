@@ -53,7 +53,7 @@ def test_an_override_changes_the_mark_in_every_export_and_keeps_the_answer(capsy
     before = csv_row(capsys, data)
     started = time.time()
     code, out, _ = override(capsys, data, "--question", "1", "--mark", "1", "--reason", "wrote 7x7, meant 7")
-    assert code == 0 and "question 1: mark 1" in out and getpass.getuser() in out
+    assert code == 0 and "question 1: mark 1" in out and f"recorded by {getpass.getuser()} at " in out
 
     row = csv_row(capsys, data)
     assert (row["score"], row["q1_mark"], row["q1_correct"]) == ("2", "1", "0")  # the verdict stands

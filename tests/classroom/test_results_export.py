@@ -17,7 +17,7 @@ from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import NewAnswer, ResultsDB
 from convquest.classroom.sitting import QuizSitting
 from convquest.cli import main
-from tests.practice.practice_oracle import FakeClock
+from tests.practice.practice_oracle import FakeClock, right_number
 
 
 @pytest.fixture
@@ -99,8 +99,23 @@ def test_output_to_a_file(capsys, given, tmp_path):
     data, answers = given
     target = tmp_path / "out.csv"
     code, out, err = results(capsys, data, "--format", "csv", "--output", str(target))
-    assert code == 0 and out == "" and str(target) in err
+    assert code == 0 and out == "" and err == f"wrote csv results for 1 quiz to {target}\n"
     assert answers["alice"][0] in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "reads"), [("week-3.csv", "csv"), ("week-3.JSON", "json"), ("week-3.txt", "table")])
+def test_without_format_the_output_files_name_says_which(capsys, given, tmp_path, name, reads):
+    data, _ = given
+    target = tmp_path / name
+    code, _, err = results(capsys, data, "--output", str(target))
+    assert code == 0 and f"wrote {reads} results" in err
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    # The docs' `--output week-3.csv` used to write the table into the .csv.
+    assert {
+        "csv": first.startswith("quiz,student,name,score"),
+        "json": first == "{",
+        "table": first.startswith("Quiz "),
+    }[reads]
 
 
 def test_an_unknown_quiz_or_no_database_is_said_plainly(capsys, given, tmp_path):
@@ -205,6 +220,8 @@ def test_json_holds_each_students_own_problem_its_solution_and_the_time(capsys, 
             assert question["problem"]["prompt"] == problem.prompt()
             assert question["solution"] == problem.solution()
             assert question["parts"][0]["solution"]  # the worked answer of that part
+            # The right answer itself, as the engine's check found by trying every number accepts it.
+            assert question["parts"][0]["right_answers"] == [right_number(problem)]
     alice = next(s for s in exported["students"] if s["student"] == "alice")
     assert [q["parts"][0]["seconds"] for q in alice["answers"]] == pytest.approx([100, 200, 300], abs=1)
     assert alice["percent"] == pytest.approx(66.67, abs=0.01)
@@ -289,3 +306,21 @@ def test_a_roster_others_can_read_is_refused_as_serve_refuses_it(capsys, given, 
     roster.chmod(0o644)
     code, out, err = results(capsys, data, "--roster", str(roster), "--format", "canvas")
     assert code == 2 and out == "" and "chmod 600" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "said_by"),
+    [
+        (["results"], "convquest results:"),
+        (
+            ["results", "override", "--quiz", "q", "--student", "s", "--question", "1", "--clear"],
+            "convquest results override:",
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_read_is_named_by_every_reader(capsys, tmp_path, command, said_by):
+    (tmp_path / "classroom.db").write_text("not sqlite at all\n", encoding="utf-8")
+    code = main([*command, "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(said_by)
+    assert str(tmp_path / "classroom.db") in err and "cannot be used" in err

@@ -10,7 +10,7 @@ loop: reading is cheap, and the students' processes write, never this one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from convquest.classroom.export import duration, question_lines
+from convquest.classroom.export import clip, duration, question_lines
 from convquest.classroom.progress import QuestionState, Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 from convquest.ui.base_app import BaseApp
+from convquest.ui.widgets.title_line import fit_title
 
 FEED_LINES = 6
 QUESTION_MISTAKES = 2  # per question in the live view; `convquest results --by-question` lists three
@@ -68,17 +69,13 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
     )
 
 
-def head_text(shot: Snapshot, path: Path) -> str:
-    if shot.quiz_id is None:
-        waiting = f"no quiz started yet in {path}"
-    else:
-        waiting = f"quiz {shot.quiz_id}: {shot.title}"
+def head_text(shot: Snapshot, path: Path, width: int = 0) -> str:
+    """The header in `width` columns (0: whole): a long title gives way, never the counts or the time."""
+    waiting = f"no quiz started yet in {path}" if shot.quiz_id is None else f"quiz {shot.quiz_id}: {shot.title}"
     finished = sum(1 for s in shot.students if s.ended_at is not None)
     stamp = datetime.fromtimestamp(shot.taken_at).strftime("%H:%M:%S")
-    return (
-        f"{waiting} · {len(shot.connected)} connected · {len(shot.students)} started · "
-        f"{finished} finished · {stamp}"  # the time unlabelled, so a usual title and the counts fit 80 columns
-    )
+    counts = f"{len(shot.connected)} connected · {len(shot.students)} started · {finished} finished · {stamp}"
+    return fit_title((waiting, counts), width, separator=" · ")
 
 
 class TeacherScreen(Screen[None]):
@@ -163,7 +160,8 @@ class TeacherApp(BaseApp):
                 return
         shot = snapshot(self.db, self.quiz_id, now=self.clock())
         self.shot = shot
-        self.query_one("#teacher-head", Static).update(head_text(shot, self.path))
+        head = self.query_one("#teacher-head", Static)
+        head.update(head_text(shot, self.path, head.content_size.width or self.size.width - 2))
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
         self._feed_answers(self.db, shot)
@@ -174,7 +172,10 @@ class TeacherApp(BaseApp):
         self.query_one("#teacher-feed", Static).display = not self.by_question
         panel.display = self.by_question
         if self.by_question:
-            lines = question_lines(shot.students, max(20, self.size.width - 2), QUESTION_MISTAKES)
+            # The panel's max-height is half the screen above the footer (convquest.tcss), less its
+            # border and its heading: lines past that would be cut off unseen.
+            rows = max(2, (self.size.height - 1) // 2 - 2)
+            lines = fitted_question_lines(shot.students, max(20, self.size.width - 2), rows)
             panel.update("By question:\n" + ("\n".join(lines) if lines else "no answers yet"))
 
     def _fill_table(self, shot: Snapshot, questions: int) -> None:
@@ -193,7 +194,8 @@ class TeacherApp(BaseApp):
                 continue
             for name, value in zip(columns, cells):
                 if str(table.get_cell(student, name)) != value:
-                    table.update_cell(student, name, value)
+                    # Wider when it must be: a mark overridden to ✎0.50 is wider than its column of ✓ and ✗.
+                    table.update_cell(student, name, value, update_width=True)
 
     def _feed_answers(self, db: ResultsDB, shot: Snapshot) -> None:
         if shot.quiz_id is None:
@@ -206,9 +208,26 @@ class TeacherApp(BaseApp):
             self._last_answer = fresh[-1].id
         if changed:
             self._last_override = changed[-1].id
-        self._feed += feed_lines(shot, fresh) + [override_line(o) for o in changed]
+        # In the order things happened: an override made between two answers is read between them.
+        told = feed_lines(shot, fresh) + [(o.at, override_line(o)) for o in changed]
+        self._feed += [line for _, line in sorted(told, key=lambda entry: entry[0])]
         self._feed = self._feed[-FEED_LINES:]
-        self.query_one("#teacher-feed", Static).update("Latest answers:\n" + "\n".join(self._feed))
+        # One line each, cut to the width: a wrapped line would push the newest out of the panel.
+        width = max(20, self.size.width - 2)
+        self.query_one("#teacher-feed", Static).update(
+            "Latest answers:\n" + "\n".join(clip(line, width) for line in self._feed)
+        )
+
+
+def fitted_question_lines(students: Sequence[StudentProgress], width: int, rows: int) -> list[str]:
+    """The by-question lines in `rows` lines: fewer mistakes per question first; if even one line a
+    question is too many, the last line says how many are left out and where to read them all."""
+    for mistakes in range(QUESTION_MISTAKES, -1, -1):
+        lines = question_lines(students, width, mistakes)
+        if len(lines) <= rows:
+            return lines
+    left = len(lines) - (rows - 1)
+    return lines[: rows - 1] + [clip(f"… and {left} more: `convquest results --by-question` lists them all", width)]
 
 
 def override_line(o: MarkOverride) -> str:
@@ -218,9 +237,9 @@ def override_line(o: MarkOverride) -> str:
     return f"{stamp}  {o.student}  Q{o.question}  {OVERRIDDEN} {what} by {o.by}{f': {o.reason}' if o.reason else ''}"
 
 
-def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
-    """One line per answer given: the parts saved together (a whole grid, typed at once) share one."""
-    lines = []
+def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[tuple[float, str]]:
+    """(when, line) per answer given: the parts saved together (a whole grid, typed at once) share one."""
+    lines: list[tuple[float, str]] = []
     for (student, number, at), answers in groupby(rows, key=lambda r: (r.student, r.question, r.at)):
         group = list(answers)
         progress = shot.progress_of(student)
@@ -233,7 +252,7 @@ def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
         right = sum(r.correct for r in group)
         if len(group) == 1:
             label = f" {labels[group[0].part]}" if len(labels) > 1 and group[0].part < len(labels) else ""
-            lines.append(f"{stamp}  {student}  Q{number}{label}  {'✓' if right else '✗'}  {group[0].answer}")
+            lines.append((at, f"{stamp}  {student}  Q{number}{label}  {'✓' if right else '✗'}  {group[0].answer}"))
             continue
         shape = cell_grid(labels)
         if shape is not None and len(group) == len(labels):
@@ -241,5 +260,5 @@ def feed_lines(shot: Snapshot, rows: list[AnswerRow]) -> list[str]:
         else:
             text = " | ".join(r.answer for r in group)
         mark = "✓" if right == len(group) else f"✗ {right} of {len(group)} right"
-        lines.append(f"{stamp}  {student}  Q{number}  {mark}  {text}")
+        lines.append((at, f"{stamp}  {student}  Q{number}  {mark}  {text}"))
     return lines
