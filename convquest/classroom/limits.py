@@ -27,6 +27,10 @@ def username_problem(username: str) -> str | None:
     if username.startswith("."):
         # "." and ".." would escape the students folder; a leading dot would hide the folder.
         return f"the username {username!r} cannot be a student id: it must not start with '.'"
+    if username.startswith("-"):
+        # OpenSSH refuses such a name ("remote username contains invalid characters"), and a command
+        # would read it as an option: the student could never log in with it.
+        return f"the username {username!r} cannot be a student id: it must not start with '-'"
     return None
 
 

@@ -38,6 +38,7 @@ NOT_EXPORTED: dict[str, str] = {
     "match-kernel/locality": "its answer is a set of output cells to mark",
     "match-kernel/edit": "its answer is nine weights, and any that give the target are right",
     "learn-kernel/learning-rate": "any rate in a band is right (found by running gradient descent), not one number",
+    "learn-kernel/recover": "its first part is a learning rate, and any rate in a band is right, not one number",
 }
 
 

@@ -55,9 +55,7 @@ def restore(session: ExamSession, rows: Iterable[AnswerRow], started_at: float) 
 
 def stored(sitting: Sitting, rows: Iterable[AnswerRow]) -> ExamSession:
     """The sitting as the database keeps it, answers and all (for readers without the quiz file)."""
-    from convquest.play.taught import topic_taught
-
-    session = ExamSession(Paper.from_json(sitting.paper), taught=topic_taught(), grid_marking=sitting.grid_marking)
+    session = ExamSession(Paper.from_json(sitting.paper), grid_marking=sitting.grid_marking)  # full form, as sat
     restore(session, rows, sitting.started_at)
     return session
 
@@ -159,7 +157,8 @@ def _answer_candidates(working: str) -> list[list[str]]:
     lines = []
     for line in reversed([line.strip() for line in working.splitlines() if line.strip()]):
         head, colon, tail = line.partition(": ")
-        candidates = [tail.rstrip(".")] if colon else []  # "The answer: Gaussian blur, then Laplacian (edge)"
+        # "The answer: Gaussian blur, then Laplacian (edge)"; "…, rounded: -1 -2 -1; 0 0 0; 1 2 1. That is …"
+        candidates = [tail.rstrip("."), *(piece.rstrip(".") for piece in tail.split(". ")[:-1])] if colon else []
         for token in _ANSWER_TOKEN.findall(line):
             token = token.rstrip(",").replace("−", "-")
             candidates += [token, *token.split("×")[1:]]  # a side of "7×7" where the side is asked

@@ -30,7 +30,6 @@ from convquest.classroom.quiz import Quiz
 from convquest.classroom.results import COMPLETED, ENDED, HANDED_IN, TIME_UP, QuizRecorder, ResultsDB, Sitting
 from convquest.play.record import Answer
 from convquest.play.sitting import AlreadyAnswered, Given, NotSaved, TimeUp
-from convquest.play.taught import topic_taught
 from convquest.practice.exam import ExamOver, ExamSession, Paper, cell_grid, split_grid
 from convquest.practice.records import QuestionRecord
 
@@ -83,9 +82,10 @@ class QuizSitting(ExamSession):
         # started with, even if the teacher edited the quiz file since.
         self.sitting: Sitting = sitting
         paper = fresh if sitting.paper == fresh.to_json() else Paper.from_json(sitting.paper)
-        super().__init__(
-            paper, sitting.total_minutes, clock=clock, taught=topic_taught(), grid_marking=sitting.grid_marking
-        )
+        # A quiz is a teacher's: its numbers may use anything (padding on a first-chapter topic), so
+        # every slip the engine can name is named, in the full form (issue 12: "teachers' packs
+        # default to the full form"), not filtered by the chapter its topic comes from.
+        super().__init__(paper, sitting.total_minutes, clock=clock, grid_marking=sitting.grid_marking)
         self.feedback = sitting.feedback
         self.title = quiz.title
         self.who = student

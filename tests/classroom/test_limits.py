@@ -12,7 +12,7 @@ def test_safe_student_ids_are_accepted(name):
     assert username_problem(name) is None
 
 
-@pytest.mark.parametrize("name", ["", "..", ".", ".hidden", "a/b", "a b", "é", "a" * 33, "x\0"])
+@pytest.mark.parametrize("name", ["", "..", ".", ".hidden", "a/b", "a b", "é", "a" * 33, "x\0", "-carl", "--help"])
 def test_ids_that_are_not_one_safe_path_component_are_refused_with_the_rule(name):
     problem = username_problem(name)
     assert problem is not None and "cannot be a student id" in problem

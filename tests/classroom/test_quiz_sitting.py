@@ -209,3 +209,33 @@ def test_results_work_out_the_end_when_the_sitting_row_does_not_say(quiz, db_pat
     progress = {p.student: p for p in quiz_progress(reopen(db_path), "week-3", now=clock() + 25 * 60)}
     assert (progress["alice"].status, progress["alice"].seconds(0)) == ("completed", 90)
     assert progress["bob"].status == "time" and progress["bob"].ended_at == progress["bob"].deadline
+
+
+def test_a_teachers_own_numbers_get_every_slip_named_whatever_chapter_the_topic_is_from(tmp_path, db_path):
+    # A teacher's question of the first chapter's topic (a plain conv) with padding on it: the engine
+    # names the answer that left the padding out, though that chapter has not taught padding yet.
+    # Teachers' quizzes use the full form (issue 12), so nothing is filtered as "not yet taught".
+    text = QUIZ_WITH_PADDING
+    quiz = load_quiz(write_quiz(tmp_path, text=text))
+    db = ResultsDB.open(db_path)
+    sitting = QuizSitting(quiz, "bob", db, clock=FakeClock())
+    problem = sitting.problems[0]
+    without_padding = problem.params()["i"] - problem.params()["k"] + 1
+    sitting.answer(str(without_padding))
+    [row] = reopen(db_path).answers("pads", "bob")
+    assert not row.correct and row.mistake == "ignored_padding"
+
+
+QUIZ_WITH_PADDING = """
+[quiz]
+id = "pads"
+title = "Padding"
+
+[[question]]
+kind = "predict-size"
+[question.params]
+variant = "conv"
+i = 15
+k = 3
+p = 1
+"""
