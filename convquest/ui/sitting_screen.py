@@ -206,7 +206,7 @@ class SittingScreen(Screen[None]):
         self.query_one("#sitting-question", VerticalScroll).scroll_home(animate=False)
         holder = self.query_one("#sitting-figure", VerticalGroup)
         parts = self.query_one("#sitting-parts", VerticalScroll)
-        pictures = figure(problem, width=max(40, self.size.width - 8))
+        pictures = figure(problem, width=max(40, self.size.width - 8), compact=not self.app.no_color)
         if pictures or holder.children:
             await holder.remove_children()
             await holder.mount_all(pictures)
