@@ -109,6 +109,36 @@ def answer_boxes(sitting: Sitting) -> list[Box]:
     ]
 
 
+MORE_BELOW = "▼ more below: ctrl+↓"
+MORE_ABOVE = "▲ more above: ctrl+↑"
+
+
+class QuestionScroll(VerticalScroll):
+    """The question and its figure. When they are taller than the box, its bottom border says
+    which way the rest is and the key that scrolls there: the answer box keeps the focus, and a
+    scrollbar alone is easy to miss (without colour, hard to see at all)."""
+
+    def on_mount(self) -> None:
+        self.watch(self, "virtual_size", lambda _size: self.show_cue(), init=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.show_cue()
+
+    def on_resize(self) -> None:
+        self.show_cue()
+
+    def show_cue(self) -> None:
+        if self.scroll_y < self.max_scroll_y:
+            cue = MORE_BELOW
+        elif self.scroll_y > 0:
+            cue = MORE_ABOVE
+        else:
+            cue = ""
+        if self.border_subtitle != cue:
+            self.border_subtitle = cue
+
+
 class SittingScreen(Screen[None]):
     """A sitting's questions, answers and clock. Hosts implement `open_sitting` and `ended`."""
 
@@ -142,7 +172,7 @@ class SittingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="sitting-head", markup=False)
         yield Static(id="sitting-nav", markup=False)
-        with VerticalScroll(id="sitting-question"):
+        with QuestionScroll(id="sitting-question"):
             yield Static(id="sitting-prompt", markup=False)
             yield VerticalGroup(id="sitting-figure")
         yield VerticalScroll(id="sitting-parts")  # a network question has a box per layer
