@@ -84,7 +84,7 @@ class VolumeSweep:
     def given_scenes(self) -> tuple[Scene, Scene]:
         """What the layer is given, unmarked, for a sitting's figure (no window, no output): each
         input channel as its own grid; then each filter's slices, titled by filter and channel,
-        and a line of the filters' biases."""
+        with a line of the filters' biases."""
         channels = range(self.trace.input.shape[0])
         inputs = tuple(value_grid(f"input{c}", self.channel_name(c), self.trace.input[c]) for c in channels)
         slices: list[Grid | Joiner] = []

@@ -75,15 +75,18 @@ def figure(problem: Problem, width: int = 74, *, compact: bool = False) -> list[
 
 def volume_text(problem: FillVolume, width: int) -> str:
     """The volume board's picture of what the layer is given (each channel, each filter's slices,
-    the biases) as plain text, at the board's smallest scale (no scale fits a height of 0)."""
-    from convquest.ui.board.render import fallback_styler, render_scene
+    the biases) as plain text, at the board's smallest scale (no scale fits a height of 0): on one
+    band, input ∗ slices, when it fits the width, else the input above the filters."""
+    from convquest.ui.board.render import Joiner, Scene, fallback_styler, render_scene
     from convquest.ui.board.volume import VolumeSweep
 
-    lines = [
-        line.rstrip()
-        for scene in VolumeSweep(problem.trace).given_scenes()
-        for line in render_scene(scene, width, 0, fallback_styler).plain()
-    ]
+    inputs, filters = VolumeSweep(problem.trace).given_scenes()
+    together = Scene(inputs.blocks + (Joiner("∗"),) + filters.blocks, filters.lines)
+    if render_scene(together, 10 * width, 0, fallback_styler).width <= width:
+        scenes = [together]
+    else:
+        scenes = [inputs, filters]
+    lines = [line.rstrip() for scene in scenes for line in render_scene(scene, width, 0, fallback_styler).plain()]
     return "\n".join(lines).rstrip()
 
 

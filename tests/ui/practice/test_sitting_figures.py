@@ -85,3 +85,32 @@ def test_every_number_a_question_gives_is_on_the_sitting_screen(topic, difficult
         lines = [tokens(line) for line in text.splitlines()]
         missing = [run for run in needed(problem.params()) if not has_run(lines, run)]
         assert not missing, f"{topic} d{difficulty} seed {seed}: {missing} not shown in:\n{text}"
+
+
+@pytest.mark.parametrize("variant", problems.variants("fill-volume"))
+@pytest.mark.parametrize("difficulty", [1, 3])
+def test_a_fill_volume_figure_labels_each_channel_each_slice_and_each_bias(variant, difficulty):
+    from convquest.ui.practice.figure import volume_text
+
+    problem = problems.generate("fill-volume", 5, difficulty, variant)
+    params = problem.params()
+    text = volume_text(problem, 72)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 72
+    titles = " ".join(lines)
+    channels = len(params["input"])
+    for c in range(channels):
+        assert f"ch {c}" in titles
+    groups = params["groups"]
+    for f, table in enumerate(params["filters"]):
+        seen = len(table["slices"])
+        first = (f * groups // len(params["filters"])) * seen  # the group's first channel
+        for n in range(seen):
+            assert f"f{f}·ch {first + n}" in titles, f"filter {f}'s slice for channel {first + n} is not labelled"
+        bias = str(table["bias"]).replace("-", "−")
+        assert re.search(rf"\bf{f} {bias}(?!\d)", lines[-1]), lines[-1]
+    # A small layer is one line of arithmetic, input ∗ slices; a big one puts the filters under the input.
+    bands = text.count("\n\n")  # a blank line after each band of grids
+    assert bands == (1 if "∗" in text else 2)
+    if variant == "volume":
+        assert ("∗" in text) == (difficulty == 1)
