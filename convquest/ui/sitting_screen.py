@@ -260,6 +260,9 @@ class SittingScreen(Screen[None]):
                 widget.border_title, widget.disabled = box.title, box.disabled
                 widgets.append(widget)
             await parts.mount_all(widgets)
+        # A box per cell (fill-volume) or per layer: two in view leave the figure the room it
+        # needs, and Enter brings the next box into view anyway.
+        parts.set_class(len(boxes) > 2, "many")
         self._focus_first_open()
         self._show_head()
 
