@@ -1,9 +1,10 @@
-"""What an exam question shows beside its prompt, for kinds whose prompt leaves the data out.
+"""What a sitting question shows beside its prompt, for kinds whose prompt leaves the data out.
 
-The exam cannot use the kind panels (they say right or wrong at once), so it shows the problem's
-own data read-only: the number grids a fill-cells problem gives (input, kernel), or the pictures a
-match-kernel problem is about, drawn by the match package's ShadedImage from what its MatchView
-reads off the problem. Nothing here computes an answer.
+A sitting (exam, quiz) cannot use the kind panels (they say right or wrong at once), so it shows
+the problem's own data read-only: the number grids a fill-cells or learn-kernel problem gives, the
+channels, slices and biases of a fill-volume layer (the volume board's own grids, as text), or the
+pictures a match-kernel problem is about, drawn by the match package's ShadedImage from what its
+MatchView reads off the problem, with the kernel names beside them. Nothing here computes an answer.
 """
 
 from __future__ import annotations
@@ -66,11 +67,16 @@ def figure(problem: Problem, width: int = 74, *, compact: bool = False) -> list[
         pictures = _match_pictures(problem, compact)
         if pictures:
             return [HorizontalGroup(*pictures, *_kernel_choices(problem), classes="exam-figure")]
-    if isinstance(problem, FillVolume):
-        text = volume_text(problem, width)
-    else:
-        text = blocks_text([grid_block(n, rows) for n, rows in number_grids(problem.params())], width)
+    text = figure_text(problem, width)
     return [Static(text, classes="exam-figure", markup=False)] if text else []
+
+
+def figure_text(problem: Problem, width: int = 74) -> str:
+    """The numbers a question gives that its prompt leaves out, as plain text ("" for none): a
+    volume's channels, slices and biases; else every grid of its params. Pictures are widgets."""
+    if isinstance(problem, FillVolume):
+        return volume_text(problem, width)
+    return blocks_text([grid_block(n, rows) for n, rows in number_grids(problem.params())], width)
 
 
 def volume_text(problem: FillVolume, width: int) -> str:
