@@ -198,7 +198,8 @@ class SittingScreen(Screen[None]):
         elif sitting.final:
             self._say("Type your answer and press Enter. Each answer is saved at once and is final.")
         else:
-            self._say("Type an answer and press Enter; answers are saved, not marked, until you hand in.")
+            # One line at 80 columns: a second would take a line from the question and its figure.
+            self._say("Type an answer and press Enter: saved, not marked, until you hand in.")
 
     # -- the clock ----------------------------------------------------------------------------
 
