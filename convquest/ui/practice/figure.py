@@ -113,7 +113,7 @@ def _match_pictures(problem: Problem, compact: bool) -> list[Widget]:
         shown = [(view.image, f"pixel {r},{c} changes")]
     else:
         shown = [(view.image, "image"), (view.target, "target")]
-    pictures = []
+    pictures: list[Widget] = []
     for values, label in shown:
         if values is not None:
             picture = ShadedImage(values, label=label, classes="exam-picture")
