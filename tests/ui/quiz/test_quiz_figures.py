@@ -11,10 +11,19 @@ from convquest.classroom.results import ResultsDB
 from convquest.ui.match.shaded import ShadedImage
 from convquest.ui.quiz.app import QuizApp
 from convquest.ui.sitting_screen import MORE_ABOVE, MORE_BELOW, QuestionScroll
-from tests.classroom.quiz_helpers import write_quiz
+from tests.classroom.quiz_helpers import right, write_quiz
 from tests.practice.practice_oracle import FakeClock
 from tests.ui.practice.test_sitting_figure_screen import SIZE, fits, screen_text
 from tests.ui.practice.test_sitting_figures import has_run, needed, tokens
+
+
+async def type_into(pilot, text: str) -> None:
+    box = pilot.app.focused
+    assert isinstance(box, Input), f"no answer box has the focus ({box!r})"
+    box.value = ""
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
 
 QUIZ = """
 [quiz]
@@ -78,5 +87,15 @@ async def test_a_quiz_of_volumes_and_kernels_can_be_answered_from_the_screen(tmp
                     assert app.focused is box  # scrolling never takes the answer's focus
             # A 2-channel layer fits beside its two boxes in view; the 3-channel one does not: its cue was checked.
             assert scrolled == [2]
+            # With two of eight boxes in view, Enter brings the next one into view as it takes the focus.
+            await pilot.press("pagedown", "pagedown")  # round the skipped ones: Q1, then Q2
+            await pilot.pause()
+            assert screen.sitting.current == 1
+            parts = screen.query_one("#sitting-parts")
+            for part in range(3):
+                await type_into(pilot, right(screen.sitting.problems[1], part))
+                box = app.focused
+                assert isinstance(box, Input) and box.id == f"sitting-answer-{part + 1}"
+                assert parts.region.contains_region(box.region)
     finally:
         db.close()
