@@ -3,9 +3,10 @@
 The header is the paper's title, the student, question n of N, how many are answered and the time
 left (the title gives way first: the time left always shows). Under it a line of question cells,
 the question with its figure (a question taller than its box says "▼ more below" on the box's
-border), one answer box per part (one box for a grid, row by row), and the feedback. A typing slip is explained in place and costs nothing. What differs is the sitting's:
-a final sitting (the quiz) locks each answer once given; an exam's answers change until hand-in;
-the verdicts show after each answer only when the sitting's feedback says "after-each".
+border), one answer box per part (one box for a grid, row by row), and the feedback. A typing slip
+is explained in place and costs nothing. What differs is the sitting's: a final sitting (the quiz)
+locks each answer once given; an exam's answers change until hand-in; the verdicts show after each
+answer only when the sitting's feedback says "after-each".
 
 The hosts say how a sitting opens and how it ends: `convquest.ui.practice.exam_screen.ExamScreen`
 (the practice history and the report) and `convquest.ui.quiz.screen.QuizScreen` (the class's
