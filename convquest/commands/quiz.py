@@ -92,7 +92,7 @@ def paper_text(quiz: Quiz, paper: Paper, student: str, note: str | None = None, 
 
     from convquest.engine.problems.signature import signature
     from convquest.ui.practice.answer_format import answer_parts, question_text
-    from convquest.ui.practice.figure import blocks_text, grid_block, number_grids
+    from convquest.ui.practice.figure import figure_text
 
     limit = f"{quiz.minutes:g} minutes" if quiz.minutes is not None else "no time limit"
     whose = (
@@ -109,7 +109,7 @@ def paper_text(quiz: Quiz, paper: Paper, student: str, note: str | None = None, 
         lines += ["", "─" * width, ""]
         for line in question_text(problem, question.number, labels, grid).splitlines():
             lines += textwrap.wrap(line, width) or [""]
-        figure = blocks_text([grid_block(name, rows) for name, rows in number_grids(problem.params())], width)
+        figure = figure_text(problem, width)
         if figure:
             lines += ["", figure]
         elif problem.kind == "match-kernel":

@@ -2,10 +2,11 @@
 
 The header is the paper's title, the student, question n of N, how many are answered and the time
 left (the title gives way first: the time left always shows). Under it a line of question cells,
-the question with its figure, one answer box per part (one box for a grid, row by row), and the
-feedback. A typing slip is explained in place and costs nothing. What differs is the sitting's:
-a final sitting (the quiz) locks each answer once given; an exam's answers change until hand-in;
-the verdicts show after each answer only when the sitting's feedback says "after-each".
+the question with its figure (a question taller than its box says "▼ more below" on the box's
+border), one answer box per part (one box for a grid, row by row), and the feedback. A typing slip
+is explained in place and costs nothing. What differs is the sitting's: a final sitting (the quiz)
+locks each answer once given; an exam's answers change until hand-in; the verdicts show after each
+answer only when the sitting's feedback says "after-each".
 
 The hosts say how a sitting opens and how it ends: `convquest.ui.practice.exam_screen.ExamScreen`
 (the practice history and the report) and `convquest.ui.quiz.screen.QuizScreen` (the class's
@@ -109,6 +110,36 @@ def answer_boxes(sitting: Sitting) -> list[Box]:
     ]
 
 
+MORE_BELOW = "▼ more below: ctrl+↓"
+MORE_ABOVE = "▲ more above: ctrl+↑"
+
+
+class QuestionScroll(VerticalScroll):
+    """The question and its figure. When they are taller than the box, its bottom border says
+    which way the rest is and the key that scrolls there: the answer box keeps the focus, and a
+    scrollbar alone is easy to miss (without colour, hard to see at all)."""
+
+    def on_mount(self) -> None:
+        self.watch(self, "virtual_size", lambda _size: self.show_cue(), init=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.show_cue()
+
+    def on_resize(self) -> None:
+        self.show_cue()
+
+    def show_cue(self) -> None:
+        if self.scroll_y < self.max_scroll_y:
+            cue = MORE_BELOW
+        elif self.scroll_y > 0:
+            cue = MORE_ABOVE
+        else:
+            cue = ""
+        if self.border_subtitle != cue:
+            self.border_subtitle = cue
+
+
 class SittingScreen(Screen[None]):
     """A sitting's questions, answers and clock. Hosts implement `open_sitting` and `ended`."""
 
@@ -142,7 +173,7 @@ class SittingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="sitting-head", markup=False)
         yield Static(id="sitting-nav", markup=False)
-        with VerticalScroll(id="sitting-question"):
+        with QuestionScroll(id="sitting-question"):
             yield Static(id="sitting-prompt", markup=False)
             yield VerticalGroup(id="sitting-figure")
         yield VerticalScroll(id="sitting-parts")  # a network question has a box per layer
@@ -168,7 +199,8 @@ class SittingScreen(Screen[None]):
         elif sitting.final:
             self._say("Type your answer and press Enter. Each answer is saved at once and is final.")
         else:
-            self._say("Type an answer and press Enter; answers are saved, not marked, until you hand in.")
+            # One line at 80 columns: a second would take a line from the question and its figure.
+            self._say("Type an answer and press Enter: saved, not marked, until you hand in.")
 
     # -- the clock ----------------------------------------------------------------------------
 
@@ -206,7 +238,7 @@ class SittingScreen(Screen[None]):
         self.query_one("#sitting-question", VerticalScroll).scroll_home(animate=False)
         holder = self.query_one("#sitting-figure", VerticalGroup)
         parts = self.query_one("#sitting-parts", VerticalScroll)
-        pictures = figure(problem, width=max(40, self.size.width - 8))
+        pictures = figure(problem, width=max(40, self.size.width - 8), compact=not self.app.no_color)
         if pictures or holder.children:
             await holder.remove_children()
             await holder.mount_all(pictures)
@@ -230,6 +262,9 @@ class SittingScreen(Screen[None]):
                 widget.border_title, widget.disabled = box.title, box.disabled
                 widgets.append(widget)
             await parts.mount_all(widgets)
+        # A box per cell (fill-volume) or per layer: two in view leave the figure the room it
+        # needs, and Enter brings the next box into view anyway.
+        parts.set_class(len(boxes) > 2, "many")
         self._focus_first_open()
         self._show_head()
 

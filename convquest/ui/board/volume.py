@@ -81,6 +81,20 @@ class VolumeSweep:
             maps.append(replace(grid, id=f"map{f}"))
         return maps
 
+    def given_scenes(self) -> tuple[Scene, Scene]:
+        """What the layer is given, unmarked, for a sitting's figure (no window, no output): each
+        input channel as its own grid; then each filter's slices, titled by filter and channel,
+        with a line of the filters' biases."""
+        channels = range(self.trace.input.shape[0])
+        inputs = tuple(value_grid(f"input{c}", self.channel_name(c), self.trace.input[c]) for c in channels)
+        slices: list[Grid | Joiner] = []
+        biases: list[Span] = [Span("bias: ", "dim")]
+        for f in range(self.trace.output.shape[0]):
+            step = self.trace.step(f, 0, 0)
+            slices += [self._slice(step, n) for n in range(len(step.channels))]
+            biases += [Span(" · ", "dim")] * bool(f) + [Span(f"f{f} {fmt(self.trace.bias[f])}")]
+        return Scene(inputs), Scene(tuple(slices), (tuple(biases),))
+
     def sees_line(self, filter: int) -> TextLine:
         """Which channels each filter reads: "▶f0 ← ch 0 R, ch 1 G, ch 2 B · f1 ← …"."""
         spans: list[Span] = [Span("sees: ", "dim")]

@@ -1,14 +1,14 @@
-"""What an exam question shows beside its prompt, for kinds whose prompt leaves the data out.
+"""What a sitting question shows beside its prompt, for kinds whose prompt leaves the data out.
 
-The exam cannot use the kind panels (they say right or wrong at once), so it shows the problem's
-own data read-only: the number grids a fill-cells problem gives (input, kernel), or the pictures a
-match-kernel problem is about, drawn by the match package's ShadedImage from what its MatchView
-reads off the problem. Nothing here computes an answer.
+A sitting (exam, quiz) cannot use the kind panels (they say right or wrong at once), so it shows
+the problem's own data read-only: the number grids a fill-cells or learn-kernel problem gives, the
+channels, slices and biases of a fill-volume layer (the volume board's own grids, as text), or the
+pictures a match-kernel problem is about, drawn by the match package's ShadedImage from what its
+MatchView reads off the problem, with the kernel names beside them. Nothing here computes an answer.
 """
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from convquest.engine.problems.base import Problem
+from convquest.engine.problems.fill_volume import FillVolume
 
 GAP = "    "
 
@@ -58,44 +59,80 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def figure(problem: Problem, width: int = 74) -> list[Widget]:
-    """Widgets showing the question's data; empty when the prompt says it all."""
+def figure(problem: Problem, width: int = 74, *, compact: bool = False) -> list[Widget]:
+    """Widgets showing the question's data; empty when the prompt says it all. `compact` draws a
+    picture two pixel rows a line (colour only: without it a half-block is on or off, and the
+    shades a blur leaves would be lost)."""
     if problem.kind == "match-kernel":
-        pictures = _match_pictures(problem)
+        pictures = _match_pictures(problem, compact)
         if pictures:
-            return [HorizontalGroup(*pictures, classes="exam-figure")] + _kernel_choices(problem, width)
-    text = blocks_text([grid_block(n, rows) for n, rows in number_grids(problem.params())], width)
+            return [HorizontalGroup(*pictures, *_kernel_choices(problem), classes="exam-figure")]
+    text = figure_text(problem, width)
     return [Static(text, classes="exam-figure", markup=False)] if text else []
 
 
-def _match_pictures(problem: Problem) -> list[Widget]:
+def figure_text(problem: Problem, width: int = 74) -> str:
+    """The numbers a question gives that its prompt leaves out, as plain text ("" for none): a
+    volume's channels, slices and biases; else every grid of its params. Pictures are widgets."""
+    if isinstance(problem, FillVolume):
+        return volume_text(problem, width)
+    return blocks_text([grid_block(n, rows) for n, rows in number_grids(problem.params())], width)
+
+
+def volume_text(problem: FillVolume, width: int) -> str:
+    """The volume board's picture of what the layer is given (each channel, each filter's slices,
+    the biases) as plain text, at the board's smallest scale (no scale fits a height of 0): on one
+    band, input ∗ slices, when it fits the width, else the input above the filters."""
+    from convquest.ui.board.render import Joiner, Scene, fallback_styler, render_scene
+    from convquest.ui.board.volume import VolumeSweep
+
+    inputs, filters = VolumeSweep(problem.trace).given_scenes()
+    together = Scene(inputs.blocks + (Joiner("∗"),) + filters.blocks, filters.lines)
+    if render_scene(together, 10 * width, 0, fallback_styler).width <= width:
+        scenes = [together]
+    else:
+        scenes = [inputs, filters]
+    lines = [line.rstrip() for scene in scenes for line in render_scene(scene, width, 0, fallback_styler).plain()]
+    return "\n".join(lines).rstrip()
+
+
+def _match_pictures(problem: Problem, compact: bool) -> list[Widget]:
     from convquest.ui.match.shaded import ShadedImage
     from convquest.ui.match.view import MatchView
 
     view = MatchView(problem)
-    variant = problem.params().get("variant")
-    if variant == "translation":
+    # The view's variant: a pooled translation is a translation with a pool after the kernel.
+    if view.variant == "translation":
         shown: list[tuple[np.ndarray | None, str]] = [
             (view.image, "image"),
             (view.feature_map, "its map"),
             (view.shifted, "moved"),
         ]
-    elif variant == "locality":
+    elif view.variant == "locality":
         r, c = view.changed_pixel
         shown = [(view.image, f"pixel {r},{c} changes")]
     else:
         shown = [(view.image, "image"), (view.target, "target")]
-    return [ShadedImage(values, label=label, classes="exam-picture") for values, label in shown if values is not None]
+    pictures: list[Widget] = []
+    for values, label in shown:
+        if values is not None:
+            picture = ShadedImage(values, label=label, classes="exam-picture")
+            picture.compact = compact
+            pictures.append(picture)
+    return pictures
 
 
-def _kernel_choices(problem: Problem, width: int) -> list[Widget]:
-    """The names a palette or two-step answer may use, with what each detects: in the level the
-    palette lists them; in the exam this list does."""
+def _kernel_choices(problem: Problem) -> list[Widget]:
+    """The names a palette or two-step answer may use, beside the pictures: in columns no taller
+    than a picture, so the question, its pictures and the answer box fit one 80×24 screen."""
     from convquest.ui.match.view import MatchView
 
     if problem.params().get("variant") not in ("palette", "two-step"):
         return []
-    lines = []
-    for k in MatchView(problem).palette:
-        lines += textwrap.wrap(k.detects, width, initial_indent=f"  {k.name:<12} ", subsequent_indent=" " * 15)
-    return [Static("Kernels to choose from:\n" + "\n".join(lines), classes="exam-figure", markup=False)]
+    view = MatchView(problem)
+    names = [k.name for k in view.palette]
+    rows = max(3, (view.image.shape[0] + 1) // 2)  # a compact picture's height, its label aside
+    size = max(len(n) for n in names)
+    columns = [names[i : i + rows] for i in range(0, len(names), rows)]
+    lines = ["  ".join(col[r].ljust(size) for col in columns if r < len(col)).rstrip() for r in range(rows)]
+    return [Static("kernels:\n" + "\n".join(line for line in lines if line), classes="exam-choices", markup=False)]
