@@ -108,6 +108,9 @@ MIGRATIONS: tuple[str, ...] = (
         at REAL NOT NULL
     );
     """,
+    # Several servers may share one database (PostgreSQL): each session says whose it is, so a
+    # server that restarts closes the sessions it left open, not the ones its neighbours hold.
+    "ALTER TABLE sessions ADD COLUMN server TEXT NOT NULL DEFAULT '';",
 )
 
 
@@ -245,15 +248,16 @@ Target = Path | str  # an SQLite file, or a postgresql:// URL
 class ResultsDB:
     """One connection to the results database. Thread-safe: calls are serialised by a lock."""
 
-    def __init__(self, conn: Connection, path: Target) -> None:
+    def __init__(self, conn: Connection, path: Target, server: str = "") -> None:
         self._conn = conn
         self._lock = threading.Lock()
         self.path = path
+        self.server = server  # who writes the sessions: one of the servers sharing the database
 
     @classmethod
-    def open(cls, path: Target, *, timeout: float = BUSY_TIMEOUT) -> ResultsDB:
+    def open(cls, path: Target, *, timeout: float = BUSY_TIMEOUT, server: str = "") -> ResultsDB:
         """Open (creating and migrating if needed) the database at `path`: a file, or a
-        postgresql:// URL."""
+        postgresql:// URL. `server` names the classroom server whose sessions this one writes."""
         target = path if is_postgres(path) else Path(path)
         try:
             conn = open_postgres(str(target), timeout) if is_postgres(target) else open_sqlite(Path(target), timeout)
@@ -264,7 +268,7 @@ class ResultsDB:
         except sqlite3.Error as exc:
             conn.close()
             raise ResultsUnavailable(f"the results database {shown(target)} cannot be used: {exc}") from None
-        return cls(conn, target)
+        return cls(conn, target, server)
 
     @classmethod
     def open_existing(cls, path: Target, *, timeout: float = BUSY_TIMEOUT) -> ResultsDB | None:
@@ -433,8 +437,8 @@ class ResultsDB:
 
     def session_opened(self, session_id: str, student: str, address: str, quiz_id: str | None, now: float) -> None:
         self._execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL)",
-            (session_id, student, address, quiz_id, now),
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}, server) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
+            (session_id, student, address, quiz_id, now, self.server),
         )
 
     def session_closed(self, session_id: str, reason: str, now: float) -> None:
@@ -444,10 +448,11 @@ class ResultsDB:
         )
 
     def close_open_sessions(self, reason: str, now: float) -> int:
-        """Close sessions left open by a server that stopped without saying (a crash, a power cut)."""
+        """Close sessions this server left open when it stopped without saying (a crash, a power cut)."""
         with self._lock:
             cursor = self._conn.execute(
-                "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE disconnected_at IS NULL", (now, reason)
+                "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE disconnected_at IS NULL AND server = ?",
+                (now, reason, self.server),
             )
             return cursor.rowcount
 

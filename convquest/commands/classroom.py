@@ -74,6 +74,25 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="every student sits this quiz file instead of playing the game; answers go to "
         "classroom.db in the data dir (see `convquest results` and `convquest teacher`)",
     )
+    add_results_option(parser, "where answers and sessions go")
+
+
+RESULTS_HELP = (
+    "the class results: an SQLite file (default: classroom.db in the data dir `serve` used) or a PostgreSQL "
+    "database that several servers share, postgresql://USER@HOST/DB (needs convquest[postgres])"
+)
+
+
+def add_results_option(parser: argparse.ArgumentParser, what: str = "") -> None:
+    """`--results PATH|URL` (`--results-db`, its first name, still works) on every command that
+    reads or writes the class results."""
+    parser.add_argument(
+        "--results",
+        "--results-db",
+        dest="results_db",
+        metavar="PATH|URL",
+        help=f"{what}: {RESULTS_HELP}" if what else RESULTS_HELP,
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -103,6 +122,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,
         quiz_file=None if quiz_file is None else quiz_file.expanduser().resolve(),
+        results=_given_results(args),
     )
 
     async def serve() -> None:
@@ -136,12 +156,7 @@ STUDENT_ENV = "CONVQUEST_USER"  # set by `convquest serve` to the SSH username
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, required=True, metavar="FILE", help="the quiz file (.toml)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the class's results database (default: classroom.db in the data dir)",
-    )
+    add_results_option(parser)
     parser.add_argument(
         "--student",
         metavar="ID",
@@ -153,13 +168,12 @@ class QuizSetupError(Exception):
     """The quiz cannot start; the message says why, for the student's terminal or the teacher's."""
 
 
-def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path]:
+def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path | str]:
     """(quiz, student id, results db path) for `convquest quiz`; QuizSetupError if it cannot run."""
     import getpass
 
     from convquest.classroom.limits import username_problem
     from convquest.classroom.quiz import QuizFileInvalid, load_quiz
-    from convquest.classroom.results import default_path
 
     try:
         quiz = load_quiz(args.file)
@@ -169,8 +183,7 @@ def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path]:
     problem = username_problem(student)
     if problem is not None:
         raise QuizSetupError(problem)
-    path = args.results_db or default_path(data_dir(args))
-    return quiz, student, Path(path).expanduser()
+    return quiz, student, results_db_path(args)
 
 
 def run_quiz(args: argparse.Namespace) -> int:
@@ -198,7 +211,8 @@ def run_quiz(args: argparse.Namespace) -> int:
 
     store = Store.open(data_dir(args))  # the student's own settings
     try:
-        QuizApp(quiz=quiz, student=student, db=db, store=store).run()
+        # The database's clock: with servers sharing PostgreSQL, each one's own clock may be off.
+        QuizApp(quiz=quiz, student=student, db=db, store=store, clock=db.now).run()
     finally:
         store.close()
         db.close()
@@ -249,23 +263,27 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
         help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_option(parser)
 
 
-def results_db_path(args: argparse.Namespace) -> Path:
-    from convquest.classroom.results import default_path
+def _given_results(args: argparse.Namespace) -> Path | str | None:
+    from convquest.classroom.backends import is_postgres
 
     given = getattr(args, "results_db", None)
-    return Path(given).expanduser() if given else default_path(data_dir(args))
+    if given is None or is_postgres(str(given)):
+        return given
+    return Path(given).expanduser()
+
+
+def results_db_path(args: argparse.Namespace) -> Path | str:
+    """What `--results` names (a file or a postgresql:// URL); else classroom.db in the data dir."""
+    from convquest.classroom.results import default_path
+
+    given = _given_results(args)
+    return default_path(data_dir(args)) if given is None else given
 
 
 def run_results(args: argparse.Namespace) -> int:
-    import time
 
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
@@ -295,7 +313,7 @@ def run_results(args: argparse.Namespace) -> int:
     if db is None:
         return 1
     try:
-        now = time.time()
+        now = db.now()
         titles = dict(db.quizzes())
         wanted = [args.quiz] if args.quiz else sorted(titles)
         if args.quiz and args.quiz not in titles:
@@ -333,12 +351,22 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
     path = results_db_path(args)
     db = ResultsDB.open_existing(path)
     if db is None:
-        print(
-            f"convquest {command}: no results yet: {path} does not exist (it is made when a student starts a "
-            "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
-            file=sys.stderr,
-        )
+        print(f"convquest {command}: {no_results_yet(path)}", file=sys.stderr)
     return db
+
+
+def no_results_yet(path: Path | str) -> str:
+    from convquest.classroom.backends import is_postgres, shown
+
+    if is_postgres(path):
+        return (
+            f"no results yet in {shown(path)}: no `convquest serve --quiz FILE --results` has used it "
+            "(give the same --results as serve)"
+        )
+    return (
+        f"no results yet: {path} does not exist (give the same --data-dir as `convquest serve`); it is made "
+        "when a student starts a quiz served with `convquest serve --quiz FILE`"
+    )
 
 
 # --- convquest teacher -------------------------------------------------------------------------------
@@ -346,12 +374,7 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | None:
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_option(parser)
     parser.add_argument(
         "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
     )
