@@ -380,13 +380,23 @@ class ResultsDB:
         A part already answered keeps its first answer: a quiz answer is final, and a write
         repeated after a lost acknowledgement must not count twice.
         """
-        rows = [(quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now) for a in answers]
+        rows = [
+            (quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now)
+            + (quiz_id, student, a.question, a.part)
+            for a in answers
+        ]
         with self._lock:
             try:
                 self._conn.begin()
+                # One row per part, wherever it was sent from (a student who reconnects to another
+                # server resends nothing twice). NOT EXISTS first, so PostgreSQL does not spend a
+                # row id on an answer it then drops (ids would differ from SQLite's); the conflict
+                # clause covers two servers writing the same part at the same instant.
                 self._conn.executemany(
                     "INSERT INTO answers (quiz_id, student, question, part, answer, correct, mistake, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, student, question, part) DO NOTHING",
+                    "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM answers "
+                    "WHERE quiz_id = ? AND student = ? AND question = ? AND part = ?) "
+                    "ON CONFLICT (quiz_id, student, question, part) DO NOTHING",
                     rows,
                 )
                 self._conn.execute("COMMIT")
