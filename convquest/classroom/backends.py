@@ -16,6 +16,7 @@ import re
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,7 +33,8 @@ class ResultsError(sqlite3.Error):
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     @property
     def description(self) -> Sequence[Sequence[Any]] | None: ...
@@ -59,8 +61,63 @@ def shown(target: str | Path) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-class Connection:
-    """One connection, SQLite's. The SQL written for it runs as it is."""
+class Connection(ABC):
+    """The seam convquest.classroom.results writes to: one connection, run by one thread at a time
+    (ResultsDB holds a lock), in autocommit outside `begin`."""
+
+    where: str  # the database as said in messages
+
+    @abstractmethod
+    def execute(self, sql: str, args: Sequence[object] = ()) -> Cursor:
+        """Run `sql`, written for SQLite (`?` placeholders)."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    def ddl(self, statement: str) -> str:
+        """A migration's statement (written for SQLite) as this database spells it."""
+        return statement
+
+    @abstractmethod
+    def begin(self) -> None:
+        """A write transaction, taken before anything is read: writers that would conflict wait."""
+
+    def begin_migration(self) -> None:
+        """The transaction a migration runs in: one process migrates at a time."""
+        self.begin()
+
+    @property
+    @abstractmethod
+    def in_transaction(self) -> bool: ...
+
+    @abstractmethod
+    def now(self) -> float:
+        """The database's clock, in Unix seconds."""
+
+    @abstractmethod
+    def tables_with(self, column: str) -> list[str]:
+        """The tables that have `column`, by name."""
+
+    @abstractmethod
+    def has_schema(self) -> bool:
+        """Whether any ConvQuest has made its tables here."""
+
+    @abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def set_schema_version(self, version: int) -> None: ...
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """What each new connection sets before use."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteConnection(Connection):
+    """One connection to an SQLite file. The SQL written for it runs as it is."""
 
     def __init__(self, raw: sqlite3.Connection, where: str) -> None:
         self.raw = raw
@@ -69,16 +126,11 @@ class Connection:
     def execute(self, sql: str, args: Sequence[object] = ()) -> Cursor:
         return self.raw.execute(sql, tuple(args))
 
-    def ddl(self, statement: str) -> str:
-        """A migration's statement (written for SQLite) as this database spells it."""
-        return statement
-
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         self.raw.executemany(sql, rows)
 
     def begin(self) -> None:
-        """A write transaction, taken before anything is read: every other writer waits for it."""
-        self.raw.execute("BEGIN IMMEDIATE")
+        self.raw.execute("BEGIN IMMEDIATE")  # SQLite has one writer: every other waits for this one
 
     @property
     def in_transaction(self) -> bool:
@@ -97,9 +149,6 @@ class Connection:
     def schema_version(self) -> int:
         return int(self.raw.execute("PRAGMA user_version").fetchone()[0])
 
-    def begin_migration(self) -> None:
-        self.begin()  # the write lock: another process may be migrating too
-
     def set_schema_version(self, version: int) -> None:
         self.raw.execute(f"PRAGMA user_version = {int(version)}")
 
@@ -115,10 +164,10 @@ class Connection:
         self.raw.close()
 
 
-def open_sqlite(path: Path, timeout: float) -> Connection:
+def open_sqlite(path: Path, timeout: float) -> SQLiteConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
-    return Connection(raw, str(path))
+    return SQLiteConnection(raw, str(path))
 
 
 class PostgresConnection(Connection):
@@ -146,7 +195,7 @@ class PostgresConnection(Connection):
         self._offset = 0.0
         self._offset_at = float("-inf")
         self._clock_lock = threading.Lock()
-        self.raw = self._connect()  # type: ignore[assignment]
+        self.raw: Any = self._connect()
 
     def _connect(self) -> Any:
         try:
@@ -172,7 +221,8 @@ class PostgresConnection(Connection):
             raise ResultsError(str(exc).strip()) from exc
 
     def execute(self, sql: str, args: Sequence[object] = ()) -> Cursor:
-        return self._run(lambda: self.raw.execute(self._sql(sql), tuple(args)))  # type: ignore[no-any-return]
+        cursor: Cursor = self._run(lambda: self.raw.execute(self._sql(sql), tuple(args)))
+        return cursor
 
     def ddl(self, statement: str) -> str:
         for sqlite_type, postgres_type in self.TYPES:

@@ -406,7 +406,7 @@ class ResultsDB:
                 raise
 
     def answers(self, quiz_id: str | None = None, student: str | None = None, *, after: int = 0) -> list[AnswerRow]:
-        where, args = ["id > ?"], [int(after)]
+        where, args = ["id > ?"], list[object]([int(after)])
         if quiz_id is not None:
             where.append("quiz_id = ?")
             args.append(quiz_id)
@@ -620,7 +620,7 @@ class ResultsDB:
             record: dict[str, list[dict[str, object]]] = {}
             for table in [*_student_tables(self._conn), "teacher_actions"]:
                 cursor = self._conn.execute(f'SELECT * FROM "{table}" WHERE student = ?', (student,))
-                names = [d[0] for d in cursor.description]
+                names = [d[0] for d in cursor.description or ()]
                 rows = [dict(zip(names, row)) for row in cursor.fetchall()]
                 for row in rows:
                     for key in ("paper", "labels"):  # stored as JSON text: exported as what they are
