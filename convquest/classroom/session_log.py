@@ -15,6 +15,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from convquest.classroom.backends import shown
 from convquest.classroom.results import ResultsDB
 
 log = logging.getLogger("convquest.classroom")
@@ -74,6 +75,6 @@ class SessionLog:
                 else:
                     work()
             except Exception:
-                log.exception("could not write to the results database %s", self.path)
+                log.exception("could not write to the results database %s", shown(self.path))
 
         return self._executor.submit(run)

@@ -5,6 +5,7 @@ and `results`, the exports, the teacher controls and the teacher's view read eit
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import types
 
@@ -143,6 +144,30 @@ def test_the_sqlite_clock_is_this_machines(tmp_path):
     db = ResultsDB.open(tmp_path / "classroom.db")
     try:
         assert abs(db.now() - time.time()) < 0.1
+    finally:
+        db.close()
+
+
+def test_a_dropped_postgresql_connection_fails_one_write_and_the_retry_saves_it(postgres_url):
+    """The database restarted or the network blinked: the quiz says "not saved, try again", and
+    the retry opens a new connection."""
+    import psycopg
+
+    db = ResultsDB.open(postgres_url)
+    try:
+        db.start_sitting(
+            quiz_id="q", student="a", title="Q", paper="{}", labels=[("x",)], minutes=None, feedback="none", now=1.0
+        )
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'convquest' AND pid <> pg_backend_pid()"
+            )
+        answer = [NewAnswer(1, 0, "5", True, None)]
+        with pytest.raises(sqlite3.Error):  # what QuizSitting catches to say "not saved"
+            db.record_answers("q", "a", answer, now=2.0)
+        db.record_answers("q", "a", answer, now=3.0)
+        assert [(r.answer, r.at) for r in db.answers("q", "a")] == [("5", 3.0)]
     finally:
         db.close()
 
