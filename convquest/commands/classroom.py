@@ -135,6 +135,15 @@ def run_serve(args: argparse.Namespace) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await server.serve_forever()
 
+    if config.results is not None:
+        from convquest.classroom.results import ResultsDB, ResultsUnavailable
+
+        # A wrong URL or password found now, not by every student's quiz in turn.
+        try:
+            ResultsDB.open(config.results).close()
+        except ResultsUnavailable as exc:
+            print(f"convquest serve: {exc}", file=sys.stderr)
+            return 2
     try:
         server = ClassroomServer(config)
         asyncio.run(serve())

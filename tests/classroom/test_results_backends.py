@@ -19,8 +19,6 @@ from convquest.classroom.sitting import QuizSitting
 from convquest.cli import main
 from tests.practice.practice_oracle import FakeClock
 
-pytest.importorskip("psycopg", reason="psycopg is the PostgreSQL backend's driver")
-
 
 def scenario(db: ResultsDB) -> list[object]:
     """Every method, in the order a class uses them, with what each returned or refused."""
@@ -192,7 +190,7 @@ def test_a_reader_leaves_an_unused_postgresql_database_as_it_was(postgres_url):
         assert raw.execute("SELECT to_regclass('sittings')").fetchone() == (None,)
 
 
-def test_an_unreachable_postgresql_says_where_without_the_password(tmp_path):
+def test_an_unreachable_postgresql_says_where_without_the_password(tmp_path, postgres_server):
     url = f"postgresql://teacher:s3cret@/nowhere?host={tmp_path}&port=1"
     with pytest.raises(ResultsUnavailable) as caught:
         ResultsDB.open(url, timeout=1)
@@ -325,3 +323,18 @@ async def test_the_teacher_view_follows_a_postgresql_class(tmp_path, postgres_ur
         head = str(app.query_one("#teacher-head", Static).render())
         assert "quiz week-3" in head and "2 started" in head and "1 finished" in head
         assert app.query_one("#teacher-table", DataTable).row_count == 2
+
+
+def test_serve_refuses_to_start_on_a_database_it_cannot_open(capsys, tmp_path, postgres_server):
+    url = f"postgresql://teacher:s3cret@/nowhere?host={tmp_path}&port=1"
+    code, _, err = run(capsys, "serve", "--data-dir", str(tmp_path / "data"), "--port", "0", "--results", url)
+    assert code == 2 and "convquest serve: cannot open the results database postgresql://teacher:…@" in err
+    assert "s3cret" not in err
+
+
+def test_the_served_quiz_is_handed_the_results_url(tmp_path, postgres_url):
+    from convquest.classroom.server import ServerConfig
+
+    config = ServerConfig(data_dir=tmp_path, quiz_file=tmp_path / "quiz.toml", results=postgres_url)
+    argv = config.argv_for("alice")
+    assert argv[argv.index("--results") + 1] == postgres_url and config.results_db == postgres_url

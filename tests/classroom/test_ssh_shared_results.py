@@ -21,8 +21,6 @@ from convquest.classroom.results import ResultsDB
 
 pytestmark = pytest.mark.slow  # two servers and the real quiz game in a PTY per session
 
-pytest.importorskip("psycopg", reason="psycopg is the PostgreSQL backend's driver")
-
 
 def free_port() -> int:
     import socket
