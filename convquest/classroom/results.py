@@ -387,7 +387,7 @@ class ResultsDB:
         ]
         with self._lock:
             try:
-                self._conn.begin()
+                self._conn.begin(exclusive=False)
                 # One row per part, wherever it was sent from (a student who reconnects to another
                 # server resends nothing twice). NOT EXISTS first, so PostgreSQL does not spend a
                 # row id on an answer it then drops (ids would differ from SQLite's); the conflict
@@ -668,7 +668,7 @@ class ResultsDB:
     def _write(self) -> Iterator[Connection]:
         """One write transaction, taken before anything is read (SQLite: BEGIN IMMEDIATE)."""
         with self._lock:
-            self._conn.begin()
+            self._conn.begin(exclusive=True)
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
