@@ -74,16 +74,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="every student sits this quiz file instead of playing the game; answers go to "
         "classroom.db in the data dir (see `convquest results` and `convquest teacher`)",
     )
-    add_results_option(parser, "where answers and sessions go")
+    add_results_option(parser, "where the answers and sessions go")
 
 
-RESULTS_HELP = (
-    "the class results: an SQLite file (default: classroom.db in the data dir `serve` used) or a PostgreSQL "
-    "database that several servers share, postgresql://USER@HOST/DB (needs convquest[postgres])"
-)
-
-
-def add_results_option(parser: argparse.ArgumentParser, what: str = "") -> None:
+def add_results_option(
+    parser: argparse.ArgumentParser, what: str = "the class results, as given to `convquest serve`"
+) -> None:
     """`--results PATH|URL` (`--results-db`, its first name, still works) on every command that
     reads or writes the class results."""
     parser.add_argument(
@@ -91,7 +87,8 @@ def add_results_option(parser: argparse.ArgumentParser, what: str = "") -> None:
         "--results-db",
         dest="results_db",
         metavar="PATH|URL",
-        help=f"{what}: {RESULTS_HELP}" if what else RESULTS_HELP,
+        help=f"{what}: an SQLite file (default: classroom.db in the data dir) or a PostgreSQL database that "
+        "several servers share, postgresql://USER@HOST/DB (needs convquest[postgres])",
     )
 
 

@@ -33,14 +33,15 @@ def free_port() -> int:
 def serve(data_dir, port: int, quiz_file, results: str) -> subprocess.Popen[bytes]:
     argv = [sys.executable, "-m", "convquest", "--data-dir", str(data_dir), "serve", "--port", str(port)]
     argv += ["--class-code", CODE, "--quiz", str(quiz_file), "--results", results]
-    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    with open(data_dir.with_suffix(".log"), "wb") as log:  # a file: a pipe nobody reads would fill
+        return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
 
 
-async def listening(port: int, server: subprocess.Popen[bytes]) -> None:
+async def listening(port: int, server: subprocess.Popen[bytes], log) -> None:
     deadline = asyncio.get_running_loop().time() + PATIENCE * 3
     while True:
         if server.poll() is not None:
-            raise AssertionError(f"the server on port {port} exited: {server.stderr.read().decode()}")  # type: ignore[union-attr]
+            raise AssertionError(f"the server on port {port} exited: {log.read_text()}")
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
@@ -58,7 +59,12 @@ async def test_a_killed_servers_students_log_in_to_the_other_and_lose_nothing(tm
     ports = free_port(), free_port()
     servers = [serve(tmp_path / name, port, quiz_file, postgres_url) for name, port in zip("ab", ports, strict=True)]
     try:
-        await asyncio.gather(*(listening(port, server) for port, server in zip(ports, servers, strict=True)))
+        await asyncio.gather(
+            *(
+                listening(port, server, tmp_path / f"{name}.log")
+                for name, port, server in zip("ab", ports, servers, strict=True)
+            )
+        )
         # alice has answered two questions on server a when it dies, bob one.
         done = {"alice": 2, "bob": 1}
         given = {}
