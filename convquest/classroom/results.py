@@ -458,10 +458,12 @@ class ResultsDB:
         )
 
     def close_open_sessions(self, reason: str, now: float) -> int:
-        """Close sessions this server left open when it stopped without saying (a crash, a power cut)."""
+        """Close sessions this server left open when it stopped without saying (a crash, a power cut),
+        and any left from before sessions named their server (their server is gone since)."""
         with self._lock:
             cursor = self._conn.execute(
-                "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE disconnected_at IS NULL AND server = ?",
+                "UPDATE sessions SET disconnected_at = ?, reason = ? "
+                "WHERE disconnected_at IS NULL AND server IN (?, '')",
                 (now, reason, self.server),
             )
             return cursor.rowcount

@@ -338,3 +338,17 @@ def test_the_served_quiz_is_handed_the_results_url(tmp_path, postgres_url):
     config = ServerConfig(data_dir=tmp_path, quiz_file=tmp_path / "quiz.toml", results=postgres_url)
     argv = config.argv_for("alice")
     assert argv[argv.index("--results") + 1] == postgres_url and config.results_db == postgres_url
+
+
+def test_a_restarted_server_closes_its_own_sessions_and_those_from_before_servers_were_named(results_target):
+    older = ResultsDB.open(results_target)  # a ConvQuest before the `server` column: it writes ''
+    a, b = ResultsDB.open(results_target, server="a"), ResultsDB.open(results_target, server="b")
+    try:
+        older.session_opened("s0", "zoe", "10.0.0.9:1", None, 900.0)
+        a.session_opened("s1", "alice", "10.0.0.1:1", None, 1000.0)
+        b.session_opened("s2", "bob", "10.0.0.2:1", None, 1001.0)
+        assert a.close_open_sessions("server restarted", 1100.0) == 2
+        assert [s.student for s in b.open_sessions()] == ["bob"]  # b's session is b's to close
+    finally:
+        for db in (older, a, b):
+            db.close()
