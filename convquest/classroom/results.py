@@ -1,4 +1,6 @@
-"""The class's results database (`<server data dir>/classroom.db`): quiz sittings, answers, sessions.
+"""The class's results database: quiz sittings, answers, sessions. By default an SQLite file
+(`<server data dir>/classroom.db`); with `--results postgresql://…` a PostgreSQL database that
+several classroom servers share (convquest.classroom.backends: the SQL here is written once, for both).
 
 Many processes use it at once: every student's quiz process writes its answers, the server writes
 who is connected, the teacher's view reads. So: WAL (readers never wait for writers), a busy
@@ -7,7 +9,8 @@ transaction with synchronous=FULL, so an answer the quiz acknowledged survives i
 killed the next instant. An answer is acknowledged only after its commit returned.
 
 Times are Unix seconds (REAL): a sitting's clock must survive the process that started it, so it
-cannot be a monotonic clock.
+cannot be a monotonic clock. `ResultsDB.now` is the database's clock (PostgreSQL's, when servers
+share one), so every process that shares the results agrees on a deadline.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from convquest.classroom.backends import Connection, is_postgres, open_postgres, open_sqlite, shown
 from convquest.play.record import Answer
 
 DB_NAME = "classroom.db"
 BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock: 60 students answering at once queue briefly
 
+# Written for SQLite; PostgreSQL's backend spells its own types (convquest.classroom.backends).
+# `by` is quoted because it is a keyword in PostgreSQL.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE sittings (
@@ -98,10 +104,13 @@ MIGRATIONS: tuple[str, ...] = (
         quiz_id TEXT,
         student TEXT,
         detail TEXT NOT NULL,           -- what changed, in words
-        by TEXT NOT NULL,               -- the OS user who ran the command
+        "by" TEXT NOT NULL,             -- the OS user who ran the command
         at REAL NOT NULL
     );
     """,
+    # Several servers may share one database (PostgreSQL): each session says whose it is, so a
+    # server that restarts closes the sessions it left open, not the ones its neighbours hold.
+    "ALTER TABLE sessions ADD COLUMN server TEXT NOT NULL DEFAULT '';",
 )
 
 
@@ -233,35 +242,57 @@ _SESSION_COLUMNS = "id, student, address, quiz_id, connected_at, disconnected_at
 _OVERRIDE_COLUMNS = "id, quiz_id, student, question, mark, by_user, at, reason"
 
 
+Target = Path | str  # an SQLite file, or a postgresql:// URL
+
+
 class ResultsDB:
     """One connection to the results database. Thread-safe: calls are serialised by a lock."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: Connection, path: Target, server: str = "") -> None:
         self._conn = conn
         self._lock = threading.Lock()
         self.path = path
+        self.server = server  # who writes the sessions: one of the servers sharing the database
 
     @classmethod
-    def open(cls, path: Path, *, timeout: float = BUSY_TIMEOUT) -> ResultsDB:
-        """Open (creating and migrating if needed) the database at `path`."""
-        path = Path(path)
+    def open(cls, path: Target, *, timeout: float = BUSY_TIMEOUT, server: str = "") -> ResultsDB:
+        """Open (creating and migrating if needed) the database at `path`: a file, or a
+        postgresql:// URL. `server` names the classroom server whose sessions this one writes."""
+        target = path if is_postgres(path) else Path(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+            conn = open_postgres(str(target), timeout) if is_postgres(target) else open_sqlite(Path(target), timeout)
         except (OSError, sqlite3.Error) as exc:
-            raise ResultsUnavailable(f"cannot open the results database {path}: {exc}") from None
+            raise ResultsUnavailable(f"cannot open the results database {shown(target)}: {exc}") from None
         try:
             _prepare(conn)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise ResultsUnavailable(f"the results database {path} cannot be used: {exc}") from None
-        return cls(conn, path)
+            raise ResultsUnavailable(f"the results database {shown(target)} cannot be used: {exc}") from None
+        return cls(conn, target, server)
 
     @classmethod
-    def open_existing(cls, path: Path, *, timeout: float = BUSY_TIMEOUT) -> ResultsDB | None:
+    def open_existing(cls, path: Target, *, timeout: float = BUSY_TIMEOUT) -> ResultsDB | None:
         """For readers (results, the teacher's view): None when no quiz has been served yet, so
         reading never leaves an empty database behind where the teacher looked."""
-        return cls.open(path, timeout=timeout) if Path(path).exists() else None
+        if not is_postgres(path):
+            return cls.open(path, timeout=timeout) if Path(path).exists() else None
+        try:
+            conn = open_postgres(str(path), timeout)
+            served = conn.has_schema()
+        except sqlite3.Error as exc:
+            raise ResultsUnavailable(f"cannot open the results database {shown(path)}: {exc}") from None
+        conn.close()
+        return cls.open(path, timeout=timeout) if served else None
+
+    @property
+    def where(self) -> str:
+        """The database as said to the teacher: its file, or its URL without the password."""
+        return shown(self.path)
+
+    def now(self) -> float:
+        """The database's clock, in Unix seconds: what deadlines are measured by."""
+        with self._lock:
+            return self._conn.now()
 
     def close(self) -> None:
         with self._lock:
@@ -334,11 +365,12 @@ class ResultsDB:
 
     def quizzes(self) -> list[tuple[str, str]]:
         """(id, title) of every quiz sat, the most recently started first."""
-        rows = self._rows(
-            "SELECT quiz_id, title, MAX(started_at) AS latest FROM sittings "
-            "GROUP BY quiz_id ORDER BY latest DESC, quiz_id"
-        )
-        return [(r[0], r[1]) for r in rows]
+        # The title of each quiz's latest sitting, worked out here: PostgreSQL takes no column
+        # beside MAX() that is not grouped.
+        latest: dict[str, str] = {}
+        for quiz_id, title in self._rows("SELECT quiz_id, title FROM sittings ORDER BY started_at DESC, quiz_id"):
+            latest.setdefault(quiz_id, title)
+        return list(latest.items())
 
     # --- answers --------------------------------------------------------------------------------
 
@@ -348,13 +380,23 @@ class ResultsDB:
         A part already answered keeps its first answer: a quiz answer is final, and a write
         repeated after a lost acknowledgement must not count twice.
         """
-        rows = [(quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now) for a in answers]
+        rows = [
+            (quiz_id, student, a.question, a.part, a.answer, int(bool(a.correct)), a.mistake, now)
+            + (quiz_id, student, a.question, a.part)
+            for a in answers
+        ]
         with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.begin(exclusive=False)
+                # One row per part, wherever it was sent from (a student who reconnects to another
+                # server resends nothing twice). NOT EXISTS first, so PostgreSQL does not spend a
+                # row id on an answer it then drops (ids would differ from SQLite's); the conflict
+                # clause covers two servers writing the same part at the same instant.
                 self._conn.executemany(
                     "INSERT INTO answers (quiz_id, student, question, part, answer, correct, mistake, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, student, question, part) DO NOTHING",
+                    "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM answers "
+                    "WHERE quiz_id = ? AND student = ? AND question = ? AND part = ?) "
+                    "ON CONFLICT (quiz_id, student, question, part) DO NOTHING",
                     rows,
                 )
                 self._conn.execute("COMMIT")
@@ -364,7 +406,7 @@ class ResultsDB:
                 raise
 
     def answers(self, quiz_id: str | None = None, student: str | None = None, *, after: int = 0) -> list[AnswerRow]:
-        where, args = ["id > ?"], [str(after)]
+        where, args = ["id > ?"], list[object]([int(after)])
         if quiz_id is not None:
             where.append("quiz_id = ?")
             args.append(quiz_id)
@@ -381,20 +423,18 @@ class ResultsDB:
     ) -> MarkOverride:
         """Record a teacher's mark for one question (None withdraws the last one); checks are the caller's."""
         with self._lock:
-            cursor = self._conn.execute(
+            row_id = self._conn.execute(
                 "INSERT INTO mark_overrides (quiz_id, student, question, mark, by_user, at, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (quiz_id, student, question, mark, by, now, reason),
-            )
-            row_id = cursor.lastrowid
-        assert row_id is not None  # an INSERT always has one
+            ).fetchone()[0]
         return MarkOverride(row_id, quiz_id, student, question, mark, by, now, reason)
 
     def overrides(self, quiz_id: str | None = None, *, after: int = 0) -> list[MarkOverride]:
         """Every override recorded (after the row id `after`), oldest first: the last one of a
         question is the one that counts."""
         where = ["id > ?"]
-        args: list[object] = [after]
+        args: list[object] = [int(after)]
         if quiz_id is not None:
             where.append("quiz_id = ?")
             args.append(quiz_id)
@@ -407,8 +447,8 @@ class ResultsDB:
 
     def session_opened(self, session_id: str, student: str, address: str, quiz_id: str | None, now: float) -> None:
         self._execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, NULL, NULL)",
-            (session_id, student, address, quiz_id, now),
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}, server) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
+            (session_id, student, address, quiz_id, now, self.server),
         )
 
     def session_closed(self, session_id: str, reason: str, now: float) -> None:
@@ -418,10 +458,13 @@ class ResultsDB:
         )
 
     def close_open_sessions(self, reason: str, now: float) -> int:
-        """Close sessions left open by a server that stopped without saying (a crash, a power cut)."""
+        """Close sessions this server left open when it stopped without saying (a crash, a power cut),
+        and any left from before sessions named their server (their server is gone since)."""
         with self._lock:
             cursor = self._conn.execute(
-                "UPDATE sessions SET disconnected_at = ?, reason = ? WHERE disconnected_at IS NULL", (now, reason)
+                "UPDATE sessions SET disconnected_at = ?, reason = ? "
+                "WHERE disconnected_at IS NULL AND server IN (?, '')",
+                (now, reason, self.server),
             )
             return cursor.rowcount
 
@@ -579,7 +622,7 @@ class ResultsDB:
             record: dict[str, list[dict[str, object]]] = {}
             for table in [*_student_tables(self._conn), "teacher_actions"]:
                 cursor = self._conn.execute(f'SELECT * FROM "{table}" WHERE student = ?', (student,))
-                names = [d[0] for d in cursor.description]
+                names = [d[0] for d in cursor.description or ()]
                 rows = [dict(zip(names, row)) for row in cursor.fetchall()]
                 for row in rows:
                     for key in ("paper", "labels"):  # stored as JSON text: exported as what they are
@@ -616,7 +659,7 @@ class ResultsDB:
             _log(conn, action, quiz_id, student, detail, by, now)
 
     def actions(self, student: str | None = None) -> list[TeacherAction]:
-        columns = "id, action, quiz_id, student, detail, by, at"
+        columns = 'id, action, quiz_id, student, detail, "by", at'
         if student is None:
             rows = self._rows(f"SELECT {columns} FROM teacher_actions ORDER BY id")
         else:
@@ -624,10 +667,10 @@ class ResultsDB:
         return [TeacherAction(*r) for r in rows]
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before anything is read (BEGIN IMMEDIATE)."""
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction, taken before anything is read (SQLite: BEGIN IMMEDIATE)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.begin(exclusive=True)
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -646,7 +689,7 @@ MAX_EXTRA_MINUTES = 24 * 60
 _ENDINGS = {COMPLETED: "every question answered", TIME_UP: "time ran out", HANDED_IN: "handed in", ENDED: "ended"}
 
 
-def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str, not_started: str = "") -> Sitting:
+def _sitting_for_action(conn: Connection, quiz_id: str, student: str, not_started: str = "") -> Sitting:
     rows = conn.execute(
         f"SELECT {_SITTING_COLUMNS} FROM sittings WHERE quiz_id = ? AND student = ?", (quiz_id, student)
     ).fetchall()
@@ -659,12 +702,12 @@ def _sitting_for_action(conn: sqlite3.Connection, quiz_id: str, student: str, no
     raise ActionRefused(f"'{student}' has not started quiz '{quiz_id}' (students who have: {listed}){not_started}")
 
 
-def _unknown_quiz(conn: sqlite3.Connection, quiz_id: str) -> str:
+def _unknown_quiz(conn: Connection, quiz_id: str) -> str:
     known = [r[0] for r in conn.execute("SELECT DISTINCT quiz_id FROM sittings ORDER BY quiz_id")]
     return f"no student has started a quiz '{quiz_id}' (quizzes started: {', '.join(known) or 'none yet'})"
 
 
-def _answered(conn: sqlite3.Connection, quiz_id: str, student: str) -> tuple[int, float | None]:
+def _answered(conn: Connection, quiz_id: str, student: str) -> tuple[int, float | None]:
     """(parts answered, when the last was)."""
     count, last = conn.execute(
         "SELECT COUNT(*), MAX(at) FROM answers WHERE quiz_id = ? AND student = ?", (quiz_id, student)
@@ -672,21 +715,16 @@ def _answered(conn: sqlite3.Connection, quiz_id: str, student: str) -> tuple[int
     return int(count), last
 
 
-def _student_tables(conn: sqlite3.Connection) -> list[str]:
+def _student_tables(conn: Connection) -> list[str]:
     """The tables with a student column, but the log of teacher actions (which is the teacher's)."""
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    return [
-        name
-        for name in names
-        if name != "teacher_actions" and any(c[1] == "student" for c in conn.execute(f'PRAGMA table_info("{name}")'))
-    ]
+    return [name for name in conn.tables_with("student") if name != "teacher_actions"]
 
 
 def _log(
-    conn: sqlite3.Connection, action: str, quiz_id: str | None, student: str | None, detail: str, by: str, now: float
+    conn: Connection, action: str, quiz_id: str | None, student: str | None, detail: str, by: str, now: float
 ) -> None:
     conn.execute(
-        "INSERT INTO teacher_actions (action, quiz_id, student, detail, by, at) VALUES (?, ?, ?, ?, ?, ?)",
+        'INSERT INTO teacher_actions (action, quiz_id, student, detail, "by", at) VALUES (?, ?, ?, ?, ?, ?)',
         (action, quiz_id, student, detail, by, now),
     )
 
@@ -710,28 +748,23 @@ def _sitting(row: tuple) -> Sitting:
     return Sitting(row[0], row[1], row[2], row[3], labels, row[5], row[6], row[7], row[8], row[9], row[10], row[11])
 
 
-def _prepare(conn: sqlite3.Connection) -> None:
-    # Switching to WAL needs a moment alone with the file; with 60 quiz processes starting at
-    # once the busy timeout makes them take turns. Once the file is WAL this is a no-op.
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if mode.lower() != "wal":
-        raise sqlite3.DatabaseError(f"cannot switch to WAL mode (got {mode})")
-    conn.execute("PRAGMA synchronous=FULL")
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def _prepare(conn: Connection) -> None:
+    conn.prepare()
+    version = conn.schema_version()
     if version > len(MIGRATIONS):
         raise sqlite3.DatabaseError(
             f"it was written by a newer ConvQuest (schema {version}, this one knows {len(MIGRATIONS)})"
         )
     if version == len(MIGRATIONS):
         return
-    conn.execute("BEGIN IMMEDIATE")
+    conn.begin_migration()
     try:
         # Read again under the write lock: another process may have migrated while we waited.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = conn.schema_version()
         for number in range(version, len(MIGRATIONS)):
             for statement in _statements(MIGRATIONS[number]):
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+                conn.execute(conn.ddl(statement))
+        conn.set_schema_version(len(MIGRATIONS))
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -90,22 +90,31 @@ class ServerConfig:
     web_behind_proxy: bool = False
     # Fork each session from a prepared parent (convquest.classroom.warm) instead of a fresh Python.
     warm: bool = True
+    # The class results (`--results`): an SQLite file, or a postgresql:// URL several servers
+    # share. None: classroom.db in the data dir.
+    results: Path | str | None = None
 
     def student_dir(self, username: str) -> Path:
         return self.data_dir / "students" / username
 
     @property
-    def results_db(self) -> Path:
+    def results_db(self) -> Path | str:
         from convquest.classroom.results import default_path
 
-        return default_path(self.data_dir)
+        return default_path(self.data_dir) if self.results is None else self.results
+
+    @property
+    def server_name(self) -> str:
+        """This server among those sharing one results database: its restart closes only the
+        sessions it left open itself."""
+        return f"{socket.gethostname()}:{self.port} {self.data_dir}"
 
     def argv_for(self, username: str) -> list[str]:
         if self.child_argv is not None:
             return self.child_argv(username)
         game = [sys.executable, "-m", "convquest", "--data-dir", str(self.student_dir(username))]
         if self.quiz_file is not None:
-            return game + ["quiz", "sit", "--file", str(self.quiz_file), "--results-db", str(self.results_db)]
+            return game + ["quiz", "sit", "--file", str(self.quiz_file), "--results", str(self.results_db)]
         return game + ["play"]
 
 
@@ -178,7 +187,7 @@ def load_served_roster(config: ServerConfig) -> Roster | None:
         raise ServeError(f"the roster cannot be used: {exc}") from None
 
 
-def make_private(data_dir: Path, results_db: Path) -> None:
+def make_private(data_dir: Path, results_db: Path | str) -> None:
     """The data dir and the results database, readable by the server's user only.
 
     They hold every student's answers and progress. An existing folder or file loses what others
@@ -187,6 +196,8 @@ def make_private(data_dir: Path, results_db: Path) -> None:
     is group-writable too.
     """
     for path in (data_dir, results_db):
+        if not isinstance(path, Path):
+            continue  # a PostgreSQL database: its server's grants are what keep it private
         if path.exists():
             mode = stat.S_IMODE(path.stat().st_mode)
             if mode & 0o007:
@@ -229,7 +240,7 @@ class ClassroomServer:
         self.quiz = load_served_quiz(config)
         self._roster = load_served_roster(config)
         self._roster_stamp = _file_stamp(config.roster)
-        self.session_log = SessionLog(config.results_db) if config.record_sessions else None
+        self.session_log = SessionLog(config.results_db, config.server_name) if config.record_sessions else None
         self.limiter = LoginLimiter(
             config.failed_logins_per_id, config.failed_logins_per_address, config.failed_login_window
         )

@@ -15,14 +15,16 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from convquest.classroom.backends import shown
 from convquest.classroom.results import ResultsDB
 
 log = logging.getLogger("convquest.classroom")
 
 
 class SessionLog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str, server: str = "") -> None:
         self.path = path
+        self.server = server
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convquest-sessions")
         self._db: ResultsDB | None = None
         self._stopped = False
@@ -35,7 +37,7 @@ class SessionLog:
             await asyncio.wrap_future(opening)
 
     def _open(self) -> None:
-        self._db = ResultsDB.open(self.path)
+        self._db = ResultsDB.open(self.path, server=self.server)
         stale = self._db.close_open_sessions("server restarted", time.time())
         if stale:
             log.info("closed %d session(s) a previous server left open", stale)
@@ -73,6 +75,6 @@ class SessionLog:
                 else:
                     work()
             except Exception:
-                log.exception("could not write to the results database %s", self.path)
+                log.exception("could not write to the results database %s", shown(self.path))
 
         return self._executor.submit(run)

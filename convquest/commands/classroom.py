@@ -106,6 +106,22 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="start each session as a fresh process instead of forking it from a prepared one "
         "(slower logins, more memory; see docs/CLASSROOM.md)",
     )
+    add_results_option(parser, "where the answers and sessions go")
+
+
+def add_results_option(
+    parser: argparse.ArgumentParser, what: str = "the class results, as given to `convquest serve`"
+) -> None:
+    """`--results PATH|URL` (`--results-db`, its first name, still works) on every command that
+    reads or writes the class results."""
+    parser.add_argument(
+        "--results",
+        "--results-db",
+        dest="results_db",
+        metavar="PATH|URL",
+        help=f"{what}: an SQLite file (default: classroom.db in the data dir) or a PostgreSQL database that "
+        "several servers share, postgresql://USER@HOST/DB (needs convquest[postgres])",
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -141,6 +157,7 @@ def run_serve(args: argparse.Namespace) -> int:
         tls_key=_path(getattr(args, "tls_key", None)),
         web_behind_proxy=getattr(args, "web_behind_proxy", False),
         warm=getattr(args, "warm", True),
+        results=_given_results(args),
     )
 
     async def serve() -> None:
@@ -153,6 +170,15 @@ def run_serve(args: argparse.Namespace) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await server.serve_forever()
 
+    if config.results is not None:
+        from convquest.classroom.results import ResultsDB, ResultsUnavailable
+
+        # A wrong URL or password found now, not by every student's quiz in turn.
+        try:
+            ResultsDB.open(config.results).close()
+        except ResultsUnavailable as exc:
+            print(f"convquest serve: {exc}", file=sys.stderr)
+            return 2
     try:
         server = ClassroomServer(config)
         asyncio.run(serve())
@@ -181,12 +207,7 @@ STUDENT_ENV = "CONVQUEST_USER"  # set by `convquest serve` to the SSH username
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, required=True, metavar="FILE", help="the quiz file (.toml)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the class's results database (default: classroom.db in the data dir)",
-    )
+    add_results_option(parser)
     parser.add_argument(
         "--student",
         metavar="ID",
@@ -198,13 +219,12 @@ class QuizSetupError(Exception):
     """The quiz cannot start; the message says why, for the student's terminal or the teacher's."""
 
 
-def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path]:
+def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path | str]:
     """(quiz, student id, results db path) for `convquest quiz`; QuizSetupError if it cannot run."""
     import getpass
 
     from convquest.classroom.limits import username_problem
     from convquest.classroom.quiz import QuizFileInvalid, load_quiz
-    from convquest.classroom.results import default_path
 
     try:
         quiz = load_quiz(args.file)
@@ -214,8 +234,7 @@ def quiz_plan(args: argparse.Namespace) -> tuple[Quiz, str, Path]:
     problem = username_problem(student)
     if problem is not None:
         raise QuizSetupError(problem)
-    path = args.results_db or default_path(data_dir(args))
-    return quiz, student, Path(path).expanduser()
+    return quiz, student, results_db_path(args)
 
 
 def run_quiz(args: argparse.Namespace) -> int:
@@ -243,7 +262,8 @@ def run_quiz(args: argparse.Namespace) -> int:
 
     store = Store.open(data_dir(args))  # the student's own settings
     try:
-        QuizApp(quiz=quiz, student=student, db=db, store=store).run()
+        # The database's clock: with servers sharing PostgreSQL, each one's own clock may be off.
+        QuizApp(quiz=quiz, student=student, db=db, store=store, clock=db.now).run()
     finally:
         store.close()
         db.close()
@@ -303,28 +323,27 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
         help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
     parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    add_results_db_argument(parser)
+    add_results_option(parser)
 
 
-def add_results_db_argument(parser: argparse.ArgumentParser) -> None:
-    """--results-db, for every command that reads the results (results, results override, teacher)."""
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
-
-
-def results_db_path(args: argparse.Namespace) -> Path:
-    from convquest.classroom.results import default_path
+def _given_results(args: argparse.Namespace) -> Path | str | None:
+    from convquest.classroom.backends import is_postgres
 
     given = getattr(args, "results_db", None)
-    return Path(given).expanduser() if given else default_path(data_dir(args))
+    if given is None or is_postgres(str(given)):
+        return given
+    return Path(given).expanduser()
+
+
+def results_db_path(args: argparse.Namespace) -> Path | str:
+    """What `--results` names (a file or a postgresql:// URL); else classroom.db in the data dir."""
+    from convquest.classroom.results import default_path
+
+    given = _given_results(args)
+    return default_path(data_dir(args)) if given is None else given
 
 
 def run_results(args: argparse.Namespace) -> int:
-    import time
 
     from convquest.classroom import export
     from convquest.classroom.progress import quiz_progress
@@ -350,7 +369,7 @@ def run_results(args: argparse.Namespace) -> int:
     if isinstance(db, int):
         return db
     try:
-        now = time.time()
+        now = db.now()
         titles = dict(db.quizzes())
         wanted = [args.quiz] if args.quiz else sorted(titles)
         if args.quiz and args.quiz not in titles:
@@ -393,13 +412,23 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | int:
         print(f"convquest {command}: {exc}", file=sys.stderr)
         return 2
     if db is None:
-        print(
-            f"convquest {command}: no results yet: {path} does not exist (it is made when a student starts a "
-            "quiz served with `convquest serve --quiz FILE`; give the same --data-dir as serve)",
-            file=sys.stderr,
-        )
+        print(f"convquest {command}: {no_results_yet(path)}", file=sys.stderr)
         return 1
     return db
+
+
+def no_results_yet(path: Path | str) -> str:
+    from convquest.classroom.backends import is_postgres, shown
+
+    if is_postgres(path):
+        return (
+            f"no results yet in {shown(path)}: no `convquest serve --quiz FILE --results` has used it "
+            "(give the same --results as serve)"
+        )
+    return (
+        f"no results yet: {path} does not exist (give the same --data-dir as `convquest serve`); it is made "
+        "when a student starts a quiz served with `convquest serve --quiz FILE`"
+    )
 
 
 # --- convquest teacher -------------------------------------------------------------------------------
@@ -407,7 +436,7 @@ def open_results(args: argparse.Namespace, command: str) -> ResultsDB | int:
 
 def add_teacher_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiz", metavar="ID", help="follow this quiz (default: the one started most recently)")
-    add_results_db_argument(parser)
+    add_results_option(parser)
     parser.add_argument(
         "--every", type=float, default=1.0, metavar="SECONDS", help="how often to look for new answers (default: 1)"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from convquest.commands.classroom import add_results_db_argument, open_results
+from convquest.commands.classroom import add_results_option, open_results
 
 
 def add_override_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,12 +32,11 @@ def add_override_arguments(parser: argparse.ArgumentParser) -> None:
         "--clear", action="store_true", help="withdraw the override: the mark the answers earned counts again"
     )
     parser.add_argument("--reason", metavar="TEXT", default="", help="why, kept with the override and shown with it")
-    add_results_db_argument(parser)
+    add_results_option(parser)
 
 
 def run_override(args: argparse.Namespace) -> int:
     import getpass
-    import time
 
     from convquest.classroom.export import iso
     from convquest.classroom.progress import OverrideRefused, override_mark
@@ -55,7 +54,7 @@ def run_override(args: argparse.Namespace) -> int:
             args.question,
             mark,
             by=getpass.getuser(),
-            now=time.time(),
+            now=db.now(),
             reason=args.reason.strip(),
         )
     except OverrideRefused as exc:

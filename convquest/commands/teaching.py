@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from convquest.commands.classroom import add_results_option
 from convquest.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, data_dir, fail
 
 if TYPE_CHECKING:
@@ -44,12 +45,7 @@ class Refused(Exception):
 def _where(parser: argparse.ArgumentParser, *, quiz: bool) -> None:
     if quiz:
         parser.add_argument("--quiz", metavar="ID", help="the quiz (default: the one started most recently)")
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="the results database (default: classroom.db in the data dir `serve` used)",
-    )
+    add_results_option(parser)
 
 
 def _student(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +102,7 @@ def add_delete_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_extend(args: argparse.Namespace) -> int:
     def act(db: ResultsDB, quiz_id: str) -> str:
-        sitting = db.extend(quiz_id, args.student, args.minutes, by=_teacher(), now=time.time())
+        sitting = db.extend(quiz_id, args.student, args.minutes, by=_teacher(), now=db.now())
         deadline = sitting.deadline()
         assert deadline is not None and sitting.total_minutes is not None  # extend refuses an untimed quiz
         return (
@@ -120,7 +116,7 @@ def run_extend(args: argparse.Namespace) -> int:
 
 def run_reopen(args: argparse.Namespace) -> int:
     def act(db: ResultsDB, quiz_id: str) -> str:
-        sitting = db.reopen(quiz_id, args.student, by=_teacher(), now=time.time(), minutes=args.minutes)
+        sitting = db.reopen(quiz_id, args.student, by=_teacher(), now=db.now(), minutes=args.minutes)
         deadline = sitting.deadline()
         until = "" if deadline is None else f", until {_clock(deadline)} ({_left(deadline)})"
         return (
@@ -133,7 +129,7 @@ def run_reopen(args: argparse.Namespace) -> int:
 
 def run_end(args: argparse.Namespace) -> int:
     def act(db: ResultsDB, quiz_id: str) -> str:
-        now = time.time()
+        now = db.now()
         sitting_now = [s.student for s in db.sittings(quiz_id) if not s.over(now)]
         title = dict(db.quizzes()).get(quiz_id, quiz_id)
         who = (
@@ -143,7 +139,7 @@ def run_end(args: argparse.Namespace) -> int:
             args,
             f"End quiz '{quiz_id}' ({title}) for everyone now? {who}. A student who logs in later finds it over.",
         )
-        ended = db.end_quiz(quiz_id, by=_teacher(), now=time.time())
+        ended = db.end_quiz(quiz_id, by=_teacher(), now=db.now())
         if not ended:
             return f"ended '{quiz_id}' for everyone: nobody was still sitting it; a student who logs in finds it over."
         return (
@@ -200,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
             record = db.student_record(args.student) if db is not None else {}
             if not any(record.values()) and not folder.is_dir():
                 raise Refused(_unknown_student(args, db, args.student))
-            now = time.time()
+            now = db.now() if db is not None else time.time()
             papers = _marked_papers(db, args.student, now) if db is not None else {}
             files = _write_export(output, args.student, record, papers, folder, now)
             if db is not None:
@@ -238,7 +234,7 @@ def run_delete(args: argparse.Namespace) -> int:
                 f"({rows}). This cannot be undone (`convquest student export {args.student}` keeps a copy).",
             )
             if db is not None:
-                db.delete_student(args.student, by=_teacher(), now=time.time())
+                db.delete_student(args.student, by=_teacher(), now=db.now())
         if folder.is_dir():
             shutil.rmtree(folder)
     except (Refused, ActionRefused) as exc:
@@ -341,18 +337,16 @@ def _unknown_student(args: argparse.Namespace, db: ResultsDB | None, student: st
 @contextlib.contextmanager
 def _database(args: argparse.Namespace, *, missing_ok: bool = False) -> Iterator[ResultsDB | None]:
     """The results database `serve` writes; Refused if it is missing (unless `missing_ok`: None)."""
-    from convquest.classroom.results import ResultsDB, ResultsUnavailable, default_path
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
+    from convquest.commands.classroom import no_results_yet, results_db_path
 
-    given = getattr(args, "results_db", None)
-    path = Path(given).expanduser() if given else default_path(data_dir(args))
+    path = results_db_path(args)
     try:
         db = ResultsDB.open_existing(path)
     except ResultsUnavailable as exc:
         raise Refused(str(exc), EXIT_USAGE) from None
     if db is None and not missing_ok:
-        raise Refused(
-            f"no results yet: {path} does not exist (give the same --data-dir as `convquest serve`)", EXIT_USAGE
-        )
+        raise Refused(no_results_yet(path), EXIT_USAGE)
     try:
         yield db
     finally:

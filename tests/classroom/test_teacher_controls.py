@@ -36,18 +36,33 @@ def quiz(tmp_path):
 
 
 @pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "data" / "classroom.db")
+def db(results_target):
+    """The student's connection, to SQLite and to PostgreSQL in turn (tests/classroom/conftest.py)."""
+    opened = ResultsDB.open(results_target)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def teacher(tmp_path):
+def teacher(results_target):
     """A second connection, as `convquest class …` in another process has."""
-    opened = ResultsDB.open(tmp_path / "data" / "classroom.db")
+    opened = ResultsDB.open(results_target)
     yield opened
     opened.close()
+
+
+def raw_sql(db: ResultsDB, *statements: str) -> None:
+    """Run SQL on the database as another program would, beside ConvQuest."""
+    if isinstance(db.path, str):
+        import psycopg
+
+        with psycopg.connect(db.path, autocommit=True) as raw:
+            for statement in statements:
+                raw.execute(statement)
+        return
+    with sqlite3.connect(db.path) as raw:
+        for statement in statements:
+            raw.execute(statement)
 
 
 def sit(quiz, db, clock, student="alice") -> QuizSitting:
@@ -267,9 +282,9 @@ def test_deleting_a_student_removes_their_rows_in_every_table_and_no_one_elses(q
     for student in ("alice", "bob"):
         teacher.override_mark("week-3", student, 1, 1.0, by="ms.k", now=clock())
     # A table a later version adds is swept too: it has a student column.
-    with sqlite3.connect(teacher.path) as raw:
-        raw.execute("CREATE TABLE notes (student TEXT, text TEXT)")
-        raw.execute("INSERT INTO notes VALUES ('alice', 'x'), ('bob', 'y')")
+    raw_sql(
+        teacher, "CREATE TABLE notes (student TEXT, text TEXT)", "INSERT INTO notes VALUES ('alice', 'x'), ('bob', 'y')"
+    )
     deleted = teacher.delete_student("alice", by="ms.k", now=clock())
     assert deleted == {"answers": 1, "mark_overrides": 1, "notes": 1, "sessions": 0, "sittings": 1}
     assert [o.student for o in teacher.overrides("week-3")] == ["bob"]

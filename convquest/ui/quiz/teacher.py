@@ -9,7 +9,6 @@ loop: reading is cheap, and the students' processes write, never this one.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import groupby
@@ -20,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from convquest.classroom.backends import is_postgres, shown
 from convquest.classroom.export import clip, duration, question_lines
 from convquest.classroom.progress import QuestionState, Snapshot, StudentProgress, snapshot
 from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
@@ -69,7 +69,7 @@ def row_cells(shot: Snapshot, student: str, questions: int) -> list[str]:
     )
 
 
-def head_text(shot: Snapshot, path: Path, width: int = 0) -> str:
+def head_text(shot: Snapshot, path: Path | str, width: int = 0) -> str:
     """The header in `width` columns (0: whole): a long title gives way, never the counts or the time."""
     waiting = f"no quiz started yet in {path}" if shot.quiz_id is None else f"quiz {shot.quiz_id}: {shot.title}"
     finished = sum(1 for s in shot.students if s.ended_at is not None)
@@ -98,13 +98,18 @@ class TeacherApp(BaseApp):
     ]
 
     def __init__(
-        self, path: Path, *, quiz_id: str | None = None, every: float = 1.0, clock: Callable[[], float] = time.time
+        self,
+        path: Path | str,
+        *,
+        quiz_id: str | None = None,
+        every: float = 1.0,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
-        self.path = Path(path)
+        self.path = path if is_postgres(path) else Path(path)
         self.quiz_id = quiz_id
         self.every = every
-        self.clock = clock
+        self.clock = clock  # None: the database's clock, which the students' deadlines are measured by
         self.db: ResultsDB | None = None
         self.shot: Snapshot | None = None
         self._columns: tuple[str, ...] = ()
@@ -154,14 +159,14 @@ class TeacherApp(BaseApp):
             self.db = ResultsDB.open_existing(self.path)
             if self.db is None:
                 self.query_one("#teacher-head", Static).update(
-                    f"Waiting for the class: no results database yet at {self.path} "
+                    f"Waiting for the class: no results database yet at {shown(self.path)} "
                     "(start `convquest serve` with the same --data-dir)."
                 )
                 return
-        shot = snapshot(self.db, self.quiz_id, now=self.clock())
+        shot = snapshot(self.db, self.quiz_id, now=self.db.now() if self.clock is None else self.clock())
         self.shot = shot
         head = self.query_one("#teacher-head", Static)
-        head.update(head_text(shot, self.path, head.content_size.width or self.size.width - 2))
+        head.update(head_text(shot, shown(self.path), head.content_size.width or self.size.width - 2))
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
         self._feed_answers(self.db, shot)
