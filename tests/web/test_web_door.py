@@ -256,3 +256,81 @@ async def test_without_a_code_on_loopback_the_page_asks_only_for_the_id(door):
         assert b"user alice" in await game.drawn(b"user alice")
     finally:
         await browser.close()
+
+
+async def test_a_student_id_typed_with_a_newline_cannot_forge_a_line_in_the_servers_log(door, caplog):
+    server = await door()
+    browser = Browser(server)
+    try:
+        forged = "x\n2026-12-01 10:00:00,000 login user=bob from=10.9.9.9 door=web"
+        with caplog.at_level("INFO", logger="convquest.classroom"):
+            status, _ = await browser.log_in(forged, "wrong")
+        assert status == 403
+        said = [record.getMessage() for record in caplog.records if "door=web" in record.getMessage()]
+        assert said and all("\n" not in line for line in said), said
+    finally:
+        await browser.close()
+
+
+async def test_a_file_sent_to_the_login_form_is_refused_before_it_is_read(door):
+    """aiohttp keeps a form's file fields in temporary files on the server: the login form has none."""
+    server = await door()
+    browser = Browser(server)
+    try:
+        form = aiohttp.FormData()
+        form.add_field("student", "alice")
+        form.add_field("password", b"x" * 1000, filename="notes.txt", content_type="text/plain")
+        async with browser.client.post(browser.base + "/login", data=form) as response:
+            assert response.status == 415
+    finally:
+        await browser.close()
+
+
+async def test_behind_a_proxy_the_address_is_the_last_the_proxy_added_of_every_header(door):
+    from multidict import CIMultiDict
+
+    server = await door(failed_logins_per_id=1, web_behind_proxy=True)
+    browser = Browser(server)
+    try:
+        # A client's own header line first, then the one a proxy that adds lines (not joins them) wrote.
+        headers = CIMultiDict([("X-Forwarded-For", "10.0.0.9"), ("X-Forwarded-For", "10.0.0.7")])
+        data = {"student": "alice", "password": "wrong"}
+        async with browser.client.post(browser.base + "/login", data=data, headers=headers) as response:
+            assert response.status in (403, 429)
+        assert not server.limiter.allowed("10.0.0.7", "alice")
+        assert server.limiter.allowed("10.0.0.9", "alice")
+    finally:
+        await browser.close()
+
+
+async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload_keeps_it(door):
+    from tests.classroom.ssh_helpers import connect_port
+
+    server = await door()
+    first, second = Browser(server), Browser(server)
+    try:
+        await first.log_in("alice")
+        game = await first.play()
+        await game.drawn(b"pid ")
+        reloaded = await first.play()  # the same browser again: a reload, no new login
+        await reloaded.drawn(b"pid ")
+        await game.drawn(b"You logged in somewhere else")
+        await second.log_in("alice")  # alice on another machine
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()  # the first machine's "Start again" asks for the password again
+        async with first.client.get(first.base + "/") as response:
+            assert 'name="password"' in await response.text()
+        await (await second.play()).drawn(b"pid ")
+        assert b"You logged in somewhere else" in await reloaded.drawn(b"You logged in somewhere else")
+        await first.log_in("alice")
+        game = await first.play()
+        await game.drawn(b"pid ")
+        async with await connect_port(server.port, "alice", CODE) as conn:  # and by SSH
+            process = await conn.create_process(term_type="xterm", encoding=None)
+            await game.drawn(b"You logged in somewhere else")
+            process.close()
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()
+    finally:
+        await first.close()
+        await second.close()

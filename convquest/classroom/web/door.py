@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 
 from convquest.classroom.gate import Refused
+from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
 from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, _duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
@@ -162,7 +163,9 @@ class WebDoor:
         peer = request.remote or "?"
         if not self.server.config.web_behind_proxy or not _is_loopback(peer):
             return peer
-        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+        # The last entry of the last header: a proxy that adds a header line rather than joining
+        # them puts its own after whatever the client sent.
+        forwarded = ",".join(request.headers.getall("X-Forwarded-For", [])).rsplit(",", 1)[-1].strip()
         try:
             return str(ipaddress.ip_address(forwarded))
         except ValueError:
@@ -212,34 +215,46 @@ class WebDoor:
     async def login(self, request: web.Request) -> web.Response:
         if not _same_origin(request):
             raise web.HTTPForbidden(text="this form can only be sent from the ConvQuest page itself")
+        if request.content_type != "application/x-www-form-urlencoded":
+            # The page's form is sent so; aiohttp would write a multipart form's files to disk.
+            raise web.HTTPUnsupportedMediaType(text="send the login form from the ConvQuest page")
         form = await request.post()
         username = str(form.get("student", "")).strip()
         password = str(form.get("password", ""))
         address = self.address(request)
+        shown = _shown(username)
         gate = self.server.gate
         try:
             attempt = gate.begin(address, username)
             if gate.asks_password and not attempt.check_password(password):
-                log.info("refused user=%s from=%s door=web reason=%s", username, address, gate.wrong_password)
+                log.info("refused user=%s from=%s door=web reason=%s", shown, address, gate.wrong_password)
                 if gate.roster() is not None:
                     said = f"That is not the password for {username}. Check the slip from your teacher and try again."
                 else:
                     said = "That is not the class code. Ask your teacher for it and try again."
                 return self._login_page(said, username, status=403)
         except Refused as refused:
-            log.info("refused user=%s from=%s door=web reason=%s", username[:40], address, refused.reason)
+            log.info("refused user=%s from=%s door=web reason=%s", shown, address, refused.reason)
             status = 429 if refused.reason == "too many failed logins" else 403
             return self._login_page(_sentence(refused.message), username if status == 429 else "", status=status)
         now = time.time()
         for token, old in list(self._logins.items()):  # forget logins past their lifetime
             if now - old.made > LOGIN_LIFETIME:
                 del self._logins[token]
+        self.forget_logins(username)
         token = secrets.token_urlsafe(32)
         self._logins[token] = _WebLogin(username, now)
         log.info("login user=%s from=%s door=web", username, address)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=self._secure(request), path="/")
         raise response
+
+    def forget_logins(self, student: str, keep: str = "") -> None:
+        """Forget the student's browser logins but `keep`: once they have logged in again
+        elsewhere, a browser left open on a shared machine must not carry on as them."""
+        for token, login in list(self._logins.items()):
+            if login.student == student and token != keep:
+                del self._logins[token]
 
     async def logout(self, request: web.Request) -> web.Response:
         if not _same_origin(request):
@@ -320,6 +335,9 @@ class BrowserSession:
 
     def taken_over(self, address: str) -> None:
         log.info("takeover user=%s from=%s door=web by=%s", self.student, self._address, address)
+        # Taken over by this browser's own reload, the login stays; by any other, it ends here.
+        successor = self._server.live_session(self.student)
+        self._door.forget_logins(self.student, keep=successor.token if isinstance(successor, BrowserSession) else "")
         self._end_reason = TAKEN_OVER
         self.hang_up()
 
@@ -485,6 +503,12 @@ def _clamp(value: object, default: int, most: int) -> int:
     except ValueError:
         return default
     return min(max(number, 1), most) if number > 0 else default
+
+
+def _shown(username: str) -> str:
+    """The id as the log shows it: a valid id as it is, anything else quoted (a typed newline
+    must not begin a line of its own in the teacher's log)."""
+    return username if username_problem(username) is None else repr(username[:40])
 
 
 def _sentence(message: str) -> str:
