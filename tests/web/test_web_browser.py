@@ -136,3 +136,17 @@ def test_a_browser_login_takes_over_an_ssh_session(web_server, browser, tmp_path
     served.call(read_until(process.stdout, TAKEN_OVER_MESSAGE.encode(), timeout=30), timeout=40)
     assert len(game_processes()) == 1
     _close(served, conn)
+
+
+@pytest.mark.parametrize(("size", "full_size"), [((1024, 600), False), ((1366, 768), True)])
+def test_the_game_fits_a_small_chromebook_screen_and_a_laptops(web_server, browser, tmp_path, size, full_size):
+    """Textual's page draws at 16 px whatever the window; under 24 rows the game only asks for a
+    bigger terminal, which a student in a browser does not know how to make."""
+    served = web_server(quiz_file=write_quiz(tmp_path))
+    page = Page(browser(), served.url)
+    page.driver.set_window_size(*size)
+    page.log_in("alice")
+    page.wait_for("question 1 of 3")
+    assert "Make the terminal" not in page.screen()
+    font = int(page.driver.find_element("id", "terminal").get_attribute("data-font-size"))
+    assert (font == 16) is full_size and font >= 10  # smaller only where it must be
