@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("convquest.classroom")
 
 # Server environment a child may see; the rest (tokens, the teacher's own settings) stays out.
-_INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
+INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
 
 
 class ServeError(Exception):
@@ -411,7 +411,7 @@ class ClassroomServer:
         # mode= applies to the last folder only; students/ lists every id, so it is private too.
         student_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         student_dir.mkdir(exist_ok=True, mode=0o700)
-        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
+        env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
         env.update(
             TERM=term,
             LANG="C.UTF-8",

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -37,11 +36,9 @@ from aiohttp import WSMsgType, web
 from convquest.classroom.gate import Refused
 from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
-from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, _duration_words
+from convquest.classroom.server import INHERITED_ENV, ClassroomServer, ServeError
+from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
-
-if TYPE_CHECKING:
-    from convquest.classroom.server import ClassroomServer
 
 log = logging.getLogger("convquest.classroom")
 
@@ -71,8 +68,6 @@ def textual_serve_static() -> Path:
 
 
 def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
-    from convquest.classroom.server import ServeError
-
     for what, path in (("certificate", cert), ("private key", key)):
         if not path.is_file():
             raise ServeError(f"the TLS {what} {path} does not exist (or is not a file)")
@@ -290,9 +285,7 @@ class WebDoor:
         return ws
 
     def child_env(self, student: str, student_dir: Path, size: tuple[int, int]) -> dict[str, str]:
-        from convquest.classroom.server import _INHERITED_ENV
-
-        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
+        env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
         env.update(
             LANG="C.UTF-8",
             LC_ALL="C.UTF-8",
@@ -435,7 +428,7 @@ class BrowserSession:
         if reason == TAKEN_OVER:
             return TAKEN_OVER_MESSAGE
         if reason.startswith("idle"):
-            idle = _duration_words(self._server.config.idle_timeout)
+            idle = duration_words(self._server.config.idle_timeout)
             return f"No keys pressed for {idle}, so ConvQuest closed this session. Your progress is saved."
         if reason == "server stopped":
             return "The teacher stopped the ConvQuest server. Your progress is saved."
