@@ -334,3 +334,29 @@ async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_connection_that_sends_no_request_is_closed(door, monkeypatch):
+    """aiohttp keeps one for an hour by default: a script opening thousands would use up the
+    server's files, and with them every student's game."""
+    from convquest.classroom.web import door as door_module
+
+    monkeypatch.setattr(door_module, "IDLE_CONNECTION", 0.5)
+    server = await door()
+    assert server.web is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.web.port)
+    try:
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the end of the headers
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # closed by the server
+    finally:
+        writer.close()
+    browser = Browser(server)
+    try:  # a game's socket is a request being answered: it stays, however long between keys
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        await asyncio.sleep(1.5)
+        await game.ws.send_str('["stdin", "k"]')
+        await game.drawn(b"key k")
+    finally:
+        await browser.close()

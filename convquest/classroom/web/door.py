@@ -46,6 +46,10 @@ COOKIE = "convquest_login"
 # A login stays good this long after it was made (a lesson, with room); the cookie itself lives
 # only as long as the browser session, so a shared lab machine forgets it when the browser closes.
 LOGIN_LIFETIME = 12 * 3600
+# How long a connection may stay without a whole request (aiohttp's default: an hour). A browser
+# opens a new one when it needs to; a script holding thousands open would use up the server's
+# files, and with them every student's game.
+IDLE_CONNECTION = 20.0
 _HERE = resources.files(__package__)
 _PAGE_HEADERS = {
     # Nothing from another host, no inline script, no framing. xterm.js writes <style> elements.
@@ -132,7 +136,9 @@ class WebDoor:
 
     async def start(self) -> None:
         config = self.server.config
-        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        self._runner = web.AppRunner(
+            self.app(), access_log=None, handle_signals=False, shutdown_timeout=2.0, keepalive_timeout=IDLE_CONNECTION
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, config.web_host, config.web_port, ssl_context=self.ssl).start()
         scheme = "https" if self.ssl else "http"
