@@ -282,6 +282,11 @@ async def test_a_file_sent_to_the_login_form_is_refused_before_it_is_read(door):
         form.add_field("password", b"x" * 1000, filename="notes.txt", content_type="text/plain")
         async with browser.client.post(browser.base + "/login", data=form) as response:
             assert response.status == 415
+        # A charset Python does not know was a server error with a traceback in the teacher's log.
+        for charset in ("nope", "utf-16"):
+            headers = {"Content-Type": f"application/x-www-form-urlencoded; charset={charset}"}
+            async with browser.client.post(browser.base + "/login", data=b"student=alice", headers=headers) as response:
+                assert response.status == 415
     finally:
         await browser.close()
 

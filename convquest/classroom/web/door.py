@@ -216,7 +216,10 @@ class WebDoor:
     async def login(self, request: web.Request) -> web.Response:
         if not _same_origin(request):
             raise web.HTTPForbidden(text="this form can only be sent from the ConvQuest page itself")
-        if request.content_type != "application/x-www-form-urlencoded":
+        if (
+            request.content_type != "application/x-www-form-urlencoded"
+            or (request.charset or "utf-8").lower() != "utf-8"
+        ):
             # The page's form is sent so; aiohttp would write a multipart form's files to disk.
             raise web.HTTPUnsupportedMediaType(text="send the login form from the ConvQuest page")
         form = await request.post()
