@@ -53,14 +53,19 @@ def test_a_wrong_password_is_refused_with_a_sentence_and_starts_no_game(web_serv
     assert len(game_processes()) == 1
 
 
-def test_a_reload_resumes_the_sitting_without_a_new_login(web_server, browser, tmp_path):
-    quiz_file = write_quiz(tmp_path)
-    served = web_server(quiz_file=quiz_file)
+def _at_question_2(served, browser, quiz_file) -> Page:
+    """alice logged in by a browser, her first answer given (right), at question 2."""
     page = Page(browser(), served.url)
     page.log_in("alice")
     page.wait_for("question 1 of 3")
     page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
     page.wait_for("question 2 of 3")
+    return page
+
+
+def test_a_reload_resumes_the_sitting_without_a_new_login(web_server, browser, tmp_path):
+    quiz_file = write_quiz(tmp_path)
+    page = _at_question_2(web_server(quiz_file=quiz_file), browser, quiz_file)
     page.driver.refresh()
     page.wait_for("question 2 of 3")
     from selenium.webdriver.common.by import By
@@ -113,11 +118,7 @@ def _close(served, conn) -> None:
 def test_an_ssh_login_takes_over_a_browser_session(web_server, browser, tmp_path):
     quiz_file = write_quiz(tmp_path)
     served = web_server(quiz_file=quiz_file)
-    page = Page(browser(), served.url)
-    page.log_in("alice")
-    page.wait_for("question 1 of 3")
-    page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
-    page.wait_for("question 2 of 3")
+    page = _at_question_2(served, browser, quiz_file)
     conn, _ = _ssh_session(served, b"question 2 of 3")
     page.wait_for(TAKEN_OVER_MESSAGE)
     assert len(game_processes()) == 1
