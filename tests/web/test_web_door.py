@@ -365,3 +365,18 @@ async def test_a_connection_that_sends_no_request_is_closed(door, monkeypatch):
         await game.drawn(b"key k")
     finally:
         await browser.close()
+
+
+async def test_a_message_the_door_cannot_read_does_not_stop_the_keys(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        for junk in ("[" * 50000, "{}", '"stdin"', "[]", "7", '["resize", {"width": [1]}]', b"\x00"):
+            await (game.ws.send_bytes(junk) if isinstance(junk, bytes) else game.ws.send_str(junk))
+        await game.ws.send_str('["stdin", "z"]')
+        await game.drawn(b"key z")
+    finally:
+        await browser.close()

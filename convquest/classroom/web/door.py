@@ -455,7 +455,7 @@ class BrowserSession:
                 continue
             try:
                 kind, *rest = json.loads(message.data)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
                 continue
             if kind == "stdin" and rest and isinstance(rest[0], str):
                 self._last_input = time.monotonic()
