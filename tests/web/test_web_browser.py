@@ -151,3 +151,15 @@ def test_the_game_fits_a_small_chromebook_screen_and_a_laptops(web_server, brows
     assert "Make the terminal" not in page.screen()
     font = int(page.driver.find_element("id", "terminal").get_attribute("data-font-size"))
     assert (font == 16) is full_size and font >= 10  # smaller only where it must be
+
+
+def test_on_a_small_screen_the_login_button_stays_in_view_under_a_refusal(web_server, browser):
+    served = web_server()
+    page = Page(browser(), served.url)
+    page.driver.set_window_size(1024, 600)
+    page.log_in("al ice", password="x")
+    assert "cannot be a student id" in page.problem() and "ssh" not in page.problem()
+    bottom, height = page.driver.execute_script(
+        "return [document.querySelector('button[type=submit]').getBoundingClientRect().bottom, innerHeight]"
+    )
+    assert bottom <= height, f"the Log in button ends at {bottom} px, below the window's {height} px"
