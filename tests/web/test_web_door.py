@@ -380,3 +380,27 @@ async def test_a_message_the_door_cannot_read_does_not_stop_the_keys(door):
         await game.drawn(b"key z")
     finally:
         await browser.close()
+
+
+async def test_a_roster_edit_ends_the_browser_logins_of_a_changed_password_or_a_removed_student(door, tmp_path):
+    roster = tmp_path / "roster.csv"
+    write_roster(roster, "student,password\nalice,pw-alice\nbob,pw-bob\n")
+    server = await door(class_code=None, roster=roster)
+    alice, bob = Browser(server), Browser(server)
+    try:
+        assert (await alice.log_in("alice", "pw-alice"))[0] == 200
+        assert (await bob.log_in("bob", "pw-bob"))[0] == 200
+        # A late student added: the others' logins carry on.
+        write_roster(roster, "student,password\nalice,pw-alice\nbob,pw-bob\ncarol,pw-carol\n", force=True)
+        await (await alice.play()).drawn(b"pid ")
+        await (await bob.play()).drawn(b"pid ")
+        # alice's password given away and changed, bob taken off the roster: both must log in again.
+        write_roster(roster, "student,password\nalice,pw-alice-new\ncarol,pw-carol\n", force=True)
+        for browser in (alice, bob):
+            with pytest.raises(aiohttp.WSServerHandshakeError):
+                await browser.play()
+        assert (await alice.log_in("alice", "pw-alice-new"))[0] == 200
+        await (await alice.play()).drawn(b"pid ")
+    finally:
+        await alice.close()
+        await bob.close()

@@ -130,7 +130,14 @@ class Page:
         self.driver.find_element(By.ID, "student").send_keys(student)
         if password is not None:
             self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        button = self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+        button.click()
+        # The click returns before the answer has replaced the page: reading it at once on a busy
+        # machine read the old page (no refusal yet, no game yet).
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        WebDriverWait(self.driver, PATIENCE).until(expected_conditions.staleness_of(button))
 
     def problem(self) -> str:
         from selenium.webdriver.common.by import By

@@ -36,6 +36,7 @@ from aiohttp import WSMsgType, web
 from convquest.classroom.gate import Refused
 from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
+from convquest.classroom.roster import Roster
 from convquest.classroom.server import INHERITED_ENV, ClassroomServer, ServeError
 from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
@@ -90,6 +91,11 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 class _WebLogin:
     student: str
     made: float
+    # The roster the password was checked against, and the password: when the teacher edits the
+    # roster (a password given away and changed, a student taken off), the login holds only if
+    # the edited roster still takes it. It stays in this process's memory, as the roster does.
+    roster: Roster | None
+    password: str
 
 
 class WebDoor:
@@ -180,10 +186,16 @@ class WebDoor:
         return proxied and request.headers.get("X-Forwarded-Proto", "") == "https"
 
     def _student(self, request: web.Request) -> str | None:
-        token = request.cookies.get(COOKIE)
-        login = self._logins.get(token) if token else None
+        token = request.cookies.get(COOKIE, "")
+        login = self._logins.get(token)
         if login is None or time.time() - login.made > LOGIN_LIFETIME:
             return None
+        roster = self.server.gate.roster()
+        if roster is not login.roster:
+            if roster is None or not roster.check_password(login.student, login.password):
+                del self._logins[token]
+                return None
+            login.roster = roster
         return login.student
 
     async def index(self, request: web.Request) -> web.Response:
@@ -247,7 +259,8 @@ class WebDoor:
                 del self._logins[token]
         self.forget_logins(username)
         token = secrets.token_urlsafe(32)
-        self._logins[token] = _WebLogin(username, now)
+        roster = gate.roster()
+        self._logins[token] = _WebLogin(username, now, roster, password if roster is not None else "")
         log.info("login user=%s from=%s door=web", username, address)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=self._secure(request), path="/")
