@@ -404,3 +404,20 @@ async def test_a_roster_edit_ends_the_browser_logins_of_a_changed_password_or_a_
     finally:
         await alice.close()
         await bob.close()
+
+
+async def test_another_sites_page_can_neither_log_a_browser_in_nor_out(door):
+    server = await door()
+    browser = Browser(server)
+    evil = {"Origin": "http://evil.example"}
+    try:
+        data = {"student": "mallory", "password": CODE}
+        async with browser.client.post(browser.base + "/login", data=data, headers=evil) as response:
+            assert response.status == 403
+        assert not browser.client.cookie_jar.filter_cookies(browser.base)  # not logged in as mallory
+        await browser.log_in("alice")
+        async with browser.client.post(browser.base + "/logout", headers=evil) as response:
+            assert response.status == 403
+        await (await browser.play()).drawn(b"user alice")  # still logged in
+    finally:
+        await browser.close()
