@@ -421,3 +421,23 @@ async def test_another_sites_page_can_neither_log_a_browser_in_nor_out(door):
         await (await browser.play()).drawn(b"user alice")  # still logged in
     finally:
         await browser.close()
+
+
+async def test_logins_kept_are_bounded_the_oldest_forgotten_first(door, monkeypatch):
+    """With a class code any valid id logs in: a script logging in as alice1, alice2, … must not
+    grow the server's memory for as long as the lesson lasts."""
+    from convquest.classroom.web import door as door_module
+
+    monkeypatch.setattr(door_module, "MAX_LOGINS", 3)
+    server = await door()
+    first, rest = Browser(server), [Browser(server) for _ in range(3)]
+    try:
+        await first.log_in("alice")
+        for number, browser in enumerate(rest):
+            await browser.log_in(f"student{number}")
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()  # the oldest login, forgotten
+        await (await rest[0].play()).drawn(b"user student0")
+    finally:
+        for browser in (first, *rest):
+            await browser.close()

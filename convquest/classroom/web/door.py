@@ -47,6 +47,9 @@ COOKIE = "convquest_login"
 # A login stays good this long after it was made (a lesson, with room); the cookie itself lives
 # only as long as the browser session, so a shared lab machine forgets it when the browser closes.
 LOGIN_LIFETIME = 12 * 3600
+# Most browser logins kept at once, the oldest forgotten first: with a class code any valid id
+# logs in, and a script logging in as alice1, alice2, … must not grow the server's memory.
+MAX_LOGINS = 5000
 # How long a connection may stay without a whole request (aiohttp's default: an hour). A browser
 # opens a new one when it needs to; a script holding thousands open would use up the server's
 # files, and with them every student's game.
@@ -258,6 +261,8 @@ class WebDoor:
             if now - old.made > LOGIN_LIFETIME:
                 del self._logins[token]
         self.forget_logins(username)
+        while len(self._logins) >= MAX_LOGINS:  # a dict keeps the order logins were made in
+            del self._logins[next(iter(self._logins))]
         token = secrets.token_urlsafe(32)
         roster = gate.roster()
         self._logins[token] = _WebLogin(username, now, roster, password if roster is not None else "")
