@@ -441,3 +441,14 @@ async def test_logins_kept_are_bounded_the_oldest_forgotten_first(door, monkeypa
     finally:
         for browser in (first, *rest):
             await browser.close()
+
+
+async def test_the_door_does_not_name_its_web_server_or_its_version(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        for path in ("/", "/nothing-here", "/static/convquest/convquest.css"):
+            async with browser.client.get(browser.base + path) as response:
+                assert response.headers.get("Server") == "ConvQuest", path
+    finally:
+        await browser.close()

@@ -550,6 +550,7 @@ def _same_origin(request: web.Request) -> bool:
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in _PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers["Server"] = "ConvQuest"  # not aiohttp's and Python's versions, to anyone who asks
     # A page says who is logged in and is never kept; the script and font (0.7 MB) are the same
     # for everyone, and a class reloading at once over the school's Wi-Fi should not fetch them anew.
     static = request.path.startswith("/static/")
