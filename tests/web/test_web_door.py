@@ -112,7 +112,7 @@ async def test_failed_logins_are_limited_as_over_ssh(door):
     try:
         assert (await browser.log_in("alice", "wrong"))[0] == 403
         status, page = await browser.log_in("alice", "wrong")
-        assert status == 429 and "too many failed logins for alice from 127.0.0.1" in page
+        assert status == 429 and "Too many failed logins for alice from 127.0.0.1: wait 600 s and try again." in page
         status, page = await browser.log_in("alice", CODE)  # even the right code waits now
         assert status == 429
         assert server.limiter.allowed("127.0.0.1", "bob")  # the others are not locked out

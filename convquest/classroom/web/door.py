@@ -255,7 +255,9 @@ class WebDoor:
         except Refused as refused:
             log.info("refused user=%s from=%s door=web reason=%s", shown, address, refused.reason)
             status = 429 if refused.reason == "too many failed logins" else 403
-            return self._login_page(_sentence(refused.message), username if status == 429 else "", status=status)
+            return self._login_page(
+                _sentence(refused.message, username), username if status == 429 else "", status=status
+            )
         now = time.time()
         for token, old in list(self._logins.items()):  # forget logins past their lifetime
             if now - old.made > LOGIN_LIFETIME:
@@ -531,9 +533,11 @@ def _shown(username: str) -> str:
     return username if username_problem(username) is None else repr(username[:40])
 
 
-def _sentence(message: str) -> str:
-    """A refusal written for ssh's terminal, ended as a sentence for the login page (not
-    capitalised: it may begin with the student id as typed)."""
+def _sentence(message: str, username: str) -> str:
+    """A refusal written for ssh's terminal, as a sentence for the login page: capitalised, but
+    not where it begins with the student id as typed."""
+    if not (username and message.startswith(username)):
+        message = message[:1].upper() + message[1:]
     return message if message.endswith(".") else message + "."
 
 
