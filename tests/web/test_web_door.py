@@ -452,3 +452,14 @@ async def test_the_door_does_not_name_its_web_server_or_its_version(door):
                 assert response.headers.get("Server") == "ConvQuest", path
     finally:
         await browser.close()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "hint"),
+    [({}, True), ({"web_behind_proxy": True}, False), ({"web_host": "0.0.0.0"}, False)],
+)
+async def test_a_door_on_loopback_says_students_elsewhere_cannot_reach_it(door, caplog, overrides, hint):
+    with caplog.at_level("INFO", logger="convquest.classroom"):
+        await door(**overrides)
+    said = " ".join(r.getMessage() for r in caplog.records if "browser door on" in r.getMessage())
+    assert ("only from this machine: add --web-host 0.0.0.0" in said) is hint, said

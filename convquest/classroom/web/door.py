@@ -37,7 +37,7 @@ from convquest.classroom.gate import Refused
 from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
 from convquest.classroom.roster import Roster
-from convquest.classroom.server import INHERITED_ENV, ClassroomServer, ServeError
+from convquest.classroom.server import INHERITED_ENV, ClassroomServer, ServeError, is_loopback
 from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
 
@@ -151,7 +151,11 @@ class WebDoor:
         await self._runner.setup()
         await web.TCPSite(self._runner, config.web_host, config.web_port, ssl_context=self.ssl).start()
         scheme = "https" if self.ssl else "http"
-        log.info("browser door on %s://%s:%d/", scheme, config.web_host or "*", self.port)
+        # The default --web-host is right behind a proxy, and a puzzle to a teacher whose class
+        # cannot open the page: the log says why.
+        alone = is_loopback(config.web_host) and not config.web_behind_proxy
+        where = " (only from this machine: add --web-host 0.0.0.0 for the class's)" if alone else ""
+        log.info("browser door on %s://%s:%d/%s", scheme, config.web_host or "*", self.port, where)
 
     async def close(self) -> None:
         """Hang up every browser's game, wait until each is reaped and told, then stop listening."""
