@@ -21,16 +21,16 @@ def username_problem(username: str) -> str | None:
     """
     if not _USERNAME.fullmatch(username):
         return (
-            f"the username {username[:40]!r} cannot be a student id: use 1 to 32 letters, digits, "
-            "'.', '_' or '-' (for example: ssh -p PORT alice@HOST)"
+            f"{username[:40]!r} cannot be a student id: use 1 to 32 letters, digits, '.', '_' or '-', "
+            "like alice or s-204"
         )
     if username.startswith("."):
         # "." and ".." would escape the students folder; a leading dot would hide the folder.
-        return f"the username {username!r} cannot be a student id: it must not start with '.'"
+        return f"{username!r} cannot be a student id: it must not start with '.'"
     if username.startswith("-"):
         # OpenSSH refuses such a name ("remote username contains invalid characters"), and a command
         # would read it as an option: the student could never log in with it.
-        return f"the username {username!r} cannot be a student id: it must not start with '-'"
+        return f"{username!r} cannot be a student id: it must not start with '-'"
     return None
 
 

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("convquest.classroom")
 
 # Server environment a child may see; the rest (tokens, the teacher's own settings) stays out.
-_INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
+INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
 
 
 class ServeError(Exception):
@@ -437,13 +437,13 @@ class ClassroomServer:
             log.info("warm sessions: %s; each session is a fresh process", reason)
             return
         own_program = self.config.child_argv is None
-        self.warm = WarmParent(self._child_env(), preload=GAME_MODULES if own_program else (), game=own_program)
+        self.warm = WarmParent(self.session_env(), preload=GAME_MODULES if own_program else (), game=own_program)
         await self.warm.start()
 
-    def _child_env(self) -> dict[str, str]:
-        """The environment every session shares: also the warm parent's, so what Textual reads
+    def session_env(self) -> dict[str, str]:
+        """The environment every session shares, at either door: also the warm parent's, so what Textual reads
         from it at import (TEXTUAL_ANIMATIONS, ...) is what a fresh process would have read."""
-        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
+        env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
         env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", CONVQUEST_SERVED="1")
         env.update(self.config.child_env)
         return env
@@ -455,7 +455,7 @@ class ClassroomServer:
         # mode= applies to the last folder only; students/ lists every id, so it is private too.
         student_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         student_dir.mkdir(exist_ok=True, mode=0o700)
-        env = self._child_env()
+        env = self.session_env()
         env.update(TERM=term, CONVQUEST_USER=username, CONVQUEST_DATA_DIR=str(student_dir))
         if wants_truecolor(term, dict(chan.get_environment())):
             env["COLORTERM"] = "truecolor"

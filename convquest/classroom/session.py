@@ -264,7 +264,7 @@ class GameSession(asyncssh.SSHServerSession):
         if self._gone or self._chan is None:
             return
         if self._end_reason.startswith("idle"):
-            idle = _duration_words(self._server.config.idle_timeout)
+            idle = duration_words(self._server.config.idle_timeout)
             self._send(
                 _RESTORE_TERMINAL
                 + f"\r\nNo keys pressed for {idle}, so ConvQuest closed this session. "
@@ -335,7 +335,7 @@ def _describe(status: int) -> str:
     return f"status {status}"
 
 
-def _duration_words(seconds: float) -> str:
+def duration_words(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:g} seconds"
     return f"{seconds / 60:g} minutes"

@@ -167,6 +167,10 @@ def run_serve(args: argparse.Namespace) -> int:
         assert task is not None  # asyncio.run runs this coroutine as a task
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+            # Under nohup: every game would inherit the ignored SIGHUP and outlive each hang-up
+            # until the SIGKILL after the grace time. A handler is not inherited; the server stays up.
+            loop.add_signal_handler(signal.SIGHUP, lambda: None)
         with contextlib.suppress(asyncio.CancelledError):
             await server.serve_forever()
 

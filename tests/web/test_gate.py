@@ -66,3 +66,31 @@ def test_a_class_code_opens_any_valid_id_and_an_open_gate_asks_nothing():
     open_gate = gate_with()
     assert not open_gate.asks_password and not open_gate.checks
     assert open_gate.begin("127.0.0.1", "alice").student == "alice"
+
+
+def test_a_bad_id_is_told_how_this_door_is_used_and_nothing_of_the_other_door():
+    gate = gate_with(code="tulip-42")
+    with pytest.raises(Refused) as refused:
+        gate.begin("10.0.0.1", "al ice", how=" (ssh -p 2222 ID@HOST)")
+    assert refused.value.message.endswith("(ssh -p 2222 ID@HOST)")
+    with pytest.raises(Refused) as refused:
+        gate.begin("10.0.0.1", "al ice")  # the browser door names no command
+    assert "cannot be a student id" in refused.value.message and "ssh" not in refused.value.message
+
+
+def test_the_class_code_is_compared_as_digests_of_one_length(monkeypatch):
+    """Comparing the typed code itself with compare_digest would tell its length by the time taken."""
+    import hmac
+
+    compared: list[tuple[int, int]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    login = gate_with(code="tulip-42").begin("10.0.0.1", "anyone")
+    assert not login.check_password("t") and not login.check_password("tulip-42-and-more")
+    assert login.check_password("tulip-42")
+    assert compared and set(compared) == {(32, 32)}

@@ -53,14 +53,19 @@ def test_a_wrong_password_is_refused_with_a_sentence_and_starts_no_game(web_serv
     assert len(game_processes()) == 1
 
 
-def test_a_reload_resumes_the_sitting_without_a_new_login(web_server, browser, tmp_path):
-    quiz_file = write_quiz(tmp_path)
-    served = web_server(quiz_file=quiz_file)
+def _at_question_2(served, browser, quiz_file) -> Page:
+    """alice logged in by a browser, her first answer given (right), at question 2."""
     page = Page(browser(), served.url)
     page.log_in("alice")
     page.wait_for("question 1 of 3")
     page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
     page.wait_for("question 2 of 3")
+    return page
+
+
+def test_a_reload_resumes_the_sitting_without_a_new_login(web_server, browser, tmp_path):
+    quiz_file = write_quiz(tmp_path)
+    page = _at_question_2(web_server(quiz_file=quiz_file), browser, quiz_file)
     page.driver.refresh()
     page.wait_for("question 2 of 3")
     from selenium.webdriver.common.by import By
@@ -113,11 +118,7 @@ def _close(served, conn) -> None:
 def test_an_ssh_login_takes_over_a_browser_session(web_server, browser, tmp_path):
     quiz_file = write_quiz(tmp_path)
     served = web_server(quiz_file=quiz_file)
-    page = Page(browser(), served.url)
-    page.log_in("alice")
-    page.wait_for("question 1 of 3")
-    page.type(right(problems_for(quiz_file, "alice")[0]) + "\n")
-    page.wait_for("question 2 of 3")
+    page = _at_question_2(served, browser, quiz_file)
     conn, _ = _ssh_session(served, b"question 2 of 3")
     page.wait_for(TAKEN_OVER_MESSAGE)
     assert len(game_processes()) == 1
@@ -136,3 +137,29 @@ def test_a_browser_login_takes_over_an_ssh_session(web_server, browser, tmp_path
     served.call(read_until(process.stdout, TAKEN_OVER_MESSAGE.encode(), timeout=30), timeout=40)
     assert len(game_processes()) == 1
     _close(served, conn)
+
+
+@pytest.mark.parametrize(("size", "full_size"), [((1024, 600), False), ((1366, 768), True)])
+def test_the_game_fits_a_small_chromebook_screen_and_a_laptops(web_server, browser, tmp_path, size, full_size):
+    """Textual's page draws at 16 px whatever the window; under 24 rows the game only asks for a
+    bigger terminal, which a student in a browser does not know how to make."""
+    served = web_server(quiz_file=write_quiz(tmp_path))
+    page = Page(browser(), served.url)
+    page.driver.set_window_size(*size)
+    page.log_in("alice")
+    page.wait_for("question 1 of 3")
+    assert "Make the terminal" not in page.screen()
+    font = int(page.driver.find_element("id", "terminal").get_attribute("data-font-size"))
+    assert (font == 16) is full_size and font >= 10  # smaller only where it must be
+
+
+def test_on_a_small_screen_the_login_button_stays_in_view_under_a_refusal(web_server, browser):
+    served = web_server()
+    page = Page(browser(), served.url)
+    page.driver.set_window_size(1024, 600)
+    page.log_in("al ice", password="x")
+    assert "cannot be a student id" in page.problem() and "ssh" not in page.problem()
+    bottom, height = page.driver.execute_script(
+        "return [document.querySelector('button[type=submit]').getBoundingClientRect().bottom, innerHeight]"
+    )
+    assert bottom <= height, f"the Log in button ends at {bottom} px, below the window's {height} px"

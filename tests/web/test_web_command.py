@@ -6,6 +6,7 @@ import argparse
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 from convquest.commands.classroom import add_serve_arguments, run_serve
 
@@ -52,3 +53,35 @@ def test_importing_the_command_does_not_load_aiohttp():
     code = "import sys, convquest.commands.classroom; print('aiohttp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_under_nohup_the_games_are_not_left_ignoring_the_hang_up(tmp_path):
+    """nohup ignores SIGHUP, and an ignored signal is inherited by every game the server starts:
+    each hang-up (a takeover, a reload, a closed tab) would then wait for the SIGKILL after the
+    grace time. A handler of the server's own keeps it up under nohup and is not inherited."""
+    import os
+    import signal
+    import time
+
+    argv = [sys.executable, "-m", "convquest", "serve", "--port", "0", "--web-port", "0", "--class-code", "x"]
+    server = subprocess.Popen(
+        [*argv, "--data-dir", str(tmp_path)],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # what nohup does
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert server.stderr is not None
+        while "browser door on" not in server.stderr.readline():
+            assert server.poll() is None, "the server did not start"
+        status = (Path("/proc") / str(server.pid) / "status").read_text()
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        hup = 1 << (signal.SIGHUP - 1)
+        assert not int(fields["SigIgn"], 16) & hup and int(fields["SigCgt"], 16) & hup
+        server.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        assert server.poll() is None  # still serving, as under nohup
+    finally:
+        server.terminate()
+        server.wait(20)

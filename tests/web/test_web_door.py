@@ -112,7 +112,7 @@ async def test_failed_logins_are_limited_as_over_ssh(door):
     try:
         assert (await browser.log_in("alice", "wrong"))[0] == 403
         status, page = await browser.log_in("alice", "wrong")
-        assert status == 429 and "too many failed logins for alice from 127.0.0.1" in page
+        assert status == 429 and "Too many failed logins for alice from 127.0.0.1: wait 600 s and try again." in page
         status, page = await browser.log_in("alice", CODE)  # even the right code waits now
         assert status == 429
         assert server.limiter.allowed("127.0.0.1", "bob")  # the others are not locked out
@@ -256,3 +256,210 @@ async def test_without_a_code_on_loopback_the_page_asks_only_for_the_id(door):
         assert b"user alice" in await game.drawn(b"user alice")
     finally:
         await browser.close()
+
+
+async def test_a_student_id_typed_with_a_newline_cannot_forge_a_line_in_the_servers_log(door, caplog):
+    server = await door()
+    browser = Browser(server)
+    try:
+        forged = "x\n2026-12-01 10:00:00,000 login user=bob from=10.9.9.9 door=web"
+        with caplog.at_level("INFO", logger="convquest.classroom"):
+            status, _ = await browser.log_in(forged, "wrong")
+        assert status == 403
+        said = [record.getMessage() for record in caplog.records if "door=web" in record.getMessage()]
+        assert said and all("\n" not in line for line in said), said
+    finally:
+        await browser.close()
+
+
+async def test_a_file_sent_to_the_login_form_is_refused_before_it_is_read(door):
+    """aiohttp keeps a form's file fields in temporary files on the server: the login form has none."""
+    server = await door()
+    browser = Browser(server)
+    try:
+        form = aiohttp.FormData()
+        form.add_field("student", "alice")
+        form.add_field("password", b"x" * 1000, filename="notes.txt", content_type="text/plain")
+        async with browser.client.post(browser.base + "/login", data=form) as response:
+            assert response.status == 415
+        # A charset Python does not know was a server error with a traceback in the teacher's log.
+        for charset in ("nope", "utf-16"):
+            headers = {"Content-Type": f"application/x-www-form-urlencoded; charset={charset}"}
+            async with browser.client.post(browser.base + "/login", data=b"student=alice", headers=headers) as response:
+                assert response.status == 415
+    finally:
+        await browser.close()
+
+
+async def test_behind_a_proxy_the_address_is_the_last_the_proxy_added_of_every_header(door):
+    from multidict import CIMultiDict
+
+    server = await door(failed_logins_per_id=1, web_behind_proxy=True)
+    browser = Browser(server)
+    try:
+        # A client's own header line first, then the one a proxy that adds lines (not joins them) wrote.
+        headers = CIMultiDict([("X-Forwarded-For", "10.0.0.9"), ("X-Forwarded-For", "10.0.0.7")])
+        data = {"student": "alice", "password": "wrong"}
+        async with browser.client.post(browser.base + "/login", data=data, headers=headers) as response:
+            assert response.status in (403, 429)
+        assert not server.limiter.allowed("10.0.0.7", "alice")
+        assert server.limiter.allowed("10.0.0.9", "alice")
+    finally:
+        await browser.close()
+
+
+async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload_keeps_it(door):
+    from tests.classroom.ssh_helpers import connect_port
+
+    server = await door()
+    first, second = Browser(server), Browser(server)
+    try:
+        await first.log_in("alice")
+        game = await first.play()
+        await game.drawn(b"pid ")
+        reloaded = await first.play()  # the same browser again: a reload, no new login
+        await reloaded.drawn(b"pid ")
+        await game.drawn(b"You logged in somewhere else")
+        await second.log_in("alice")  # alice on another machine
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()  # the first machine's "Start again" asks for the password again
+        async with first.client.get(first.base + "/") as response:
+            assert 'name="password"' in await response.text()
+        await (await second.play()).drawn(b"pid ")
+        assert b"You logged in somewhere else" in await reloaded.drawn(b"You logged in somewhere else")
+        await first.log_in("alice")
+        game = await first.play()
+        await game.drawn(b"pid ")
+        async with await connect_port(server.port, "alice", CODE) as conn:  # and by SSH
+            process = await conn.create_process(term_type="xterm", encoding=None)
+            await game.drawn(b"You logged in somewhere else")
+            process.close()
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_connection_that_sends_no_request_is_closed(door, monkeypatch):
+    """aiohttp keeps one for an hour by default: a script opening thousands would use up the
+    server's files, and with them every student's game."""
+    from convquest.classroom.web import door as door_module
+
+    monkeypatch.setattr(door_module, "IDLE_CONNECTION", 0.5)
+    server = await door()
+    assert server.web is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.web.port)
+    try:
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the end of the headers
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # closed by the server
+    finally:
+        writer.close()
+    browser = Browser(server)
+    try:  # a game's socket is a request being answered: it stays, however long between keys
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        await asyncio.sleep(1.5)
+        await game.ws.send_str('["stdin", "k"]')
+        await game.drawn(b"key k")
+    finally:
+        await browser.close()
+
+
+async def test_a_message_the_door_cannot_read_does_not_stop_the_keys(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        await browser.log_in("alice")
+        game = await browser.play()
+        await game.drawn(b"pid ")
+        for junk in ("[" * 50000, "{}", '"stdin"', "[]", "7", '["resize", {"width": [1]}]', b"\x00"):
+            await (game.ws.send_bytes(junk) if isinstance(junk, bytes) else game.ws.send_str(junk))
+        await game.ws.send_str('["stdin", "z"]')
+        await game.drawn(b"key z")
+    finally:
+        await browser.close()
+
+
+async def test_a_roster_edit_ends_the_browser_logins_of_a_changed_password_or_a_removed_student(door, tmp_path):
+    roster = tmp_path / "roster.csv"
+    write_roster(roster, "student,password\nalice,pw-alice\nbob,pw-bob\n")
+    server = await door(class_code=None, roster=roster)
+    alice, bob = Browser(server), Browser(server)
+    try:
+        assert (await alice.log_in("alice", "pw-alice"))[0] == 200
+        assert (await bob.log_in("bob", "pw-bob"))[0] == 200
+        # A late student added: the others' logins carry on.
+        write_roster(roster, "student,password\nalice,pw-alice\nbob,pw-bob\ncarol,pw-carol\n", force=True)
+        await (await alice.play()).drawn(b"pid ")
+        await (await bob.play()).drawn(b"pid ")
+        # alice's password given away and changed, bob taken off the roster: both must log in again.
+        write_roster(roster, "student,password\nalice,pw-alice-new\ncarol,pw-carol\n", force=True)
+        for browser in (alice, bob):
+            with pytest.raises(aiohttp.WSServerHandshakeError):
+                await browser.play()
+        assert (await alice.log_in("alice", "pw-alice-new"))[0] == 200
+        await (await alice.play()).drawn(b"pid ")
+    finally:
+        await alice.close()
+        await bob.close()
+
+
+async def test_another_sites_page_can_neither_log_a_browser_in_nor_out(door):
+    server = await door()
+    browser = Browser(server)
+    evil = {"Origin": "http://evil.example"}
+    try:
+        data = {"student": "mallory", "password": CODE}
+        async with browser.client.post(browser.base + "/login", data=data, headers=evil) as response:
+            assert response.status == 403
+        assert not browser.client.cookie_jar.filter_cookies(browser.base)  # not logged in as mallory
+        await browser.log_in("alice")
+        async with browser.client.post(browser.base + "/logout", headers=evil) as response:
+            assert response.status == 403
+        await (await browser.play()).drawn(b"user alice")  # still logged in
+    finally:
+        await browser.close()
+
+
+async def test_logins_kept_are_bounded_the_oldest_forgotten_first(door, monkeypatch):
+    """With a class code any valid id logs in: a script logging in as alice1, alice2, … must not
+    grow the server's memory for as long as the lesson lasts."""
+    from convquest.classroom.web import door as door_module
+
+    monkeypatch.setattr(door_module, "MAX_LOGINS", 3)
+    server = await door()
+    first, rest = Browser(server), [Browser(server) for _ in range(3)]
+    try:
+        await first.log_in("alice")
+        for number, browser in enumerate(rest):
+            await browser.log_in(f"student{number}")
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await first.play()  # the oldest login, forgotten
+        await (await rest[0].play()).drawn(b"user student0")
+    finally:
+        for browser in (first, *rest):
+            await browser.close()
+
+
+async def test_the_door_does_not_name_its_web_server_or_its_version(door):
+    server = await door()
+    browser = Browser(server)
+    try:
+        for path in ("/", "/nothing-here", "/static/convquest/convquest.css"):
+            async with browser.client.get(browser.base + path) as response:
+                assert response.headers.get("Server") == "ConvQuest", path
+    finally:
+        await browser.close()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "hint"),
+    [({}, True), ({"web_behind_proxy": True}, False), ({"web_host": "0.0.0.0"}, False)],
+)
+async def test_a_door_on_loopback_says_students_elsewhere_cannot_reach_it(door, caplog, overrides, hint):
+    with caplog.at_level("INFO", logger="convquest.classroom"):
+        await door(**overrides)
+    said = " ".join(r.getMessage() for r in caplog.records if "browser door on" in r.getMessage())
+    assert ("only from this machine: add --web-host 0.0.0.0" in said) is hint, said

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -19,6 +19,7 @@ from convquest.classroom.server import ClassroomServer, ServerConfig
 CODE = "sesame-42"
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
+T = TypeVar("T")
 PATIENCE = 30.0  # a game starts in about a second alone; a machine busy with other runs takes longer
 
 
@@ -47,7 +48,7 @@ class ServerThread:
         self._thread.start()
         self.call(self.server.start())
 
-    def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float = PATIENCE) -> Any:
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = PATIENCE) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     @property
@@ -87,7 +88,7 @@ def game_processes() -> list[int]:
     ]
 
 
-def eventually(condition: Callable[[], Any], what: str, timeout: float = PATIENCE) -> Any:
+def eventually(condition: Callable[[], T], what: str, timeout: float = PATIENCE) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -134,7 +135,14 @@ class Page:
         self.driver.find_element(By.ID, "student").send_keys(student)
         if password is not None:
             self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        button = self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+        button.click()
+        # The click returns before the answer has replaced the page: reading it at once on a busy
+        # machine read the old page (no refusal yet, no game yet).
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        WebDriverWait(self.driver, PATIENCE).until(expected_conditions.staleness_of(button))
 
     def problem(self) -> str:
         from selenium.webdriver.common.by import By
@@ -150,7 +158,7 @@ class Page:
 
     def wait_for(self, text: str, timeout: float = PATIENCE) -> str:
         try:
-            return eventually(lambda: text in (s := self.screen()) and s, f"{text!r} on the screen", timeout)
+            return eventually(lambda: s if text in (s := self.screen()) else "", f"{text!r} on the screen", timeout)
         except AssertionError:
             raise AssertionError(f"no {text!r} within {timeout} s; the screen: {self.screen()!r}") from None
 

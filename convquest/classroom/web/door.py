@@ -21,7 +21,6 @@ import html
 import ipaddress
 import json
 import logging
-import os
 import secrets
 import ssl
 import time
@@ -29,18 +28,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
 from convquest.classroom.gate import Refused
+from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
-from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, _duration_words
+from convquest.classroom.roster import Roster
+from convquest.classroom.server import ClassroomServer, ServeError, is_loopback
+from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
-
-if TYPE_CHECKING:
-    from convquest.classroom.server import ClassroomServer
 
 log = logging.getLogger("convquest.classroom")
 
@@ -48,6 +46,13 @@ COOKIE = "convquest_login"
 # A login stays good this long after it was made (a lesson, with room); the cookie itself lives
 # only as long as the browser session, so a shared lab machine forgets it when the browser closes.
 LOGIN_LIFETIME = 12 * 3600
+# Most browser logins kept at once, the oldest forgotten first: with a class code any valid id
+# logs in, and a script logging in as alice1, alice2, … must not grow the server's memory.
+MAX_LOGINS = 5000
+# How long a connection may stay without a whole request (aiohttp's default: an hour). A browser
+# opens a new one when it needs to; a script holding thousands open would use up the server's
+# files, and with them every student's game.
+IDLE_CONNECTION = 20.0
 _HERE = resources.files(__package__)
 _PAGE_HEADERS = {
     # Nothing from another host, no inline script, no framing. xterm.js writes <style> elements.
@@ -70,8 +75,6 @@ def textual_serve_static() -> Path:
 
 
 def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
-    from convquest.classroom.server import ServeError
-
     for what, path in (("certificate", cert), ("private key", key)):
         if not path.is_file():
             raise ServeError(f"the TLS {what} {path} does not exist (or is not a file)")
@@ -90,6 +93,11 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 class _WebLogin:
     student: str
     made: float
+    # The roster the password was checked against, and the password: when the teacher edits the
+    # roster (a password given away and changed, a student taken off), the login holds only if
+    # the edited roster still takes it. It stays in this process's memory, as the roster does.
+    roster: Roster | None
+    password: str
 
 
 class WebDoor:
@@ -136,11 +144,17 @@ class WebDoor:
 
     async def start(self) -> None:
         config = self.server.config
-        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        self._runner = web.AppRunner(
+            self.app(), access_log=None, handle_signals=False, shutdown_timeout=2.0, keepalive_timeout=IDLE_CONNECTION
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, config.web_host, config.web_port, ssl_context=self.ssl).start()
         scheme = "https" if self.ssl else "http"
-        log.info("browser door on %s://%s:%d/", scheme, config.web_host or "*", self.port)
+        # The default --web-host is right behind a proxy, and a puzzle to a teacher whose class
+        # cannot open the page: the log says why.
+        alone = is_loopback(config.web_host) and not config.web_behind_proxy
+        where = " (only from this machine: add --web-host 0.0.0.0 for the class's)" if alone else ""
+        log.info("browser door on %s://%s:%d/%s", scheme, config.web_host or "*", self.port, where)
 
     async def close(self) -> None:
         """Hang up every browser's game, wait until each is reaped and told, then stop listening."""
@@ -162,7 +176,9 @@ class WebDoor:
         peer = request.remote or "?"
         if not self.server.config.web_behind_proxy or not _is_loopback(peer):
             return peer
-        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+        # The last entry of the last header: a proxy that adds a header line rather than joining
+        # them puts its own after whatever the client sent.
+        forwarded = ",".join(request.headers.getall("X-Forwarded-For", [])).rsplit(",", 1)[-1].strip()
         try:
             return str(ipaddress.ip_address(forwarded))
         except ValueError:
@@ -176,10 +192,16 @@ class WebDoor:
         return proxied and request.headers.get("X-Forwarded-Proto", "") == "https"
 
     def _student(self, request: web.Request) -> str | None:
-        token = request.cookies.get(COOKIE)
-        login = self._logins.get(token) if token else None
+        token = request.cookies.get(COOKIE, "")
+        login = self._logins.get(token)
         if login is None or time.time() - login.made > LOGIN_LIFETIME:
             return None
+        roster = self.server.gate.roster()
+        if roster is not login.roster:
+            if roster is None or not roster.check_password(login.student, login.password):
+                del self._logins[token]
+                return None
+            login.roster = roster
         return login.student
 
     async def index(self, request: web.Request) -> web.Response:
@@ -212,34 +234,54 @@ class WebDoor:
     async def login(self, request: web.Request) -> web.Response:
         if not _same_origin(request):
             raise web.HTTPForbidden(text="this form can only be sent from the ConvQuest page itself")
+        if (
+            request.content_type != "application/x-www-form-urlencoded"
+            or (request.charset or "utf-8").lower() != "utf-8"
+        ):
+            # The page's form is sent so; aiohttp would write a multipart form's files to disk.
+            raise web.HTTPUnsupportedMediaType(text="send the login form from the ConvQuest page")
         form = await request.post()
         username = str(form.get("student", "")).strip()
         password = str(form.get("password", ""))
         address = self.address(request)
+        shown = _shown(username)
         gate = self.server.gate
         try:
             attempt = gate.begin(address, username)
             if gate.asks_password and not attempt.check_password(password):
-                log.info("refused user=%s from=%s door=web reason=%s", username, address, gate.wrong_password)
+                log.info("refused user=%s from=%s door=web reason=%s", shown, address, gate.wrong_password)
                 if gate.roster() is not None:
                     said = f"That is not the password for {username}. Check the slip from your teacher and try again."
                 else:
                     said = "That is not the class code. Ask your teacher for it and try again."
                 return self._login_page(said, username, status=403)
         except Refused as refused:
-            log.info("refused user=%s from=%s door=web reason=%s", username[:40], address, refused.reason)
+            log.info("refused user=%s from=%s door=web reason=%s", shown, address, refused.reason)
             status = 429 if refused.reason == "too many failed logins" else 403
-            return self._login_page(_sentence(refused.message), username if status == 429 else "", status=status)
+            return self._login_page(
+                _sentence(refused.message, username), username if status == 429 else "", status=status
+            )
         now = time.time()
         for token, old in list(self._logins.items()):  # forget logins past their lifetime
             if now - old.made > LOGIN_LIFETIME:
                 del self._logins[token]
+        self.forget_logins(username)
+        while len(self._logins) >= MAX_LOGINS:  # a dict keeps the order logins were made in
+            del self._logins[next(iter(self._logins))]
         token = secrets.token_urlsafe(32)
-        self._logins[token] = _WebLogin(username, now)
+        roster = gate.roster()
+        self._logins[token] = _WebLogin(username, now, roster, password if roster is not None else "")
         log.info("login user=%s from=%s door=web", username, address)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=self._secure(request), path="/")
         raise response
+
+    def forget_logins(self, student: str, keep: str = "") -> None:
+        """Forget the student's browser logins but `keep`: once they have logged in again
+        elsewhere, a browser left open on a shared machine must not carry on as them."""
+        for token, login in list(self._logins.items()):
+            if login.student == student and token != keep:
+                del self._logins[token]
 
     async def logout(self, request: web.Request) -> web.Response:
         if not _same_origin(request):
@@ -275,14 +317,9 @@ class WebDoor:
         return ws
 
     def child_env(self, student: str, student_dir: Path, size: tuple[int, int]) -> dict[str, str]:
-        from convquest.classroom.server import _INHERITED_ENV
-
-        env = {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ}
+        env = self.server.session_env()
         env.update(
-            LANG="C.UTF-8",
-            LC_ALL="C.UTF-8",
             CONVQUEST_USER=student,
-            CONVQUEST_SERVED="1",
             CONVQUEST_DATA_DIR=str(student_dir),
             TEXTUAL_DRIVER=WEB_DRIVER,
             TEXTUAL_COLOR_SYSTEM="truecolor",  # xterm.js draws 24-bit colour
@@ -290,7 +327,7 @@ class WebDoor:
             COLUMNS=str(size[0]),
             ROWS=str(size[1]),
         )
-        env.update(self.server.config.child_env)
+        env.update(self.server.config.child_env)  # a test's or a site's own settings win over the door's
         return env
 
 
@@ -320,6 +357,9 @@ class BrowserSession:
 
     def taken_over(self, address: str) -> None:
         log.info("takeover user=%s from=%s door=web by=%s", self.student, self._address, address)
+        # Taken over by this browser's own reload, the login stays; by any other, it ends here.
+        successor = self._server.live_session(self.student)
+        self._door.forget_logins(self.student, keep=successor.token if isinstance(successor, BrowserSession) else "")
         self._end_reason = TAKEN_OVER
         self.hang_up()
 
@@ -417,7 +457,7 @@ class BrowserSession:
         if reason == TAKEN_OVER:
             return TAKEN_OVER_MESSAGE
         if reason.startswith("idle"):
-            idle = _duration_words(self._server.config.idle_timeout)
+            idle = duration_words(self._server.config.idle_timeout)
             return f"No keys pressed for {idle}, so ConvQuest closed this session. Your progress is saved."
         if reason == "server stopped":
             return "The teacher stopped the ConvQuest server. Your progress is saved."
@@ -435,7 +475,7 @@ class BrowserSession:
                 continue
             try:
                 kind, *rest = json.loads(message.data)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
                 continue
             if kind == "stdin" and rest and isinstance(rest[0], str):
                 self._last_input = time.monotonic()
@@ -487,9 +527,17 @@ def _clamp(value: object, default: int, most: int) -> int:
     return min(max(number, 1), most) if number > 0 else default
 
 
-def _sentence(message: str) -> str:
-    """A refusal written for ssh's terminal, ended as a sentence for the login page (not
-    capitalised: it may begin with the student id as typed)."""
+def _shown(username: str) -> str:
+    """The id as the log shows it: a valid id as it is, anything else quoted (a typed newline
+    must not begin a line of its own in the teacher's log)."""
+    return username if username_problem(username) is None else repr(username[:40])
+
+
+def _sentence(message: str, username: str) -> str:
+    """A refusal written for ssh's terminal, as a sentence for the login page: capitalised, but
+    not where it begins with the student id as typed."""
+    if not (username and message.startswith(username)):
+        message = message[:1].upper() + message[1:]
     return message if message.endswith(".") else message + "."
 
 
@@ -506,6 +554,7 @@ def _same_origin(request: web.Request) -> bool:
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in _PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers["Server"] = "ConvQuest"  # not aiohttp's and Python's versions, to anyone who asks
     # A page says who is logged in and is never kept; the script and font (0.7 MB) are the same
     # for everyone, and a class reloading at once over the school's Wi-Fi should not fetch them anew.
     static = request.path.startswith("/static/")
