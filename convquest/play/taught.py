@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from convquest.levels.model import ALL_TAUGHT, Curriculum
@@ -18,13 +19,20 @@ def topic_chapters(curriculum: Curriculum) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def shipped_curriculum() -> Curriculum:
+    """The shipped chapters, read once a process: a quiz's sitting needs them before its first
+    question, and a session forked from a parent that called this finds them already read."""
+    from convquest.levels.loader import load_curriculum
+
+    return load_curriculum()
+
+
 def topic_taught(curriculum: Curriculum | None = None) -> Callable[[str], frozenset[str]]:
     """topic → its chapter's taught set, by the shipped levels' topics (all concepts for a topic
     no shipped level has: nothing limits what its words may name)."""
     if curriculum is None:
-        from convquest.levels.loader import load_curriculum
-
-        curriculum = load_curriculum()
+        curriculum = shipped_curriculum()
     chapters = topic_chapters(curriculum)
 
     def taught(topic: str) -> frozenset[str]:

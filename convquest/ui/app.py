@@ -1,13 +1,15 @@
 """The ConvQuest application: owns the screen stack, the settings and the too-small guard.
 
 Screens are imported inside the methods that first need them, so launching the game pays only
-for the home screen (issue 3 asks start-up to stay within 1.3x of a one-widget Textual app).
+for the home screen (issue 3 asks start-up to stay within 1.3x of a one-widget Textual app), and
+the stylesheet comes in two parts for the same reason: the first screens' rules, read at start,
+and every other screen's, read when the first other screen is shown (issue 21).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
 
@@ -21,11 +23,18 @@ if TYPE_CHECKING:
     from convquest.levels.model import Chapter, Curriculum, Level
     from convquest.store import Store
 
+FIRST_SCREENS_CSS = Path(__file__).with_name("first_screens.tcss")
+SCREENS_CSS = Path(__file__).with_name("convquest.tcss")
+
 
 class ConvQuestApp(BaseApp):
     """`ConvQuestApp(curriculum=..., store=..., start_level=...)`; the CLI calls `.run()`."""
 
-    CSS_PATH = Path(__file__).with_name("convquest.tcss")
+    CSS_PATH = [FIRST_SCREENS_CSS, SCREENS_CSS]
+    # True: the default screen is styled by first_screens.tcss alone, so convquest.tcss waits until
+    # another screen is shown. A subclass that brings its own default screen reads both at start
+    # unless it says the same of its screen.
+    FIRST_SCREEN_CSS_ONLY: ClassVar[bool] = True
     # The game may be served over SSH, where Textual's palette would offer "save screenshot" onto
     # the server's disk; everything else it could offer is a key already shown in the footer.
     ENABLE_COMMAND_PALETTE = False
@@ -40,8 +49,14 @@ class ConvQuestApp(BaseApp):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_default_screen" in cls.__dict__ and "FIRST_SCREEN_CSS_ONLY" not in cls.__dict__:
+            cls.FIRST_SCREEN_CSS_ONLY = False
+
     def __init__(self, *, curriculum: Curriculum, store: Store, start_level: str | None = None) -> None:
-        super().__init__()
+        super().__init__(css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None)
+        self._all_css_read = not self.FIRST_SCREEN_CSS_ONLY
         self.curriculum = curriculum
         self.store = store
         self.start_level = start_level
@@ -121,6 +136,17 @@ class ConvQuestApp(BaseApp):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        # Textual's step before a pushed or switched-to screen is styled: the rest of the stylesheet
+        # goes in first. parse() reads only the new file (the others' rules are cached), and the
+        # screens already up are restyled as Textual does for a screen's own CSS.
+        if not self._all_css_read:
+            self._all_css_read = True
+            self.stylesheet.read(SCREENS_CSS)
+            self.stylesheet.parse()
+            self.stylesheet.update(self)
+        super()._load_screen_css(screen)
 
     async def _replace_screen(self, screen: Screen[Any]) -> Screen[Any]:
         # A screen popped in the same burst of keys that pushed it (Enter then Escape faster than a

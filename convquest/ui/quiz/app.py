@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class QuizApp(ConvQuestApp):
     TITLE = "ConvQuest quiz"
+    FIRST_SCREEN_CSS_ONLY = True  # a sitting's rules are in first_screens.tcss
 
     def __init__(
         self,

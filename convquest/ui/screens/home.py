@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -13,6 +15,31 @@ from textual.widgets.option_list import Option
 
 from convquest.ui.game import game
 from convquest.ui.widgets.stars import MAX_STARS, star_text
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+
+class MapRow(Content):
+    """A row of the chapter map, already laid out in lines by the screen.
+
+    The OptionList measures every row's height, again after each move of the ▸ (a new prompt clears
+    its caches); for plain Content that is a word-wrap of all ~140 rows. A row that fits is as tall
+    as its lines, known without wrapping; a narrower map wraps as Content does (issue 21).
+    """
+
+    __slots__ = ["_line_count", "_widest"]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        lines = self.plain.split("\n")
+        self._line_count = len(lines)
+        self._widest = max(cell_len(line) for line in lines)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        if "\t" not in self.plain and width - 2 * rules.get("line_pad", 0) >= self._widest:
+            return self._line_count
+        return super().get_height(rules, width)
 
 
 class HomeScreen(Screen[None]):
@@ -44,6 +71,12 @@ class HomeScreen(Screen[None]):
         app = game(self)
         curriculum = app.curriculum
         stars = dict(app.store.all_stars())
+        # The screen resumes right after its mount, and after every screen over it: the map is
+        # rebuilt only when what it shows has changed.
+        shown = (stars, app.unlock_all, app.store.notice)
+        if shown == getattr(self, "_shown", None):
+            return
+        self._shown = shown
         rows: list[tuple[str, str]] = []  # (option id, text after the cursor column)
         earned = possible = done = total = 0
         for number, chapter in enumerate(curriculum.chapters, start=1):
@@ -83,7 +116,7 @@ class HomeScreen(Screen[None]):
         box.display = bool(notices)
 
     def _row(self, index: int, cursor: bool = False) -> Content:
-        return Content(("▸ " if cursor else "  ") + self._rows[index])
+        return MapRow(("▸ " if cursor else "  ") + self._rows[index])
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # A ▸ beside the highlighted row: the highlight's colour alone vanishes under NO_COLOR.
