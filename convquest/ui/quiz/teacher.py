@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from convquest.classroom.backends import is_postgres, shown
@@ -27,6 +29,8 @@ from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 from convquest.ui.base_app import BaseApp
 from convquest.ui.widgets.title_line import fit_title
+
+W = TypeVar("W", bound=Widget)
 
 FEED_LINES = 6
 QUESTION_MISTAKES = 2  # per question in the live view; `convquest results --by-question` lists three
@@ -153,19 +157,26 @@ class TeacherApp(BaseApp):
         else:
             self.push_screen(HelpScreen(self.screen, about=ABOUT))
 
+    def _part(self, selector: str, kind: type[W]) -> W:
+        # The view's widgets live on the default screen: under the help screen while it is open,
+        # where the app's own query_one (which searches the top screen) would not find them.
+        return self.screen_stack[0].query_one(selector, kind)
+
     def refresh_view(self) -> None:
+        if not self.screen_stack or not self.screen_stack[0].query("#teacher-head"):
+            return  # not composed yet (a first tick on a busy machine); the next tick draws it
         if self.db is None:
             # The database appears when the server starts; wait for it rather than create it here.
             self.db = ResultsDB.open_existing(self.path)
             if self.db is None:
-                self.query_one("#teacher-head", Static).update(
+                self._part("#teacher-head", Static).update(
                     f"Waiting for the class: no results database yet at {shown(self.path)} "
                     "(start `convquest serve` with the same --data-dir)."
                 )
                 return
         shot = snapshot(self.db, self.quiz_id, now=self.db.now() if self.clock is None else self.clock())
         self.shot = shot
-        head = self.query_one("#teacher-head", Static)
+        head = self._part("#teacher-head", Static)
         head.update(head_text(shot, shown(self.path), head.content_size.width or self.size.width - 2))
         questions = max((s.total for s in shot.students), default=0)
         self._fill_table(shot, questions)
@@ -173,8 +184,8 @@ class TeacherApp(BaseApp):
         self._show_questions(shot)
 
     def _show_questions(self, shot: Snapshot) -> None:
-        panel = self.query_one("#teacher-questions", Static)
-        self.query_one("#teacher-feed", Static).display = not self.by_question
+        panel = self._part("#teacher-questions", Static)
+        self._part("#teacher-feed", Static).display = not self.by_question
         panel.display = self.by_question
         if self.by_question:
             # The panel's max-height is half the screen above the footer (convquest.tcss), less its
@@ -184,7 +195,7 @@ class TeacherApp(BaseApp):
             panel.update("By question:\n" + ("\n".join(lines) if lines else "no answers yet"))
 
     def _fill_table(self, shot: Snapshot, questions: int) -> None:
-        table = self.query_one("#teacher-table", DataTable)
+        table = self._part("#teacher-table", DataTable)
         columns = ("student", "on", "done", "score", *(f"Q{n}" for n in range(1, questions + 1)), "time")
         if columns != self._columns:
             table.clear(columns=True)
@@ -219,7 +230,7 @@ class TeacherApp(BaseApp):
         self._feed = self._feed[-FEED_LINES:]
         # One line each, cut to the width: a wrapped line would push the newest out of the panel.
         width = max(20, self.size.width - 2)
-        self.query_one("#teacher-feed", Static).update(
+        self._part("#teacher-feed", Static).update(
             "Latest answers:\n" + "\n".join(clip(line, width) for line in self._feed)
         )
 

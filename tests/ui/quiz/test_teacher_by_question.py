@@ -65,8 +65,11 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
         override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason="units right")
         await wait_until(pilot, lambda: cell(app, "ann", "Q1") != "✗")
         assert [cell(app, "ann", c) for c in ("score", "Q1")] == ["0.50", "✎0.50"]
-        # Shown whole: the column of ✓ and ✗ widens for it (it was cut to "✎0" at first).
-        assert app.query_one(DataTable).columns[ColumnKey("Q1")].content_width >= cell_len("✎0.50")
+        # Shown whole: the column of ✓ and ✗ widens for it (it was cut to "✎0" at first). DataTable
+        # measures its columns when it next refreshes, so the width follows the cell a moment later.
+        await wait_until(
+            pilot, lambda: app.query_one(DataTable).columns[ColumnKey("Q1")].content_width >= cell_len("✎0.50")
+        )
         assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ mark 0.50 by mr_t: units right")
         override_mark(db, "week-3", "ann", 1, None, by="mr_t", now=time.time())
         await wait_until(pilot, lambda: cell(app, "ann", "Q1") == "✗")

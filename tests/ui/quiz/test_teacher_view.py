@@ -29,7 +29,7 @@ def cell(app, student: str, column: str) -> str:
     return str(app.query_one(DataTable).get_cell(student, column))
 
 
-async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the view did not catch up"
