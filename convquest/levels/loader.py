@@ -82,15 +82,34 @@ def load_curriculum(extra_dirs: Sequence[Path] = (), *, cache_dir: Path | None =
     TOML is kept there for the next launch."""
     files, errors = _gather(extra_dirs, "no such folder of level files")
     shipped = shipped_files()
+    # The same files as last time, unchanged, load to the same Curriculum: a session forked from the
+    # classroom's warm parent (which loaded them before forking) starts without reading them again.
+    key = (tuple(map(str, extra_dirs)), tuple((str(path), _file_stamp(path)) for path in shipped + files))
+    if key in _LOADED:
+        return _LOADED[key]
     cache = ParseCache(cache_dir)
     shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False, cache=cache)
     cache.save()
     # A pack folder that is the shipped folder (or names a shipped file) adds nothing new.
     chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped) :], taken=shipped_chapters)
-    return Curriculum(
+    curriculum = Curriculum(
         chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
         errors=tuple(errors + shipped_errors + file_errors),
     )
+    _LOADED.clear()  # one is enough: a process plays one curriculum
+    _LOADED[key] = curriculum
+    return curriculum
+
+
+_LOADED: dict[tuple[object, ...], Curriculum] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def check_files(paths: Sequence[Path]) -> list[LevelFileError]:

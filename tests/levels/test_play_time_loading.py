@@ -138,6 +138,7 @@ def test_what_the_cache_holds_is_checked_like_a_file(shipped_good, tmp_path):
     cache.entries[str(shipped_good)] = (stamp, data)
     cache.changed = True
     cache.save()
+    loader._LOADED.clear()  # as the next launch, a new process, would: the level files themselves are unchanged
     errors = load_curriculum(cache_dir=tmp_path).errors
     assert [(e.file, e.level, e.field) for e in errors] == [(shipped_good, "test-1", "kind")]
 
@@ -146,3 +147,13 @@ def test_a_corrupt_cache_is_ignored_and_replaced(shipped_good, tmp_path):
     (tmp_path / loader.ParseCache.NAME).write_bytes(b"\x00not marshal")
     assert load_curriculum(cache_dir=tmp_path).level("test-1").title == "One convolution"
     assert loader.ParseCache(tmp_path).entries.keys() == {str(shipped_good)}
+
+
+def test_unchanged_files_load_once_a_process_and_an_edit_is_read_again(shipped_good, tmp_path):
+    # A session forked from the classroom's warm parent finds the curriculum the parent loaded.
+    first = load_curriculum(cache_dir=tmp_path)
+    assert load_curriculum(cache_dir=tmp_path / "another") is first
+    text = shipped_good.read_text(encoding="utf-8")
+    shipped_good.write_text(text.replace('"One convolution"', '"One edited convolution!"'), encoding="utf-8")
+    again = load_curriculum(cache_dir=tmp_path)
+    assert again is not first and again.level("test-1").title == "One edited convolution!"
