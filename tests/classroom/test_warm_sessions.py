@@ -17,7 +17,7 @@ from ssh_helpers import connect, eventually, pid_from, read_until, start_game, w
 
 from convquest.classroom import warm as warm_module
 from convquest.classroom.pty_child import PtyChild
-from convquest.classroom.server import _INHERITED_ENV
+from convquest.classroom.server import INHERITED_ENV
 from convquest.classroom.warm import WarmParent, forkable, raise_open_files_limit
 from convquest.cli import build_parser
 
@@ -57,7 +57,7 @@ def parent_of(pid: int) -> int:
 
 
 def base_env() -> dict[str, str]:
-    return {k: os.environ[k] for k in _INHERITED_ENV if k in os.environ} | {"LC_ALL": "C.UTF-8"}
+    return {k: os.environ[k] for k in INHERITED_ENV if k in os.environ} | {"LC_ALL": "C.UTF-8"}
 
 
 class Output:
