@@ -14,14 +14,16 @@ Two processes, two halves of this module:
   of a dead parent are adopted by the server (it is their subreaper) and reaped by it.
 - `serve_forks`, in the parent: waits for requests, forks, reaps its children and reports each
   exit. A child becomes its session before running anything: its own session with the PTY as
-  controlling terminal and stdin/out/err (or the pipes, and no terminal), the session's environment (os.environ replaced whole),
-  folder, default signal handlers, its own random state, then runs the program as `python` would.
+  controlling terminal and stdin/out/err (or the pipes, and no terminal), the session's
+  environment (os.environ replaced whole), folder, default signal handlers, its own random state,
+  then runs the program as `python` would.
 
 What can be forked: an argv that is this Python followed by `-m MODULE`, `-c CODE` or a script, with
 no interpreter options; anything else (another program, or a Python with options) is a fresh
 process, and so is everything when the parent is not running (not started, restarting, refused the
 request). What Textual reads at import (TEXTUAL_DRIVER, TEXTUAL_COLOR_SYSTEM, ...) is the parent's:
-each door has its own parent, started with the environment its sessions share. Linux only (pidfd_open, PR_SET_CHILD_SUBREAPER); elsewhere every session is fresh.
+each door has its own parent, started with the environment its sessions share. Linux only
+(pidfd_open, PR_SET_CHILD_SUBREAPER); elsewhere every session is fresh.
 """
 
 from __future__ import annotations
@@ -528,7 +530,7 @@ def _fork_session(request: dict[str, Any], stdio: list[int], inherited: tuple[so
 
 
 def _become_session(request: dict[str, Any], stdio: list[int], inherited: tuple[socket.socket, int, int]) -> None:
-    """What a fresh process started by PtyChild.spawn (or WebChild.spawn) has; each step undoes one of the parent's."""
+    """What a fresh process started by PtyChild.spawn or WebChild.spawn has; each step undoes one of the parent's."""
     sock, wake_r, wake_w = inherited
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -549,7 +551,7 @@ def _become_session(request: dict[str, Any], stdio: list[int], inherited: tuple[
     if request.get("cwd"):
         os.chdir(request["cwd"])
     # The streams on fds 0-2, whatever the parent's rehearsal did with sys.stdout; stdout was
-    # /dev/null in the parent, so block-buffered as on a pipe, and on a terminal Python line-buffers it.
+    # /dev/null in the parent, so block-buffered as on a pipe; on a terminal Python line-buffers it.
     sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
     if on_terminal and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
