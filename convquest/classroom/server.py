@@ -440,11 +440,14 @@ class ClassroomServer:
             log.info("warm sessions: %s; each session is a fresh process", reason)
             return
         own_program = self.config.child_argv is None
-        self.warm = WarmParent(self.session_env(), preload=GAME_MODULES if own_program else (), game=own_program)
+        preload = GAME_MODULES if own_program else ()
+        self.warm = WarmParent(self.session_env(), preload=preload, game=own_program, serves="SSH sessions")
         parents = [self.warm]
         if self.web is not None:
-            preload = WEB_GAME_MODULES if own_program else ()
-            self.web_warm = WarmParent(self.web.shared_env(), preload=preload, game=own_program)
+            web_preload = WEB_GAME_MODULES if own_program else ()
+            self.web_warm = WarmParent(
+                self.web.shared_env(), preload=web_preload, game=own_program, serves="browser games"
+            )
             parents.append(self.web_warm)
         await asyncio.gather(*(parent.start() for parent in parents))
 

@@ -162,8 +162,9 @@ class ForkedProcess:
 class WarmParent:
     """The server's handle on the warm parent: start, fork a session, restart, close."""
 
-    def __init__(self, env: Mapping[str, str], preload: Sequence[str], game: bool) -> None:
+    def __init__(self, env: Mapping[str, str], preload: Sequence[str], game: bool, serves: str = "sessions") -> None:
         self._env = dict(env)
+        self._serves = serves  # what the log calls its children: a server has one parent per door
         self._preload = list(preload)
         self._game = game  # the program is ConvQuest: load its curriculum and draw its home screen once
         self._process: asyncio.subprocess.Process | None = None
@@ -194,7 +195,9 @@ class WarmParent:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._first_try.wait(), _READY_TIMEOUT)
         if not self._ready:
-            log.warning("warm sessions: the parent did not start; sessions start as fresh processes until it does")
+            log.warning(
+                "warm sessions: the parent did not start; %s start as fresh processes until it does", self._serves
+            )
 
     async def close(self) -> None:
         self._closing = True
@@ -256,7 +259,9 @@ class WarmParent:
                 return
             quick_deaths = 0 if time.monotonic() - started > _STABLE_SECONDS else quick_deaths + 1
             delay = _RESTART_DELAYS[min(quick_deaths, len(_RESTART_DELAYS)) - 1] if quick_deaths else 0.0
-            log.warning("warm parent gone; sessions start as fresh processes until it is back (restart in %g s)", delay)
+            log.warning(
+                "warm parent gone; %s start as fresh processes until it is back (restart in %g s)", self._serves, delay
+            )
             await asyncio.sleep(delay)
 
     async def _run_parent(self) -> None:
@@ -305,10 +310,11 @@ class WarmParent:
             self._ready = True
             self._first_try.set()
             log.info(
-                "warm sessions: parent pid %d ready in %.1f s (%s); sessions are forked from it",
+                "warm sessions: parent pid %d ready in %.1f s (%s); %s are forked from it",
                 message["pid"],
                 time.monotonic() - started,
                 ", ".join(message["ready"]),
+                self._serves,
             )
         elif "exited" in message:
             pid, status = int(message["exited"]), int(message["status"])
