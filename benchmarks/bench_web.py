@@ -10,6 +10,10 @@ baseline), then N at once (CONVQUEST_BENCH_WEB_SESSIONS, default 30):
 - answers lost: students whose answer the quiz acknowledged (the next question was drawn) but is
   missing from the results database afterwards, with a third of the tabs dropped abruptly right
   after answering (goal 0); and games left running after that (goal 0).
+
+The class sits twice in one run: with warm sessions (each game forked from the browser door's own
+prepared parent, convquest.classroom.warm; the default) and, as the baseline, with a fresh process
+per game (`serve --no-warm`). PSS per game includes the door's warm parent's share.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_ssh import CODE, LATENCY_GOAL_MS, QUIZ, THINK_SECONDS, Server, _saved_answers, p95
+from benchmarks.bench_ssh import CODE, LATENCY_GOAL_MS, QUIZ, THINK_SECONDS, Server, _pss_kb, _saved_answers, p95
 from benchmarks.row import Row
 
 QUIT = "\x11"  # ctrl+q
@@ -39,7 +43,7 @@ async def main():
     server = ClassroomServer(ServerConfig(
         data_dir=Path(sys.argv[1]), port=0, web_port=0, class_code=sys.argv[2], max_sessions=10_000,
         failed_logins_per_id=0, failed_logins_per_address=0, hangup_grace=2.0, quiz_file=Path(sys.argv[3]),
-        child_env={"TEXTUAL_ANIMATIONS": "none"}))
+        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[4] == "warm"))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     await server.start()
     print(server.web.port, flush=True)
@@ -55,15 +59,16 @@ asyncio.run(main())
 
 
 class WebServer(Server):
-    """The SSH benchmark's server process (its games counted, stopped the same way), with the door."""
+    """The SSH benchmark's server process (stopped the same way), with the door; with warm sessions
+    it has two warm parents, the SSH door's (idle here) and the browser door's."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-web-")
         self.data_dir = Path(self._tmp.name)
         quiz = self.data_dir / "bench-quiz.toml"
         quiz.write_text(QUIZ, encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, CODE, str(quiz)],
+            [sys.executable, "-c", _SERVER, self._tmp.name, CODE, str(quiz), "warm" if warm else "fresh"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -75,23 +80,40 @@ class WebServer(Server):
             raise RuntimeError("the benchmark server did not start")
         self.port = int(line)
 
-    def games_pss_mb(self) -> list[float]:
-        """Each game's proportional set size (its share of memory), in MB; [] without /proc."""
-        sizes = []
+    def _processes(self) -> tuple[dict[int, list[int]], dict[int, bool]]:
+        """Every process's children, and the server's warm parents (True: the browser door's)."""
+        children: dict[int, list[int]] = {}
+        warm: dict[int, bool] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) != self.process.pid:
-                    continue
-                rollup = Path(f"/proc/{entry}/smaps_rollup").read_text()
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+                if (
+                    parent == self.process.pid
+                    and b"convquest.classroom.warm" in Path(f"/proc/{entry}/cmdline").read_bytes()
+                ):
+                    warm[int(entry)] = b"TEXTUAL_DRIVER=" in Path(f"/proc/{entry}/environ").read_bytes()
             except OSError:
                 continue
-            for line in rollup.splitlines():
-                if line.startswith("Pss:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes
+        return children, warm
+
+    def sessions(self) -> list[int] | None:
+        """The running (or unreaped) games: the server's children but its warm parents, and theirs."""
+        if not Path("/proc/self/stat").exists():
+            return None
+        children, warm = self._processes()
+        own = [pid for pid in children.get(self.process.pid, []) if pid not in warm]
+        return own + [pid for parent in warm for pid in children.get(parent, [])]
+
+    def games_pss_mb(self) -> list[float]:
+        """Each game's proportional set size (its share of memory) in MB, with an equal part of the
+        browser door's warm parent's; [] without /proc."""
+        _, warm = self._processes()
+        games = self.sessions() or []
+        parent_share = sum(_pss_kb(pid) for pid, web in warm.items() if web) / max(len(games), 1)
+        return [(_pss_kb(pid) + parent_share) / 1024 for pid in games]
 
 
 class Tab:
@@ -210,8 +232,8 @@ async def _class(server: WebServer, count: int, drop: int, prefix: str) -> dict:
     }
 
 
-def _measure(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
-    server = WebServer()
+def _measure(count: int, drop: int, warm: bool) -> tuple[dict, dict, int | None, dict[str, int]]:
+    server = WebServer(warm)
     try:
         alone = asyncio.run(_class(server, 1, drop=0, prefix="alone"))
         crowd = asyncio.run(_class(server, count, drop, prefix="s"))
@@ -228,89 +250,107 @@ def _measure(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, i
 def run() -> list[Row]:
     count = int(os.environ.get("CONVQUEST_BENCH_WEB_SESSIONS", "30"))
     drop = count // 3
-    alone, crowd, left, saved = _measure(count, drop)
-    rows = [
+    fresh = _measure(count, drop, warm=False)
+    warm = _measure(count, drop, warm=True)
+    rows = []
+    for label, (_, crowd, left, saved) in (("web quiz", warm), ("web quiz --no-warm", fresh)):
+        rows += _checks(label, count, drop, crowd, left, saved)
+    rows += _compared(count, warm[:2], fresh[:2])
+    return rows
+
+
+def _checks(label: str, count: int, drop: int, crowd: dict, left: int | None, saved: dict[str, int]) -> list[Row]:
+    """What must hold in either mode: every tab drawn and answered, nothing lost or left running."""
+    acknowledged = crowd["acknowledged"]
+    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
+    if crowd["errors"]:
+        print(f"{label}: first failures: {crowd['errors']}", file=sys.stderr)
+    return [
         Row(
-            f"web quiz: first questions drawn, {count} tabs",
+            f"{label}: first questions drawn, {count} tabs",
             f"{crowd['drawn']}/{count}",
             "",
             None,
             f"{count}/{count}",
             crowd["drawn"] == count,
         ),
-    ]
-    if alone["first_draws"]:
-        rows.append(
-            Row("web quiz: login to first question, alone", f"{alone['first_draws'][0]:.2f} s", "", None, "", None)
-        )
-    if alone["draw_all"]:
-        rows.append(
-            Row(
-                f"web quiz: time to draw all {count}",
-                f"{crowd['draw_all']:.1f} s",
-                f"{alone['draw_all']:.2f} s alone",
-                crowd["draw_all"] / alone["draw_all"],
-                "",
-                None,
-            )
-        )
-    if crowd["pss"]:
-        rows.append(
-            Row(
-                f"web quiz: memory per game (PSS), {len(crowd['pss'])} running",
-                f"{sum(crowd['pss']) / len(crowd['pss']):.1f} MB",
-                "",
-                None,
-                "",
-                None,
-            )
-        )
-    if crowd["latencies"] and alone["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"web quiz: key echo p95, {count} answering",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
-    acknowledged = crowd["acknowledged"]
-    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    rows.append(
         Row(
-            f"web quiz: answers acknowledged, {count} tabs",
+            f"{label}: answers acknowledged, {count} tabs",
             f"{len(acknowledged)}/{count}",
             "",
             None,
             f"{count}/{count}",
             len(acknowledged) == count,
-        )
-    )
-    rows.append(
+        ),
         Row(
-            f"web quiz: answers lost ({drop} of {count} dropped after answering)",
+            f"{label}: answers lost ({drop} of {count} dropped after answering)",
             str(len(lost)),
             "",
             None,
             "0",
             not lost,
-        )
-    )
-    rows.append(
+        ),
         Row(
-            f"web quiz: left running after {drop} abrupt drops",
+            f"{label}: left running after {drop} abrupt drops",
             "not measured (no /proc)" if left is None else str(left),
             "",
             None,
             "0",
             None if left is None else left == 0,
+        ),
+    ]
+
+
+def _compared(count: int, warm: tuple[dict, dict], fresh: tuple[dict, dict]) -> list[Row]:
+    """Warm sessions' figures, each beside the same run's fresh processes'."""
+    (alone, crowd), (fresh_alone, fresh_crowd) = warm, fresh
+    rows = []
+    if crowd["drawn"] and fresh_crowd["drawn"]:
+        rows.append(
+            Row(
+                f"web quiz: time to draw all {count}, warm",
+                f"{crowd['draw_all']:.1f} s",
+                f"{fresh_crowd['draw_all']:.1f} s fresh",
+                crowd["draw_all"] / fresh_crowd["draw_all"],
+                "",
+                None,
+            )
         )
-    )
-    if crowd["errors"]:
-        print(f"web quiz: first failures: {crowd['errors']}", file=sys.stderr)
+    if alone["first_draws"] and fresh_alone["first_draws"]:
+        rows.append(
+            Row(
+                "web quiz: login to first question, alone, warm",
+                f"{alone['first_draws'][0]:.2f} s",
+                f"{fresh_alone['first_draws'][0]:.2f} s fresh",
+                alone["first_draws"][0] / fresh_alone["first_draws"][0],
+                "",
+                None,
+            )
+        )
+    if crowd["pss"] and fresh_crowd["pss"]:
+        figure, base = (sum(c["pss"]) / len(c["pss"]) for c in (crowd, fresh_crowd))
+        rows.append(
+            Row(
+                f"web quiz: memory per game (PSS), {len(crowd['pss'])} running, warm",
+                f"{figure:.1f} MB",
+                f"{base:.1f} MB fresh",
+                figure / base,
+                "",
+                None,
+            )
+        )
+    if crowd["latencies"] and fresh_crowd["latencies"]:
+        figure, base = p95(crowd["latencies"]), p95(fresh_crowd["latencies"])
+        rows.append(
+            Row(
+                f"web quiz: key echo p95, {count} answering, warm",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms fresh",
+                figure / base,
+                f"<= {LATENCY_GOAL_MS} ms",
+                figure * 1000 <= LATENCY_GOAL_MS,
+            )
+        )
     return rows
 
 

@@ -83,19 +83,54 @@ class ChildProcess(Protocol):
     async def wait(self) -> int: ...
 
 
-class PtyChild:
+class SessionChild:
+    """A session's process, leading its own session and process group (either door's, fresh or
+    forked): signalled as a group, hung up with SIGHUP then SIGKILL after a grace time, reaped."""
+
+    def __init__(self, process: ChildProcess) -> None:
+        self._process = process
+        self._loop = asyncio.get_running_loop()
+        self._kill_timer: asyncio.TimerHandle | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def signal_group(self, sig: int) -> None:
+        if self._process.returncode is not None:
+            return  # reaped: its pid (and so its group id) may already belong to someone else
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, sig)
+
+    def hang_up(self, grace: float) -> None:
+        """SIGHUP the child's process group now, SIGKILL it if still alive after `grace` s."""
+        self.signal_group(signal.SIGHUP)
+        if self._kill_timer is None:
+            self._kill_timer = self._loop.call_later(grace, self.signal_group, signal.SIGKILL)
+
+    async def wait(self) -> int:
+        """Wait for the child to exit and reap it; returns its exit status (-N for signal N)."""
+        status = await self._process.wait()
+        if self._kill_timer is not None:
+            self._kill_timer.cancel()
+        return status
+
+
+class PtyChild(SessionChild):
     """A running child on a PTY. Create with `await PtyChild.spawn(...)`."""
 
     def __init__(self, process: ChildProcess, master_fd: int) -> None:
-        self._process = process
+        super().__init__(process)
         self._master = master_fd
-        self._loop = asyncio.get_running_loop()
         self._pending = bytearray()
         self._on_output: Callable[[bytes], None] | None = None
         self._output_ended = asyncio.Event()
         self._reading = False
         self._closed = False
-        self._kill_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     async def spawn(
@@ -110,7 +145,7 @@ class PtyChild:
         if warm is not None:
             master, slave = _open_pty(size)
             try:
-                forked = await warm.fork(argv, env, slave, cwd)
+                forked = await warm.fork(argv, env, [slave], cwd)
             except BaseException:
                 os.close(master)
                 raise
@@ -143,14 +178,6 @@ class PtyChild:
             # The child holds its own copies; keeping ours would stop EOF reaching the master.
             os.close(slave)
         return cls(process, master)
-
-    @property
-    def pid(self) -> int:
-        return self._process.pid
-
-    @property
-    def returncode(self) -> int | None:
-        return self._process.returncode
 
     def start_output(self, on_output: Callable[[bytes], None]) -> None:
         """Deliver everything the child writes to `on_output`, until the terminal closes."""
@@ -223,25 +250,6 @@ class PtyChild:
         if not self._closed:
             # On the master, TIOCSWINSZ also signals SIGWINCH to the foreground process group.
             set_window_size(self._master, cols, rows, px_width, px_height)
-
-    def signal_group(self, sig: int) -> None:
-        if self._process.returncode is not None:
-            return  # reaped: its pid (and so its group id) may already belong to someone else
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, sig)
-
-    def hang_up(self, grace: float) -> None:
-        """SIGHUP the child's process group now, SIGKILL it if still alive after `grace` s."""
-        self.signal_group(signal.SIGHUP)
-        if self._kill_timer is None:
-            self._kill_timer = self._loop.call_later(grace, self.signal_group, signal.SIGKILL)
-
-    async def wait(self) -> int:
-        """Wait for the child to exit and reap it; returns its exit status (-N for signal N)."""
-        status = await self._process.wait()
-        if self._kill_timer is not None:
-            self._kill_timer.cancel()
-        return status
 
     def close(self) -> None:
         """Release the master side; call once the child has been reaped."""

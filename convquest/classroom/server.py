@@ -40,7 +40,7 @@ from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
 from convquest.classroom.session import GameSession, LiveSession, wants_truecolor
 from convquest.classroom.session_log import SessionLog
-from convquest.classroom.warm import GAME_MODULES, WarmParent, forkable, raise_open_files_limit
+from convquest.classroom.warm import GAME_MODULES, WEB_GAME_MODULES, WarmParent, forkable, raise_open_files_limit
 from convquest.classroom.warm import unavailable_reason as warm_unavailable_reason
 
 if TYPE_CHECKING:
@@ -254,6 +254,7 @@ class ClassroomServer:
         self._children: set[PtyChild] = set()
         self._connections: set[_Connection] = set()
         self.warm: WarmParent | None = None
+        self.web_warm: WarmParent | None = None  # the browser door's: its environment has the web driver's settings
         self.stopping = False
         self.web: WebDoor | None = None
         if config.web_port is not None:
@@ -363,8 +364,9 @@ class ClassroomServer:
         # sit there connected to nothing.
         for connection in list(self._connections):
             connection.close()
-        if self.warm is not None:
-            await self.warm.close()
+        for parent in (self.warm, self.web_warm):
+            if parent is not None:
+                await parent.close()
         if self.session_log is not None:
             await self.session_log.stop()
 
@@ -425,7 +427,8 @@ class ClassroomServer:
         task.add_done_callback(self._tasks.discard)
 
     async def _start_warm(self) -> None:
-        """Start the warm parent, or say in the log why sessions will be fresh processes."""
+        """Start the warm parents (the SSH door's, and the browser door's if it is open), or say in the log
+        why sessions will be fresh processes."""
         reason = warm_unavailable_reason()
         if not self.config.warm:
             reason = "turned off (--no-warm)"
@@ -437,8 +440,16 @@ class ClassroomServer:
             log.info("warm sessions: %s; each session is a fresh process", reason)
             return
         own_program = self.config.child_argv is None
-        self.warm = WarmParent(self.session_env(), preload=GAME_MODULES if own_program else (), game=own_program)
-        await self.warm.start()
+        preload = GAME_MODULES if own_program else ()
+        self.warm = WarmParent(self.session_env(), preload=preload, game=own_program, serves="SSH sessions")
+        parents = [self.warm]
+        if self.web is not None:
+            web_preload = WEB_GAME_MODULES if own_program else ()
+            self.web_warm = WarmParent(
+                self.web.shared_env(), preload=web_preload, game=own_program, serves="browser games"
+            )
+            parents.append(self.web_warm)
+        await asyncio.gather(*(parent.start() for parent in parents))
 
     def session_env(self) -> dict[str, str]:
         """The environment every session shares, at either door: also the warm parent's, so what Textual reads

@@ -8,18 +8,22 @@ collection in a child does not touch, and so copy, every page the parent's objec
 
 Two processes, two halves of this module:
 - `WarmParent`, in the server: starts the parent (`python -m convquest.classroom.warm`), sends it
-  each session's PTY slave over a Unix socket (SCM_RIGHTS) with the argv, environment and folder,
+  each session's PTY slave (the SSH door's) or its three pipes (the browser door's: stdin, stdout,
+  stderr) over a Unix socket (SCM_RIGHTS) with the argv, environment and folder,
   gets the child's pid back and later its exit status. It restarts a parent that died; children
   of a dead parent are adopted by the server (it is their subreaper) and reaped by it.
 - `serve_forks`, in the parent: waits for requests, forks, reaps its children and reports each
   exit. A child becomes its session before running anything: its own session with the PTY as
-  controlling terminal and stdin/out/err, the session's environment (os.environ replaced whole),
-  folder, default signal handlers, its own random state, then runs the program as `python` would.
+  controlling terminal and stdin/out/err (or the pipes, and no terminal), the session's
+  environment (os.environ replaced whole), folder, default signal handlers, its own random state,
+  then runs the program as `python` would.
 
 What can be forked: an argv that is this Python followed by `-m MODULE`, `-c CODE` or a script, with
 no interpreter options; anything else (another program, or a Python with options) is a fresh
 process, and so is everything when the parent is not running (not started, restarting, refused the
-request). Linux only (pidfd_open, PR_SET_CHILD_SUBREAPER); elsewhere every session is fresh.
+request). What Textual reads at import (TEXTUAL_DRIVER, TEXTUAL_COLOR_SYSTEM, ...) is the parent's:
+each door has its own parent, started with the environment its sessions share. Linux only
+(pidfd_open, PR_SET_CHILD_SUBREAPER); elsewhere every session is fresh.
 """
 
 from __future__ import annotations
@@ -68,6 +72,10 @@ GAME_MODULES = (
     "convquest.practice.*",
     "convquest.ui.*",
 )
+# The browser door's games run under Textual's web driver (TEXTUAL_DRIVER in the parent's environment).
+WEB_GAME_MODULES = (*GAME_MODULES, "textual.drivers.web_driver")
+# How a session's stdio is passed, and how many descriptors that takes.
+STDIO_FDS = {"pty": 1, "pipes": 3}
 
 _MAX_MESSAGE = 1 << 18  # a request is an argv and an environment: a few kB
 _READY_TIMEOUT = 120.0  # seconds for the parent to import everything on a busy machine
@@ -154,8 +162,9 @@ class ForkedProcess:
 class WarmParent:
     """The server's handle on the warm parent: start, fork a session, restart, close."""
 
-    def __init__(self, env: Mapping[str, str], preload: Sequence[str], game: bool) -> None:
+    def __init__(self, env: Mapping[str, str], preload: Sequence[str], game: bool, serves: str = "sessions") -> None:
         self._env = dict(env)
+        self._serves = serves  # what the log calls its children: a server has one parent per door
         self._preload = list(preload)
         self._game = game  # the program is ConvQuest: load its curriculum and draw its home screen once
         self._process: asyncio.subprocess.Process | None = None
@@ -186,7 +195,9 @@ class WarmParent:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._first_try.wait(), _READY_TIMEOUT)
         if not self._ready:
-            log.warning("warm sessions: the parent did not start; sessions start as fresh processes until it does")
+            log.warning(
+                "warm sessions: the parent did not start; %s start as fresh processes until it does", self._serves
+            )
 
     async def close(self) -> None:
         self._closing = True
@@ -197,19 +208,22 @@ class WarmParent:
         await self._stop_parent()
 
     async def fork(
-        self, argv: Sequence[str], env: Mapping[str, str], slave: int, cwd: str | None
+        self, argv: Sequence[str], env: Mapping[str, str], stdio: Sequence[int], cwd: str | None
     ) -> ForkedProcess | None:
-        """Fork the session from the parent onto `slave`; None if it cannot (the caller starts it fresh)."""
+        """Fork the session from the parent onto `stdio`: a PTY's slave, or the child's ends of its stdin,
+        stdout and stderr pipes. None if it cannot (the caller starts it fresh)."""
         sock = self._sock
         if not self._ready or sock is None or not forkable(argv):
             return None
         self._next_id += 1
         request_id = self._next_id
-        payload = json.dumps({"id": request_id, "argv": list(argv[1:]), "env": dict(env), "cwd": cwd}).encode()
+        kind = "pty" if len(stdio) == STDIO_FDS["pty"] else "pipes"
+        request = {"id": request_id, "argv": list(argv[1:]), "env": dict(env), "cwd": cwd, "stdio": kind}
+        payload = json.dumps(request).encode()
         reply: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._replies[request_id] = reply
         try:
-            socket.send_fds(sock, [payload], [slave])
+            socket.send_fds(sock, [payload], list(stdio))
             answer = await asyncio.wait_for(asyncio.shield(reply), _FORK_TIMEOUT)
         except (OSError, TimeoutError, ConnectionError) as exc:
             self._abandoned.add(request_id)
@@ -245,7 +259,9 @@ class WarmParent:
                 return
             quick_deaths = 0 if time.monotonic() - started > _STABLE_SECONDS else quick_deaths + 1
             delay = _RESTART_DELAYS[min(quick_deaths, len(_RESTART_DELAYS)) - 1] if quick_deaths else 0.0
-            log.warning("warm parent gone; sessions start as fresh processes until it is back (restart in %g s)", delay)
+            log.warning(
+                "warm parent gone; %s start as fresh processes until it is back (restart in %g s)", self._serves, delay
+            )
             await asyncio.sleep(delay)
 
     async def _run_parent(self) -> None:
@@ -294,10 +310,11 @@ class WarmParent:
             self._ready = True
             self._first_try.set()
             log.info(
-                "warm sessions: parent pid %d ready in %.1f s (%s); sessions are forked from it",
+                "warm sessions: parent pid %d ready in %.1f s (%s); %s are forked from it",
                 message["pid"],
                 time.monotonic() - started,
                 ", ".join(message["ready"]),
+                self._serves,
             )
         elif "exited" in message:
             pid, status = int(message["exited"]), int(message["status"])
@@ -463,14 +480,15 @@ def serve_forks(sock: socket.socket, preloaded: list[str]) -> None:
                     os.read(wake_r, 4096)
                 _report_exits(sock)
                 continue
-            message, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
+            message, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, max(STDIO_FDS.values()))
             if not message:
                 return  # the server closed its end: it has reaped its sessions or is gone
             request = json.loads(message)
             try:
-                if len(fds) != 1:
-                    raise OSError(f"a request comes with one terminal, not {len(fds)}")
-                pid = _fork_session(request, fds[0], inherited)
+                kind = request.setdefault("stdio", "pty")
+                if len(fds) != STDIO_FDS.get(kind):
+                    raise OSError(f"a request for {kind!r} came with {len(fds)} file descriptors")
+                pid = _fork_session(request, fds, inherited)
             except OSError as exc:
                 sock.sendall(json.dumps({"id": request["id"], "error": str(exc)}).encode())
             else:
@@ -492,7 +510,7 @@ def _report_exits(sock: socket.socket) -> None:
         sock.sendall(json.dumps({"exited": pid, "status": os.waitstatus_to_exitcode(status)}).encode())
 
 
-def _fork_session(request: dict[str, Any], slave: int, inherited: tuple[socket.socket, int, int]) -> int:
+def _fork_session(request: dict[str, Any], stdio: list[int], inherited: tuple[socket.socket, int, int]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     # Everything allocated so far is the parent's: out of the collector's reach, so no child's
@@ -503,7 +521,7 @@ def _fork_session(request: dict[str, Any], slave: int, inherited: tuple[socket.s
         return pid
     status = 1
     try:
-        _become_session(request, slave, inherited)
+        _become_session(request, stdio, inherited)
         status = _run_python(request["argv"])
     except BaseException:  # the child must never return into the parent's loop
         with contextlib.suppress(BaseException):
@@ -517,8 +535,8 @@ def _fork_session(request: dict[str, Any], slave: int, inherited: tuple[socket.s
         os._exit(status)
 
 
-def _become_session(request: dict[str, Any], slave: int, inherited: tuple[socket.socket, int, int]) -> None:
-    """What a fresh process started by PtyChild.spawn has; each step undoes one of the parent's."""
+def _become_session(request: dict[str, Any], stdio: list[int], inherited: tuple[socket.socket, int, int]) -> None:
+    """What a fresh process started by PtyChild.spawn or WebChild.spawn has; each step undoes one of the parent's."""
     sock, wake_r, wake_w = inherited
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -526,18 +544,22 @@ def _become_session(request: dict[str, Any], slave: int, inherited: tuple[socket
     os.close(wake_r)
     os.close(wake_w)
     os.setsid()
-    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-    for fd in (0, 1, 2):
-        os.dup2(slave, fd)
-    os.close(slave)
+    on_terminal = request["stdio"] == "pty"
+    if on_terminal:
+        fcntl.ioctl(stdio[0], termios.TIOCSCTTY, 0)
+        stdio = stdio * 3
+    for target, fd in enumerate(stdio):
+        os.dup2(fd, target)
+    for fd in set(stdio) - {0, 1, 2}:
+        os.close(fd)
     os.environ.clear()
     os.environ.update(request["env"])
     if request.get("cwd"):
         os.chdir(request["cwd"])
     # The streams on fds 0-2, whatever the parent's rehearsal did with sys.stdout; stdout was
-    # /dev/null in the parent, so block-buffered, and on a terminal Python line-buffers it.
+    # /dev/null in the parent, so block-buffered as on a pipe; on a terminal Python line-buffers it.
     sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
-    if isinstance(sys.stdout, io.TextIOWrapper):
+    if on_terminal and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
     gc.enable()
     _reseed()

@@ -316,18 +316,22 @@ class WebDoor:
             self._sessions.discard(session)
         return ws
 
-    def child_env(self, student: str, student_dir: Path, size: tuple[int, int]) -> dict[str, str]:
+    def shared_env(self) -> dict[str, str]:
+        """What every browser game's environment has: also its warm parent's, so what Textual reads at
+        import (the driver, the colour system) is what a fresh game reads."""
         env = self.server.session_env()
         env.update(
-            CONVQUEST_USER=student,
-            CONVQUEST_DATA_DIR=str(student_dir),
             TEXTUAL_DRIVER=WEB_DRIVER,
             TEXTUAL_COLOR_SYSTEM="truecolor",  # xterm.js draws 24-bit colour
             COLORTERM="truecolor",
-            COLUMNS=str(size[0]),
-            ROWS=str(size[1]),
         )
         env.update(self.server.config.child_env)  # a test's or a site's own settings win over the door's
+        return env
+
+    def child_env(self, student: str, student_dir: Path, size: tuple[int, int]) -> dict[str, str]:
+        env = self.shared_env()
+        env.update(CONVQUEST_USER=student, CONVQUEST_DATA_DIR=str(student_dir), COLUMNS=str(size[0]), ROWS=str(size[1]))
+        env.update(self.server.config.child_env)
         return env
 
 
@@ -415,7 +419,9 @@ class BrowserSession:
         student_dir.mkdir(exist_ok=True, mode=0o700)
         env = self._door.child_env(self.student, student_dir, self.size)
         try:
-            self.child = child = await WebChild.spawn(server.config.argv_for(self.student), env, cwd=str(student_dir))
+            self.child = child = await WebChild.spawn(
+                server.config.argv_for(self.student), env, cwd=str(student_dir), warm=server.web_warm
+            )
         except OSError as exc:
             log.exception("could not start the game for %s", self.student)
             await self._say(f"ConvQuest could not start on the server ({exc}). Tell your teacher.")
