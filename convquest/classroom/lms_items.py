@@ -18,9 +18,10 @@ from typing import Any
 
 from convquest.classroom.quiz import Quiz, QuizQuestion
 from convquest.engine.kernels import KERNELS
-from convquest.engine.problems.base import Problem
+from convquest.engine.problems.base import Problem, Verdict
 from convquest.engine.problems.ladder import rungs
 from convquest.engine.problems.match_kernel import BLURS, EDGES
+from convquest.play.judge import Read, Slip, judge, read, verdict_of
 from convquest.practice.exam import cell_grid
 from convquest.practice.topics import derive_seed
 
@@ -241,7 +242,7 @@ def right_answers(problem: Problem, part: int) -> list[Any] | None:
         return None
     options = choices(problem)
     if options is not None:
-        return [option for option in options if problem.check(problem.parse_answer(option, part), part).correct]
+        return [option for option in options if _judged_right(judge(problem, option, part))]
     return _right_values(problem, part, len(problem.parts()) or 1) or None
 
 
@@ -270,10 +271,7 @@ def _candidates(problem: Problem, part: int, count: int) -> Iterator[object]:
 
 def _right_values(problem: Problem, part: int, count: int) -> list[Any]:
     def right(value: object) -> bool:
-        try:
-            return problem.check(value, part).correct
-        except (ValueError, TypeError, IndexError):
-            return False
+        return _value_right(problem, value, part)
 
     values: list[Any] = []
     for value in _candidates(problem, part, count):
@@ -322,11 +320,9 @@ def _spellings(problem: Problem, part: int, values: Sequence[float]) -> tuple[st
         plain = number_text(value)
         candidates = [plain, f"{plain}.0", f"{plain},0"] if "." not in plain else [plain, plain.replace(".", ",")]
         for text in candidates:
-            try:
-                read = problem.parse_answer(text, part)
-            except ValueError:
-                continue
-            if read == value and problem.check(read, part).correct and text not in found:
+            answer = read(problem, text, part)
+            spelled = isinstance(answer, Read) and answer.value == value
+            if spelled and text not in found and _value_right(problem, value, part):
                 found.append(text)
     return tuple(found)
 
@@ -335,11 +331,8 @@ def _tolerance(problem: Problem, part: int, value: float) -> float:
     if not isinstance(value, float):
         return 0.0
     for tolerance in TOLERANCES:
-        try:
-            if problem.check(value + tolerance * 0.99, part).correct:
-                return tolerance
-        except (ValueError, TypeError):
-            break
+        if _value_right(problem, value + tolerance * 0.99, part):
+            return tolerance
     return 0.0
 
 
@@ -462,3 +455,16 @@ def _table(caption: str, rows: Sequence[Sequence[object]], *, escape: bool = Tru
 
     body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
     return f'<table style="border-collapse:collapse;margin:6px 0"><caption>{html.escape(caption, quote=False)}</caption>{body}</table>'
+
+
+def _judged_right(verdict: Verdict | Slip) -> bool:
+    return not isinstance(verdict, Slip) and verdict.correct
+
+
+def _value_right(problem: Problem, value: object, part: int) -> bool:
+    """The engine marks `value` (already a parsed answer, as the problem's own parser would give it)
+    right; a value of the wrong type or shape for this part is simply not right."""
+    try:
+        return _judged_right(verdict_of(problem, Read(str(value), value), part))
+    except (TypeError, IndexError):
+        return False
