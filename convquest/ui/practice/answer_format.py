@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from convquest.practice.exam import cell_grid, join_grid
+from convquest.practice.exam import cell_grid, cell_maps, join_grid
 
 
 def answer_format(problem, part: int) -> str:
@@ -17,13 +17,16 @@ def answer_format(problem, part: int) -> str:
 
 def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
     """The "How to answer" lines under a question's prompt, shared by the exam and the quiz: for a
-    whole output grid, the row-by-row syntax with a small example; else each distinct format of the
-    parts once ("" when the parser gives none)."""
-    if grid is not None:
-        rows, cols = grid
+    whole output grid (or a map per filter), the row-by-row syntax with a small example; else each
+    distinct format of the parts once ("" when the parser gives none)."""
+    maps = cell_maps(labels)
+    if maps is not None:
+        rows, cols = maps[0].rows, maps[0].cols
         # The example has as many rows as the grid (a 3×3 one shows three), up to a few.
         shown = rows if rows <= 4 else 2
         example = join_grid([str(n) for n in range(1, shown * cols + 1)], cols) + ("; …" if shown < rows else "")
+        if grid is None:  # a map per filter: one line at 80 columns, the boxes' titles name the maps
+            return f"How to answer: each filter's map, rows separated by ';' (like {example})."
         return (
             f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
             f"(like {example} for a {rows}×{cols} grid)."
@@ -43,7 +46,7 @@ def question_text(problem, number: int, labels: tuple[str, ...], grid: tuple[int
     """A question as the exam and the quiz show it: "Q<number>. <prompt>", then how to answer."""
     how = how_to_answer(problem, labels, grid)
     prompt = problem.prompt()
-    if grid is not None:
-        # A level asks for a grid cell by cell; a paper takes it whole, as the line below says.
+    if cell_maps(labels) is not None:
+        # A level asks for a grid cell by cell; a paper takes it map by map, as the line below says.
         prompt = prompt.replace(", one cell at a time.", ".")
     return f"Q{number}. {prompt}" + (f"\n\n{how}" if how else "")
