@@ -37,7 +37,7 @@ from convquest.play.sitting import (
 )
 from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.game import game
-from convquest.ui.practice.answer_format import answer_parts, question_text
+from convquest.ui.practice.answer_format import answer_parts, grid_example, question_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
 from convquest.ui.widgets.title_line import fit_title
@@ -105,7 +105,9 @@ def answer_boxes(sitting: Sitting) -> list[Box]:
                     + f" {grid.rows}×{grid.cols}"
                     + (" (answered)" if done else ""),
                     value=join_grid(texts, grid.cols) if any(t is not None for t in texts) else "",
-                    placeholder="row by row, rows separated by ';', then Enter",
+                    placeholder=f"like {grid_example(grid.rows, grid.cols)}"
+                    if grid.name
+                    else "row by row, rows separated by ';', then Enter",
                     disabled=done,
                     parts=tuple(grid.parts),
                 )
@@ -282,9 +284,12 @@ class SittingScreen(Screen[None]):
                 widget.border_title, widget.disabled = box.title, box.disabled
                 widgets.append(widget)
             await parts.mount_all(widgets)
-        # A box per layer (or per filter's map): two in view leave the figure the room it needs,
-        # and Enter brings the next box into view anyway.
-        parts.set_class(len(boxes) > 2, "many")
+        # A box per layer: two in view leave the figure the room it needs, and Enter brings the
+        # next box into view anyway. A box per filter's map: side by side, so a difficulty-3 layer
+        # and every map's box fit 80×24 together.
+        maps = len(boxes) > 1 and boxes[0].id.startswith(GRID_BOX)
+        parts.set_class(maps, "maps")
+        parts.set_class(len(boxes) > 2 and not maps, "many")
         self._focus_first_open()
         self._show_head()
 

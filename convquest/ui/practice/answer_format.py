@@ -15,22 +15,26 @@ def answer_format(problem, part: int) -> str:
     return given.message.split(" — could not read", 1)[0].strip() if isinstance(given, Slip) else ""
 
 
+def grid_example(rows: int, cols: int) -> str:
+    """A grid typed row by row, as many rows as it has (up to a few): "1 2; 3 4" for a 2×2."""
+    shown = rows if rows <= 4 else 2
+    return join_grid([str(n) for n in range(1, shown * cols + 1)], cols) + ("; …" if shown < rows else "")
+
+
 def how_to_answer(problem, labels: tuple[str, ...], grid: tuple[int, int] | None) -> str:
     """The "How to answer" lines under a question's prompt, shared by the exam and the quiz: for a
-    whole output grid (or a map per filter), the row-by-row syntax with a small example; else each
-    distinct format of the parts once ("" when the parser gives none)."""
-    maps = cell_maps(labels)
-    if maps is not None:
-        rows, cols = maps[0].rows, maps[0].cols
-        # The example has as many rows as the grid (a 3×3 one shows three), up to a few.
-        shown = rows if rows <= 4 else 2
-        example = join_grid([str(n) for n in range(1, shown * cols + 1)], cols) + ("; …" if shown < rows else "")
-        if grid is None:  # a map per filter: one line at 80 columns, the boxes' titles name the maps
-            return f"How to answer: each filter's map, rows separated by ';' (like {example})."
+    whole output grid, the row-by-row syntax with a small example; else each distinct format of the
+    parts once ("" when the parser gives none, or the answer boxes say it: a map per filter)."""
+    if grid is not None:
+        rows, cols = grid
         return (
             f"How to answer: type the whole {rows}×{cols} output, row by row, rows separated by ';' "
-            f"(like {example} for a {rows}×{cols} grid)."
+            f"(like {grid_example(rows, cols)} for a {rows}×{cols} grid)."
         )
+    if cell_maps(labels) is not None:
+        # A map per filter: each box says how to type its map (its placeholder has the example).
+        # A line here would push a difficulty-3 layer's figure or its boxes off an 80×24 screen.
+        return ""
     formats = dict.fromkeys(answer_format(problem, p) for p in range(len(labels)))
     return "\n".join(f"How to answer: {f}" for f in formats if f)
 
