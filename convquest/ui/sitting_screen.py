@@ -92,19 +92,20 @@ def answer_boxes(sitting: Sitting) -> list[Box]:
     index = sitting.current
     labels, _ = answer_parts(sitting.problems[index])
     given = [sitting.given.get((index, p)) for p in range(len(labels))]
+    texts = [g.text if g else None for g in given]
     maps = cell_maps(labels)
     if maps is not None:
         boxes = []
         for n, grid in enumerate(maps):
-            texts = [given[p].text if given[p] else None for p in grid.parts]
-            done = sitting.final and all(t is not None for t in texts)
+            typed = [texts[p] for p in grid.parts]
+            done = sitting.final and all(t is not None for t in typed)
             boxes.append(
                 Box(
                     id=f"{GRID_BOX}{n}",
                     title=(f"{grid.name} map" if grid.name else "output")
                     + f" {grid.rows}×{grid.cols}"
                     + (" (answered)" if done else ""),
-                    value=join_grid(texts, grid.cols) if any(t is not None for t in texts) else "",
+                    value=join_grid(typed, grid.cols) if any(t is not None for t in typed) else "",
                     placeholder=f"like {grid_example(grid.rows, grid.cols)}"
                     if grid.name
                     else "row by row, rows separated by ';', then Enter",
