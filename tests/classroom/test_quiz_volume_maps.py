@@ -4,13 +4,13 @@ final answer (its slip in the database), and a sitting resumed part-way through 
 from __future__ import annotations
 
 import pytest
-from quiz_helpers import right, write_quiz
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.classroom.sitting import AlreadyAnswered, QuizSitting
 from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.sitting_screen import answer_boxes, open_boxes
+from tests.classroom.quiz_helpers import right, write_quiz
 from tests.practice.practice_oracle import FakeClock
 
 QUIZ = (

@@ -7,13 +7,17 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from convquest.classroom.results import ResultsDB
+from convquest.classroom.sitting import QuizSitting
 from convquest.engine.problems.fill_volume import VARIANTS
 from convquest.play.judge import judge
 from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.practice.exam_screen import ExamScreen
 from convquest.ui.sitting_screen import QuestionScroll
+from tests.classroom.test_quiz_volume_maps import QUIZ
 from tests.practice.practice_oracle import FakeClock
 from tests.ui.practice.test_sitting_figure_screen import SIZE, paper_of
+from tests.ui.quiz.test_quiz_screen import make, type_into
 
 
 def on_screen(widget) -> bool:
@@ -57,3 +61,25 @@ async def test_each_map_typed_row_by_row_is_taken_cell_by_cell(make_app):
         assert sitting.current == 1  # the last map given, the exam moves on
         assert [sitting.given[(0, p)].text for p in range(len(right))] == right
         assert all(sitting.given[(0, p)].verdict == judge(problem, right[p], p) for p in range(len(right)))
+
+
+async def test_a_quiz_resumed_part_way_through_a_map_shows_it_and_takes_the_rest(tmp_path, store):
+    db = ResultsDB.open(tmp_path / "classroom.db")
+    try:
+        app = make(tmp_path, db, store, text=QUIZ)
+        before = QuizSitting(app.quiz, "alice", db, clock=FakeClock())
+        problem = before.problems[0]
+        maps = cell_maps(problem.parts())
+        right = [str(int(v)) for v in problem.expected.ravel()]
+        before.answer(right[maps[0].first], maps[0].first)  # one cell given, then the connection dropped
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            first = app.screen.query_one("#sitting-grid-0", Input)
+            assert first.value == join_grid([right[0]] + [None] * (len(maps[0].parts) - 1), maps[0].cols)
+            assert app.focused is first and not first.disabled
+            await type_into(pilot, join_grid([right[p] for p in maps[0].parts], maps[0].cols))
+            assert first.disabled and first.border_title.endswith("(answered)")
+            assert app.focused.id == "sitting-grid-1"
+        assert [a.part for a in db.answers()] == list(maps[0].parts)  # its first cell written once
+    finally:
+        db.close()
