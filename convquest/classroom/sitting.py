@@ -30,7 +30,7 @@ from convquest.classroom.quiz import Quiz
 from convquest.classroom.results import COMPLETED, ENDED, HANDED_IN, TIME_UP, QuizRecorder, ResultsDB, Sitting
 from convquest.play.record import Answer
 from convquest.play.sitting import AlreadyAnswered, Given, NotSaved, TimeUp
-from convquest.practice.exam import ExamOver, ExamSession, Paper, cell_grid, split_grid
+from convquest.practice.exam import ExamOver, ExamSession, Paper
 from convquest.practice.records import QuestionRecord
 
 if TYPE_CHECKING:
@@ -154,12 +154,25 @@ class QuizSitting(ExamSession):
         """Take the answer to `part` of the current question; see `_take` for what can refuse it."""
         return self._take([(part, text)])[0]
 
-    def answer_grid(self, text: str) -> list[Given]:
-        """Every cell of a grid question from one text, row by row; all saved in one write."""
-        shape = cell_grid(self.problems[self.current].parts())
-        if shape is None:
-            raise ValueError("this question is not a grid of cells.")
-        return self._take(list(enumerate(split_grid(text, *shape))))
+    def answer_grid(self, text: str, grid: int = 0) -> list[Given]:
+        """Every cell of map `grid` from one text, row by row; all saved in one write.
+
+        A map resumed with some cells answered shows them, and takes them again only as they were
+        (answers are final): the cells still open are taken, and the whole map is returned."""
+        index = self.current
+        cells = self.grid_cells(text, grid)
+        labels = self.problems[index].parts()
+        open_cells = []
+        for part, cell in cells:
+            had = self.given.get((index, part))
+            if had is None:
+                open_cells.append((part, cell))
+            elif had.text != cell.strip():
+                raise AlreadyAnswered(f"{labels[part]} is answered already ({had.text}); answers in a quiz are final.")
+        if not open_cells:
+            raise AlreadyAnswered("every cell of this map is answered already; answers in a quiz are final.")
+        self._take(open_cells)
+        return [self.given[(index, part)] for part, _ in cells]
 
     def _take(self, texts: list[tuple[int, str]]) -> list[Given]:
         """Check every answer, write them all in one transaction, and only then take them.

@@ -423,42 +423,16 @@ def _preload(modules: Sequence[str], game: bool) -> list[str]:
 
         load_curriculum()
         done.append("the curriculum")
+        # Drawing a screen is the game's own business: the play command does it, as a launch would.
+        from convquest.commands.play import rehearse_home_screen
+
         try:
-            _rehearse()
+            rehearse_home_screen()
         except Exception as exc:  # a parent that cannot rehearse still saves every session its imports
             print(f"convquest warm parent: drawing the home screen once failed: {exc!r}", file=sys.stderr)
         else:
             done.append("the home screen drawn once")
     return done
-
-
-def _rehearse() -> None:
-    """Draw the home screen once, headless, in a folder thrown away after.
-
-    Python 3.11 specializes each function's bytecode in place during its first calls, and a
-    first screen fills caches (CSS, themes, the store's schema). Done here, those writes are made
-    once before the fork and stay shared, instead of being copied into every child: 2 MB less
-    private memory per session (16 MB instead of 18 measured on the home screen). What it leaves
-    behind is what any run leaves in the process: warmed caches, no open file, no thread."""
-    import asyncio
-    import tempfile
-
-    from convquest.levels import load_curriculum
-    from convquest.store import Store
-    from convquest.ui.app import ConvQuestApp
-
-    async def home() -> None:
-        with tempfile.TemporaryDirectory(prefix="convquest-warm-") as folder:
-            store = Store.open(Path(folder))
-            try:
-                app = ConvQuestApp(curriculum=load_curriculum(), store=store, start_level=None)
-                async with app.run_test(size=(80, 24)) as pilot:
-                    await pilot.press("down")
-                    await pilot.pause()
-            finally:
-                store.close()
-
-    asyncio.run(home())
 
 
 def serve_forks(sock: socket.socket, preloaded: list[str]) -> None:

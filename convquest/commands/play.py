@@ -38,3 +38,34 @@ def run_play(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return EXIT_OK
+
+
+def rehearse_home_screen() -> None:
+    """Draw the home screen once, headless, in a folder thrown away after (the classroom's warm
+    parent does it before it forks each session: convquest/classroom/warm.py).
+
+    Python 3.11 specializes each function's bytecode in place during its first calls, and a
+    first screen fills caches (CSS, themes, the store's schema). Done here, those writes are made
+    once before the fork and stay shared, instead of being copied into every child: 2 MB less
+    private memory per session (16 MB instead of 18 measured on the home screen). What it leaves
+    behind is what any run leaves in the process: warmed caches, no open file, no thread."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from convquest.levels import load_curriculum
+    from convquest.store import Store
+    from convquest.ui.app import ConvQuestApp
+
+    async def home() -> None:
+        with tempfile.TemporaryDirectory(prefix="convquest-warm-") as folder:
+            store = Store.open(Path(folder))
+            try:
+                app = ConvQuestApp(curriculum=load_curriculum(), store=store, start_level=None)
+                async with app.run_test(size=(80, 24)) as pilot:
+                    await pilot.press("down")
+                    await pilot.pause()
+            finally:
+                store.close()
+
+    asyncio.run(home())

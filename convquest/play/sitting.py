@@ -120,8 +120,9 @@ class Sitting(Protocol):
         answer (nothing taken); AlreadyAnswered, TimeUp, SittingOver, NotSaved as they say."""
         ...
 
-    def answer_grid(self, text: str) -> list[Given]:
-        """Every cell of the current grid question from one text, row by row, read before any is taken."""
+    def answer_grid(self, text: str, grid: int = 0) -> list[Given]:
+        """Every cell of map `grid` of the current question (`convquest.practice.exam.cell_maps`: the
+        whole output, or one filter's map) from one text, row by row, read before any is taken."""
         ...
 
     def goto(self, index: int) -> None: ...
@@ -142,12 +143,12 @@ def verdict_text(number: int, label: str | None, verdict: Verdict) -> str:
     return "\n".join(lines + [verdict.explanation])
 
 
-def grid_verdict_text(number: int, given: Sequence[Given]) -> str:
+def grid_verdict_text(number: int, given: Sequence[Given], label: str | None = None) -> str:
     """A whole grid's verdict: right when every cell is, else how many were and the first wrong cell's."""
     wrong = [g.verdict for g in given if not g.verdict.correct]
     if not wrong:
-        return verdict_text(number, None, given[-1].verdict)
+        return verdict_text(number, label, given[-1].verdict)
     right = len(given) - len(wrong)
-    return verdict_text(number, None, wrong[0]).replace(
+    return verdict_text(number, label, wrong[0]).replace(
         "✗ wrong.", f"✗ {right} of {len(given)} cells right; the first wrong one:", 1
     )

@@ -13,6 +13,7 @@ they can be written to the database with their mistake key at once.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -30,25 +31,51 @@ from convquest.practice.topics import derive_seed, select_topics, split_topic
 MAX_QUESTIONS = 100
 
 
-__all__ = ["ExamOver", "ExamSession", "Given", "Paper", "Question", "TimeUp", "make_paper"]
+__all__ = ["CellMap", "ExamOver", "ExamSession", "Given", "Paper", "Question", "TimeUp", "make_paper"]
 
 ExamOver = SittingOver  # the name the exam's callers know
 
 
-_CELL_LABEL = re.compile(r"^\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
+_CELL_LABEL = re.compile(r"^(?:(?P<map>.*\S)\s+)?\(\s*(?P<row>\d+)\s*,\s*(?P<col>\d+)\s*\)$")
 
 
-def cell_grid(labels: Sequence[str]) -> tuple[int, int] | None:
-    """(rows, cols) when the parts are the cells of a grid in reading order ("(0,0)", "(0,1)", ...):
-    such a question is answered as one grid, row by row, instead of one box per cell."""
+@dataclass(frozen=True)
+class CellMap:
+    """One grid of a question's cells: the whole output (named "") or one filter's map ("f0")."""
+
+    name: str
+    first: int  # the part that is its cell (0,0)
+    rows: int
+    cols: int
+
+    @property
+    def parts(self) -> range:
+        return range(self.first, self.first + self.rows * self.cols)
+
+
+def cell_maps(labels: Sequence[str]) -> tuple[CellMap, ...] | None:
+    """The grids the parts make when they are cells in reading order, map after map ("(0,0)", "(0,1)",
+    … or "f0 (0,0)", …, "f1 (0,0)", …): each map is then answered as one grid, row by row."""
     matches = [m for m in map(_CELL_LABEL.match, labels) if m is not None]
     if len(labels) < 2 or len(matches) != len(labels):
         return None
-    cells = [(int(m.group(1)), int(m.group(2))) for m in matches]
-    rows, cols = cells[-1][0] + 1, cells[-1][1] + 1
-    if cells != [(r, c) for r in range(rows) for c in range(cols)]:
+    maps: list[CellMap] = []
+    for name, group in itertools.groupby(matches, key=lambda m: m.group("map") or ""):
+        cells = [(int(m.group("row")), int(m.group("col"))) for m in group]
+        rows, cols = cells[-1][0] + 1, cells[-1][1] + 1
+        if cells != [(r, c) for r in range(rows) for c in range(cols)] or any(m.name == name for m in maps):
+            return None
+        maps.append(CellMap(name, maps[-1].parts.stop if maps else 0, rows, cols))
+    return tuple(maps)
+
+
+def cell_grid(labels: Sequence[str]) -> tuple[int, int] | None:
+    """(rows, cols) when the parts are the cells of one grid, the whole output: such a question is
+    answered as one grid, and marked per cell unless a quiz says otherwise."""
+    maps = cell_maps(labels)
+    if maps is None or len(maps) != 1 or maps[0].name:
         return None
-    return rows, cols
+    return maps[0].rows, maps[0].cols
 
 
 def split_grid(text: str, rows: int, cols: int) -> list[str]:
@@ -312,24 +339,31 @@ class ExamSession:
             self.on_answer(self.paper.questions[self.current], part, given.text, verdict, self.seconds[self.current])
         return given
 
-    def answer_grid(self, text: str) -> list[Given]:
-        """Answer every cell of the current grid question from one text, row by row.
+    def grid_cells(self, text: str, grid: int = 0) -> list[tuple[int, str]]:
+        """(part, text) for each cell of map `grid` of the current question, from the map typed row by row."""
+        maps = cell_maps(self.problems[self.current].parts())
+        if maps is None:
+            raise ValueError("this question is not a grid of cells.")
+        if not 0 <= grid < len(maps):
+            raise ValueError(f"this question has {len(maps)} map(s), not a map {grid}.")
+        cells = maps[grid]
+        return list(zip(cells.parts, split_grid(text, cells.rows, cells.cols)))
+
+    def answer_grid(self, text: str, grid: int = 0) -> list[Given]:
+        """Answer every cell of map `grid` of the current question from one text, row by row.
 
         All cells are read before any is taken, so a slip in one cell records nothing; then each
         cell is taken as its own answer (and written to the database as such).
         """
         problem = self.problems[self.current]
-        shape = cell_grid(problem.parts())
-        if shape is None:
-            raise ValueError("this question is not a grid of cells.")
+        cells = self.grid_cells(text, grid)
         from convquest.play.judge import Slip, read
 
-        cells = split_grid(text, *shape)
-        for part, cell in enumerate(cells):
+        for part, cell in cells:
             given = read(problem, cell, part)
             if isinstance(given, Slip):
                 raise ValueError(f"cell {problem.parts()[part]}: {given.message}")
-        return [self.answer(cell, part) for part, cell in enumerate(cells)]
+        return [self.answer(cell, part) for part, cell in cells]
 
     def hand_in(self) -> list[QuestionRecord]:
         return self.finish("submitted")

@@ -3,7 +3,7 @@
 The header is the paper's title, the student, question n of N, how many are answered and the time
 left (the title gives way first: the time left always shows). Under it a line of question cells,
 the question with its figure (a question taller than its box says "▼ more below" on the box's
-border), one answer box per part (one box for a grid, row by row), and the feedback. A typing slip
+border), one answer box per part (one box per grid, row by row: the output, or each filter's map), and the feedback. A typing slip
 is explained in place and costs nothing. What differs is the sitting's: a final sitting (the quiz)
 locks each answer once given; an exam's answers change until hand-in; the verdicts show after each
 answer only when the sitting's feedback says "after-each".
@@ -35,9 +35,9 @@ from convquest.play.sitting import (
     grid_verdict_text,
     verdict_text,
 )
-from convquest.practice.exam import join_grid
+from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.game import game
-from convquest.ui.practice.answer_format import answer_parts, question_text
+from convquest.ui.practice.answer_format import answer_parts, grid_example, question_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
 from convquest.ui.widgets.title_line import fit_title
@@ -79,25 +79,41 @@ class Box:
     value: str
     placeholder: str
     disabled: bool
+    parts: tuple[int, ...]  # the parts it answers: one, or a grid's cells
+
+
+GRID_BOX = "sitting-grid-"
 
 
 def answer_boxes(sitting: Sitting) -> list[Box]:
-    """The current question's boxes: one for a grid, else one per part. A part answered shows its
-    answer; in a final sitting it is locked (and says so)."""
+    """The current question's boxes: one per grid (the whole output, or each filter's map), else one
+    per part. A part answered shows its answer; in a final sitting a box all answered is locked (and
+    says so). A grid resumed part-answered shows '?' for the cells still to type."""
     index = sitting.current
-    labels, grid = answer_parts(sitting.problems[index])
+    labels, _ = answer_parts(sitting.problems[index])
     given = [sitting.given.get((index, p)) for p in range(len(labels))]
-    if grid is not None:
-        texts = [g.text if g else None for g in given]
-        return [
-            Box(
-                id="sitting-grid",
-                title=f"output {grid[0]}×{grid[1]}",
-                value=join_grid(texts, grid[1]) if any(t is not None for t in texts) else "",
-                placeholder="row by row, rows separated by ';', then Enter",
-                disabled=sitting.final and all(t is not None for t in texts),
+    texts = [g.text if g else None for g in given]
+    maps = cell_maps(labels)
+    if maps is not None:
+        boxes = []
+        for n, grid in enumerate(maps):
+            typed = [texts[p] for p in grid.parts]
+            done = sitting.final and all(t is not None for t in typed)
+            boxes.append(
+                Box(
+                    id=f"{GRID_BOX}{n}",
+                    title=(f"{grid.name} map" if grid.name else "output")
+                    + f" {grid.rows}×{grid.cols}"
+                    + (" (answered)" if done else ""),
+                    value=join_grid(typed, grid.cols) if any(t is not None for t in typed) else "",
+                    placeholder=f"like {grid_example(grid.rows, grid.cols)}"
+                    if grid.name
+                    else "row by row, rows separated by ';', then Enter",
+                    disabled=done,
+                    parts=tuple(grid.parts),
+                )
             )
-        ]
+        return boxes
     return [
         Box(
             id=f"sitting-answer-{p}",
@@ -105,9 +121,16 @@ def answer_boxes(sitting: Sitting) -> list[Box]:
             value=g.text if g else "",
             placeholder=f"{label}, then Enter",
             disabled=sitting.final and g is not None,
+            parts=(p,),
         )
         for p, (label, g) in enumerate(zip(labels, given))
     ]
+
+
+def open_boxes(sitting: Sitting) -> list[str]:
+    """The ids of the current question's boxes with a part still to answer, in order."""
+    open_parts = set(sitting.open_parts(sitting.current))
+    return [box.id for box in answer_boxes(sitting) if open_parts.intersection(box.parts)]
 
 
 MORE_BELOW = "▼ more below: ctrl+↓"
@@ -262,9 +285,12 @@ class SittingScreen(Screen[None]):
                 widget.border_title, widget.disabled = box.title, box.disabled
                 widgets.append(widget)
             await parts.mount_all(widgets)
-        # A box per cell (fill-volume) or per layer: two in view leave the figure the room it
-        # needs, and Enter brings the next box into view anyway.
-        parts.set_class(len(boxes) > 2, "many")
+        # A box per layer: two in view leave the figure the room it needs, and Enter brings the
+        # next box into view anyway. A box per filter's map: side by side, so a difficulty-3 layer
+        # and every map's box fit 80×24 together.
+        maps = len(boxes) > 1 and boxes[0].id.startswith(GRID_BOX)
+        parts.set_class(maps, "maps")
+        parts.set_class(len(boxes) > 2 and not maps, "many")
         self._focus_first_open()
         self._show_head()
 
@@ -272,8 +298,7 @@ class SittingScreen(Screen[None]):
         """The first box still to answer; else (an exam's answers can change) the first not locked."""
         assert self.sitting is not None
         boxes = list(self.query(".sitting-answer").results(AnswerInput))
-        open_parts = self.sitting.open_parts(self.sitting.current)
-        to_answer = {f"sitting-answer-{p}" for p in open_parts} | ({"sitting-grid"} if open_parts else set())
+        to_answer = set(open_boxes(self.sitting))
         target = next((b for b in boxes if b.id in to_answer), None) or next((b for b in boxes if not b.disabled), None)
         if target is not None:
             target.focus()
@@ -283,11 +308,12 @@ class SittingScreen(Screen[None]):
         sitting = self.sitting
         if sitting is None or sitting.finished:
             return
-        grid = event.input.id == "sitting-grid"
-        part = 0 if grid else int((event.input.id or "sitting-answer-0").rsplit("-", 1)[1])
+        box_id = event.input.id or "sitting-answer-0"
+        grid = box_id.startswith(GRID_BOX)
+        number = int(box_id.rsplit("-", 1)[1])  # the part, or the grid's map
         index = sitting.current
         try:
-            given = sitting.answer_grid(event.value) if grid else [sitting.answer(event.value, part)]
+            given = sitting.answer_grid(event.value, number) if grid else [sitting.answer(event.value, number)]
         except (TimeUp, SittingOver):
             self._end()
             return
@@ -302,9 +328,15 @@ class SittingScreen(Screen[None]):
             self._say(f"Not an answer the game can read: {exc}\n(Nothing was saved: fix it and press Enter.)")
             return
         labels = sitting.problems[index].parts()
-        label = None if grid or len(labels) <= 1 else labels[part]
+        if grid:
+            name = (cell_maps(labels) or ())[number].name
+            label = f"{name} map" if name else None
+        else:
+            label = None if len(labels) <= 1 else labels[number]
         if sitting.feedback == "after-each":
-            self._say(grid_verdict_text(index + 1, given) if grid else verdict_text(index + 1, label, given[0].verdict))
+            self._say(
+                grid_verdict_text(index + 1, given, label) if grid else verdict_text(index + 1, label, given[0].verdict)
+            )
         else:
             saved = f"Saved your answer to Q{index + 1}" + (f" ({label})" if label else "") + "."
             self._say(saved if sitting.final else f"{saved} Change it any time before you hand in.")
@@ -312,10 +344,11 @@ class SittingScreen(Screen[None]):
             self._end()
             return
         if sitting.current == index:
-            still_open = [] if grid else sitting.open_parts(index)
-            following = [p for p in still_open if p > part] or still_open
+            still_open = open_boxes(sitting)
+            ids = [b.id for b in answer_boxes(sitting)]
+            following = [b for b in still_open if ids.index(b) > ids.index(box_id)] or still_open
             if following:
-                self._next_part(following[0])
+                self._next_box(following[0])
                 return
             if sitting.final or index + 1 >= len(sitting):
                 self._show_head()
@@ -323,17 +356,17 @@ class SittingScreen(Screen[None]):
             sitting.goto(index + 1)  # an exam moves on in order; a quiz moved itself to the next open one
         await self._show_question()
 
-    def _next_part(self, part: int) -> None:
-        """More parts to this question: lock the ones answered (in a final sitting), go to `part`."""
+    def _next_box(self, box_id: str) -> None:
+        """More to answer in this question: lock the boxes answered (in a final sitting), go to `box_id`."""
         sitting = self.sitting
         assert sitting is not None
         if sitting.final:
-            for box in self.query(".sitting-answer").results(AnswerInput):
-                p = int((box.id or "sitting-answer-0").rsplit("-", 1)[1])
-                if (sitting.current, p) in sitting.given and not box.disabled:
-                    box.disabled = True
-                    box.border_title = f"{box.border_title} (answered)"
-        self.query_one(f"#sitting-answer-{part}", AnswerInput).focus()
+            # Only the locks and titles: a box's text may be the student's typing, not yet given.
+            states = {box.id: box for box in answer_boxes(sitting)}
+            for widget in self.query(".sitting-answer").results(AnswerInput):
+                state = states[widget.id or ""]
+                widget.disabled, widget.border_title = state.disabled, state.title
+        self.query_one(f"#{box_id}", AnswerInput).focus()
         self._show_head()
 
     async def action_skip(self) -> None:

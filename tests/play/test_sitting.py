@@ -79,7 +79,7 @@ def test_a_grid_is_one_box_marked_per_cell_and_locked_once_given_in_a_quiz(tmp_p
     cells = [right(problem, p) for p in range(len(problem.parts()))]
     cells[0] = wrong(problem, 0)
     (box,) = answer_boxes(sitting)
-    assert box.id == "sitting-grid" and not box.disabled
+    assert box.id == "sitting-grid-0" and not box.disabled
     given = sitting.answer_grid(join_grid(cells, cell_grid(problem.parts())[1]))
     assert all(isinstance(g, Given) for g in given)
     said = grid_verdict_text(1, given)

@@ -272,7 +272,7 @@ async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app,
         rows, cols = cell_grid(problem.parts())
         cells = [str(right_number(problem, p)) for p in range(rows * cols)]
         grid = "; ".join(" ".join(cells[r * cols : (r + 1) * cols]) for r in range(rows))
-        await type_into(pilot, screen.query_one("#sitting-grid", Input), grid)
+        await type_into(pilot, screen.query_one("#sitting-grid-0", Input), grid)
         assert len([a for a in store.attempts() if a.mode == "exam"]) == rows * cols
         await pilot.press("ctrl+s", "y")
         await pilot.pause()

@@ -1,6 +1,7 @@
 """A class quiz with fill-volume and match-kernel questions, at 80×24 with Pilot: each question
 shows every number its answer needs (the volume's channels, slices and biases), the palette's
-pictures and kernel names fit beside the answer box, and a question taller than its box says so."""
+pictures and kernel names fit beside the answer box, and a volume fits with a box per filter's
+map, each map saved cell by cell."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from textual.widgets import Input
 
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
+from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.match.shaded import ShadedImage
 from convquest.ui.quiz.app import QuizApp
-from convquest.ui.sitting_screen import MORE_ABOVE, MORE_BELOW, QuestionScroll
+from convquest.ui.sitting_screen import QuestionScroll
 from tests.classroom.quiz_helpers import right, write_quiz
 from tests.practice.practice_oracle import FakeClock
 from tests.ui.practice.test_sitting_figure_screen import SIZE, fits, screen_text
@@ -62,7 +64,6 @@ async def test_a_quiz_of_volumes_and_kernels_can_be_answered_from_the_screen(tmp
             assert screen.sitting.problems[0].kind == "match-kernel"
             assert len(screen.query_one("#sitting-figure").query(ShadedImage)) == 2
             assert fits(screen)
-            scrolled = []
             for index in (1, 2):
                 await pilot.press("pagedown")
                 await pilot.pause()
@@ -74,28 +75,20 @@ async def test_a_quiz_of_volumes_and_kernels_can_be_answered_from_the_screen(tmp
                 question = screen.query_one(QuestionScroll)
                 box = screen.query(Input).first()
                 assert app.focused is box and box.region.bottom <= SIZE[1] - 1
-                if question.max_scroll_y:
-                    scrolled.append(index)
-                    # A box per output cell leaves the figure a few lines: the border says more is
-                    # below, and ctrl+↓ gets to the last line (the biases).
-                    assert question.border_subtitle == MORE_BELOW
-                    for _ in range(question.max_scroll_y // 3 + 1):
-                        await pilot.press("ctrl+down")
-                    await pilot.pause()
-                    assert question.scroll_y == question.max_scroll_y
-                    assert question.border_subtitle == MORE_ABOVE
-                    assert app.focused is box  # scrolling never takes the answer's focus
-            # A 2-channel layer fits beside its two boxes in view; the 3-channel one does not: its cue was checked.
-            assert scrolled == [2]
-            # With two of eight boxes in view, Enter brings the next one into view as it takes the focus.
+                # A box per filter's map, side by side: even a 3-channel layer at difficulty 3 fits with them.
+                assert question.max_scroll_y == 0 and question.border_subtitle == "", f"Q{index + 1} scrolls"
             await pilot.press("pagedown", "pagedown")  # round the skipped ones: Q1, then Q2
             await pilot.pause()
             assert screen.sitting.current == 1
+            problem = screen.sitting.problems[1]
             parts = screen.query_one("#sitting-parts")
-            for part in range(3):
-                await type_into(pilot, right(screen.sitting.problems[1], part))
+            maps = cell_maps(problem.parts())
+            for n, grid in enumerate(maps[:-1]):
                 box = app.focused
-                assert isinstance(box, Input) and box.id == f"sitting-answer-{part + 1}"
-                assert parts.region.contains_region(box.region)
+                assert isinstance(box, Input) and box.id == f"sitting-grid-{n}"
+                await type_into(pilot, join_grid([right(problem, p) for p in grid.parts], grid.cols))
+                assert box.disabled and app.focused.id == f"sitting-grid-{n + 1}"
+                assert parts.region.contains_region(app.focused.region)
+            assert [a.part for a in db.answers()] == list(range(maps[-1].first))  # saved cell by cell
     finally:
         db.close()

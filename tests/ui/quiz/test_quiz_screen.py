@@ -197,7 +197,7 @@ async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store)
         problem = app.screen.sitting.problems[0]
         cells = [right(problem, p) for p in range(len(problem.parts()))]
         cells[-1] = wrong(problem, len(cells) - 1)
-        assert app.focused.id == "sitting-grid"
+        assert app.focused.id == "sitting-grid-0"
         await type_into(pilot, join_grid(cells, cell_grid(problem.parts())[1]))
         feedback = shown(app, "#sitting-feedback-text")
         assert feedback.startswith(f"Q1: ✗ {len(cells) - 1} of {len(cells)} cells right; the first wrong one:")
