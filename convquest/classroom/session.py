@@ -350,6 +350,6 @@ def _describe(status: int) -> str:
 
 
 def duration_words(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:g} seconds"
-    return f"{seconds / 60:g} minutes"
+    """A timeout as a student or teacher reads it: seconds up to two minutes (never "1 minutes"
+    or "1.5 minutes"), whole or part minutes after."""
+    return f"{seconds:g} seconds" if seconds < 120 else f"{seconds / 60:g} minutes"
