@@ -3,7 +3,6 @@ reaching the quiz screen while they sit it (Pilot at 80×24, a real results data
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Static
 
 from convquest.classroom.quiz import load_quiz
@@ -17,13 +16,6 @@ from tests.practice.practice_oracle import FakeClock
 from tests.ui.quiz.test_quiz_screen import shown, type_into
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "classroom.db")
-    yield opened
-    opened.close()
 
 
 def texts(app, selector: str) -> list[str]:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 
 from convquest.classroom.quiz import load_quiz
-from convquest.classroom.results import ResultsDB
 from convquest.ui.quiz.app import QuizApp
 from convquest.ui.quiz.done import QuizDoneScreen
 from tests.classroom.quiz_helpers import right, write_quiz, wrong
 from tests.practice.practice_oracle import FakeClock
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "classroom.db")
-    yield opened
-    opened.close()
 
 
 def shown(app, selector: str) -> str:
