@@ -407,12 +407,7 @@ def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[s
     try:
         alone = asyncio.run(_quiz_class(server.port, 1, drop=0, prefix="alone"))
         crowd = asyncio.run(_quiz_class(server.port, count, drop, prefix="s"))
-        deadline = time.monotonic() + 15
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left, _saved_answers(server.data_dir)
+        return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()
 
@@ -420,14 +415,7 @@ def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[s
 def _quiz_rows(count: int, drop: int) -> list[Row]:
     alone, crowd, left, saved = _measure_quiz(count, drop)
     rows = [
-        Row(
-            f"ssh quiz: first questions drawn, {count} sessions",
-            f"{crowd['drawn']}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            crowd["drawn"] == count,
-        ),
+        drawn_row("ssh quiz: first questions drawn", count, crowd, "sessions"),
         Row(
             f"ssh quiz: time to draw all {count}",
             f"{crowd['draw_all']:.1f} s",
@@ -438,17 +426,7 @@ def _quiz_rows(count: int, drop: int) -> list[Row]:
         ),
     ]
     if crowd["latencies"] and alone["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"ssh quiz: key echo p95, {count} answering",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
+        rows.append(echo_row(f"ssh quiz: key echo p95, {count} answering", alone, crowd))
     if crowd["saves"] and alone["saves"]:
         base, figure = p95(alone["saves"]), p95(crowd["saves"])
         rows.append(
@@ -461,41 +439,72 @@ def _quiz_rows(count: int, drop: int) -> list[Row]:
                 None,
             )
         )
+    return rows + kept_rows("ssh quiz", count, drop, crowd, left, saved, "sessions", "killed")
+
+
+def kept_rows(
+    label: str, count: int, drop: int, crowd: dict, left: int | None, saved: dict[str, int], clients: str, how: str
+) -> list[Row]:
+    """Whether a class's acknowledged answers were all kept, `drop` of its `clients` ended (`how`)
+    right after answering, and whether their games were reaped."""
     acknowledged = crowd["acknowledged"]
     lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    rows.append(
+    if crowd["errors"]:
+        print(f"{label}: first failures: {crowd['errors']}", file=sys.stderr)
+    return [
         Row(
-            f"ssh quiz: answers acknowledged, {count} sessions",
+            f"{label}: answers acknowledged, {count} {clients}",
             f"{len(acknowledged)}/{count}",
             "",
             None,
             f"{count}/{count}",
             len(acknowledged) == count,
-        )
-    )
-    rows.append(
+        ),
         Row(
-            f"ssh quiz: answers lost ({drop} of {count} killed after answering)",
-            str(len(lost)),
-            "",
-            None,
-            "0",
-            not lost,
-        )
+            f"{label}: answers lost ({drop} of {count} {how} after answering)", str(len(lost)), "", None, "0", not lost
+        ),
+        left_running_row(label, drop, left),
+    ]
+
+
+def drawn_row(what: str, count: int, crowd: dict, clients: str) -> Row:
+    return Row(
+        f"{what}, {count} {clients}", f"{crowd['drawn']}/{count}", "", None, f"{count}/{count}", crowd["drawn"] == count
     )
-    rows.append(
-        Row(
-            f"ssh quiz: left running after {drop} abrupt drops",
-            "not measured (no /proc)" if left is None else str(left),
-            "",
-            None,
-            "0",
-            None if left is None else left == 0,
-        )
+
+
+def echo_row(what: str, alone: dict, crowd: dict) -> Row:
+    """The p95 of a class's key echoes against one student's alone, and the goal for it."""
+    base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
+    return Row(
+        what,
+        f"{figure * 1000:.1f} ms",
+        f"{base * 1000:.1f} ms alone",
+        figure / base,
+        f"<= {LATENCY_GOAL_MS} ms",
+        figure * 1000 <= LATENCY_GOAL_MS,
     )
-    if crowd["errors"]:
-        print(f"ssh quiz: first failures: {crowd['errors']}", file=sys.stderr)
-    return rows
+
+
+def left_running(server: Server) -> int | None:
+    """The server's games still running once those hung up have had time to go; None without /proc."""
+    deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
+    left = server.children()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = server.children()
+    return left
+
+
+def left_running_row(label: str, drop: int, left: int | None) -> Row:
+    return Row(
+        f"{label}: left running after {drop} abrupt drops",
+        "not measured (no /proc)" if left is None else str(left),
+        "",
+        None,
+        "0",
+        None if left is None else left == 0,
+    )
 
 
 def _measure(
@@ -505,12 +514,7 @@ def _measure(
     try:
         alone = asyncio.run(_class(server.port, 1, marker, key, drop=1 if drop == count else 0))
         crowd = asyncio.run(_class(server.port, count, marker, key, drop, server))
-        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left
+        return alone, crowd, left_running(server)
     finally:
         server.stop()
 
@@ -518,17 +522,7 @@ def _measure(
 def _latency_rows(label: str, count: int, alone: dict, crowd: dict) -> list[Row]:
     rows = []
     if crowd["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"{label}: key echo p95, {count} typing",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
+        rows.append(echo_row(f"{label}: key echo p95, {count} typing", alone, crowd))
     if crowd["burst"]:
         base, figure = p95(alone["burst"]), p95(crowd["burst"])
         rows.append(
@@ -568,26 +562,8 @@ def _game_rows(count: int, drop: int) -> list[Row]:
     alone, warm, left = _measure("game", count, b"Progress:", DOWN, drop, warm=True)
     rows = []
     for label, crowd, remaining in (("ssh game", warm, left), ("ssh game --no-warm", fresh, fresh_left)):
-        rows.append(
-            Row(
-                f"{label}: home screens drawn, {count} sessions",
-                f"{crowd['drawn']}/{count}",
-                "",
-                None,
-                f"{count}/{count}",
-                crowd["drawn"] == count,
-            )
-        )
-        rows.append(
-            Row(
-                f"{label}: left running after {drop} abrupt drops",
-                "not measured (no /proc)" if remaining is None else str(remaining),
-                "",
-                None,
-                "0",
-                None if remaining is None else remaining == 0,
-            )
-        )
+        rows.append(drawn_row(f"{label}: home screens drawn", count, crowd, "sessions"))
+        rows.append(left_running_row(label, drop, remaining))
     # The goal is for a lecture hall of 100 on this 2-core machine; other class sizes show the ratio.
     draw_goal = count == DRAW_GOAL_SESSIONS
     rows.append(

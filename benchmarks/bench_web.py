@@ -25,7 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_ssh import CODE, LATENCY_GOAL_MS, QUIZ, THINK_SECONDS, Server, _saved_answers, p95
+from benchmarks.bench_ssh import (
+    CODE,
+    QUIZ,
+    THINK_SECONDS,
+    Server,
+    _saved_answers,
+    drawn_row,
+    echo_row,
+    kept_rows,
+    left_running,
+)
 from benchmarks.row import Row
 
 QUIT = "\x11"  # ctrl+q
@@ -215,12 +225,7 @@ def _measure(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, i
     try:
         alone = asyncio.run(_class(server, 1, drop=0, prefix="alone"))
         crowd = asyncio.run(_class(server, count, drop, prefix="s"))
-        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left, _saved_answers(server.data_dir)
+        return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()
 
@@ -229,16 +234,7 @@ def run() -> list[Row]:
     count = int(os.environ.get("CONVQUEST_BENCH_WEB_SESSIONS", "30"))
     drop = count // 3
     alone, crowd, left, saved = _measure(count, drop)
-    rows = [
-        Row(
-            f"web quiz: first questions drawn, {count} tabs",
-            f"{crowd['drawn']}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            crowd["drawn"] == count,
-        ),
-    ]
+    rows = [drawn_row("web quiz: first questions drawn", count, crowd, "tabs")]
     if alone["first_draws"]:
         rows.append(
             Row("web quiz: login to first question, alone", f"{alone['first_draws'][0]:.2f} s", "", None, "", None)
@@ -266,52 +262,8 @@ def run() -> list[Row]:
             )
         )
     if crowd["latencies"] and alone["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"web quiz: key echo p95, {count} answering",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
-    acknowledged = crowd["acknowledged"]
-    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    rows.append(
-        Row(
-            f"web quiz: answers acknowledged, {count} tabs",
-            f"{len(acknowledged)}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            len(acknowledged) == count,
-        )
-    )
-    rows.append(
-        Row(
-            f"web quiz: answers lost ({drop} of {count} dropped after answering)",
-            str(len(lost)),
-            "",
-            None,
-            "0",
-            not lost,
-        )
-    )
-    rows.append(
-        Row(
-            f"web quiz: left running after {drop} abrupt drops",
-            "not measured (no /proc)" if left is None else str(left),
-            "",
-            None,
-            "0",
-            None if left is None else left == 0,
-        )
-    )
-    if crowd["errors"]:
-        print(f"web quiz: first failures: {crowd['errors']}", file=sys.stderr)
-    return rows
+        rows.append(echo_row(f"web quiz: key echo p95, {count} answering", alone, crowd))
+    return rows + kept_rows("web quiz", count, drop, crowd, left, saved, "tabs", "dropped")
 
 
 if __name__ == "__main__":
