@@ -25,9 +25,9 @@ async def type_into(pilot, text: str) -> None:
     await pilot.pause()
 
 
-def make(tmp_path, db, store, *, feedback="at-end", student="alice", clock=None, text=None):
+def make(tmp_path, db, store, *, feedback="at-end", student="alice", clock=None, text=None, **app_options):
     quiz = load_quiz(write_quiz(tmp_path, feedback=feedback, text=text))
-    return QuizApp(quiz=quiz, student=student, db=db, store=store, clock=clock or FakeClock())
+    return QuizApp(quiz=quiz, student=student, db=db, store=store, clock=clock or FakeClock(), **app_options)
 
 
 async def test_the_head_shows_name_progress_and_time_left(tmp_path, db, store):
