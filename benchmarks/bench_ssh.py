@@ -212,17 +212,70 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-class Student:
-    """One client: reads everything the game draws and times keys against it."""
+class Client:
+    """A student at either door: everything their game has drawn so far, and keys timed against it."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.screen = b""
         self.last_output = 0.0
         self._output = asyncio.Event()
+        self._reader: asyncio.Task | None = None
+
+    async def _send(self, keys: bytes) -> None:
+        raise NotImplementedError
+
+    def _drew(self, chunk: bytes) -> None:
+        self.screen += chunk
+        self.last_output = time.perf_counter()
+        self._output.set()
+
+    async def wait_for(self, marker: bytes, timeout: float, since: int = 0) -> None:
+        """Until `marker` is drawn after the first `since` bytes; an error once the game has ended."""
+
+        async def poll() -> None:
+            while marker not in self.screen[since:]:
+                if self._reader is not None and self._reader.done():
+                    raise RuntimeError(f"the game ended before {marker!r}")
+                self._output.clear()
+                await self._output.wait()
+
+        await asyncio.wait_for(poll(), timeout)
+
+    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
+            await asyncio.sleep(for_seconds / 3)
+
+    async def key_latency(self, key: bytes, timeout: float = 10.0) -> float:
+        """Seconds from sending `key` until the first byte drawn in reply."""
+        await self.quiet()
+        self._output.clear()
+        sent = time.perf_counter()
+        await self._send(key)
+        await asyncio.wait_for(self._output.wait(), timeout)
+        return self.last_output - sent
+
+    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> tuple[list[float], float]:
+        """Type `text` (each key's echo timed), press Enter, and wait until `moved_on` is drawn:
+        the quiz shows the next question only once the answer is saved. Returns (echo latencies,
+        seconds from Enter to the next question)."""
+        latencies = [await self.key_latency(bytes([key])) for key in text.encode()]
+        await self.quiet()
+        since = len(self.screen)
+        sent = time.perf_counter()
+        await self._send(b"\r")
+        await self.wait_for(moved_on, timeout, since)
+        return latencies, time.perf_counter() - sent
+
+
+class Student(Client):
+    """One SSH client."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
         self.conn = None
         self.game = None
-        self._reader: asyncio.Task | None = None
 
     async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
         import asyncssh
@@ -245,49 +298,10 @@ class Student:
 
     async def _read(self) -> None:
         while chunk := await self.game.stdout.read(65536):
-            self.screen += chunk
-            self.last_output = time.perf_counter()
-            self._output.set()
+            self._drew(chunk)
 
-    async def wait_for(self, marker: bytes, timeout: float) -> None:
-        async def poll() -> None:
-            while marker not in self.screen:
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-
-    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
-        deadline = time.perf_counter() + limit
-        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
-            await asyncio.sleep(for_seconds / 3)
-
-    async def key_latency(self, key: bytes, timeout: float = 10.0) -> float:
-        """Seconds from sending `key` until the first byte drawn in reply."""
-        await self.quiet()
-        self._output.clear()
-        sent = time.perf_counter()
-        self.game.stdin.write(key)
-        await asyncio.wait_for(self._output.wait(), timeout)
-        return self.last_output - sent
-
-    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> tuple[list[float], float]:
-        """Type `text` (each key's echo timed), press Enter, and wait until `moved_on` is drawn:
-        the quiz shows the next question only once the answer is saved. Returns (echo latencies,
-        seconds from Enter to the next question)."""
-        latencies = [await self.key_latency(bytes([key])) for key in text.encode()]
-        await self.quiet()
-        since = len(self.screen)
-        sent = time.perf_counter()
-        self.game.stdin.write(b"\r")
-
-        async def poll() -> None:
-            while moved_on not in self.screen[since:]:
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-        return latencies, time.perf_counter() - sent
+    async def _send(self, keys: bytes) -> None:
+        self.game.stdin.write(keys)
 
     async def leave(self, abruptly: bool) -> None:
         if abruptly:

@@ -27,9 +27,12 @@ from pathlib import Path
 
 from benchmarks.bench_ssh import (
     CODE,
+    QUIT,
     QUIZ,
     THINK_SECONDS,
+    Client,
     Server,
+    _pss_kb,
     _saved_answers,
     drawn_row,
     echo_row,
@@ -37,8 +40,6 @@ from benchmarks.bench_ssh import (
     left_running,
 )
 from benchmarks.row import Row
-
-QUIT = "\x11"  # ctrl+q
 
 _SERVER = """
 import asyncio, signal, sys
@@ -87,34 +88,16 @@ class WebServer(Server):
 
     def games_pss_mb(self) -> list[float]:
         """Each game's proportional set size (its share of memory), in MB; [] without /proc."""
-        sizes = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) != self.process.pid:
-                    continue
-                rollup = Path(f"/proc/{entry}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            for line in rollup.splitlines():
-                if line.startswith("Pss:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes
+        return [_pss_kb(pid) / 1024 for pid in self.sessions() or []]
 
 
-class Tab:
-    """One browser tab: its own cookie jar, the game's websocket, and everything drawn on it."""
+class Tab(Client):
+    """One browser tab: its own cookie jar and the game's websocket."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.screen = b""
-        self.last_output = 0.0
-        self._output = asyncio.Event()
+        super().__init__(name)
         self._client = None
         self._ws = None
-        self._reader: asyncio.Task[None] | None = None
 
     async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
         import aiohttp
@@ -135,44 +118,11 @@ class Tab:
 
         async for message in self._ws:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.screen += message.data
-                self.last_output = time.perf_counter()
-                self._output.set()
-        self._output.set()
+                self._drew(message.data)
+        self._output.set()  # wakes wait_for, to say the game has ended
 
-    async def wait_for(self, marker: bytes, timeout: float, since: int = 0) -> None:
-        async def poll() -> None:
-            while marker not in self.screen[since:]:
-                if self._reader is not None and self._reader.done():
-                    raise RuntimeError(f"the game ended before {marker!r}")
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-
-    async def _send(self, keys: str) -> None:
-        await self._ws.send_str(json.dumps(["stdin", keys]))
-
-    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
-        deadline = time.perf_counter() + limit
-        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
-            await asyncio.sleep(for_seconds / 3)
-
-    async def key_latency(self, key: str, timeout: float = 10.0) -> float:
-        await self.quiet()
-        self._output.clear()
-        sent = time.perf_counter()
-        await self._send(key)
-        await asyncio.wait_for(self._output.wait(), timeout)
-        return self.last_output - sent
-
-    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> list[float]:
-        latencies = [await self.key_latency(key) for key in text]
-        await self.quiet()
-        since = len(self.screen)
-        await self._send("\r")
-        await self.wait_for(moved_on, timeout, since)
-        return latencies
+    async def _send(self, keys: bytes) -> None:
+        await self._ws.send_str(json.dumps(["stdin", keys.decode()]))
 
     async def leave(self, abruptly: bool) -> None:
         if not abruptly and self._ws is not None:
@@ -200,7 +150,7 @@ async def _class(server: WebServer, count: int, drop: int, prefix: str) -> dict:
 
     async def sit(tab: Tab, index: int, rng: random.Random) -> list[float]:
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-        latencies = await tab.answer(str(rng.randint(2, 15)), b"question 2 of 3")
+        latencies, _ = await tab.answer(str(rng.randint(2, 15)), b"question 2 of 3")
         await tab.leave(abruptly=index < drop)  # acknowledged: from here on it must survive
         return latencies
 
