@@ -91,10 +91,11 @@ async def main():
     server = ClassroomServer(ServerConfig(
         data_dir=Path(sys.argv[1]), port=0, class_code=sys.argv[3], max_sessions=10_000,
         failed_logins_per_id=0, failed_logins_per_address=0, child_argv=argv, hangup_grace=2.0, quiz_file=quiz,
-        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[5] == "warm"))
+        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[5] == "warm",
+        web_port=0 if sys.argv[6] == "web" else None))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     await server.start()
-    print(server.port, flush=True)
+    print(server.web.port if server.web else server.port, flush=True)
     try:
         await asyncio.Event().wait()
     except asyncio.CancelledError:
@@ -107,13 +108,16 @@ asyncio.run(main())
 
 
 class Server:
-    def __init__(self, child: str, warm: bool = True) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-ssh-")
+    """The server process: `port` is its SSH door's, or with `web` its browser door's."""
+
+    def __init__(self, child: str, warm: bool = True, web: bool = False) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"convquest-bench-{'web' if web else 'ssh'}-")
         self.data_dir = Path(self._tmp.name)
         quiz = self.data_dir / "bench-quiz.toml"
         quiz.write_text(QUIZ, encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz), "warm" if warm else "fresh"],
+            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz), "warm" if warm else "fresh"]
+            + ["web" if web else "ssh"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -19,16 +19,11 @@ import contextlib
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.bench_ssh import (
     CODE,
     QUIT,
-    QUIZ,
     THINK_SECONDS,
     Client,
     Server,
@@ -41,50 +36,12 @@ from benchmarks.bench_ssh import (
 )
 from benchmarks.row import Row
 
-_SERVER = """
-import asyncio, signal, sys
-from pathlib import Path
-from convquest.classroom.server import ClassroomServer, ServerConfig
-
-async def main():
-    server = ClassroomServer(ServerConfig(
-        data_dir=Path(sys.argv[1]), port=0, web_port=0, class_code=sys.argv[2], max_sessions=10_000,
-        failed_logins_per_id=0, failed_logins_per_address=0, hangup_grace=2.0, quiz_file=Path(sys.argv[3]),
-        child_env={"TEXTUAL_ANIMATIONS": "none"}))
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    await server.start()
-    print(server.web.port, flush=True)
-    try:
-        await asyncio.Event().wait()
-    except asyncio.CancelledError:
-        pass
-    finally:
-        await server.close()
-
-asyncio.run(main())
-"""
-
 
 class WebServer(Server):
     """The SSH benchmark's server process (its games counted, stopped the same way), with the door."""
 
     def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-web-")
-        self.data_dir = Path(self._tmp.name)
-        quiz = self.data_dir / "bench-quiz.toml"
-        quiz.write_text(QUIZ, encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, CODE, str(quiz)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.strip().isdigit():
-            self.stop()
-            raise RuntimeError("the benchmark server did not start")
-        self.port = int(line)
+        super().__init__("quiz", web=True)
 
     def games_pss_mb(self) -> list[float]:
         """Each game's proportional set size (its share of memory), in MB; [] without /proc."""
