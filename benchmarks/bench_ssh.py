@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.row import Row
@@ -308,7 +309,9 @@ class Student(Client):
         self.game.stdin.write(keys)
 
     async def leave(self, abruptly: bool) -> None:
-        if abruptly:
+        if self.conn is None:  # never connected
+            pass
+        elif abruptly:
             self.conn.abort()
         else:
             self.game.stdin.write(QUIT)
@@ -371,36 +374,39 @@ async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int, se
     }
 
 
-async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
-    # A student who logs in again resumes their quiz, so each run has students of its own.
-    students = [Student(f"{prefix}{n:03d}") for n in range(count)]
+async def quiz_class(students: list[Client], port: int, drop: int, pss: Callable[[], list[float]] = list) -> dict:
+    """A class sitting the bench quiz at either door: all log in at once; once every first question
+    is drawn (and `pss` has measured the games' memory), each answers after a seeded pause and
+    leaves, the first `drop` abruptly."""
     started = time.perf_counter()
     logins = await asyncio.gather(
         *(s.log_in(port, b"question 1 of 3", timeout=120) for s in students), return_exceptions=True
     )
     drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
     draw_all = time.perf_counter() - started
+    memory = pss()
 
-    async def sit(student: Student, index: int, rng: random.Random) -> tuple[list[float], float]:
+    async def sit(student: Client, index: int, rng: random.Random) -> tuple[list[float], float]:
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
         result = await student.answer(str(rng.randint(2, 15)), b"question 2 of 3")
         # The answer shows as taken: from here on it must survive whatever the client does.
         await student.leave(abruptly=index < drop)
         return result
 
-    rngs = [random.Random(n) for n in range(len(drawn))]
+    rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
     sat = await asyncio.gather(*(sit(s, i, r) for i, (s, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
-    acknowledged = [s.name for s, r in zip(drawn, sat) if not isinstance(r, BaseException)]
     for s in students:
-        if s.conn is not None and s not in drawn:
-            s.conn.abort()
+        if s not in drawn:
+            await s.leave(abruptly=True)
     return {
         "drawn": len(drawn),
         "draw_all": draw_all,
-        "acknowledged": acknowledged,
+        "first_draws": [r for r in logins if not isinstance(r, BaseException)],
+        "pss": memory,
+        "acknowledged": [s.name for s, r in zip(drawn, sat) if not isinstance(r, BaseException)],
         "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r[0]],
         "saves": [r[1] for r in sat if not isinstance(r, BaseException)],
-        "errors": [repr(r) for r in sat if isinstance(r, BaseException)][:3],
+        "errors": [repr(r) for r in list(logins) + list(sat) if isinstance(r, BaseException)][:3],
     }
 
 
@@ -423,8 +429,9 @@ def _saved_answers(data_dir: Path) -> dict[str, int]:
 def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
     server = Server("quiz")
     try:
-        alone = asyncio.run(_quiz_class(server.port, 1, drop=0, prefix="alone"))
-        crowd = asyncio.run(_quiz_class(server.port, count, drop, prefix="s"))
+        # A student who logs in again resumes their quiz, so each run has students of its own.
+        alone = asyncio.run(quiz_class([Student("alone000")], server.port, drop=0))
+        crowd = asyncio.run(quiz_class([Student(f"s{n:03d}") for n in range(count)], server.port, drop))
         return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()

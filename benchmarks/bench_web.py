@@ -18,13 +18,11 @@ import asyncio
 import contextlib
 import json
 import os
-import random
 import time
 
 from benchmarks.bench_ssh import (
     CODE,
     QUIT,
-    THINK_SECONDS,
     Client,
     Server,
     _pss_kb,
@@ -33,6 +31,7 @@ from benchmarks.bench_ssh import (
     echo_row,
     kept_rows,
     left_running,
+    quiz_class,
 )
 from benchmarks.row import Row
 
@@ -94,44 +93,13 @@ class Tab(Client):
             self._reader.cancel()
 
 
-async def _class(server: WebServer, count: int, drop: int, prefix: str) -> dict:
-    tabs = [Tab(f"{prefix}{n:03d}") for n in range(count)]
-    started = time.perf_counter()
-    logins = await asyncio.gather(
-        *(t.log_in(server.port, b"question 1 of 3", timeout=120) for t in tabs), return_exceptions=True
-    )
-    drawn = [t for t, r in zip(tabs, logins) if not isinstance(r, BaseException)]
-    draw_all = time.perf_counter() - started
-    first_draws = [r for r in logins if not isinstance(r, BaseException)]
-    pss = server.games_pss_mb()
-
-    async def sit(tab: Tab, index: int, rng: random.Random) -> list[float]:
-        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-        latencies, _ = await tab.answer(str(rng.randint(2, 15)), b"question 2 of 3")
-        await tab.leave(abruptly=index < drop)  # acknowledged: from here on it must survive
-        return latencies
-
-    rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
-    sat = await asyncio.gather(*(sit(t, i, r) for i, (t, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
-    for tab in tabs:
-        if tab not in drawn:
-            await tab.leave(abruptly=True)
-    return {
-        "drawn": len(drawn),
-        "draw_all": draw_all,
-        "first_draws": first_draws,
-        "pss": pss,
-        "acknowledged": [t.name for t, r in zip(drawn, sat) if not isinstance(r, BaseException)],
-        "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r],
-        "errors": [repr(r) for r in list(logins) + list(sat) if isinstance(r, BaseException)][:3],
-    }
-
-
 def _measure(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
     server = WebServer()
     try:
-        alone = asyncio.run(_class(server, 1, drop=0, prefix="alone"))
-        crowd = asyncio.run(_class(server, count, drop, prefix="s"))
+        alone = asyncio.run(quiz_class([Tab("alone000")], server.port, drop=0))
+        crowd = asyncio.run(
+            quiz_class([Tab(f"s{n:03d}") for n in range(count)], server.port, drop, server.games_pss_mb)
+        )
         return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()
