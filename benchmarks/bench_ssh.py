@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.row import Row
@@ -91,10 +92,11 @@ async def main():
     server = ClassroomServer(ServerConfig(
         data_dir=Path(sys.argv[1]), port=0, class_code=sys.argv[3], max_sessions=10_000,
         failed_logins_per_id=0, failed_logins_per_address=0, child_argv=argv, hangup_grace=2.0, quiz_file=quiz,
-        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[5] == "warm"))
+        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[5] == "warm",
+        web_port=0 if sys.argv[6] == "web" else None))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     await server.start()
-    print(server.port, flush=True)
+    print(server.web.port if server.web else server.port, flush=True)
     try:
         await asyncio.Event().wait()
     except asyncio.CancelledError:
@@ -107,13 +109,16 @@ asyncio.run(main())
 
 
 class Server:
-    def __init__(self, child: str, warm: bool = True) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-ssh-")
+    """The server process: `port` is its SSH door's, or with `web` its browser door's."""
+
+    def __init__(self, child: str, warm: bool = True, web: bool = False) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"convquest-bench-{'web' if web else 'ssh'}-")
         self.data_dir = Path(self._tmp.name)
         quiz = self.data_dir / "bench-quiz.toml"
         quiz.write_text(QUIZ, encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz), "warm" if warm else "fresh"],
+            [sys.executable, "-c", _SERVER, self._tmp.name, child, CODE, str(quiz), "warm" if warm else "fresh"]
+            + ["web" if web else "ssh"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -212,17 +217,70 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-class Student:
-    """One client: reads everything the game draws and times keys against it."""
+class Client:
+    """A student at either door: everything their game has drawn so far, and keys timed against it."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.screen = b""
         self.last_output = 0.0
         self._output = asyncio.Event()
+        self._reader: asyncio.Task | None = None
+
+    async def _send(self, keys: bytes) -> None:
+        raise NotImplementedError
+
+    def _drew(self, chunk: bytes) -> None:
+        self.screen += chunk
+        self.last_output = time.perf_counter()
+        self._output.set()
+
+    async def wait_for(self, marker: bytes, timeout: float, since: int = 0) -> None:
+        """Until `marker` is drawn after the first `since` bytes; an error once the game has ended."""
+
+        async def poll() -> None:
+            while marker not in self.screen[since:]:
+                if self._reader is not None and self._reader.done():
+                    raise RuntimeError(f"the game ended before {marker!r}")
+                self._output.clear()
+                await self._output.wait()
+
+        await asyncio.wait_for(poll(), timeout)
+
+    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
+            await asyncio.sleep(for_seconds / 3)
+
+    async def key_latency(self, key: bytes, timeout: float = 10.0) -> float:
+        """Seconds from sending `key` until the first byte drawn in reply."""
+        await self.quiet()
+        self._output.clear()
+        sent = time.perf_counter()
+        await self._send(key)
+        await asyncio.wait_for(self._output.wait(), timeout)
+        return self.last_output - sent
+
+    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> tuple[list[float], float]:
+        """Type `text` (each key's echo timed), press Enter, and wait until `moved_on` is drawn:
+        the quiz shows the next question only once the answer is saved. Returns (echo latencies,
+        seconds from Enter to the next question)."""
+        latencies = [await self.key_latency(bytes([key])) for key in text.encode()]
+        await self.quiet()
+        since = len(self.screen)
+        sent = time.perf_counter()
+        await self._send(b"\r")
+        await self.wait_for(moved_on, timeout, since)
+        return latencies, time.perf_counter() - sent
+
+
+class Student(Client):
+    """One SSH client."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
         self.conn = None
         self.game = None
-        self._reader: asyncio.Task | None = None
 
     async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
         import asyncssh
@@ -245,52 +303,15 @@ class Student:
 
     async def _read(self) -> None:
         while chunk := await self.game.stdout.read(65536):
-            self.screen += chunk
-            self.last_output = time.perf_counter()
-            self._output.set()
+            self._drew(chunk)
 
-    async def wait_for(self, marker: bytes, timeout: float) -> None:
-        async def poll() -> None:
-            while marker not in self.screen:
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-
-    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
-        deadline = time.perf_counter() + limit
-        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
-            await asyncio.sleep(for_seconds / 3)
-
-    async def key_latency(self, key: bytes, timeout: float = 10.0) -> float:
-        """Seconds from sending `key` until the first byte drawn in reply."""
-        await self.quiet()
-        self._output.clear()
-        sent = time.perf_counter()
-        self.game.stdin.write(key)
-        await asyncio.wait_for(self._output.wait(), timeout)
-        return self.last_output - sent
-
-    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> tuple[list[float], float]:
-        """Type `text` (each key's echo timed), press Enter, and wait until `moved_on` is drawn:
-        the quiz shows the next question only once the answer is saved. Returns (echo latencies,
-        seconds from Enter to the next question)."""
-        latencies = [await self.key_latency(bytes([key])) for key in text.encode()]
-        await self.quiet()
-        since = len(self.screen)
-        sent = time.perf_counter()
-        self.game.stdin.write(b"\r")
-
-        async def poll() -> None:
-            while moved_on not in self.screen[since:]:
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-        return latencies, time.perf_counter() - sent
+    async def _send(self, keys: bytes) -> None:
+        self.game.stdin.write(keys)
 
     async def leave(self, abruptly: bool) -> None:
-        if abruptly:
+        if self.conn is None:  # never connected
+            pass
+        elif abruptly:
             self.conn.abort()
         else:
             self.game.stdin.write(QUIT)
@@ -353,36 +374,39 @@ async def _class(port: int, count: int, marker: bytes, key: bytes, drop: int, se
     }
 
 
-async def _quiz_class(port: int, count: int, drop: int, prefix: str) -> dict:
-    # A student who logs in again resumes their quiz, so each run has students of its own.
-    students = [Student(f"{prefix}{n:03d}") for n in range(count)]
+async def quiz_class(students: list[Client], port: int, drop: int, pss: Callable[[], list[float]] = list) -> dict:
+    """A class sitting the bench quiz at either door: all log in at once; once every first question
+    is drawn (and `pss` has measured the games' memory), each answers after a seeded pause and
+    leaves, the first `drop` abruptly."""
     started = time.perf_counter()
     logins = await asyncio.gather(
         *(s.log_in(port, b"question 1 of 3", timeout=120) for s in students), return_exceptions=True
     )
     drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
     draw_all = time.perf_counter() - started
+    memory = pss()
 
-    async def sit(student: Student, index: int, rng: random.Random) -> tuple[list[float], float]:
+    async def sit(student: Client, index: int, rng: random.Random) -> tuple[list[float], float]:
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
         result = await student.answer(str(rng.randint(2, 15)), b"question 2 of 3")
         # The answer shows as taken: from here on it must survive whatever the client does.
         await student.leave(abruptly=index < drop)
         return result
 
-    rngs = [random.Random(n) for n in range(len(drawn))]
+    rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
     sat = await asyncio.gather(*(sit(s, i, r) for i, (s, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
-    acknowledged = [s.name for s, r in zip(drawn, sat) if not isinstance(r, BaseException)]
     for s in students:
-        if s.conn is not None and s not in drawn:
-            s.conn.abort()
+        if s not in drawn:
+            await s.leave(abruptly=True)
     return {
         "drawn": len(drawn),
         "draw_all": draw_all,
-        "acknowledged": acknowledged,
+        "first_draws": [r for r in logins if not isinstance(r, BaseException)],
+        "pss": memory,
+        "acknowledged": [s.name for s, r in zip(drawn, sat) if not isinstance(r, BaseException)],
         "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r[0]],
         "saves": [r[1] for r in sat if not isinstance(r, BaseException)],
-        "errors": [repr(r) for r in sat if isinstance(r, BaseException)][:3],
+        "errors": [repr(r) for r in list(logins) + list(sat) if isinstance(r, BaseException)][:3],
     }
 
 
@@ -405,14 +429,10 @@ def _saved_answers(data_dir: Path) -> dict[str, int]:
 def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[str, int]]:
     server = Server("quiz")
     try:
-        alone = asyncio.run(_quiz_class(server.port, 1, drop=0, prefix="alone"))
-        crowd = asyncio.run(_quiz_class(server.port, count, drop, prefix="s"))
-        deadline = time.monotonic() + 15
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left, _saved_answers(server.data_dir)
+        # A student who logs in again resumes their quiz, so each run has students of its own.
+        alone = asyncio.run(quiz_class([Student("alone000")], server.port, drop=0))
+        crowd = asyncio.run(quiz_class([Student(f"s{n:03d}") for n in range(count)], server.port, drop))
+        return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()
 
@@ -420,14 +440,7 @@ def _measure_quiz(count: int, drop: int) -> tuple[dict, dict, int | None, dict[s
 def _quiz_rows(count: int, drop: int) -> list[Row]:
     alone, crowd, left, saved = _measure_quiz(count, drop)
     rows = [
-        Row(
-            f"ssh quiz: first questions drawn, {count} sessions",
-            f"{crowd['drawn']}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            crowd["drawn"] == count,
-        ),
+        drawn_row("ssh quiz: first questions drawn", count, crowd, "sessions"),
         Row(
             f"ssh quiz: time to draw all {count}",
             f"{crowd['draw_all']:.1f} s",
@@ -438,17 +451,7 @@ def _quiz_rows(count: int, drop: int) -> list[Row]:
         ),
     ]
     if crowd["latencies"] and alone["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"ssh quiz: key echo p95, {count} answering",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
+        rows.append(echo_row(f"ssh quiz: key echo p95, {count} answering", alone, crowd))
     if crowd["saves"] and alone["saves"]:
         base, figure = p95(alone["saves"]), p95(crowd["saves"])
         rows.append(
@@ -461,41 +464,72 @@ def _quiz_rows(count: int, drop: int) -> list[Row]:
                 None,
             )
         )
+    return rows + kept_rows("ssh quiz", count, drop, crowd, left, saved, "sessions", "killed")
+
+
+def kept_rows(
+    label: str, count: int, drop: int, crowd: dict, left: int | None, saved: dict[str, int], clients: str, how: str
+) -> list[Row]:
+    """Whether a class's acknowledged answers were all kept, `drop` of its `clients` ended (`how`)
+    right after answering, and whether their games were reaped."""
     acknowledged = crowd["acknowledged"]
     lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    rows.append(
+    if crowd["errors"]:
+        print(f"{label}: first failures: {crowd['errors']}", file=sys.stderr)
+    return [
         Row(
-            f"ssh quiz: answers acknowledged, {count} sessions",
+            f"{label}: answers acknowledged, {count} {clients}",
             f"{len(acknowledged)}/{count}",
             "",
             None,
             f"{count}/{count}",
             len(acknowledged) == count,
-        )
-    )
-    rows.append(
+        ),
         Row(
-            f"ssh quiz: answers lost ({drop} of {count} killed after answering)",
-            str(len(lost)),
-            "",
-            None,
-            "0",
-            not lost,
-        )
+            f"{label}: answers lost ({drop} of {count} {how} after answering)", str(len(lost)), "", None, "0", not lost
+        ),
+        left_running_row(label, drop, left),
+    ]
+
+
+def drawn_row(what: str, count: int, crowd: dict, clients: str) -> Row:
+    return Row(
+        f"{what}, {count} {clients}", f"{crowd['drawn']}/{count}", "", None, f"{count}/{count}", crowd["drawn"] == count
     )
-    rows.append(
-        Row(
-            f"ssh quiz: left running after {drop} abrupt drops",
-            "not measured (no /proc)" if left is None else str(left),
-            "",
-            None,
-            "0",
-            None if left is None else left == 0,
-        )
+
+
+def echo_row(what: str, alone: dict, crowd: dict) -> Row:
+    """The p95 of a class's key echoes against one student's alone, and the goal for it."""
+    base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
+    return Row(
+        what,
+        f"{figure * 1000:.1f} ms",
+        f"{base * 1000:.1f} ms alone",
+        figure / base,
+        f"<= {LATENCY_GOAL_MS} ms",
+        figure * 1000 <= LATENCY_GOAL_MS,
     )
-    if crowd["errors"]:
-        print(f"ssh quiz: first failures: {crowd['errors']}", file=sys.stderr)
-    return rows
+
+
+def left_running(server: Server) -> int | None:
+    """The server's games still running once those hung up have had time to go; None without /proc."""
+    deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
+    left = server.children()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = server.children()
+    return left
+
+
+def left_running_row(label: str, drop: int, left: int | None) -> Row:
+    return Row(
+        f"{label}: left running after {drop} abrupt drops",
+        "not measured (no /proc)" if left is None else str(left),
+        "",
+        None,
+        "0",
+        None if left is None else left == 0,
+    )
 
 
 def _measure(
@@ -505,12 +539,7 @@ def _measure(
     try:
         alone = asyncio.run(_class(server.port, 1, marker, key, drop=1 if drop == count else 0))
         crowd = asyncio.run(_class(server.port, count, marker, key, drop, server))
-        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left
+        return alone, crowd, left_running(server)
     finally:
         server.stop()
 
@@ -518,17 +547,7 @@ def _measure(
 def _latency_rows(label: str, count: int, alone: dict, crowd: dict) -> list[Row]:
     rows = []
     if crowd["latencies"]:
-        base, figure = p95(alone["latencies"]), p95(crowd["latencies"])
-        rows.append(
-            Row(
-                f"{label}: key echo p95, {count} typing",
-                f"{figure * 1000:.1f} ms",
-                f"{base * 1000:.1f} ms alone",
-                figure / base,
-                f"<= {LATENCY_GOAL_MS} ms",
-                figure * 1000 <= LATENCY_GOAL_MS,
-            )
-        )
+        rows.append(echo_row(f"{label}: key echo p95, {count} typing", alone, crowd))
     if crowd["burst"]:
         base, figure = p95(alone["burst"]), p95(crowd["burst"])
         rows.append(
@@ -568,26 +587,8 @@ def _game_rows(count: int, drop: int) -> list[Row]:
     alone, warm, left = _measure("game", count, b"Progress:", DOWN, drop, warm=True)
     rows = []
     for label, crowd, remaining in (("ssh game", warm, left), ("ssh game --no-warm", fresh, fresh_left)):
-        rows.append(
-            Row(
-                f"{label}: home screens drawn, {count} sessions",
-                f"{crowd['drawn']}/{count}",
-                "",
-                None,
-                f"{count}/{count}",
-                crowd["drawn"] == count,
-            )
-        )
-        rows.append(
-            Row(
-                f"{label}: left running after {drop} abrupt drops",
-                "not measured (no /proc)" if remaining is None else str(remaining),
-                "",
-                None,
-                "0",
-                None if remaining is None else remaining == 0,
-            )
-        )
+        rows.append(drawn_row(f"{label}: home screens drawn", count, crowd, "sessions"))
+        rows.append(left_running_row(label, drop, remaining))
     # The goal is for a lecture hall of 100 on this 2-core machine; other class sizes show the ratio.
     draw_goal = count == DRAW_GOAL_SESSIONS
     rows.append(

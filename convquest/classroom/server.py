@@ -38,7 +38,7 @@ from convquest.classroom.hostkey import load_or_create_host_key
 from convquest.classroom.limits import LoginLimiter
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.roster import Roster, RosterInvalid, load_roster
-from convquest.classroom.session import GameSession, LiveSession, wants_truecolor
+from convquest.classroom.session import GameSession, LiveSession, duration_words, wants_truecolor
 from convquest.classroom.session_log import SessionLog
 from convquest.classroom.warm import GAME_MODULES, WEB_GAME_MODULES, WarmParent, forkable, raise_open_files_limit
 from convquest.classroom.warm import unavailable_reason as warm_unavailable_reason
@@ -578,7 +578,7 @@ class _Connection(asyncssh.SSHServer):
         timeout = self._server.config.login_timeout
         if timeout:
             left = timeout - (asyncio.get_running_loop().time() - self._connected_at)
-            self._schedule_unused_close(max(left, 0), f"no game started within {_seconds_words(timeout)} of connecting")
+            self._schedule_unused_close(max(left, 0), f"no game started within {duration_words(timeout)} of connecting")
 
     # --- staying connected without a game ------------------------------------------------------
 
@@ -594,7 +594,7 @@ class _Connection(asyncssh.SSHServer):
             config = self._server.config
             timeout = config.idle_timeout or config.login_timeout
             if timeout:
-                self._schedule_unused_close(timeout, f"no game running for {_seconds_words(timeout)}")
+                self._schedule_unused_close(timeout, f"no game running for {duration_words(timeout)}")
 
     def _schedule_unused_close(self, delay: float, reason: str) -> None:
         self._cancel_unused_timer()
@@ -679,7 +679,3 @@ class _Connection(asyncssh.SSHServer):
     def unix_server_requested(self, listen_path: str) -> bool:
         log.info("refused user=%s from=%s reason=unix socket forwarding", self._username, self._peer)
         return False
-
-
-def _seconds_words(seconds: float) -> str:
-    return f"{seconds:g} seconds" if seconds < 120 else f"{seconds / 60:g} minutes"

@@ -13,6 +13,7 @@ import logging
 import re
 import signal
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 import asyncssh
@@ -71,6 +72,37 @@ def wants_truecolor(term: str, client_env: dict[str, str]) -> bool:
     return term.endswith("-direct") or "truecolor" in term or term.startswith(_TRUECOLOR_TERMS)
 
 
+class IdleTimer:
+    """Ends a session that has had no key for `timeout` seconds (0: never), for both doors: it
+    calls `on_idle` with the reason to log once the student has been idle that long."""
+
+    def __init__(self, timeout: float, on_idle: Callable[[str], None]) -> None:
+        self._timeout = timeout
+        self._on_idle = on_idle
+        self._last_input = time.monotonic()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def key_pressed(self) -> None:
+        self._last_input = time.monotonic()
+
+    def start(self) -> None:
+        if self._timeout:
+            delay = self._last_input + self._timeout - time.monotonic()
+            self._timer = asyncio.get_running_loop().call_later(max(delay, 0), self._check)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _check(self) -> None:
+        self._timer = None
+        if time.monotonic() - self._last_input >= self._timeout:
+            self._on_idle(f"idle for {self._timeout:g}s")
+        else:
+            self.start()
+
+
 class GameSession(asyncssh.SSHServerSession):
     """The server side of one session channel. asyncssh calls these methods in protocol order."""
 
@@ -89,8 +121,7 @@ class GameSession(asyncssh.SSHServerSession):
         self._gone = False  # the client's side of the channel is closed
         self._end_reason = "client left"
         self._started = 0.0
-        self._last_input = time.monotonic()
-        self._idle_timer: asyncio.TimerHandle | None = None
+        self._idle = IdleTimer(server.config.idle_timeout, self._went_idle)
         self._session_id: str | None = None  # its row in the results database's sessions table
         self._previous: LiveSession | None = None  # the student's session this one took over
         self._ended = asyncio.Event()  # its game reaped (or never started): nothing more is written
@@ -164,7 +195,7 @@ class GameSession(asyncssh.SSHServerSession):
             self._child.hang_up(self._server.config.hangup_grace)
 
     def data_received(self, data: bytes, datatype) -> None:
-        self._last_input = time.monotonic()
+        self._idle.key_pressed()
         if self._child is not None:
             self._child.write(data)
         elif len(self._early_input) < 65536:
@@ -187,7 +218,7 @@ class GameSession(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._gone = True
-        self._cancel_idle_timer()
+        self._idle.cancel()
         if self._child is not None and self._child.returncode is None:
             self._child.hang_up(self._server.config.hangup_grace)
 
@@ -238,7 +269,7 @@ class GameSession(asyncssh.SSHServerSession):
             if self._early_input:
                 self._child.write(bytes(self._early_input))
                 self._early_input.clear()
-            self._schedule_idle_check()
+            self._idle.start()
         try:
             status = await self._child.wait()
             await self._child.output_ended(_DRAIN_SECONDS)
@@ -248,7 +279,7 @@ class GameSession(asyncssh.SSHServerSession):
         self._finish(status)
 
     def _finish(self, status: int) -> None:
-        self._cancel_idle_timer()
+        self._idle.cancel()
         if not self._gone and self._end_reason == "client left":
             self._end_reason = "server stopped" if self._server.stopping else f"game exited ({_describe(status)})"
         log.info(
@@ -293,28 +324,11 @@ class GameSession(asyncssh.SSHServerSession):
             self._slot = False
             self._server.release_session(self._connection)
 
-    # --- idle timeout --------------------------------------------------------------------------
-
-    def _schedule_idle_check(self) -> None:
-        timeout = self._server.config.idle_timeout
-        if timeout:
-            delay = self._last_input + timeout - time.monotonic()
-            self._idle_timer = asyncio.get_running_loop().call_later(max(delay, 0), self._idle_check)
-
-    def _idle_check(self) -> None:
-        self._idle_timer = None
+    def _went_idle(self, reason: str) -> None:
         if self._child is None or self._gone:
             return
-        if time.monotonic() - self._last_input >= self._server.config.idle_timeout:
-            self._end_reason = f"idle for {self._server.config.idle_timeout:g}s"
-            self._child.hang_up(self._server.config.hangup_grace)
-        else:
-            self._schedule_idle_check()
-
-    def _cancel_idle_timer(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
+        self._end_reason = reason
+        self._child.hang_up(self._server.config.hangup_grace)
 
     # --- refusals ------------------------------------------------------------------------------
 
@@ -336,6 +350,6 @@ def _describe(status: int) -> str:
 
 
 def duration_words(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:g} seconds"
-    return f"{seconds / 60:g} minutes"
+    """A timeout as a student or teacher reads it: seconds up to two minutes (never "1 minutes"
+    or "1.5 minutes"), whole or part minutes after."""
+    return f"{seconds:g} seconds" if seconds < 120 else f"{seconds / 60:g} minutes"

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convquest.commands.common import EXIT_ERRORS, EXIT_OK, data_dir, fail
+from convquest.commands.classroom import add_results_option, results_db_path
+from convquest.commands.common import EXIT_ERRORS, EXIT_OK, fail
 
 if TYPE_CHECKING:
     from convquest.classroom.quiz import Quiz
@@ -28,12 +29,7 @@ def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--student", required=True, metavar="ID", help="whose paper to show (their login name, as they connect)"
     )
-    parser.add_argument(
-        "--results-db",
-        type=Path,
-        metavar="PATH",
-        help="where a paper the student has started is kept (default: classroom.db in the data dir)",
-    )
+    add_results_option(parser, "where a paper the student has started is kept")
 
 
 def run_preview(args: argparse.Namespace) -> int:
@@ -65,12 +61,11 @@ def started_paper(args: argparse.Namespace, quiz_id: str, student: str, prog: st
     database; a database that cannot be read is said on stderr, and the file's paper shown."""
     import time
 
-    from convquest.classroom.results import ResultsDB, ResultsUnavailable, default_path
+    from convquest.classroom.results import ResultsDB, ResultsUnavailable
     from convquest.practice.exam import Paper
 
-    path = Path(args.results_db or default_path(data_dir(args))).expanduser()
     try:
-        db = ResultsDB.open_existing(path)
+        db = ResultsDB.open_existing(results_db_path(args))
     except ResultsUnavailable as exc:
         fail(f"{exc}; showing the paper the file gives", prog=prog)
         return None

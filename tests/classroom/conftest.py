@@ -21,34 +21,19 @@ pytest.importorskip("asyncssh", reason="asyncssh is the SSH server's dependency"
 
 from ssh_helpers import CODE, echo_argv
 
-from convquest.classroom.server import ClassroomServer, ServerConfig
-
 
 @pytest.fixture
-async def serve(tmp_path):
-    """`await serve(**config)` starts a server; every server is closed (games reaped) after."""
-    servers: list[ClassroomServer] = []
-
-    async def start(**overrides) -> ClassroomServer:
-        config = dict(
-            data_dir=tmp_path / "data",
-            host="127.0.0.1",
-            port=0,
-            class_code=CODE,
-            child_argv=echo_argv(),
-            hangup_grace=1.0,
-            failed_logins_per_id=100,
-            failed_logins_per_address=1000,
-        )
-        config.update(overrides)
-        server = ClassroomServer(ServerConfig(**config))
-        await server.start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        await server.close()
+def serve(classroom_server):
+    """`await serve(**config)` starts a server on 127.0.0.1 with stand-in games (tty_echo.py) and
+    login limits no test reaches by accident; every server is closed (games reaped) after."""
+    return functools.partial(
+        classroom_server,
+        host="127.0.0.1",
+        class_code=CODE,
+        child_argv=echo_argv(),
+        failed_logins_per_id=100,
+        failed_logins_per_address=1000,
+    )
 
 
 # --- PostgreSQL: a throw-away cluster for the session, a fresh database for each test ------------------

@@ -15,6 +15,7 @@ from ssh_helpers import CODE, PATIENCE, connect, echo_argv, eventually, pid_from
 
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.server import ClassroomServer, ServerConfig
+from convquest.classroom.session import duration_words
 
 
 def key_bytes(output: bytes) -> bytes:
@@ -314,3 +315,10 @@ async def test_an_absurd_terminal_is_tamed_before_the_child_sees_it(serve):
         out += await read_until(game.stdout, b"winch 80x24\r\n")
     assert b"size 512x256" in out  # a screen buffer of sane size, whatever the client claims
     assert b"term=xterm-256color " in out
+
+
+def test_a_timeout_is_said_in_seconds_up_to_two_minutes_then_in_minutes():
+    # The goodbye after an idle close and the log's reasons for closing a connection say it alike,
+    # and never "1 minutes".
+    said = [duration_words(seconds) for seconds in (1.5, 60, 119, 120, 90 * 60)]
+    assert said == ["1.5 seconds", "60 seconds", "119 seconds", "2 minutes", "90 minutes"]

@@ -8,9 +8,10 @@ monkey can wander into any chapter from the map.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,18 @@ SCREENS: dict[str, Opener] = {
     "quiz": quiz,
     "teacher": teacher,
 }
+
+
+@contextlib.asynccontextmanager
+async def running(screen: str, tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """(app, pilot): `screen`'s app running at 80×24 with the screen on top; its store closed
+    after, however the test ends (an app exception propagates from the block's end)."""
+    app, setup = SCREENS[screen](tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            setup(app)
+            await pilot.pause()
+            yield app, pilot
+    finally:
+        if getattr(app, "store", None) is not None:
+            app.store.close()

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from tests.hardening.monkey import walk
-from tests.hardening.screens import QUIT_KEYS, SCREENS
+from tests.hardening.screens import QUIT_KEYS, SCREENS, running
 
 pytestmark = pytest.mark.slow  # a random walk on every screen: minutes
 
@@ -50,12 +50,9 @@ CASES = [
 
 @pytest.mark.parametrize(("screen", "seed"), CASES)
 async def test_random_keys_never_crash(screen, seed, tmp_path):
-    app, setup = SCREENS[screen](tmp_path)
     log = None
     try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            setup(app)
-            await pilot.pause()
+        async with running(screen, tmp_path) as (app, pilot):
             start = type(app.screen).__name__
             if screen in STARTS:
                 assert start == STARTS[screen], f"{screen}: the walk would start on {start}"
@@ -67,28 +64,17 @@ async def test_random_keys_never_crash(screen, seed, tmp_path):
         raise AssertionError(
             f"{screen} seed {seed}: {type(exc).__name__}: {exc}\nreplay (last steps): {steps}"
         ) from exc
-    finally:
-        store = getattr(app, "store", None)
-        if store is not None:
-            store.close()
     assert log is not None and log.steps, "the walk did not run"
     print(f"{screen} seed {seed}: started on {start}, visited {sorted(log.screens)}")
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_ctrl_q_quits_cleanly_after_a_walk_and_ctrl_c_does_not(screen, tmp_path):
-    app, setup = SCREENS[screen](tmp_path)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            setup(app)
-            await pilot.pause()
-            await walk(app, pilot, 7, 20, QUIT_KEYS.get(screen, frozenset()))  # wherever a short walk leaves it
-            await pilot.press("ctrl+c")  # Textual's "press ctrl+q to quit" notice, not a quit
-            assert app.is_running
-            await pilot.press("ctrl+q")
-            await pilot.pause()
-            assert not app.is_running
-    finally:
-        if getattr(app, "store", None) is not None:
-            app.store.close()
+    async with running(screen, tmp_path) as (app, pilot):
+        await walk(app, pilot, 7, 20, QUIT_KEYS.get(screen, frozenset()))  # wherever a short walk leaves it
+        await pilot.press("ctrl+c")  # Textual's "press ctrl+q to quit" notice, not a quit
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
     assert app.return_code == 0

@@ -5,22 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.hardening.monkey import replay
-from tests.hardening.screens import SCREENS
+from tests.hardening.screens import running
 
 
 async def run_steps(screen: str, steps: list[str], tmp_path) -> str:
     """Play `steps` on `screen`; return the screen the app ends on (an app exception propagates)."""
-    app, setup = SCREENS[screen](tmp_path)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            setup(app)
-            await pilot.pause()
-            await replay(app, pilot, steps)
-            assert app.is_running
-            return type(app.screen).__name__
-    finally:
-        if getattr(app, "store", None) is not None:
-            app.store.close()
+    async with running(screen, tmp_path) as (app, pilot):
+        await replay(app, pilot, steps)
+        assert app.is_running
+        return type(app.screen).__name__
 
 
 @pytest.mark.parametrize("screen", ["home", "level-receptive-field", "teacher"])
@@ -60,13 +53,6 @@ async def test_keys_still_queued_when_the_app_closes_are_dropped(screen, tmp_pat
     # them and leaving at once loses that race every time.
     from tests.hardening.monkey import _send
 
-    app, setup = SCREENS[screen](tmp_path)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            setup(app)
-            await pilot.pause()
-            for key in ("space", "enter", "escape", "enter", "escape"):
-                _send(app, key)
-    finally:
-        if getattr(app, "store", None) is not None:
-            app.store.close()
+    async with running(screen, tmp_path) as (app, _):
+        for key in ("space", "enter", "escape", "enter", "escape"):
+            _send(app, key)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from convquest.commands.classroom import add_serve_arguments, run_serve
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="convquest serve")
-    add_serve_arguments(parser)
-    return parser.parse_args(argv)
+from convquest.commands.classroom import run_serve
+from tests.classroom.test_serve_command import parse
 
 
 def test_the_door_is_off_unless_asked_and_then_on_loopback():

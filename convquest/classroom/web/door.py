@@ -37,7 +37,7 @@ from convquest.classroom.limits import username_problem
 from convquest.classroom.pty_child import MAX_COLS, MAX_ROWS
 from convquest.classroom.roster import Roster
 from convquest.classroom.server import ClassroomServer, ServeError, is_loopback
-from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, duration_words
+from convquest.classroom.session import TAKEN_OVER, TAKEN_OVER_MESSAGE, IdleTimer, duration_words
 from convquest.classroom.web.child import WEB_DRIVER, WebChild
 
 log = logging.getLogger("convquest.classroom")
@@ -348,8 +348,7 @@ class BrowserSession:
         self.size = (80, 24)
         self.child: WebChild | None = None
         self._end_reason = "client left"
-        self._last_input = time.monotonic()
-        self._idle_timer: asyncio.TimerHandle | None = None
+        self._idle = IdleTimer(self._server.config.idle_timeout, self._went_idle)
         self._ended = asyncio.Event()
 
     @property
@@ -436,7 +435,7 @@ class BrowserSession:
         child.resize(*self.size)
         relay = asyncio.ensure_future(child.relay_output(self._ws.send_bytes))
         keys = asyncio.ensure_future(self._read_browser(child))
-        self._schedule_idle_check()
+        self._idle.start()
         try:
             status = await child.wait()
             with contextlib.suppress(TimeoutError):
@@ -444,7 +443,7 @@ class BrowserSession:
         finally:
             relay.cancel()
             keys.cancel()
-            self._cancel_idle_timer()
+            self._idle.cancel()
             self.hang_up()  # only if cancelled while it ran: a game must not outlive its session
         if self._end_reason == "client left" and not self._ws.closed:
             self._end_reason = "server stopped" if server.stopping else f"game exited (status {status})"
@@ -484,7 +483,7 @@ class BrowserSession:
             except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
                 continue
             if kind == "stdin" and rest and isinstance(rest[0], str):
-                self._last_input = time.monotonic()
+                self._idle.key_pressed()
                 child.write_keys(rest[0].encode())
             elif kind == "resize" and rest and isinstance(rest[0], dict):
                 self.size = (_clamp(rest[0].get("width"), 80, MAX_COLS), _clamp(rest[0].get("height"), 24, MAX_ROWS))
@@ -496,26 +495,9 @@ class BrowserSession:
         # The tab was closed or reloaded: the game ends, as an SSH game does when its client leaves.
         self.hang_up()
 
-    # --- idle timeout ----------------------------------------------------------------------------
-
-    def _schedule_idle_check(self) -> None:
-        timeout = self._server.config.idle_timeout
-        if timeout:
-            delay = self._last_input + timeout - time.monotonic()
-            self._idle_timer = asyncio.get_running_loop().call_later(max(delay, 0), self._idle_check)
-
-    def _idle_check(self) -> None:
-        self._idle_timer = None
-        if time.monotonic() - self._last_input >= self._server.config.idle_timeout:
-            self._end_reason = f"idle for {self._server.config.idle_timeout:g}s"
-            self.hang_up()
-        else:
-            self._schedule_idle_check()
-
-    def _cancel_idle_timer(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
+    def _went_idle(self, reason: str) -> None:
+        self._end_reason = reason
+        self.hang_up()
 
 
 def _is_loopback(address: str) -> bool:

@@ -3,7 +3,6 @@ reaching the quiz screen while they sit it (Pilot at 80×24, a real results data
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Static
 
 from convquest.classroom.quiz import load_quiz
@@ -14,16 +13,9 @@ from convquest.ui.quiz.done import NOT_RELEASED, SHARED_PAPER, QuizDoneScreen
 from convquest.ui.screens.help import keys_of
 from tests.classroom.quiz_helpers import right, write_quiz, wrong
 from tests.practice.practice_oracle import FakeClock
-from tests.ui.quiz.test_quiz_screen import shown, type_into
+from tests.ui.quiz.test_quiz_screen import make, shown, type_into
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "classroom.db")
-    yield opened
-    opened.close()
 
 
 def texts(app, selector: str) -> list[str]:
@@ -91,8 +83,7 @@ async def test_a_shared_paper_shows_marks_but_not_answers_until_the_quiz_is_ende
 
 async def test_the_teacher_ending_the_quiz_ends_it_on_the_students_screen(tmp_path, db, store):
     clock = FakeClock()
-    quiz = load_quiz(write_quiz(tmp_path))
-    app = QuizApp(quiz=quiz, student="alice", db=db, store=store, clock=clock, tick_every=60)
+    app = make(tmp_path, db, store, clock=clock, tick_every=60)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -110,8 +101,7 @@ async def test_the_teacher_ending_the_quiz_ends_it_on_the_students_screen(tmp_pa
 
 async def test_extra_time_shows_on_the_students_clock(tmp_path, db, store):
     clock = FakeClock()
-    quiz = load_quiz(write_quiz(tmp_path))
-    app = QuizApp(quiz=quiz, student="alice", db=db, store=store, clock=clock, tick_every=60)
+    app = make(tmp_path, db, store, clock=clock, tick_every=60)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         db.extend("week-3", "alice", 10, by="ms.k", now=clock())

@@ -17,15 +17,7 @@ from tests.classroom.quiz_helpers import right, write_quiz
 from tests.practice.practice_oracle import FakeClock
 from tests.ui.practice.test_sitting_figure_screen import SIZE, fits, screen_text
 from tests.ui.practice.test_sitting_figures import has_run, needed, tokens
-
-
-async def type_into(pilot, text: str) -> None:
-    box = pilot.app.focused
-    assert isinstance(box, Input), f"no answer box has the focus ({box!r})"
-    box.value = ""
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-
+from tests.ui.quiz.test_quiz_screen import type_into
 
 QUIZ = """
 [quiz]

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from convquest.classroom.quiz import load_quiz
-from convquest.classroom.results import ResultsDB
 from convquest.engine.problems import generate
 from convquest.ui.practice.answer_format import answer_parts, question_text
 from convquest.ui.quiz.app import QuizApp
@@ -17,13 +16,6 @@ from tests.practice.practice_oracle import FakeClock
 from tests.ui.quiz.test_quiz_screen import shown
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "CLASSROOM.md"
-
-
-@pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "classroom.db")
-    yield opened
-    opened.close()
 
 
 @pytest.mark.parametrize("seed,difficulty", [(1, 1), (4, 2), (7, 3)])

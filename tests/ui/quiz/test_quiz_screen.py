@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 
 from convquest.classroom.quiz import load_quiz
-from convquest.classroom.results import ResultsDB
 from convquest.ui.quiz.app import QuizApp
 from convquest.ui.quiz.done import QuizDoneScreen
 from tests.classroom.quiz_helpers import right, write_quiz, wrong
 from tests.practice.practice_oracle import FakeClock
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path):
-    opened = ResultsDB.open(tmp_path / "classroom.db")
-    yield opened
-    opened.close()
 
 
 def shown(app, selector: str) -> str:
@@ -34,9 +25,9 @@ async def type_into(pilot, text: str) -> None:
     await pilot.pause()
 
 
-def make(tmp_path, db, store, *, feedback="at-end", student="alice", clock=None, text=None):
+def make(tmp_path, db, store, *, feedback="at-end", student="alice", clock=None, text=None, **app_options):
     quiz = load_quiz(write_quiz(tmp_path, feedback=feedback, text=text))
-    return QuizApp(quiz=quiz, student=student, db=db, store=store, clock=clock or FakeClock())
+    return QuizApp(quiz=quiz, student=student, db=db, store=store, clock=clock or FakeClock(), **app_options)
 
 
 async def test_the_head_shows_name_progress_and_time_left(tmp_path, db, store):

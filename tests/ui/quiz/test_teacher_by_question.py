@@ -26,6 +26,13 @@ def text(app, selector: str) -> str:
     return str(app.query_one(selector, Static).content)
 
 
+def ann_got_q1_wrong(tmp_path, db) -> QuizSitting:
+    """ann's sitting of the week-3 quiz, her first answer (a wrong one) given."""
+    ann = QuizSitting(load_quiz(write_quiz(tmp_path)), "ann", db)
+    ann.answer(wrong(ann.problems[0]))
+    return ann
+
+
 async def test_b_shows_each_question_across_the_class_and_follows_new_answers(tmp_path, class_db):
     path, db = class_db
     quiz = load_quiz(write_quiz(tmp_path, seed="5"))
@@ -54,9 +61,7 @@ async def test_b_shows_each_question_across_the_class_and_follows_new_answers(tm
 
 async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
     path, db = class_db
-    quiz = load_quiz(write_quiz(tmp_path))
-    ann = QuizSitting(quiz, "ann", db)
-    ann.answer(wrong(ann.problems[0]))
+    ann_got_q1_wrong(tmp_path, db)
     app = TeacherApp(path, every=EVERY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.query_one(DataTable).row_count == 1)
@@ -79,9 +84,7 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
 
 async def test_the_help_names_the_views_keys(tmp_path, class_db):
     path, db = class_db
-    quiz = load_quiz(write_quiz(tmp_path))
-    ann = QuizSitting(quiz, "ann", db)
-    ann.answer(wrong(ann.problems[0]))
+    ann = ann_got_q1_wrong(tmp_path, db)
     app = TeacherApp(path, every=EVERY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
@@ -114,8 +117,7 @@ async def test_at_80_columns_a_long_title_gives_way_to_the_counts_and_the_time(t
 
 async def test_a_long_reason_is_cut_to_one_line_of_the_feed(tmp_path, class_db):
     path, db = class_db
-    ann = QuizSitting(load_quiz(write_quiz(tmp_path)), "ann", db)
-    ann.answer(wrong(ann.problems[0]))
+    ann_got_q1_wrong(tmp_path, db)
     reason = "right idea, slipped in the padding row; marked by hand after a word with the student " * 2
     override_mark(db, "week-3", "ann", 1, 0.5, by="mr_t", now=time.time(), reason=reason)
     app = TeacherApp(path, every=EVERY)
