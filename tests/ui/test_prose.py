@@ -65,3 +65,25 @@ async def test_the_lesson_page_keeps_each_formula_on_one_line_in_a_narrow_termin
             shown = [strip.text.rstrip() for strip in page.render_lines(Region(0, 0, *page.size))]
             assert " ".join(line for line in shown if line) == text, shown
             assert any("o = i − k + 1" in line for line in shown), (width, shown)
+
+
+def test_a_worked_solution_keeps_every_line_when_join_is_off():
+    # The result screen's worked steps: each line its own, though none is indented (the playtest
+    # found "…= 1024 biases = C_out = 16 total = 1040" run together).
+    steps = "weights = C_out·C_in·k·k = 1024\nbiases = C_out = 16\ntotal = 1040"
+    assert wrap(steps, 60, join=False) == steps
+    assert wrap(steps, 60) != steps  # what the lesson's prose does with the same lines
+
+
+async def test_prose_without_join_draws_each_worked_step_on_its_own_line():
+    from textual.app import App
+
+    steps = "weights = C_out·C_in·k·k = 1024\nbiases = C_out = 16\ntotal = 1040"
+
+    class One(App[None]):
+        def compose(self):
+            yield Prose(steps, join=False)
+
+    app = One()
+    async with app.run_test(size=(80, 24)):
+        assert str(app.query_one(Prose).render()).splitlines() == steps.splitlines()

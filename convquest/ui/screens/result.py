@@ -46,7 +46,7 @@ class ResultScreen(Screen[None]):
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
         with VerticalScroll(id="result-body"), Horizontal(id="result-columns"):
             with Vertical(id="result-words"):
-                yield Prose(self.verdict.explanation, id="result-explanation")
+                yield Prose(self.verdict.explanation, join=False, id="result-explanation")
                 if self.level.explanation:
                     yield Prose(self.level.explanation, id="result-level-explanation")
             if self.picture:

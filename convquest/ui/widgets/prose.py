@@ -92,16 +92,18 @@ def _wrap_line(line: str, width: int) -> list[str]:
     return lines
 
 
-def wrap(text: str, width: int) -> str:
-    """`text` reflowed and wrapped to `width` columns, no formula split where it fits on a line."""
+def wrap(text: str, width: int, *, join: bool = True) -> str:
+    """`text` reflowed (unless `join` is False: worked steps keep their lines) and wrapped to
+    `width` columns, no formula split where it fits on a line."""
     out: list[str] = []
-    for line in reflow(text).splitlines():
+    for line in (reflow(text) if join else text.strip("\n")).splitlines():
         out += _wrap_line(line, width) if line.strip() and cell_len(line) > width else [line]
     return "\n".join(out)
 
 
 class Prose(Static):
-    """Plain text (no markup) wrapped by `wrap` at the widget's width."""
+    """Plain text (no markup) wrapped by `wrap` at the widget's width. `join=False` for text whose
+    every line is its own (a worked solution), where prose lines would otherwise be joined."""
 
     DEFAULT_CSS = """
     Prose {
@@ -109,16 +111,17 @@ class Prose(Static):
     }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, text: str = "", *, join: bool = True, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(text, markup=False, id=id, classes=classes)
         self.text = text
+        self.join = join
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         self.text = str(content)
         super().update(content, layout=layout)
 
     def render(self) -> Content:
-        return Content(wrap(self.text, self.content_size.width or 80))
+        return Content(wrap(self.text, self.content_size.width or 80, join=self.join))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(wrap(self.text, width).splitlines()) if width else 0
+        return len(wrap(self.text, width, join=self.join).splitlines()) if width else 0
