@@ -57,7 +57,7 @@ _TABLE: tuple[Slip, ...] = (
     ),
     _slip(
         "full_count",
-        "Counted positions where the kernel hangs off the edge: every tap must land on a cell.",
+        "Counted positions where the kernel hangs off the edge: every weight must land on a cell.",
         "counting positions where the kernel hangs off the edge",
         _CONV_SIZES,
     ),
