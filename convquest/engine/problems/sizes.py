@@ -329,6 +329,16 @@ MISTAKES: tuple[Mistake, ...] = (
         _one_side,
     ),
     Mistake(
+        "added_padding_transposed",
+        ("transposed",),
+        lambda sp: sp.p > 0,
+        lambda sp: sp.size() + 4 * sp.p,
+        lambda sp, form: (
+            "Padding trims a transposed convolution's output: p is the padding the forward layer added, so "
+            "take 2p away instead of adding it."
+        ),
+    ),
+    Mistake(
         "pool_stride_one",
         ("pool",),
         lambda sp: not sp.stride_given and sp.k > 1,

@@ -76,6 +76,14 @@ _TABLE: tuple[Slip, ...] = (
         "padding",
     ),
     _slip(
+        "added_padding_transposed",
+        "Added the padding to a transposed convolution's output: there it trims p cells from each side.",
+        "adding the padding where a transposed convolution trims it",
+        _TRANSPOSED,
+        "padding",
+        "transposed",
+    ),
+    _slip(
         "ignored_stride",
         "Ignored the stride: the window jumps s cells at a time.",
         "ignoring the stride",
@@ -148,7 +156,7 @@ _TABLE: tuple[Slip, ...] = (
     _slip(
         "used_i_times_s_minus_2p",
         "Used i·s − 2p for a transposed convolution: it leaves out how far the last patch reaches.",
-        "the shortcut i·s − 2p (plus a, where there is output padding)",
+        "the shortcut i·s − 2p, plus any output padding",
         _TRANSPOSED,
         "transposed",
     ),
