@@ -90,6 +90,13 @@ def test_a_fill_cell_with_one_product_left_has_no_sum_to_give():
     assert ladder.steps == ()
 
 
+def test_max_pooling_leaves_the_two_largest_in_the_windows_order():
+    problem = from_params("fill-cells", {"variant": "maxpool", "k": 2, "input": [[1, 3, 2, 0], [4, 2, 1, 5]] * 2})
+    ladder = rungs(problem, 0, ALL_TAUGHT)  # window 1 3 / 4 2: the 4 comes after the 3, as on the board
+    assert ladder.steps == ("cell (0,0) = max(3, 4)",)
+    assert ladder.solution.endswith("= 4")
+
+
 def test_solving_for_padding_keeps_the_unknown_as_a_symbol_and_tries_values_below_the_answer():
     problem = from_params("predict-size", {"variant": "solve-padding", "i": 7, "k": 5, "o": 7, "s": 1})
     ladder = rungs(problem, 0, PADDING)
