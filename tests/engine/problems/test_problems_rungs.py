@@ -110,6 +110,15 @@ def test_count_params_leaves_a_step_unevaluated_when_its_value_is_the_answer():
     assert ladder.steps == ("one filter: C_in·k·k = 1·3·3",)
 
 
+def test_a_max_pools_third_rung_counts_its_weights_in_words():
+    problem = from_params(
+        "count-params", {"variant": "pool-vs-conv", "c_in": 16, "c_out": 16, "k": 2, "h": 10, "w": 10}
+    )
+    ladder = rungs(problem, 0, ALL_TAUGHT)
+    assert ladder.steps and ladder.steps[0] not in ladder.formula and not any(ch.isdigit() for ch in ladder.steps[0])
+    assert ladder.solution.endswith("total = 0")
+
+
 @pytest.mark.parametrize("kind", ["predict-size", "fill-cells", "match-kernel", "receptive-field", "count-params"])
 def test_every_kind_writes_its_own_ladder(kind):
     for variant in variants(kind):
