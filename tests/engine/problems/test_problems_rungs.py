@@ -97,6 +97,15 @@ def test_max_pooling_leaves_the_two_largest_in_the_windows_order():
     assert ladder.solution.endswith("= 4")
 
 
+def test_a_networks_steps_go_on_from_its_formula_rung_without_repeating_the_layer():
+    layers = [{"kind": "conv", "k": 3, "p": 1, "out_channels": 16}, {"kind": "pool", "k": 2, "s": 2}]
+    problem = from_params("predict-size", {"variant": "network", "input": [3, 32, 32], "layers": layers})
+    ladder = rungs(problem, 0, ALL_TAUGHT)
+    head = ladder.formula.splitlines()[0]
+    assert head.startswith("Layer 1 (") and head not in ladder.steps
+    assert ladder.steps[0].startswith("channels:") and ladder.steps[-1] == "= 31 + 1"
+
+
 def test_solving_for_padding_keeps_the_unknown_as_a_symbol_and_tries_values_below_the_answer():
     problem = from_params("predict-size", {"variant": "solve-padding", "i": 7, "k": 5, "o": 7, "s": 1})
     ladder = rungs(problem, 0, PADDING)
