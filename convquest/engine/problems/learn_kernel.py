@@ -291,7 +291,7 @@ class LearningRate:
     def _why(self) -> str:
         return (
             f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
+            "that direction's bottom in one step, smaller rates creep, and above 2/λ each step overshoots further than the last."
         )
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
@@ -412,7 +412,7 @@ class RecoverKernel:
     def _why(self) -> str:
         return (
             f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
+            "that direction's bottom in one step, smaller rates creep, and above 2/λ each step overshoots further than the last."
         )
 
     def _reached_text(self, rate: float) -> str:

@@ -87,6 +87,15 @@ def test_the_stable_rate_is_right_and_the_solution_says_so(difficulty):
         assert f"{1 / problem.curvature:.3g}" in problem.solution()
 
 
+def test_the_rate_ladder_puts_the_growing_overshoot_above_two_over_lambda():
+    # At exactly 2/λ the steepest direction swings back as far as it came: it does not grow there.
+    problem = generate("learn-kernel", 0, 1, "learning-rate")
+    steps = "\n".join(rungs(problem, 0).steps)
+    assert "above 2/λ each step overshoots further" in steps and "from 2/λ on" not in steps
+    along = problem.losses(2 * stable_rate(np.array(problem.x), problem.k) * 0.999)
+    assert along[-1] <= along[0]
+
+
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
 def test_wrong_rates_are_told_apart_by_what_they_do(difficulty):
     for seed in range(15):
