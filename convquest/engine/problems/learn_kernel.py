@@ -501,8 +501,8 @@ class RecoverKernel:
             formula="hidden kernel = the recovered weights, each rounded to the nearest whole number",
             steps=(
                 "Round each recovered weight: 1.97 is 2, −0.04 is 0, −0.98 is −1.",
-                "Then read the signs: which way does the kernel go from negative to positive, along a row "
-                "or down a column, and which library kernel does that?",
+                # Short: at 80×24 these lines share the panel with the diagnosis and the prompt.
+                "Then read the signs: which library kernel goes from negative to positive like that?",
             ),
             solution=self._kernel_solution(),
             formula_label="What to compare",

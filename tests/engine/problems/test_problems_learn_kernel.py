@@ -5,6 +5,7 @@ answer's words and the early rungs never give the answer away); refusals of bad 
 from __future__ import annotations
 
 import itertools
+import textwrap
 import re
 
 import numpy as np
@@ -281,3 +282,11 @@ def test_bad_recover_params_are_refused_by_field(changes, start):
     with pytest.raises(ValueError) as refusal:
         from_params("learn-kernel", LEVEL | changes)
     assert str(refusal.value).startswith(start)
+
+
+def test_the_recover_levels_kernel_steps_fit_beside_the_diagnosis_at_80x24():
+    # The level's answer panel is 47 columns wide; under its prompt and a three-line diagnosis four
+    # lines are left for rung 3 (a longer second step was scrolled out of sight).
+    problem = from_params("learn-kernel", LEVEL)
+    steps = rungs(problem, 1).steps
+    assert sum(len(textwrap.wrap(step, 47)) for step in steps) <= 4
