@@ -5,8 +5,8 @@ answer's words and the early rungs never give the answer away); refusals of bad 
 from __future__ import annotations
 
 import itertools
-import textwrap
 import re
+import textwrap
 
 import numpy as np
 import pytest
