@@ -447,10 +447,10 @@ class RecoverKernel:
     def _check_kernel(self, weights: np.ndarray) -> Verdict:
         hidden = self.kernel
         if np.allclose(weights, hidden):
-            title = KERNELS[self.hidden].title
+            title, detects = KERNELS[self.hidden].title, KERNELS[self.hidden].detects
             return Verdict(
                 True,
-                f"The recovered weights, rounded, are {title}'s: {KERNELS[self.hidden].detects}\n"
+                f"The recovered weights, rounded, are {title}'s, the kernel that {detects[0].lower()}{detects[1:]}\n"
                 "Gradient descent found the kernel from the photograph and its feature map alone.",
             )
         explanation = "The hidden kernel is the recovered weights, each rounded to the nearest whole number."
