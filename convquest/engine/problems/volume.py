@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import ClassVar, Self
 
@@ -196,6 +196,13 @@ class VolumeShape(ConvLayer):
             f"H = W = ⌊({self.i} + 2·{self.p} − {self.k}) / {self.s}⌋ + 1 = {self.side}",
             f"shape = {self.c_out}×{self.side}×{self.side}",
         )
+
+    def rungs(self, part: int, taught: Taught = ALL_TAUGHT) -> Rungs:
+        # The working's side line ends in H and W, and with C that is the whole shape: rung 3 stops one
+        # division short, as the size levels' steps do.
+        ladder = super().rungs(part, taught)
+        room = self.i + 2 * self.p - self.k
+        return replace(ladder, steps=(ladder.steps[0], f"H = W = ⌊{room}/{self.s}⌋ + 1"))
 
     def _nudge(self, part: int) -> str:
         return "How many maps does the layer make — what decides the depth of its output? The sides follow the size formula."

@@ -207,6 +207,15 @@ def test_the_hardest_difficulty_draws_real_network_sizes():
     assert max(strides) == 4
 
 
+def test_a_shapes_third_rung_leaves_the_side_to_work_out():
+    # building-blocks-1: 16 filters of 3×3, padding 1, on 3×32×32; C and both sides would be the answer
+    problem = from_params("volume", {"variant": "shape", "c_in": 3, "i": 32, "c_out": 16, "k": 3, "p": 1})
+    steps = rungs(problem, 0).steps
+    assert steps[-1] == "H = W = ⌊31/1⌋ + 1"
+    assert not any(line.endswith("= 32") for line in steps) and "16×32×32" not in " ".join(steps)
+    assert problem.solution().rstrip().endswith("shape = 16×32×32")
+
+
 @pytest.mark.parametrize("kind", NEW_KINDS)
 def test_every_part_of_every_problem_has_a_ladder_whose_lower_rungs_hide_the_answer(kind):
     for variant in variants(kind):
