@@ -303,7 +303,8 @@ class VolumeParams(Judged):
                 f"Each filter sees C_in/groups = {self.c_in}/{self.groups} = {per_filter} input channel"
                 f"{'s' if per_filter != 1 else ''}."
             )
-        lines.append(f"weights = C_out·{per_filter}·k·k = {self.c_out}·{per_filter}·{self.k}·{self.k} = {weights:,}")
+        seen = "C_in" if self.groups == 1 else "(C_in/groups)"
+        lines.append(f"weights = C_out·{seen}·k·k = {self.c_out}·{per_filter}·{self.k}·{self.k} = {weights:,}")
         if self.bias:
             lines.append(f"biases = C_out = {self.c_out}")
         lines.append(f"total = {self.answers[0]:,}")

@@ -207,6 +207,17 @@ def test_the_hardest_difficulty_draws_real_network_sizes():
     assert max(strides) == 4
 
 
+@pytest.mark.parametrize(
+    ("groups", "line"),
+    [(1, "weights = C_out·C_in·k·k = 16·3·3·3 = 432"), (3, "weights = C_out·(C_in/groups)·k·k = 15·1·3·3 = 135")],
+)
+def test_a_params_step_writes_its_symbols_then_its_numbers(groups, line):
+    problem = from_params(
+        "volume", {"variant": "params", "c_in": 3, "c_out": 16 if groups == 1 else 15, "k": 3, "groups": groups}
+    )
+    assert line in rungs(problem, 0).steps
+
+
 def test_a_shapes_third_rung_leaves_the_side_to_work_out():
     # building-blocks-1: 16 filters of 3×3, padding 1, on 3×32×32; C and both sides would be the answer
     problem = from_params("volume", {"variant": "shape", "c_in": 3, "i": 32, "c_out": 16, "k": 3, "p": 1})
