@@ -47,7 +47,7 @@ _TABLE: tuple[Slip, ...] = (
         "forgot_plus_one",
         "Forgot the +1: the window's first position counts too.",
         "forgetting the +1",
-        _ALL_SIZES,
+        _ALL_SIZES + ("volume/shape",),
     ),
     _slip(
         "off_by_one",

@@ -216,6 +216,15 @@ class VolumeShape(ConvLayer):
                 "The depth is the number of filters: each filter sums over all the input channels and gives one map.",
             )
         ]
+        if side > 1:
+            slips.append(
+                (
+                    "forgot_plus_one",
+                    (self.c_out, side - 1, side - 1),
+                    "You forgot the +1 on the sides: the division counts the window's jumps, and its first "
+                    "position, before any jump, is one more.",
+                )
+            )
         if self.groups > 1:
             slips.append(
                 (

@@ -227,6 +227,13 @@ def test_a_shapes_third_rung_leaves_the_side_to_work_out():
     assert problem.solution().rstrip().endswith("shape = 16×32×32")
 
 
+def test_a_shape_with_the_plus_one_forgotten_is_named():
+    # building-blocks-3: AlexNet's ⌊(227 − 11)/4⌋ + 1 = 55; 54 is the jumps without the first position
+    problem = from_params("volume", {"variant": "shape", "c_in": 3, "i": 227, "c_out": 96, "k": 11, "s": 4})
+    verdict = problem.check((96, 54, 54))
+    assert verdict.mistake == "forgot_plus_one" and "55" not in verdict.diagnosis
+
+
 @pytest.mark.parametrize("kind", NEW_KINDS)
 def test_every_part_of_every_problem_has_a_ladder_whose_lower_rungs_hide_the_answer(kind):
     for variant in variants(kind):
