@@ -242,6 +242,24 @@ def test_the_two_layers_one_kernel_level_is_the_composition_of_its_two_kernels()
     assert np.array_equal(conv2d(conv2d(image, box), difference), conv2d(image, np.array(problem.expected)))
 
 
+@pytest.mark.parametrize(
+    ("level_id", "accepted", "refused"),
+    [
+        # learning-3 says: from half of 1/λ up to about 1.6/λ; nearer 2/λ too slow; above 2/λ it grows
+        ("learning-3", (0.5, 1, 1.6), (0.45, 1.8, 2.05)),
+        # learning-4 says: 1/λ converges; above 2/λ it overshoots further every step
+        ("learning-4", (1, 1.95), (2.05,)),
+    ],
+)
+def test_the_rate_levels_explanations_say_which_rates_work(level_id, accepted, refused) -> None:
+    problem = CURRICULUM.level(level_id).problem()
+    for factor in accepted:
+        assert problem.check(factor / problem.curvature).correct, factor
+    for factor in refused:
+        assert not problem.check(factor / problem.curvature).correct, factor
+    assert problem.check(2.05 / problem.curvature).mistake == "rate_diverges"
+
+
 # --- progress from before the change ---------------------------------------------------------------
 
 # The level ids of chapters 1–6 before the teacher's read added levels to them.

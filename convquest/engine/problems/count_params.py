@@ -389,7 +389,9 @@ class PoolVsConv(CountParams):
         if part == 1:
             return super().rungs(0, taught)
         question = "What does a max pool compute from its window, and which of its numbers would training change?"
-        return Rungs(question, "learned numbers = weights + biases of the pool", (), self._pool_working())
+        # Rung 3 counts each, in words: its total is the last step, left to the player.
+        working = self._pool_working()
+        return Rungs(question, "learned numbers = weights + biases of the pool", (working.splitlines()[0],), working)
 
     def check(self, answer: int, part: int = 0, *, taught: Taught = ALL_TAUGHT) -> Verdict:
         check_part(part, 2)

@@ -375,8 +375,10 @@ class FillCells:
             if self.variant == "maxpool":
                 nudge = "The window for cell (r, c) starts at row s·r, column s·c; keep its largest value."
                 formula = f"cell ({r},{c}): window from {start}\n  max({', '.join(values)})"
-                # Short of the last step: the two largest values, left for the player to compare.
-                largest = sorted(window.tolist(), reverse=True)[:2]
+                # Short of the last step: the two largest values, left for the player to compare, in the
+                # window's reading order (largest first would put the answer in front).
+                top = sorted(range(len(window)), key=lambda n: -window[n])[:2]
+                largest = [window[n] for n in sorted(top)]
                 steps: tuple[str, ...] = (f"cell ({r},{c}) = max({', '.join(_num(v) for v in largest)})",)
                 return Rungs(
                     nudge, formula, steps if len(window) > 2 else (), self.working(r, c), steps_label="Down to"

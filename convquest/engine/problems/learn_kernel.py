@@ -291,7 +291,7 @@ class LearningRate:
     def _why(self) -> str:
         return (
             f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
+            "that direction's bottom in one step, smaller rates creep, and above 2/λ each step overshoots further than the last."
         )
 
     def rungs(self, part: int, taught: Taught) -> Rungs:
@@ -412,7 +412,7 @@ class RecoverKernel:
     def _why(self) -> str:
         return (
             f"Along its steepest direction the loss curves with λ = {_number(self.curvature)}: a rate of 1/λ reaches "
-            "that direction's bottom in one step, smaller rates creep, and from 2/λ on each step overshoots further."
+            "that direction's bottom in one step, smaller rates creep, and above 2/λ each step overshoots further than the last."
         )
 
     def _reached_text(self, rate: float) -> str:
@@ -447,10 +447,10 @@ class RecoverKernel:
     def _check_kernel(self, weights: np.ndarray) -> Verdict:
         hidden = self.kernel
         if np.allclose(weights, hidden):
-            title = KERNELS[self.hidden].title
+            title, detects = KERNELS[self.hidden].title, KERNELS[self.hidden].detects
             return Verdict(
                 True,
-                f"The recovered weights, rounded, are {title}'s: {KERNELS[self.hidden].detects}\n"
+                f"The recovered weights, rounded, are {title}'s, the kernel that {detects[0].lower()}{detects[1:]}\n"
                 "Gradient descent found the kernel from the photograph and its feature map alone.",
             )
         explanation = "The hidden kernel is the recovered weights, each rounded to the nearest whole number."
@@ -501,8 +501,8 @@ class RecoverKernel:
             formula="hidden kernel = the recovered weights, each rounded to the nearest whole number",
             steps=(
                 "Round each recovered weight: 1.97 is 2, −0.04 is 0, −0.98 is −1.",
-                "Then read the signs: which way does the kernel go from negative to positive, along a row "
-                "or down a column, and which library kernel does that?",
+                # Short: at 80×24 these lines share the panel with the diagnosis and the prompt.
+                "Then read the signs: which library kernel goes from negative to positive like that?",
             ),
             solution=self._kernel_solution(),
             formula_label="What to compare",

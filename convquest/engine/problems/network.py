@@ -126,7 +126,9 @@ class NetworkShapes:
         return Rungs(
             nudge=f"Channels and sides are separate. C{self._channels(part)[1:]}. Sides: {nudge(spec, taught)}",
             formula=f"{head}\n{self._channels(part)}\nsides: {work.formula}\n  {work.substituted.removeprefix('o ')}",
-            steps=(head, self._channels(part), *work.steps()),
+            # Not the head again: the part's label names the layer, and at 80×24 the steps must fit beside
+            # the diagnosis under a long network's prompt.
+            steps=(self._channels(part), *work.steps()),
             solution=self.solution(taught),
         )
 

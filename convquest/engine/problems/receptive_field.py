@@ -250,8 +250,9 @@ class ReceptiveField:
             jump = prod(lay.s for lay in self.layers[:number])
             terms.append(f"{term}·{jump}" if jump > 1 else term)
         each = f"{reach}·j" if strided else reach
-        spacing = ", j its inputs' spacing" if strided else ""
-        return f"field = 1 + {each} for each layer, last first{spacing}\n  field = 1 + {' + '.join(terms)}"
+        # j is called the jump, as in the steps of rung 3 ("field 5, jump 1").
+        spacing = " (j: jump between its inputs)" if strided else ""
+        return f"field = 1 + sum over layers of {each}{spacing}\n  field = 1 + {' + '.join(terms)}"
 
     def hint(self) -> str:
         return "Walk back one layer at a time: each output cell reads k cells (d apart), starting s·index − p."

@@ -209,7 +209,17 @@ class SequenceFill:
     def rungs(self, part: int = 0, taught: Taught = ALL_TAUGHT) -> Rungs:
         r, c = self._cell(part)
         formula = f"{self._where(r, c)} = {self._terms(r, c)}"
-        return Rungs(nudge=self.hint(), formula=formula, steps=(self._border(),), solution=self.working(r, c))
+        # Rung 3 goes past rung 2: where the border's values come from, then the products' values
+        # (zeros dropped) short of their sum; with one product left its value is the answer.
+        kept = [int(p) for p in self.trace.step(r, c).products.ravel() if p]
+        total = (f"{self._where(r, c)} = {' + '.join(_num(v) for v in kept)}",) if len(kept) > 1 else ()
+        return Rungs(
+            nudge=self.hint(),
+            formula=formula,
+            steps=(self._border(), *total),
+            solution=self.working(r, c),
+            formula_label="The products",
+        )
 
     def _border(self) -> str:
         """Which input cell each border cell of the first row copies, as the engine's trace says."""
@@ -221,7 +231,7 @@ class SequenceFill:
         copies = []
         for column in [*range(-left, 0), *range(width, width + right)]:
             source = self.trace.source(0, column)
-            copies.append(f"{column}←{'0' if source is None else source[1]}")
+            copies.append(f"{str(column).replace('-', '−')}←{'0' if source is None else source[1]}")
         return f"border columns copy input columns: {', '.join(copies)}"
 
     def solution(self) -> str:

@@ -253,7 +253,7 @@ def _stride_left_out(sp: SizeSpec, form: Form) -> str:
 def _full_count(sp: SizeSpec, form: Form) -> str:
     edge = "the padded input" if form.padding else "the input"
     return (
-        "You counted positions where the kernel hangs off the edge. Every tap must land on a cell of "
+        "You counted positions where the kernel hangs off the edge. Every weight must land on a cell of "
         f"{edge}, so the window loses k − 1 positions instead of gaining them."
     )
 
@@ -261,8 +261,8 @@ def _full_count(sp: SizeSpec, form: Form) -> str:
 def _span_slip(wrong: str) -> Callable[[SizeSpec, Form], str]:
     def sentence(sp: SizeSpec, form: Form) -> str:
         return (
-            f"The dilated kernel spans d(k − 1) + 1 cells, not {wrong}: its k taps stand d cells apart, k − 1 steps from the first to the last "
-            "between them, and the first tap adds one."
+            f"The dilated kernel spans d(k − 1) + 1 cells, not {wrong}: its k taps stand d cells apart, so the first "
+            "and the last are k − 1 steps of d apart, and the first tap's own cell adds one."
         )
 
     return sentence
@@ -327,6 +327,16 @@ MISTAKES: tuple[Mistake, ...] = (
         lambda sp: sp.p > 0,
         lambda sp: sp.size() + sp.p,
         _one_side,
+    ),
+    Mistake(
+        "added_padding_transposed",
+        ("transposed",),
+        lambda sp: sp.p > 0,
+        lambda sp: sp.size() + 4 * sp.p,
+        lambda sp, form: (
+            "Padding trims a transposed convolution's output: p is the padding the forward layer added, so "
+            "take 2p away instead of adding it."
+        ),
     ),
     Mistake(
         "pool_stride_one",

@@ -47,7 +47,7 @@ _TABLE: tuple[Slip, ...] = (
         "forgot_plus_one",
         "Forgot the +1: the window's first position counts too.",
         "forgetting the +1",
-        _ALL_SIZES,
+        _ALL_SIZES + ("volume/shape",),
     ),
     _slip(
         "off_by_one",
@@ -57,7 +57,7 @@ _TABLE: tuple[Slip, ...] = (
     ),
     _slip(
         "full_count",
-        "Counted positions where the kernel hangs off the edge: every tap must land on a cell.",
+        "Counted positions where the kernel hangs off the edge: every weight must land on a cell.",
         "counting positions where the kernel hangs off the edge",
         _CONV_SIZES,
     ),
@@ -74,6 +74,14 @@ _TABLE: tuple[Slip, ...] = (
         "padding only one side",
         _CONV_SIZES + _POOL + _TRANSPOSED + _SOLVE,
         "padding",
+    ),
+    _slip(
+        "added_padding_transposed",
+        "Added the padding to a transposed convolution's output: there it trims p cells from each side.",
+        "adding the padding where a transposed convolution trims it",
+        _TRANSPOSED,
+        "padding",
+        "transposed",
     ),
     _slip(
         "ignored_stride",
@@ -148,7 +156,7 @@ _TABLE: tuple[Slip, ...] = (
     _slip(
         "used_i_times_s_minus_2p",
         "Used i·s − 2p for a transposed convolution: it leaves out how far the last patch reaches.",
-        "the shortcut i·s − 2p (plus a, where there is output padding)",
+        "the shortcut i·s − 2p, plus any output padding",
         _TRANSPOSED,
         "transposed",
     ),

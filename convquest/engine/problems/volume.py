@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import ClassVar, Self
 
@@ -197,6 +197,13 @@ class VolumeShape(ConvLayer):
             f"shape = {self.c_out}×{self.side}×{self.side}",
         )
 
+    def rungs(self, part: int, taught: Taught = ALL_TAUGHT) -> Rungs:
+        # The working's side line ends in H and W, and with C that is the whole shape: rung 3 stops one
+        # division short, as the size levels' steps do.
+        ladder = super().rungs(part, taught)
+        room = self.i + 2 * self.p - self.k
+        return replace(ladder, steps=(ladder.steps[0], f"H = W = ⌊{room}/{self.s}⌋ + 1"))
+
     def _nudge(self, part: int) -> str:
         return "How many maps does the layer make — what decides the depth of its output? The sides follow the size formula."
 
@@ -209,6 +216,15 @@ class VolumeShape(ConvLayer):
                 "The depth is the number of filters: each filter sums over all the input channels and gives one map.",
             )
         ]
+        if side > 1:
+            slips.append(
+                (
+                    "forgot_plus_one",
+                    (self.c_out, side - 1, side - 1),
+                    "You forgot the +1 on the sides: the division counts the window's jumps, and its first "
+                    "position, before any jump, is one more.",
+                )
+            )
         if self.groups > 1:
             slips.append(
                 (
@@ -296,7 +312,8 @@ class VolumeParams(Judged):
                 f"Each filter sees C_in/groups = {self.c_in}/{self.groups} = {per_filter} input channel"
                 f"{'s' if per_filter != 1 else ''}."
             )
-        lines.append(f"weights = C_out·{per_filter}·k·k = {self.c_out}·{per_filter}·{self.k}·{self.k} = {weights:,}")
+        seen = "C_in" if self.groups == 1 else "(C_in/groups)"
+        lines.append(f"weights = C_out·{seen}·k·k = {self.c_out}·{per_filter}·{self.k}·{self.k} = {weights:,}")
         if self.bias:
             lines.append(f"biases = C_out = {self.c_out}")
         lines.append(f"total = {self.answers[0]:,}")

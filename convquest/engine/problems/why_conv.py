@@ -246,8 +246,8 @@ class PooledTranslation(Translation):
             (
                 "moved_when_invariant",
                 unpooled if after == before else None,
-                "The kernel's peak stayed inside the same 2×2 block, and the block's maximum is the same: "
-                "the pooled output does not change.",
+                "You moved the pooled peak as far as the image moved, but a max pool only keeps the largest value of "
+                "each 2×2 block: ask whether the kernel's peak left its block.",
             ),
             (
                 "shift_not_pooled",

@@ -13,7 +13,7 @@ from convquest.engine.problems.ladder import Taught
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "padding": ("padding", "padded", "pads "),
     "stride": ("stride", "strided"),
-    "dilation": ("dilat",),
+    "dilation": ("dilat", " tap"),
     "transposed": ("transpos",),
     "output_padding": ("output padding", "output_padding"),
     "channels": ("channel",),

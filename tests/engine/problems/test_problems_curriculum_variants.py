@@ -74,6 +74,8 @@ def test_pooled_translation_is_invariant_inside_a_block_only(shift: tuple[int, i
     wrong = problem.check(before) if moves else problem.check((before[0] + shift[0], before[1] + shift[1]))
     assert not wrong.correct
     assert wrong.mistake == ("did_not_move" if moves else "moved_when_invariant")
+    # Naming the slip must not give the answer away: "it does not change" is the answer in words.
+    assert "not change" not in wrong.diagnosis and "stays" not in wrong.diagnosis
     assert from_params("match-kernel", problem.params()) == problem
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
 
 import numpy as np
 import pytest
@@ -85,6 +86,15 @@ def test_the_stable_rate_is_right_and_the_solution_says_so(difficulty):
         assert problem.curvature == pytest.approx(1 / stable_rate(np.array(problem.x), problem.k), rel=5e-3)
         assert problem.check(problem.parse_answer(f"1/{problem.curvature:g}")).correct
         assert f"{1 / problem.curvature:.3g}" in problem.solution()
+
+
+def test_the_rate_ladder_puts_the_growing_overshoot_above_two_over_lambda():
+    # At exactly 2/λ the steepest direction swings back as far as it came: it does not grow there.
+    problem = generate("learn-kernel", 0, 1, "learning-rate")
+    steps = "\n".join(rungs(problem, 0).steps)
+    assert "above 2/λ each step overshoots further" in steps and "from 2/λ on" not in steps
+    along = problem.losses(2 * stable_rate(np.array(problem.x), problem.k) * 0.999)
+    assert along[-1] <= along[0]
 
 
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
@@ -272,3 +282,11 @@ def test_bad_recover_params_are_refused_by_field(changes, start):
     with pytest.raises(ValueError) as refusal:
         from_params("learn-kernel", LEVEL | changes)
     assert str(refusal.value).startswith(start)
+
+
+def test_the_recover_levels_kernel_steps_fit_beside_the_diagnosis_at_80x24():
+    # The level's answer panel is 47 columns wide; under its prompt and a three-line diagnosis four
+    # lines are left for rung 3 (a longer second step was scrolled out of sight).
+    problem = from_params("learn-kernel", LEVEL)
+    steps = rungs(problem, 1).steps
+    assert sum(len(textwrap.wrap(step, 47)) for step in steps) <= 4

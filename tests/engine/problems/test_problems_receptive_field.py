@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from convquest.engine.problems import from_params, generate, variants
+from convquest.engine.problems.ladder import ALL_TAUGHT, rungs
 
 # 5,000 seeds per variant and difficulty: each check walks every window back through the stack.
 SEEDS = range(5_000)
@@ -54,6 +55,19 @@ def test_worked_example_two_3x3_convs_see_5x5():
     assert problem.check(problem.parse_answer("1..5, 2..6")).correct
     assert problem.check(problem.parse_answer("1..3, 2..4")).mistake == "one_layer_field"
     assert "field 5, jump 1" in problem.solution()
+
+
+def test_a_stacks_formula_rung_sums_each_layers_reach_and_fits_the_panel():
+    layers = [{"kind": "conv", "k": 3}, {"kind": "pool", "k": 2, "s": 2}, {"kind": "conv", "k": 3}]
+    problem = from_params("receptive-field", {"variant": "stack", "n": 12, "cell": [0, 0], "layers": layers})
+    ladder = rungs(problem, 0, ALL_TAUGHT)
+    # Walked back: the last conv reads 2 cells further, 2 cells apart; the pool 1, 1 apart; the first conv 2.
+    assert ladder.formula.splitlines() == [
+        "field = 1 + sum over layers of d(k − 1)·j (j: jump between its inputs)",
+        "  field = 1 + (3 − 1)·2 + (2 − 1) + (3 − 1)",
+    ]
+    assert "field 8, jump 2" in ladder.steps[-1]
+    assert all(len(line) <= 76 for line in ladder.formula.splitlines())
 
 
 def test_padding_cells_are_not_part_of_the_answer():

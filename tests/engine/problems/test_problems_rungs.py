@@ -90,6 +90,22 @@ def test_a_fill_cell_with_one_product_left_has_no_sum_to_give():
     assert ladder.steps == ()
 
 
+def test_max_pooling_leaves_the_two_largest_in_the_windows_order():
+    problem = from_params("fill-cells", {"variant": "maxpool", "k": 2, "input": [[1, 3, 2, 0], [4, 2, 1, 5]] * 2})
+    ladder = rungs(problem, 0, ALL_TAUGHT)  # window 1 3 / 4 2: the 4 comes after the 3, as on the board
+    assert ladder.steps == ("cell (0,0) = max(3, 4)",)
+    assert ladder.solution.endswith("= 4")
+
+
+def test_a_networks_steps_go_on_from_its_formula_rung_without_repeating_the_layer():
+    layers = [{"kind": "conv", "k": 3, "p": 1, "out_channels": 16}, {"kind": "pool", "k": 2, "s": 2}]
+    problem = from_params("predict-size", {"variant": "network", "input": [3, 32, 32], "layers": layers})
+    ladder = rungs(problem, 0, ALL_TAUGHT)
+    head = ladder.formula.splitlines()[0]
+    assert head.startswith("Layer 1 (") and head not in ladder.steps
+    assert ladder.steps[0].startswith("channels:") and ladder.steps[-1] == "= 31 + 1"
+
+
 def test_solving_for_padding_keeps_the_unknown_as_a_symbol_and_tries_values_below_the_answer():
     problem = from_params("predict-size", {"variant": "solve-padding", "i": 7, "k": 5, "o": 7, "s": 1})
     ladder = rungs(problem, 0, PADDING)
@@ -101,6 +117,15 @@ def test_count_params_leaves_a_step_unevaluated_when_its_value_is_the_answer():
     problem = from_params("count-params", {"c_in": 1, "c_out": 1, "k": 3, "h": 5, "w": 5, "bias": False})
     ladder = rungs(problem, 0, ALL_TAUGHT)  # one filter, no bias: the filter's weights are the answer
     assert ladder.steps == ("one filter: C_in·k·k = 1·3·3",)
+
+
+def test_a_max_pools_third_rung_counts_its_weights_in_words():
+    problem = from_params(
+        "count-params", {"variant": "pool-vs-conv", "c_in": 16, "c_out": 16, "k": 2, "h": 10, "w": 10}
+    )
+    ladder = rungs(problem, 0, ALL_TAUGHT)
+    assert ladder.steps and ladder.steps[0] not in ladder.formula and not any(ch.isdigit() for ch in ladder.steps[0])
+    assert ladder.solution.endswith("total = 0")
 
 
 @pytest.mark.parametrize("kind", ["predict-size", "fill-cells", "match-kernel", "receptive-field", "count-params"])

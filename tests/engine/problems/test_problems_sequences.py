@@ -11,6 +11,7 @@ import pytest
 
 from convquest.engine.problems import from_params, generate, variants
 from convquest.engine.problems.dilated_stack import SLIPS as STACK_SLIPS
+from convquest.engine.problems.ladder import rungs
 from convquest.engine.problems.sequence_fill import SLIPS as FILL_SLIPS
 from convquest.engine.problems.sequence_size import SLIPS as SIZE_SLIPS
 from convquest.levels import load_curriculum
@@ -19,6 +20,7 @@ KINDS = ("sequence-size", "sequence-fill", "dilated-stack")
 CURRICULUM = load_curriculum()
 SLIPS = {"sequence-size": SIZE_SLIPS, "sequence-fill": FILL_SLIPS, "dilated-stack": STACK_SLIPS}
 LEVELS = [level for level in CURRICULUM.levels if level.kind in KINDS]
+PLUS = [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
 
 
 def numbers_in(text: str) -> list[str]:
@@ -200,6 +202,17 @@ def test_reflect_border_copies_the_edge_neighbour():
     problem = from_params("sequence-fill", {"variant": "reflect", "input": [4, 1, 3, 0, 2], "kernel": [1, 2, 1]})
     assert problem.trace.padded.ravel().tolist() == [1, 4, 1, 3, 0, 2, 0]
     assert problem.trace.source(0, -1) == (0, 1)
+
+
+def test_the_third_rung_goes_past_the_products_to_their_values():
+    problem = from_params(
+        "sequence-fill",
+        {"variant": "reflect", "input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": PLUS, "padding": 1},
+    )
+    ladder = rungs(problem, 0)  # cell (0,0) reads 4 above, 2 left, 2 right, 4 below: 12
+    assert ladder.formula == "cell (0,0) = 0·5 + 1·4 + 0·5 + 1·2 + 0·1 + 1·2 + 0·5 + 1·4 + 0·5"
+    assert ladder.steps == ("border columns copy input columns: −1←1, 3←1", "cell (0,0) = 4 + 2 + 2 + 4")
+    assert ladder.solution.startswith("cell (0,0) = ") and "= 12" in ladder.solution
 
 
 @pytest.mark.parametrize(

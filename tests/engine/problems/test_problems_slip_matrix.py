@@ -157,6 +157,16 @@ ROWS: list[tuple[str, str, str, dict[str, Any], Taught, Callable[[dict[str, Any]
         lambda q: 4 * 2 - 2 + 1,
         0,
     ),
+    # the forward layer's padding grows a conv's input, so it is easily added here too
+    (
+        "added_padding_transposed",
+        "transposed",
+        "predict-size",
+        tconv(9, 4, 2),
+        TRANSPOSED,
+        lambda q: (9 - 1) + 4 + 2 * 2,
+        0,
+    ),
     # output padding
     (
         "forgot_output_padding",
@@ -524,6 +534,15 @@ def test_output_padding_twice_is_not_called_one_sided_padding():
     verdict = problem.check(7)
     assert verdict.mistake == "output_padding_twice"
     assert "one side" in verdict.diagnosis and "2p" not in verdict.diagnosis.split("(")[0]
+
+
+def test_a_second_reading_is_one_plain_aside():
+    # transposed-6: 8 is the forgotten +1 and also the shortcut i·s − 2p; the aside must not nest brackets
+    problem = from_params("predict-size", tconv(5, 3, 1, 2))
+    verdict = problem.check(8, taught=TRANSPOSED)
+    assert verdict.mistake == "forgot_plus_one" and "i·s − 2p" in verdict.diagnosis
+    aside = verdict.diagnosis[verdict.diagnosis.index("(The same number") :]
+    assert aside.count("(") == 1 and aside.endswith(".)")
 
 
 def test_grids_of_cells_checked_by_loop_agree_with_the_engine():

@@ -207,6 +207,33 @@ def test_the_hardest_difficulty_draws_real_network_sizes():
     assert max(strides) == 4
 
 
+@pytest.mark.parametrize(
+    ("groups", "line"),
+    [(1, "weights = C_out·C_in·k·k = 16·3·3·3 = 432"), (3, "weights = C_out·(C_in/groups)·k·k = 15·1·3·3 = 135")],
+)
+def test_a_params_step_writes_its_symbols_then_its_numbers(groups, line):
+    problem = from_params(
+        "volume", {"variant": "params", "c_in": 3, "c_out": 16 if groups == 1 else 15, "k": 3, "groups": groups}
+    )
+    assert line in rungs(problem, 0).steps
+
+
+def test_a_shapes_third_rung_leaves_the_side_to_work_out():
+    # building-blocks-1: 16 filters of 3×3, padding 1, on 3×32×32; C and both sides would be the answer
+    problem = from_params("volume", {"variant": "shape", "c_in": 3, "i": 32, "c_out": 16, "k": 3, "p": 1})
+    steps = rungs(problem, 0).steps
+    assert steps[-1] == "H = W = ⌊31/1⌋ + 1"
+    assert not any(line.endswith("= 32") for line in steps) and "16×32×32" not in " ".join(steps)
+    assert problem.solution().rstrip().endswith("shape = 16×32×32")
+
+
+def test_a_shape_with_the_plus_one_forgotten_is_named():
+    # building-blocks-3: AlexNet's ⌊(227 − 11)/4⌋ + 1 = 55; 54 is the jumps without the first position
+    problem = from_params("volume", {"variant": "shape", "c_in": 3, "i": 227, "c_out": 96, "k": 11, "s": 4})
+    verdict = problem.check((96, 54, 54))
+    assert verdict.mistake == "forgot_plus_one" and "55" not in verdict.diagnosis
+
+
 @pytest.mark.parametrize("kind", NEW_KINDS)
 def test_every_part_of_every_problem_has_a_ladder_whose_lower_rungs_hide_the_answer(kind):
     for variant in variants(kind):
