@@ -148,3 +148,16 @@ def test_why_pictures_for_transposed_and_same_padding():
     assert why_lines({"variant": "network", "input": [1, 8, 8], "layers": []}) == []
     # the stride is what is asked: no picture drawn with a made-up one
     assert why_lines({"variant": "solve-stride", "i": 8, "k": 5, "o": 2, "p": 0, "d": 1}) == []
+
+
+async def test_after_a_wrong_answer_the_next_one_typed_replaces_it(make_app, store):
+    # The playtest typed 1, was told why it was wrong, typed 2 and got 12.
+    app = make_app(start_level="t-valid")
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.screen.query_one("#ps-answer")
+        box.focus()
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        assert box.value == "4" and "✗" in text(app, "#ps-feedback-text")
+        await pilot.press("5")
+        assert box.value == "5"

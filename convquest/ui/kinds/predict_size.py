@@ -185,7 +185,10 @@ class PredictSizePanel(KindPanel):
         feedback = self.submit(event.value)
         answer_box = self.query_one("#ps-answer", Input)
         if feedback.kind != "right":
+            # The wrong answer stays in view beside its diagnosis, selected, so the next one typed
+            # replaces it rather than being appended to it ("1" then "2" read as 12).
             answer_box.focus()
+            answer_box.select_all()
             return
         self._answers.append(event.value.strip())
         answer_box.value = ""
