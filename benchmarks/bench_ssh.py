@@ -129,46 +129,34 @@ class Server:
             raise RuntimeError("the benchmark server did not start")
         self.port = int(line)
 
-    def sessions(self) -> list[int] | None:
-        """The pids of the server's running (or unreaped) games: its children, but for the warm
-        parent, whose children count instead; None without /proc."""
-        if not Path("/proc/self/stat").exists():
-            return None
-        parents: dict[int, list[int]] = {}
+    def _tree(self) -> tuple[dict[int, list[int]], list[int]]:
+        """Every process's children, and the server's warm parents (one per door that has one)."""
+        children: dict[int, list[int]] = {}
+        warm: list[int] = []
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-        found = []
-        for pid in parents.get(self.process.pid, []):
-            if pid == self.warm_parent():
-                found += parents.get(pid, [])
-            else:
-                found.append(pid)
-        return found
-
-    def warm_parent(self) -> int | None:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
+                    parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
                     cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
                 except OSError:
                     continue
-                if (
-                    int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid
-                    and b"convquest.classroom.warm" in cmdline
-                ):
-                    return int(entry)
-        return None
+                children.setdefault(parent, []).append(int(entry))
+                if parent == self.process.pid and b"convquest.classroom.warm" in cmdline:
+                    warm.append(int(entry))
+        return children, warm
+
+    def sessions(self) -> list[int] | None:
+        """The pids of the server's running (or unreaped) games: its children, but for its warm
+        parents, whose children count instead; None without /proc."""
+        if not Path("/proc/self/stat").exists():
+            return None
+        children, warm = self._tree()
+        own = [pid for pid in children.get(self.process.pid, []) if pid not in warm]
+        return own + [pid for parent in warm for pid in children.get(parent, [])]
 
     def own_pids(self) -> list[int]:
-        """The server and its warm parent: what serves the sessions, apart from the games."""
-        parent = self.warm_parent()
-        return [self.process.pid] + ([parent] if parent else [])
+        """The server and its warm parents: what serves the sessions, apart from the games."""
+        return [self.process.pid, *self._tree()[1]]
 
     @staticmethod
     def cpu_seconds(pids: list[int]) -> float:
@@ -187,13 +175,14 @@ class Server:
         return None if sessions is None else len(sessions)
 
     def pss_per_session(self) -> float | None:
-        """MB of PSS per running game, the warm parent's share included; None without /proc."""
+        """MB of PSS per running game, the share of the warm parent it was forked from included (an
+        idle parent, the other door's, is not counted); None without /proc."""
         sessions = self.sessions()
         if not sessions:
             return None
-        parent = self.warm_parent()
-        total = sum(_pss_kb(pid) for pid in sessions + ([parent] if parent else []))
-        return total / len(sessions) / 1024
+        children, warm = self._tree()
+        serving = [parent for parent in warm if children.get(parent)]
+        return sum(_pss_kb(pid) for pid in sessions + serving) / len(sessions) / 1024
 
     def stop(self) -> None:
         if self.process.poll() is None:

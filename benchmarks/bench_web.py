@@ -3,17 +3,14 @@
 The server runs in its own process (as `convquest serve --web-port` would), and each "tab" is an
 aiohttp client doing what textual-serve's page script does: log in through the form (the cookie),
 open /ws, send keys as ["stdin", ...] and read the screen's bytes. First one student alone (the
-baseline), then N at once (CONVQUEST_BENCH_WEB_SESSIONS, default 30):
+baseline), then N at once (CONVQUEST_BENCH_WEB_SESSIONS, default 30), once with browser games
+forked from the door's warm parent and once as fresh processes, each figure beside the other:
 - time until every first question is drawn, and each game's memory (PSS) while all are running;
 - p95 key echo (a key sent on a quiet screen until the first screen bytes back), while each
   student types an answer key by key after a seeded pause (the SSH benchmark's class and goal);
 - answers lost: students whose answer the quiz acknowledged (the next question was drawn) but is
   missing from the results database afterwards, with a third of the tabs dropped abruptly right
   after answering (goal 0); and games left running after that (goal 0).
-
-The class sits twice in one run: with warm sessions (each game forked from the browser door's own
-prepared parent, convquest.classroom.warm; the default) and, as the baseline, with a fresh process
-per game (`serve --no-warm`). PSS per game includes the door's warm parent's share.
 """
 
 from __future__ import annotations
@@ -22,111 +19,45 @@ import asyncio
 import contextlib
 import json
 import os
-import random
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks.bench_ssh import CODE, LATENCY_GOAL_MS, QUIZ, THINK_SECONDS, Server, _pss_kb, _saved_answers, p95
+from benchmarks.bench_ssh import (
+    CODE,
+    LATENCY_GOAL_MS,
+    QUIT,
+    Client,
+    Server,
+    _saved_answers,
+    drawn_row,
+    kept_rows,
+    left_running,
+    p95,
+    quiz_class,
+)
 from benchmarks.row import Row
-
-QUIT = "\x11"  # ctrl+q
-
-_SERVER = """
-import asyncio, signal, sys
-from pathlib import Path
-from convquest.classroom.server import ClassroomServer, ServerConfig
-
-async def main():
-    server = ClassroomServer(ServerConfig(
-        data_dir=Path(sys.argv[1]), port=0, web_port=0, class_code=sys.argv[2], max_sessions=10_000,
-        failed_logins_per_id=0, failed_logins_per_address=0, hangup_grace=2.0, quiz_file=Path(sys.argv[3]),
-        child_env={"TEXTUAL_ANIMATIONS": "none"}, warm=sys.argv[4] == "warm"))
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
-    await server.start()
-    print(server.web.port, flush=True)
-    try:
-        await asyncio.Event().wait()
-    except asyncio.CancelledError:
-        pass
-    finally:
-        await server.close()
-
-asyncio.run(main())
-"""
 
 
 class WebServer(Server):
-    """The SSH benchmark's server process (stopped the same way), with the door; with warm sessions
-    it has two warm parents, the SSH door's (idle here) and the browser door's."""
+    """The SSH benchmark's server process (its games counted, stopped the same way), with the door;
+    with warm sessions it has two warm parents, the SSH door's (idle here) and the browser door's."""
 
     def __init__(self, warm: bool) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="convquest-bench-web-")
-        self.data_dir = Path(self._tmp.name)
-        quiz = self.data_dir / "bench-quiz.toml"
-        quiz.write_text(QUIZ, encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER, self._tmp.name, CODE, str(quiz), "warm" if warm else "fresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.strip().isdigit():
-            self.stop()
-            raise RuntimeError("the benchmark server did not start")
-        self.port = int(line)
-
-    def _processes(self) -> tuple[dict[int, list[int]], dict[int, bool]]:
-        """Every process's children, and the server's warm parents (True: the browser door's)."""
-        children: dict[int, list[int]] = {}
-        warm: dict[int, bool] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                children.setdefault(parent, []).append(int(entry))
-                if (
-                    parent == self.process.pid
-                    and b"convquest.classroom.warm" in Path(f"/proc/{entry}/cmdline").read_bytes()
-                ):
-                    warm[int(entry)] = b"TEXTUAL_DRIVER=" in Path(f"/proc/{entry}/environ").read_bytes()
-            except OSError:
-                continue
-        return children, warm
-
-    def sessions(self) -> list[int] | None:
-        """The running (or unreaped) games: the server's children but its warm parents, and theirs."""
-        if not Path("/proc/self/stat").exists():
-            return None
-        children, warm = self._processes()
-        own = [pid for pid in children.get(self.process.pid, []) if pid not in warm]
-        return own + [pid for parent in warm for pid in children.get(parent, [])]
+        super().__init__("quiz", warm=warm, web=True)
 
     def games_pss_mb(self) -> list[float]:
-        """Each game's proportional set size (its share of memory) in MB, with an equal part of the
-        browser door's warm parent's; [] without /proc."""
-        _, warm = self._processes()
-        games = self.sessions() or []
-        parent_share = sum(_pss_kb(pid) for pid, web in warm.items() if web) / max(len(games), 1)
-        return [(_pss_kb(pid) + parent_share) / 1024 for pid in games]
+        """Each game's proportional set size in MB, with its share of the browser door's warm
+        parent; [] without /proc."""
+        per_game = self.pss_per_session()
+        return [] if per_game is None else [per_game] * len(self.sessions() or [])
 
 
-class Tab:
-    """One browser tab: its own cookie jar, the game's websocket, and everything drawn on it."""
+class Tab(Client):
+    """One browser tab: its own cookie jar and the game's websocket."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.screen = b""
-        self.last_output = 0.0
-        self._output = asyncio.Event()
+        super().__init__(name)
         self._client = None
         self._ws = None
-        self._reader: asyncio.Task[None] | None = None
 
     async def log_in(self, port: int, marker: bytes, timeout: float) -> float:
         import aiohttp
@@ -147,44 +78,11 @@ class Tab:
 
         async for message in self._ws:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.screen += message.data
-                self.last_output = time.perf_counter()
-                self._output.set()
-        self._output.set()
+                self._drew(message.data)
+        self._output.set()  # wakes wait_for, to say the game has ended
 
-    async def wait_for(self, marker: bytes, timeout: float, since: int = 0) -> None:
-        async def poll() -> None:
-            while marker not in self.screen[since:]:
-                if self._reader is not None and self._reader.done():
-                    raise RuntimeError(f"the game ended before {marker!r}")
-                self._output.clear()
-                await self._output.wait()
-
-        await asyncio.wait_for(poll(), timeout)
-
-    async def _send(self, keys: str) -> None:
-        await self._ws.send_str(json.dumps(["stdin", keys]))
-
-    async def quiet(self, for_seconds: float = 0.15, limit: float = 3.0) -> None:
-        deadline = time.perf_counter() + limit
-        while time.perf_counter() < deadline and time.perf_counter() - self.last_output < for_seconds:
-            await asyncio.sleep(for_seconds / 3)
-
-    async def key_latency(self, key: str, timeout: float = 10.0) -> float:
-        await self.quiet()
-        self._output.clear()
-        sent = time.perf_counter()
-        await self._send(key)
-        await asyncio.wait_for(self._output.wait(), timeout)
-        return self.last_output - sent
-
-    async def answer(self, text: str, moved_on: bytes, timeout: float = 30.0) -> list[float]:
-        latencies = [await self.key_latency(key) for key in text]
-        await self.quiet()
-        since = len(self.screen)
-        await self._send("\r")
-        await self.wait_for(moved_on, timeout, since)
-        return latencies
+    async def _send(self, keys: bytes) -> None:
+        await self._ws.send_str(json.dumps(["stdin", keys.decode()]))
 
     async def leave(self, abruptly: bool) -> None:
         if not abruptly and self._ws is not None:
@@ -199,50 +97,14 @@ class Tab:
             self._reader.cancel()
 
 
-async def _class(server: WebServer, count: int, drop: int, prefix: str) -> dict:
-    tabs = [Tab(f"{prefix}{n:03d}") for n in range(count)]
-    started = time.perf_counter()
-    logins = await asyncio.gather(
-        *(t.log_in(server.port, b"question 1 of 3", timeout=120) for t in tabs), return_exceptions=True
-    )
-    drawn = [t for t, r in zip(tabs, logins) if not isinstance(r, BaseException)]
-    draw_all = time.perf_counter() - started
-    first_draws = [r for r in logins if not isinstance(r, BaseException)]
-    pss = server.games_pss_mb()
-
-    async def sit(tab: Tab, index: int, rng: random.Random) -> list[float]:
-        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-        latencies = await tab.answer(str(rng.randint(2, 15)), b"question 2 of 3")
-        await tab.leave(abruptly=index < drop)  # acknowledged: from here on it must survive
-        return latencies
-
-    rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
-    sat = await asyncio.gather(*(sit(t, i, r) for i, (t, r) in enumerate(zip(drawn, rngs))), return_exceptions=True)
-    for tab in tabs:
-        if tab not in drawn:
-            await tab.leave(abruptly=True)
-    return {
-        "drawn": len(drawn),
-        "draw_all": draw_all,
-        "first_draws": first_draws,
-        "pss": pss,
-        "acknowledged": [t.name for t, r in zip(drawn, sat) if not isinstance(r, BaseException)],
-        "latencies": [v for r in sat if not isinstance(r, BaseException) for v in r],
-        "errors": [repr(r) for r in list(logins) + list(sat) if isinstance(r, BaseException)][:3],
-    }
-
-
 def _measure(count: int, drop: int, warm: bool) -> tuple[dict, dict, int | None, dict[str, int]]:
     server = WebServer(warm)
     try:
-        alone = asyncio.run(_class(server, 1, drop=0, prefix="alone"))
-        crowd = asyncio.run(_class(server, count, drop, prefix="s"))
-        deadline = time.monotonic() + 15  # the hang-up grace is 2 s; allow for a busy machine
-        left = server.children()
-        while left and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = server.children()
-        return alone, crowd, left, _saved_answers(server.data_dir)
+        alone = asyncio.run(quiz_class([Tab("alone000")], server.port, drop=0))
+        crowd = asyncio.run(
+            quiz_class([Tab(f"s{n:03d}") for n in range(count)], server.port, drop, server.games_pss_mb)
+        )
+        return alone, crowd, left_running(server), _saved_answers(server.data_dir)
     finally:
         server.stop()
 
@@ -254,51 +116,9 @@ def run() -> list[Row]:
     warm = _measure(count, drop, warm=True)
     rows = []
     for label, (_, crowd, left, saved) in (("web quiz", warm), ("web quiz --no-warm", fresh)):
-        rows += _checks(label, count, drop, crowd, left, saved)
-    rows += _compared(count, warm[:2], fresh[:2])
-    return rows
-
-
-def _checks(label: str, count: int, drop: int, crowd: dict, left: int | None, saved: dict[str, int]) -> list[Row]:
-    """What must hold in either mode: every tab drawn and answered, nothing lost or left running."""
-    acknowledged = crowd["acknowledged"]
-    lost = [name for name in acknowledged if saved.get(name, 0) < 1]
-    if crowd["errors"]:
-        print(f"{label}: first failures: {crowd['errors']}", file=sys.stderr)
-    return [
-        Row(
-            f"{label}: first questions drawn, {count} tabs",
-            f"{crowd['drawn']}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            crowd["drawn"] == count,
-        ),
-        Row(
-            f"{label}: answers acknowledged, {count} tabs",
-            f"{len(acknowledged)}/{count}",
-            "",
-            None,
-            f"{count}/{count}",
-            len(acknowledged) == count,
-        ),
-        Row(
-            f"{label}: answers lost ({drop} of {count} dropped after answering)",
-            str(len(lost)),
-            "",
-            None,
-            "0",
-            not lost,
-        ),
-        Row(
-            f"{label}: left running after {drop} abrupt drops",
-            "not measured (no /proc)" if left is None else str(left),
-            "",
-            None,
-            "0",
-            None if left is None else left == 0,
-        ),
-    ]
+        rows.append(drawn_row(f"{label}: first questions drawn", count, crowd, "tabs"))
+        rows += kept_rows(label, count, drop, crowd, left, saved, "tabs", "dropped")
+    return rows + _compared(count, warm[:2], fresh[:2])
 
 
 def _compared(count: int, warm: tuple[dict, dict], fresh: tuple[dict, dict]) -> list[Row]:
