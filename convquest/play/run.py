@@ -129,6 +129,13 @@ class ProblemRun:
     def rung_of(self, part: int) -> int:
         return self.states[part].rung
 
+    def worked_solution(self) -> str:
+        """The solved problem explained: each part's working as it was judged right, in order, so
+        a fill-cells level shows every cell's sum, not only the last one typed (a part's
+        explanation that repeats an earlier one is said once)."""
+        texts = [state.right.explanation for state in self.states if state.right is not None]
+        return "\n".join(dict.fromkeys(text for text in texts if text))
+
     @property
     def rung(self) -> int:
         """The highest rung reached on any part (what the stars follow); SHOWN after show me."""

@@ -132,7 +132,7 @@ def result(tmp_path: Path):
 
         problem = level.problem(0)
         verdict = problem.check(right_number(problem))
-        app.push_screen(ResultScreen(level, 3, verdict, wrong=0, rung=0))
+        app.push_screen(ResultScreen(level, 3, verdict.explanation, wrong=0, rung=0))
 
     return app, setup
 

@@ -149,13 +149,11 @@ class LevelScreen(Screen[None]):
         from convquest.ui.screens.result import ResultScreen
 
         panel = self._panel()
-        verdict = self.run.last_verdict
-        assert verdict is not None, "a solved run has judged its last answer right"
         self.app.switch_screen(
             ResultScreen(
                 self.level,
                 self.run.stars_now,  # once solved, the stars earned
-                verdict,
+                self.run.worked_solution(),
                 wrong=self.run.wrong,
                 rung=self.run.rung,
                 picture=panel.picture() if panel is not None else "",

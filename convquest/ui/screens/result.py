@@ -16,7 +16,6 @@ from convquest.ui.widgets.prose import Prose
 from convquest.ui.widgets.stars import star_words
 
 if TYPE_CHECKING:
-    from convquest.engine.problems.base import Verdict
     from convquest.levels.model import Level
 
 
@@ -29,12 +28,12 @@ class ResultScreen(Screen[None]):
         Binding("escape,m", "app.pop_screen", "Map"),
     ]
 
-    def __init__(self, level: Level, stars: int, verdict: Verdict, *, wrong: int, rung: int, picture: str = "") -> None:
+    def __init__(self, level: Level, stars: int, explanation: str, *, wrong: int, rung: int, picture: str = "") -> None:
         super().__init__()
         self.picture = picture
         self.level = level
         self.stars = stars
-        self.verdict = verdict
+        self.explanation = explanation  # the worked solution, every part of it
         self.wrong = wrong
         self.rung = rung  # the highest rung of the hint ladder reached, by wrong answers or h
 
@@ -46,7 +45,7 @@ class ResultScreen(Screen[None]):
         yield Static(f"{star_words(self.stars)}   — right {tries}, {hints}", id="result-stars", markup=False)
         with VerticalScroll(id="result-body"), Horizontal(id="result-columns"):
             with Vertical(id="result-words"):
-                yield Prose(self.verdict.explanation, join=False, id="result-explanation")
+                yield Prose(self.explanation, join=False, id="result-explanation")
                 if self.level.explanation:
                     yield Prose(self.level.explanation, id="result-level-explanation")
             if self.picture:

@@ -96,6 +96,14 @@ async def test_a_fill_cells_level_is_played_scored_and_saved(tmp_path, store, mo
         await pilot.pause()
         await see_result(pilot)
         assert isinstance(app.screen, ResultScreen)
+        # The result explains every cell, not only the last one typed (the playtest saw one line).
+        worked = str(app.screen.query_one("#result-explanation").render())
+        assert [line.split(":")[0] for line in worked.splitlines() if line.startswith("cell")] == [
+            "cell (0,0)",
+            "cell (0,1)",
+            "cell (1,0)",
+            "cell (1,1)",
+        ]
     attempts = store.attempts("t-fill")
     assert len(attempts) == 5
     assert sum(1 for a in attempts if not a.correct) == 1
