@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from web_helpers import CODE
+from web_helpers import CODE, GameSocket
 
 from convquest.classroom.roster import write_roster
 from convquest.classroom.server import ClassroomServer
@@ -42,8 +42,8 @@ class Browser:
         async with self.client.post(self.base + "/login", data=data) as response:
             return response.status, await response.text()
 
-    async def play(self) -> Game:
-        return Game(await self.client.ws_connect(self.base + "/ws?width=90&height=28"))
+    async def play(self) -> GameSocket:
+        return GameSocket(await self.client.ws_connect(self.base + "/ws?width=90&height=28"))
 
     async def close(self) -> None:
         await self.client.close()
@@ -63,25 +63,6 @@ async def browsers(door):
     yield open_one
     for browser in opened:
         await browser.close()
-
-
-class Game:
-    """A game's socket and everything drawn on it so far."""
-
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        self.screen = b""
-
-    async def drawn(self, marker: bytes, timeout: float = 20.0) -> bytes:
-        async def read() -> bytes:
-            while marker not in self.screen:
-                message = await self.ws.receive()
-                if message.type != aiohttp.WSMsgType.BINARY:
-                    raise AssertionError(f"the socket ended ({message.type}) before {marker!r}; drawn: {self.screen!r}")
-                self.screen += message.data
-            return self.screen
-
-        return await asyncio.wait_for(read(), timeout)
 
 
 async def test_the_login_page_names_each_refusal(door, browsers, tmp_path):

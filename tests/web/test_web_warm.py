@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from web_helpers import CODE, Page, eventually, game_processes
+from web_helpers import CODE, GameSocket, Page, eventually, game_processes
 
 from convquest.classroom import warm as warm_module
 from convquest.classroom.server import ClassroomServer, ServerConfig
@@ -92,13 +92,12 @@ async def door(tmp_path):
         await server.close()
 
 
-class Game:
+class Game(GameSocket):
     """One student's browser tab on the door: logged in, its game's socket open."""
 
     def __init__(self, client: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
+        super().__init__(ws)
         self.client = client
-        self.ws = ws
-        self.screen = b""
 
     @classmethod
     async def open(cls, server: ClassroomServer, student: str, size: tuple[int, int]) -> Game:
@@ -108,17 +107,6 @@ class Game:
         async with client.post(base + "/login", data={"student": student, "password": CODE}) as response:
             assert response.status == 200
         return cls(client, await client.ws_connect(f"{base}/ws?width={size[0]}&height={size[1]}"))
-
-    async def drawn(self, marker: bytes, timeout: float = 20.0) -> bytes:
-        async def read() -> bytes:
-            while marker not in self.screen:
-                message = await self.ws.receive()
-                if message.type != aiohttp.WSMsgType.BINARY:
-                    raise AssertionError(f"the socket ended ({message.type}) before {marker!r}; drawn: {self.screen!r}")
-                self.screen += message.data
-            return self.screen
-
-        return await asyncio.wait_for(read(), timeout)
 
     async def info(self) -> dict:
         screen = await self.drawn(b"}\r\n")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 import pytest
 
 from convquest.classroom.server import ClassroomServer, ServerConfig
@@ -166,3 +167,22 @@ class Page:
         from selenium.webdriver.common.by import By
 
         self.driver.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea").send_keys(text)
+
+
+class GameSocket:
+    """A game's socket and everything drawn on it so far."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.screen = b""
+
+    async def drawn(self, marker: bytes, timeout: float = 20.0) -> bytes:
+        async def read() -> bytes:
+            while marker not in self.screen:
+                message = await self.ws.receive()
+                if message.type != aiohttp.WSMsgType.BINARY:
+                    raise AssertionError(f"the socket ended ({message.type}) before {marker!r}; drawn: {self.screen!r}")
+                self.screen += message.data
+            return self.screen
+
+        return await asyncio.wait_for(read(), timeout)
