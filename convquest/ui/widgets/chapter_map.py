@@ -48,6 +48,8 @@ class MapRow:
     def lines(self, width: int) -> list[str]:
         """The row's text in `width` cells (the map's width after its cursor column)."""
         label_width = max(MIN_LABEL_WIDTH, min(LABEL_WIDTH, width - 1 - STATE_WIDTH))
+        if cell_len(self.label) <= label_width:  # nearly every row: no need for textwrap's work
+            return [f"{self.label:<{label_width}} {self.state:>{STATE_WIDTH}}"]
         first, *more = textwrap.wrap(self.label, label_width, subsequent_indent=" " * self.hang) or [""]
         return [f"{first:<{label_width}} {self.state:>{STATE_WIDTH}}", *more]
 
@@ -152,6 +154,7 @@ class ChapterMap(ScrollView, can_focus=True):
         """Show `rows`, keeping the highlighted index (within the new rows)."""
         self._rows = tuple(rows)
         self._width = -1
+        self._row_lines, self._row_top, self._line_row = [], [], []
         self._layout()
         self.refresh()
         self.highlighted = self.highlighted  # validated: within the new rows
@@ -171,7 +174,7 @@ class ChapterMap(ScrollView, can_focus=True):
     def _layout(self) -> None:
         """Lay the rows out at the current width (once per width)."""
         width = self.scrollable_content_region.width
-        if width == self._width:
+        if width == self._width or width <= 0:  # not sized yet: laid out at the first paint
             return
         self._width = width
         self._strips.clear()
@@ -235,9 +238,9 @@ class ChapterMap(ScrollView, can_focus=True):
         return strips
 
     def scroll_to_highlight(self) -> None:
-        if not self._rows or not self.is_mounted:
-            return
         self._layout()
+        if not self._row_top or not self.is_mounted:
+            return
         index = self.highlighted
         self.scroll_to_region(
             Region(0, self._row_top[index], self._width, len(self._row_lines[index])),
@@ -262,9 +265,9 @@ class ChapterMap(ScrollView, can_focus=True):
 
     def _move_page(self, direction: int) -> None:
         """Move the highlight by a page of lines (a wrapped row is taller than one)."""
-        if not self._rows:
-            return
         self._layout()
+        if not self._row_top:
+            return
         line = self._row_top[self.highlighted] + direction * self.scrollable_content_region.height
         self.highlighted = self._line_row[max(0, min(line, len(self._line_row) - 1))]
 
