@@ -138,7 +138,9 @@ class ChapterMap(ScrollView, can_focus=True):
         self._row_lines: list[list[str]] = []
         self._row_top: list[int] = []
         self._line_row: list[int] = []
-        self._strips: dict[tuple[int, object, int], list[Strip]] = {}
+        # Each row's strips by (row, style); the style tells highlighted, hovered or plain, focused
+        # or not. Emptied with the layout, so a width change or new rows draw afresh.
+        self._strips: dict[tuple[int, object], list[Strip]] = {}
 
     # -- the rows ---------------------------------------------------------------------------
 
@@ -155,6 +157,7 @@ class ChapterMap(ScrollView, can_focus=True):
         self._rows = tuple(rows)
         self._width = -1
         self._row_lines, self._row_top, self._line_row = [], [], []
+        self._strips.clear()
         self._layout()
         self.refresh()
         self.highlighted = self.highlighted  # validated: within the new rows
@@ -223,7 +226,7 @@ class ChapterMap(ScrollView, can_focus=True):
             style = self.get_visual_style("chapter-map--row", "chapter-map--row-hover")
         else:
             style = self.get_visual_style("chapter-map--row")
-        key = (index, style, self._width)
+        key = (index, style)
         strips = self._strips.get(key)
         if strips is None:
             rich_style = style.rich_style
