@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
-from textual.widgets import OptionList
 
 from convquest.levels import load_curriculum
 from convquest.ui.app import ConvQuestApp
+from convquest.ui.widgets.chapter_map import ChapterMap
 
 
 @pytest.fixture
@@ -29,9 +30,15 @@ async def test_a_long_chapter_title_is_not_cut_on_the_map_or_the_level(shipped_a
     app = shipped_app()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        chapter_map = app.screen.query_one("#chapter-map", OptionList)
-        index = next(n for n, o in enumerate(chapter_map.options) if o.id == f"chapter:{chapter.id}")
-        prompt = re.sub(r"\s+(locked|\d+/\d+ ★)", "", str(chapter_map.get_option_at_index(index).prompt))
+        chapter_map = app.screen.query_one("#chapter-map", ChapterMap)
+        index = next(n for n, row in enumerate(chapter_map.rows) if row.id == f"chapter:{chapter.id}")
+        chapter_map.highlighted = index
+        await pilot.pause()
+        # What the map draws: the row's lines, from its ▸ down to the next row's first line.
+        lines = [chapter_map.render_line(y).text for y in range(chapter_map.size.height)]
+        first = next(y for y, line in enumerate(lines) if line.startswith("▸"))
+        shown = [lines[first]] + list(itertools.takewhile(lambda line: line.startswith("     "), lines[first + 1 :]))
+        prompt = re.sub(r"\s+(locked|\d+/\d+ ★)", "", "\n".join(shown).lstrip("▸"))
         assert chapter.title in " ".join(prompt.split())
     level = chapter.levels[0]
     app = shipped_app(level.id)

@@ -95,9 +95,8 @@ async def test_locked_chapter_says_so_and_stays_on_the_map(make_app):
         from convquest.ui.screens.home import HomeScreen
 
         chapter_map = app.screen.query_one("#chapter-map")
-        rows = [str(chapter_map.get_option_at_index(n).prompt) for n in range(chapter_map.option_count)]
-        later = next(n for n, row in enumerate(rows) if "Test later chapter" in row)
-        assert rows[later].rstrip().endswith("locked")
+        later = next(n for n, row in enumerate(chapter_map.rows) if "Test later chapter" in row.label)
+        assert chapter_map.rows[later].state == "locked"
         chapter_map.highlighted = later
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
