@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convquest.ui.game import game
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.stars import MAX_STARS, star_text
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class HomeScreen(Screen[None]):
         yield Static(id="home-title", markup=False)
         yield Static(id="home-notice", markup=False)
         yield OptionList(id="chapter-map")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_map()
