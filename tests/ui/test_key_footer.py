@@ -185,3 +185,25 @@ async def test_without_colour_the_key_is_bold_and_its_description_is_not(make_ap
         styles = {segment.text.strip(): segment.style for segment in segments if segment.text.strip()}
         assert styles["p"].bold and styles["?"].bold
         assert not styles["Practice"].bold and not styles["Help"].bold
+
+
+async def test_in_the_dark_and_the_light_theme_it_has_the_colours_of_textuals_footer():
+    app = KeysApp()
+    backgrounds = set()
+    async with app.run_test(size=(100, 10)) as pilot:
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            footer = app.screen.query_one(KeyFooter)
+            textual = app.screen.query("FooterKey").first()
+            assert footer.rich_style.bgcolor == app.screen.query_one(Footer).rich_style.bgcolor
+            backgrounds.add(footer.rich_style.bgcolor)
+            for ours, theirs in (
+                ("key-footer--key", "footer-key--key"),
+                ("key-footer--description", "footer-key--description"),
+            ):
+                mine, reference = footer.get_component_rich_style(ours), textual.get_component_rich_style(theirs)
+                assert (mine.color, mine.bgcolor, mine.bold) == (reference.color, reference.bgcolor, reference.bold), (
+                    theme
+                )
+    assert len(backgrounds) == 2  # the themes did change it
