@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from convquest.play.sitting import (
     AlreadyAnswered,
@@ -40,6 +40,7 @@ from convquest.ui.game import game
 from convquest.ui.practice.answer_format import answer_parts, grid_example, question_text
 from convquest.ui.practice.figure import figure
 from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.title_line import fit_title
 
 
@@ -202,7 +203,7 @@ class SittingScreen(Screen[None]):
         yield VerticalScroll(id="sitting-parts")  # a network question has a box per layer
         with VerticalScroll(id="sitting-feedback"):
             yield Static(id="sitting-feedback-text", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         sitting = self.sitting = self.open_sitting()

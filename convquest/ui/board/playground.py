@@ -15,7 +15,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.engine.arithmetic import conv_output_shape, conv_padding, pool_output_size, transposed_output_size
 from convquest.engine.images import IMAGES
@@ -25,6 +25,7 @@ from convquest.ui.app import ConvQuestApp
 from convquest.ui.board import scenes
 from convquest.ui.board.player import SweepPlayer, TextLines
 from convquest.ui.screens.stack import StackScreen, torch_call
+from convquest.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from convquest.store import Store
@@ -257,7 +258,7 @@ class PlaygroundScreen(Screen[None]):
         yield error
         yield SweepPlayer(id="pg-player")
         yield TextLines(id="pg-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SweepPlayer).focus()

@@ -17,7 +17,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from convquest.engine.arithmetic import receptive_field
 from convquest.engine.ops1d import padding_1d
@@ -31,6 +31,7 @@ from convquest.ui.board.scenes import ConvSweep, fmt
 from convquest.ui.board.widget import Board
 from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
+from convquest.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from convquest.play.run import Feedback, ProblemRun
@@ -371,7 +372,7 @@ class SequencePlaygroundScreen(Screen[None]):
         yield SweepPlayer(id="sq-player")
         yield Board(id="sq-stack")
         yield TextLines("i/I k/K s/S d/D: −/+ · m padding · b border · w stack · 2 back to 2-D", id="sq-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.rebuild()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.engine.problems.base import Verdict
 from convquest.play.taught import topic_taught
@@ -23,6 +23,7 @@ from convquest.practice.schedule import Outcome, start_from_progress
 from convquest.ui.game import game
 from convquest.ui.kinds import panel_for
 from convquest.ui.kinds.base import KindPanel
+from convquest.ui.widgets.key_footer import KeyFooter
 
 
 class PracticeScreen(Screen[None]):
@@ -50,7 +51,7 @@ class PracticeScreen(Screen[None]):
         yield Static(id="practice-title", markup=False)
         yield Static(id="practice-hint", markup=False)
         yield Static(id="practice-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def _open(self) -> tuple[History, PracticeSession, int]:
         """The history, session and its id, which exist from mounting on."""

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.practice.report import Report
+from convquest.ui.widgets.key_footer import KeyFooter
 
 
 class ReportScreen(Screen[None]):
@@ -36,7 +37,7 @@ class ReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             yield Static(id="report-text", markup=False)
         yield Static("Export: convquest report --format csv|json --output FILE", id="report-export", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_report()

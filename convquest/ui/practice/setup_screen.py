@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 
 from convquest.ui.game import game
+from convquest.ui.widgets.key_footer import KeyFooter
 
 KIND_NAMES = {
     "predict-size": "predict-size — output sizes: padding, stride, dilation, transposed",
@@ -64,7 +65,7 @@ class SetupScreen(Screen[None]):
             with VerticalGroup():
                 yield Static(id="setup-error", markup=False)
                 yield Button("Start (ctrl+s)", id="setup-start", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#setup-kinds", SelectionList).focus()

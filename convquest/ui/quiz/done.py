@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.classroom.marked import answer_text, marked_text, question_head
 from convquest.classroom.sitting import COMPLETED, ENDED, HANDED_IN, TIME, QuizSitting
 from convquest.practice.records import marks_text
 from convquest.ui.practice.figure import figure
+from convquest.ui.widgets.key_footer import KeyFooter
 
 ENDINGS = {
     COMPLETED: "You have answered every question.",
@@ -77,7 +78,7 @@ class QuizDoneScreen(Screen[None]):
             yield Static(done_text(self.sitting), id="quiz-done-text", markup=False)
             if self.sitting.feedback != "none":
                 yield from self._marked_paper()
-        yield Footer()
+        yield KeyFooter()
 
     def _marked_paper(self) -> ComposeResult:
         if not self.sitting.working_released():

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from convquest.classroom.backends import is_postgres, shown
 from convquest.classroom.export import clip, duration, question_lines
@@ -28,6 +28,7 @@ from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB
 from convquest.practice.exam import cell_grid, join_grid
 from convquest.practice.records import marks_text
 from convquest.ui.base_app import BaseApp
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.title_line import fit_title
 
 W = TypeVar("W", bound=Widget)
@@ -132,7 +133,7 @@ class TeacherApp(BaseApp):
         questions = Static(id="teacher-questions", markup=False)
         questions.display = False
         yield questions
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from convquest.ui.widgets.key_footer import KeyFooter
 
 
 class FormulaCard(ModalScreen[None]):
@@ -38,4 +40,4 @@ class FormulaCard(ModalScreen[None]):
         with VerticalScroll(id="formula-box"):
             yield Static("Formulas taught so far", id="formula-title", markup=False)
             yield Static("\n".join(f"• {line}" for line in self.lines), id="formula-lines", markup=False)
-        yield Footer()
+        yield KeyFooter()

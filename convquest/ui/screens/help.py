@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from convquest.ui.widgets.key_footer import KeyFooter
 
 ABOUT = (
     "ConvQuest teaches convolution and CNN arithmetic by doing it. Each chapter opens with a short "
@@ -52,4 +54,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static("ConvQuest — help", id="help-title", markup=False)
             yield Static(self.about, id="help-about", markup=False)
             yield Static(f"Keys on this screen ({name}):\n" + "\n".join(lines), id="help-keys", markup=False)
-        yield Footer()
+        yield KeyFooter()

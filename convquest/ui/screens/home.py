@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.ui.game import game
 from convquest.ui.widgets.chapter_map import ChapterMap, MapRow
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.stars import MAX_STARS, star_text
 
 
@@ -29,7 +30,7 @@ class HomeScreen(Screen[None]):
         yield Static(id="home-title", markup=False)
         yield Static(id="home-notice", markup=False)
         yield ChapterMap(id="chapter-map")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_map()

@@ -24,9 +24,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.engine import KERNELS, PHOTOS, FitStep, conv2d, fit_kernel, stable_rate
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.picture import Picture
 
 STEPS = 1000
@@ -172,7 +173,7 @@ class LearningScreen(Screen[None]):
             with Vertical(classes="learn-column"):
                 yield Static("the target: Sobel x", classes="learn-label", markup=False)
                 yield Picture(id="learn-target", signed=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.rebuild()

@@ -10,9 +10,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.ui.game import game
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class LessonScreen(Screen[None]):
         with VerticalScroll(id="lesson-scroll"):
             yield Prose(id="lesson-page")
         yield Static(id="lesson-pager", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:

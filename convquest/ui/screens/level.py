@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from convquest.ui.game import game
 from convquest.ui.kinds.base import KindPanel
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.prose import Prose
 from convquest.ui.widgets.title_line import TitleLine
 
@@ -74,7 +75,7 @@ class LevelScreen(Screen[None]):
             yield Prose(self.level.lesson or "", id="level-lesson")
         yield self._new_panel()
         yield Static(id="level-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def _new_panel(self) -> KindPanel:
         from convquest.ui.kinds import panel_for

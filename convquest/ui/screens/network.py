@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.engine.tiny_net import CLASSES, FILTERS, Trained, shapes, train
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.picture import Picture
 
 SHOWN = 40
@@ -73,7 +74,7 @@ class NetworkScreen(Screen[None]):
                 yield Picture(id=f"net-conv2-{n}", signed=True)
         with Vertical():
             yield Static(id="net-verdict", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#net-input", Picture).show(self.pictures[0, 0])

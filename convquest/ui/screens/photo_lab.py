@@ -23,9 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from convquest.engine import KERNELS, PHOTOS, conv2d
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.picture import Picture
 
 PHOTO_NAMES = tuple(PHOTOS)
@@ -205,7 +206,7 @@ class PhotoLabScreen(Screen[None]):
         with Horizontal(id="lab-kernels"):
             for n in range(2):
                 yield Static(classes="lab-kernel", id=f"lab-kernel-{n}", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.rebuild()

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from convquest.engine.problems.stars import TOP_RUNG
 from convquest.ui.game import game
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.prose import Prose
 from convquest.ui.widgets.stars import star_words
 
@@ -54,7 +55,7 @@ class ResultScreen(Screen[None]):
             yield Button("Next level (n)", id="result-next", variant="primary")
             yield Button("Retry (r)", id="result-retry")
             yield Button("Map (esc)", id="result-home")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#result-next", Button).focus()

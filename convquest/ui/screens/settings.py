@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from convquest.ui.game import game
 from convquest.ui.settings import ANIMATION_SPEEDS, THEMES
+from convquest.ui.widgets.key_footer import KeyFooter
 
 
 def _label(name: str, chosen: bool) -> str:
@@ -69,7 +70,7 @@ class SettingsScreen(Screen[None]):
             with Horizontal(classes="setting-row"):
                 yield Label("Progress", classes="setting-label")
                 yield Button("Reset progress…", id="setting-reset", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()

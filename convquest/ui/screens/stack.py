@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from convquest.engine.arithmetic import padding_for
 from convquest.engine.netspec import analyse, format_report, torch_code
 from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.key_footer import KeyFooter
 
 DEFAULT_SPEC = "conv 3>64 k7 s2 p3; bn; relu; maxpool k3 s2 p1; conv 64>64 k3 p1; conv 64>128 k3 s2 p1 g4"
 DEFAULT_INPUT = "3x224x224"
@@ -98,7 +99,7 @@ class StackScreen(Screen[None]):
         yield AnswerInput(self.shape, id="stack-input", placeholder=DEFAULT_INPUT, command_keys=help_key)
         with VerticalScroll(id="stack-scroll"):
             yield Static("", id="stack-report", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stack-spec", Input).focus()

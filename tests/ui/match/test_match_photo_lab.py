@@ -4,7 +4,7 @@ two in a row on a two-step level, the key in the footer and the help, and the le
 from __future__ import annotations
 
 import numpy as np
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from convquest.engine import KERNELS, PHOTOS, conv2d
 from convquest.ui.match.editor import WeightEditor
@@ -12,12 +12,12 @@ from convquest.ui.match.panel import MatchKernelPanel
 from convquest.ui.screens.help import HelpScreen
 from convquest.ui.screens.level import LevelScreen
 from convquest.ui.screens.photo_lab import Lab, PhotoLabScreen, lab_with, library_slot, maps, weights_slot
+from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.picture import Picture
 
 
 def footer_keys(app) -> str:
-    footer = app.screen.query_one(Footer)
-    return " ".join(str(key.render()) for key in footer.query("FooterKey"))
+    return " ".join(f"{key.display} {key.description}" for key in app.screen.query_one(KeyFooter).keys)
 
 
 def test_typed_weights_keep_a_library_name_only_when_they_are_that_kernel():
