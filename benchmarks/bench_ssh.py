@@ -616,6 +616,7 @@ async def _hold(server: Server, count: int, hold_seconds: float) -> dict:
 
     sampler = asyncio.ensure_future(sample_fds())
     students = [Student(f"h{n:03d}") for n in range(count)]
+    server_cpu, client_cpu = server.cpu_seconds(server.own_pids()), time.process_time()
     try:
         started = time.perf_counter()
         logins = await asyncio.gather(
@@ -623,6 +624,13 @@ async def _hold(server: Server, count: int, hold_seconds: float) -> dict:
         )
         drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
         draw_all = time.perf_counter() - started
+        # Where the machine's CPU went until all were drawn: is the time the games', or waiting?
+        sessions = server.sessions() or []
+        cpu = {
+            "sessions": server.cpu_seconds(sessions),
+            "server": server.cpu_seconds(server.own_pids()) - server_cpu,
+            "clients": time.process_time() - client_cpu,
+        }
         end = time.perf_counter() + hold_seconds
         latencies: list[float] = []
         unanswered = 0
@@ -666,6 +674,7 @@ async def _hold(server: Server, count: int, hold_seconds: float) -> dict:
     return {
         "drawn": len(drawn),
         "draw_all": draw_all,
+        "cpu": cpu,
         "responsive": responsive,
         "latencies": latencies,
         "unanswered": unanswered,
@@ -693,6 +702,14 @@ def _hold_rows(count: int, hold_seconds: float) -> list[Row]:
             f"{crowd['draw_all']:.1f} s",
             f"{alone['draw_all']:.2f} s alone",
             crowd["draw_all"] / alone["draw_all"],
+            "",
+            None,
+        ),
+        Row(
+            f"ssh hold: CPU until all {count} drawn, games + server (+ warm parent) + clients",
+            " + ".join(f"{crowd['cpu'][k]:.0f}" for k in ("sessions", "server", "clients")) + " s",
+            f"{crowd['cpu']['sessions'] / max(crowd['sessions'], 1):.2f} s per game",
+            None,
             "",
             None,
         ),

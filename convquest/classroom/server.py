@@ -18,9 +18,11 @@ sessions, so a login by either door takes over the student's session by the othe
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import logging
 import os
+import resource
 import socket
 import stat
 import sys
@@ -247,6 +249,9 @@ class ClassroomServer:
         # The one login decision both doors (SSH and the browser) ask.
         self.gate = Gate(lambda: self.roster, config.class_code, config.authorized_keys, self.limiter)
         self._acceptor: asyncssh.SSHAcceptor | None = None
+        # --max-sessions, or fewer where the open-files limit leaves room for fewer (set at start):
+        # a student beyond it is told the server is full, rather than a game failing to start.
+        self.session_cap = config.max_sessions
         self._sessions = 0
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
@@ -298,7 +303,7 @@ class ClassroomServer:
     async def start(self) -> None:
         if self.session_log is not None or self.quiz is not None:
             make_private(self.config.data_dir, self.config.results_db)
-        raise_open_files_limit(self.config.max_sessions)
+        self._fit_sessions_to_open_files()
         await self._start_warm()
         host_key = load_or_create_host_key(self.config.data_dir)
         if self.session_log is not None:
@@ -337,6 +342,18 @@ class ClassroomServer:
         )
         if self.web is not None:
             await self.web.start()
+
+    def _fit_sessions_to_open_files(self) -> None:
+        fit = raise_open_files_limit(self.config.max_sessions, web=self.web is not None)
+        self.session_cap = min(self.config.max_sessions, fit)
+        if fit < self.config.max_sessions:
+            log.warning(
+                "--max-sessions is %d, but the open-files limit leaves room for %d sessions: students beyond "
+                "%d are told the server is full",
+                self.config.max_sessions,
+                fit,
+                self.session_cap,
+            )
 
     def _access_words(self) -> str:
         words = []
@@ -383,7 +400,7 @@ class ClassroomServer:
         """A place for a new session on `connection` (None: the browser door's), unless the server is
         full. A session that takes over its student's running one (`replacing`) fits where that one was."""
         in_use = self._sessions + len(self._bare - {connection}) - (1 if replacing else 0)
-        if in_use >= self.config.max_sessions:
+        if in_use >= self.session_cap:
             return False
         self._sessions += 1
         if connection is not None:
@@ -471,12 +488,35 @@ class ClassroomServer:
         if wants_truecolor(term, dict(chan.get_environment())):
             env["COLORTERM"] = "truecolor"
         env.update(self.config.child_env)
-        child = await PtyChild.spawn(self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm)
+        try:
+            child = await PtyChild.spawn(
+                self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm
+            )
+        except OSError as exc:
+            if exc.errno not in (errno.EMFILE, errno.ENFILE):
+                raise
+            raise self._out_of_files(exc) from exc
         self._children.add(child)
         self.track(asyncio.ensure_future(self._forget_when_reaped(child)))
         if self.stopping:  # close() has already hung up the others; this one started too late
             child.hang_up(self.config.hangup_grace)
         return child
+
+    def _out_of_files(self, exc: OSError) -> OSError:
+        """The teacher's log says which limit was reached and what to do; the error says it to the student."""
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        which = (
+            "the system's open-files limit (fs.file-max)"
+            if exc.errno == errno.ENFILE
+            else f"its open-files limit ({soft})"
+        )
+        log.error(
+            "a game could not start: the server reached %s with %d sessions; raise it (ulimit -n, systemd's "
+            "LimitNOFILE=) or lower --max-sessions",
+            which,
+            self._sessions,
+        )
+        return OSError("the server has too many students connected to start another game; try again in a few minutes")
 
     async def _forget_when_reaped(self, child: PtyChild) -> None:
         await child.wait()
