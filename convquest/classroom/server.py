@@ -54,6 +54,18 @@ log = logging.getLogger("convquest.classroom")
 INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
 
 
+# Games that may be building their first screens at once, per core; a start takes a slot from its
+# fork until its first screen is drawn (a Textual screen is several kB; what it writes before, a few
+# escape sequences), or at most FIRST_SCREEN_SECONDS.
+STARTS_PER_CORE = 2
+FIRST_SCREEN_BYTES = 2048
+FIRST_SCREEN_SECONDS = 5.0
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class ServeError(Exception):
     """A configuration the server refuses to start with; the message says what to change."""
 
@@ -253,6 +265,10 @@ class ClassroomServer:
         # a student beyond it is told the server is full, rather than a game failing to start.
         self.session_cap = config.max_sessions
         self._sessions = 0
+        # Games of the server's own program build their first screens a few at a time: 200 starting
+        # at once on 2 cores each take twice the CPU (every time slice starts with a cold cache) and
+        # leave this process and the warm parent a 1/200th share, so that all wait for the last.
+        self._starting = asyncio.Semaphore(STARTS_PER_CORE * _cores())
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
         self._tasks: set[asyncio.Task] = set()
@@ -488,14 +504,26 @@ class ClassroomServer:
         if wants_truecolor(term, dict(chan.get_environment())):
             env["COLORTERM"] = "truecolor"
         env.update(self.config.child_env)
+        # Another program's first screen cannot be recognized: it is not queued.
+        queued = self.config.child_argv is None
+        if queued:
+            await self._starting.acquire()
         try:
             child = await PtyChild.spawn(
                 self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm
             )
         except OSError as exc:
+            if queued:
+                self._starting.release()
             if exc.errno not in (errno.EMFILE, errno.ENFILE):
                 raise
             raise self._out_of_files(exc) from exc
+        except BaseException:
+            if queued:
+                self._starting.release()
+            raise
+        if queued:
+            self.track(asyncio.ensure_future(self._next_start_when_drawn(child)))
         self._children.add(child)
         self.track(asyncio.ensure_future(self._forget_when_reaped(child)))
         if self.stopping:  # close() has already hung up the others; this one started too late
@@ -517,6 +545,12 @@ class ClassroomServer:
             self._sessions,
         )
         return OSError("the server has too many students connected to start another game; try again in a few minutes")
+
+    async def _next_start_when_drawn(self, child: PtyChild) -> None:
+        try:
+            await child.first_screen(FIRST_SCREEN_BYTES, quiet=0.05, timeout=FIRST_SCREEN_SECONDS)
+        finally:
+            self._starting.release()
 
     async def _forget_when_reaped(self, child: PtyChild) -> None:
         await child.wait()
