@@ -343,6 +343,9 @@ class ClassroomServer:
             # No Kerberos, and no DNS lookup of this host's name at every connection.
             gss_host=None,
             login_timeout=self.config.login_timeout,
+            # A class connects in one burst: asyncssh's 100 would drop the SYNs of the rest (their
+            # clients retry 1, 3, 7 s later) while this loop is busy with key exchanges.
+            backlog=max(100, min(self.session_cap, 4096)),
             # A student's laptop that sleeps or leaves the Wi-Fi never says goodbye; after
             # ~90 s of silence its game is hung up like any other.
             keepalive_interval=30,
