@@ -56,8 +56,10 @@ INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "L
 
 # Games that may be building their first screens at once, per core; a start takes a slot from its
 # fork until its first screen is drawn (a Textual screen is several kB; what it writes before, a few
-# escape sequences), or at most FIRST_SCREEN_SECONDS.
-STARTS_PER_CORE = 2
+# escape sequences), or at most FIRST_SCREEN_SECONDS. A start waits part of its time (between
+# frames), so a core has a few. Measured with 200 at once on 2 cores (benchmarks ssh, hold): 0.43-0.55 s
+# of CPU per game until all were drawn with no queue, 0.23-0.27 s with 2 or 4 per core.
+STARTS_PER_CORE = 4
 FIRST_SCREEN_BYTES = 2048
 FIRST_SCREEN_SECONDS = 5.0
 
@@ -266,8 +268,8 @@ class ClassroomServer:
         self.session_cap = config.max_sessions
         self._sessions = 0
         # Games of the server's own program build their first screens a few at a time: 200 starting
-        # at once on 2 cores each take twice the CPU (every time slice starts with a cold cache) and
-        # leave this process and the warm parent a 1/200th share, so that all wait for the last.
+        # at once on 2 cores each take twice the CPU (time slices of a few ms, each on a cold cache)
+        # and leave this process and the warm parent a 1/200th share, so that all wait for the last.
         self._starting = asyncio.Semaphore(STARTS_PER_CORE * _cores())
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
