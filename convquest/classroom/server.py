@@ -268,7 +268,7 @@ class ClassroomServer:
         self.session_cap = config.max_sessions
         self._sessions = 0
         # Games of the server's own program build their first screens a few at a time: 200 starting
-        # at once on 2 cores each take twice the CPU (time slices of a few ms, each on a cold cache)
+        # at once on 2 cores each took twice the CPU a game alone does (measured; scheduling overhead)
         # and leave this process and the warm parent a 1/200th share, so that all wait for the last.
         self._starting = asyncio.Semaphore(STARTS_PER_CORE * _cores())
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
