@@ -269,7 +269,7 @@ class ClassroomServer:
         self._sessions = 0
         # Games of the server's own program build their first screens a few at a time: 200 starting
         # at once on 2 cores each took twice the CPU a game alone does (measured; scheduling overhead)
-        # and leave this process and the warm parent a 1/200th share, so that all wait for the last.
+        # and left this process and the warm parent a 1/200th share, so that all waited for the last.
         self._starting = asyncio.Semaphore(STARTS_PER_CORE * _cores())
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
