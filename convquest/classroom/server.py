@@ -651,7 +651,10 @@ class _Connection(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         self._authenticated = True
-        self._server._bare.add(self)
+        # It holds a place only if one is free: a class logging in at once, more than the cap, would
+        # otherwise all be logged in before any asks for its game, and each find the others in the way.
+        if self._server.occupied < self._server.session_cap:
+            self._server._bare.add(self)
         # A connection that logs in and never starts a game (`ssh -N`, a forgotten tunnel) would
         # hold a place all lesson: it gets what is left of the login grace time to start one.
         timeout = self._server.config.login_timeout

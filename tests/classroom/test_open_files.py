@@ -136,3 +136,22 @@ async def test_a_game_that_cannot_start_for_want_of_descriptors_is_explained_and
     await eventually(lambda: server.occupied == 0, "the failed session's place given back")
     async with await connect(server, username="next") as conn:  # the limit passed: the next student plays
         assert b"ready" in await read_until((await start_game(conn)).stdout, b"ready")
+
+
+async def test_a_class_larger_than_the_cap_logging_in_at_once_fills_it_and_the_rest_are_told(serve):
+    server = await serve(max_sessions=2)
+    # Every one logged in before any asks for a game, as when a lecture hall connects at once.
+    conns = [await connect(server, username=f"s{n}") for n in range(4)]
+    try:
+        games = await asyncio.gather(*(start_game(conn) for conn in conns))
+        # A game's first output, or the end of a refused session's (nothing on stdout).
+        first = await asyncio.gather(*(asyncio.wait_for(game.stdout.read(4096), 10) for game in games))
+        playing = [game for game, out in zip(games, first) if out]
+        refused = [game for game, out in zip(games, first) if not out]
+        assert len(playing) == 2 and len(refused) == 2
+        for game in refused:
+            await asyncio.wait_for(game.wait_closed(), 5)
+            assert b"The class server is full (2 students are connected)" in await game.stderr.read()
+    finally:
+        for conn in conns:
+            conn.close()
