@@ -685,7 +685,6 @@ async def _hold(server: Server, count: int, hold_seconds: float) -> dict:
 
 
 def _hold_rows(count: int, hold_seconds: float) -> list[Row]:
-    raise_own_open_files_limit(count)
     server = Server("game", warm=True)
     try:
         alone = asyncio.run(_class(server.port, 1, b"Progress:", DOWN, drop=0))
@@ -772,6 +771,8 @@ def _hold_rows(count: int, hold_seconds: float) -> list[Row]:
 
 def run() -> list[Row]:
     count = int(os.environ.get("CONVQUEST_BENCH_SSH_SESSIONS", "20"))
+    held = int(os.environ.get("CONVQUEST_BENCH_SSH_HOLD", str(HOLD_SESSIONS)))
+    raise_own_open_files_limit(max(count, held))
     drop = count // 3
     rows: list[Row] = []
     parts = os.environ.get("CONVQUEST_BENCH_SSH_PARTS", "cat,game,quiz").split(",")
@@ -782,10 +783,7 @@ def run() -> list[Row]:
         alone, crowd, _ = _measure("cat", count, b"", b"x", drop=count)  # cat has no quit key
         rows += _latency_rows("ssh cat", count, alone, crowd)
     if "hold" in parts:
-        rows += _hold_rows(
-            int(os.environ.get("CONVQUEST_BENCH_SSH_HOLD", str(HOLD_SESSIONS))),
-            float(os.environ.get("CONVQUEST_BENCH_SSH_HOLD_SECONDS", str(HOLD_SECONDS))),
-        )
+        rows += _hold_rows(held, float(os.environ.get("CONVQUEST_BENCH_SSH_HOLD_SECONDS", str(HOLD_SECONDS))))
     if "game" not in parts:
         return rows
 
