@@ -706,7 +706,7 @@ def _hold_rows(count: int, hold_seconds: float) -> list[Row]:
         ),
         Row(
             f"ssh hold: CPU until all {count} drawn, games + server (+ warm parent) + clients",
-            " + ".join(f"{crowd['cpu'][k]:.0f}" for k in ("sessions", "server", "clients")) + " s",
+            " + ".join(f"{crowd['cpu'][k]:.1f}" for k in ("sessions", "server", "clients")) + " s",
             f"{crowd['cpu']['sessions'] / max(crowd['sessions'], 1):.2f} s per game",
             None,
             "",
