@@ -28,6 +28,16 @@ Bounded and self-stopping: N is CONVQUEST_BENCH_SSH_SESSIONS (default 20, short;
 lecture-hall figures: `CONVQUEST_BENCH_SSH_SESSIONS=100 python -m benchmarks ssh`), every wait has
 a timeout, everything is on loopback, and the server process is stopped (its games hung up) at the
 end, whatever happened. CONVQUEST_BENCH_SSH_PARTS picks the runs (default "cat,game,quiz").
+
+The "hold" part (not in the default runs, as it takes a few minutes: `CONVQUEST_BENCH_SSH_PARTS=hold
+python -m benchmarks ssh`) is issue 21's "200 students connected at once held": one student alone
+(the baseline), then CONVQUEST_BENCH_SSH_HOLD students (default 200) log in at once to the game
+with warm sessions, all must be drawn; they stay connected for CONVQUEST_BENCH_SSH_HOLD_SECONDS
+(default 60), each pressing a key about every 10 s (seeded), and at the end each must still answer
+one last key (goal: all of them). Also: the server's open file descriptors at their peak (from
+/proc/<server>/fd, sampled every 0.5 s from the first login on) against its soft limit
+(/proc/<server>/limits), the PSS of every game, the warm parent and the server shared out per
+session, and the p95 key echo during the hold (reported, no goal).
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ CODE = "bench-code"
 KEYS_PER_SESSION = 5
 THINK_SECONDS = (0.3, 1.5)  # pause before each key: students read and think, they do not type in step
 DOWN = b"\x1b[B"
+UP = b"\x1b[A"
 QUIT = b"\x11"  # ctrl+q
 LATENCY_GOAL_MS = 150
 # Issue 21's goals for warm sessions: a lecture hall of 100 drawn within 8 s on 2 cores, at most
@@ -58,6 +69,9 @@ DRAW_GOAL_SESSIONS, DRAW_GOAL_SECONDS = 100, 8.0
 PSS_GOAL_MB = 20
 ECHO_GOAL_MS = 50
 QUIZ_DROPS = 20  # students who kill their connection right after answering
+# Issue 21's "200 students connected at once held": how many, for how long, and each one's pace.
+HOLD_SESSIONS, HOLD_SECONDS = 200, 60.0
+HOLD_KEY_EVERY = (8.0, 12.0)  # seconds between a held student's keys
 QUIZ = """
 [quiz]
 id = "bench"
@@ -183,6 +197,31 @@ class Server:
         children, warm = self._tree()
         serving = [parent for parent in warm if children.get(parent)]
         return sum(_pss_kb(pid) for pid in sessions + serving) / len(sessions) / 1024
+
+    def open_fds(self) -> int | None:
+        """File descriptors the server process has open now; None without /proc."""
+        try:
+            return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        except OSError:
+            return None
+
+    def open_files_limit(self) -> int | None:
+        """The server's soft RLIMIT_NOFILE, as it raised it; None without /proc or for no limit."""
+        try:
+            for line in Path(f"/proc/{self.process.pid}/limits").read_text().splitlines():
+                if line.startswith("Max open files"):
+                    soft = line.split()[3]
+                    return int(soft) if soft.isdigit() else None
+        except OSError:
+            pass
+        return None
+
+    def pss_total_mb(self) -> float | None:
+        """MB of PSS of every running game, the warm parents and the server: the whole class's memory."""
+        sessions = self.sessions()
+        if sessions is None:
+            return None
+        return sum(_pss_kb(pid) for pid in sessions + self.own_pids()) / 1024
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -552,8 +591,188 @@ def _latency_rows(label: str, count: int, alone: dict, crowd: dict) -> list[Row]
     return rows
 
 
+def raise_own_open_files_limit(connections: int) -> None:
+    """This process holds one socket per client: make room for them (up to the hard limit)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = 256 + 2 * connections
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (needed if hard == resource.RLIM_INFINITY else min(needed, hard), hard)
+        )
+
+
+async def _hold(server: Server, count: int, hold_seconds: float) -> dict:
+    """`count` students log in at once and stay `hold_seconds`, each pressing a key about every 10 s
+    (seeded), then each presses one last key; the server's fds are sampled throughout."""
+    fds: list[int] = []
+
+    async def sample_fds() -> None:
+        while True:
+            if (n := server.open_fds()) is not None:
+                fds.append(n)
+            await asyncio.sleep(0.5)
+
+    sampler = asyncio.ensure_future(sample_fds())
+    students = [Student(f"h{n:03d}") for n in range(count)]
+    server_cpu, client_cpu = server.cpu_seconds(server.own_pids()), time.process_time()
+    try:
+        started = time.perf_counter()
+        logins = await asyncio.gather(
+            *(s.log_in(server.port, b"Progress:", timeout=180) for s in students), return_exceptions=True
+        )
+        drawn = [s for s, r in zip(students, logins) if not isinstance(r, BaseException)]
+        draw_all = time.perf_counter() - started
+        # Where the machine's CPU went until all were drawn: is the time the games', or waiting?
+        sessions = server.sessions() or []
+        cpu = {
+            "sessions": server.cpu_seconds(sessions),
+            "server": server.cpu_seconds(server.own_pids()) - server_cpu,
+            "clients": time.process_time() - client_cpu,
+        }
+        end = time.perf_counter() + hold_seconds
+        latencies: list[float] = []
+        unanswered = 0
+
+        async def held(student: Student, rng: random.Random) -> None:
+            nonlocal unanswered
+            await asyncio.sleep(rng.uniform(0, HOLD_KEY_EVERY[1]))
+            presses = 0
+            while time.perf_counter() < end:
+                # Down then up: the cursor on the chapter map never runs into an edge that would not redraw.
+                try:
+                    latencies.append(await student.key_latency(UP if presses % 2 else DOWN))
+                except (TimeoutError, OSError, RuntimeError):
+                    unanswered += 1
+                presses += 1
+                await asyncio.sleep(min(rng.uniform(*HOLD_KEY_EVERY), max(end - time.perf_counter(), 0)))
+            # The same key once more where it ended: every held student answers one last key.
+            await student.key_latency(UP if presses % 2 else DOWN, timeout=30)
+
+        rngs = [random.Random(n) for n in range(len(drawn))]  # the same class every run
+        pss = None
+
+        async def measure_memory() -> None:
+            nonlocal pss
+            await asyncio.sleep(hold_seconds / 2)  # every game drawn and a few keys answered by then
+            pss = server.pss_total_mb()
+
+        memory = asyncio.ensure_future(measure_memory())
+        results = await asyncio.gather(*(held(s, r) for s, r in zip(drawn, rngs)), return_exceptions=True)
+        await memory
+        responsive = sum(1 for r in results if not isinstance(r, BaseException))
+        await asyncio.gather(*(s.leave(abruptly=False) for s in drawn), return_exceptions=True)
+        for s in students:
+            if s.conn is not None and s not in drawn:
+                s.conn.abort()
+    finally:
+        sampler.cancel()
+    errors = [repr(r) for r in list(logins) + list(results) if isinstance(r, BaseException)][:3]
+    if errors:
+        print(f"ssh hold: first failures: {errors}", file=sys.stderr)
+    return {
+        "drawn": len(drawn),
+        "draw_all": draw_all,
+        "cpu": cpu,
+        "responsive": responsive,
+        "latencies": latencies,
+        "unanswered": unanswered,
+        "fds": max(fds, default=None),
+        "pss": pss,
+        "sessions": len(drawn),
+    }
+
+
+def _hold_rows(count: int, hold_seconds: float) -> list[Row]:
+    server = Server("game", warm=True)
+    try:
+        alone = asyncio.run(_class(server.port, 1, b"Progress:", DOWN, drop=0))
+        idle_fds = server.open_fds()
+        crowd = asyncio.run(_hold(server, count, hold_seconds))
+        limit = server.open_files_limit()
+        left = left_running(server)
+    finally:
+        server.stop()
+    rows = [
+        drawn_row("ssh hold: home screens drawn", count, crowd, "sessions at once, warm"),
+        Row(
+            f"ssh hold: time to draw all {count}, warm",
+            f"{crowd['draw_all']:.1f} s",
+            f"{alone['draw_all']:.2f} s alone",
+            crowd["draw_all"] / alone["draw_all"],
+            "",
+            None,
+        ),
+        Row(
+            f"ssh hold: CPU until all {count} drawn, games + server (+ warm parent) + clients",
+            " + ".join(f"{crowd['cpu'][k]:.1f}" for k in ("sessions", "server", "clients")) + " s",
+            f"{crowd['cpu']['sessions'] / max(crowd['sessions'], 1):.2f} s per game",
+            None,
+            "",
+            None,
+        ),
+        Row(
+            f"ssh hold: responsive after {hold_seconds:g} s held (one last key each), {count} sessions",
+            f"{crowd['responsive']}/{count}",
+            "",
+            None,
+            f"{count}/{count}",
+            crowd["responsive"] == count,
+        ),
+    ]
+    if crowd["fds"] is not None and limit is not None:
+        per_session = (crowd["fds"] - (idle_fds or 0)) / max(crowd["sessions"], 1)
+        rows.append(
+            Row(
+                f"ssh hold: server's open fds at peak / its limit, {count} sessions",
+                f"{crowd['fds']} / {limit}",
+                f"{per_session:.1f} per session",
+                None,
+                "< limit",
+                crowd["fds"] < limit,
+            )
+        )
+    if crowd["pss"] is not None and crowd["sessions"]:
+        rows.append(
+            Row(
+                "ssh hold: PSS per session (games + warm parent + server)",
+                f"{crowd['pss'] / crowd['sessions']:.1f} MB",
+                f"{crowd['pss']:.0f} MB in all",
+                None,
+                "",
+                None,
+            )
+        )
+    if crowd["latencies"] and alone["latencies"]:
+        figure, base = p95(crowd["latencies"]), p95(alone["latencies"])
+        rows.append(
+            Row(
+                f"ssh hold: key echo p95 while held, a key per ~10 s each ({crowd['unanswered']} unanswered)",
+                f"{figure * 1000:.1f} ms",
+                f"{base * 1000:.1f} ms alone",
+                figure / base,
+                "",
+                None,
+            )
+        )
+    rows.append(
+        Row(
+            f"ssh hold: left running after all {count} left (ctrl+q)",
+            "not measured (no /proc)" if left is None else str(left),
+            "",
+            None,
+            "0",
+            None if left is None else left == 0,
+        )
+    )
+    return rows
+
+
 def run() -> list[Row]:
     count = int(os.environ.get("CONVQUEST_BENCH_SSH_SESSIONS", "20"))
+    held = int(os.environ.get("CONVQUEST_BENCH_SSH_HOLD", str(HOLD_SESSIONS)))
+    raise_own_open_files_limit(max(count, held))
     drop = count // 3
     rows: list[Row] = []
     parts = os.environ.get("CONVQUEST_BENCH_SSH_PARTS", "cat,game,quiz").split(",")
@@ -563,6 +782,8 @@ def run() -> list[Row]:
         # The transport alone: `cat` echoes each key straight back.
         alone, crowd, _ = _measure("cat", count, b"", b"x", drop=count)  # cat has no quit key
         rows += _latency_rows("ssh cat", count, alone, crowd)
+    if "hold" in parts:
+        rows += _hold_rows(held, float(os.environ.get("CONVQUEST_BENCH_SSH_HOLD_SECONDS", str(HOLD_SECONDS))))
     if "game" not in parts:
         return rows
 

@@ -131,6 +131,8 @@ class PtyChild(SessionChild):
         self._output_ended = asyncio.Event()
         self._reading = False
         self._closed = False
+        self._written = 0  # bytes the child has written so far, and when it last did
+        self._last_output = 0.0
 
     @classmethod
     async def spawn(
@@ -214,8 +216,22 @@ class PtyChild(SessionChild):
             self.pause_output()
             self._output_ended.set()
             return
+        self._written += len(data)
+        self._last_output = self._loop.time()
         if self._on_output is not None:
             self._on_output(data)
+
+    async def first_screen(self, min_bytes: int, quiet: float, timeout: float) -> bool:
+        """Wait until the child has written at least `min_bytes` and then nothing for `quiet` s (a
+        full-screen program has drawn its first screen), or has ended; False after `timeout` s."""
+        deadline = self._loop.time() + timeout
+        while self._loop.time() < deadline:
+            if self.returncode is not None or self._output_ended.is_set() or self._closed:
+                return True
+            if self._written >= min_bytes and self._loop.time() - self._last_output >= quiet:
+                return True
+            await asyncio.sleep(quiet / 2)
+        return False
 
     def write(self, data: bytes) -> None:
         """Send keys to the child without ever blocking the server."""

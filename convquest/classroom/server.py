@@ -18,9 +18,11 @@ sessions, so a login by either door takes over the student's session by the othe
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import logging
 import os
+import resource
 import socket
 import stat
 import sys
@@ -50,6 +52,20 @@ log = logging.getLogger("convquest.classroom")
 
 # Server environment a child may see; the rest (tokens, the teacher's own settings) stays out.
 INHERITED_ENV = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ", "TMPDIR", "LD_LIBRARY_PATH")
+
+
+# Games that may be building their first screens at once, per core; a start takes a slot from its
+# fork until its first screen is drawn (a Textual screen is several kB; what it writes before, a few
+# escape sequences), or at most FIRST_SCREEN_SECONDS. A start waits part of its time (between
+# frames), so a core has a few. Measured with 200 at once on 2 cores (benchmarks ssh, hold): 0.43-0.55 s
+# of CPU per game until all were drawn with no queue, 0.23-0.27 s with 2 or 4 per core.
+STARTS_PER_CORE = 4
+FIRST_SCREEN_BYTES = 2048
+FIRST_SCREEN_SECONDS = 5.0
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class ServeError(Exception):
@@ -247,7 +263,14 @@ class ClassroomServer:
         # The one login decision both doors (SSH and the browser) ask.
         self.gate = Gate(lambda: self.roster, config.class_code, config.authorized_keys, self.limiter)
         self._acceptor: asyncssh.SSHAcceptor | None = None
+        # --max-sessions, or fewer where the open-files limit leaves room for fewer (set at start):
+        # a student beyond it is told the server is full, rather than a game failing to start.
+        self.session_cap = config.max_sessions
         self._sessions = 0
+        # Games of the server's own program build their first screens a few at a time: 200 starting
+        # at once on 2 cores each took twice the CPU a game alone does (measured; scheduling overhead)
+        # and left this process and the warm parent a 1/200th share, so that all waited for the last.
+        self._starting = asyncio.Semaphore(STARTS_PER_CORE * _cores())
         self._live: dict[str, LiveSession] = {}  # the one game session each connected student has, by either door
         self._bare: set[_Connection] = set()  # logged in, with no session running: they count too
         self._tasks: set[asyncio.Task] = set()
@@ -298,7 +321,7 @@ class ClassroomServer:
     async def start(self) -> None:
         if self.session_log is not None or self.quiz is not None:
             make_private(self.config.data_dir, self.config.results_db)
-        raise_open_files_limit(self.config.max_sessions)
+        self._fit_sessions_to_open_files()
         await self._start_warm()
         host_key = load_or_create_host_key(self.config.data_dir)
         if self.session_log is not None:
@@ -322,6 +345,9 @@ class ClassroomServer:
             # No Kerberos, and no DNS lookup of this host's name at every connection.
             gss_host=None,
             login_timeout=self.config.login_timeout,
+            # A class connects in one burst: asyncssh's 100 would drop the SYNs of the rest (their
+            # clients retry 1, 3, 7 s later) while this loop is busy with key exchanges.
+            backlog=max(100, min(self.session_cap, 4096)),
             # A student's laptop that sleeps or leaves the Wi-Fi never says goodbye; after
             # ~90 s of silence its game is hung up like any other.
             keepalive_interval=30,
@@ -337,6 +363,18 @@ class ClassroomServer:
         )
         if self.web is not None:
             await self.web.start()
+
+    def _fit_sessions_to_open_files(self) -> None:
+        fit = raise_open_files_limit(self.config.max_sessions, web=self.web is not None)
+        self.session_cap = min(self.config.max_sessions, fit)
+        if fit < self.config.max_sessions:
+            log.warning(
+                "--max-sessions is %d, but the open-files limit leaves room for %d sessions: students beyond "
+                "%d are told the server is full",
+                self.config.max_sessions,
+                fit,
+                self.session_cap,
+            )
 
     def _access_words(self) -> str:
         words = []
@@ -383,7 +421,7 @@ class ClassroomServer:
         """A place for a new session on `connection` (None: the browser door's), unless the server is
         full. A session that takes over its student's running one (`replacing`) fits where that one was."""
         in_use = self._sessions + len(self._bare - {connection}) - (1 if replacing else 0)
-        if in_use >= self.config.max_sessions:
+        if in_use >= self.session_cap:
             return False
         self._sessions += 1
         if connection is not None:
@@ -471,12 +509,53 @@ class ClassroomServer:
         if wants_truecolor(term, dict(chan.get_environment())):
             env["COLORTERM"] = "truecolor"
         env.update(self.config.child_env)
-        child = await PtyChild.spawn(self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm)
+        # Another program's first screen cannot be recognized: it is not queued.
+        queued = self.config.child_argv is None
+        if queued:
+            await self._starting.acquire()
+        try:
+            child = await PtyChild.spawn(
+                self.config.argv_for(username), env, size, cwd=str(student_dir), warm=self.warm
+            )
+        except OSError as exc:
+            if queued:
+                self._starting.release()
+            if exc.errno not in (errno.EMFILE, errno.ENFILE):
+                raise
+            raise self._out_of_files(exc) from exc
+        except BaseException:
+            if queued:
+                self._starting.release()
+            raise
+        if queued:
+            self.track(asyncio.ensure_future(self._next_start_when_drawn(child)))
         self._children.add(child)
         self.track(asyncio.ensure_future(self._forget_when_reaped(child)))
         if self.stopping:  # close() has already hung up the others; this one started too late
             child.hang_up(self.config.hangup_grace)
         return child
+
+    def _out_of_files(self, exc: OSError) -> OSError:
+        """The teacher's log says which limit was reached and what to do; the error says it to the student."""
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        which = (
+            "the system's open-files limit (fs.file-max)"
+            if exc.errno == errno.ENFILE
+            else f"its open-files limit ({soft})"
+        )
+        log.error(
+            "a game could not start: the server reached %s with %d sessions; raise it (ulimit -n, systemd's "
+            "LimitNOFILE=) or lower --max-sessions",
+            which,
+            self._sessions,
+        )
+        return OSError("the server has too many students connected to start another game; try again in a few minutes")
+
+    async def _next_start_when_drawn(self, child: PtyChild) -> None:
+        try:
+            await child.first_screen(FIRST_SCREEN_BYTES, quiet=0.05, timeout=FIRST_SCREEN_SECONDS)
+        finally:
+            self._starting.release()
 
     async def _forget_when_reaped(self, child: PtyChild) -> None:
         await child.wait()
@@ -572,7 +651,10 @@ class _Connection(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         self._authenticated = True
-        self._server._bare.add(self)
+        # It holds a place only if one is free: a class logging in at once, more than the cap, would
+        # otherwise all be logged in before any asks for its game, and each find the others in the way.
+        if self._server.occupied < self._server.session_cap:
+            self._server._bare.add(self)
         # A connection that logs in and never starts a game (`ssh -N`, a forgotten tunnel) would
         # hold a place all lesson: it gets what is left of the login grace time to start one.
         timeout = self._server.config.login_timeout

@@ -177,9 +177,9 @@ class GameSession(asyncssh.SSHServerSession):
             self._log_refusal("server stopping")
             self._refuse("The ConvQuest server is stopping. Ask your teacher when it is back.")
         elif not self._server.claim_session(self._connection, self._server.live_session(self._username) is not None):
-            self._log_refusal(f"full ({self._server.config.max_sessions} sessions)")
+            self._log_refusal(f"full ({self._server.session_cap} sessions)")
             self._refuse(
-                f"The class server is full ({self._server.config.max_sessions} students are "
+                f"The class server is full ({self._server.session_cap} students are "
                 "connected). Try again in a few minutes."
             )
         else:

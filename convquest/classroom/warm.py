@@ -84,18 +84,38 @@ _RESTART_DELAYS = (0.0, 1.0, 5.0, 30.0)  # after each quick death in a row, wait
 _STABLE_SECONDS = 30.0  # a parent that lived this long resets the delays
 _PR_SET_CHILD_SUBREAPER = 36
 
-# File descriptors a 200-student server needs: per session its SSH socket and PTY master, plus the
-# slave while starting and the parent's pidfd; a margin for the results database and the log.
-FDS_PER_SESSION = 4
+# File descriptors one session holds in the server at its door's worst moment, while its game starts.
+# SSH: the connection's socket, the PTY's master, and its slave until the game has it (after a warm
+# parent's death, a pidfd per adopted game instead). Browser: the websocket's socket and the login
+# form's kept-alive one, the game's three pipes, and their other ends until the game has them.
+# (A fresh process's exec pipe is one session's at a time: Popen forks synchronously.)
+FDS_PER_SESSION = {"ssh": 3, "web": 8}
+# The server's own: listeners, the results database, the warm parents' sockets, the log, and the
+# sockets of logins under way (not yet sessions).
 FDS_BASE = 256
+SESSIONS_PROVIDED = 200  # issue 21's lecture hall: room for this many, whatever --max-sessions says
 
 
-def raise_open_files_limit(sessions: int) -> None:
-    """Raise the soft RLIMIT_NOFILE to what `sessions` need (at least 200), up to the hard limit."""
-    needed = FDS_BASE + FDS_PER_SESSION * max(sessions, 200)
+def open_files_needed(sessions: int, web: bool) -> int:
+    """Descriptors `sessions` need at the worst door that is open (all of them there)."""
+    return FDS_BASE + FDS_PER_SESSION["web" if web else "ssh"] * sessions
+
+
+def sessions_fitting(limit: int, web: bool) -> int:
+    """How many sessions an open-files limit leaves room for (RLIM_INFINITY: no bound)."""
+    if limit == resource.RLIM_INFINITY:
+        return sys.maxsize
+    return max((limit - FDS_BASE) // FDS_PER_SESSION["web" if web else "ssh"], 0)
+
+
+def raise_open_files_limit(sessions: int, web: bool = False) -> int:
+    """Raise the soft RLIMIT_NOFILE to what `sessions` (at least SESSIONS_PROVIDED) need, up to the
+    hard limit; say in the log when it falls short. Returns how many sessions the limit allows."""
+    wanted = max(sessions, SESSIONS_PROVIDED)
+    needed = open_files_needed(wanted, web)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft >= needed:
-        return
+        return sessions_fitting(soft, web)
     target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
@@ -105,20 +125,21 @@ def raise_open_files_limit(sessions: int) -> None:
             soft,
             target,
             exc,
-            (soft - FDS_BASE) // FDS_PER_SESSION,
+            sessions_fitting(soft, web),
         )
-        return
+        return sessions_fitting(soft, web)
     if target < needed:
         log.warning(
             "the open-files limit is %d (the hard limit), %d are needed for %d sessions: about %d fit; "
             "raise it with `ulimit -Hn` or systemd's LimitNOFILE=",
             target,
             needed,
-            max(sessions, 200),
-            (target - FDS_BASE) // FDS_PER_SESSION,
+            wanted,
+            sessions_fitting(target, web),
         )
     else:
         log.info("raised the open-files limit from %d to %d", soft, target)
+    return sessions_fitting(target, web)
 
 
 def forkable(argv: Sequence[str]) -> bool:

@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import os
-import resource
 import signal
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from ssh_helpers import connect, eventually, pid_from, read_until, start_game, w
 from convquest.classroom import warm as warm_module
 from convquest.classroom.pty_child import PtyChild
 from convquest.classroom.server import INHERITED_ENV
-from convquest.classroom.warm import WarmParent, forkable, raise_open_files_limit
+from convquest.classroom.warm import WarmParent, forkable
 from convquest.cli import build_parser
 
 pytestmark = pytest.mark.skipif(warm_module.unavailable_reason() is not None, reason="warm sessions need Linux")
@@ -244,26 +243,3 @@ async def test_the_real_game_is_forked_from_a_parent_that_preloaded_it(serve, tm
         await asyncio.wait_for(game.wait_closed(), 10)
     assert game.exit_status == 0
     assert any((tmp_path / "data" / "students" / "ivy").iterdir())
-
-
-def test_the_open_files_limit_is_raised_for_200_sessions(caplog):
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = warm_module.FDS_BASE + warm_module.FDS_PER_SESSION * 200
-    if hard != resource.RLIM_INFINITY and hard < needed:
-        pytest.skip(f"the hard limit {hard} is below what 200 sessions need")
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (needed // 2, hard))
-        raise_open_files_limit(60)
-        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == needed
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-
-
-def test_a_hard_limit_too_low_is_said_in_the_log(monkeypatch, caplog):
-    caplog.set_level(logging.WARNING, logger="convquest.classroom")
-    set_to = []
-    monkeypatch.setattr(warm_module.resource, "getrlimit", lambda what: (256, 512))
-    monkeypatch.setattr(warm_module.resource, "setrlimit", lambda what, limits: set_to.append(limits))
-    raise_open_files_limit(200)
-    assert set_to == [(512, 512)]
-    assert any("the open-files limit is 512" in r.getMessage() for r in caplog.records)

@@ -383,7 +383,7 @@ class BrowserSession:
             if not server.claim_session(None, server.live_session(self.student) is not None):
                 log.info("refused user=%s from=%s door=web reason=full", self.student, self._address)
                 await self._say(
-                    f"The class server is full ({server.config.max_sessions} students are connected). "
+                    f"The class server is full ({server.session_cap} students are connected). "
                     "Try again in a few minutes."
                 )
                 return
