@@ -267,3 +267,24 @@ async def test_under_no_color_the_row_is_told_by_its_cursor(make_app, monkeypatc
             for colour_filter in app._filters:
                 strip = strip.apply_filter(colour_filter, background)
             assert strip.text.startswith("▸ ") == (y == 1)
+
+
+async def test_the_cursor_follows_the_highlight_where_a_theme_draws_every_row_alike():
+    # Blurred, the ansi-dark theme gives the highlighted, the hovered and a plain row one style:
+    # only the ▸ tells them apart, so a row's cached strips must not outlive its cursor.
+    app = MapApp(many_rows(5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "ansi-dark"
+        chapter_map = app.query_one(ChapterMap)
+        chapter_map.blur()
+        await pilot.pause()
+        plain, highlighted = (
+            chapter_map.get_visual_style("chapter-map--row", *extra)
+            for extra in ((), ("chapter-map--row-highlighted",))
+        )
+        assert plain == highlighted  # the case under test
+        assert cursor_lines(chapter_map) == [0]
+        for row in (1, 2, 0):
+            chapter_map.highlighted = row
+            await pilot.pause()
+            assert cursor_lines(chapter_map) == [row]

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 CURSOR = "▸ "
 """Beside the highlighted row: the highlight's colour alone vanishes under NO_COLOR."""
@@ -140,9 +141,9 @@ class ChapterMap(ScrollView, can_focus=True):
         self._row_lines: list[list[str]] = []
         self._row_top: list[int] = []
         self._line_row: list[int] = []
-        # Each row's strips by (row, style); the style tells highlighted, hovered or plain, focused
-        # or not. Emptied with the layout, so a width change or new rows draw afresh.
-        self._strips: dict[tuple[int, object], list[Strip]] = {}
+        # Each row's strips by (row, cursor, style); the style tells highlighted, hovered or plain,
+        # focused or not. Emptied with the layout, so a width change or new rows draw afresh.
+        self._strips: dict[tuple[int, str, VisualStyle], list[Strip]] = {}
 
     # -- the rows ---------------------------------------------------------------------------
 
@@ -228,11 +229,13 @@ class ChapterMap(ScrollView, can_focus=True):
             style = self.get_visual_style("chapter-map--row", "chapter-map--row-hover")
         else:
             style = self.get_visual_style("chapter-map--row")
-        key = (index, style)
+        # The cursor is in the key as well as the style: a theme may draw the highlighted row in
+        # the style of the others (ansi-dark, blurred), and then only the ▸ tells it apart.
+        cursor = CURSOR if index == self.highlighted else NO_CURSOR
+        key = (index, cursor, style)
         strips = self._strips.get(key)
         if strips is None:
             rich_style = style.rich_style
-            cursor = CURSOR if index == self.highlighted else NO_CURSOR
             texts = [cursor + first for first in self._row_lines[index][:1]]
             texts += [NO_CURSOR + more for more in self._row_lines[index][1:]]
             strips = [
