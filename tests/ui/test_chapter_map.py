@@ -288,3 +288,31 @@ async def test_the_cursor_follows_the_highlight_where_a_theme_draws_every_row_al
             chapter_map.highlighted = row
             await pilot.pause()
             assert cursor_lines(chapter_map) == [row]
+
+
+async def test_a_theme_change_in_the_settings_restyles_the_map_and_the_footer(make_app):
+    import re
+
+    from convquest.ui.widgets.key_footer import KeyFooter
+
+    def drawn_now(app) -> tuple[list[list[object]], list[object], str]:  # type: ignore[no-untyped-def]
+        chapter_map, footer = app.screen.query_one(ChapterMap), app.screen.query_one(KeyFooter)
+        screenshot = re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+        return [list(chapter_map.render_line(y)) for y in range(4)], list(footer.render_line(0)), screenshot
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dark = drawn_now(app)
+        await pilot.press("s")
+        app.screen.query_one("#theme-light").value = True
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        changed = drawn_now(app)
+    fresh = make_app()  # started in the light theme, which the settings stored
+    async with fresh.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert fresh.theme == "textual-light"
+        light = drawn_now(fresh)
+    assert changed == light and changed[0] != dark[0] and changed[1] != dark[1]
