@@ -133,6 +133,20 @@ async def test_enter_opens_a_chapters_lesson_and_a_level(make_app):
         assert isinstance(app.screen, LevelScreen) and app.screen.level.id == "t-stride"
 
 
+async def test_keys_that_arrive_together_open_the_row_they_move_to(make_app):
+    from convquest.ui.screens.level import LevelScreen
+
+    # One read from a terminal (a quick typist over SSH) can bring all three: enter must not
+    # overtake the arrows typed before it.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for name in ("down", "down", "enter"):
+            app.post_message(events.Key(name, None))
+        await pilot.pause()
+        assert isinstance(app.screen, LevelScreen) and app.screen.level.id == "t-stride"
+
+
 @pytest.mark.parametrize("row", [ROWS.index("chapter:t-later"), ROWS.index("level:t-pad")])
 async def test_a_locked_chapter_or_its_level_says_so_and_stays_on_the_map(make_app, row):
     app = make_app()

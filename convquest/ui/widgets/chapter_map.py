@@ -68,7 +68,9 @@ class ChapterMap(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page Down", show=False),
         Binding("pageup", "page_up", "Page Up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        # Shown, so the footer and the help offer it: the screen cannot bind enter itself without
+        # `priority`, and a priority key runs as it arrives, before the arrows that came with it.
+        Binding("enter", "select", "Open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "chapter-map--row",
