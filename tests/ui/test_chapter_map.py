@@ -101,6 +101,22 @@ async def test_page_keys_move_a_page_and_the_highlight_stays_in_view():
         assert chapter_map.highlighted == 0 and chapter_map.scroll_offset.y == 0
 
 
+@pytest.mark.parametrize("size", [(80, 16), (40, 40)])
+async def test_a_smaller_terminal_keeps_the_highlighted_row_in_view(size):
+    # Shorter, the bottom rows fall out of the view; narrower, the rows wrap and push it down.
+    app = MapApp([*long_rows(), *many_rows(40), *long_rows()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        await pilot.press("end", "up")
+        assert len(cursor_lines(chapter_map)) == 1
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert chapter_map.size.width < 120 or chapter_map.size.height < 40
+        lines = drawn(chapter_map)
+        assert [y for y, line in enumerate(lines) if line.startswith("▸")], lines
+        assert chapter_map.highlighted == len(app.rows) - 2
+
+
 async def test_the_map_posts_its_own_messages_with_the_row_id_and_index():
     app = MapApp(many_rows(5))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -201,7 +201,8 @@ class ChapterMap(ScrollView, can_focus=True):
         return sum(len(row.lines(width - len(CURSOR))) for row in self._rows)
 
     def _on_resize(self, event: events.Resize) -> None:
-        self._layout()
+        # A shorter view, or rows that wrap at a narrower one, would leave the ▸ out of sight.
+        self.scroll_to_highlight()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
