@@ -117,6 +117,20 @@ async def test_a_smaller_terminal_keeps_the_highlighted_row_in_view(size):
         assert chapter_map.highlighted == len(app.rows) - 2
 
 
+async def test_new_rows_and_a_far_highlight_in_the_same_tick_are_in_view():
+    app = MapApp(many_rows(5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        chapter_map.set_rows(many_rows(80))
+        chapter_map.highlighted = 70  # before any layout has seen the 80 rows
+        await pilot.pause()
+        assert len(cursor_lines(chapter_map)) == 1 and "Level 70 " in drawn(chapter_map)[cursor_lines(chapter_map)[0]]
+        assert chapter_map.vertical_scrollbar.window_virtual_size == 80
+        chapter_map.set_rows(many_rows(3))  # fewer: the view goes back to the top, the ▸ to the last row
+        await pilot.pause()
+        assert chapter_map.scroll_offset.y == 0 and cursor_lines(chapter_map) == [2]
+
+
 async def test_the_map_posts_its_own_messages_with_the_row_id_and_index():
     app = MapApp(many_rows(5))
     async with app.run_test(size=(80, 24)) as pilot:

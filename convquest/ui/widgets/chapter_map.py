@@ -192,10 +192,9 @@ class ChapterMap(ScrollView, can_focus=True):
         for index, lines in enumerate(self._row_lines):
             self._row_top.append(len(self._line_row))
             self._line_row.extend([index] * len(lines))
-        virtual_size = Size(width, len(self._line_row))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        # A layout reactive: the scrollbars follow at the next layout, and the scroll limits that
+        # `scroll_to_highlight` needs read it at once.
+        self.virtual_size = Size(width, len(self._line_row))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return sum(len(row.lines(width - len(CURSOR))) for row in self._rows)
