@@ -224,6 +224,26 @@ async def test_the_mouse_wheel_scrolls_the_map_and_not_the_highlight():
         assert "Level 0 " not in drawn(chapter_map)[0] and f"Level {top} " in drawn(chapter_map)[0]
 
 
+async def test_the_wheel_under_a_still_mouse_moves_the_hover_to_the_row_now_under_it():
+    app = MapApp(many_rows())
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+
+        def looks_other() -> list[int]:
+            """The lines in view drawn unlike a plain row (the hovered one, the highlighted one)."""
+            styles = [next(iter(chapter_map.render_line(y))).style for y in range(chapter_map.size.height)]
+            return [y for y, style in enumerate(styles) if style != styles[-1]]
+
+        await pilot.hover(chapter_map, offset=(10, 6))  # the map's line 0 is its border: content line 5
+        assert looks_other() == [0, 5]  # the highlighted row 0, the hovered row 5
+        await pilot._post_mouse_events([events.MouseScrollDown], chapter_map, offset=(10, 6))
+        await pilot.pause()
+        assert chapter_map.scroll_offset.y > 0  # row 0 is out of view
+        assert looks_other() == [5] and f"Level {5 + chapter_map.scroll_offset.y} " in drawn(chapter_map)[5]
+        await pilot.hover(chapter_map, offset=(0, 0))  # onto the border: nothing is hovered
+        assert looks_other() == []
+
+
 async def test_a_move_redraws_only_the_two_rows_that_changed(make_app, monkeypatch):
     drawn_lines: list[int] = []
     render_line = ChapterMap.render_line

@@ -138,6 +138,7 @@ class ChapterMap(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: tuple[MapRow, ...] = ()
         self._hover: int | None = None
+        self._mouse_y: int | None = None  # the pointer's line in the view, while it is over the rows
         # The layout at `_width`: each row's lines, its first line, and the row of every line.
         self._width = -1
         self._row_lines: list[list[str]] = []
@@ -291,12 +292,14 @@ class ChapterMap(ScrollView, can_focus=True):
         if self._rows:
             self.post_message(self.Selected(self, self._rows[self.highlighted].id, self.highlighted))
 
+    def _row_on(self, y: int | None) -> int | None:
+        """The row drawn on line `y` of the view, if any."""
+        line = None if y is None else self.scroll_offset.y + y
+        return self._line_row[line] if line is not None and 0 <= line < len(self._line_row) else None
+
     def _row_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        line = self.scroll_offset.y + offset.y
-        return self._line_row[line] if 0 <= line < len(self._line_row) else None
+        return self._row_on(None if offset is None else offset.y)
 
     async def _on_click(self, event: events.Click) -> None:
         # A click opens what it clicks, as the OptionList that was the map did.
@@ -312,7 +315,15 @@ class ChapterMap(ScrollView, can_focus=True):
             self._refresh_row(index)
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
-        self._set_hover(self._row_at(event))
+        offset = event.get_content_offset(self)
+        self._mouse_y = None if offset is None else offset.y
+        self._set_hover(self._row_on(self._mouse_y))
 
     def _on_leave(self, event: events.Leave) -> None:
+        self._mouse_y = None
         self._set_hover(None)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # The wheel moves the rows under a mouse that stays put: the hover goes to the row now under it.
+        self._set_hover(self._row_on(self._mouse_y))
