@@ -380,3 +380,20 @@ async def test_a_theme_change_in_the_settings_restyles_the_map_and_the_footer(ma
         assert fresh.theme == "textual-light"
         light = drawn_now(fresh)
     assert changed == light and changed[0] != dark[0] and changed[1] != dark[1]
+
+
+async def test_a_map_without_rows_and_a_click_below_the_last_row_do_nothing():
+    app = MapApp([])
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        await pilot.press("down", "pagedown", "end", "pageup", "home", "up", "enter")
+        await pilot.click(chapter_map, offset=(5, 3))
+        chapter_map.highlighted = 5
+        await pilot.pause()
+        assert chapter_map.highlighted == 0 and chapter_map.highlighted_row is None and app.messages == []
+        assert cursor_lines(chapter_map) == [] and not any(line.strip() for line in drawn(chapter_map))
+        chapter_map.set_rows(many_rows(3))
+        await pilot.pause()
+        assert cursor_lines(chapter_map) == [0]
+        await pilot.click(chapter_map, offset=(5, 10))  # the map is taller than its three rows
+        assert chapter_map.highlighted == 0 and not any(isinstance(m, ChapterMap.Selected) for m in app.messages)
