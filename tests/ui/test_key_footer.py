@@ -227,8 +227,12 @@ async def test_hovering_an_entry_marks_it_until_the_mouse_leaves():
         hovered = list(footer.render_line(0))
         changed = [segment.text for segment, before in zip(hovered, plain, strict=True) if segment != before]
         assert changed == [" d ", "Later "]  # that entry alone, key and description
+        assert footer.styles.pointer == "pointer"  # a hand, as over Textual's FooterKey, where terminals draw one
+        await pilot.hover(KeyFooter, offset=(len(line.rstrip()) + 2, 0))  # the blank after the last entry
+        assert list(footer.render_line(0)) == plain and footer.styles.pointer == "default"
+        await pilot.hover(KeyFooter, offset=(line.index("Go"), 0))
         await pilot.hover(Input)  # off the footer
-        assert list(footer.render_line(0)) == plain
+        assert list(footer.render_line(0)) == plain and footer.styles.pointer == "default"
 
 
 class NoKeys(App[None]):
