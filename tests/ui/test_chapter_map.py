@@ -101,6 +101,36 @@ async def test_page_keys_move_a_page_and_the_highlight_stays_in_view():
         assert chapter_map.highlighted == 0 and chapter_map.scroll_offset.y == 0
 
 
+@pytest.mark.parametrize("size", [(80, 16), (40, 40)])
+async def test_a_smaller_terminal_keeps_the_highlighted_row_in_view(size):
+    # Shorter, the bottom rows fall out of the view; narrower, the rows wrap and push it down.
+    app = MapApp([*long_rows(), *many_rows(40), *long_rows()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        await pilot.press("end", "up")
+        assert len(cursor_lines(chapter_map)) == 1
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert chapter_map.size.width < 120 or chapter_map.size.height < 40
+        lines = drawn(chapter_map)
+        assert [y for y, line in enumerate(lines) if line.startswith("▸")], lines
+        assert chapter_map.highlighted == len(app.rows) - 2
+
+
+async def test_new_rows_and_a_far_highlight_in_the_same_tick_are_in_view():
+    app = MapApp(many_rows(5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        chapter_map.set_rows(many_rows(80))
+        chapter_map.highlighted = 70  # before any layout has seen the 80 rows
+        await pilot.pause()
+        assert len(cursor_lines(chapter_map)) == 1 and "Level 70 " in drawn(chapter_map)[cursor_lines(chapter_map)[0]]
+        assert chapter_map.vertical_scrollbar.window_virtual_size == 80
+        chapter_map.set_rows(many_rows(3))  # fewer: the view goes back to the top, the ▸ to the last row
+        await pilot.pause()
+        assert chapter_map.scroll_offset.y == 0 and cursor_lines(chapter_map) == [2]
+
+
 async def test_the_map_posts_its_own_messages_with_the_row_id_and_index():
     app = MapApp(many_rows(5))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -130,6 +160,20 @@ async def test_enter_opens_a_chapters_lesson_and_a_level(make_app):
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("down", "down", "enter")
+        assert isinstance(app.screen, LevelScreen) and app.screen.level.id == "t-stride"
+
+
+async def test_keys_that_arrive_together_open_the_row_they_move_to(make_app):
+    from convquest.ui.screens.level import LevelScreen
+
+    # One read from a terminal (a quick typist over SSH) can bring all three: enter must not
+    # overtake the arrows typed before it.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for name in ("down", "down", "enter"):
+            app.post_message(events.Key(name, None))
+        await pilot.pause()
         assert isinstance(app.screen, LevelScreen) and app.screen.level.id == "t-stride"
 
 
@@ -178,6 +222,26 @@ async def test_the_mouse_wheel_scrolls_the_map_and_not_the_highlight():
         assert chapter_map.scroll_offset.y > 0 and chapter_map.highlighted == 0
         top = chapter_map.scroll_offset.y
         assert "Level 0 " not in drawn(chapter_map)[0] and f"Level {top} " in drawn(chapter_map)[0]
+
+
+async def test_the_wheel_under_a_still_mouse_moves_the_hover_to_the_row_now_under_it():
+    app = MapApp(many_rows())
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+
+        def looks_other() -> list[int]:
+            """The lines in view drawn unlike a plain row (the hovered one, the highlighted one)."""
+            styles = [next(iter(chapter_map.render_line(y))).style for y in range(chapter_map.size.height)]
+            return [y for y, style in enumerate(styles) if style != styles[-1]]
+
+        await pilot.hover(chapter_map, offset=(10, 6))  # the map's line 0 is its border: content line 5
+        assert looks_other() == [0, 5]  # the highlighted row 0, the hovered row 5
+        await pilot._post_mouse_events([events.MouseScrollDown], chapter_map, offset=(10, 6))
+        await pilot.pause()
+        assert chapter_map.scroll_offset.y > 0  # row 0 is out of view
+        assert looks_other() == [5] and f"Level {5 + chapter_map.scroll_offset.y} " in drawn(chapter_map)[5]
+        await pilot.hover(chapter_map, offset=(0, 0))  # onto the border: nothing is hovered
+        assert looks_other() == []
 
 
 async def test_a_move_redraws_only_the_two_rows_that_changed(make_app, monkeypatch):
@@ -267,3 +331,69 @@ async def test_under_no_color_the_row_is_told_by_its_cursor(make_app, monkeypatc
             for colour_filter in app._filters:
                 strip = strip.apply_filter(colour_filter, background)
             assert strip.text.startswith("▸ ") == (y == 1)
+
+
+async def test_the_cursor_follows_the_highlight_where_a_theme_draws_every_row_alike():
+    # Blurred, the ansi-dark theme gives the highlighted, the hovered and a plain row one style:
+    # only the ▸ tells them apart, so a row's cached strips must not outlive its cursor.
+    app = MapApp(many_rows(5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "ansi-dark"
+        chapter_map = app.query_one(ChapterMap)
+        chapter_map.blur()
+        await pilot.pause()
+        plain, highlighted = (
+            chapter_map.get_visual_style("chapter-map--row", *extra)
+            for extra in ((), ("chapter-map--row-highlighted",))
+        )
+        assert plain == highlighted  # the case under test
+        assert cursor_lines(chapter_map) == [0]
+        for row in (1, 2, 0):
+            chapter_map.highlighted = row
+            await pilot.pause()
+            assert cursor_lines(chapter_map) == [row]
+
+
+async def test_a_theme_change_in_the_settings_restyles_the_map_and_the_footer(make_app):
+    import re
+
+    from convquest.ui.widgets.key_footer import KeyFooter
+
+    def drawn_now(app) -> tuple[list[list[object]], list[object], str]:  # type: ignore[no-untyped-def]
+        chapter_map, footer = app.screen.query_one(ChapterMap), app.screen.query_one(KeyFooter)
+        screenshot = re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+        return [list(chapter_map.render_line(y)) for y in range(4)], list(footer.render_line(0)), screenshot
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dark = drawn_now(app)
+        await pilot.press("s")
+        app.screen.query_one("#theme-light").value = True
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        changed = drawn_now(app)
+    fresh = make_app()  # started in the light theme, which the settings stored
+    async with fresh.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert fresh.theme == "textual-light"
+        light = drawn_now(fresh)
+    assert changed == light and changed[0] != dark[0] and changed[1] != dark[1]
+
+
+async def test_a_map_without_rows_and_a_click_below_the_last_row_do_nothing():
+    app = MapApp([])
+    async with app.run_test(size=(80, 24)) as pilot:
+        chapter_map = app.query_one(ChapterMap)
+        await pilot.press("down", "pagedown", "end", "pageup", "home", "up", "enter")
+        await pilot.click(chapter_map, offset=(5, 3))
+        chapter_map.highlighted = 5
+        await pilot.pause()
+        assert chapter_map.highlighted == 0 and chapter_map.highlighted_row is None and app.messages == []
+        assert cursor_lines(chapter_map) == [] and not any(line.strip() for line in drawn(chapter_map))
+        chapter_map.set_rows(many_rows(3))
+        await pilot.pause()
+        assert cursor_lines(chapter_map) == [0]
+        await pilot.click(chapter_map, offset=(5, 10))  # the map is taller than its three rows
+        assert chapter_map.highlighted == 0 and not any(isinstance(m, ChapterMap.Selected) for m in app.messages)

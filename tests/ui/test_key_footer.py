@@ -23,6 +23,7 @@ class Keys(Screen[None]):
         Binding("c", "hidden", "Hidden", show=False),
         Binding("d", "later", "Later"),  # greyed out until `ready`
         Binding("e", "gone", "Gone"),  # left out once `ready`
+        Binding("ctrl+f", "go_far", "Far", key_display="F!"),  # drawn as its key_display
     ]
 
     def __init__(self) -> None:
@@ -45,6 +46,9 @@ class Keys(Screen[None]):
     def action_go(self) -> None:
         self.went += 1
 
+    def action_go_far(self) -> None:
+        self.went += 10
+
 
 class KeysApp(App[None]):
     ENABLE_COMMAND_PALETTE = False  # as in ConvQuest's apps; KeyFooter leaves its key out
@@ -54,10 +58,13 @@ class KeysApp(App[None]):
         return Keys()
 
 
-def footers(app: App[None]) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str, bool]]]:
-    """(key, description, disabled) of Textual's Footer and of the KeyFooter on the screen."""
-    textual = [(key.key, key.description, key._disabled) for key in app.screen.query("FooterKey")]
-    ours = [(key.key, key.description, not key.enabled) for key in app.screen.query_one(KeyFooter).keys]
+Shown = tuple[str, str, str, bool]
+
+
+def footers(app: App[None]) -> tuple[list[Shown], list[Shown]]:
+    """(key, display, description, disabled) of Textual's Footer and of the KeyFooter on the screen."""
+    textual = [(key.key, key.key_display, key.description, key._disabled) for key in app.screen.query("FooterKey")]
+    ours = [(key.key, key.display, key.description, not key.enabled) for key in app.screen.query_one(KeyFooter).keys]
     return textual, ours
 
 
@@ -67,16 +74,16 @@ async def test_the_keys_and_their_order_are_textuals_and_follow_state_and_focus(
         await pilot.pause()
         textual, ours = footers(app)
         assert ours == textual
-        assert [description for _, description, _ in ours] == ["Go", "Later", "Gone", "Quit", "Help"]
+        assert [description for _, _, description, _ in ours] == ["Go", "Later", "Gone", "Far", "Quit", "Help"]
         footer = app.screen.query_one(KeyFooter)
-        assert footer.render_line(0).text.startswith(" a Go  d Later  e Gone  q Quit  ? Help ")
+        assert footer.render_line(0).text.startswith(" a Go  d Later  e Gone  F! Far  q Quit  ? Help ")
         # A state change that the screen announces redraws the line.
         app.screen.ready = True
         app.screen.refresh_bindings()
         await pilot.pause()
         textual, ours = footers(app)
         assert ours == textual and "Gone" not in footer.render_line(0).text
-        assert ("d", "Later", False) in ours
+        assert ("d", "d", "Later", False) in ours
         # So does focus: the text box takes q, and Textual drops it from the bindings.
         app.screen.query_one("#box").focus()
         await pilot.pause()
@@ -207,3 +214,40 @@ async def test_in_the_dark_and_the_light_theme_it_has_the_colours_of_textuals_fo
                     theme
                 )
     assert len(backgrounds) == 2  # the themes did change it
+
+
+async def test_hovering_an_entry_marks_it_until_the_mouse_leaves():
+    app = KeysApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        plain = list(footer.render_line(0))
+        line = footer.render_line(0).text
+        await pilot.hover(KeyFooter, offset=(line.index("Later"), 0))
+        hovered = list(footer.render_line(0))
+        changed = [segment.text for segment, before in zip(hovered, plain, strict=True) if segment != before]
+        assert changed == [" d ", "Later "]  # that entry alone, key and description
+        assert footer.styles.pointer == "pointer"  # a hand, as over Textual's FooterKey, where terminals draw one
+        await pilot.hover(KeyFooter, offset=(len(line.rstrip()) + 2, 0))  # the blank after the last entry
+        assert list(footer.render_line(0)) == plain and footer.styles.pointer == "default"
+        await pilot.hover(KeyFooter, offset=(line.index("Go"), 0))
+        await pilot.hover(Input)  # off the footer
+        assert list(footer.render_line(0)) == plain and footer.styles.pointer == "default"
+
+
+class NoKeys(App[None]):
+    ENABLE_COMMAND_PALETTE = False
+
+    def compose(self) -> ComposeResult:
+        yield KeyFooter()
+
+
+async def test_a_screen_without_keys_draws_an_empty_footer_and_ignores_clicks():
+    app = NoKeys()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.keys == [] and footer.render_line(0).text == " " * 40
+        await pilot.click(KeyFooter, offset=(3, 0))
+        await pilot.hover(KeyFooter, offset=(3, 0))
+        assert footer.render_line(0).text == " " * 40

@@ -16,9 +16,9 @@ from convquest.ui.widgets.stars import MAX_STARS, star_text
 class HomeScreen(Screen[None]):
     HELP_NAME = "chapter map"
     HELP_EXTRA = (("↑ ↓", "Choose a chapter (opens its lesson) or a level (plays it)"),)
+    # Enter is the map's own binding (it posts Selected): a screen binding would have needed
+    # `priority` to be shown, and a priority enter overtook arrows that arrived with it.
     BINDINGS = [
-        # priority: the map would otherwise take enter and hide it from the footer.
-        Binding("enter", "open", "Open", priority=True),
         Binding("p", "practice", "Practice"),
         Binding("e", "exam", "Exam"),
         Binding("r", "report", "Report"),
@@ -77,22 +77,9 @@ class HomeScreen(Screen[None]):
         box.update("\n".join(f"! {line}" for line in notices))
         box.display = bool(notices)
 
-    def _selected(self) -> tuple[str, str] | None:
-        row = self.query_one("#chapter-map", ChapterMap).highlighted_row
-        if row is None:
-            return None
-        kind, _, ident = row.id.partition(":")
-        return kind, ident
-
     def on_chapter_map_selected(self, event: ChapterMap.Selected) -> None:
         event.stop()
-        self.action_open()
-
-    def action_open(self) -> None:
-        selected = self._selected()
-        if selected is None:
-            return
-        kind, ident = selected
+        kind, _, ident = event.row_id.partition(":")
         app = game(self)
         curriculum = app.curriculum
         chapter = curriculum.chapter(ident) if kind == "chapter" else curriculum.chapter_of(ident)

@@ -4,7 +4,7 @@ The map was an `OptionList` of ~130 rows whose ▸ was moved by replacing two pr
 replacement clears the list's caches: every key re-measured the rows and re-rendered every visible
 line through Content (≈15 ms of CPU a key; a hundred students typing on two cores made the key
 echo p95 173 ms). Here the rows are laid out once per width, each row's strips are kept per (row,
-style, width), and a move redraws only the lines of the two rows whose look changed: a key that does
+cursor, style) until the width or the styles change, and a move redraws only the lines of the two rows whose look changed: a key that does
 not scroll costs ≈5 ms of CPU in a warm-forked session against ≈12 ms with the OptionList, and the
 key echo p95 with 100 typing was 41 ms.
 """
@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 CURSOR = "▸ "
 """Beside the highlighted row: the highlight's colour alone vanishes under NO_COLOR."""
@@ -67,7 +68,9 @@ class ChapterMap(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page Down", show=False),
         Binding("pageup", "page_up", "Page Up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        # Shown, so the footer and the help offer it: the screen cannot bind enter itself without
+        # `priority`, and a priority key runs as it arrives, before the arrows that came with it.
+        Binding("enter", "select", "Open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "chapter-map--row",
@@ -135,14 +138,15 @@ class ChapterMap(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: tuple[MapRow, ...] = ()
         self._hover: int | None = None
+        self._mouse_y: int | None = None  # the pointer's line in the view, while it is over the rows
         # The layout at `_width`: each row's lines, its first line, and the row of every line.
         self._width = -1
         self._row_lines: list[list[str]] = []
         self._row_top: list[int] = []
         self._line_row: list[int] = []
-        # Each row's strips by (row, style); the style tells highlighted, hovered or plain, focused
-        # or not. Emptied with the layout, so a width change or new rows draw afresh.
-        self._strips: dict[tuple[int, object], list[Strip]] = {}
+        # Each row's strips by (row, cursor, style); the style tells highlighted, hovered or plain,
+        # focused or not. Emptied with the layout, so a width change or new rows draw afresh.
+        self._strips: dict[tuple[int, str, VisualStyle], list[Strip]] = {}
 
     # -- the rows ---------------------------------------------------------------------------
 
@@ -189,16 +193,16 @@ class ChapterMap(ScrollView, can_focus=True):
         for index, lines in enumerate(self._row_lines):
             self._row_top.append(len(self._line_row))
             self._line_row.extend([index] * len(lines))
-        virtual_size = Size(width, len(self._line_row))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        # A layout reactive: the scrollbars follow at the next layout, and the scroll limits that
+        # `scroll_to_highlight` needs read it at once.
+        self.virtual_size = Size(width, len(self._line_row))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return sum(len(row.lines(width - len(CURSOR))) for row in self._rows)
 
     def _on_resize(self, event: events.Resize) -> None:
-        self._layout()
+        # A shorter view, or rows that wrap at a narrower one, would leave the ▸ out of sight.
+        self.scroll_to_highlight()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -228,11 +232,13 @@ class ChapterMap(ScrollView, can_focus=True):
             style = self.get_visual_style("chapter-map--row", "chapter-map--row-hover")
         else:
             style = self.get_visual_style("chapter-map--row")
-        key = (index, style)
+        # The cursor is in the key as well as the style: a theme may draw the highlighted row in
+        # the style of the others (ansi-dark, blurred), and then only the ▸ tells it apart.
+        cursor = CURSOR if index == self.highlighted else NO_CURSOR
+        key = (index, cursor, style)
         strips = self._strips.get(key)
         if strips is None:
             rich_style = style.rich_style
-            cursor = CURSOR if index == self.highlighted else NO_CURSOR
             texts = [cursor + first for first in self._row_lines[index][:1]]
             texts += [NO_CURSOR + more for more in self._row_lines[index][1:]]
             strips = [
@@ -286,12 +292,14 @@ class ChapterMap(ScrollView, can_focus=True):
         if self._rows:
             self.post_message(self.Selected(self, self._rows[self.highlighted].id, self.highlighted))
 
+    def _row_on(self, y: int | None) -> int | None:
+        """The row drawn on line `y` of the view, if any."""
+        line = None if y is None else self.scroll_offset.y + y
+        return self._line_row[line] if line is not None and 0 <= line < len(self._line_row) else None
+
     def _row_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        line = self.scroll_offset.y + offset.y
-        return self._line_row[line] if 0 <= line < len(self._line_row) else None
+        return self._row_on(None if offset is None else offset.y)
 
     async def _on_click(self, event: events.Click) -> None:
         # A click opens what it clicks, as the OptionList that was the map did.
@@ -307,7 +315,15 @@ class ChapterMap(ScrollView, can_focus=True):
             self._refresh_row(index)
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
-        self._set_hover(self._row_at(event))
+        offset = event.get_content_offset(self)
+        self._mouse_y = None if offset is None else offset.y
+        self._set_hover(self._row_on(self._mouse_y))
 
     def _on_leave(self, event: events.Leave) -> None:
+        self._mouse_y = None
         self._set_hover(None)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # The wheel moves the rows under a mouse that stays put: the hover goes to the row now under it.
+        self._set_hover(self._row_on(self._mouse_y))

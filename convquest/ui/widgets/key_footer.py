@@ -92,6 +92,10 @@ class KeyFooter(Widget, can_focus=False):
         & > .key-footer--hover {
             background: $block-hover-background;
         }
+        /* Over an entry, not over the blank after them: the hand of Textual's FooterKey. */
+        &.-over-key {
+            pointer: pointer;
+        }
     }
     """
 
@@ -178,4 +182,5 @@ class KeyFooter(Widget, can_focus=False):
     def _set_hover(self, key: ShownKey | None) -> None:
         if key != self._hover:
             self._hover = key
+            self.set_class(key is not None, "-over-key")
             self.refresh()
