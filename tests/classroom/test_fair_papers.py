@@ -20,8 +20,9 @@ from convquest.engine import problems
 from convquest.engine.problems.signature import signature
 from convquest.practice.exam import jsonable
 from convquest.practice.topics import derive_seed
+from tests.sweeps import seeds
 
-STUDENTS = [f"student-{n}" for n in range(200)]
+STUDENTS = [f"student-{n}" for n in seeds(200)]
 DOCS = Path(__file__).parents[2] / "docs" / "CLASSROOM.md"
 TOPICS = [(kind, variant) for kind in problems.KINDS for variant in problems.variants(kind)]
 

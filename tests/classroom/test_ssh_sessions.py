@@ -162,6 +162,7 @@ async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
             assert b"The class server is full" in await refused.stderr.read()
 
 
+@pytest.mark.slow
 async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
     loop = asyncio.get_running_loop()
     server = await serve(idle_timeout=1.5)
@@ -180,6 +181,7 @@ async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
     assert await wait_reaped(pid_from(out))
 
 
+@pytest.mark.slow
 async def test_the_idle_goodbye_is_written_on_a_restored_terminal(serve):
     """Issue 14.13: the goodbye read "Your progress ." — the game had turned line wrap off, and
     the server wrote its message before turning it back on (and showing the cursor, leaving the
@@ -198,6 +200,7 @@ async def test_the_idle_goodbye_is_written_on_a_restored_terminal(serve):
     assert b"Your progress is saved: connect again to carry on." in out[goodbye:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [(), ("--ignore-hup",)], ids=["sighup", "sigkill-after-grace"])
 async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extra):
     server = await serve(child_argv=echo_argv(*extra), hangup_grace=0.5)
@@ -211,6 +214,7 @@ async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extr
     )
 
 
+@pytest.mark.slow
 async def test_closing_the_server_hangs_up_every_game(serve):
     server = await serve()
     conns = [await connect(server, username=name) for name in ("alice", "bob")]
@@ -225,6 +229,7 @@ async def test_closing_the_server_hangs_up_every_game(serve):
         conn.abort()
 
 
+@pytest.mark.slow
 async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
     server = await serve()
     async with await connect(server, username="carol.d") as conn:
@@ -235,6 +240,7 @@ async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
     assert oct(student.stat().st_mode & 0o777) == oct(0o700)
 
 
+@pytest.mark.slow
 async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatch):
     monkeypatch.setenv("TEACHER_SECRET", "do-not-leak")
     show_env = lambda username: [sys.executable, "-c", "import os; print(sorted(os.environ))"]  # noqa: E731
@@ -249,6 +255,7 @@ async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatc
     )
 
 
+@pytest.mark.slow
 async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):
     server = await serve(child_argv=lambda username: ["/nonexistent/convquest"])
     async with await connect(server) as conn:
@@ -259,6 +266,7 @@ async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):
     assert b"cannot start /nonexistent/convquest" in out
 
 
+@pytest.mark.slow
 async def test_one_log_line_at_connect_and_one_at_disconnect(serve, caplog):
     caplog.set_level(logging.INFO, logger="convquest.classroom")
     server = await serve()
@@ -278,6 +286,7 @@ async def test_one_log_line_at_connect_and_one_at_disconnect(serve, caplog):
     )
 
 
+@pytest.mark.slow
 async def test_refusals_are_logged_with_the_reason(serve, caplog):
     caplog.set_level(logging.INFO, logger="convquest.classroom")
     server = await serve()
@@ -290,6 +299,7 @@ async def test_refusals_are_logged_with_the_reason(serve, caplog):
     assert any(re.fullmatch(r"refused user=alice from=127\.0\.0\.1:\d+ reason=exec of 'ls'", m) for m in messages)
 
 
+@pytest.mark.slow
 async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path):
     server = ClassroomServer(ServerConfig(data_dir=tmp_path, port=0, class_code=CODE, child_argv=echo_argv()))
     serving = asyncio.ensure_future(server.serve_forever())  # what SIGTERM cancels in `convquest serve`

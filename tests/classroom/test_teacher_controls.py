@@ -108,6 +108,7 @@ def test_extra_time_after_the_time_ran_out_opens_the_sitting_again(quiz, db, tea
     assert again.remaining() == pytest.approx(9 * 60)  # 30 minutes in all, 21 gone
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "setup, minutes, said",
     [

@@ -91,6 +91,7 @@ def test_the_corpus_starts_from_files_that_load(tmp_path):
     assert [str(e) for q in quizzes for e in check_quiz_file(q)] == [] and len(quizzes) == 1
 
 
+@pytest.mark.slow
 def test_every_broken_level_file_is_refused_by_name(level_mutants, tmp_path):
     folder = write(tmp_path / "corpus", level_mutants)
     failures = []
@@ -124,6 +125,7 @@ def test_every_broken_quiz_file_is_refused_by_name(quiz_mutants, tmp_path):
     assert failures == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -148,6 +150,7 @@ def test_impossible_parameters_name_level_and_field(params, field, tmp_path):
     assert str(errors[0]).startswith(f"{path}: level 'bad-1': field '{field}': ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("opener", ["[", "{a = "])
 def test_deeply_nested_values_are_refused_not_a_recursion_error(opener, tmp_path):
     closer = "]" if opener == "[" else "}"
@@ -215,6 +218,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_the_corpus_by_name_and_still_lists_the_rest(level_mutants, quiz_mutants, tmp_path):
     folder = write(tmp_path / "pack", level_mutants + quiz_mutants)
     good = tmp_path / "pack" / "good.toml"

@@ -21,6 +21,7 @@ def shipped_app(store, tmp_path):
     return make
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_a_long_chapter_title_is_not_cut_on_the_map_or_the_level(shipped_app, size):
     """Issue 14.4: "Stacking: channels, pooling, receptive field, a whole network" was cut to
@@ -102,6 +103,7 @@ def test_lines_a_lesson_keeps_as_written_fit_an_80_column_lesson_box():
 KINDS = ("predict-size", "count-params", "fill-cells", "match-kernel", "receptive-field")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("turns", [0, 1, 2])
 async def test_a_level_left_in_the_burst_of_keys_that_opened_it_does_not_crash(shipped_app, kind, turns):

@@ -83,6 +83,7 @@ async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     assert len(store.attempts("t-fixed")) == 1
 
 
+@pytest.mark.slow
 async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_app, store):
     from convquest.ui.screens.confirm import ConfirmScreen
 
@@ -110,6 +111,7 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
         assert "seen" in status and "solve now for ★☆☆" in status
 
 
+@pytest.mark.slow
 async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars(ladder_app, store):
     app = ladder_app("t-drawn")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -6,11 +6,14 @@ look at the SVGs before committing them.
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_home(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_lesson_page(make_app, snap_compare):
     assert snap_compare(make_app(), press=["enter", "right"], terminal_size=(80, 24))
 

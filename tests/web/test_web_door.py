@@ -174,6 +174,7 @@ async def test_behind_a_proxy_each_student_is_limited_at_their_own_address(door,
     assert server.limiter.allowed("1.2.3.4", "alice")  # what a client writes itself is never believed
 
 
+@pytest.mark.slow
 async def test_browser_sessions_are_in_the_teachers_view(door, browsers):
     from convquest.classroom.results import ResultsDB
 
@@ -275,6 +276,7 @@ async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload
         await first.play()
 
 
+@pytest.mark.slow
 async def test_a_connection_that_sends_no_request_is_closed(door, browsers, monkeypatch):
     """aiohttp keeps one for an hour by default: a script opening thousands would use up the
     server's files, and with them every student's game."""

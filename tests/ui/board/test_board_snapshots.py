@@ -6,6 +6,8 @@ Update after a deliberate change with
 
 from __future__ import annotations
 
+import pytest
+
 from convquest.ui.board.playground import Params, PlaygroundApp
 
 
@@ -20,6 +22,7 @@ def test_playground_transposed_scatter(snap_compare):
     assert snap_compare(app, press=["right", "right"], terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_playground_transposed_equivalent(snap_compare):
     app = PlaygroundApp(Params(op="transposed", i=3, k=3, p=1, s=2))
     assert snap_compare(app, press=["v", "right"], terminal_size=(80, 24))

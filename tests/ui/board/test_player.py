@@ -6,6 +6,8 @@ controls; the engine-backed sweeps are tested in test_sweeps.py.
 
 from __future__ import annotations
 
+import pytest
+
 from convquest.ui.board.player import SPEEDS, SweepPlayer
 from convquest.ui.board.render import Cell, Grid, Scene
 from tests.ui.board.apps import PlayerApp
@@ -85,6 +87,7 @@ async def test_play_advances_on_its_own_then_stops_its_timer_at_the_end():
         assert not [t for t in player._timers if t.name == "board-play" and t._active.is_set()]
 
 
+@pytest.mark.slow
 async def test_pause_stops_the_timer_and_keeps_the_step():
     app = PlayerApp(WalkingWindow(50))
     async with app.run_test(size=(80, 24)) as pilot:

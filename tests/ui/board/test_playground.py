@@ -27,6 +27,7 @@ def error_text(app) -> str:
     return str(app.query_one("#pg-error").render())
 
 
+@pytest.mark.slow
 async def test_each_parameter_key_changes_the_board_as_the_engine_says():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -63,6 +64,7 @@ async def test_padding_modes_cycle_and_same_keeps_the_size():
         assert screen.params.mode is None and screen.params.p == 1
 
 
+@pytest.mark.slow
 async def test_operations_cycle_through_transposed_and_both_poolings():
     app = PlaygroundApp(Params(i=4, k=2, p=0, s=2))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,6 +84,7 @@ async def test_operations_cycle_through_transposed_and_both_poolings():
         assert screen.params.op == "conv"
 
 
+@pytest.mark.slow
 async def test_kernel_and_image_keys_pick_from_the_engine_libraries():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -111,6 +114,7 @@ IMPOSSIBLE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,keys,start", IMPOSSIBLE, ids=[c[0] for c in IMPOSSIBLE])
 async def test_impossible_settings_show_the_engines_reason_and_recover(name, keys, start):
     app = PlaygroundApp(start)
@@ -138,6 +142,7 @@ async def test_impossible_settings_show_the_engines_reason_and_recover(name, key
         assert app.query_one(SweepPlayer).display
 
 
+@pytest.mark.slow
 async def test_values_stop_at_their_limits():
     app = PlaygroundApp(Params(i=23))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -223,6 +228,7 @@ def lines_of(widget) -> list[str]:
     return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_at_80_columns_the_lines_fit_and_the_footer_shows_leave_and_help(size):
     """Issue 14.4: the kernel description and the transposed status line ran off an 80-column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from convquest.classroom.quiz import load_quiz
@@ -174,6 +175,7 @@ def _right_shape(problem, part: int) -> str:
     return shapes[-1]
 
 
+@pytest.mark.slow
 async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store):
     from convquest.practice.exam import cell_grid, join_grid
 
@@ -196,6 +198,7 @@ async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store)
         assert "question 2 of 2" in shown(app, "#sitting-head")
 
 
+@pytest.mark.slow
 async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
     """Issue 14.4: at 80 columns a long quiz title pushed the time left off the header."""
     from tests.classroom.quiz_helpers import QUIZ
