@@ -57,6 +57,7 @@ async def test_keys_typed_before_the_child_is_ready_arrive_raw_and_are_not_echoe
     assert b"ab" not in reported and b"^C" not in reported
 
 
+@pytest.mark.slow
 async def test_keys_sent_while_the_game_is_being_started_are_kept(serve, monkeypatch):
     real_spawn = PtyChild.spawn.__func__
 
@@ -115,6 +116,7 @@ async def test_a_session_without_a_terminal_is_told_how_to_connect(serve):
     assert result.stdout == b""
 
 
+@pytest.mark.slow
 async def test_a_command_is_not_run(serve, tmp_path):
     server = await serve()
     marker = tmp_path / "ran"
@@ -127,6 +129,7 @@ async def test_a_command_is_not_run(serve, tmp_path):
     assert server.children == frozenset()
 
 
+@pytest.mark.slow
 async def test_sftp_is_refused(serve):
     server = await serve()
     async with await connect(server) as conn:
@@ -134,6 +137,7 @@ async def test_sftp_is_refused(serve):
             await conn.start_sftp_client()
 
 
+@pytest.mark.slow
 async def test_port_forwarding_is_refused_both_ways(serve):
     server = await serve()
     async with await connect(server) as conn:
@@ -143,6 +147,7 @@ async def test_port_forwarding_is_refused_both_ways(serve):
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port)
 
 
+@pytest.mark.slow
 async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
     server = await serve(max_sessions=1)
     async with await connect(server, username="bob") as second:
@@ -316,6 +321,7 @@ async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path)
     await asyncio.wait_for(conn.wait_closed(), 5)
 
 
+@pytest.mark.slow
 async def test_an_absurd_terminal_is_tamed_before_the_child_sees_it(serve):
     server = await serve()
     async with await connect(server) as conn:

@@ -79,6 +79,7 @@ def quiz_mutants():
     return quiz_corpus(SEED, 3 * PER_FILE)
 
 
+@pytest.mark.slow
 def test_the_corpus_starts_from_files_that_load(tmp_path):
     # Renamed shipped chapters load beside the shipped ones, so a refusal is the mutation's doing.
     folder = tmp_path / "good"
@@ -241,6 +242,7 @@ def test_the_cli_refuses_the_corpus_by_name_and_still_lists_the_rest(level_mutan
     assert [m.name for m in level_mutants if m.refused and not any(m.name in s for s in skipped)] == []
 
 
+@pytest.mark.slow
 def test_the_game_loads_beside_a_broken_pack(level_mutants, tmp_path):
     folder = write(tmp_path / "pack", level_mutants)
     curriculum = load_curriculum([folder])

@@ -108,6 +108,7 @@ async def test_locked_chapter_says_so_and_stays_on_the_map(make_app):
         assert any("locked" in str(n.message) for n in app._notifications)
 
 
+@pytest.mark.slow
 async def test_retry_replays_the_level(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -98,6 +98,7 @@ def visible_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query("Static") if w.display)
 
 
+@pytest.mark.slow
 async def test_the_photo_lab_opens_from_the_playground_and_shows_the_engines_maps():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -156,6 +156,7 @@ def test_why_pictures_for_transposed_and_same_padding():
     assert why_lines({"variant": "solve-stride", "i": 8, "k": 5, "o": 2, "p": 0, "d": 1}) == []
 
 
+@pytest.mark.slow
 async def test_after_a_wrong_answer_the_next_one_typed_replaces_it(make_app, store):
     # The playtest typed 1, was told why it was wrong, typed 2 and got 12.
     app = make_app(start_level="t-valid")

@@ -111,6 +111,7 @@ async def test_reset_progress_asks_first(make_app, store):
         assert "0 of 5 levels" in text(app, "#home-title")
 
 
+@pytest.mark.slow
 async def test_settings_are_stored_and_applied(make_app, store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -234,6 +235,7 @@ async def test_screenshot_action_writes_nothing(make_app, tmp_path, monkeypatch)
     assert not [path for path in written if path.suffix == ".svg"]
 
 
+@pytest.mark.slow
 async def test_q_outside_the_answer_box_returns_to_it_instead_of_quitting(make_app):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:

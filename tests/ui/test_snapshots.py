@@ -18,9 +18,11 @@ def test_lesson_page(make_app, snap_compare):
     assert snap_compare(make_app(), press=["enter", "right"], terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_level(make_app, snap_compare):
     assert snap_compare(make_app(start_level="t-valid"), terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_level_after_a_wrong_answer(make_app, snap_compare):
     assert snap_compare(make_app(start_level="t-valid"), press=["4", "enter"], terminal_size=(80, 24))

@@ -125,6 +125,7 @@ async def test_the_session_cap_counts_browser_tabs_and_ssh_sessions_together(doo
         assert b"full" in said
 
 
+@pytest.mark.slow
 async def test_an_idle_tab_is_closed_and_told(door, browsers):
     server = await door(idle_timeout=1.0)
     browser = browsers(server)
@@ -247,6 +248,7 @@ async def test_behind_a_proxy_the_address_is_the_last_the_proxy_added_of_every_h
     assert server.limiter.allowed("10.0.0.9", "alice")
 
 
+@pytest.mark.slow
 async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload_keeps_it(door, browsers):
     from tests.classroom.ssh_helpers import connect_port
 

@@ -81,6 +81,7 @@ async def test_no_file_routes_and_no_folder_listings(door):
                 assert response.status in (403, 404), f"{path} answered {response.status}"
 
 
+@pytest.mark.slow
 async def test_the_login_cookie_is_httponly_strict_and_random(door):
     tokens = []
     for _ in range(2):

@@ -51,6 +51,7 @@ async def mark(pilot, cells, start=(0, 0)):
     return r0, c0
 
 
+@pytest.mark.slow
 async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
     problem = one_layer()
     app = PanelApp(problem)
@@ -72,6 +73,7 @@ async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
         assert [c for c, cell in enumerate(grid.cells[0]) if "marked" in cell.marks] == [1, 2, 3]
 
 
+@pytest.mark.slow
 async def test_a_wrong_set_is_judged_wrong_with_the_first_rung_of_the_ladder():
     problem = one_layer()
     app = PanelApp(problem)

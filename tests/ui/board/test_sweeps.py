@@ -146,6 +146,7 @@ async def test_every_step_of_a_pooling_matches_the_trace(kind):
             await pilot.press("right")
 
 
+@pytest.mark.slow
 async def test_transposed_scatter_paints_each_patch_and_crops_the_padding():
     trace = conv_transpose2d_trace(X[:3, :3], W, padding=1, stride=2)
     app = PlayerApp(TransposedSweep(trace))
@@ -197,6 +198,7 @@ async def test_transposed_equivalent_view_is_zero_insertion_padding_and_a_convol
         assert player.view == "scatter" and player.step == len(trace.paints) - 1
 
 
+@pytest.mark.slow
 async def test_big_input_scrolls_to_keep_the_window_in_view():
     x = np.arange(18 * 18).reshape(18, 18) % 7
     trace = conv2d_trace(x, W, padding=1)

@@ -229,6 +229,7 @@ async def test_time_running_out_while_the_hand_in_question_is_open_still_hands_i
         assert type(app.screen).__name__ == "HomeScreen"  # the report replaced exam and dialog
 
 
+@pytest.mark.slow
 async def test_quitting_mid_exam_marks_the_paper_left_and_keeps_its_answers(make_app, store):
     clock = FakeClock()
     app = make_app()
@@ -287,6 +288,7 @@ async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app,
         assert app.screen.report.right == 1
 
 
+@pytest.mark.slow
 async def test_a_match_kernel_exam_question_shows_its_pictures_and_the_kernels_to_name(make_app):
     from convquest.ui.match.shaded import ShadedImage
 

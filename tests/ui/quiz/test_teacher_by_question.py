@@ -153,6 +153,7 @@ TEN = '[quiz]\nid = "ten"\ntitle = "Ten"\nseed = 3\n' + "".join(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("size", "all_shown"), [((80, 24), False), ((80, 60), True)])
 async def test_by_question_fits_its_panel_and_says_what_is_left_out(tmp_path, class_db, size, all_shown):
     path, db = class_db
