@@ -28,7 +28,9 @@ def marks_slow(decorators: list[ast.expr]) -> bool:
 
 def wholly_slow(module: ast.Module) -> bool:
     for node in module.body:
-        named = isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in node.targets)
+        if not isinstance(node, ast.Assign):
+            continue
+        named = any(getattr(t, "id", "") == "pytestmark" for t in node.targets)
         if named and "mark.slow" in ast.unparse(node.value):
             return True
     tests = [
@@ -39,7 +41,7 @@ def wholly_slow(module: ast.Module) -> bool:
     return bool(tests) and all(marks_slow(node.decorator_list) for node in tests)
 
 
-def test_every_test_module_keeps_a_quick_test_but_the_named_end_to_end_ones():
+def test_every_test_module_keeps_a_quick_test_but_the_named_end_to_end_ones() -> None:
     found = {
         path.relative_to(TESTS).as_posix()
         for path in sorted(TESTS.rglob("test_*.py"))
