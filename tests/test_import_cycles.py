@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import convquest
 from tests.test_layers import module_name
 
@@ -115,7 +113,6 @@ def _circle(graph: dict[str, set[str]], group: set[str]) -> list[str]:
     raise AssertionError(f"{group} is not a circle")
 
 
-@pytest.mark.slow
 def test_the_package_has_no_import_circles():
     assert cycles(import_graph(PACKAGE)) == []
 
