@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+from tests import sweeps
+
+# The quick suite's hypothesis default (tests that name their own count go through sweeps.examples).
+settings.register_profile("quick", max_examples=10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`-m "not slow"` outside CI is the quick suite: fewer seeds and examples (tests/sweeps.py).
+    CI=true always runs the full counts, whatever -m says."""
+    if "not slow" in (config.option.markexpr or "") and os.environ.get("CI") != "true":
+        sweeps.QUICK = True
+        settings.load_profile("quick")
 
 
 @pytest.fixture

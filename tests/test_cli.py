@@ -19,6 +19,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv", [["--help"], ["--version"], ["levels", "--help"]] + [[*command.words, "--help"] for command in COMMANDS]
 )

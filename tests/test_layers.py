@@ -4,6 +4,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import convquest
 
 PACKAGE = Path(convquest.__file__).parent
@@ -78,6 +80,7 @@ def layer_violations(root: Path, cli_modules=CLI) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_the_package_keeps_its_layers():
     assert layer_violations(PACKAGE) == []
 

@@ -121,6 +121,7 @@ def write_newer_schema(path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [write_random_bytes, write_truncated, write_wrong_schema, write_newer_schema])
 def test_unusable_database_is_moved_aside_and_a_fresh_one_works(tmp_path, damage):
     path = tmp_path / DB_NAME

@@ -20,8 +20,9 @@ from convquest.engine import problems
 from convquest.engine.problems.signature import signature
 from convquest.practice.exam import jsonable
 from convquest.practice.topics import derive_seed
+from tests.sweeps import seeds
 
-STUDENTS = [f"student-{n}" for n in range(200)]
+STUDENTS = [f"student-{n}" for n in seeds(200)]
 DOCS = Path(__file__).parents[2] / "docs" / "CLASSROOM.md"
 TOPICS = [(kind, variant) for kind in problems.KINDS for variant in problems.variants(kind)]
 
@@ -64,6 +65,7 @@ def assert_fair(quiz) -> None:
         assert again.paper_for(student).to_json() == papers[student].to_json()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
 @pytest.mark.parametrize(("kind", "variant"), TOPICS)
 def test_every_kind_gives_every_student_a_paper_of_one_shape(tmp_path, kind, variant, difficulty):
@@ -174,6 +176,7 @@ def test_a_student_no_draw_fits_sits_the_reference_question(tmp_path, monkeypatc
     assert quiz.paper_for(unlucky).questions[1] == reference
 
 
+@pytest.mark.slow
 def test_the_reference_draw_is_one_that_fits_the_screen(monkeypatch):
     # Generated fill-cells/strided at difficulty 2 has inputs of 6×6 or 7×7.
     drawn = QuizQuestion(1, "fill-cells", None, "strided", 2)
@@ -193,6 +196,7 @@ def fill_quizzes(tmp_path: Path) -> list:
     return [generated_quiz(tmp_path / v, "fill-cells", v, 3) for v in problems.variants("fill-cells")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quizzes", [example_quizzes, fill_quizzes])
 async def test_every_question_fits_the_quiz_screen_at_80x24(tmp_path, store, quizzes):
     from textual.containers import VerticalScroll

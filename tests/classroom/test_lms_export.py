@@ -294,6 +294,7 @@ def scored(item: ET.Element) -> list[tuple[str, str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_qti_package_holds_each_question_as_a_group_of_its_variants(quiz):
     items, skipped, _ = draw_items(quiz, 3)
     data = to_qti_zip(quiz.id, quiz.title, items)
@@ -391,6 +392,7 @@ def test_qti_writes_grids_as_fill_in_the_blanks_and_a_choice_as_multiple_choice(
 # --- the items themselves -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_is_an_item_with_engine_checked_answers_or_skipped_with_a_reason(kind):
     exported = set()

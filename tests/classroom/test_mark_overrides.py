@@ -98,6 +98,7 @@ def test_the_latest_override_counts_and_clear_goes_back_to_the_answers(capsys, d
         assert [o.mark for o in db.overrides("week-3")] == [1, 0.25, None]  # every change stays on record
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "said"),
     [

@@ -72,6 +72,7 @@ def scenario(db: ResultsDB) -> list[object]:
     return seen
 
 
+@pytest.mark.slow
 def test_every_method_gives_the_same_on_sqlite_and_postgresql(tmp_path, postgres_url):
     sqlite, postgres = ResultsDB.open(tmp_path / "classroom.db"), ResultsDB.open(postgres_url)
     try:
@@ -242,6 +243,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "csv", "canvas", "moodle", "json"])
 def test_results_in_every_format_read_either_backend(capsys, class_results, fmt):
     data, target = class_results
@@ -253,6 +255,7 @@ def test_results_in_every_format_read_either_backend(capsys, class_results, fmt)
         assert json.dumps(document).count('"alice"') >= 1
 
 
+@pytest.mark.slow
 def test_every_format_is_the_same_text_from_sqlite_and_postgresql(capsys, tmp_path, postgres_url):
     """The same class, sat once into each backend: byte for byte the same exports."""
     outputs = {}

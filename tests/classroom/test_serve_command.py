@@ -52,6 +52,7 @@ def test_the_class_code_can_come_from_the_environment(tmp_path, monkeypatch, cap
     assert "class code is empty" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_taken_port_is_reported_plainly(tmp_path, capsys):
     import socket
 
@@ -82,6 +83,7 @@ _SERVE = (
 )
 
 
+@pytest.mark.slow
 async def test_sigterm_stops_serve_and_hangs_up_its_games(tmp_path):
     import asyncio
     import re

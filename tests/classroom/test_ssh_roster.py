@@ -57,6 +57,7 @@ async def test_an_id_not_on_the_roster_is_refused_whatever_the_password(serve_ro
     assert server.limiter.allowed("127.0.0.1", "alice")  # counted against the address only
 
 
+@pytest.mark.slow
 async def test_twelve_failures_for_one_id_leave_another_ids_login_working(serve_roster):
     server = await serve_roster()
     for _ in range(12):
@@ -70,6 +71,7 @@ async def test_twelve_failures_for_one_id_leave_another_ids_login_working(serve_
         assert b"env user=bob" in await play(conn)
 
 
+@pytest.mark.slow
 async def test_the_address_cap_stops_a_spray_over_many_ids(serve_roster):
     server = await serve_roster(failed_logins_per_address=4)
     for student in ("alice", "bob", "zoe", "nobody"):
@@ -79,6 +81,7 @@ async def test_the_address_cap_stops_a_spray_over_many_ids(serve_roster):
         await connect(server, "carol", PASSWORDS["carol"])
 
 
+@pytest.mark.slow
 async def test_a_second_login_takes_the_session_over_and_the_first_is_told(serve_roster):
     server = await serve_roster()
     async with await connect(server, "alice", PASSWORDS["alice"]) as first:
@@ -100,6 +103,7 @@ async def test_a_second_login_takes_the_session_over_and_the_first_is_told(serve
             await read_until(again.stdout, b"key b'z'")
 
 
+@pytest.mark.slow
 async def test_another_students_login_takes_nothing_over(serve_roster):
     server = await serve_roster()
     async with (
@@ -114,6 +118,7 @@ async def test_another_students_login_takes_nothing_over(serve_roster):
         assert len(server.children) == 2
 
 
+@pytest.mark.slow
 async def test_a_connection_that_starts_no_game_is_closed_after_the_grace_time(serve_roster):
     server = await serve_roster(login_timeout=1.0, max_sessions=1)
     loop = asyncio.get_running_loop()
@@ -133,6 +138,7 @@ async def test_a_connection_that_starts_no_game_is_closed_after_the_grace_time(s
     await eventually(lambda: server.occupied == 0, "the closed connection no longer counted")
 
 
+@pytest.mark.slow
 async def test_a_connection_whose_game_ended_is_closed_after_the_idle_timeout(serve_roster):
     server = await serve_roster(idle_timeout=1.0)
     async with await connect(server, "alice", PASSWORDS["alice"]) as conn:

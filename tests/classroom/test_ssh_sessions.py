@@ -57,6 +57,7 @@ async def test_keys_typed_before_the_child_is_ready_arrive_raw_and_are_not_echoe
     assert b"ab" not in reported and b"^C" not in reported
 
 
+@pytest.mark.slow
 async def test_keys_sent_while_the_game_is_being_started_are_kept(serve, monkeypatch):
     real_spawn = PtyChild.spawn.__func__
 
@@ -115,6 +116,7 @@ async def test_a_session_without_a_terminal_is_told_how_to_connect(serve):
     assert result.stdout == b""
 
 
+@pytest.mark.slow
 async def test_a_command_is_not_run(serve, tmp_path):
     server = await serve()
     marker = tmp_path / "ran"
@@ -127,6 +129,7 @@ async def test_a_command_is_not_run(serve, tmp_path):
     assert server.children == frozenset()
 
 
+@pytest.mark.slow
 async def test_sftp_is_refused(serve):
     server = await serve()
     async with await connect(server) as conn:
@@ -134,6 +137,7 @@ async def test_sftp_is_refused(serve):
             await conn.start_sftp_client()
 
 
+@pytest.mark.slow
 async def test_port_forwarding_is_refused_both_ways(serve):
     server = await serve()
     async with await connect(server) as conn:
@@ -143,6 +147,7 @@ async def test_port_forwarding_is_refused_both_ways(serve):
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port)
 
 
+@pytest.mark.slow
 async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
     server = await serve(max_sessions=1)
     async with await connect(server, username="bob") as second:
@@ -162,6 +167,7 @@ async def test_sessions_beyond_the_cap_are_told_the_server_is_full(serve):
             assert b"The class server is full" in await refused.stderr.read()
 
 
+@pytest.mark.slow
 async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
     loop = asyncio.get_running_loop()
     server = await serve(idle_timeout=1.5)
@@ -180,6 +186,7 @@ async def test_an_idle_session_is_closed_politely_and_its_child_reaped(serve):
     assert await wait_reaped(pid_from(out))
 
 
+@pytest.mark.slow
 async def test_the_idle_goodbye_is_written_on_a_restored_terminal(serve):
     """Issue 14.13: the goodbye read "Your progress ." — the game had turned line wrap off, and
     the server wrote its message before turning it back on (and showing the cursor, leaving the
@@ -198,6 +205,7 @@ async def test_the_idle_goodbye_is_written_on_a_restored_terminal(serve):
     assert b"Your progress is saved: connect again to carry on." in out[goodbye:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [(), ("--ignore-hup",)], ids=["sighup", "sigkill-after-grace"])
 async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extra):
     server = await serve(child_argv=echo_argv(*extra), hangup_grace=0.5)
@@ -211,6 +219,7 @@ async def test_when_the_client_drops_the_child_is_hung_up_and_reaped(serve, extr
     )
 
 
+@pytest.mark.slow
 async def test_closing_the_server_hangs_up_every_game(serve):
     server = await serve()
     conns = [await connect(server, username=name) for name in ("alice", "bob")]
@@ -225,6 +234,7 @@ async def test_closing_the_server_hangs_up_every_game(serve):
         conn.abort()
 
 
+@pytest.mark.slow
 async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
     server = await serve()
     async with await connect(server, username="carol.d") as conn:
@@ -235,6 +245,7 @@ async def test_each_student_gets_their_own_data_dir(serve, tmp_path):
     assert oct(student.stat().st_mode & 0o777) == oct(0o700)
 
 
+@pytest.mark.slow
 async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatch):
     monkeypatch.setenv("TEACHER_SECRET", "do-not-leak")
     show_env = lambda username: [sys.executable, "-c", "import os; print(sorted(os.environ))"]  # noqa: E731
@@ -249,6 +260,7 @@ async def test_the_child_sees_only_the_environment_it_is_given(serve, monkeypatc
     )
 
 
+@pytest.mark.slow
 async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):
     server = await serve(child_argv=lambda username: ["/nonexistent/convquest"])
     async with await connect(server) as conn:
@@ -259,6 +271,7 @@ async def test_a_game_that_cannot_start_says_so_and_exits_127(serve):
     assert b"cannot start /nonexistent/convquest" in out
 
 
+@pytest.mark.slow
 async def test_one_log_line_at_connect_and_one_at_disconnect(serve, caplog):
     caplog.set_level(logging.INFO, logger="convquest.classroom")
     server = await serve()
@@ -278,6 +291,7 @@ async def test_one_log_line_at_connect_and_one_at_disconnect(serve, caplog):
     )
 
 
+@pytest.mark.slow
 async def test_refusals_are_logged_with_the_reason(serve, caplog):
     caplog.set_level(logging.INFO, logger="convquest.classroom")
     server = await serve()
@@ -290,6 +304,7 @@ async def test_refusals_are_logged_with_the_reason(serve, caplog):
     assert any(re.fullmatch(r"refused user=alice from=127\.0\.0\.1:\d+ reason=exec of 'ls'", m) for m in messages)
 
 
+@pytest.mark.slow
 async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path):
     server = ClassroomServer(ServerConfig(data_dir=tmp_path, port=0, class_code=CODE, child_argv=echo_argv()))
     serving = asyncio.ensure_future(server.serve_forever())  # what SIGTERM cancels in `convquest serve`
@@ -306,6 +321,7 @@ async def test_stopping_the_server_tells_students_and_disconnects_them(tmp_path)
     await asyncio.wait_for(conn.wait_closed(), 5)
 
 
+@pytest.mark.slow
 async def test_an_absurd_terminal_is_tamed_before_the_child_sees_it(serve):
     server = await serve()
     async with await connect(server) as conn:

@@ -108,6 +108,7 @@ def test_extra_time_after_the_time_ran_out_opens_the_sitting_again(quiz, db, tea
     assert again.remaining() == pytest.approx(9 * 60)  # 30 minutes in all, 21 gone
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "setup, minutes, said",
     [
@@ -192,6 +193,7 @@ def test_nothing_to_reopen_is_said(quiz, db, teacher):
 # --- ending for everyone ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ending_the_quiz_ends_every_sitting_under_way_within_the_refresh_interval(quiz, db, teacher):
     clock = FakeClock()
     alice, bob = sit(quiz, db, clock, "alice"), sit(quiz, db, clock, "bob")
@@ -204,6 +206,7 @@ def test_ending_the_quiz_ends_every_sitting_under_way_within_the_refresh_interva
     assert teacher.quiz_end("week-3") == (clock() - REFRESH_EVERY, "ms.k")
 
 
+@pytest.mark.slow
 def test_an_answer_given_after_the_end_is_not_taken_even_before_the_next_read(quiz, db, teacher):
     clock = FakeClock()
     sitting = sit(quiz, db, clock)
@@ -213,6 +216,7 @@ def test_an_answer_given_after_the_end_is_not_taken_even_before_the_next_read(qu
     assert teacher.answers() == []
 
 
+@pytest.mark.slow
 def test_ending_keeps_the_true_reason_of_a_sitting_whose_time_had_gone(quiz, db, teacher):
     clock = FakeClock()
     sit(quiz, db, clock, "early")
@@ -261,6 +265,7 @@ def test_every_action_is_logged_with_who_and_when(quiz, db, teacher):
 # --- one student's data -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_students_record_holds_their_paper_answers_and_sessions_only(quiz, db, teacher):
     clock = FakeClock()
     alice = sit(quiz, db, clock, "alice")
@@ -275,6 +280,7 @@ def test_a_students_record_holds_their_paper_answers_and_sessions_only(quiz, db,
     assert teacher.students() == ["alice", "bob"]
 
 
+@pytest.mark.slow
 def test_deleting_a_student_removes_their_rows_in_every_table_and_no_one_elses(quiz, db, teacher):
     clock = FakeClock()
     sit(quiz, db, clock, "alice").answer("7")
@@ -292,6 +298,7 @@ def test_deleting_a_student_removes_their_rows_in_every_table_and_no_one_elses(q
     assert [a.action for a in teacher.actions("alice")] == ["delete"]  # the log keeps that it was done
 
 
+@pytest.mark.slow
 def test_deleting_a_connected_student_is_refused(quiz, db, teacher):
     sit(quiz, db, FakeClock(), "alice")
     teacher.session_opened("s1", "alice", "127.0.0.1", "week-3", 1000.0)
@@ -306,6 +313,7 @@ def test_deleting_a_connected_student_is_refused(quiz, db, teacher):
 KIND_SEEDS = [(kind, seed) for kind in problems.KINDS for seed in range(4)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind, seed", KIND_SEEDS)
 def test_the_right_answer_read_off_the_working_is_judged_right_for_every_kind(kind, seed):
     problem = problems.generate(kind, seed, difficulty=1 + seed % 3)
@@ -316,6 +324,7 @@ def test_the_right_answer_read_off_the_working_is_judged_right_for_every_kind(ki
         assert not isinstance(verdict, Slip) and verdict.correct
 
 
+@pytest.mark.slow
 def test_the_marked_paper_shows_right_answers_and_working_once_a_per_student_sitting_is_over(quiz, db):
     sitting = sit(quiz, db, FakeClock())
     sitting.answer(wrong(sitting.problems[0]))
@@ -328,6 +337,7 @@ def test_the_marked_paper_shows_right_answers_and_working_once_a_per_student_sit
     assert int(first.right[0]) == int(right(sitting.problems[0]))
 
 
+@pytest.mark.slow
 def test_a_shared_paper_keeps_the_answers_back_until_the_teacher_ends_the_quiz(tmp_path, db, teacher):
     shared = load_quiz(write_quiz(tmp_path, seed="7", name="shared.toml"))
     clock = FakeClock()
@@ -338,6 +348,7 @@ def test_a_shared_paper_keeps_the_answers_back_until_the_teacher_ends_the_quiz(t
     assert sitting.working_released() and all(q.right for q in sitting.marked_paper())
 
 
+@pytest.mark.slow
 def test_feedback_none_releases_nothing(tmp_path, db):
     quiet = load_quiz(write_quiz(tmp_path, feedback="none", name="quiet.toml"))
     sitting = sit(quiet, db, FakeClock())

@@ -71,6 +71,7 @@ def test_reopen_lets_a_handed_in_student_carry_on(data, class_db, capsys):
     assert "nothing to reopen: alice is still sitting 'week-3'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "words, said",
     [

@@ -114,6 +114,7 @@ async def finish(child: PtyChild, status: int) -> int:
         child.close()
 
 
+@pytest.mark.slow
 async def test_a_forked_child_is_its_own_session_with_its_own_terminal_env_and_folder(warm, tmp_path):
     parent = await warm()
     child, info = await probe(parent, tmp_path, "alice")
@@ -134,6 +135,7 @@ async def test_a_forked_child_is_its_own_session_with_its_own_terminal_env_and_f
     assert await finish(child, 0) == 0
 
 
+@pytest.mark.slow
 async def test_two_children_have_their_own_random_numbers_and_folders(warm, tmp_path):
     parent = await warm()
     (first, one), (second, two) = [await probe(parent, tmp_path, user) for user in ("bob", "carol")]
@@ -156,6 +158,7 @@ async def test_the_exit_status_and_a_kill_reach_the_server_and_the_child_is_reap
     assert await wait_reaped(info["pid"])
 
 
+@pytest.mark.slow
 async def test_a_killed_parent_is_restarted_and_its_running_children_still_reported(warm, tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="convquest.classroom")
     parent = await warm()
@@ -173,6 +176,7 @@ async def test_a_killed_parent_is_restarted_and_its_running_children_still_repor
     assert await finish(child, 0) == 0
 
 
+@pytest.mark.slow
 async def test_what_cannot_be_forked_starts_fresh(warm, tmp_path):
     assert not forkable(["cat"]) and not forkable([sys.executable, "-I", "-c", "pass"])
     assert forkable([sys.executable, "-m", "convquest"]) and forkable([sys.executable, "game.py"])
@@ -195,6 +199,7 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 async def test_a_fork_not_answered_in_time_starts_fresh_and_the_late_child_is_killed(
     warm, tmp_path, monkeypatch, caplog
 ):
@@ -214,6 +219,7 @@ async def test_a_fork_not_answered_in_time_starts_fresh_and_the_late_child_is_ki
     assert await finish(child, 0) == 0
 
 
+@pytest.mark.slow
 async def test_sessions_are_forked_through_ssh_and_no_warm_makes_them_fresh(serve, tmp_path):
     warm_server = await serve()
     fresh_server = await serve(warm=False, data_dir=tmp_path / "fresh")

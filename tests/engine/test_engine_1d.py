@@ -25,8 +25,9 @@ from convquest.engine import (
 )
 from tests.engine import reference
 from tests.engine.strategies import ceil_pool_configs, grouped_transposed_configs, mode_conv_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
 def as_volume(array, single, extra):

@@ -27,8 +27,9 @@ from convquest.engine import (
     transposed_output_shape,
     transposed_output_size,
 )
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 small = st.integers(1, 12)
 
 
@@ -162,7 +163,7 @@ layers_strategy = st.lists(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(layers_strategy, st.integers(0, 3))
 def test_receptive_field_agrees_with_the_exact_cells(layers, index):
     info = receptive_field(layers)[-1]
@@ -173,7 +174,7 @@ def test_receptive_field_agrees_with_the_exact_cells(layers, index):
     assert receptive_cells(layers, index + 1)[0] - cells[0] == info.jump
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(layers_strategy, st.data())
 def test_receptive_cells_are_the_inputs_an_output_depends_on(layers, data):
     # Run the stack for real on a 1-row strip: all-ones kernels and average pooling only ever

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from convquest.engine import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from tests.engine import reference
+from tests.sweeps import examples
 
 INT64_MAX = 2**63 - 1
 
@@ -35,7 +36,7 @@ def test_the_largest_exact_sums_are_computed():
         conv2d([[INT64_MAX]], [[1]], bias=1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**63 - 1), st.integers(-(2**20), 2**20), st.data())
 def test_integer_results_are_exact_or_refused(side, k, big, weight, data):
     x = np.full((side + k, side + k), big, dtype=np.int64)

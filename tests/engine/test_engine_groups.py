@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from convquest.engine import conv2d, conv_transpose2d
 from tests.engine import reference
 from tests.engine.strategies import grouped_transposed_configs, mode_conv_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
 def volume(array, single, extra):

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convquest.engine import Layer, conv_macs, conv_params, receptive_cells, receptive_field, shapes_through
+from tests.sweeps import examples
 
-CHECK = settings(max_examples=150, deadline=None)
+CHECK = settings(max_examples=examples(150), deadline=None)
 
 
 def plain_side(i: int, k: int, p: int, s: int, d: int) -> int:
@@ -234,7 +235,7 @@ def test_refusals_name_the_numbers(call, words):
 
 
 @given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 5), st.booleans())
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_conv_params_and_refusals_match_pytorch(c_in, c_out, groups, k, bias):
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle only where it is installed")
     try:

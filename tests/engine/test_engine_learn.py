@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convquest.engine import KERNELS, PHOTOS, conv2d, conv2d_trace, fit_kernel, stable_rate
+from tests.sweeps import examples
 
 
 def _mse(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> float:
@@ -100,7 +101,7 @@ def problems(draw):
     return x, y, k
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(problems())
 def test_with_the_stable_rate_the_loss_never_rises(problem):
     x, y, k = problem

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from convquest.engine import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from tests.engine import reference
 from tests.engine.strategies import conv_configs, pool_configs, transposed_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
 def as_3d(x):
@@ -46,7 +47,7 @@ def test_conv2d_matches_the_loop_reference(config):
     np.testing.assert_array_equal(got, expected)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(conv_configs(), st.floats(-2, 2, allow_nan=False, allow_subnormal=False))
 def test_conv2d_on_floats_matches_the_reference(config, scale):
     x, w, kwargs, per_axis = config

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from convquest.engine import conv1d, conv1d_trace, conv2d, conv2d_trace, conv2d_volume_trace, pad_sources
 from tests.engine import reference
 from tests.engine.strategies import MODES, mode_conv_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
 def as_volume(array, single, extra):

@@ -18,11 +18,12 @@ from convquest.engine import (
 )
 from tests.engine import reference
 from tests.engine.strategies import ceil_pool_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     st.integers(1, 12),
     st.integers(1, 5),

@@ -21,6 +21,7 @@ from convquest.engine import (  # noqa: E402  (only meaningful once torch is kno
     pool_output_size,
     transposed_output_size,
 )
+from tests.sweeps import examples  # noqa: E402
 
 # PyTorch warns that 'same' with an even kernel copies the input; that is its business, not ours.
 # Building a module with a zero-sized kernel (a refused case) warns too.
@@ -29,7 +30,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Initializing zero-element tensors:UserWarning"),
 ]
 
-CHECK = settings(max_examples=200, deadline=None)
+CHECK = settings(max_examples=examples(200), deadline=None)
 
 
 def mostly(valid, invalid):
@@ -113,7 +114,7 @@ def test_pooling_agrees_with_torch(i, k, s, p, use_max):
         assert pool_output_size(i, k, s, p) == theirs[0].shape[-1]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(1, 8), st.integers(1, 4), st.integers(1, 3), st.data())
 def test_same_padding_agrees_with_torch(i, k, d, data):
     x = np.arange(i * (i + 1)).reshape(1, i, i + 1) % 7 - 3
@@ -147,7 +148,7 @@ def spatial_array(channels, side, spatial, modulus, shift):
     return (np.arange(int(np.prod(shape))).reshape(shape) % modulus - shift).astype(float)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(
     st.sampled_from([1, 2]),
     sizes,
@@ -187,7 +188,7 @@ def test_conv_with_groups_and_padding_modes_agrees_with_nn_conv(spatial, i, k, p
     assert_agree(torch_result(theirs_call), mine)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.sampled_from([1, 2]),
     sizes,
@@ -216,7 +217,7 @@ def test_conv_transpose_with_groups_agrees_with_torch(spatial, i, k, p, s, d, a,
     assert_agree(theirs, mine)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(
     st.sampled_from([1, 2]),
     sizes,
@@ -243,7 +244,7 @@ def test_pooling_with_ceil_mode_and_dilation_agrees_with_torch(spatial, i, k, s,
         assert size == theirs[0].shape[-1]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3))
 def test_causal_padding_is_left_zero_padding_in_torch(length, k, s, d, c):
     x = spatial_array(c, length, 1, 7, 3)

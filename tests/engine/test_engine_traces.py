@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from convquest.engine import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from convquest.engine.traces import avg_pool2d_trace, conv2d_trace, conv_transpose2d_trace, max_pool2d_trace
 from tests.engine.strategies import conv_configs, pool_configs, transposed_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=120, deadline=None)
+PROPERTY = settings(max_examples=examples(120), deadline=None)
 
 
 def scalar_bias(kwargs):

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 
 from convquest.engine import conv2d, conv2d_trace, conv2d_volume_trace
 from tests.engine.strategies import mode_conv_configs
+from tests.sweeps import examples
 
-PROPERTY = settings(max_examples=120, deadline=None)
+PROPERTY = settings(max_examples=examples(120), deadline=None)
 
 
 @PROPERTY

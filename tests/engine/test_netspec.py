@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from convquest.engine import conv_params, dense_params
 from convquest.engine.netspec import MAX_VALUES, SpecError, analyse, format_report, parse, torch_code
 from convquest.engine.networks import NETWORKS
+from tests.sweeps import examples
 
 RESNET_STEM = "conv 3>64 k7 s2 p3 nobias; bn; relu; maxpool k3 s2 p1"
 # Specs that reach every kind and option, each checked against PyTorch below.
@@ -267,7 +268,7 @@ def random_specs(draw):
 
 
 @given(random_specs())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_random_stacks_match_pytorch_or_are_refused_at_the_first_layer_that_fails(case):
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle only where it is installed")
     spec, shape = case

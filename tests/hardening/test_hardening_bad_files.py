@@ -79,6 +79,7 @@ def quiz_mutants():
     return quiz_corpus(SEED, 3 * PER_FILE)
 
 
+@pytest.mark.slow
 def test_the_corpus_starts_from_files_that_load(tmp_path):
     # Renamed shipped chapters load beside the shipped ones, so a refusal is the mutation's doing.
     folder = tmp_path / "good"
@@ -91,6 +92,7 @@ def test_the_corpus_starts_from_files_that_load(tmp_path):
     assert [str(e) for q in quizzes for e in check_quiz_file(q)] == [] and len(quizzes) == 1
 
 
+@pytest.mark.slow
 def test_every_broken_level_file_is_refused_by_name(level_mutants, tmp_path):
     folder = write(tmp_path / "corpus", level_mutants)
     failures = []
@@ -124,6 +126,7 @@ def test_every_broken_quiz_file_is_refused_by_name(quiz_mutants, tmp_path):
     assert failures == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -148,6 +151,7 @@ def test_impossible_parameters_name_level_and_field(params, field, tmp_path):
     assert str(errors[0]).startswith(f"{path}: level 'bad-1': field '{field}': ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("opener", ["[", "{a = "])
 def test_deeply_nested_values_are_refused_not_a_recursion_error(opener, tmp_path):
     closer = "]" if opener == "[" else "}"
@@ -215,6 +219,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_the_corpus_by_name_and_still_lists_the_rest(level_mutants, quiz_mutants, tmp_path):
     folder = write(tmp_path / "pack", level_mutants + quiz_mutants)
     good = tmp_path / "pack" / "good.toml"
@@ -237,6 +242,7 @@ def test_the_cli_refuses_the_corpus_by_name_and_still_lists_the_rest(level_mutan
     assert [m.name for m in level_mutants if m.refused and not any(m.name in s for s in skipped)] == []
 
 
+@pytest.mark.slow
 def test_the_game_loads_beside_a_broken_pack(level_mutants, tmp_path):
     folder = write(tmp_path / "pack", level_mutants)
     curriculum = load_curriculum([folder])

@@ -42,6 +42,7 @@ def test_a_right_answer_survives_sigkill(tmp_path):
     assert not list(data.glob("*.corrupt-*")), "the killed game's database was refused on reopening"
 
 
+@pytest.mark.slow
 def test_a_quiz_answer_survives_sigkill(tmp_path):
     from convquest.classroom.quiz import load_quiz
     from convquest.classroom.results import ResultsDB

@@ -16,6 +16,7 @@ async def run_steps(screen: str, steps: list[str], tmp_path) -> str:
         return type(app.screen).__name__
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", ["home", "level-receptive-field", "teacher"])
 @pytest.mark.parametrize(
     "steps",
@@ -36,6 +37,7 @@ async def test_the_command_palette_cannot_be_crashed(screen, steps, tmp_path):
     assert ends_on != "CommandPalette"
 
 
+@pytest.mark.slow
 async def test_a_lesson_pushed_and_popped_in_one_burst(tmp_path):
     # Found by the monkey (practice seed 1011 at 3000 keys): on the chapter map, space and enter
     # both open the lesson, and escape closes it, all faster than a frame. The lesson closed before

@@ -71,6 +71,7 @@ def assert_nothing_lost(data, bad: bytes) -> None:
         assert bad == b"" or (data / DB_NAME).read_bytes()[:16] == b"SQLite format 3\x00"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 async def test_a_broken_database_under_pilot(kind, tmp_path):
     from convquest.levels import load_curriculum
@@ -166,6 +167,7 @@ def still_there(data, also: list[tuple[str, str]] = ()) -> None:
         assert (data / name).read_bytes() == content
 
 
+@pytest.mark.slow
 async def test_a_locked_database_under_pilot(locked):
     from convquest.levels import load_curriculum
     from convquest.ui.app import ConvQuestApp
@@ -190,6 +192,7 @@ async def test_a_locked_database_under_pilot(locked):
     still_there(locked.data, [] if in_memory else [("sliding-2", "2")])
 
 
+@pytest.mark.slow
 def test_a_locked_database_in_the_real_game(locked):
     with Game(CONVQUEST + ["--data-dir", str(locked.data)]) as game:
         screen = game.wait_for("Progress:")

@@ -81,6 +81,7 @@ def test_chapters_follow_the_teaching_order_with_lessons_and_three_levels_each()
         assert all(level.chapter == chapter.id for level in chapter.levels)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", CURRICULUM.levels, ids=lambda level: level.id)
 def test_every_level_builds_a_problem_for_any_seed(level):
     for seed in range(20):

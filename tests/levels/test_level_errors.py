@@ -105,6 +105,7 @@ def only_error(path: Path) -> LevelFileError:
     return errors[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, edit, level, field, words", BROKEN, ids=[c[0] for c in BROKEN])
 def test_broken_file_is_refused_naming_file_level_and_field(write_pack, case, edit, level, field, words):
     path = write_pack(edit(GOOD))

@@ -42,6 +42,7 @@ def test_kind_names_are_the_engines():
     assert KINDS == ENGINE_KINDS
 
 
+@pytest.mark.slow
 def test_loading_the_shipped_chapters_imports_no_numpy():
     code = (
         "import sys\nfrom convquest.levels import load_curriculum\ncurriculum = load_curriculum()\n"
@@ -78,6 +79,7 @@ def test_levels_check_and_packs_still_build_every_problem(shipped_unbuildable, w
         curriculum.level("pack-2")
 
 
+@pytest.mark.slow
 async def test_opening_an_unbuildable_level_says_why_and_stays_on_the_map(shipped_unbuildable, tmp_path):
     from convquest.store import Store
     from convquest.ui.app import ConvQuestApp

@@ -71,6 +71,7 @@ def _calls_on_a_problem(path: Path, root: Path = PACKAGE.parent) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_only_the_play_layer_parses_and_checks_answers():
     """Everything above the engine goes through convquest.play.judge; the engine's problems may
     call their own methods."""

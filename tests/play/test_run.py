@@ -37,6 +37,7 @@ KINDS = level_kinds()
 TWO_WAY = {("learn-kernel", "gradient-sign")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind,variant", KINDS)
 def test_wrong_answers_climb_each_rung_and_the_first_is_words_not_the_working(kind, variant):
     level = first_level(kind, variant)

@@ -20,6 +20,7 @@ def test_the_same_seed_gives_a_byte_identical_paper():
     assert make_paper(42, 12).to_json() == make_paper(42, 12).to_json()
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_paper_in_another_process():
     # hash() is salted per process: a paper that leaned on it would differ between runs.
     code = "from convquest.practice.exam import make_paper; print(make_paper(7, 15).to_json())"

@@ -13,7 +13,6 @@ import os
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.pop("NO_COLOR", None)
 
-from pathlib import Path
 
 import pytest
 
@@ -112,9 +111,11 @@ w = 8
 }
 
 
-@pytest.fixture
-def curriculum(tmp_path: Path):
-    return pack_curriculum(tmp_path / "pack", PACK, ["t-arith", "t-later", "t-stack"])
+@pytest.fixture(scope="session")
+def curriculum(tmp_path_factory: pytest.TempPathFactory):
+    """Loaded once per run: a Curriculum is frozen and its pack files are only read (each test's
+    progress is in its own Store)."""
+    return pack_curriculum(tmp_path_factory.mktemp("ui") / "pack", PACK, ["t-arith", "t-later", "t-stack"])
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ def key(name: str) -> events.Key:
     return events.Key(name, name if len(name) == 1 else None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "burst, expected",
     [

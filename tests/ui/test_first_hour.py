@@ -22,6 +22,7 @@ def shipped_app(store, tmp_path):
     return make
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_a_long_chapter_title_is_not_cut_on_the_map_or_the_level(shipped_app, size):
     """Issue 14.4: "Stacking: channels, pooling, receptive field, a whole network" was cut to
@@ -54,6 +55,7 @@ def board_text(app) -> str:
     return str(app.screen.query_one("#ps-board-text").content)
 
 
+@pytest.mark.slow
 async def test_a_5x5_kernel_is_drawn_whole_without_a_scroll_bar_at_80x24(shipped_app):
     """Issue 14.4: "A 5×5 kernel" showed two of the kernel's five rows before a scroll bar."""
     app = shipped_app("arithmetic-2")
@@ -66,6 +68,7 @@ async def test_a_5x5_kernel_is_drawn_whole_without_a_scroll_bar_at_80x24(shipped
         assert board.max_scroll_y == 0 and board.max_scroll_x == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_a_14x14_input_is_drawn_and_a_wide_screen_gives_the_board_room(shipped_app, size):
     """Issue 14.9: "(a 14×14 input is too big to draw)" on the 28-column board at 80×24, and at
@@ -109,6 +112,7 @@ def test_lines_a_lesson_keeps_as_written_fit_an_80_column_lesson_box():
 KINDS = ("predict-size", "count-params", "fill-cells", "match-kernel", "receptive-field")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("turns", [0, 1, 2])
 async def test_a_level_left_in_the_burst_of_keys_that_opened_it_does_not_crash(shipped_app, kind, turns):
@@ -138,6 +142,7 @@ async def test_a_level_left_in_the_burst_of_keys_that_opened_it_does_not_crash(s
 # -- issue 14.16: the mouse ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_clicking_a_receptive_field_cell_marks_it(shipped_app):
     from convquest.ui.board.receptive import ReceptiveFieldPanel
     from convquest.ui.board.widget import Board
@@ -159,6 +164,7 @@ async def test_clicking_a_receptive_field_cell_marks_it(shipped_app):
         assert panel.marked == set()
 
 
+@pytest.mark.slow
 async def test_clicking_a_palette_kernel_tries_it(shipped_app, store):
     from textual.widgets import OptionList
 
@@ -172,6 +178,7 @@ async def test_clicking_a_palette_kernel_tries_it(shipped_app, store):
         assert len(attempts) == 1 and attempts[0].answer == options.get_option_at_index(2).id
 
 
+@pytest.mark.slow
 async def test_clicking_a_chapter_on_the_map_opens_its_lesson(shipped_app):
     from convquest.ui.screens.lesson import LessonScreen
 
@@ -184,6 +191,7 @@ async def test_clicking_a_chapter_on_the_map_opens_its_lesson(shipped_app):
         assert app.screen.chapter is app.curriculum.chapters[0]
 
 
+@pytest.mark.slow
 async def test_clicking_the_lesson_pager_turns_the_page(shipped_app):
     from convquest.ui.screens.lesson import LessonScreen
 

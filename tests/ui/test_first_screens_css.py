@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.ui.board.playground import PlaygroundApp
@@ -22,6 +24,7 @@ def border(app, selector: str) -> str:
     return app.screen.query_one(selector).styles.border_top[0]
 
 
+@pytest.mark.slow
 async def test_the_home_screen_starts_on_its_own_rules_and_the_rest_come_with_the_next_screen(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -38,6 +41,7 @@ async def test_the_home_screen_starts_on_its_own_rules_and_the_rest_come_with_th
         assert border(app, "#chapter-map") == "heavy"
 
 
+@pytest.mark.slow
 async def test_a_level_opened_at_launch_is_styled_by_the_whole_sheet(make_app):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -47,6 +51,7 @@ async def test_a_level_opened_at_launch_is_styled_by_the_whole_sheet(make_app):
         assert app.screen.query_one("#level-title").styles.text_style.reverse
 
 
+@pytest.mark.slow
 async def test_the_quiz_starts_on_its_own_rules(tmp_path, store):
     db = ResultsDB.open(tmp_path / "results.db")
     app = QuizApp(quiz=load_quiz(write_quiz(tmp_path)), student="alice", db=db, store=store)

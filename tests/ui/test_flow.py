@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from shell_helpers import see_result, text, type_answer
 
 
+@pytest.mark.slow
 async def test_home_lesson_level_result_home(make_app, store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -56,6 +58,7 @@ async def test_home_lesson_level_result_home(make_app, store):
     assert [a.mistake for a in attempts] == ["forgot_plus_one", None]
 
 
+@pytest.mark.slow
 async def test_right_first_time_earns_three_stars_and_next_goes_on(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -74,6 +77,7 @@ async def test_right_first_time_earns_three_stars_and_next_goes_on(make_app, sto
     assert store.all_stars() == {"t-stride": 3, "t-valid": 3}
 
 
+@pytest.mark.slow
 async def test_non_numeric_answer_is_a_slip_not_a_wrong_answer(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -103,6 +107,7 @@ async def test_locked_chapter_says_so_and_stays_on_the_map(make_app):
         assert any("locked" in str(n.message) for n in app._notifications)
 
 
+@pytest.mark.slow
 async def test_retry_replays_the_level(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -57,6 +57,7 @@ async def test_registered_panel_is_used(kinds_app):
         assert isinstance(app.screen.query_one(".kind-panel"), ReceptiveFieldPanel)
 
 
+@pytest.mark.slow
 async def test_fill_cells_level_opens_the_board_panel(kinds_app):
     app = kinds_app("t-fill")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -56,6 +56,7 @@ def numbers_on(app) -> list[str]:
     return re.findall(r"\d+", " ".join(str(w.content) for w in app.screen.query(Static)))
 
 
+@pytest.mark.slow
 async def test_a_wrong_answer_gives_rung_one_in_words_and_no_new_number_is_the_answer(ladder_app, store):
     app = ladder_app("t-fixed")  # 7, k 3: the answer is 5
     async with app.run_test(size=(80, 24)) as pilot:
@@ -73,6 +74,7 @@ async def test_a_wrong_answer_gives_rung_one_in_words_and_no_new_number_is_the_a
     assert [(a.answer, a.correct) for a in store.attempts("t-fixed")] == [("3", False)]
 
 
+@pytest.mark.slow
 async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     app = ladder_app("t-fixed")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -83,6 +85,7 @@ async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     assert len(store.attempts("t-fixed")) == 1
 
 
+@pytest.mark.slow
 async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_app, store):
     from convquest.ui.screens.confirm import ConfirmScreen
 
@@ -110,6 +113,7 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
         assert "seen" in status and "solve now for ★☆☆" in status
 
 
+@pytest.mark.slow
 async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars(ladder_app, store):
     app = ladder_app("t-drawn")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -140,6 +144,7 @@ async def test_the_formula_card_lists_what_was_taught(ladder_app):
         assert not isinstance(app.screen, FormulaCard)
 
 
+@pytest.mark.slow
 async def test_every_ladder_key_is_in_the_footer_and_the_help(ladder_app):
     from convquest.ui.screens.help import keys_of
 

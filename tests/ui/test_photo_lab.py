@@ -98,6 +98,7 @@ def visible_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query("Static") if w.display)
 
 
+@pytest.mark.slow
 async def test_the_photo_lab_opens_from_the_playground_and_shows_the_engines_maps():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -125,6 +126,7 @@ async def test_the_photo_lab_opens_from_the_playground_and_shows_the_engines_map
         assert isinstance(app.screen, PlaygroundScreen)
 
 
+@pytest.mark.slow
 async def test_the_photo_lab_has_help_naming_its_keys():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -134,6 +136,7 @@ async def test_the_photo_lab_has_help_naming_its_keys():
         assert "photo lab" in keys and "Two in a row" in keys and "+ / −" in keys
 
 
+@pytest.mark.slow
 async def test_learning_the_kernel_plays_the_engines_steps():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -158,6 +161,7 @@ async def test_learning_the_kernel_plays_the_engines_steps():
         assert "last step" in visible_text(app)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("presses", range(1, len(RATES)))
 async def test_the_rate_key_cycles_rates_and_above_twice_the_stable_one_the_loss_grows(presses):
     app = PlaygroundApp()
@@ -178,6 +182,7 @@ async def test_the_playgrounds_help_names_the_photo_lab_key():
         assert any(key == "f" and "Photo lab" in what for key, what in keys_of(app.screen))
 
 
+@pytest.mark.slow
 async def test_the_tiny_network_trains_here_and_shows_its_kernels_and_maps():
     from convquest.ui.screens.network import SHOWN, NetworkScreen
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from shell_helpers import see_result, text, type_answer
 
 
+@pytest.mark.slow
 async def test_network_is_answered_layer_by_layer(make_app, store):
     app = make_app(start_level="t-net")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -33,6 +35,7 @@ async def test_network_is_answered_layer_by_layer(make_app, store):
     assert store.stars("t-net") == 2
 
 
+@pytest.mark.slow
 async def test_count_params_asks_conv_then_dense(make_app, store):
     app = make_app(start_level="t-count")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,6 +60,7 @@ async def test_board_draws_the_layer(make_app):
         assert board.count("◆") == 9  # the 3×3 kernel
 
 
+@pytest.mark.slow
 async def test_hints_climb_the_ladder_to_its_top_without_costing_more(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -71,6 +75,7 @@ async def test_hints_climb_the_ladder_to_its_top_without_costing_more(make_app, 
     assert [a.hints for a in store.attempts("t-valid")] == [3]
 
 
+@pytest.mark.slow
 async def test_any_key_on_the_level_screen_is_safe(make_app, store):
     app = make_app(start_level="t-net")
     keys = [
@@ -119,6 +124,7 @@ async def test_any_key_on_the_level_screen_is_safe(make_app, store):
     assert all(not a.correct for a in store.attempts("t-net"))
 
 
+@pytest.mark.slow
 async def test_once_solved_the_board_shows_the_last_window_from_the_engine(make_app):
     app = make_app(start_level="t-stride")  # 8×8, k 3, stride 2: the last column is never reached
     async with app.run_test(size=(80, 24)) as pilot:
@@ -150,6 +156,7 @@ def test_why_pictures_for_transposed_and_same_padding():
     assert why_lines({"variant": "solve-stride", "i": 8, "k": 5, "o": 2, "p": 0, "d": 1}) == []
 
 
+@pytest.mark.slow
 async def test_after_a_wrong_answer_the_next_one_typed_replaces_it(make_app, store):
     # The playtest typed 1, was told why it was wrong, typed 2 and got 12.
     app = make_app(start_level="t-valid")

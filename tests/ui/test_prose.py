@@ -46,6 +46,7 @@ def test_indented_lines_and_list_items_keep_their_indent_when_wrapped():
     assert wrapped == ["    a worked", "    line that is", "    too long", "- an item that", "  wraps over"]
 
 
+@pytest.mark.slow
 async def test_the_lesson_page_keeps_each_formula_on_one_line_in_a_narrow_terminal():
     from textual.app import App, ComposeResult
     from textual.geometry import Region

@@ -23,6 +23,7 @@ async def _open(pilot, where: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("where", "screen_name", "expected_key"),
     [
@@ -49,6 +50,7 @@ async def test_question_mark_opens_help_for_that_screen(make_app, where, screen_
         assert type(app.screen).__name__ == screen_name
 
 
+@pytest.mark.slow
 async def test_small_terminal_shows_the_size_message_and_comes_back(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -84,6 +86,7 @@ async def test_starting_too_small_shows_the_message(make_app):
         assert "(now 70×24)" in text(app, "#too-small")
 
 
+@pytest.mark.slow
 async def test_reset_progress_asks_first(make_app, store):
     store.complete_level("t-valid", 3)
     store.record_attempt("t-valid", "5", True, topic="predict-size/conv")
@@ -108,6 +111,7 @@ async def test_reset_progress_asks_first(make_app, store):
         assert "0 of 5 levels" in text(app, "#home-title")
 
 
+@pytest.mark.slow
 async def test_settings_are_stored_and_applied(make_app, store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -179,6 +183,7 @@ async def test_q_quits_from_the_map(make_app):
     assert app.return_code == 0
 
 
+@pytest.mark.slow
 async def test_q_in_the_answer_box_is_typed_and_ctrl_q_quits(make_app, store):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -227,6 +232,7 @@ async def test_screenshot_action_writes_nothing(make_app, tmp_path, monkeypatch)
     assert not [path for path in written if path.suffix == ".svg"]
 
 
+@pytest.mark.slow
 async def test_q_outside_the_answer_box_returns_to_it_instead_of_quitting(make_app):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -238,6 +244,7 @@ async def test_q_outside_the_answer_box_returns_to_it_instead_of_quitting(make_a
         assert app.focused is box and box.value == ""
 
 
+@pytest.mark.slow
 async def test_enter_on_a_setting_keeps_what_is_chosen(make_app, store):
     """Issue 14.6: Tab to "Animation speed" and Enter turned animations off unasked (the
     highlight started on the first choice, whatever was chosen)."""
@@ -260,6 +267,7 @@ async def test_enter_on_a_setting_keeps_what_is_chosen(make_app, store):
         assert app.animation_speed == "fast"
 
 
+@pytest.mark.slow
 async def test_unlock_all_looks_different_on_and_off_without_colour(make_app, store):
     """Issue 14.6: the unlock-all switch was drawn the same on and off but for its colour."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -33,14 +34,17 @@ def test_home(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_lesson_page(make_app, snap_compare):
     assert snap_compare(make_app(), press=["enter", "right"], terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_level(make_app, snap_compare):
     assert snap_compare(make_app(start_level="t-valid"), run_before=steady_cursor(), terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_level_after_a_wrong_answer(make_app, snap_compare):
     app = make_app(start_level="t-valid")
     assert snap_compare(app, run_before=steady_cursor("4", "enter"), terminal_size=(80, 24))

@@ -50,6 +50,7 @@ def _report(app) -> str:
     return str(app.screen.query_one("#stack-report").render())
 
 
+@pytest.mark.slow
 async def test_o_opens_your_own_network_and_a_typed_stack_is_reported():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from convquest.commands.classroom import run_serve
 from tests.classroom.test_serve_command import parse
 
@@ -33,6 +35,7 @@ def test_a_missing_certificate_exits_2_naming_it(tmp_path, capsys):
     assert not (tmp_path / "ssh_host_ed25519_key").exists()  # refused before anything started
 
 
+@pytest.mark.slow
 def test_a_taken_web_port_is_reported_plainly(tmp_path, capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -49,6 +52,7 @@ def test_importing_the_command_does_not_load_aiohttp():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_under_nohup_the_games_are_not_left_ignoring_the_hang_up(tmp_path):
     """nohup ignores SIGHUP, and an ignored signal is inherited by every game the server starts:
     each hang-up (a takeover, a reload, a closed tab) would then wait for the SIGKILL after the

@@ -125,6 +125,7 @@ async def test_the_session_cap_counts_browser_tabs_and_ssh_sessions_together(doo
         assert b"full" in said
 
 
+@pytest.mark.slow
 async def test_an_idle_tab_is_closed_and_told(door, browsers):
     server = await door(idle_timeout=1.0)
     browser = browsers(server)
@@ -174,6 +175,7 @@ async def test_behind_a_proxy_each_student_is_limited_at_their_own_address(door,
     assert server.limiter.allowed("1.2.3.4", "alice")  # what a client writes itself is never believed
 
 
+@pytest.mark.slow
 async def test_browser_sessions_are_in_the_teachers_view(door, browsers):
     from convquest.classroom.results import ResultsDB
 
@@ -246,6 +248,7 @@ async def test_behind_a_proxy_the_address_is_the_last_the_proxy_added_of_every_h
     assert server.limiter.allowed("10.0.0.9", "alice")
 
 
+@pytest.mark.slow
 async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload_keeps_it(door, browsers):
     from tests.classroom.ssh_helpers import connect_port
 
@@ -275,6 +278,7 @@ async def test_a_new_login_elsewhere_forgets_the_old_browsers_login_but_a_reload
         await first.play()
 
 
+@pytest.mark.slow
 async def test_a_connection_that_sends_no_request_is_closed(door, browsers, monkeypatch):
     """aiohttp keeps one for an hour by default: a script opening thousands would use up the
     server's files, and with them every student's game."""

@@ -73,6 +73,7 @@ async def test_the_pages_load_nothing_from_another_host(door):
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "script-src 'self'" in csp
 
 
+@pytest.mark.slow
 async def test_no_file_routes_and_no_folder_listings(door):
     async with aiohttp.ClientSession() as client:
         for path in ("/download/x", "/static/textual/", "/static/convquest/", "/screenshot", "/static/../door.py"):
@@ -80,6 +81,7 @@ async def test_no_file_routes_and_no_folder_listings(door):
                 assert response.status in (403, 404), f"{path} answered {response.status}"
 
 
+@pytest.mark.slow
 async def test_the_login_cookie_is_httponly_strict_and_random(door):
     tokens = []
     for _ in range(2):
@@ -96,6 +98,7 @@ async def test_the_login_cookie_is_httponly_strict_and_random(door):
     assert tokens[0] != tokens[1] and all(len(t) >= 40 for t in tokens)
 
 
+@pytest.mark.slow
 async def test_a_game_socket_without_a_login_or_from_another_site_is_refused(door):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:

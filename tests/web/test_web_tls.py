@@ -50,6 +50,7 @@ def config(tmp_path, **overrides) -> ServerConfig:
     return ServerConfig(**values)
 
 
+@pytest.mark.slow
 async def test_the_door_serves_https_and_a_secure_cookie(tmp_path):
     cert, key = self_signed(tmp_path)
     server = ClassroomServer(config(tmp_path, tls_cert=cert, tls_key=key))

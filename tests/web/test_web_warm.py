@@ -126,6 +126,7 @@ async def gone(pid: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 async def test_browser_games_are_forked_from_the_doors_own_parent_with_their_own_env(door, caplog):
     caplog.set_level(logging.INFO, logger="convquest.classroom")
     server = await door()

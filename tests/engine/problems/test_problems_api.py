@@ -18,13 +18,14 @@ from convquest.engine.problems.answers import (
     parse_shape,
     parse_whole_number,
 )
+from tests.sweeps import seeds
 
 ALL = [(kind, variant, difficulty) for kind in KINDS for variant in variants(kind) for difficulty in (1, 2, 3)]
 
 
 @pytest.mark.parametrize("kind,variant,difficulty", ALL)
 def test_same_seed_same_problem_and_params_round_trip(kind, variant, difficulty):
-    for seed in range(200):
+    for seed in seeds(200):
         problem = generate(kind, seed, difficulty, variant)
         assert isinstance(problem, Problem)
         assert problem == generate(kind, seed, difficulty, variant)

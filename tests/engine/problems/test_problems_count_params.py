@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from convquest.engine.problems import from_params, generate, variants
+from tests.sweeps import seeds
 
-SEEDS = range(10_000)
+SEEDS = seeds(10_000)
 
 
 def by_hand(p):

@@ -7,11 +7,12 @@ import pytest
 
 from convquest.engine import ops
 from convquest.engine.problems import from_params, generate, variants
+from tests.sweeps import seeds
 
 # Each problem checks every one of its cells, right and three ways wrong: 1,000 seeds per variant and
 # difficulty (24,000 problems, about 300,000 cell checks) keeps this file near 15 s; 10,000 would
 # take over a minute and a half on its own.
-SEEDS = range(1_000)
+SEEDS = seeds(1_000)
 CONV = ("valid", "same", "full", "strided", "dilated")
 
 

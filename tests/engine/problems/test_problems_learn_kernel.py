@@ -15,8 +15,9 @@ from convquest.engine import KERNELS, PHOTOS, conv2d, fit_kernel, stable_rate
 from convquest.engine.problems import from_params, generate
 from convquest.engine.problems.ladder import rungs
 from convquest.engine.problems.learn_kernel import HIDEABLE
+from tests.sweeps import seeds
 
-SEEDS = range(40)
+SEEDS = seeds(40)
 
 
 def shows(number: str, text: str) -> bool:

@@ -11,10 +11,11 @@ from convquest.engine.images import IMAGES
 from convquest.engine.kernels import KERNELS
 from convquest.engine.ops import conv2d
 from convquest.engine.problems import from_params, generate, variants
+from tests.sweeps import seeds
 
 # Each check runs a convolution, so 1,000 seeds per variant and difficulty (15,000 problems, about
 # 60,000 checks) keeps this file near 15 s; generation alone is benchmarked at 10,000+/s.
-SEEDS = range(1_000)
+SEEDS = seeds(1_000)
 DIFFICULTIES = (1, 2, 3)
 
 

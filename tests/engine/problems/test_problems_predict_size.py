@@ -13,8 +13,9 @@ from convquest.engine import ops
 from convquest.engine.problems import from_params, generate, variants
 from convquest.engine.problems.slips import also_phrase
 from tests.engine.problems.size_reference import conv_size, layer_mistakes, layer_size
+from tests.sweeps import seeds
 
-SEEDS = range(10_000)
+SEEDS = seeds(10_000)
 ONE_LAYER = ("conv", "padding", "stride", "dilation", "transposed", "pool")
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from convquest.engine.problems import from_params, generate, variants
 from convquest.engine.problems.ladder import ALL_TAUGHT, rungs
+from tests.sweeps import seeds
 
 # 5,000 seeds per variant and difficulty: each check walks every window back through the stack.
-SEEDS = range(5_000)
+SEEDS = seeds(5_000)
 
 
 def seen_by_hand(params, layers=None):

@@ -17,6 +17,7 @@ from convquest.engine.problems.ladder import ALL_TAUGHT, Taught, rungs
 from convquest.engine.problems.sizes import MISTAKES, SizeSpec, _mistaken_size
 from convquest.levels.loader import load_curriculum
 from tests.engine.problems.taught import results, untaught
+from tests.sweeps import seeds
 
 CURRICULUM = load_curriculum()
 ORDER = [chapter.id for chapter in CURRICULUM.chapters]
@@ -220,7 +221,7 @@ def test_every_shipped_level_names_only_what_it_has_taught(chapter):
 def test_generated_problems_name_only_what_their_chapter_has_taught(kind, variant):
     taught = FIRST_TAUGHT.get(f"{kind}/{variant}", ALL_TAUGHT)
     for difficulty in (1, 2, 3):
-        for seed in range(12):
+        for seed in seeds(12):
             problem = generate(kind, seed, difficulty, variant)
             assert_taught(f"{kind}/{variant} d{difficulty} #{seed}", problem, taught)
 

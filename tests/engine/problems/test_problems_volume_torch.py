@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from convquest.engine.problems import generate
+from tests.sweeps import seeds
 
 torch = pytest.importorskip("torch")
 nn = pytest.importorskip("torch.nn")
 F = pytest.importorskip("torch.nn.functional")
 
-SEEDS = range(25)
+SEEDS = seeds(25)
 META = "meta"  # shapes without the arithmetic: real networks' sizes cost nothing
 
 

@@ -31,6 +31,7 @@ async def answer(pilot, text: str) -> None:
     await pilot.press("enter")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", VARIANTS)
 async def test_filling_every_cell_right_solves_the_level(variant):
     problem = generate("fill-cells", 3, difficulty=2, variant=variant)
@@ -65,6 +66,7 @@ async def test_filling_every_cell_right_solves_the_level(variant):
         assert [[cell.text for cell in row] for row in output.cells] == [[fmt(v) for v in row] for row in trace.output]
 
 
+@pytest.mark.slow
 async def test_a_wrong_value_is_struck_out_and_the_cells_ladder_brings_the_products():
     problem = generate("fill-cells", 5, difficulty=2, variant="valid")
     trace = problem.trace

@@ -3,6 +3,7 @@ the help listing the playground's keys, and the panels on the real level screen.
 
 from __future__ import annotations
 
+import pytest
 from shell_helpers import see_result
 
 from convquest.ui.board.player import SETTING_SPEED, SweepPlayer
@@ -10,6 +11,7 @@ from convquest.ui.board.playground import PlaygroundScreen
 from tests.ui.packs import pack_curriculum
 
 
+@pytest.mark.slow
 async def test_the_playground_opens_over_the_home_screen_and_escape_returns(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -83,6 +85,7 @@ def board_app(tmp_path, store, monkeypatch):
     return make
 
 
+@pytest.mark.slow
 async def test_a_fill_cells_level_is_played_scored_and_saved(tmp_path, store, monkeypatch):
     from convquest.ui.screens.result import ResultScreen
 
@@ -109,6 +112,7 @@ async def test_a_fill_cells_level_is_played_scored_and_saved(tmp_path, store, mo
     assert sum(1 for a in attempts if not a.correct) == 1
 
 
+@pytest.mark.slow
 async def test_a_receptive_field_level_is_played_on_the_level_screen(tmp_path, store, monkeypatch):
     from convquest.ui.screens.result import ResultScreen
 

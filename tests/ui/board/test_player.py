@@ -6,6 +6,8 @@ controls; the engine-backed sweeps are tested in test_sweeps.py.
 
 from __future__ import annotations
 
+import pytest
+
 from convquest.ui.board.player import SPEEDS, SweepPlayer
 from convquest.ui.board.render import Cell, Grid, Scene
 from tests.ui.board.apps import PlayerApp
@@ -39,6 +41,7 @@ def tapped(player: SweepPlayer) -> list[int]:
     return [c for c, cell in enumerate(row) if "tap" in cell.marks]
 
 
+@pytest.mark.slow
 async def test_arrows_and_home_end_move_one_step_and_stop_at_the_ends():
     app = PlayerApp(WalkingWindow(6))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -66,6 +69,7 @@ async def test_space_without_animations_jumps_to_the_end_and_runs_no_timer():
         assert "animations off" in app.query_one("#board-status").text
 
 
+@pytest.mark.slow
 async def test_play_advances_on_its_own_then_stops_its_timer_at_the_end():
     app = PlayerApp(WalkingWindow(4))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -85,6 +89,7 @@ async def test_play_advances_on_its_own_then_stops_its_timer_at_the_end():
         assert not [t for t in player._timers if t.name == "board-play" and t._active.is_set()]
 
 
+@pytest.mark.slow
 async def test_pause_stops_the_timer_and_keeps_the_step():
     app = PlayerApp(WalkingWindow(50))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -99,6 +104,7 @@ async def test_pause_stops_the_timer_and_keeps_the_step():
         assert player.step == reached
 
 
+@pytest.mark.slow
 async def test_speed_keys_walk_the_speed_table():
     app = PlayerApp(WalkingWindow(3))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -111,6 +117,7 @@ async def test_speed_keys_walk_the_speed_table():
         assert player.speed == SPEEDS[0]
 
 
+@pytest.mark.slow
 async def test_go_to_a_cell_by_typing_and_by_clicking():
     app = PlayerApp(WalkingWindow(6))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -27,6 +27,7 @@ def error_text(app) -> str:
     return str(app.query_one("#pg-error").render())
 
 
+@pytest.mark.slow
 async def test_each_parameter_key_changes_the_board_as_the_engine_says():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -50,6 +51,7 @@ async def test_each_parameter_key_changes_the_board_as_the_engine_says():
         assert "⌊(7 + 1 + 1 − 1·(3−1) − 1) / 1⌋ + 1 = 7" in formula
 
 
+@pytest.mark.slow
 async def test_padding_modes_cycle_and_same_keeps_the_size():
     app = PlaygroundApp(Params(i=6, k=3, p=0))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -63,6 +65,7 @@ async def test_padding_modes_cycle_and_same_keeps_the_size():
         assert screen.params.mode is None and screen.params.p == 1
 
 
+@pytest.mark.slow
 async def test_operations_cycle_through_transposed_and_both_poolings():
     app = PlaygroundApp(Params(i=4, k=2, p=0, s=2))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,6 +85,7 @@ async def test_operations_cycle_through_transposed_and_both_poolings():
         assert screen.params.op == "conv"
 
 
+@pytest.mark.slow
 async def test_kernel_and_image_keys_pick_from_the_engine_libraries():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -111,6 +115,7 @@ IMPOSSIBLE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,keys,start", IMPOSSIBLE, ids=[c[0] for c in IMPOSSIBLE])
 async def test_impossible_settings_show_the_engines_reason_and_recover(name, keys, start):
     app = PlaygroundApp(start)
@@ -138,6 +143,7 @@ async def test_impossible_settings_show_the_engines_reason_and_recover(name, key
         assert app.query_one(SweepPlayer).display
 
 
+@pytest.mark.slow
 async def test_values_stop_at_their_limits():
     app = PlaygroundApp(Params(i=23))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -146,6 +152,7 @@ async def test_values_stop_at_their_limits():
         assert screen_of(app).error is None
 
 
+@pytest.mark.slow
 async def test_the_step_is_kept_while_a_parameter_is_tuned():
     app = PlaygroundApp(Params(i=6, p=0))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -179,6 +186,7 @@ async def test_an_averaging_kernel_is_shown_as_whole_numbers_over_its_divisor():
         assert products.endswith(f"= {fmt(step.total)}")
 
 
+@pytest.mark.slow
 async def test_a_transposed_canvas_too_big_to_draw_is_refused_by_the_board_not_the_engine():
     app = PlaygroundApp(Params(op="transposed", i=12, k=3, p=0, s=3))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -197,6 +205,7 @@ def test_the_playground_command_refuses_to_run_without_a_terminal(capsys):
     assert "needs a terminal" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 async def test_on_its_own_the_playground_has_help_and_escape_leaves():
     from convquest.ui.screens.help import HelpScreen
 
@@ -224,6 +233,7 @@ def lines_of(widget) -> list[str]:
     return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_at_80_columns_the_lines_fit_and_the_footer_shows_leave_and_help(size):
     """Issue 14.4: the kernel description and the transposed status line ran off an 80-column
@@ -246,6 +256,7 @@ async def test_at_80_columns_the_lines_fit_and_the_footer_shows_leave_and_help(s
             await pilot.press("t")
 
 
+@pytest.mark.slow
 async def test_q_on_the_playground_goes_back_to_the_map_not_out_of_the_game(make_app):
     """Issue 14.4: q on the playground quit the whole game."""
     from convquest.ui.screens.home import HomeScreen
@@ -260,6 +271,7 @@ async def test_q_on_the_playground_goes_back_to_the_map_not_out_of_the_game(make
         assert app.is_running and isinstance(app.screen, HomeScreen)
 
 
+@pytest.mark.slow
 async def test_v_view_is_offered_only_where_it_does_something():
     """Issue 14.5: the key line offered "v view" in convolution mode, where v does nothing."""
     app = PlaygroundApp()

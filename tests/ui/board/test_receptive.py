@@ -51,6 +51,7 @@ async def mark(pilot, cells, start=(0, 0)):
     return r0, c0
 
 
+@pytest.mark.slow
 async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
     problem = one_layer()
     app = PanelApp(problem)
@@ -72,6 +73,7 @@ async def test_marking_the_right_cells_solves_the_level_and_reveals_the_field():
         assert [c for c, cell in enumerate(grid.cells[0]) if "marked" in cell.marks] == [1, 2, 3]
 
 
+@pytest.mark.slow
 async def test_a_wrong_set_is_judged_wrong_with_the_first_rung_of_the_ladder():
     problem = one_layer()
     app = PanelApp(problem)
@@ -104,6 +106,7 @@ async def test_space_twice_unmarks_and_clear_empties():
         assert panel.marked == set()
 
 
+@pytest.mark.slow
 async def test_a_stack_shows_every_map_and_is_solved_through_the_pool():
     problem = stack()
     app = PanelApp(problem)
@@ -125,6 +128,7 @@ async def test_a_stack_shows_every_map_and_is_solved_through_the_pool():
         assert seen == {(2, 4), (2, 5), (3, 4), (3, 5)}
 
 
+@pytest.mark.slow
 async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_it_reaches():
     problem = from_params(
         "receptive-field",
@@ -154,6 +158,7 @@ async def test_the_revealed_input_field_is_the_engines_answer_plus_the_padding_i
         assert min(r for r, _ in seen) == -1
 
 
+@pytest.mark.slow
 async def test_a_named_padding_draws_its_ring_and_the_level_is_playable():
     # 'same' with a 4×4 kernel pads 3 cells in all: 1 before the input and 2 after (PyTorch's split).
     problem = from_params(
@@ -175,6 +180,7 @@ async def test_a_named_padding_draws_its_ring_and_the_level_is_playable():
         assert {r for r, _ in seen} == {4, 5, 6, 7}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level_id", ["dilation-field", "stacking-6", "stacking-hierarchy", "stacking-7"])
 async def test_every_rung_fits_under_the_grids_at_80_by_24(store, level_id):
     """The box under the grids has a few lines: no rung, with or without a slip named, runs off it."""

@@ -3,6 +3,8 @@ causal stack lit layer by layer, its panels solved and slips named, and the play
 
 from __future__ import annotations
 
+import pytest
+
 from convquest.engine.arithmetic import receptive_cells
 from convquest.engine.problems import from_params
 from convquest.levels import load_curriculum
@@ -66,6 +68,7 @@ def test_the_stack_reads_without_colour():
     assert max(len(line.rstrip()) for line in lines) <= 80
 
 
+@pytest.mark.slow
 async def test_the_stack_panel_lights_each_layer_as_it_is_answered():
     problem = CURRICULUM.level("sequences-wavenet").problem(0)
     app = StackApp(problem)
@@ -83,6 +86,7 @@ async def test_the_stack_panel_lights_each_layer_as_it_is_answered():
         assert app.solved and app.query_one(DilatedStackPanel).run.solved
 
 
+@pytest.mark.slow
 async def test_a_causal_fill_level_pads_on_the_left_and_names_a_peek_at_the_future():
     level = CURRICULUM.level("sequences-causal-by-hand")
     problem = level.problem(0)
@@ -113,6 +117,7 @@ async def test_a_reflect_border_is_hidden_until_the_cell_is_tried():
         assert problem.trace.input[source] == 5
 
 
+@pytest.mark.slow
 async def test_the_size_panel_draws_causal_padding_on_the_left_only():
     problem = from_params("sequence-size", {"variant": "causal", "i": 10, "k": 3, "d": 2})
     app = SizeApp(problem)
@@ -134,6 +139,7 @@ def test_the_playground_sweep_is_the_engines_conv1d():
     assert sweep.describe(0) == "window on cells −2, 0 → y[0]"
 
 
+@pytest.mark.slow
 async def test_the_playground_switches_to_1d_and_back():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -150,6 +156,7 @@ async def test_the_playground_switches_to_1d_and_back():
         assert not isinstance(app.screen, SequencePlaygroundScreen)
 
 
+@pytest.mark.slow
 async def test_an_upsampling_fill_level_keeps_the_transposed_views():
     problem = CURRICULUM.level("sequences-upsample-by-hand").problem(0)
     app = FillApp(problem)

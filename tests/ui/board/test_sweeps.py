@@ -68,6 +68,7 @@ CONV_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CONV_CASES))
 async def test_every_step_of_a_convolution_matches_the_trace(name):
     trace = conv2d_trace(X, W, **CONV_CASES[name])
@@ -129,6 +130,7 @@ async def test_dilated_taps_leave_gaps_inside_the_window():
         assert len(marked(grid, "tap")) == 9 and len(span) == 25
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["max", "avg"])
 async def test_every_step_of_a_pooling_matches_the_trace(kind):
     trace = (max_pool2d_trace if kind == "max" else avg_pool2d_trace)(X, 2, stride=2, padding=1)
@@ -144,6 +146,7 @@ async def test_every_step_of_a_pooling_matches_the_trace(kind):
             await pilot.press("right")
 
 
+@pytest.mark.slow
 async def test_transposed_scatter_paints_each_patch_and_crops_the_padding():
     trace = conv_transpose2d_trace(X[:3, :3], W, padding=1, stride=2)
     app = PlayerApp(TransposedSweep(trace))
@@ -195,6 +198,7 @@ async def test_transposed_equivalent_view_is_zero_insertion_padding_and_a_convol
         assert player.view == "scatter" and player.step == len(trace.paints) - 1
 
 
+@pytest.mark.slow
 async def test_big_input_scrolls_to_keep_the_window_in_view():
     x = np.arange(18 * 18).reshape(18, 18) % 7
     trace = conv2d_trace(x, W, padding=1)
@@ -212,6 +216,7 @@ async def test_big_input_scrolls_to_keep_the_window_in_view():
                 assert board.scroll_offset.y <= y < board.scroll_offset.y + board.scrollable_content_region.height
 
 
+@pytest.mark.slow
 async def test_resizing_to_a_big_terminal_draws_bigger_cells():
     app = PlayerApp(ConvSweep(conv2d_trace(X, W, padding=1)))
     async with app.run_test(size=(80, 24)) as pilot:

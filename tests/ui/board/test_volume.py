@@ -71,6 +71,7 @@ def _board_text(app) -> str:
     return "\n".join(app.screen.query_one(Board).picture.plain())
 
 
+@pytest.mark.slow
 async def test_pilot_steps_through_channels_and_the_sum_and_judges_a_cell(store):
     from convquest.ui.app import ConvQuestApp
 
@@ -102,6 +103,7 @@ async def test_pilot_steps_through_channels_and_the_sum_and_judges_a_cell(store)
         assert "Filter f0, cell (0, 1)" in str(app.screen.query_one("#vol-feedback").render())
 
 
+@pytest.mark.slow
 async def test_pilot_wide_board_shows_every_channel_side_by_side(store):
     from convquest.ui.app import ConvQuestApp
 
@@ -114,6 +116,7 @@ async def test_pilot_wide_board_shows_every_channel_side_by_side(store):
         assert {"input0", "input1", "input2", "slice0", "slice1", "slice2", "map0", "map1"} <= set(places)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "level_id", ["building-blocks-by-hand", "building-blocks-grouped-by-hand", "building-blocks-depthwise-by-hand"]
 )
@@ -131,6 +134,7 @@ async def test_pilot_a_whole_volume_level_solved_by_its_own_answers(store, level
         assert panel.run.solved
 
 
+@pytest.mark.slow
 async def test_pilot_at_80_columns_the_footer_keeps_help_and_the_channel_keys(store):
     from convquest.ui.app import ConvQuestApp
     from tests.ui.board.test_playground import visible_footer_keys

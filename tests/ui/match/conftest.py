@@ -7,8 +7,6 @@ recorded by the real level screen into a real Store (the `store` fixture); only 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.ui.packs import pack_curriculum
@@ -100,9 +98,10 @@ pixel = { row = 2, col = 3 }
 '''
 
 
-@pytest.fixture
-def match_curriculum(tmp_path: Path):
-    return pack_curriculum(tmp_path / "match-pack", {"951-test-match.toml": PACK}, ["t-match"])
+@pytest.fixture(scope="session")
+def match_curriculum(tmp_path_factory: pytest.TempPathFactory):
+    """Loaded once per run, as tests/ui/conftest.py's curriculum."""
+    return pack_curriculum(tmp_path_factory.mktemp("match") / "match-pack", {"951-test-match.toml": PACK}, ["t-match"])
 
 
 @pytest.fixture

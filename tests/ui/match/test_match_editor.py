@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from textual.app import App, ComposeResult
 
 from convquest.ui.match.editor import WeightEditor
@@ -21,6 +22,7 @@ class Host(App[None]):
         self.submitted.append(event.weights)
 
 
+@pytest.mark.slow
 async def test_typing_a_laplacian_and_submitting_it():
     app = Host(np.zeros((3, 3), dtype=int))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -38,6 +40,7 @@ async def test_typing_a_laplacian_and_submitting_it():
         assert lines == ["kernel 2,1", "  0  -1   0", " -1   4  -1", "  0 [-1]  0"]
 
 
+@pytest.mark.slow
 async def test_minus_flips_a_stored_weight_and_digits_start_afresh_in_each_cell():
     app = Host([[3, 5], [12, 0]])
     async with app.run_test(size=(80, 24)) as pilot:

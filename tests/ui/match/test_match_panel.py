@@ -37,6 +37,7 @@ async def pick(pilot, name: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_win_a_palette_level(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -54,6 +55,7 @@ async def test_win_a_palette_level(match_app, store):
     assert store.stars("t-palette") == 3
 
 
+@pytest.mark.slow
 async def test_lose_a_palette_pick_then_find_the_kernel(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -80,6 +82,7 @@ async def test_lose_a_palette_pick_then_find_the_kernel(match_app, store):
     ]
 
 
+@pytest.mark.slow
 async def test_win_a_weight_editing_level(match_app, store):
     app = match_app("t-edit")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -103,6 +106,7 @@ async def test_win_a_weight_editing_level(match_app, store):
     ]
 
 
+@pytest.mark.slow
 async def test_edit_can_start_from_a_library_kernel(match_app, store):
     app = match_app("t-edit")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -126,6 +130,7 @@ async def test_edit_can_start_from_a_library_kernel(match_app, store):
     assert [(a.answer, a.correct) for a in store.attempts("t-edit")] == [("1 0 -1; 2 0 -2; 1 0 -1", True)]
 
 
+@pytest.mark.slow
 async def test_two_step_picks_a_blur_then_an_edge(match_app, store):
     app = match_app("t-two")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -147,6 +152,7 @@ async def test_two_step_picks_a_blur_then_an_edge(match_app, store):
     ]
 
 
+@pytest.mark.slow
 async def test_play_the_translation_level(match_app, store):
     app = match_app("t-move")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -173,6 +179,7 @@ async def test_play_the_translation_level(match_app, store):
     ]
 
 
+@pytest.mark.slow
 async def test_play_the_locality_level(match_app, store):
     app = match_app("t-local")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -203,6 +210,7 @@ async def test_play_the_locality_level(match_app, store):
     assert attempts[0].answer == "2,2"
 
 
+@pytest.mark.slow
 async def test_n_shows_numbers_on_every_picture(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -228,6 +236,7 @@ async def test_n_shows_numbers_on_every_picture(match_app, store):
         assert side.display and app.screen.query_one(OptionList).has_focus
 
 
+@pytest.mark.slow
 async def test_resize_and_a_lesson_above_keep_pictures_and_verdict_on_screen(match_app):
     app = match_app("t-lesson")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -294,6 +303,7 @@ async def test_random_keys_never_crash_the_panel(match_app, store):
             assert attempt.answer.strip()
 
 
+@pytest.mark.slow
 async def test_numbers_view_says_how_to_get_the_kernels_back(match_app, store):
     """Issue 14.1: with the palette set aside, the screen must not keep saying "↑↓ choose a kernel,
     Enter to try it" (Down and Enter did nothing); it says n or Enter brings the kernels back, and Enter does."""

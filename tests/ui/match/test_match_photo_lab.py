@@ -4,6 +4,7 @@ two in a row on a two-step level, the key in the footer and the help, and the le
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from textual.widgets import OptionList
 
 from convquest.engine import KERNELS, PHOTOS, conv2d
@@ -36,6 +37,7 @@ def test_a_lab_with_two_kernels_applies_them_in_a_row():
     assert lab_with([library_slot("laplacian")]) == Lab(first=library_slot("laplacian"))
 
 
+@pytest.mark.slow
 async def test_the_palettes_highlighted_kernel_opens_in_the_lab_and_escape_returns(match_app, store):
     app = match_app("t-palette")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -67,6 +69,7 @@ async def test_the_help_of_a_match_level_names_the_photo_lab_key(match_app):
         assert "Photo lab" in keys
 
 
+@pytest.mark.slow
 async def test_typed_weights_open_in_the_lab_and_are_still_there_after(match_app, store):
     app = match_app("t-edit")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -91,6 +94,7 @@ async def test_typed_weights_open_in_the_lab_and_are_still_there_after(match_app
         assert store.attempts("t-edit") == []
 
 
+@pytest.mark.slow
 async def test_a_two_step_levels_first_pick_and_the_highlighted_kernel_run_in_a_row(match_app, store):
     app = match_app("t-two")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -112,6 +116,7 @@ async def test_a_two_step_levels_first_pick_and_the_highlighted_kernel_run_in_a_
     assert [(a.answer, a.correct) for a in store.attempts("t-two")] == [("gaussian, sobel_y", True)]
 
 
+@pytest.mark.slow
 async def test_the_translation_level_opens_its_kernel_and_locality_offers_no_lab(match_app):
     app = match_app("t-move")
     async with app.run_test(size=(80, 24)) as pilot:

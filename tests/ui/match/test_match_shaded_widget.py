@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from textual.app import App, ComposeResult
 
 from convquest.ui.match.shaded import ShadedImage
@@ -73,6 +74,7 @@ async def test_n_toggles_the_numbers_and_widens_the_cells():
         assert not img.show_numbers and img.size.width == 6
 
 
+@pytest.mark.slow
 async def test_cursor_moves_chooses_and_toggles_cells():
     app = Host(SIGNED, pickable=True, label="picks")
     async with app.run_test(size=(80, 24)) as pilot:

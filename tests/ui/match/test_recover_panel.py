@@ -45,6 +45,7 @@ def test_every_learn_kernel_level_is_played_by_the_one_panel():
     assert panel_for("learn-kernel") is LearnKernelPanel
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_recover_a_hidden_kernel_at_both_sizes(shipped_app, store, size):
     app = shipped_app("learning-recover")

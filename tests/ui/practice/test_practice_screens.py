@@ -32,6 +32,7 @@ async def answer_practice(pilot, text: str) -> None:
     await type_into(pilot, panel.query(Input).first(), text)
 
 
+@pytest.mark.slow
 async def test_a_missed_topic_comes_back_sooner_in_a_practice_run(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -66,6 +67,7 @@ async def test_a_missed_topic_comes_back_sooner_in_a_practice_run(make_app, stor
         assert len(slip) == 1 and slip[0].topic == missed and slip[0].mistake
 
 
+@pytest.mark.slow
 async def test_skipping_shows_the_solution_and_ending_opens_the_practice_report(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -90,6 +92,7 @@ async def test_skipping_shows_the_solution_and_ending_opens_the_practice_report(
         assert (report.mode, report.right, report.asked) == ("practice", 1, 2)
 
 
+@pytest.mark.slow
 async def test_an_exam_that_times_out_counts_unanswered_questions_as_wrong(make_app, store):
     clock = FakeClock()
     app = make_app()
@@ -126,6 +129,7 @@ async def test_an_exam_that_times_out_counts_unanswered_questions_as_wrong(make_
         assert History(store).session(report.session_id).reason == "time"
 
 
+@pytest.mark.slow
 async def test_exam_navigation_change_of_answer_and_handing_in(make_app):
     clock = FakeClock()
     app = make_app()
@@ -157,6 +161,7 @@ async def test_exam_navigation_change_of_answer_and_handing_in(make_app):
         assert report.questions[2].parts[0].answer == str(right_number(problems[2]))
 
 
+@pytest.mark.slow
 async def test_the_report_reads_at_80x24_and_scrolls(make_app):
     clock = FakeClock()
     app = make_app()
@@ -182,6 +187,7 @@ async def test_the_report_reads_at_80x24_and_scrolls(make_app):
         assert app.screen.report.session_id == screen.report.session_id
 
 
+@pytest.mark.slow
 async def test_every_kind_can_be_practised_with_its_own_panel(make_app):
     from convquest.engine.problems import KINDS
     from convquest.ui.kinds import panel_for
@@ -203,6 +209,7 @@ async def test_every_kind_can_be_practised_with_its_own_panel(make_app):
             await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_time_running_out_while_the_hand_in_question_is_open_still_hands_in(make_app):
     clock = FakeClock()
     app = make_app()
@@ -222,6 +229,7 @@ async def test_time_running_out_while_the_hand_in_question_is_open_still_hands_i
         assert type(app.screen).__name__ == "HomeScreen"  # the report replaced exam and dialog
 
 
+@pytest.mark.slow
 async def test_quitting_mid_exam_marks_the_paper_left_and_keeps_its_answers(make_app, store):
     clock = FakeClock()
     app = make_app()
@@ -255,6 +263,7 @@ def test_number_grids_are_drawn_side_by_side_when_they_fit():
     assert stacked.splitlines()[:4] == ["input (2×2)", " 4  3", "10  0", ""]
 
 
+@pytest.mark.slow
 async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app, store):
     from convquest.practice.exam import cell_grid
 
@@ -279,6 +288,7 @@ async def test_an_exam_shows_a_fill_cells_grid_and_takes_it_row_by_row(make_app,
         assert app.screen.report.right == 1
 
 
+@pytest.mark.slow
 async def test_a_match_kernel_exam_question_shows_its_pictures_and_the_kernels_to_name(make_app):
     from convquest.ui.match.shaded import ShadedImage
 
@@ -294,6 +304,7 @@ async def test_a_match_kernel_exam_question_shows_its_pictures_and_the_kernels_t
             assert name in choices.split()
 
 
+@pytest.mark.slow
 async def test_the_exam_is_set_up_from_the_home_screen_with_topics_questions_and_minutes(make_app):
     from textual.widgets import SelectionList
 
@@ -344,6 +355,7 @@ async def test_an_exam_opened_and_left_in_one_burst_does_not_crash(make_app):
         assert app.is_running and not isinstance(app.screen, ExamScreen)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cleared", [0, 2, 3])
 async def test_practice_starts_at_the_difficulty_progress_shows(make_app, store, cleared):
     """Issue 14.8: practice started at difficulty 1 after six chapters were cleared."""
@@ -376,6 +388,7 @@ def test_difficulty_from_progress_climbs_with_the_chapters_cleared():
     assert difficulty_from_progress(0, 0) == 1
 
 
+@pytest.mark.slow
 async def test_practice_says_when_it_brings_a_recurring_slip_back(make_app, store):
     for _ in range(3):
         store.record_attempt(

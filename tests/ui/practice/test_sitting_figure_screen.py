@@ -46,6 +46,7 @@ def fits(screen) -> bool:
     return question.max_scroll_y == 0 and on_screen and question.border_subtitle == ""
 
 
+@pytest.mark.slow
 async def test_every_topic_at_every_difficulty_shows_what_its_answer_needs(make_app):
     specs = [(topic, d) for topic in all_topics() for d in (1, 2, 3)]
     app = make_app()
@@ -80,6 +81,7 @@ async def test_every_topic_at_every_difficulty_shows_what_its_answer_needs(make_
 MATCH = [t for t in all_topics() if split_topic(t)[0] == "match-kernel"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("topic", MATCH)
 async def test_a_match_kernel_question_fits_80x24_in_colour(make_app, topic):
     specs = [(topic, d) for d in (1, 2, 3)]

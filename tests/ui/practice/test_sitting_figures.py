@@ -74,6 +74,7 @@ def drawn() -> list[tuple[str, int]]:
     return [(topic, difficulty) for topic in all_topics() for difficulty in (1, 2, 3)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("topic", "difficulty"), [d for d in drawn() if split_topic(d[0])[0] not in PICTURE_KINDS])
 def test_every_number_a_question_gives_is_on_the_sitting_screen(topic, difficulty):
     # Picture kinds: test_sitting_figure_screen.py finds their pictures on the mounted screen.

@@ -24,6 +24,7 @@ def on_screen(widget) -> bool:
     return widget.region.height > 0 and widget.region.y >= 0 and widget.region.bottom <= SIZE[1] - 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", VARIANTS)
 async def test_a_difficulty_3_volume_question_fits_80x24_with_a_box_per_map_in_view(make_app, variant):
     app = make_app()
@@ -63,6 +64,7 @@ async def test_each_map_typed_row_by_row_is_taken_cell_by_cell(make_app):
         assert all(sitting.given[(0, p)].verdict == judge(problem, right[p], p) for p in range(len(right)))
 
 
+@pytest.mark.slow
 async def test_a_quiz_resumed_part_way_through_a_map_shows_it_and_takes_the_rest(tmp_path, store):
     db = ResultsDB.open(tmp_path / "classroom.db")
     try:

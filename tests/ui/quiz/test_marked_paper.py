@@ -3,6 +3,7 @@ reaching the quiz screen while they sit it (Pilot at 80×24, a real results data
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
 from convquest.classroom.quiz import load_quiz
@@ -33,6 +34,7 @@ def handed_in(tmp_path, db, store, clock, **quiz_options) -> tuple:
     return QuizApp(quiz=quiz, student="alice", db=db, store=store, clock=clock), earlier, given
 
 
+@pytest.mark.slow
 async def test_logging_in_after_the_end_shows_the_marked_paper(tmp_path, db, store):
     clock = FakeClock()
     app, earlier, given = handed_in(tmp_path, db, store, clock)
@@ -59,6 +61,7 @@ async def test_logging_in_after_the_end_shows_the_marked_paper(tmp_path, db, sto
         assert scroll.scroll_y > 0
 
 
+@pytest.mark.slow
 async def test_feedback_none_says_the_marks_are_not_released(tmp_path, db, store):
     app, _, _ = handed_in(tmp_path, db, store, FakeClock(), feedback="none")
     async with app.run_test(size=SIZE) as pilot:
@@ -67,6 +70,7 @@ async def test_feedback_none_says_the_marks_are_not_released(tmp_path, db, store
         assert texts(app, ".quiz-paper-question") == [] and "✓" not in shown(app, "#quiz-done-text")
 
 
+@pytest.mark.slow
 async def test_a_shared_paper_shows_marks_but_not_answers_until_the_quiz_is_ended(tmp_path, db, store):
     clock = FakeClock()
     app, _, _ = handed_in(tmp_path, db, store, clock, seed="7")
@@ -81,6 +85,7 @@ async def test_a_shared_paper_shows_marks_but_not_answers_until_the_quiz_is_ende
         assert any("Right answer" in m for m in texts(app, ".quiz-paper-marks"))
 
 
+@pytest.mark.slow
 async def test_the_teacher_ending_the_quiz_ends_it_on_the_students_screen(tmp_path, db, store):
     clock = FakeClock()
     app = make(tmp_path, db, store, clock=clock, tick_every=60)

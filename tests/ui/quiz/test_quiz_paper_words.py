@@ -30,6 +30,7 @@ def test_a_grid_question_asks_for_the_whole_grid_with_an_example_of_its_size(see
     assert len(shown_rows) == (rows if rows <= 4 else 2) and all(len(r.split()) == cols for r in shown_rows)
 
 
+@pytest.mark.slow
 async def test_a_10000_digit_paste_is_refused_with_a_sentence_and_not_saved(tmp_path, db, store):
     quiz = load_quiz(write_quiz(tmp_path))
     app = QuizApp(quiz=quiz, student="alice", db=db, store=store, clock=FakeClock())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from convquest.classroom.quiz import load_quiz
@@ -42,6 +43,7 @@ async def test_the_head_shows_name_progress_and_time_left(tmp_path, db, store):
         assert shown(app, "#sitting-head").endswith("18:55 left")
 
 
+@pytest.mark.slow
 async def test_a_slip_is_explained_in_place_and_not_saved(tmp_path, db, store):
     app = make(tmp_path, db, store)
     async with app.run_test(size=SIZE) as pilot:
@@ -51,6 +53,7 @@ async def test_a_slip_is_explained_in_place_and_not_saved(tmp_path, db, store):
         assert db.answers() == [] and app.screen.sitting.current == 0
 
 
+@pytest.mark.slow
 async def test_at_end_feedback_saves_without_a_verdict_and_moves_on(tmp_path, db, store):
     app = make(tmp_path, db, store, feedback="at-end")
     async with app.run_test(size=SIZE) as pilot:
@@ -64,6 +67,7 @@ async def test_at_end_feedback_saves_without_a_verdict_and_moves_on(tmp_path, db
         assert "question 2 of 3 · answered 1" in shown(app, "#sitting-head")
 
 
+@pytest.mark.slow
 async def test_after_each_feedback_shows_the_verdict_and_explanation(tmp_path, db, store):
     app = make(tmp_path, db, store, feedback="after-each")
     async with app.run_test(size=SIZE) as pilot:
@@ -78,6 +82,7 @@ async def test_after_each_feedback_shows_the_verdict_and_explanation(tmp_path, d
         assert shown(app, "#sitting-feedback-text").startswith("Q2: ✓ right.")
 
 
+@pytest.mark.slow
 async def test_finishing_shows_the_score_and_every_mark(tmp_path, db, store):
     app = make(tmp_path, db, store)
     async with app.run_test(size=SIZE) as pilot:
@@ -98,6 +103,7 @@ async def test_finishing_shows_the_score_and_every_mark(tmp_path, db, store):
     assert db.sitting("week-3", "alice").finish_reason == "completed"
 
 
+@pytest.mark.slow
 async def test_feedback_none_keeps_the_score_from_the_student(tmp_path, db, store):
     app = make(tmp_path, db, store, feedback="none")
     async with app.run_test(size=SIZE) as pilot:
@@ -110,6 +116,7 @@ async def test_feedback_none_keeps_the_score_from_the_student(tmp_path, db, stor
         assert "Score" not in done and "✓" not in done and "Your teacher will tell you" in done
 
 
+@pytest.mark.slow
 async def test_coming_back_resumes_at_the_first_open_question(tmp_path, db, store):
     clock = FakeClock()
     first = make(tmp_path, db, store, clock=clock)
@@ -127,6 +134,7 @@ async def test_coming_back_resumes_at_the_first_open_question(tmp_path, db, stor
         assert shown(again, "#sitting-feedback-text").startswith("Welcome back: 2 questions already answered")
 
 
+@pytest.mark.slow
 async def test_time_running_out_ends_the_quiz_even_under_the_hand_in_dialog(tmp_path, db, store):
     clock = FakeClock()
     app = make(tmp_path, db, store, clock=clock)
@@ -145,6 +153,7 @@ async def test_time_running_out_ends_the_quiz_even_under_the_hand_in_dialog(tmp_
     assert db.sitting("week-3", "alice").finish_reason == "time"
 
 
+@pytest.mark.slow
 async def test_a_network_question_takes_one_shape_per_layer_and_locks_each(tmp_path, db, store):
     text = (
         '[quiz]\nid = "net"\ntitle = "Net"\nseed = 1\nfeedback = "after-each"\n'
@@ -174,6 +183,7 @@ def _right_shape(problem, part: int) -> str:
     return shapes[-1]
 
 
+@pytest.mark.slow
 async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store):
     from convquest.practice.exam import cell_grid, join_grid
 
@@ -196,6 +206,7 @@ async def test_a_grid_answer_says_how_many_cells_were_right(tmp_path, db, store)
         assert "question 2 of 2" in shown(app, "#sitting-head")
 
 
+@pytest.mark.slow
 async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
     """Issue 14.4: at 80 columns a long quiz title pushed the time left off the header."""
     from tests.classroom.quiz_helpers import QUIZ

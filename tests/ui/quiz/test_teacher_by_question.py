@@ -33,6 +33,7 @@ def ann_got_q1_wrong(tmp_path, db) -> QuizSitting:
     return ann
 
 
+@pytest.mark.slow
 async def test_b_shows_each_question_across_the_class_and_follows_new_answers(tmp_path, class_db):
     path, db = class_db
     quiz = load_quiz(write_quiz(tmp_path, seed="5"))
@@ -59,6 +60,7 @@ async def test_b_shows_each_question_across_the_class_and_follows_new_answers(tm
         assert app.query_one("#teacher-feed").display and not app.query_one("#teacher-questions").display
 
 
+@pytest.mark.slow
 async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
     path, db = class_db
     ann_got_q1_wrong(tmp_path, db)
@@ -82,6 +84,7 @@ async def test_an_override_shows_in_the_table_as_it_is_made(tmp_path, class_db):
         assert text(app, "#teacher-feed").splitlines()[-1].endswith("ann  Q1  ✎ back to its answers' mark by mr_t")
 
 
+@pytest.mark.slow
 async def test_the_help_names_the_views_keys(tmp_path, class_db):
     path, db = class_db
     ann = ann_got_q1_wrong(tmp_path, db)
@@ -150,6 +153,7 @@ TEN = '[quiz]\nid = "ten"\ntitle = "Ten"\nseed = 3\n' + "".join(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("size", "all_shown"), [((80, 24), False), ((80, 60), True)])
 async def test_by_question_fits_its_panel_and_says_what_is_left_out(tmp_path, class_db, size, all_shown):
     path, db = class_db

@@ -1,0 +1,22 @@
+"""How much of each seed sweep and hypothesis search a run covers.
+
+The full suite (CI, the README's command, any run without `-m "not slow"`) checks every seed and
+example a test asks for. The quick suite (`-m "not slow"`, outside CI) checks a fiftieth of a
+sweep's seeds and a tenth of a search's examples: the same assertions on fewer cases, so an edit
+that breaks a kind still fails in seconds, and the rare case is left to the full run.
+tests/conftest.py sets QUICK before any test module is imported.
+"""
+
+from __future__ import annotations
+
+QUICK = False
+
+
+def seeds(n: int) -> range:
+    """The seeds 0 … n − 1, or the first fiftieth of them (at least seed 0) in the quick suite."""
+    return range(max(1, n // 50)) if QUICK else range(n)
+
+
+def examples(n: int) -> int:
+    """A hypothesis search of n examples, or a tenth of it (at least 10) in the quick suite."""
+    return max(10, n // 10) if QUICK else n
