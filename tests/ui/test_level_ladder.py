@@ -83,6 +83,20 @@ async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     assert len(store.attempts("t-fixed")) == 1
 
 
+async def test_a_repeat_after_h_shows_the_hint_asked_for_then_says_it_was_tried(ladder_app):
+    app = ladder_app("t-fixed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_answer(pilot, "3")
+        await type_answer(pilot, "4")
+        await pilot.press("h")  # rung 3: the steps
+        steps = app.screen.run.ladder().steps
+        await type_answer(pilot, "4")
+        said = text(app, "#ps-feedback-text")
+        assert all(step in said for step in steps) and "You tried 4 already" in said
+        assert said.index(steps[-1]) < said.index("You tried 4 already")
+        assert "hint 3 of 3" in text(app, "#level-status")
+
+
 async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_app, store):
     from convquest.ui.screens.confirm import ConfirmScreen
 
