@@ -31,6 +31,16 @@ i = 7
 k = 3
 
 [[level]]
+id = "t-cells"
+title = "Cells"
+kind = "fill-cells"
+explanation = "Four dot products."
+[level.params]
+variant = "valid"
+input = [[1, 2, 0], [4, 5, 1], [0, 3, 2]]
+kernel = [[1, 0], [0, -1]]
+
+[[level]]
 id = "t-drawn"
 title = "Drawn"
 kind = "predict-size"
@@ -95,6 +105,23 @@ async def test_a_repeat_after_h_shows_the_hint_asked_for_then_says_it_was_tried(
         assert all(step in said for step in steps) and "You tried 4 already" in said
         assert said.index(steps[-1]) < said.index("You tried 4 already")
         assert "hint 3 of 3" in text(app, "#level-status")
+
+
+async def test_the_status_says_why_the_stars_are_down_on_a_part_with_no_hints_and_what_is_left_at_the_top(ladder_app):
+    app = ladder_app("t-cells")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h", "h")  # two rungs on the first cell
+        box = app.screen.query_one("#fc-answer")
+        box.focus()
+        await pilot.press(*str(app.screen.run.problem.trace.output[0, 0]), "enter")
+        await pilot.pause()
+        status = text(app, "#level-status")
+        assert status.startswith("part 2 of 4 · no hints yet")
+        assert "hints on an earlier part" in status and "solve now for ★☆☆" in status
+        await pilot.press("h", "h", "h")
+        status = text(app, "#level-status")
+        assert "hint 3 of 3" in status and "s shows the solution" in status
+        assert "earlier part" not in status  # this part's own rung explains the stars now
 
 
 async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_app, store):
