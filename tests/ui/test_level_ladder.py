@@ -170,6 +170,7 @@ async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars
 
 async def test_the_formula_card_lists_what_was_taught(ladder_app):
     from convquest.ui.screens.formulas import FormulaCard
+    from convquest.ui.screens.help import HelpScreen
 
     app = ladder_app("t-fixed")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -177,6 +178,12 @@ async def test_the_formula_card_lists_what_was_taught(ladder_app):
         assert isinstance(app.screen, FormulaCard)
         lines = str(app.screen.query_one("#formula-lines", Static).content).splitlines()
         assert len(lines) == 2 and "o = i − k + 1" in lines[0] and "2p" in lines[1]
+        await pilot.press("question_mark")  # the card has its help too, saying how it scrolls
+        assert isinstance(app.screen, HelpScreen) and "Scroll the card" in str(
+            app.screen.query_one("#help-keys").content
+        )
+        await pilot.press("escape")
+        assert isinstance(app.screen, FormulaCard)
         await pilot.press("escape")
         assert not isinstance(app.screen, FormulaCard)
 

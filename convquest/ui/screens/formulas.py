@@ -35,7 +35,7 @@ class FormulaCard(ModalScreen[None]):
         text-style: bold;
     }
     """
-    BINDINGS = [Binding("escape,f,q", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,f,q", "app.pop_screen", "Close"), Binding("question_mark", "app.help", "Help")]
 
     def __init__(self, lines: tuple[str, ...]) -> None:
         super().__init__()
