@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
-from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
+from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, cell_name, fmt
 from convquest.ui.board.widget import Board
 from convquest.ui.kinds.base import KindPanel, feedback_class
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
@@ -192,7 +192,7 @@ class FillCellsPanel(CellAnswerPanel[tuple[int, int]]):
         r, c = self.cell
         total = self.shape[0] * self.shape[1]
         views = f" · {VIEW_KEY}: other view" if len(self.views) > 1 else ""
-        return f"Output cell ({r}, {c}) — {self.part + 1} of {total}{views}"
+        return f"Output cell {cell_name(self.fill.trace, r, c)} — {self.part + 1} of {total}{views}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
