@@ -148,7 +148,7 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
     async with again.run_test(size=(80, 24)):
         assert again.screen.run.problem.params() == shown_params
         status = text(again, "#level-status")
-        assert "seen" in status and "solve now for ★☆☆" in status
+        assert "seen: ★ at most" in status and "solve now for ★☆☆" in status
 
 
 async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars(ladder_app, store):

@@ -116,7 +116,7 @@ class LevelScreen(Screen[None]):
             # The stars follow the highest rung of any part: say why they are lower than this part's rung
             # alone would make them, or "solve now for ★☆☆" reads as a penalty out of nowhere.
             if run.seen:
-                bits.append("seen before: ★ at most")
+                bits.append("seen: ★ at most")
             elif run.rung > rung:
                 bits.append("hints on an earlier part")
             bits.append(f"solve now for {star_text(run.stars_now)}")
