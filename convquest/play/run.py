@@ -202,7 +202,7 @@ class ProblemRun:
         if earlier is not None:
             # The rung the player reached stays in view (it is what they are working from), then the repeat.
             repeat = f"You tried {earlier.text} already: not counted. Try something else."
-            return self._say(Feedback("repeat", (*self.words(part), "", repeat), part))
+            return self._say(Feedback("repeat", (*self.words(part), repeat), part))
         verdict = verdict_of(self.problem, given, part, taught=self.taught)
         if isinstance(verdict, Slip):
             return self._say(self._slip(verdict, part))

@@ -21,13 +21,15 @@ from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
 from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, cell_name, fmt
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel, feedback_class
+from convquest.ui.kinds.base import KindPanel, feedback_class, verdict_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 if TYPE_CHECKING:
     from convquest.play.run import Feedback, ProblemRun
 
 VIEW_KEY = "v"
+# The feedback box's width at 80 columns (its padding takes the rest).
+LINE_WIDTH = 78
 
 
 def sweep_for(trace: ConvTrace | PoolTrace | TransposedTrace) -> ConvSweep | PoolSweep | TransposedSweep:
@@ -104,7 +106,7 @@ class CellAnswerPanel(KindPanel, Generic[Cell]):
         box.set_classes(f"feedback-{kind}")
 
     def show_feedback(self, feedback: Feedback) -> None:
-        text = feedback.text
+        text = "\n".join(verdict_lines(feedback, LINE_WIDTH))
         if feedback.kind == "right" and not self.run.over:
             text += f"\n{self._ask()}"
         elif feedback.kind == "right":
