@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from convquest.classroom.results import AnswerRow, MarkOverride, ResultsDB, SessionRow, Sitting
-from convquest.practice.exam import cell_grid
+from convquest.practice.exam import marked_per_cell
 
 RIGHT, WRONG, PARTLY, OPEN = "right", "wrong", "partly", "open"
 MARKS = {RIGHT: "✓", WRONG: "✗", PARTLY: "½", OPEN: "·"}  # ½: some parts answered, the rest still open
@@ -142,7 +142,7 @@ def student_progress(
                     row.at if row else None,
                 )
             )
-        per_cell = sitting.grid_marking == "per-cell" and cell_grid(labels) is not None
+        per_cell = sitting.grid_marking == "per-cell" and marked_per_cell(labels)
         topic = topics[number - 1] if number <= len(topics) else ""
         in_force = latest.get(number)
         questions.append(

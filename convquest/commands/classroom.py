@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convquest.commands.common import data_dir, interactive
+from convquest.commands.common import data_dir, interactive, to_stdout
 
 if TYPE_CHECKING:
     from convquest.classroom.quiz import Quiz
@@ -326,7 +326,9 @@ def add_results_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the roster `serve --roster` used: names, emails, sections and SIS ids go into the exports",
     )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output ('-': standard output)"
+    )
     add_results_option(parser)
 
 
@@ -390,7 +392,7 @@ def run_results(args: argparse.Namespace) -> int:
         return 1
     write = (export.BY_QUESTION if args.by_question else export.FORMATS)[form]
     text = write(quizzes, now, people or {})
-    if args.output is None:
+    if args.output is None or to_stdout(args.output):
         sys.stdout.write(text)
         return 0
     try:

@@ -25,6 +25,24 @@ def fail(message: str, code: int = EXIT_USAGE, *, prog: str = "convquest") -> in
     return code
 
 
+# `--output -` is standard output, as Unix tools read it (an export piped on, or redirected).
+STDOUT = "-"
+
+
+def to_stdout(output: object) -> bool:
+    return output is not None and str(output) == STDOUT
+
+
+def write_binary_to_stdout(data: bytes, what: str, *, prog: str) -> int:
+    """A zip on standard output; refused on a terminal, where it would only be noise (as tar does)."""
+    if sys.stdout.isatty():
+        return fail(f"will not write {what} to a terminal: redirect it (> FILE) or give --output FILE", prog=prog)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
 # What textual-serve (and convquest serve's browser door) sets for the games it runs: their pipes
 # carry a browser's keys and screen, which Textual's web driver speaks.
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from convquest.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail
+from convquest.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, to_stdout, write_binary_to_stdout
 
 PROG = "convquest quiz export"
 FORMATS = ("gift", "qti")
@@ -37,7 +37,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         type=Path,
         metavar="PATH",
-        help="where to write (default: standard output for gift, <quiz id>-qti.zip for qti)",
+        help="where to write (default: standard output for gift, <quiz id>-qti.zip for qti; '-': standard output)",
     )
 
 
@@ -83,10 +83,14 @@ def run_export(args: argparse.Namespace) -> int:
         output = Path(f"{quiz.id}-qti.zip")
     questions = len({item.number for item in items})
     summary = f"{len(items)} variant(s) of {questions} question(s)"
-    if output is None:
-        assert isinstance(data, str)
-        sys.stdout.write(data)
-        print(f"{PROG}: wrote {summary} as gift", file=sys.stderr)
+    if output is None or to_stdout(output):
+        if isinstance(data, bytes):
+            code = write_binary_to_stdout(data, "a QTI zip", prog=PROG)
+            if code != EXIT_OK:
+                return code
+        else:
+            sys.stdout.write(data)
+        print(f"{PROG}: wrote {summary} as {args.format}", file=sys.stderr)
         return EXIT_OK
     try:
         if isinstance(data, bytes):

@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convquest.commands.classroom import add_results_option
-from convquest.commands.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, data_dir, fail
+from convquest.commands.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    data_dir,
+    fail,
+    to_stdout,
+    write_binary_to_stdout,
+)
 
 if TYPE_CHECKING:
     from convquest.classroom.results import ResultsDB
@@ -85,7 +93,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         type=Path,
         metavar="FILE",
-        help="the zip to write, readable by you only (default: STUDENT.zip)",
+        help="the zip to write, readable by you only (default: STUDENT.zip; '-': standard output)",
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _where(parser, quiz=False)
@@ -186,10 +194,13 @@ def _quiz_id(db: ResultsDB, given: str | None) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     prog = "convquest student export"
+    piped = to_stdout(args.output)
     output = Path(args.output or f"{args.student}.zip").expanduser()
     try:
         _check_id(args.student)
-        if output.exists() and not args.force:
+        if piped and sys.stdout.isatty():  # said before anything is read, and no export is logged
+            raise Refused("will not write a zip to a terminal: redirect it (> FILE) or give --output FILE", EXIT_USAGE)
+        if not piped and output.exists() and not args.force:
             raise Refused(f"{output} exists: give another --output, or --force to replace it", EXIT_USAGE)
         folder = _student_dir(args, args.student)
         with _database(args, missing_ok=True) as db:
@@ -198,18 +209,31 @@ def run_export(args: argparse.Namespace) -> int:
                 raise Refused(_unknown_student(args, db, args.student))
             now = db.now() if db is not None else time.time()
             papers = _marked_papers(db, args.student, now) if db is not None else {}
-            files = _write_export(output, args.student, record, papers, folder, now)
+            if piped:
+                with tempfile.TemporaryDirectory() as scratch:
+                    zipped = Path(scratch) / f"{args.student}.zip"
+                    files = _write_export(zipped, args.student, record, papers, folder, now)
+                    data = zipped.read_bytes()
+            else:
+                files = _write_export(output, args.student, record, papers, folder, now)
             if db is not None:
-                db.log_action("export", None, args.student, f"exported to {output.resolve()}", by=_teacher(), now=now)
+                where = "standard output" if piped else output.resolve()
+                db.log_action("export", None, args.student, f"exported to {where}", by=_teacher(), now=now)
     except Refused as exc:
         return fail(str(exc), exc.code, prog=prog)
     except OSError as exc:
         return fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERRORS, prog=prog)
     rows = sum(len(rows) for rows in record.values())
-    print(
-        f"wrote {output} (readable by you only): {args.student}'s results ({rows} rows, in results.json), "
-        f"their marked paper of each quiz ({len(papers)}, as <quiz>.txt) and their progress folder ({files} files)."
+    what = (
+        f"{args.student}'s results ({rows} rows, in results.json), their marked paper of each quiz "
+        f"({len(papers)}, as <quiz>.txt) and their progress folder ({files} files)"
     )
+    if piped:
+        code = write_binary_to_stdout(data, "a zip", prog=prog)
+        if code == EXIT_OK:
+            print(f"wrote a zip to standard output: {what}.", file=sys.stderr)  # standard output is the zip
+        return code
+    print(f"wrote {output} (readable by you only): {what}.")
     return EXIT_OK
 
 

@@ -200,9 +200,9 @@ class ProblemRun:
             return self._say(self._slip(given, part))
         earlier = next((t for t in state.tried if same_value(t.value, given.value)), None)
         if earlier is not None:
-            return self._say(
-                Feedback("repeat", (f"You tried {earlier.text} already: not counted. Try something else.",), part)
-            )
+            # The rung the player reached stays in view (it is what they are working from), then the repeat.
+            repeat = f"You tried {earlier.text} already: not counted. Try something else."
+            return self._say(Feedback("repeat", (*self.words(part), repeat), part))
         verdict = verdict_of(self.problem, given, part, taught=self.taught)
         if isinstance(verdict, Slip):
             return self._say(self._slip(verdict, part))

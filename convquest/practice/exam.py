@@ -78,6 +78,13 @@ def cell_grid(labels: Sequence[str]) -> tuple[int, int] | None:
     return maps[0].rows, maps[0].cols
 
 
+def marked_per_cell(labels: Sequence[str]) -> bool:
+    """Whether a question's parts are cells that each earn their share of its mark (unless a quiz
+    says all-or-nothing): one output grid's cells, or every cell of every filter's map of a volume.
+    The one rule the exam's records, the practice history and the class's progress all follow."""
+    return cell_maps(labels) is not None
+
+
 def split_grid(text: str, rows: int, cols: int) -> list[str]:
     """'1 2; 3 4' (rows by ';' or new lines, cells by spaces or commas) → ['1', '2', '3', '4']."""
     lines = [line for line in re.split(r"\s*[;\n]\s*", text.strip()) if line.strip()]
@@ -395,7 +402,7 @@ class ExamSession:
                     solution=problem.solution(),
                     seconds=round(self.seconds[i], 3),
                     parts=tuple(parts),
-                    per_cell=self.grid_marking == "per-cell" and cell_grid(problem.parts()) is not None,
+                    per_cell=self.grid_marking == "per-cell" and marked_per_cell(problem.parts()),
                 )
             )
         return out

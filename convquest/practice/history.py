@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from convquest.play.record import Answer
-from convquest.practice.exam import cell_grid
+from convquest.practice.exam import marked_per_cell
 from convquest.practice.records import PartRecord, QuestionRecord
 from convquest.practice.schedule import Schedule, TopicState
 
@@ -279,7 +279,7 @@ class History:
                 answer, correct, mistake = last[(number, p)]
                 part_records.append(_part(label, p, answer, correct, mistake, problem))
             # Exams mark a grid per cell; a practice problem's grid is its own cells just the same.
-            per_cell = cell_grid(labels) is not None
+            per_cell = marked_per_cell(labels)
             out.append(
                 QuestionRecord(
                     number, topic, kind, prompt, solution, float(seconds), tuple(part_records), hints, per_cell

@@ -531,3 +531,27 @@ def test_a_decimal_answer_keeps_the_tolerance_the_engine_marks_right(tmp_path):
     bounds = [float(item.find(f".//qti:{op}", NS).text) for op in ("vargte", "varlte")]
     assert bounds == pytest.approx([low, high])
     assert float(item.find(".//qti:varequal", NS).text) == value
+
+
+def test_output_dash_is_standard_output_for_gift_and_qti_and_a_zip_is_kept_off_a_terminal(
+    capsys, tmp_path, monkeypatch
+):
+    from tests.classroom.stdout_pipe import Pipe
+
+    monkeypatch.chdir(tmp_path)
+    path = write_quiz(tmp_path, text=docs_quiz())
+    code, gift, _ = export(capsys, str(path), "--format", "gift")
+    assert code == 0 and export(capsys, str(path), "--format", "gift", "--output", "-")[:2] == (0, gift)
+    code, _, _ = export(capsys, str(path), "--format", "qti", "--output", str(tmp_path / "x.zip"))
+    pipe = Pipe()
+    monkeypatch.setattr("sys.stdout", pipe)
+    code, _, err = export(capsys, str(path), "--format", "qti", "--output", "-")
+    assert code == 0 and pipe.bytes == (tmp_path / "x.zip").read_bytes()
+    assert "as qti" in err and not (tmp_path / "-").exists()
+    monkeypatch.setattr("sys.stdout", Pipe(terminal=True))
+    code, _, err = export(capsys, str(path), "--format", "qti", "--output", "-")
+    assert code == 2 and "will not write a QTI zip to a terminal" in err
+    monkeypatch.undo()
+    with pytest.raises(SystemExit):
+        main(["quiz", "export", "--help"])
+    assert "'-': standard output" in " ".join(capsys.readouterr().out.split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from convquest.classroom.progress import quiz_progress
 from convquest.classroom.quiz import load_quiz
 from convquest.classroom.results import ResultsDB
 from convquest.classroom.sitting import AlreadyAnswered, QuizSitting
@@ -55,7 +56,12 @@ def test_each_map_is_saved_cell_by_cell_with_each_slip_and_locks_once_given(tmp_
     sitting.goto(0)
     assert all(b.disabled and b.title.endswith("(answered)") for b in answer_boxes(sitting))
     [record, _] = sitting.records()
-    assert [p.answer for p in record.parts] == cells and not record.per_cell
+    assert [p.answer for p in record.parts] == cells and record.per_cell
+    assert record.marks == pytest.approx((len(cells) - 1) / len(cells))  # one slipped cell costs its share
+    # The teacher's view of the same sitting marks it by the same rule.
+    [progress] = quiz_progress(db, "vol")
+    question = progress.questions[0]
+    assert question.per_cell and question.answered_marks == pytest.approx(record.marks)
 
 
 def test_a_map_given_again_is_refused_and_nothing_is_written(tmp_path, db):

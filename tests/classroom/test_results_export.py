@@ -326,3 +326,17 @@ def test_a_database_that_cannot_be_read_is_named_by_every_reader(capsys, tmp_pat
     err = capsys.readouterr().err
     assert code == 2 and err.startswith(said_by)
     assert str(tmp_path / "classroom.db") in err and "cannot be used" in err
+
+
+def test_output_dash_is_standard_output_and_the_help_says_so(capsys, given, tmp_path, monkeypatch):
+    data, _ = given
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = results(capsys, data, "--format", "csv")
+    assert code == 0
+    assert results(capsys, data, "--format", "csv", "--output", "-") == (0, out, "")
+    assert not (tmp_path / "-").exists()
+    code, table, _ = results(capsys, data, "--output", "-")  # no suffix to read a format from: the table
+    assert code == 0 and table == results(capsys, data)[1]
+    with pytest.raises(SystemExit):
+        main(["results", "show", "--help"])
+    assert "'-': standard output" in " ".join(capsys.readouterr().out.split())

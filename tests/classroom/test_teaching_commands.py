@@ -156,3 +156,29 @@ def test_delete_is_refused_while_the_student_is_connected(data, class_db, capsys
     assert run(data, "student", "delete", "alice", "--yes") == 1
     assert "alice is connected now" in capsys.readouterr().err
     assert folder.exists() and class_db.sitting("week-3", "alice") is not None
+
+
+def test_export_to_dash_writes_the_zip_to_standard_output_and_says_so_on_stderr(
+    data, class_db, tmp_path, capsys, monkeypatch
+):
+    from tests.classroom.stdout_pipe import Pipe
+
+    make_progress(data)
+    monkeypatch.chdir(tmp_path)
+    pipe = Pipe()
+    monkeypatch.setattr("sys.stdout", pipe)
+    assert run(data, "student", "export", "alice", "-o", "-") == 0
+    with zipfile.ZipFile(io.BytesIO(pipe.bytes)) as archive:
+        assert json.loads(archive.read("alice/results.json"))["student"] == "alice"
+        assert "alice/progress/progress.db" in archive.namelist()
+    assert "wrote a zip to standard output: alice's results" in capsys.readouterr().err
+    assert not (tmp_path / "-").exists()
+    assert [a.detail for a in class_db.actions("alice")] == ["exported to standard output"]
+    monkeypatch.setattr("sys.stdout", Pipe(terminal=True))
+    assert run(data, "student", "export", "alice", "-o", "-") == 2
+    assert "will not write a zip to a terminal" in capsys.readouterr().err
+    assert len(class_db.actions("alice")) == 1  # a refused export is not logged
+    monkeypatch.undo()
+    with pytest.raises(SystemExit):
+        main(["student", "export", "--help"])
+    assert "'-': standard output" in " ".join(capsys.readouterr().out.split())

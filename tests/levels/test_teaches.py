@@ -54,4 +54,17 @@ def test_the_formula_card_grows_with_what_was_taught():
     card = formula_card(frozenset({"padding", "stride"}))
     assert len(card) == 3 and "2p" in card[1] and "⌊" in card[2]
     assert all("d(k − 1)" not in line for line in card)  # dilation not met yet
-    assert len(formula_card(ALL_TAUGHT)) == 1 + len(CONCEPTS)
+    assert len(formula_card(ALL_TAUGHT)) == 1 + sum(len(lines) for lines in FORMULAS.values())
+
+
+def test_the_card_has_the_multiply_adds_of_a_layer_as_the_building_blocks_chapter_writes_them():
+    curriculum = load_curriculum()
+    chapter = next(c for c in curriculum.chapters if c.id == "building-blocks")
+    card = formula_card(curriculum.taught(chapter.id))
+    [macs] = [line for line in card if "multiply-adds" in line]
+    lesson = " ".join(chapter.lesson)
+    assert "C_out·H′·W′ · (C_in/g)·k·k" in lesson and "not counted" in lesson
+    assert macs.replace(" ", "").startswith("multiply-adds(MACs):C_out·H′·W′·(C_in/g)·k·k")
+    assert "bias additions are not counted" in macs
+    before = curriculum.chapters[curriculum.chapters.index(chapter) - 1]
+    assert not any("multiply-adds" in line for line in formula_card(curriculum.taught(before.id)))

@@ -103,6 +103,18 @@ def test_a_repeated_wrong_answer_is_not_judged_again(kind, variant):
     assert run.stars_now == 2
 
 
+@pytest.mark.parametrize("kind,variant", KINDS)
+def test_a_repeat_keeps_the_hint_reached_in_view_above_its_own_line(kind, variant):
+    run = run_of(first_level(kind, variant))
+    wrong = answers(run.problem, 0, correct=False)[0]
+    run.answer(wrong)
+    run.climb()  # the formula rung, which the player asked for
+    hint = run.words()
+    again = run.answer(wrong)
+    assert hint and again.lines[: len(hint)] == hint
+    assert f"You tried {wrong} already" in again.lines[-1]
+
+
 def test_a_repeat_is_the_same_parsed_value_not_the_same_text():
     run = run_of(first_level("predict-size", "non-square"))
     wrong = answers(run.problem, 0, correct=False)[0]  # like "1x1"

@@ -31,6 +31,16 @@ i = 7
 k = 3
 
 [[level]]
+id = "t-cells"
+title = "Cells"
+kind = "fill-cells"
+explanation = "Four dot products."
+[level.params]
+variant = "valid"
+input = [[1, 2, 0], [4, 5, 1], [0, 3, 2]]
+kernel = [[1, 0], [0, -1]]
+
+[[level]]
 id = "t-drawn"
 title = "Drawn"
 kind = "predict-size"
@@ -85,6 +95,37 @@ async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     assert len(store.attempts("t-fixed")) == 1
 
 
+async def test_a_repeat_after_h_shows_the_hint_asked_for_then_says_it_was_tried(ladder_app):
+    app = ladder_app("t-fixed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_answer(pilot, "3")
+        await type_answer(pilot, "4")
+        await pilot.press("h")  # rung 3: the steps
+        steps = app.screen.run.ladder().steps
+        await type_answer(pilot, "4")
+        said = text(app, "#ps-feedback-text")
+        assert all(step in said for step in steps) and "You tried 4 already" in said
+        assert said.index(steps[-1]) < said.index("You tried 4 already")
+        assert "hint 3 of 3" in text(app, "#level-status")
+
+
+async def test_the_status_says_why_the_stars_are_down_on_a_part_with_no_hints_and_what_is_left_at_the_top(ladder_app):
+    app = ladder_app("t-cells")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h", "h")  # two rungs on the first cell
+        box = app.screen.query_one("#fc-answer")
+        box.focus()
+        await pilot.press(*str(app.screen.run.problem.trace.output[0, 0]), "enter")
+        await pilot.pause()
+        status = text(app, "#level-status")
+        assert status.startswith("part 2 of 4 · no hints yet")
+        assert "hints on an earlier part" in status and "solve now for ★☆☆" in status
+        await pilot.press("h", "h", "h")
+        status = text(app, "#level-status")
+        assert "hint 3 of 3" in status and "s shows the solution" in status
+        assert "earlier part" not in status  # this part's own rung explains the stars now
+
+
 @pytest.mark.slow
 async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_app, store):
     from convquest.ui.screens.confirm import ConfirmScreen
@@ -110,7 +151,7 @@ async def test_show_me_asks_first_then_shows_the_solution_for_no_stars(ladder_ap
     async with again.run_test(size=(80, 24)):
         assert again.screen.run.problem.params() == shown_params
         status = text(again, "#level-status")
-        assert "seen" in status and "solve now for ★☆☆" in status
+        assert "seen: ★ at most" in status and "solve now for ★☆☆" in status
 
 
 @pytest.mark.slow
@@ -133,6 +174,7 @@ async def test_another_like_it_after_show_me_is_a_fresh_draw_that_can_earn_stars
 
 async def test_the_formula_card_lists_what_was_taught(ladder_app):
     from convquest.ui.screens.formulas import FormulaCard
+    from convquest.ui.screens.help import HelpScreen
 
     app = ladder_app("t-fixed")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -140,6 +182,12 @@ async def test_the_formula_card_lists_what_was_taught(ladder_app):
         assert isinstance(app.screen, FormulaCard)
         lines = str(app.screen.query_one("#formula-lines", Static).content).splitlines()
         assert len(lines) == 2 and "o = i − k + 1" in lines[0] and "2p" in lines[1]
+        await pilot.press("question_mark")  # the card has its help too, saying how it scrolls
+        assert isinstance(app.screen, HelpScreen) and "Scroll the card" in str(
+            app.screen.query_one("#help-keys").content
+        )
+        await pilot.press("escape")
+        assert isinstance(app.screen, FormulaCard)
         await pilot.press("escape")
         assert not isinstance(app.screen, FormulaCard)
 

@@ -19,15 +19,17 @@ from textual.widgets import Input, Static
 
 from convquest.engine.traces import ConvTrace, PoolTrace, TransposedTrace
 from convquest.ui.board.render import Scene
-from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, fmt
+from convquest.ui.board.scenes import ConvSweep, PoolSweep, TransposedSweep, cell_name, fmt
 from convquest.ui.board.widget import Board
-from convquest.ui.kinds.base import KindPanel, feedback_class
+from convquest.ui.kinds.base import KindPanel, feedback_class, verdict_lines
 from convquest.ui.widgets.answer_input import LEVEL_COMMAND_KEYS, AnswerInput
 
 if TYPE_CHECKING:
     from convquest.play.run import Feedback, ProblemRun
 
 VIEW_KEY = "v"
+# The feedback box's width at 80 columns (its padding takes the rest).
+LINE_WIDTH = 78
 
 
 def sweep_for(trace: ConvTrace | PoolTrace | TransposedTrace) -> ConvSweep | PoolSweep | TransposedSweep:
@@ -104,7 +106,7 @@ class CellAnswerPanel(KindPanel, Generic[Cell]):
         box.set_classes(f"feedback-{kind}")
 
     def show_feedback(self, feedback: Feedback) -> None:
-        text = feedback.text
+        text = "\n".join(verdict_lines(feedback, LINE_WIDTH))
         if feedback.kind == "right" and not self.run.over:
             text += f"\n{self._ask()}"
         elif feedback.kind == "right":
@@ -192,7 +194,7 @@ class FillCellsPanel(CellAnswerPanel[tuple[int, int]]):
         r, c = self.cell
         total = self.shape[0] * self.shape[1]
         views = f" · {VIEW_KEY}: other view" if len(self.views) > 1 else ""
-        return f"Output cell ({r}, {c}) — {self.part + 1} of {total}{views}"
+        return f"Output cell {cell_name(self.fill.trace, r, c)} — {self.part + 1} of {total}{views}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":

@@ -22,7 +22,7 @@ from convquest.ui.board.widget import Board
 
 if TYPE_CHECKING:
     from convquest.play.run import Feedback, ProblemRun
-from convquest.ui.kinds.base import KindPanel
+from convquest.ui.kinds.base import KindPanel, verdict_lines
 from convquest.ui.match.view import MatchView
 
 UNMARKED, MARKED, SEEN_CELL, CHOSEN = "□", "■", "■", "◆"
@@ -194,15 +194,5 @@ class ReceptiveFieldPanel(KindPanel, can_focus=True):
         self.submit(MatchView.cells_text(self.marked))
 
     def show_feedback(self, feedback: Feedback) -> None:
-        lines = list(feedback.lines)
-        # "✗ Wrong." and the slip (or nudge) on one line where they fit: the box under the grids has
-        # five. A rung's label ("The formula:") keeps a line of its own, above what it labels.
-        if (
-            feedback.kind == "wrong"
-            and len(lines) > 1
-            and not lines[1].endswith(":")
-            and len(lines[0]) + 1 + len(lines[1]) <= LINE_WIDTH
-        ):
-            lines[:2] = [f"{lines[0]} {lines[1]}"]
-        self.query_one("#rf-feedback", Static).update("\n".join(lines))
+        self.query_one("#rf-feedback", Static).update("\n".join(verdict_lines(feedback, LINE_WIDTH)))
         self._redraw()

@@ -237,6 +237,12 @@ def products_line(
     return tuple(spans)
 
 
+def cell_name(trace: ConvTrace | PoolTrace | TransposedTrace, r: int, c: int) -> str:
+    """How the board names output cell (r, c): y[c] on a sequence (the 1-D traces are one-row
+    inputs), as the sequences chapter writes it, else (r, c)."""
+    return f"y[{c}]" if trace.input.shape[0] == 1 else f"({r}, {c})"
+
+
 # -- sweeps -----------------------------------------------------------------------------------
 
 
@@ -328,7 +334,7 @@ class ConvSweep(_CellSweep):
         lines: tuple[TextLine, ...] = ()
         if products != "none":
             lines += (
-                (Span(f"output ({r}, {c}) = ", "dim"),)
+                (Span(f"output {cell_name(trace, r, c)} = ", "dim"),)
                 + products_line(current, trace.kernel, trace.bias, hide_total=products == "hidden", scaled=self.scaled),
             )
         if self.formula_line:
@@ -380,7 +386,7 @@ class PoolSweep(_CellSweep):
             if trace.kind == "avg" or not current.in_padding[a, b]  # padding never wins a max
         ]
         spans: list[Span] = [
-            Span(f"output {current.cell} = ", "dim"),
+            Span(f"output {cell_name(trace, *current.cell)} = ", "dim"),
             Span("max(" if trace.kind == "max" else "(", "dim"),
         ]
         for n, (text, role) in enumerate(terms):
@@ -556,7 +562,7 @@ class TransposedSweep:
         )
         lines: tuple[TextLine, ...] = ()
         if products != "none":
-            spans: list[Span] = [Span(f"output ({r}, {c}) = ", "dim")]
+            spans: list[Span] = [Span(f"output {cell_name(trace, r, c)} = ", "dim")]
             for n, (paint, a, b) in enumerate(found):
                 if n:
                     spans.append(Span(" + ", "dim"))

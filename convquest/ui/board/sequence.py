@@ -151,8 +151,9 @@ class TypedBoardPanel(KindPanel):
 
     DEFAULT_CSS = """
     TypedBoardPanel { height: 1fr; }
+    TypedBoardPanel .panel-prompt { height: auto; padding: 0 1; }
     TypedBoardPanel .sq-board { height: 1fr; min-height: 6; }
-    TypedBoardPanel .sq-feedback { height: auto; max-height: 8; }
+    TypedBoardPanel .sq-feedback { height: auto; max-height: 8; padding: 0 1; }
     """
 
     PLACEHOLDER = "your answer, then Enter"

@@ -203,7 +203,8 @@ class VolumePanel(CellAnswerPanel[tuple[int, int, int]]):
 
     DEFAULT_CSS = """
     VolumePanel #vol-board { height: 1fr; min-height: 8; }
-    VolumePanel #vol-feedback { height: auto; max-height: 5; }
+    VolumePanel #vol-prompt { height: auto; padding: 0 1; }
+    VolumePanel #vol-feedback { height: auto; max-height: 7; padding: 0 1; }
     """
 
     def __init__(self, run: ProblemRun) -> None:

@@ -22,6 +22,21 @@ def feedback_class(feedback: Feedback) -> str:
     return {"repeat": "slip", "hint": "slip", "shown": "right", "none": "slip"}.get(feedback.kind, feedback.kind)
 
 
+def verdict_lines(feedback: Feedback, width: int) -> list[str]:
+    """The feedback's lines with "✗ Wrong." and the slip (or nudge) on one line where they fit in
+    `width`: the boxes under a board have a few lines at 80×24, which the board needs too. A rung's
+    label ("The formula:") keeps a line of its own, above what it labels."""
+    lines = list(feedback.lines)
+    if (
+        feedback.kind == "wrong"
+        and len(lines) > 1
+        and not lines[1].endswith(":")
+        and len(lines[0]) + 1 + len(lines[1]) <= width
+    ):
+        lines[:2] = [f"{lines[0]} {lines[1]}"]
+    return lines
+
+
 class KindPanel(Container):
     """Base for the middle of the level screen; subclasses compose the board and the answer box."""
 

@@ -27,6 +27,7 @@ KIND_NAMES = {
     "volume": "volume — channels: shapes, 1×1, groups, depthwise, separable",
     "count-macs": "count-macs — multiply-adds of a layer and a network",
     "fill-volume": "fill-volume — a 2- or 3-channel layer by hand",
+    "learn-kernel": "learn-kernel — gradient descent: downhill, the rate, a hidden kernel",
 }
 
 

@@ -109,9 +109,17 @@ class LevelScreen(Screen[None]):
             if run.can_draw_again:
                 bits.append("a: another like it")
         else:
-            bits.append(f"hint {run.rung_of(run.part)} of {TOP_RUNG}" if run.rung_of(run.part) else "no hints yet")
+            rung = run.rung_of(run.part)
+            if rung >= TOP_RUNG:
+                bits.append(f"hint {rung} of {TOP_RUNG} · s shows the solution")
+            else:
+                bits.append(f"hint {rung} of {TOP_RUNG}" if rung else "no hints yet")
+            # The stars follow the highest rung of any part: say why they are lower than this part's rung
+            # alone would make them, or "solve now for ★☆☆" reads as a penalty out of nowhere.
             if run.seen:
-                bits.append("seen")
+                bits.append("seen: ★ at most")
+            elif run.rung > rung:
+                bits.append("hints on an earlier part")
             bits.append(f"solve now for {star_text(run.stars_now)}")
         line = " · ".join(bits)
         notice = game(self).store.notice

@@ -172,3 +172,23 @@ async def test_an_upsampling_fill_level_keeps_the_transposed_views():
         for value in problem.expected.ravel()[2:]:
             await answer(pilot, str(int(value)))
         assert app.solved
+
+
+async def test_a_sequence_board_names_its_cells_y_t_as_the_chapter_does_and_a_grid_keeps_row_and_column():
+    for level_id in ("sequences-causal-by-hand", "sequences-upsample-by-hand"):
+        problem = CURRICULUM.level(level_id).problem(0)
+        app = FillApp(problem)
+        async with app.run_test(size=(80, 24)) as pilot:
+            panel = app.query_one(SequenceFillPanel)
+            assert str(app.query_one("#fc-feedback").content).startswith("Output cell y[0] — 1 of")
+            for wrong in ("100", "101", "102"):  # up to the rung where the board spells the sum out
+                await answer(pilot, wrong)
+            assert panel.run.rung_of(0) == 3
+            text = app.query_one(Board).scene.text()
+            assert "output y[0] = " in text and "(0, 0)" not in text, text
+            await answer(pilot, str(int(problem.expected.ravel()[0])))
+            assert "Output cell y[1] — 2 of" in str(app.query_one("#fc-feedback").content)
+    grid = CURRICULUM.level("padding-reflect").problem(0)  # a sequence-fill level on a 3×3 grid
+    app = FillApp(grid)
+    async with app.run_test(size=(80, 24)):
+        assert str(app.query_one("#fc-feedback").content).startswith("Output cell (0, 0) — 1 of")

@@ -144,3 +144,30 @@ async def test_pilot_at_80_columns_the_footer_keeps_help_and_the_channel_keys(st
         await pilot.pause()
         assert {"left_square_bracket", "right_square_bracket", "question_mark"} <= visible_footer_keys(app)
         assert "sees: ▶f0 ← ch 0, 1 · f1 ← ch 2, 3" in _board_text(app)
+
+
+@pytest.mark.parametrize(
+    "level_id,prompt,feedback",
+    [
+        ("building-blocks-by-hand", "#vol-prompt", "#vol-feedback"),
+        ("sequences-wavenet", ".panel-prompt", ".sq-feedback"),  # the 1-D typed boards had the same gap
+    ],
+)
+async def test_pilot_the_prompt_and_feedback_start_where_every_other_kinds_do(store, level_id, prompt, feedback):
+    from textual.widgets import Input, Static
+
+    from convquest.ui.app import ConvQuestApp
+
+    app = ConvQuestApp(curriculum=CURRICULUM, store=store, start_level=level_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query(Input).first()
+        box.value = "1"
+        await pilot.press("enter")
+        await pilot.pause()
+        said = app.screen.query_one(feedback, Static)
+        assert str(said.content).startswith("✗ Wrong.")
+        # The column the level's title, status line and the other kinds' text start in.
+        status = app.screen.query_one("#level-status", Static)
+        assert said.content_region.x == status.content_region.x == 1
+        assert app.screen.query_one(prompt, Static).content_region.x == 1

@@ -344,6 +344,27 @@ async def test_the_exam_is_set_up_from_the_home_screen_with_topics_questions_and
         assert isinstance(app.screen, PracticeScreen) and "predict-size/conv" not in app.screen.topics
 
 
+async def test_every_topic_on_the_practice_list_says_what_it_drills(make_app):
+    from textual.widgets import SelectionList
+
+    from convquest.engine.problems import KINDS
+    from convquest.ui.practice import open_practice_setup
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        open_practice_setup(app)
+        await pilot.pause()
+        kinds = app.screen.query_one("#setup-kinds", SelectionList)
+        prompts = {
+            kinds.get_option_at_index(n).value: str(kinds.get_option_at_index(n).prompt) for n in range(len(KINDS))
+        }
+        assert set(prompts) == set(KINDS)
+        for kind, prompt in prompts.items():
+            assert prompt.startswith(f"{kind} — ") and len(prompt) > len(kind) + 10, prompt
+            assert len(prompt) <= 72, prompt  # one line in the list at 80 columns
+        assert "gradient descent" in prompts["learn-kernel"]
+
+
 async def test_an_exam_opened_and_left_in_one_burst_does_not_crash(make_app):
     # Found by the monkey: the screen left before its widgets existed, and on_mount's first query
     # raised NoMatches.
