@@ -62,7 +62,8 @@ def rehearse_home_screen() -> None:
             store = Store.open(Path(folder))
             try:
                 app = ConvQuestApp(curriculum=load_curriculum(), store=store, start_level=None)
-                async with app.run_test(size=(80, 24)) as pilot:
+                # As a session is drawn: with the tooltip and notification widgets run_test leaves out.
+                async with app.run_test(size=(80, 24), tooltips=True, notifications=True) as pilot:
                     await pilot.press("down")
                     await pilot.pause()
             finally:
