@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
 
 from convquest.commands.common import EXIT_OK, curriculum, data_dir, fail, interactive
+
+if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
 
 
 def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", metavar="ID", help="start straight at this level")
 
 
-def run_play(args: argparse.Namespace) -> int:
+def run_play(args: argparse.Namespace | SimpleNamespace) -> int:
+    # A SimpleNamespace from a plain launch (convquest.cli._parse_play), read without argparse.
     from convquest.store import Store
 
     folder = data_dir(args)
