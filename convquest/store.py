@@ -361,8 +361,9 @@ def _prepare(conn: sqlite3.Connection, *, in_memory: bool) -> None:
         if mode.lower() != "wal":
             raise UnusableDatabase(f"cannot switch to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous=FULL")
-    _migrate(conn)
-    _check_schema(conn, len(MIGRATIONS))
+    if version < len(MIGRATIONS):  # at the current version, the check above was this one
+        _migrate(conn)
+        _check_schema(conn, len(MIGRATIONS))
 
 
 def _migrate(conn: sqlite3.Connection, upto: int = len(MIGRATIONS)) -> None:
