@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
-from textual.cache import LRUCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import CSSLocation, Stylesheet
 from textual.events import Event, Key
@@ -13,8 +12,10 @@ from textual.events import Event, Key
 # Every app's parsed stylesheet sources, by the CSS variables they were parsed with and Textual's own
 # key (the source text, where it was read from, its kind, tie breaker and scope). A session forked
 # from the classroom's warm parent finds the rules the parent's rehearsal parsed (a parse of every
-# source at each start otherwise), and so does each later app in one process (tests, `serve`).
-_PARSED: LRUCache[tuple[object, ...], list[RuleSet]] = LRUCache(256)
+# source at each start otherwise), and so does each later app in one process (tests, `serve`). A
+# plain dict, whose get and set are each atomic, since apps may run in threads of one process.
+_PARSED: dict[tuple[object, ...], list[RuleSet]] = {}
+_PARSED_MOST = 256  # sources: ~15 a screen set and theme; a process that makes more starts over
 
 
 class SharedStylesheet(Stylesheet):
@@ -45,7 +46,9 @@ class SharedStylesheet(Stylesheet):
         rules = _PARSED.get(key)
         if rules is None:
             rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
-            _PARSED.set(key, rules)
+            if len(_PARSED) >= _PARSED_MOST:
+                _PARSED.clear()
+            _PARSED[key] = rules
         return rules
 
     def reparse(self) -> None:

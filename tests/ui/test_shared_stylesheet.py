@@ -63,3 +63,13 @@ async def test_the_game_styles_each_theme_as_textual_does(make_app, store):
             backgrounds.append(app.screen.styles.background)
             assert backgrounds[-1] == Color.parse(app.get_css_variables()["background"])
     assert backgrounds[0] != backgrounds[1]
+
+
+def test_past_its_size_the_shared_store_starts_over(monkeypatch):
+    from convquest.ui import base_app
+
+    monkeypatch.setattr(base_app, "_PARSED", {})
+    monkeypatch.setattr(base_app, "_PARSED_MOST", 1)
+    for variables in (DARK, LIGHT, DARK):
+        assert colours(parsed(SharedStylesheet, variables)) == colours(parsed(Stylesheet, variables))
+        assert len(base_app._PARSED) == 1
