@@ -228,21 +228,22 @@ def help_rows(runs: int = RUNS) -> list[Row]:
 
 
 PHASES = """
-import asyncio, json, sys, tempfile, time
+import asyncio, json, pathlib, sys, time
+folder = pathlib.Path(sys.argv[1])  # the data dir, as a launch's: the parsed level files kept there
 marks = [("start", time.perf_counter())]
 def mark(name):
     marks.append((name, time.perf_counter()))
 import textual.app, textual.widgets
 mark("import Textual (the bare app pays this too)")
 import convquest.cli
-convquest.cli.build_parser()
-mark("import convquest.cli, build its parser")
+convquest.cli._parse_play(["--data-dir", str(folder)])
+mark("import convquest.cli, read a plain launch's options")
 import convquest.levels
-curriculum = convquest.levels.load_curriculum()
+curriculum = convquest.levels.load_curriculum(cache_dir=folder)
 numpy = "NumPy loaded" if "numpy" in sys.modules else "no NumPy"
 mark(f"load_curriculum: {len(curriculum.levels)} levels ({numpy})")
 from convquest.store import Store
-store = Store.open(tempfile.mkdtemp())
+store = Store.open(folder)
 mark("open the progress database")
 import convquest.ui.app, convquest.ui.screens.home
 mark("import the app and home screen")
@@ -270,12 +271,13 @@ def phase_rows() -> list[Row]:
     """Where the game's start-up goes, phase by phase, in a fresh interpreter (median of RUNS)."""
     import json
 
-    runs = [
-        json.loads(
-            subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, cwd=ROOT, check=True).stdout
-        )
-        for _ in range(RUNS)
-    ]
+    def phases(folder: str) -> list[tuple[str, float]]:
+        argv = [sys.executable, "-c", PHASES, folder]
+        return json.loads(subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True).stdout)
+
+    with tempfile.TemporaryDirectory() as folder:
+        phases(folder)  # warm-up, as in startup_rows: the database and the parsed level files
+        runs = [phases(folder) for _ in range(RUNS)]
     return [
         Row(f"  start-up phase: {name}", f"{statistics.median(run[n][1] for run in runs):.0f} ms", "", None, "", None)
         for n, (name, _) in enumerate(runs[0])

@@ -2,21 +2,25 @@
 
 Only argparse is imported up front so `convquest --help` is instant and loads no Textual. Each
 subcommand is one row of `convquest.commands.COMMANDS`; its module adds its arguments and runs it,
-imported only to build the parser or when chosen.
+imported only to build the parser or when chosen. A plain launch (`convquest [--data-dir D]
+[--levels P]…`) is read without argparse at all (start-up time).
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 from convquest.commands import COMMANDS, GROUP_BARE_DEFAULT, GROUP_DEFAULT, GROUP_HELP, PLAY, Command
 from convquest.commands.common import EXIT_OK
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -32,6 +36,8 @@ GLOBAL_VALUE_OPTIONS = ("--data-dir", "--levels")  # what _global_options adds, 
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    import argparse
+
     # Subcommands accept the global options too (`convquest levels list --levels pack/`). There the
     # defaults are suppressed and the values merged in main(), so a value given before the
     # subcommand is never overwritten, even by a command that defines its own --data-dir.
@@ -55,6 +61,8 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from convquest import __version__
 
     parser = argparse.ArgumentParser(
@@ -84,18 +92,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_play(argv: Sequence[str]) -> argparse.Namespace | None:
+def _parse_play(argv: Sequence[str]) -> SimpleNamespace | None:
     """The arguments of a plain launch (`convquest`, `convquest --data-dir D --levels P`), or None
-    for anything else. Building every subcommand's parser (and importing the modules that add their
-    arguments) is a few ms of the start-up budget that a plain launch never uses; anything this
-    parser does not take whole (a command, --help, --version, a slip) goes to the full parser."""
-    parser = argparse.ArgumentParser(prog="convquest", add_help=False, exit_on_error=False)
-    _global_options(parser, top=True)
-    try:
-        args, rest = parser.parse_known_args(argv)
-    except argparse.ArgumentError:
-        return None
-    return None if rest else args
+    for anything else. Importing argparse and building every subcommand's parser (which imports the
+    modules that add their arguments) is start-up time a plain launch never uses, so the global
+    options are read here when they are spelt in full, each with a value (`--data-dir D`,
+    `--data-dir=D`). Anything else (a command, --help, an abbreviation, a value that looks like an
+    option, a slip) goes to the full parser, which reads it as it always has."""
+    data_dir: Path | None = None
+    levels: list[Path] = []
+    words = iter(argv)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if name not in GLOBAL_VALUE_OPTIONS:
+            return None
+        if not equals:
+            value = next(words, "")
+        if not value or (not equals and value.startswith("-")):
+            return None
+        if name == "--data-dir":
+            data_dir = Path(value)
+        else:
+            levels.append(Path(value))
+    return SimpleNamespace(command=PLAY, level=None, data_dir=data_dir, levels=levels)
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Any command line, by the full parser; a global option may also follow the command."""
+    args = build_parser().parse_args(with_group_default(list(argv)))
+    args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
+    args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir
+    if not hasattr(args, "command"):  # no command: play from the home screen
+        args.command, args.level = PLAY, None
+    return args
 
 
 def with_group_default(argv: list[str]) -> list[str]:
@@ -117,12 +146,8 @@ def with_group_default(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = with_group_default(sys.argv[1:] if argv is None else list(argv))
-    args = _parse_play(argv) or build_parser().parse_args(argv)
-    args.levels = list(args.levels) + list(getattr(args, "sub_levels", []))
-    args.data_dir = getattr(args, "data_dir", None) or args.top_data_dir
-    if not hasattr(args, "command"):  # no command: play from the home screen
-        args.command, args.level = PLAY, None
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parse_play(argv) or _parse(argv)
     run = _function(args.command, "run")
     assert run is not None, f"{args.command.module} has no run_{args.command.name}"
     try:

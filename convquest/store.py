@@ -14,10 +14,9 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 DB_NAME = "progress.db"
 
@@ -135,8 +134,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: every launch imports the store, and a dataclass's
+    # generated methods cost about 4M instructions to build (start-up).
     level_id: str
     part: int
     answer: str
@@ -361,8 +361,9 @@ def _prepare(conn: sqlite3.Connection, *, in_memory: bool) -> None:
         if mode.lower() != "wal":
             raise UnusableDatabase(f"cannot switch to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous=FULL")
-    _migrate(conn)
-    _check_schema(conn, len(MIGRATIONS))
+    if version < len(MIGRATIONS):  # at the current version, the check above was this one
+        _migrate(conn)
+        _check_schema(conn, len(MIGRATIONS))
 
 
 def _migrate(conn: sqlite3.Connection, upto: int = len(MIGRATIONS)) -> None:

@@ -154,29 +154,70 @@ def test_listing_into_a_closed_pipe_is_not_a_traceback():
 
 
 @pytest.mark.parametrize(
-    "argv", [[], ["--data-dir", "d"], ["--data", "d", "--levels", "p", "--levels=q"], ["--level", "p"]]
+    "argv",
+    [
+        [],
+        ["--data-dir", "d"],
+        ["--data-dir=d", "--levels", "p", "--levels=q"],
+        ["--levels", "p", "--data-dir", "a", "--levels", "q", "--data-dir=b"],
+        ["--data-dir", "play"],
+        ["--levels=-p"],
+    ],
 )
 def test_a_plain_launch_reads_its_options_as_the_full_parser_does(argv):
-    from convquest.cli import _parse_play, build_parser
+    from convquest.cli import _parse, _parse_play
 
-    quick, full = _parse_play(argv), build_parser().parse_args(argv)
-    assert (quick.top_data_dir, quick.levels) == (full.top_data_dir, full.levels)
+    quick, full = _parse_play(argv), _parse(argv)
+    assert quick is not None
+    assert (quick.command, quick.level, quick.data_dir, quick.levels) == (
+        full.command,
+        full.level,
+        full.data_dir,
+        full.levels,
+    )
 
 
-@pytest.mark.parametrize("argv", [["levels", "list"], ["--help"], ["--version"], ["--data-dir"], ["--nope"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["levels", "list"],
+        ["--help"],
+        ["--version"],
+        ["--data-dir"],
+        ["--data-dir="],
+        ["--data-dir", "-d"],
+        ["--nope"],
+        ["--data", "d"],  # argparse's abbreviations are the full parser's to read
+        ["--level", "p"],
+        ["--data-dir", "d", "--"],
+        ["--data-dir", "d", "play", "--level", "x"],
+    ],
+)
 def test_anything_but_a_plain_launch_goes_to_the_full_parser(argv):
     from convquest.cli import _parse_play
 
     assert _parse_play(argv) is None
 
 
+@pytest.mark.parametrize(("argv", "data_dir", "levels"), [(["--data", "d"], "d", []), (["--level", "p"], None, ["p"])])
+def test_an_abbreviated_global_option_still_launches_the_game(argv, data_dir, levels):
+    from convquest.cli import _parse
+    from convquest.commands import PLAY
+
+    args = _parse(argv)
+    assert (args.command, args.data_dir, args.levels) == (PLAY, data_dir and Path(data_dir), [Path(p) for p in levels])
+
+
 def test_a_plain_launch_builds_no_subcommand_parsers(tmp_path):
-    # Building the parser imports every command module; a launch needs only play's (start-up).
+    # Building the parser imports every command module, and argparse itself is a few ms: a launch
+    # needs only play's module (start-up).
     result = run_python(
         f"import sys\nfrom convquest.cli import main\ncode = main(['--data-dir', {str(tmp_path)!r}])\n"
-        "print('CODE', code, 'MODULES', sorted(m for m in sys.modules if m.startswith('convquest.commands.')))"
+        "print('CODE', code, 'MODULES', sorted(m for m in sys.modules if m.startswith('convquest.commands.')))\n"
+        "print('ARGPARSE', 'argparse' in sys.modules)"
     )
     assert "CODE 2 MODULES ['convquest.commands.common', 'convquest.commands.play']" in result.stdout, result.stderr
+    assert "ARGPARSE False" in result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(

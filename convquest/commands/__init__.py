@@ -17,11 +17,12 @@ To add a command, say `convquest shapes`: write `convquest/commands/shapes.py` w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: a dataclass's generated methods cost every launch
+    # about 4M instructions to build (start-up), this table's whole cost otherwise.
     words: tuple[str, ...]  # ("levels", "check") is `convquest levels check`
     help: str
     target: str  # "module:name": convquest.commands.<module>, with run_<name> and add_<name>_arguments

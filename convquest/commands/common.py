@@ -3,13 +3,15 @@ folder, the store and the curriculum. Standard library only at module level (see
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
     from convquest.levels.model import Curriculum
     from convquest.store import Store
 
@@ -53,7 +55,7 @@ def interactive() -> bool:
     return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
-def data_dir(args: argparse.Namespace) -> Path:
+def data_dir(args: argparse.Namespace | SimpleNamespace) -> Path:
     """--data-dir, else $CONVQUEST_DATA_DIR, else the user data folder."""
     from convquest.store import default_data_dir
 
@@ -69,7 +71,7 @@ def open_store(args: argparse.Namespace) -> Store:
     return store
 
 
-def curriculum(args: argparse.Namespace, cache_dir: Path | None = None) -> Curriculum:
+def curriculum(args: argparse.Namespace | SimpleNamespace, cache_dir: Path | None = None) -> Curriculum:
     """The shipped chapters and every --levels pack; a pack refused is one line on stderr."""
     from convquest.levels import load_curriculum
 

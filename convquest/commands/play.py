@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
 
 from convquest.commands.common import EXIT_OK, curriculum, data_dir, fail, interactive
+
+if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
 
 
 def add_play_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", metavar="ID", help="start straight at this level")
 
 
-def run_play(args: argparse.Namespace) -> int:
+def run_play(args: argparse.Namespace | SimpleNamespace) -> int:
+    # A SimpleNamespace from a plain launch (convquest.cli._parse_play), read without argparse.
     from convquest.store import Store
 
     folder = data_dir(args)
@@ -62,7 +67,8 @@ def rehearse_home_screen() -> None:
             store = Store.open(Path(folder))
             try:
                 app = ConvQuestApp(curriculum=load_curriculum(), store=store, start_level=None)
-                async with app.run_test(size=(80, 24)) as pilot:
+                # As a session is drawn: with the tooltip and notification widgets run_test leaves out.
+                async with app.run_test(size=(80, 24), tooltips=True, notifications=True) as pilot:
                     await pilot.press("down")
                     await pilot.pause()
             finally:

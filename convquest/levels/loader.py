@@ -91,7 +91,8 @@ def load_curriculum(extra_dirs: Sequence[Path] = (), *, cache_dir: Path | None =
     shipped_chapters, shipped_errors = _load_files(shipped, build_problems=False, cache=cache)
     cache.save()
     # A pack folder that is the shipped folder (or names a shipped file) adds nothing new.
-    chapters, file_errors = _load_files(_unique(shipped + files)[len(shipped) :], taken=shipped_chapters)
+    packs = _unique(shipped + files)[len(shipped) :] if files else []
+    chapters, file_errors = _load_files(packs, taken=shipped_chapters)
     curriculum = Curriculum(
         chapters=tuple(sorted(shipped_chapters + chapters, key=lambda c: c.order)),
         errors=tuple(errors + shipped_errors + file_errors),
@@ -420,7 +421,11 @@ def _describe(value: object) -> str:
 
 
 def _text(value: str) -> str:
-    return textwrap.dedent(value).strip()
+    # textwrap.dedent (two regular-expression passes) changes only a text with a line that starts
+    # with a space or a tab; most of the 400 texts of the shipped chapters have none (start-up).
+    if value.startswith((" ", "\t")) or "\n " in value or "\n\t" in value:
+        value = textwrap.dedent(value)
+    return value.strip()
 
 
 T = TypeVar("T")

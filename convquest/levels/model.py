@@ -176,6 +176,8 @@ def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | N
 
 @dataclass(frozen=True)
 class Level:
+    """One level of a chapter, as its file describes it; `problem(seed)` builds what is asked."""
+
     id: str
     title: str
     kind: str
@@ -216,6 +218,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Chapter:
+    """One chapter file: its lesson pages and its levels, in play order."""
+
     id: str
     title: str
     order: int
@@ -229,6 +233,8 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Curriculum:
+    """Every chapter in play order, the files refused while loading, and each level by its id."""
+
     chapters: tuple[Chapter, ...]
     errors: tuple[LevelFileError, ...] = ()
     _levels: Mapping[str, Level] = field(init=False, repr=False, compare=False)

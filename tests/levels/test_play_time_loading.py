@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from convquest.levels import LevelFileError, check_files, load_curriculum, loader
 from convquest.levels.model import KINDS
@@ -159,3 +162,9 @@ def test_unchanged_files_load_once_a_process_and_an_edit_is_read_again(shipped_g
     shipped_good.write_text(text.replace('"One convolution"', '"One edited convolution!"'), encoding="utf-8")
     again = load_curriculum(cache_dir=tmp_path)
     assert again is not first and again.level("test-1").title == "One edited convolution!"
+
+
+@given(st.text(alphabet=" \t\nab\r", max_size=30))
+def test_a_level_text_is_dedented_and_stripped_as_textwrap_does(text):
+    # The loader skips textwrap.dedent for a text without indentation (start-up): same result always.
+    assert loader._text(text) == textwrap.dedent(text).strip()
