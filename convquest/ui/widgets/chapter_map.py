@@ -111,28 +111,22 @@ class ChapterMap(ScrollView, can_focus=True):
     """The index of the highlighted row (kept within the rows)."""
 
     @dataclass
-    class Highlighted(Message):
+    class RowMessage(Message):
+        """Something happened to one row: which map, the row's id and its index."""
+
+        chapter_map: ChapterMap
+        row_id: str
+        index: int
+
+        @property
+        def control(self) -> ChapterMap:
+            return self.chapter_map
+
+    class Highlighted(RowMessage):
         """A row was highlighted (by a key, a click or `highlighted` being set)."""
 
-        chapter_map: ChapterMap
-        row_id: str
-        index: int
-
-        @property
-        def control(self) -> ChapterMap:
-            return self.chapter_map
-
-    @dataclass
-    class Selected(Message):
+    class Selected(RowMessage):
         """The highlighted row was opened (enter, or a click)."""
-
-        chapter_map: ChapterMap
-        row_id: str
-        index: int
-
-        @property
-        def control(self) -> ChapterMap:
-            return self.chapter_map
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
