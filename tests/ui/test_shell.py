@@ -283,3 +283,27 @@ async def test_unlock_all_looks_different_on_and_off_without_colour(make_app, st
         await pilot.pause()
         assert app.unlock_all
         assert plain(widget) != off
+
+
+async def test_settings_open_with_the_first_setting_focused_so_arrows_and_space_work(make_app, store):
+    from textual.widgets import RadioSet
+
+    from convquest.ui.widgets.key_footer import shown_keys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#setting-theme", RadioSet)
+        # The footer offers the keys that now work, not only Back.
+        shown = {(key.display, key.description) for key in shown_keys(app.screen)}
+        assert {("←→", "Move"), ("space", "Choose")} <= shown
+        await pilot.press("right", "space")
+        await pilot.pause()
+        assert store.get_setting("theme") == "light"
+        # Tab goes round the settings and the button only, never to the scrolling body.
+        stops = []
+        for _ in range(4):
+            await pilot.press("tab")
+            stops.append(app.focused.id)
+        assert stops == ["setting-speed", "setting-unlock", "setting-reset", "setting-theme"]
