@@ -307,3 +307,24 @@ async def test_settings_open_with_the_first_setting_focused_so_arrows_and_space_
             await pilot.press("tab")
             stops.append(app.focused.id)
         assert stops == ["setting-speed", "setting-unlock", "setting-reset", "setting-theme"]
+
+
+@pytest.mark.parametrize("where", ["level", "settings"])
+async def test_help_names_each_key_as_the_footer_does(make_app, where):
+    from textual.binding import Binding
+
+    from convquest.ui.widgets.key_footer import shown_keys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, where)
+        footer = {key.description: key.display for key in shown_keys(app.screen)}
+        await pilot.press("question_mark")
+        rows = [line.split(None, 1) for line in text(app, "#help-keys").splitlines()[1:]]
+        keys = {description: key for key, description in rows}
+        for description, display in footer.items():
+            assert keys[description] == display
+        # Keys the screen names itself (enter in the answer box, tab) and ctrl+q: in the same form.
+        names = " ".join(keys.values())
+        assert "enter" not in names and "ctrl" not in names and "⏎" in names
+        assert keys["Quit from anywhere"] == app.get_key_display(Binding("ctrl+q", ""))
