@@ -39,7 +39,7 @@ from convquest.practice.exam import cell_maps, join_grid
 from convquest.ui.game import game
 from convquest.ui.practice.answer_format import answer_parts, grid_example, question_text
 from convquest.ui.practice.figure import figure
-from convquest.ui.widgets.answer_input import AnswerInput
+from convquest.ui.widgets.answer_input import SITTING_COMMAND_KEYS, AnswerInput
 from convquest.ui.widgets.key_footer import KeyFooter
 from convquest.ui.widgets.title_line import fit_title
 
@@ -164,10 +164,14 @@ class QuestionScroll(VerticalScroll):
             self.border_subtitle = cue
 
 
+# Not in the footer (one Scroll entry is enough there), so the help names it.
+SCROLL_UP_HELP = ("ctrl+up", "Scroll the question back up")
+
+
 class SittingScreen(Screen[None]):
     """A sitting's questions, answers and clock. Hosts implement `open_sitting` and `ended`."""
 
-    HELP_EXTRA: tuple[tuple[str, str], ...] = (("enter", "Give the answer in the box (saved at once)"),)
+    HELP_EXTRA: tuple[tuple[str, str], ...] = (("enter", "Give the answer in the box (saved at once)"), SCROLL_UP_HELP)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "hand_in", "Hand in", priority=True),
         # The answer box keeps the focus; these scroll a question taller than its box.
@@ -279,7 +283,13 @@ class SittingScreen(Screen[None]):
             await parts.remove_children()  # awaited: the old boxes must be gone before new ones take their ids
             widgets = []
             for box in boxes:
-                widget = AnswerInput(value=box.value, placeholder=box.placeholder, id=box.id, classes="sitting-answer")
+                widget = AnswerInput(
+                    value=box.value,
+                    placeholder=box.placeholder,
+                    id=box.id,
+                    classes="sitting-answer",
+                    command_keys=SITTING_COMMAND_KEYS,
+                )
                 # A blinking cursor redraws every box twice a second: for a class served from one
                 # machine that is 120 redraws a second of CPU and traffic that show nothing new.
                 widget.cursor_blink = False

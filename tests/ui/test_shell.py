@@ -291,3 +291,48 @@ async def test_unlock_all_looks_different_on_and_off_without_colour(make_app, st
         await pilot.pause()
         assert app.unlock_all
         assert plain(widget) != off
+
+
+async def test_settings_open_with_the_first_setting_focused_so_arrows_and_space_work(make_app, store):
+    from textual.widgets import RadioSet
+
+    from convquest.ui.widgets.key_footer import shown_keys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#setting-theme", RadioSet)
+        # The footer offers the keys that now work, not only Back.
+        shown = {(key.display, key.description) for key in shown_keys(app.screen)}
+        assert {("←→", "Move"), ("space", "Choose")} <= shown
+        await pilot.press("right", "space")
+        await pilot.pause()
+        assert store.get_setting("theme") == "light"
+        # Tab goes round the settings and the button only, never to the scrolling body.
+        stops = []
+        for _ in range(4):
+            await pilot.press("tab")
+            stops.append(app.focused.id)
+        assert stops == ["setting-speed", "setting-unlock", "setting-reset", "setting-theme"]
+
+
+@pytest.mark.parametrize("where", ["level", "settings"])
+async def test_help_names_each_key_as_the_footer_does(make_app, where):
+    from textual.binding import Binding
+
+    from convquest.ui.widgets.key_footer import shown_keys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, where)
+        footer = {key.description: key.display for key in shown_keys(app.screen)}
+        await pilot.press("question_mark")
+        rows = [line.split(None, 1) for line in text(app, "#help-keys").splitlines()[1:]]
+        keys = {description: key for key, description in rows}
+        for description, display in footer.items():
+            assert keys[description] == display
+        # Keys the screen names itself (enter in the answer box, tab) and ctrl+q: in the same form.
+        names = " ".join(keys.values())
+        assert "enter" not in names and "ctrl" not in names and "⏎" in names
+        assert keys["Quit from anywhere"] == app.get_key_display(Binding("ctrl+q", ""))

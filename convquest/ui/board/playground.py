@@ -188,6 +188,13 @@ def next_image(params: Params, delta: int) -> Params:
     return replace(params, image=IMAGE_NAMES[index])
 
 
+class PlaygroundPlayer(SweepPlayer):
+    """The sweep player whose `p` is the playground's padding (← still steps back): the focused
+    player's bindings come before the screen's."""
+
+    BINDINGS = [Binding("p", "screen.nudge('p', -1)", "p−", show=False)]
+
+
 class PlaygroundScreen(Screen[None]):
     """Reachable from the home screen and `convquest playground`."""
 
@@ -216,32 +223,33 @@ class PlaygroundScreen(Screen[None]):
         ("click", "a cell of the output jumps there"),
     )
 
-    # Priority so these letters win over the player's own bindings (its `p` steps back; here
-    # `p` is padding and ← steps back).
+    # Not priority: a priority key runs as it arrives, before the keys typed ahead of it (`end I`
+    # in one read tuned i before the window went to the end), and even while `g` takes digits. No
+    # text box is focused here; the player's one clashing key, `p`, it hands to the screen.
     BINDINGS = [
-        Binding("i", "nudge('i', -1)", "i−", show=False, priority=True),
-        Binding("I", "nudge('i', 1)", "i+", show=False, priority=True),
-        Binding("k", "nudge('k', -1)", "k−", show=False, priority=True),
-        Binding("K", "nudge('k', 1)", "k+", show=False, priority=True),
-        Binding("p", "nudge('p', -1)", "p−", show=False, priority=True),
-        Binding("P", "nudge('p', 1)", "p+", show=False, priority=True),
-        Binding("s", "nudge('s', -1)", "s−", show=False, priority=True),
-        Binding("S", "nudge('s', 1)", "s+", show=False, priority=True),
-        Binding("d", "nudge('d', -1)", "d−", show=False, priority=True),
-        Binding("D", "nudge('d', 1)", "d+", show=False, priority=True),
-        Binding("a", "nudge('a', -1)", "a−", show=False, priority=True),
-        Binding("A", "nudge('a', 1)", "a+", show=False, priority=True),
+        Binding("i", "nudge('i', -1)", "i−", show=False),
+        Binding("I", "nudge('i', 1)", "i+", show=False),
+        Binding("k", "nudge('k', -1)", "k−", show=False),
+        Binding("K", "nudge('k', 1)", "k+", show=False),
+        Binding("p", "nudge('p', -1)", "p−", show=False),
+        Binding("P", "nudge('p', 1)", "p+", show=False),
+        Binding("s", "nudge('s', -1)", "s−", show=False),
+        Binding("S", "nudge('s', 1)", "s+", show=False),
+        Binding("d", "nudge('d', -1)", "d−", show=False),
+        Binding("D", "nudge('d', 1)", "d+", show=False),
+        Binding("a", "nudge('a', -1)", "a−", show=False),
+        Binding("A", "nudge('a', 1)", "a+", show=False),
         # m, t, c and x are on the key line above the footer, which has room only for the
         # player's keys, leaving and help at 80 columns.
-        Binding("m", "pad_mode", "Pad mode", show=False, priority=True),
-        Binding("t", "op", "Operation", show=False, priority=True),
-        Binding("c", "kernel(1)", "Kernel", show=False, priority=True),
-        Binding("C", "kernel(-1)", "Kernel", show=False, priority=True),
-        Binding("x", "image(1)", "Image", show=False, priority=True),
-        Binding("X", "image(-1)", "Image", show=False, priority=True),
-        Binding("f", "photo_lab", "Photo lab", show=False, priority=True),
-        Binding("1", "sequences", "1-D", show=False, priority=True),
-        Binding("o", "stack", "Own network", show=False, priority=True),
+        Binding("m", "pad_mode", "Pad mode", show=False),
+        Binding("t", "op", "Operation", show=False),
+        Binding("c", "kernel(1)", "Kernel", show=False),
+        Binding("C", "kernel(-1)", "Kernel", show=False),
+        Binding("x", "image(1)", "Image", show=False),
+        Binding("X", "image(-1)", "Image", show=False),
+        Binding("f", "photo_lab", "Photo lab", show=False),
+        Binding("1", "sequences", "1-D", show=False),
+        Binding("o", "stack", "Own network", show=False),
         # q leaves this screen, as on the lesson and level screens, rather than the whole game.
         Binding("escape,q", "leave", "Leave", key_display="esc"),
     ]
@@ -256,7 +264,7 @@ class PlaygroundScreen(Screen[None]):
         error = Static("", id="pg-error", markup=False)
         error.display = False
         yield error
-        yield SweepPlayer(id="pg-player")
+        yield PlaygroundPlayer(id="pg-player")
         yield TextLines(id="pg-keys")
         yield KeyFooter()
 

@@ -14,12 +14,12 @@ from textual.binding import Binding, BindingType
 
 from convquest.classroom.sitting import QuizSitting
 from convquest.play.sitting import Sitting
-from convquest.ui.sitting_screen import SittingScreen
+from convquest.ui.sitting_screen import SCROLL_UP_HELP, SittingScreen
 
 
 class QuizScreen(SittingScreen):
     HELP_NAME = "quiz"
-    HELP_EXTRA = (("enter", "Give the answer in the box (final: it is saved at once)"),)
+    HELP_EXTRA = (("enter", "Give the answer in the box (final: it is saved at once)"), SCROLL_UP_HELP)
     # PgDn: the footer shows the first key, and docs/CLASSROOM.md names the same one.
     BINDINGS: ClassVar[list[BindingType]] = [Binding("pagedown,ctrl+n", "skip", "Skip for now", priority=True)]
 

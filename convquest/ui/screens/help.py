@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -19,7 +19,7 @@ ABOUT = (
 )
 
 
-def keys_of(screen: Screen) -> list[tuple[str, str]]:
+def keys_of(screen: Screen[object]) -> list[tuple[str, str]]:
     """The keys the player can press on `screen`, as (key, what it does), read from its bindings
     so the help can never disagree with the footer."""
     app = screen.app
@@ -31,8 +31,15 @@ def keys_of(screen: Screen) -> list[tuple[str, str]]:
             continue
         rows.setdefault(binding.description, app.get_key_display(binding))
     # Keys a widget handles itself (enter in an answer box, arrows in a list) are not bindings of
-    # the screen; each screen names those in HELP_EXTRA.
-    return [(key, description) for description, key in rows.items()] + list(getattr(screen, "HELP_EXTRA", ()))
+    # the screen; each screen names those in HELP_EXTRA, by their key names.
+    extra = [(key_display(app, keys), description) for keys, description in getattr(screen, "HELP_EXTRA", ())]
+    return [(key, description) for description, key in rows.items()] + extra
+
+
+def key_display(app: App[object], keys: str) -> str:
+    """'enter', 'ctrl+q' or 'i / I' as the footer draws those keys ('⏎', '^q', 'i / I'): the help
+    and the footer name a key one way."""
+    return " ".join(app.get_key_display(Binding(word, "")) for word in keys.split(" "))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
     ]
 
-    def __init__(self, under: Screen, about: str = ABOUT) -> None:
+    def __init__(self, under: Screen[object], about: str = ABOUT) -> None:
         super().__init__()
         self.under = under
         self.about = about  # what the app is: the game's by default, the teacher view has its own
@@ -49,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
         name = getattr(self.under, "HELP_NAME", type(self.under).__name__.removesuffix("Screen"))
         keys = keys_of(self.under)
         lines = [f"  {key:<10} {description}" for key, description in keys]
-        lines += ["  ctrl+q     Quit from anywhere"]
+        lines += [f"  {key_display(self.app, 'ctrl+q'):<10} Quit from anywhere"]
         with VerticalScroll(id="help-box"):
             yield Static("ConvQuest — help", id="help-title", markup=False)
             yield Static(self.about, id="help-about", markup=False)

@@ -24,7 +24,14 @@ def _on_off(value: bool) -> str:
 
 class Choice(RadioSet):
     """A RadioSet whose highlight starts on the chosen button: Textual's starts on the first, so
-    Tab then Enter would choose that one unasked."""
+    Tab then Enter would choose that one unasked. Its keys are shown (RadioSet hides them), so the
+    footer says what works while a setting has focus."""
+
+    BINDINGS = [
+        Binding("up,left", "previous_button", "Move", key_display="←→"),
+        Binding("down,right", "next_button", "Move", show=False),
+        Binding("space,enter", "toggle_button", "Choose", key_display="space"),
+    ]
 
     def on_mount(self) -> None:
         # After RadioSet's own mount handler, which highlights the first button.
@@ -41,7 +48,15 @@ class Choice(RadioSet):
 
 class SettingsScreen(Screen[None]):
     HELP_NAME = "settings"
-    HELP_EXTRA = (("tab", "Next setting"), ("← → space", "Change it"), ("enter", "Press the button"))
+    HELP_EXTRA = (("tab", "Next setting"), ("enter", "Press the button"))
+    # Textual would focus the scrolling body, where ← → and space do nothing.
+    AUTO_FOCUS = "#setting-theme"
+
+    def on_mount(self) -> None:
+        # Nor is the body a stop of Tab: the settings fit in 80×24, and a focused setting is
+        # scrolled into view on a shorter body anyway.
+        self.query_one("#settings-body", VerticalScroll).can_focus = False
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
     ]

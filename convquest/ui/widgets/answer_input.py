@@ -10,7 +10,8 @@ Two things a plain Input gets wrong for a game:
 - Textual drops any screen binding whose key the focused Input would consume, priority or not. On
   a level, where answers are numbers and shapes, `h` (hint) and `?` (help) must still work, so the
   box gives up its `command_keys`. In exams and quizzes answers may be kernel names ("sharpen"),
-  so there the box keeps every key.
+  so there the box keeps every letter and gives up only `?` (`SITTING_COMMAND_KEYS`): no answer
+  the game reads has one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.widgets import Input
 LEVEL_COMMAND_KEYS = frozenset(
     {"h", "s", "f", "a", "?"}
 )  # the level screen's letter keys (hint, show me, formulas, another)
+SITTING_COMMAND_KEYS = frozenset({"?"})  # help; a grid resumed half-answered shows '?' cells, to be typed over
 
 
 class AnswerInput(Input):

@@ -283,3 +283,31 @@ async def test_v_view_is_offered_only_where_it_does_something():
             assert ("v view" in keys()) == (len(views) > 1), (screen_of(app).params.op, keys())
             await pilot.press("t")
             await pilot.pause()
+
+
+async def test_keys_that_arrive_together_take_effect_in_the_order_typed():
+    from textual import events
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        player = app.query_one(SweepPlayer)
+        last_before = player.sweep.count(player.view) - 1
+        # One read from a terminal (a quick typist over SSH) can bring both: `end` goes to the last
+        # step of this board, then the larger input keeps the window there; I must not go first.
+        for name, character in (("end", None), ("I", "I")):
+            app.post_message(events.Key(name, character))
+        await pilot.pause()
+        assert screen_of(app).params.i == 6
+        assert player.step == last_before < player.sweep.count(player.view) - 1
+
+
+async def test_go_to_a_cell_takes_digits_that_are_also_playground_keys():
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        player = app.query_one(SweepPlayer)
+        # `1` opens the 1-D playground, except while `g` asks for a cell.
+        await pilot.press("g", "1", ",", "1", "enter")
+        assert screen_of(app).params == Params()
+        assert player.step == player.sweep.step_for("output", 1, 1, player.view)

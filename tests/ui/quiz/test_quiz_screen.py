@@ -221,3 +221,28 @@ async def test_a_long_title_gives_way_to_the_time_left(tmp_path, db, store):
         line = head.render_line(0).text.rstrip()
         assert line.endswith("question 1 of 3 · answered 0 · 20:00 left")
         assert line.lstrip().startswith("Week 3: output") and "…" in line
+
+
+async def test_question_mark_opens_the_help_of_the_sitting_and_is_never_typed(tmp_path, db, store):
+    from textual import events
+
+    from convquest.ui.screens.help import HelpScreen
+    from convquest.ui.widgets.key_footer import shown_keys
+
+    app = make(tmp_path, db, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        quiz_screen, box = app.screen, app.focused
+        assert isinstance(box, Input)
+        assert ("?", "Help") in [(key.display, key.description) for key in shown_keys(quiz_screen)]
+        # Typed in one burst: the digit before it still goes into the box, the `?` never does.
+        for key, character in (("5", "5"), ("question_mark", "?")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and box.value == "5"
+        keys = shown(app, "#help-keys")
+        assert "Keys on this screen (quiz)" in keys
+        for name in ("Hand in", "Skip for now", "Scroll", "Scroll the question back up", "Give the answer in the box"):
+            assert name in keys
+        await pilot.press("escape")
+        assert app.screen is quiz_screen and app.focused is box and box.value == "5"
