@@ -344,18 +344,21 @@ class SequencePlaygroundScreen(Screen[None]):
         ("2", "back to the 2-D playground"),
         ("q / esc", "leave"),
     )
+    # Not priority, as on the 2-D playground: a priority key runs as it arrives, before keys typed
+    # ahead of it (`end I` in one read tuned i before the window went to the end). The focused
+    # player has none of these keys.
     BINDINGS = [
-        Binding("i", "nudge('i', -1)", "i−", show=False, priority=True),
-        Binding("I", "nudge('i', 1)", "i+", show=False, priority=True),
-        Binding("k", "nudge('k', -1)", "k−", show=False, priority=True),
-        Binding("K", "nudge('k', 1)", "k+", show=False, priority=True),
-        Binding("s", "nudge('s', -1)", "s−", show=False, priority=True),
-        Binding("S", "nudge('s', 1)", "s+", show=False, priority=True),
-        Binding("d", "nudge('d', -1)", "d−", show=False, priority=True),
-        Binding("D", "nudge('d', 1)", "d+", show=False, priority=True),
-        Binding("m", "padding", "Padding", show=False, priority=True),
-        Binding("b", "mode", "Border", show=False, priority=True),
-        Binding("w", "stack", "Stack", show=False, priority=True),
+        Binding("i", "nudge('i', -1)", "i−", show=False),
+        Binding("I", "nudge('i', 1)", "i+", show=False),
+        Binding("k", "nudge('k', -1)", "k−", show=False),
+        Binding("K", "nudge('k', 1)", "k+", show=False),
+        Binding("s", "nudge('s', -1)", "s−", show=False),
+        Binding("S", "nudge('s', 1)", "s+", show=False),
+        Binding("d", "nudge('d', -1)", "d−", show=False),
+        Binding("D", "nudge('d', 1)", "d+", show=False),
+        Binding("m", "padding", "Padding", show=False),
+        Binding("b", "mode", "Border", show=False),
+        Binding("w", "stack", "Stack", show=False),
         Binding("2,escape,q", "leave", "2-D", key_display="2"),
     ]
     LIMITS = {"i": (1, 12), "k": (1, 7), "s": (1, 4), "d": (1, 4)}

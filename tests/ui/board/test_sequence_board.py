@@ -192,3 +192,27 @@ async def test_a_sequence_board_names_its_cells_y_t_as_the_chapter_does_and_a_gr
     app = FillApp(grid)
     async with app.run_test(size=(80, 24)):
         assert str(app.query_one("#fc-feedback").content).startswith("Output cell (0, 0) — 1 of")
+
+
+async def test_keys_that_arrive_together_on_the_1d_playground_take_effect_in_the_order_typed():
+    from textual import events
+
+    from convquest.ui.board.player import SweepPlayer
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        screen = app.screen
+        assert isinstance(screen, SequencePlaygroundScreen)
+        player = screen.query_one(SweepPlayer)
+        player.focus()
+        await pilot.pause()
+        before = screen.params.i
+        last_before = player.sweep.count(player.view) - 1
+        # One read from a terminal can bring both: `end` goes to the last step of this sequence,
+        # then the longer input keeps the window there; I must not go first.
+        for name, character in (("end", None), ("I", "I")):
+            app.post_message(events.Key(name, character))
+        await pilot.pause()
+        assert screen.params.i == before + 1
+        assert player.step == last_before < player.sweep.count(player.view) - 1
