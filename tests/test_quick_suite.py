@@ -27,7 +27,8 @@ WHOLLY_SLOW = {
 
 
 def marks_slow(decorators: list[ast.expr]) -> bool:
-    return any("mark.slow" in ast.unparse(d) for d in decorators)
+    """Whether the test itself is marked slow (a parametrize with some cases marked slow keeps the rest)."""
+    return any(ast.unparse(d).startswith("pytest.mark.slow") for d in decorators)
 
 
 def wholly_slow(module: ast.Module) -> bool:
