@@ -1,7 +1,7 @@
 """How much of each seed sweep and hypothesis search a run covers.
 
 The full suite (CI, the README's command, any run without `-m "not slow"`) checks every seed and
-example a test asks for. The quick suite (`-m "not slow"`, outside CI) checks a fiftieth of a
+example a test asks for. The quick suite (`-m "not slow"`, outside CI) checks a hundredth of a
 sweep's seeds and a tenth of a search's examples: the same assertions on fewer cases, so an edit
 that breaks a kind still fails in seconds, and the rare case is left to the full run.
 tests/conftest.py sets QUICK before any test module is imported.
@@ -12,9 +12,10 @@ from __future__ import annotations
 QUICK = False
 
 
-def seeds(n: int) -> range:
-    """The seeds 0 … n − 1, or the first fiftieth of them (at least seed 0) in the quick suite."""
-    return range(max(1, n // 50)) if QUICK else range(n)
+def seeds(n: int, least: int = 1) -> range:
+    """The seeds 0 … n − 1, or the first hundredth of them in the quick suite, but at least `least`
+    (a test comparing draws with each other needs a few)."""
+    return range(min(n, max(least, n // 100))) if QUICK else range(n)
 
 
 def examples(n: int) -> int:

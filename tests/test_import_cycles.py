@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 import convquest
+from tests.package_source import parsed
 from tests.test_layers import module_name
 
 PACKAGE = Path(convquest.__file__).parent
@@ -44,7 +45,7 @@ def module_imports(path: Path, module: str, modules: set[str]) -> set[str]:
     """The package's modules that importing `module` (at `path`) imports first."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     targets: set[str] = set()
-    for node in _run_on_import(ast.parse(path.read_text(encoding="utf-8"), str(path)).body):
+    for node in _run_on_import(parsed(path).body):
         if isinstance(node, ast.Import):
             targets |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):

@@ -4,9 +4,8 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 import convquest
+from tests.package_source import parsed
 
 PACKAGE = Path(convquest.__file__).parent
 
@@ -47,7 +46,7 @@ def imports_of(path: Path, module: str) -> list[tuple[int, str]]:
     """(line, imported module) for every import in the file, relative ones resolved, lazy ones too."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -80,7 +79,6 @@ def layer_violations(root: Path, cli_modules=CLI) -> list[str]:
     return problems
 
 
-@pytest.mark.slow
 def test_the_package_keeps_its_layers():
     assert layer_violations(PACKAGE) == []
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 TESTS = Path(__file__).parent
 
-# Each needs a real game in a PTY behind the SSH server, OpenSSH, Chromium or minutes of random keys.
+# Each needs a real game in a PTY behind the SSH server, OpenSSH, Chromium or minutes of random keys,
+# or (the two *_torch files) PyTorch, an optional second oracle beside the loop references and
+# plain counts the quick suite runs: importing it alone costs 2 s.
 WHOLLY_SLOW = {
     "classroom/test_ssh_openssh.py",
     "classroom/test_ssh_openssh_roster.py",
@@ -17,13 +19,16 @@ WHOLLY_SLOW = {
     "classroom/test_ssh_shared_results.py",
     "classroom/test_ssh_takeover_quiz.py",
     "classroom/test_ssh_teacher_end.py",
+    "engine/problems/test_problems_volume_torch.py",
+    "engine/test_engine_torch.py",
     "hardening/test_hardening_monkey.py",
     "web/test_web_browser.py",
 }
 
 
 def marks_slow(decorators: list[ast.expr]) -> bool:
-    return any("mark.slow" in ast.unparse(d) for d in decorators)
+    """Whether the test itself is marked slow (a parametrize with some cases marked slow keeps the rest)."""
+    return any(ast.unparse(d).startswith("pytest.mark.slow") for d in decorators)
 
 
 def wholly_slow(module: ast.Module) -> bool:

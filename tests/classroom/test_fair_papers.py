@@ -22,7 +22,7 @@ from convquest.practice.exam import jsonable
 from convquest.practice.topics import derive_seed
 from tests.sweeps import seeds
 
-STUDENTS = [f"student-{n}" for n in seeds(200)]
+STUDENTS = [f"student-{n}" for n in seeds(200, least=4)]  # a class: papers are compared
 DOCS = Path(__file__).parents[2] / "docs" / "CLASSROOM.md"
 TOPICS = [(kind, variant) for kind in problems.KINDS for variant in problems.variants(kind)]
 

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import sys
 
+import pytest
 from ssh_helpers import connect, read_until, start_game
 
 from convquest.classroom.pty_child import PtyChild
@@ -54,6 +55,7 @@ async def test_a_program_that_exits_before_drawing_frees_its_slot_at_once():
     assert drawn and seconds < 10
 
 
+@pytest.mark.slow  # three SSH logins and a warm parent importing the game; the slot's timing is checked above
 async def test_a_class_logging_in_at_once_starts_one_game_per_slot(serve):
     server = await serve(child_argv=None)
     # The server's own program, a stand-in for the game, and one slot: each next game starts

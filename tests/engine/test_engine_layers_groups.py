@@ -234,6 +234,7 @@ def test_refusals_name_the_numbers(call, words):
         assert word in str(refusal.value)
 
 
+@pytest.mark.slow
 @given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 5), st.booleans())
 @settings(max_examples=examples(100), deadline=None)
 def test_conv_params_and_refusals_match_pytorch(c_in, c_out, groups, k, bias):

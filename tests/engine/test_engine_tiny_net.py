@@ -70,6 +70,7 @@ def test_the_pools_gradient_goes_to_each_windows_maximum():
     assert np.all(grad[:, :, 4] == 0)  # the odd last row is in no window
 
 
+@pytest.mark.slow
 def test_the_networks_gradients_agree_with_finite_differences():
     x, labels = shapes(6, seed=4)
     net = TinyNet.start(5)
@@ -94,11 +95,13 @@ def trained():
     return train()
 
 
+@pytest.mark.slow
 def test_trained_on_shapes_it_recognises_ninety_percent_of_new_ones(trained):
     assert trained.test_accuracy >= 0.9
     assert trained.losses[-1] < trained.losses[0] / 10
 
 
+@pytest.mark.slow
 def test_its_layers_have_the_shapes_the_size_formula_gives(trained):
     layers = trained.net.layers(shapes(2, seed=8)[0])
     assert {name: value.shape[1:] for name, value in layers.items()} == {

@@ -9,26 +9,39 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-torch = pytest.importorskip("torch")
-functional = torch.nn.functional
-
-from convquest.engine import (  # noqa: E402  (only meaningful once torch is known to be there)
+from convquest.engine import (
+    avg_pool1d,
     avg_pool2d,
+    conv1d,
     conv2d,
     conv_output_size,
+    conv_transpose1d,
     conv_transpose2d,
+    max_pool1d,
     max_pool2d,
     pool_output_size,
     transposed_output_size,
 )
-from tests.sweeps import examples  # noqa: E402
+from tests.sweeps import examples
 
 # PyTorch warns that 'same' with an even kernel copies the input; that is its business, not ours.
-# Building a module with a zero-sized kernel (a refused case) warns too.
+# Building a module with a zero-sized kernel (a refused case) warns too. PyTorch is an extra oracle
+# beside the loop references (which the quick suite runs): these are slow.
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning"),
     pytest.mark.filterwarnings("ignore:Initializing zero-element tensors:UserWarning"),
 ]
+
+torch = functional = nn = None  # set by _pytorch below: importing PyTorch costs 2 s, so collecting this file does not
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _pytorch():
+    global torch, functional, nn
+    torch = pytest.importorskip("torch")
+    functional, nn = torch.nn.functional, torch.nn
+
 
 CHECK = settings(max_examples=examples(200), deadline=None)
 
@@ -125,15 +138,6 @@ def test_same_padding_agrees_with_torch(i, k, d, data):
 
 # Groups, padding modes, 1-D, causal padding, pooling's ceil_mode and dilation: each compared
 # with PyTorch's own module or function, over ranges that reach into what it refuses.
-
-from convquest.engine import (  # noqa: E402
-    avg_pool1d,
-    conv1d,
-    conv_transpose1d,
-    max_pool1d,
-)
-
-nn = torch.nn
 MODES = ("zeros", "reflect", "replicate", "circular")
 group_counts = mostly(st.integers(1, 3), st.integers(-1, 0))
 

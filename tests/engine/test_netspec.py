@@ -228,12 +228,14 @@ def compare_with_torch(torch, spec: str, shape: tuple[int, int, int]) -> None:
     assert sum(p.numel() for p in model.parameters()) == report.params
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_shipped_networks_match_pytorch_layer_by_layer(name):
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle only where it is installed")
     compare_with_torch(torch, NETWORKS[name].spec, NETWORKS[name].input)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(VARIED))
 def test_every_kind_and_option_matches_pytorch_layer_by_layer(name):
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle only where it is installed")
@@ -267,6 +269,7 @@ def random_specs(draw):
     return "; ".join(layers), (6, draw(st.integers(1, 24)), draw(st.integers(1, 24)))
 
 
+@pytest.mark.slow
 @given(random_specs())
 @settings(max_examples=examples(60), deadline=None)
 def test_random_stacks_match_pytorch_or_are_refused_at_the_first_layer_that_fails(case):

@@ -94,7 +94,8 @@ async def test_a_broken_database_under_pilot(kind, tmp_path):
         assert store.notice and "moved" in store.notice
 
 
-@pytest.mark.parametrize("kind", ["random-bytes", "truncated"])
+# Both kinds under Pilot are slow; one kind in the real game is enough for the quick suite.
+@pytest.mark.parametrize("kind", ["random-bytes", pytest.param("truncated", marks=pytest.mark.slow)])
 def test_a_broken_database_in_the_real_game(kind, tmp_path):
     data, bad = prepare(kind, tmp_path)
     with Game(CONVQUEST + ["--data-dir", str(data)]) as game:

@@ -84,6 +84,7 @@ async def test_keys_move_the_highlight_and_the_cursor_follows(make_app):
         assert chapter_map.highlighted == 0 and cursor_lines(chapter_map) == [0]
 
 
+@pytest.mark.slow
 async def test_page_keys_move_a_page_and_the_highlight_stays_in_view():
     app = MapApp(many_rows())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,6 +102,7 @@ async def test_page_keys_move_a_page_and_the_highlight_stays_in_view():
         assert chapter_map.highlighted == 0 and chapter_map.scroll_offset.y == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 16), (40, 40)])
 async def test_a_smaller_terminal_keeps_the_highlighted_row_in_view(size):
     # Shorter, the bottom rows fall out of the view; narrower, the rows wrap and push it down.
@@ -149,6 +151,7 @@ async def test_the_map_posts_its_own_messages_with_the_row_id_and_index():
         assert chapter_map.highlighted == 4 and chapter_map.highlighted_row == app.rows[4]
 
 
+@pytest.mark.slow
 async def test_enter_opens_a_chapters_lesson_and_a_level(make_app):
     from convquest.ui.screens.lesson import LessonScreen
     from convquest.ui.screens.level import LevelScreen
@@ -279,6 +282,7 @@ async def test_hovering_redraws_the_row_under_the_mouse():
         assert hovered != before[0] and below == before[1]  # only the row under the mouse looks other
 
 
+@pytest.mark.slow
 async def test_the_map_keeps_its_row_when_it_comes_back_and_after_stars_change(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -354,6 +358,7 @@ async def test_the_cursor_follows_the_highlight_where_a_theme_draws_every_row_al
             assert cursor_lines(chapter_map) == [row]
 
 
+@pytest.mark.slow
 async def test_a_theme_change_in_the_settings_restyles_the_map_and_the_footer(make_app):
     import re
 
@@ -382,6 +387,7 @@ async def test_a_theme_change_in_the_settings_restyles_the_map_and_the_footer(ma
     assert changed == light and changed[0] != dark[0] and changed[1] != dark[1]
 
 
+@pytest.mark.slow
 async def test_a_map_without_rows_and_a_click_below_the_last_row_do_nothing():
     app = MapApp([])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from convquest.levels import load_curriculum
@@ -27,6 +28,7 @@ async def test_the_pooled_shift_question_is_shown_whole_down_to_how_to_answer(st
         assert whole(prompt)
 
 
+@pytest.mark.slow
 async def test_the_reflect_padding_board_needs_no_scrolling_even_at_the_last_rung(store):
     from convquest.ui.app import ConvQuestApp
 

@@ -6,7 +6,6 @@ import pytest
 from shell_helpers import see_result, text, type_answer
 
 
-@pytest.mark.slow
 async def test_home_lesson_level_result_home(make_app, store):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

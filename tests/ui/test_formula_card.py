@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
 from textual.containers import VerticalScroll
 
@@ -31,6 +32,7 @@ async def test_every_formula_taught_by_the_last_chapter_is_on_the_card_at_80x24(
         assert any("multiply-adds" in line for line in app.lines)
 
 
+@pytest.mark.slow
 async def test_a_card_longer_than_the_screen_scrolls_to_its_last_line_and_says_so():
     lines = tuple(f"formula {n}: o = i − k + {n}" for n in range(40))
     app = CardApp(lines)

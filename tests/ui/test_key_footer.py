@@ -3,6 +3,7 @@ the bindings change, answers clicks, fits 80 columns by whole entries and reads 
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color
@@ -109,6 +110,7 @@ async def test_a_click_on_an_entry_presses_its_key_and_a_greyed_one_rings():
         assert app.screen.went == 1 and rang == [True]
 
 
+@pytest.mark.slow
 async def test_the_home_screen_shows_its_keys_and_a_click_opens_practice(make_app):
     from convquest.ui.practice.setup_screen import SetupScreen
 
@@ -124,6 +126,7 @@ async def test_the_home_screen_shows_its_keys_and_a_click_opens_practice(make_ap
         assert isinstance(app.screen, SetupScreen)
 
 
+@pytest.mark.slow
 async def test_a_level_footer_offers_the_result_once_solved(make_app):
     app = make_app(start_level="t-valid")
     async with app.run_test(size=(80, 24)) as pilot:

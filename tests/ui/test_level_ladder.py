@@ -95,6 +95,7 @@ async def test_the_same_wrong_answer_again_is_not_counted(ladder_app, store):
     assert len(store.attempts("t-fixed")) == 1
 
 
+@pytest.mark.slow
 async def test_a_repeat_after_h_shows_the_hint_asked_for_then_says_it_was_tried(ladder_app):
     app = ladder_app("t-fixed")
     async with app.run_test(size=(80, 24)) as pilot:

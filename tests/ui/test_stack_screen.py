@@ -35,6 +35,7 @@ def test_the_call_names_only_what_differs_from_pytorchs_defaults():
     assert torch_call("conv", 3, "full", 1, 2).endswith("# 'full'")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("op,i,k,p,s,d,a", CASES)
 def test_the_call_gives_the_engines_size_in_pytorch(op, i, k, p, s, d, a):
     torch = pytest.importorskip("torch")

@@ -22,7 +22,10 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 @pytest.fixture
 async def door(tmp_path):
-    server = ClassroomServer(ServerConfig(data_dir=tmp_path / "data", port=0, web_port=0, class_code=CODE))
+    # Pages and the socket's refusals are what is checked, not how games start: no warm parents (two
+    # processes importing the whole game, for games these tests do not play; the one opened starts fresh).
+    config = ServerConfig(data_dir=tmp_path / "data", port=0, web_port=0, class_code=CODE, warm=False)
+    server = ClassroomServer(config)
     await server.start()
     assert server.web is not None
     yield f"http://127.0.0.1:{server.web.port}"

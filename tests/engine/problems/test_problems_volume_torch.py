@@ -8,9 +8,19 @@ import pytest
 from convquest.engine.problems import generate
 from tests.sweeps import seeds
 
-torch = pytest.importorskip("torch")
-nn = pytest.importorskip("torch.nn")
-F = pytest.importorskip("torch.nn.functional")
+# PyTorch is an extra oracle beside the plain counts of test_problems_volume.py (which the quick suite runs).
+pytestmark = pytest.mark.slow
+
+torch = nn = F = None  # set by _pytorch below: importing PyTorch costs 2 s, so collecting this file does not
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _pytorch():
+    global torch, nn, F
+    torch = pytest.importorskip("torch")
+    nn = pytest.importorskip("torch.nn")
+    F = pytest.importorskip("torch.nn.functional")
+
 
 SEEDS = seeds(25)
 META = "meta"  # shapes without the arithmetic: real networks' sizes cost nothing

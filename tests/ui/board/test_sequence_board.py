@@ -174,6 +174,7 @@ async def test_an_upsampling_fill_level_keeps_the_transposed_views():
         assert app.solved
 
 
+@pytest.mark.slow
 async def test_a_sequence_board_names_its_cells_y_t_as_the_chapter_does_and_a_grid_keeps_row_and_column():
     for level_id in ("sequences-causal-by-hand", "sequences-upsample-by-hand"):
         problem = CURRICULUM.level(level_id).problem(0)
