@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -82,10 +83,14 @@ def game_processes() -> list[int]:
         # The parent's pid is the 4th field after the command's name (in parentheses).
         processes[entry.name] = (stat.rsplit(")", 1)[1].split()[1], cmdline)
     warm_parents = {pid for pid, (parent, cmd) in processes.items() if parent == me and b"classroom.warm" in cmd}
+    # A game is this Python running convquest: the results tests' PostgreSQL server, also a child of
+    # this process for the whole run, has "convquest" in its folder's name.
+    python = os.fsencode(sys.executable)
     return [
         int(pid)
         for pid, (parent, cmd) in processes.items()
-        if parent in warm_parents or (parent == me and b"convquest" in cmd and pid not in warm_parents)
+        if parent in warm_parents
+        or (parent == me and cmd.startswith(python + b"\0") and b"convquest" in cmd and pid not in warm_parents)
     ]
 
 
