@@ -5,7 +5,8 @@ The apps start as children on a real pseudo-terminal (80×24, TERM=xterm-256colo
 run, alternating, and the clock stops when the first screen's text has arrived on the PTY: the
 home screen's "Progress:" line for the game, the quiz's first instruction under its first question
 (the SSH benchmark's quiz), the Static's text for the bare app. The figure is the median of RUNS
-launches after one warm-up launch of each (which fills the OS file cache and creates the game's
+launches after one warm-up launch of each (which fills the OS file cache, writes the bytecode of any
+module changed since the last run, as any Python does by default, and creates the game's
 progress database and the quiz's results). Goal (issue 21): the game within 1.10x of the bare app.
 The quiz builds its paper with the engine (NumPy), which the bare app does not import: its row has
 no goal, it shows what a quiz's fresh start costs beside the same baseline.
@@ -73,6 +74,16 @@ def bare_argv() -> list[str]:
     return [sys.executable, "-c", BARE_APP]
 
 
+def launch_env() -> dict[str, str]:
+    """This environment as a player's launch has it. Python writes each module's bytecode on its
+    first import unless told not to; under PYTHONDONTWRITEBYTECODE (some sandboxes set it) every
+    launch would compile the modules changed since the last cache, which no player's second launch
+    does. The warm-up launch writes them."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 class PtyChild:
     """A child on its own pseudo-terminal; `output` keeps everything it drew."""
 
@@ -80,7 +91,7 @@ class PtyChild:
         master, slave = os.openpty()
         cols, rows = SIZE
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
+        full_env = {**launch_env(), "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
         full_env.pop("NO_COLOR", None)
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(
@@ -273,7 +284,8 @@ def phase_rows() -> list[Row]:
 
     def phases(folder: str) -> list[tuple[str, float]]:
         argv = [sys.executable, "-c", PHASES, folder]
-        return json.loads(subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True).stdout)
+        run = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True, env=launch_env())
+        return json.loads(run.stdout)
 
     with tempfile.TemporaryDirectory() as folder:
         phases(folder)  # warm-up, as in startup_rows: the database and the parsed level files
