@@ -261,16 +261,19 @@ def run_quiz(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from convquest.store import Store
-    from convquest.ui.quiz.app import QuizApp
+    from convquest.ui.first_frame import collector_held
 
-    store = Store.open(data_dir(args))  # the student's own settings
-    try:
-        # The database's clock: with servers sharing PostgreSQL, each one's own clock may be off.
-        QuizApp(quiz=quiz, student=student, db=db, store=store, clock=db.now).run()
-    finally:
-        store.close()
-        db.close()
+    with collector_held():
+        from convquest.store import Store
+        from convquest.ui.quiz.app import QuizApp
+
+        store = Store.open(data_dir(args))  # the student's own settings
+        try:
+            # The database's clock: with servers sharing PostgreSQL, each one's own clock may be off.
+            QuizApp(quiz=quiz, student=student, db=db, store=store, clock=db.now).run()
+        finally:
+            store.close()
+            db.close()
     if os.environ.get("CONVQUEST_SERVED") == "1":
         leave_at_once()
     return 0
@@ -458,7 +461,10 @@ def run_teacher(args: argparse.Namespace) -> int:
             "convquest teacher: the live view needs a terminal; `convquest results` prints the results", file=sys.stderr
         )
         return 2
-    from convquest.ui.quiz.teacher import TeacherApp
+    from convquest.ui.first_frame import collector_held
 
-    TeacherApp(results_db_path(args), quiz_id=getattr(args, "quiz", None), every=every).run()
+    with collector_held():
+        from convquest.ui.quiz.teacher import TeacherApp
+
+        TeacherApp(results_db_path(args), quiz_id=getattr(args, "quiz", None), every=every).run()
     return 0

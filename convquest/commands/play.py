@@ -17,6 +17,13 @@ def add_play_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_play(args: argparse.Namespace | SimpleNamespace) -> int:
     # A SimpleNamespace from a plain launch (convquest.cli._parse_play), read without argparse.
+    from convquest.ui.first_frame import collector_held
+
+    with collector_held():
+        return _play(args)
+
+
+def _play(args: argparse.Namespace | SimpleNamespace) -> int:
     from convquest.store import Store
 
     folder = data_dir(args)

@@ -13,12 +13,15 @@ def run_playground(args: argparse.Namespace) -> int:
             "the playground needs a terminal: run it in an interactive terminal, not with its "
             "input or output redirected or piped"
         )
-    from convquest.store import Store
-    from convquest.ui.board.playground import PlaygroundApp
+    from convquest.ui.first_frame import collector_held
 
-    store = Store.open(data_dir(args))
-    try:
-        PlaygroundApp(store=store).run()
-    finally:
-        store.close()
+    with collector_held():
+        from convquest.store import Store
+        from convquest.ui.board.playground import PlaygroundApp
+
+        store = Store.open(data_dir(args))
+        try:
+            PlaygroundApp(store=store).run()
+        finally:
+            store.close()
     return 0

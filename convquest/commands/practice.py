@@ -114,14 +114,17 @@ def _run_game(
         check_terminal()
     except UsageError as exc:
         return fail(str(exc))
-    from convquest.ui import practice as ui
+    from convquest.ui.first_frame import collector_held
 
-    store = open_store(args)
-    try:
-        # The home screen under practice/exam lists the chapters, so it needs the curriculum too.
-        ui.run_app(curriculum(args), store, lambda app: open_first(app, plan))
-    finally:
-        store.close()
+    with collector_held():
+        from convquest.ui import practice as ui
+
+        store = open_store(args)
+        try:
+            # The home screen under practice/exam lists the chapters, so it needs the curriculum too.
+            ui.run_app(curriculum(args), store, lambda app: open_first(app, plan))
+        finally:
+            store.close()
     return EXIT_OK
 
 

@@ -9,6 +9,8 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import CSSLocation, Stylesheet
 from textual.events import Event, Key
 
+from convquest.ui.first_frame import release_collector
+
 # Every app's parsed stylesheet sources, by the CSS variables they were parsed with and Textual's own
 # key (the source text, where it was read from, its kind, tie breaker and scope). A session forked
 # from the classroom's warm parent finds the rules the parent's rehearsal parsed (a parse of every
@@ -65,6 +67,10 @@ class BaseApp(App[None]):
         super().__init__(**kwargs)
         # App.__init__ has made its Stylesheet from the theme's variables and added no source yet.
         self.stylesheet = SharedStylesheet(variables=self.stylesheet._variables)
+
+    def on_ready(self) -> None:
+        # Textual's Ready comes once the first frame is displayed: the start is over.
+        release_collector()
 
     async def on_event(self, event: Event) -> None:
         # Keys still queued when the app closes (a burst typed just before quitting, SSH batching)
