@@ -55,7 +55,9 @@ class ConvQuestApp(BaseApp):
             cls.FIRST_SCREEN_CSS_ONLY = False
 
     def __init__(self, *, curriculum: Curriculum, store: Store, start_level: str | None = None) -> None:
-        super().__init__(css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None)
+        super().__init__(
+            css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None, css_cache=store.path.parent
+        )
         self._all_css_read = not self.FIRST_SCREEN_CSS_ONLY
         self.curriculum = curriculum
         self.store = store
