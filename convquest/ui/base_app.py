@@ -27,7 +27,7 @@ _PARSED_MOST = 256  # sources: ~15 a screen set and theme; a process that makes 
 
 
 CSS_CACHE_NAME = "stylesheet-cache.pickle"
-_CACHE_MOST = 120  # sources kept in the file: about 50 a theme for all of the game's screens, two themes
+_CACHE_MOST = 120  # sources kept in the file: about 40 a theme styles every screen of the game
 # The files that make and define parsed rules: Textual's version string would cost an import of
 # importlib.metadata (20 ms), and an upgrade or an edit rewrites these anyway.
 _TEXTUAL_FILES = ("__init__.py", "css/parse.py", "css/_styles_builder.py", "css/model.py", "css/styles.py")
@@ -36,8 +36,8 @@ _TEXTUAL_FILES = ("__init__.py", "css/parse.py", "css/_styles_builder.py", "css/
 class RulesFile:
     """The parsed rules of stylesheet sources, kept in one file in a folder for the next launch.
 
-    A fresh launch parses about 15 ms of CSS before its first frame (the first screens' file and
-    the widgets' DEFAULT_CSS); unpickling the same rules takes about 1 ms. Each source is pickled
+    A fresh launch parses about 14 ms of CSS before its first frame (the first screens' file and
+    the widgets' DEFAULT_CSS); unpickling the same rules takes about 2 ms. Each source is pickled
     on its own, so a launch unpickles only the sources it styles with, whatever else the file
     holds. The file is read once, at the first source the process has not parsed, and written at
     the app's exit, and only if something was parsed that it lacked.
@@ -84,7 +84,10 @@ class RulesFile:
         # Pickled now, not when parsed, to keep it off the way to the first frame. Textual never
         # changes parsed rules, so they are as they were parsed.
         for digest, rules in self._new.items():
-            entries[digest] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                entries[digest] = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # something a later Textual keeps in a rule that pickle cannot: parsed each time
+                continue
         self._new = {}
         kept = dict(list(entries.items())[-_CACHE_MOST:])
         self._kept = kept
