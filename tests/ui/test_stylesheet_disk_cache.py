@@ -74,6 +74,7 @@ def launch(folder: Path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_a_second_launch_parses_nothing_for_its_first_screen_and_looks_the_same(tmp_path):
     first = launch(tmp_path)
     assert first["parsed"] > 5  # the first screens' file and the widgets' DEFAULT_CSS
@@ -201,7 +202,20 @@ def entries_not_rules(valid: bytes) -> bytes:
     return pickle.dumps(dict.fromkeys(pickle.loads(valid), pickle.dumps({"not": "rules"})))
 
 
-@pytest.mark.parametrize("spoil", [garbled, truncated, not_a_dict, entries_garbled, entries_not_rules])
+# The quick suite keeps one spoilt file, and the unreadable one below.
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        garbled,
+        pytest.param(truncated, marks=SLOW),
+        pytest.param(not_a_dict, marks=SLOW),
+        pytest.param(entries_garbled, marks=SLOW),
+        pytest.param(entries_not_rules, marks=SLOW),
+    ],
+)
 async def test_a_spoilt_file_is_parsed_past_and_written_again(make_app, store, fresh_process, spoil):
     file = store.path.parent / CSS_CACHE_NAME
     looks = await play_home_screen(make_app())
@@ -222,6 +236,7 @@ async def test_a_cache_file_that_cannot_be_read_or_written_changes_nothing(make_
     assert sorted(path.name for path in store.path.parent.iterdir() if "stylesheet" in path.name) == [CSS_CACHE_NAME]
 
 
+@pytest.mark.slow
 async def test_a_folder_refusing_new_files_changes_nothing(make_app, store, fresh_process, monkeypatch):
     """As a read-only data folder does: the temporary file cannot be made."""
 
@@ -233,6 +248,7 @@ async def test_a_folder_refusing_new_files_changes_nothing(make_app, store, fres
     assert not (store.path.parent / CSS_CACHE_NAME).exists()
 
 
+@pytest.mark.slow
 async def test_a_theme_change_restyles_an_app_styled_from_the_file(make_app, store, fresh_process):
     await play_home_screen(make_app())
     store.set_setting("theme", "light")
