@@ -268,3 +268,14 @@ async def test_a_theme_change_restyles_an_app_styled_from_the_file(make_app, sto
         styles = [[type(node).__name__, node.id, node.styles.css] for node in app.screen.walk_children(with_self=True)]
         assert (styles, app.export_screenshot()) == light_parsed
     assert not fresh_process  # the light theme's rules came from the file too
+
+
+@pytest.mark.slow
+async def test_an_app_on_a_store_in_memory_keeps_no_file(tmp_path, fresh_process, monkeypatch):
+    """The playground's store has no folder: its path's parent would be wherever it was run from."""
+    from convquest.ui.board.playground import PlaygroundApp
+
+    monkeypatch.chdir(tmp_path)
+    await play_home_screen(PlaygroundApp())
+    assert fresh_process
+    assert list(tmp_path.iterdir()) == []
