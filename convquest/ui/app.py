@@ -55,7 +55,10 @@ class ConvQuestApp(BaseApp):
             cls.FIRST_SCREEN_CSS_ONLY = False
 
     def __init__(self, *, curriculum: Curriculum, store: Store, start_level: str | None = None) -> None:
-        super().__init__(css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None)
+        super().__init__(
+            css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None,
+            css_cache=None if store.path == Path(":memory:") else store.path.parent,  # Store.in_memory() has no folder
+        )
         self._all_css_read = not self.FIRST_SCREEN_CSS_ONLY
         self.curriculum = curriculum
         self.store = store
