@@ -206,7 +206,8 @@ class ParseCache:
         """The fields of the chapter this code built from `raw` (chapter_fields), if kept and intact."""
         entry = self._entry(path, raw)
         built = entry[1] if entry is not None else None
-        if not (isinstance(built, tuple) and len(built) == 3 and built[0] == code_stamp()):
+        stamp = code_stamp()
+        if stamp is None or not (isinstance(built, tuple) and len(built) == 3 and built[0] == stamp):
             return None
         _, seal, blob = built
         if not isinstance(blob, bytes) or zlib.crc32(blob) != seal:
@@ -225,9 +226,12 @@ class ParseCache:
             blob = marshal.dumps(chapter_fields(chapter)) if chapter is not None else None
         except ValueError:  # a TOML date or time: marshal cannot keep it, so that file is parsed each time
             return
-        built = (code_stamp(), zlib.crc32(blob), blob) if blob is not None else None
-        self.entries[str(path)] = (_stamp(raw), parsed, built)
-        self.changed = True
+        stamp = code_stamp()
+        built = (stamp, zlib.crc32(blob), blob) if blob is not None and stamp is not None else None
+        entry = (_stamp(raw), parsed, built)
+        if self.entries.get(str(path)) != entry:  # a file refused each launch is not written each launch
+            self.entries[str(path)] = entry
+            self.changed = True
 
     def save(self) -> None:
         if self.path is None or not self.changed:
@@ -244,18 +248,19 @@ def _stamp(raw: bytes) -> tuple[int, int]:
     return len(raw), zlib.crc32(raw)
 
 
-_CODE_STAMP: list[tuple[object, ...]] = []
+_CODE_STAMP: list[tuple[object, ...] | None] = []
 
 
-def code_stamp() -> tuple[object, ...]:
+def code_stamp() -> tuple[object, ...] | None:
     """What a built chapter depends on besides its file: the code that checks and builds it (this
-    module and the model, by CRC-32 of their files) and the Python (textwrap, marshal)."""
+    module and the model, by CRC-32 of their files) and the Python (textwrap, marshal). None when
+    that code cannot be read, and then no built chapter is kept."""
     if not _CODE_STAMP:
         try:
-            crcs: tuple[object, ...] = tuple(zlib.crc32(Path(m).read_bytes()) for m in (__file__, model.__file__ or ""))
+            crcs = tuple(zlib.crc32(Path(m).read_bytes()) for m in (__file__, model.__file__) if m)
         except OSError:
-            crcs = (os.getpid(), id(_CODE_STAMP))  # unreadable: a stamp that matches no other launch
-        _CODE_STAMP.append((sys.version, *crcs))
+            crcs = ()
+        _CODE_STAMP.append((sys.version, *crcs) if len(crcs) == 2 else None)
     return _CODE_STAMP[0]
 
 
@@ -385,15 +390,13 @@ def _read_chapter(
     if chapter is not None:
         return chapter, []
     data = cache.get(path, raw) if cache is not None else None
-    parsed_now = data is None
     if data is None:
         data, problem = parse_toml(raw, "level file")
         if data is None:
             return None, [LevelFileError(path, problem)]
     chapter, errors = _build_chapter(path, data, build_problems)
-    checked = chapter if chapter is not None and not errors and not build_problems else None
-    if cache is not None and (parsed_now or checked is not None):
-        cache.put(path, raw, data, checked)
+    if cache is not None:
+        cache.put(path, raw, data, chapter if chapter is not None and not errors and not build_problems else None)
     return chapter, errors
 
 

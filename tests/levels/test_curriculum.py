@@ -168,4 +168,3 @@ def test_levels_chapters_and_the_curriculum_are_frozen_records():
     # A level holds read-only mappings, so it cannot be hashed (nor could the dataclass).
     with pytest.raises(TypeError):
         hash(level)
-

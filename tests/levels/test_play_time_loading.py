@@ -224,6 +224,50 @@ def test_a_kept_chapter_edited_or_corrupt_is_built_again_from_the_checks(shipped
     assert checks == [shipped_good, shipped_good, shipped_good]
 
 
+def test_without_the_code_to_stamp_no_chapter_is_kept_and_the_cache_is_not_rewritten(
+    shipped_good, tmp_path, monkeypatch, checks
+):
+    monkeypatch.setattr(loader, "_CODE_STAMP", [None])  # as code_stamp() gives when it cannot read the code
+    first = load_curriculum(cache_dir=tmp_path)
+    saved = (tmp_path / loader.ParseCache.NAME).stat().st_mtime_ns
+    ((_, _, built),) = loader.ParseCache(tmp_path).entries.values()
+    assert built is None
+    next_launch()
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # the parse is still kept
+    assert load_curriculum(cache_dir=tmp_path) == first
+    assert checks == [shipped_good, shipped_good]
+    assert (tmp_path / loader.ParseCache.NAME).stat().st_mtime_ns == saved
+
+
+def test_the_code_stamp_names_the_python_and_the_loader_and_model_files():
+    stamp = loader.code_stamp()
+    assert stamp is not None and stamp == loader.code_stamp()
+    files = (Path(loader.__file__), Path(loader.model.__file__))
+    assert stamp == (sys.version, *(zlib.crc32(path.read_bytes()) for path in files))
+
+
+@pytest.mark.slow
+def test_the_second_launch_builds_every_shipped_chapter_from_the_cache(tmp_path):
+    # A shipped file the cache cannot keep (a TOML date, say) would bring tomllib and the checks
+    # back into every launch.
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom convquest.levels import load_curriculum, loader\n"
+        "checked = []\nbuild = loader._build_chapter\n"
+        "loader._build_chapter = lambda *args: checked.append(args[0]) or build(*args)\n"
+        "curriculum = load_curriculum(cache_dir=Path(sys.argv[1]))\n"
+        "print('CHECKED', len(checked), 'TOMLLIB', 'tomllib' in sys.modules, 'ERRORS', len(curriculum.errors))"
+    )
+    launches = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        for _ in range(2)
+    ]
+    assert [launch.returncode for launch in launches] == [0, 0], launches[-1].stderr
+    assert f"CHECKED {len(loader.shipped_files())} TOMLLIB True ERRORS 0" in launches[0].stdout
+    assert "CHECKED 0 TOMLLIB False ERRORS 0" in launches[1].stdout
+
+
 def test_a_cache_of_the_old_layout_is_read_as_no_cache(shipped_good, tmp_path, checks):
     # Before the checked chapters were kept, an entry was (stamp, parsed TOML).
     raw = shipped_good.read_bytes()
