@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from convquest.store import DB_NAME, MIGRATIONS, Store, default_data_dir
+from convquest import store as store_module
+from convquest.store import DB_NAME, MIGRATIONS, SCHEMA, Store, default_data_dir
 
 
 @pytest.fixture
@@ -135,6 +136,44 @@ def test_unusable_database_is_moved_aside_and_a_fresh_one_works(tmp_path, damage
     store.close()
     again = Store.open(tmp_path)
     assert again.notice is None and len(again.attempts()) == 1
+    again.close()
+
+
+def test_the_schema_spelled_out_is_what_the_migrations_make():
+    made = store_module.migrated_columns(len(MIGRATIONS))
+    assert made == SCHEMA, f"after a new migration, SCHEMA must be what the migrations make: {made}"
+
+
+def test_a_database_at_the_current_version_with_a_column_changed_is_moved_aside(tmp_path):
+    path = tmp_path / DB_NAME
+    Store.open(tmp_path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE practice_state RENAME COLUMN value TO worth")
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    try:
+        assert (
+            store.notice and "could not be read (table 'practice_state' is missing or has other columns" in store.notice
+        )
+        assert len(list(tmp_path.glob(f"{DB_NAME}.corrupt-*"))) == 1
+    finally:
+        store.close()
+
+
+def test_tables_are_read_whatever_their_names(tmp_path):
+    odd = 'it\'s a "table"'
+    store = Store.open(tmp_path)
+    with store.lock:
+        store.connection.execute('CREATE TABLE "it\'s a ""table""" (x INTEGER)')
+    store.close()
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    try:
+        assert store_module._columns(conn) == {**SCHEMA, odd: "x INTEGER"}
+    finally:
+        conn.close()
+    again = Store.open(tmp_path)
+    assert again.notice is None
     again.close()
 
 
