@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -36,9 +35,11 @@ MIN_LABEL_WIDTH = 12
 STATE_WIDTH = 9
 
 
-@dataclass(frozen=True)
-class MapRow:
-    """One row of the map: a chapter (its number and title) or a level (its ✓ and title)."""
+class MapRow(NamedTuple):
+    """One row of the map: a chapter (its number and title) or a level (its ✓ and title).
+
+    A NamedTuple and the messages' own __init__, not dataclasses: making a dataclass's methods cost
+    about 1 ms a class at import, on the way to every launch's first screen (issue 21)."""
 
     id: str
     """`chapter:<id>` or `level:<id>`."""
@@ -110,13 +111,14 @@ class ChapterMap(ScrollView, can_focus=True):
     highlighted: var[int] = var(0, init=False)
     """The index of the highlighted row (kept within the rows)."""
 
-    @dataclass
     class RowMessage(Message):
         """Something happened to one row: which map, the row's id and its index."""
 
-        chapter_map: ChapterMap
-        row_id: str
-        index: int
+        def __init__(self, chapter_map: ChapterMap, row_id: str, index: int) -> None:
+            super().__init__()
+            self.chapter_map = chapter_map
+            self.row_id = row_id
+            self.index = index
 
         @property
         def control(self) -> ChapterMap:
