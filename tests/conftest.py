@@ -43,7 +43,9 @@ async def classroom_server(tmp_path: Path):
 
     async def start(**config) -> ClassroomServer:
         server = ClassroomServer(
-            ServerConfig(**{"data_dir": tmp_path / "data", "port": 0, "hangup_grace": 1.0, **config})
+            ServerConfig(
+                **{"data_dir": tmp_path / "data", "port": 0, "hangup_grace": 1.0, "warm": sweeps.warm(), **config}
+            )
         )
         await server.start()
         servers.append(server)
