@@ -221,7 +221,7 @@ async def test_a_fork_not_answered_in_time_starts_fresh_and_the_late_child_is_ki
 
 @pytest.mark.slow
 async def test_sessions_are_forked_through_ssh_and_no_warm_makes_them_fresh(serve, tmp_path):
-    warm_server = await serve()
+    warm_server = await serve(warm=True)
     fresh_server = await serve(warm=False, data_dir=tmp_path / "fresh")
     assert fresh_server.warm is None
     for server, parent in ((warm_server, warm_server.warm.pid), (fresh_server, os.getpid())):
@@ -239,7 +239,7 @@ async def test_sessions_are_forked_through_ssh_and_no_warm_makes_them_fresh(serv
 
 @pytest.mark.slow
 async def test_the_real_game_is_forked_from_a_parent_that_preloaded_it(serve, tmp_path):
-    server = await serve(child_argv=None, child_env={"TEXTUAL_ANIMATIONS": "none"})
+    server = await serve(warm=True, child_argv=None, child_env={"TEXTUAL_ANIMATIONS": "none"})
     async with await connect(server, username="ivy") as conn:
         game = await start_game(conn, size=(100, 30))
         await read_until(game.stdout, b"Progress:", timeout=30)

@@ -126,9 +126,7 @@ async def gone(pid: int) -> bool:
     return False
 
 
-@pytest.mark.slow
-async def test_browser_games_are_forked_from_the_doors_own_parent_with_their_own_env(door, caplog):
-    caplog.set_level(logging.INFO, logger="convquest.classroom")
+async def test_the_door_has_a_warm_parent_of_its_own_with_the_web_drivers_settings_and_no_students(door):
     server = await door()
     web_warm, ssh_warm = server.web_warm, server.warm
     assert web_warm is not None and web_warm.ready and ssh_warm is not None and web_warm.pid != ssh_warm.pid
@@ -137,6 +135,14 @@ async def test_browser_games_are_forked_from_the_doors_own_parent_with_their_own
     assert parent_env["TEXTUAL_DRIVER"] == WEB_DRIVER and parent_env["TEXTUAL_COLOR_SYSTEM"] == "truecolor"
     assert "CONVQUEST_USER" not in parent_env and "COLUMNS" not in parent_env
     assert "TEXTUAL_DRIVER" not in environ_of(ssh_warm.pid)
+
+
+@pytest.mark.slow
+async def test_browser_games_are_forked_from_the_doors_own_parent_with_their_own_env(door, caplog):
+    caplog.set_level(logging.INFO, logger="convquest.classroom")
+    server = await door()
+    web_warm, ssh_warm = server.web_warm, server.warm
+    assert web_warm is not None and web_warm.ready and ssh_warm is not None
 
     games = [await Game.open(server, "alice", (90, 28)), await Game.open(server, "bob", (120, 40))]
     try:
@@ -177,6 +183,7 @@ async def eventually_async(condition, what: str, timeout: float = 20.0) -> None:
     raise AssertionError(f"not within {timeout} s: {what}")
 
 
+@pytest.mark.slow  # three seconds of it are the restart's delay, the window to log in while the parent is gone
 async def test_a_killed_web_warm_parent_means_fresh_games_until_it_is_restarted(door, monkeypatch, caplog):
     caplog.set_level(logging.WARNING, logger="convquest.classroom")
     monkeypatch.setattr(warm_module, "_RESTART_DELAYS", (3.0,))  # a window to log in while it is gone

@@ -33,7 +33,7 @@ async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the view did not catch up"
-        await pilot.pause(EVERY)
+        await pilot.pause(EVERY / 10)  # sees the view's next look soon after it
 
 
 async def test_an_answer_shows_in_the_view_as_it_arrives(tmp_path, class_db):
