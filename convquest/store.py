@@ -4,8 +4,7 @@ Durability rule: every write is its own committed transaction (autocommit, WAL, 
 so an answer the UI reports as saved survives the process being killed a moment later.
 
 Schema changes are migrations: append one SQL script to MIGRATIONS and it runs once on every
-existing database, tracked by PRAGMA user_version, and write the tables it leaves in SCHEMA
-(tests/test_store.py says what to write). Never edit a migration that has shipped.
+existing database, tracked by PRAGMA user_version. Never edit a migration that has shipped.
 """
 
 from __future__ import annotations
@@ -114,23 +113,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-# The tables and columns (name and declared type) the migrations leave, as _check_schema compares
-# a database at the current version with them. Spelled out so a launch need not migrate a database
-# in memory to learn them (1.2 ms of start-up, issue 21); test_store pins it to what MIGRATIONS make.
-SCHEMA = {
-    "attempts": "id INTEGER, level_id TEXT, part INTEGER, answer TEXT, correct INTEGER, hints INTEGER, mode TEXT, "
-    "topic TEXT, mistake TEXT, at TEXT",
-    "stars": "level_id TEXT, stars INTEGER, at TEXT",
-    "settings": "key TEXT, value TEXT",
-    "practice_sessions": "id INTEGER, mode TEXT, seed INTEGER, topics TEXT, minutes REAL, paper TEXT, started TEXT, "
-    "finished TEXT, reason TEXT",
-    "practice_questions": "session_id INTEGER, number INTEGER, topic TEXT, kind TEXT, params TEXT, parts TEXT, "
-    "prompt TEXT, solution TEXT, seconds REAL, hints INTEGER, skipped INTEGER",
-    "practice_topics": "topic TEXT, box INTEGER, due INTEGER, seen INTEGER, correct INTEGER, wrong INTEGER, last_turn INTEGER",
-    "practice_state": "key TEXT, value TEXT",
-}
-
 MAX_STARS = 3
+NO_FOLDER = Path(":memory:")  # the path of Store.in_memory(), which belongs to no data dir
 UNSAVED = "Progress could not be saved just now"
 
 
@@ -233,7 +217,13 @@ class Store:
     @classmethod
     def in_memory(cls) -> Store:
         """A store that keeps nothing after the process ends: for tools that have no data dir."""
-        return cls._in_memory(Path(":memory:"), None)
+        return cls._in_memory(NO_FOLDER, None)
+
+    @property
+    def folder(self) -> Path | None:
+        """The data dir this store belongs to (where other things the game keeps may go too), or None
+        for `in_memory()`."""
+        return None if self.path == NO_FOLDER else self.path.parent
 
     def _write(self, sql: str, args: tuple = ()) -> None:
         with self._lock:
@@ -398,7 +388,7 @@ def _migrate(conn: sqlite3.Connection, upto: int = len(MIGRATIONS)) -> None:
 
 
 def _columns(conn: sqlite3.Connection) -> dict[str, str]:
-    """Each table's columns as SCHEMA writes them, read in one query (not one PRAGMA a table)."""
+    """Each table's columns ("name TYPE, ..."), read in one query (not one PRAGMA a table)."""
     columns: dict[str, list[str]] = {}
     for table, name, kind in conn.execute(
         "SELECT m.name, c.name, c.type FROM sqlite_master AS m, pragma_table_info(m.name) AS c "
@@ -408,18 +398,14 @@ def _columns(conn: sqlite3.Connection) -> dict[str, str]:
     return {table: ", ".join(names) for table, names in columns.items()}
 
 
-def migrated_columns(version: int) -> dict[str, str]:
-    """The columns a fresh database migrated to `version` has."""
+@functools.cache
+def _expected_columns(version: int) -> dict[str, str]:
+    """The columns a fresh database migrated to `version` has (worked out once a process)."""
     reference = sqlite3.connect(":memory:", isolation_level=None)
     _migrate(reference, version)
     columns = _columns(reference)
     reference.close()
     return columns
-
-
-@functools.cache
-def _expected_columns(version: int) -> dict[str, str]:
-    return SCHEMA if version == len(MIGRATIONS) else migrated_columns(version)
 
 
 def _check_schema(conn: sqlite3.Connection, version: int) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from convquest import store as store_module
-from convquest.store import DB_NAME, MIGRATIONS, SCHEMA, Store, default_data_dir
+from convquest.store import DB_NAME, MIGRATIONS, Store, default_data_dir
 
 
 @pytest.fixture
@@ -139,11 +139,6 @@ def test_unusable_database_is_moved_aside_and_a_fresh_one_works(tmp_path, damage
     again.close()
 
 
-def test_the_schema_spelled_out_is_what_the_migrations_make():
-    made = store_module.migrated_columns(len(MIGRATIONS))
-    assert made == SCHEMA, f"after a new migration, SCHEMA must be what the migrations make: {made}"
-
-
 def test_a_database_at_the_current_version_with_a_column_changed_is_moved_aside(tmp_path):
     path = tmp_path / DB_NAME
     Store.open(tmp_path).close()
@@ -169,7 +164,7 @@ def test_tables_are_read_whatever_their_names(tmp_path):
     store.close()
     conn = sqlite3.connect(tmp_path / DB_NAME)
     try:
-        assert store_module._columns(conn) == {**SCHEMA, odd: "x INTEGER"}
+        assert store_module._columns(conn) == {**store_module._expected_columns(len(MIGRATIONS)), odd: "x INTEGER"}
     finally:
         conn.close()
     again = Store.open(tmp_path)

@@ -25,6 +25,7 @@ import sys
 import textwrap
 import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -262,43 +263,29 @@ def code_stamp() -> tuple[object, ...] | None:
     return _CODE_STAMP[0]
 
 
-def chapter_fields(chapter: Chapter) -> tuple[Any, ...]:
-    """A checked chapter as plain values marshal can keep; chapter_from_fields builds it again."""
-    levels = tuple(
-        (lv.id, lv.title, lv.kind, dict(lv.params), lv.lesson, lv.hints, lv.explanation, dict(lv.part_hints))
-        for lv in chapter.levels
+def chapter_fields(chapter: Chapter) -> dict[str, Any]:
+    """A checked chapter as plain values marshal can keep (its dataclass fields; a level's chapter
+    and file are its chapter's); chapter_from_fields builds it again."""
+    kept: dict[str, Any] = {
+        f.name: getattr(chapter, f.name) for f in fields(Chapter) if f.name not in ("levels", "source")
+    }
+    kept["levels"] = tuple(
+        {f.name: _plain(getattr(level, f.name)) for f in fields(Level) if f.name not in ("chapter", "source")}
+        for level in chapter.levels
     )
-    return chapter.id, chapter.title, chapter.order, chapter.lesson, levels, chapter.teaches
+    return kept
 
 
-def chapter_from_fields(path: Path, fields: Any) -> Chapter | None:
+def _plain(value: object) -> object:
+    return dict(value) if isinstance(value, Mapping) else value  # a level's read-only views
+
+
+def chapter_from_fields(path: Path, kept: Any) -> Chapter | None:
     """The chapter chapter_fields kept, or None for anything else (an entry from another layout)."""
     try:
-        chapter_id, title, order, lesson, levels, teaches = fields
-        return Chapter(
-            id=chapter_id,
-            title=title,
-            order=order,
-            lesson=lesson,
-            levels=tuple(
-                Level(
-                    id=level_id,
-                    title=level_title,
-                    kind=kind,
-                    params=params,
-                    lesson=level_lesson,
-                    hints=hints,
-                    explanation=explanation,
-                    chapter=chapter_id,
-                    source=path,
-                    part_hints=part_hints,
-                )
-                for level_id, level_title, kind, params, level_lesson, hints, explanation, part_hints in levels
-            ),
-            source=path,
-            teaches=teaches,
-        )
-    except (TypeError, ValueError):
+        levels = tuple(Level(**level, chapter=kept["id"], source=path) for level in kept["levels"])
+        return Chapter(**{**kept, "levels": levels, "source": path})
+    except (TypeError, KeyError, ValueError):
         return None
 
 

@@ -1,13 +1,14 @@
-"""The curriculum as plain frozen records, built only by the loader after validation."""
+"""The curriculum as plain frozen dataclasses, built only by the loader after validation."""
 
 from __future__ import annotations
 
 import random
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Self, TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from convquest.engine.problems import Problem
@@ -173,47 +174,10 @@ def _engine_field(exc: Exception, params: Mapping[str, object]) -> tuple[str | N
     return next((key for key in params if re.search(rf"\b{re.escape(key)}\b", message)), None), message
 
 
-class _Record:
-    """What @dataclass(frozen=True) gave Level, Chapter and Curriculum: fields that cannot be
-    assigned, equality, hash and repr over _FIELDS, and `replace`. Written out because building a
-    dataclass's generated methods (one exec each) took about 1.2 ms per class of every launch, the
-    most of this module's import (start-up, issue 21); these classes take microseconds."""
-
-    _FIELDS: ClassVar[tuple[str, ...]]
-
-    def _set(self, **values: object) -> None:
-        self.__dict__.update(values)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field '{name}' of a {type(self).__name__}: it is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field '{name}' of a {type(self).__name__}: it is frozen")
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Record)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._FIELDS)})"
-
-    def replace(self, **changes: object) -> Self:
-        """A copy with some fields changed (what dataclasses.replace did)."""
-        return type(self)(**{**{name: getattr(self, name) for name in self._FIELDS}, **changes})
-
-
-class Level(_Record):
+@dataclass(frozen=True)
+class Level:
     """One level of a chapter, as its file describes it; `problem(seed)` builds what is asked."""
 
-    _FIELDS = ("id", "title", "kind", "params", "lesson", "hints", "explanation", "chapter", "source", "part_hints")
     id: str
     title: str
     kind: str
@@ -225,34 +189,12 @@ class Level(_Record):
     source: Path  # the chapter file, named when the level's problem cannot be built
     # Hints written for one part of a multi-part level, by the part's name ("dense layer"); `hints`
     # are for every part this does not name.
-    part_hints: Mapping[str, tuple[str, ...]]
+    part_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def __init__(
-        self,
-        id: str,
-        title: str,
-        kind: str,
-        params: Mapping[str, object],
-        lesson: str,
-        hints: tuple[str, ...],
-        explanation: str,
-        chapter: str,
-        source: Path,
-        part_hints: Mapping[str, tuple[str, ...]] | None = None,
-    ) -> None:
+    def __post_init__(self) -> None:
         # Frozen is shallow; a read-only view keeps one screen from editing a level another reads.
-        self._set(
-            id=id,
-            title=title,
-            kind=kind,
-            params=MappingProxyType(dict(params)),
-            lesson=lesson,
-            hints=hints,
-            explanation=explanation,
-            chapter=chapter,
-            source=source,
-            part_hints=MappingProxyType(dict(part_hints or {})),
-        )
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "part_hints", MappingProxyType(dict(self.part_hints)))
 
     @property
     def has_ranges(self) -> bool:
@@ -274,10 +216,10 @@ class Level(_Record):
             raise engine_refusal(self.source, self.id, exc, self.params, draw) from exc
 
 
-class Chapter(_Record):
+@dataclass(frozen=True)
+class Chapter:
     """One chapter file: its lesson pages and its levels, in play order."""
 
-    _FIELDS = ("id", "title", "order", "lesson", "levels", "source", "teaches")
     id: str
     title: str
     order: int
@@ -286,32 +228,20 @@ class Chapter(_Record):
     source: Path
     # What the chapter's lessons introduce (its `teaches`); None for a file that does not say (a
     # teacher's pack), whose levels then get the full formulas.
-    teaches: frozenset[str] | None
-
-    def __init__(
-        self,
-        id: str,
-        title: str,
-        order: int,
-        lesson: tuple[str, ...],
-        levels: tuple[Level, ...],
-        source: Path,
-        teaches: frozenset[str] | None = None,
-    ) -> None:
-        self._set(id=id, title=title, order=order, lesson=lesson, levels=levels, source=source, teaches=teaches)
+    teaches: frozenset[str] | None = None
 
 
-class Curriculum(_Record):
+@dataclass(frozen=True)
+class Curriculum:
     """Every chapter in play order, the files refused while loading, and each level by its id."""
 
-    _FIELDS = ("chapters", "errors")  # _levels follows from the chapters
     chapters: tuple[Chapter, ...]
-    errors: tuple[LevelFileError, ...]
-    _levels: Mapping[str, Level]
+    errors: tuple[LevelFileError, ...] = ()
+    _levels: Mapping[str, Level] = field(init=False, repr=False, compare=False)
 
-    def __init__(self, chapters: tuple[Chapter, ...], errors: tuple[LevelFileError, ...] = ()) -> None:
-        by_id = {level.id: level for chapter in chapters for level in chapter.levels}
-        self._set(chapters=chapters, errors=errors, _levels=MappingProxyType(by_id))
+    def __post_init__(self) -> None:
+        by_id = {level.id: level for chapter in self.chapters for level in chapter.levels}
+        object.__setattr__(self, "_levels", MappingProxyType(by_id))
 
     @property
     def levels(self) -> tuple[Level, ...]:

@@ -57,7 +57,7 @@ class ConvQuestApp(BaseApp):
     def __init__(self, *, curriculum: Curriculum, store: Store, start_level: str | None = None) -> None:
         super().__init__(
             css_path=[FIRST_SCREENS_CSS] if self.FIRST_SCREEN_CSS_ONLY else None,
-            css_cache=None if store.path == Path(":memory:") else store.path.parent,  # Store.in_memory() has no folder
+            css_cache=store.folder,
         )
         self._all_css_read = not self.FIRST_SCREEN_CSS_ONLY
         self.curriculum = curriculum

@@ -3,6 +3,7 @@ a level's own answer, and progress from before a curriculum change keeping what 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 
@@ -92,8 +93,8 @@ def test_no_term_is_used_before_the_chapter_that_introduces_it() -> None:
 
 def test_the_vocabulary_rule_catches_a_term_used_early() -> None:
     sliding = CURRICULUM.chapters[0]
-    planted = sliding.levels[0].replace(hints=("A dense layer would need more weights.",))
-    curriculum = Curriculum((sliding.replace(levels=(planted,)), *CURRICULUM.chapters[1:]))
+    planted = dataclasses.replace(sliding.levels[0], hints=("A dense layer would need more weights.",))
+    curriculum = Curriculum((dataclasses.replace(sliding, levels=(planted,)), *CURRICULUM.chapters[1:]))
     assert early_terms(curriculum, ORDER) == ["sliding-1 hint 1: 'dense' before chapter 'arithmetic'"]
 
 

@@ -139,13 +139,19 @@ def test_the_playground_sweep_is_the_engines_conv1d():
     assert sweep.describe(0) == "window on cells −2, 0 → y[0]"
 
 
+async def open_1d_playground(pilot) -> SequencePlaygroundScreen:
+    """From the 2-D playground, its 1 key."""
+    await pilot.press("1")
+    screen = pilot.app.screen
+    assert isinstance(screen, SequencePlaygroundScreen)
+    return screen
+
+
 @pytest.mark.slow
 async def test_the_playground_switches_to_1d_and_back():
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("1")
-        screen = app.screen
-        assert isinstance(screen, SequencePlaygroundScreen)
+        screen = await open_1d_playground(pilot)
         await pilot.press("b")  # reflect: refused with causal padding, the engine's sentence shows
         assert "causal padding pads with zeros only" in screen.query_one("#sq-error").render().plain
         await pilot.press("m")
@@ -202,9 +208,7 @@ async def test_keys_that_arrive_together_on_the_1d_playground_take_effect_in_the
 
     app = PlaygroundApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("1")
-        screen = app.screen
-        assert isinstance(screen, SequencePlaygroundScreen)
+        screen = await open_1d_playground(pilot)
         player = screen.query_one(SweepPlayer)
         player.focus()
         await pilot.pause()
